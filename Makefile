@@ -1,0 +1,56 @@
+# One command index: the README and CI both use these targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export IMPACT_DATA_DIR ?= data
+export IMPACT_WAREHOUSE ?= data/warehouse.duckdb
+
+.PHONY: help setup browser run build serve dashboard test test-fast lint format bench clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv with the locked dependencies
+
+browser:  ## install Debian's chromium for the browser tests (needs root or sudo)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+build: setup  ## build and publish the warehouse from the bundled data
+	$(BIN)/impact run
+
+run: build  ## build the warehouse, then serve the dashboard and Dagster
+	$(BIN)/impact serve
+
+dashboard: setup  ## serve only the dashboard on the current warehouse
+	$(BIN)/impact dashboard
+
+lint: setup  ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup browser  ## lint, then the whole suite (unit, SQL, pipeline, dashboard, browser)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+test-fast: setup  ## the suite without the browser tests
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+bench: setup  ## benchmarks: pipeline run vs plain DuckDB, dashboard queries
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb* .pytest_cache

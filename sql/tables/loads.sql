@@ -1,0 +1,14 @@
+-- One row per input file per run: rows in = rows loaded + rows rejected.
+create or replace table loads (
+    file           varchar not null,
+    dataset        varchar,
+    input_kind     varchar,
+    content_hash   varchar,     -- sha256 of the file's bytes
+    status         varchar not null,  -- loaded | unreadable | duplicate_file
+    rows_in        integer not null,
+    rows_loaded    integer not null,
+    rows_rejected  integer not null,
+    error          varchar,
+    duration_ms    double,
+    loaded_at      timestamp
+);

@@ -1,0 +1,10 @@
+-- Metric reference: how a metric's values are measured and compared.
+create or replace table metrics (
+    metric           varchar primary key,  -- snake_case id: 'revenue', 'gmv', 'ad_revenue'
+    name             varchar not null,
+    unit_kind        varchar not null,     -- 'money' | 'percent' | 'count' | 'ratio'
+    additive         boolean not null,     -- finer periods may be summed into coarser ones
+    higher_is_better boolean not null,
+    can_be_negative  boolean not null,
+    description      varchar
+);

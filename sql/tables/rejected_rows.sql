@@ -1,0 +1,11 @@
+-- Every input row that did not load, with the reason; a whole unreadable file is one row with row_number 0.
+create or replace table rejected_rows (
+    file         varchar not null,
+    dataset      varchar,
+    input_kind   varchar,   -- sources | figures | events | regions | entities | metrics
+    row_number   integer not null,  -- 1 = first data row (header excluded); 0 = the file as a whole
+    column_name  varchar,
+    value        varchar,
+    reason       varchar not null,
+    suggestion   varchar
+);
