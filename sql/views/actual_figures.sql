@@ -1,0 +1,51 @@
+-- The actual-side figure chosen per entity, metric, region and period: kind 'actual' beats 'estimate',
+-- then the latest as_of (revisions win), then the highest figure_id. A range is represented by its midpoint.
+create or replace view actual_figures as
+
+with figures as (
+    select * from figures
+),
+
+actual_side as (
+    select
+        *,
+        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+    from figures
+    where kind in ('actual', 'estimate')
+      and value is not null
+),
+
+chosen as (
+    select
+        *,
+        count(*) over (partition by entity, metric, region_code, period_start, period_end) as candidates
+    from actual_side
+    qualify row_number() over (
+        partition by entity, metric, region_code, period_start, period_end
+        order by (kind = 'actual') desc, as_of desc, figure_id desc
+    ) = 1
+),
+
+final as (
+    select
+        entity,
+        metric,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end,
+        value_mid as value,
+        bound,
+        kind,
+        as_of,
+        source_id,
+        figure_id,
+        unit,
+        candidates::bigint as candidates,
+        case when value_high is not null then value end as value_low,
+        value_high
+    from chosen
+)
+
+select * from final

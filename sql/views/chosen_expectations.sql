@@ -1,0 +1,65 @@
+-- Each expectation group (entity, metric, region, period, kind) reduced to one vintage per policy:
+-- 'at_period_end' = latest vintage with as_of <= period_end (no row when none), 'original' = earliest,
+-- 'latest' = most recent. Ties on as_of: 'original' takes the lowest figure_id, the others the highest.
+create or replace view chosen_expectations as
+
+with figures as (
+    select * from figures
+),
+
+expectations as (
+    select
+        *,
+        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+    from figures
+    where is_expectation
+      and value is not null
+),
+
+ranked as (
+    select
+        *,
+        count(*) over vintage_group as vintages,
+        row_number() over (vintage_group order by as_of, figure_id) as rank_original,
+        row_number() over (vintage_group order by as_of desc, figure_id desc) as rank_latest,
+        row_number() over (
+            partition by entity, metric, region_code, period_start, period_end, kind, as_of <= period_end
+            order by as_of desc, figure_id desc
+        ) as rank_before_end
+    from expectations
+    window vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind)
+    qualify rank_original = 1 or rank_latest = 1 or (rank_before_end = 1 and as_of <= period_end)
+),
+
+by_policy as (
+    select 'at_period_end' as policy, * from ranked where rank_before_end = 1 and as_of <= period_end
+    union all
+    select 'original' as policy, * from ranked where rank_original = 1
+    union all
+    select 'latest' as policy, * from ranked where rank_latest = 1
+),
+
+final as (
+    select
+        entity,
+        metric,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end,
+        kind,
+        policy,
+        value_mid as value,
+        case when value_high is not null then value end as value_low,
+        value_high,
+        bound,
+        unit,
+        as_of,
+        source_id,
+        figure_id,
+        vintages::bigint as vintages
+    from by_policy
+)
+
+select * from final
