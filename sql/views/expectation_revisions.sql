@@ -1,0 +1,60 @@
+-- Every vintage of every numeric expectation, in as_of order (ties by figure_id), with the change from the
+-- previous vintage. A range's value is its midpoint; value_low/value_high are null unless a range.
+create or replace view expectation_revisions as
+
+with figures as (
+    select * from figures
+),
+
+expectations as (
+    select
+        *,
+        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+    from figures
+    where is_expectation
+      and value is not null
+),
+
+sequenced as (
+    select
+        *,
+        row_number() over vintage_order as vintage,
+        count(*) over vintage_group as vintages,
+        lag(value_mid) over vintage_order as previous_value,
+        lag(as_of) over vintage_order as previous_as_of
+    from expectations
+    window
+        vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind),
+        vintage_order as (vintage_group order by as_of, figure_id)
+),
+
+final as (
+    select
+        entity,
+        metric,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end,
+        kind,
+        vintage::bigint as vintage,
+        vintages::bigint as vintages,
+        value_mid as value,
+        case when value_high is not null then value end as value_low,
+        value_high,
+        bound,
+        unit,
+        previous_value,
+        value_mid - previous_value as change,
+        (value_mid - previous_value) / nullif(abs(previous_value), 0) as change_pct,
+        as_of,
+        previous_as_of,
+        source_id,
+        figure_id,
+        vintage = 1 as is_original,
+        vintage = vintages as is_latest
+    from sequenced
+)
+
+select * from final

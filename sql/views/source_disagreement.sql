@@ -1,0 +1,80 @@
+-- Where sources disagree: numeric figures for the same entity, metric, region, period, unit and kind group
+-- ('actual' covers actual and estimate) from more than one source with more than one distinct value.
+-- Disagreement is shown, never averaged away. A range's value is its midpoint.
+create or replace view source_disagreement as
+
+with figures as (
+    select * from figures
+),
+
+numeric_figures as (
+    select
+        *,
+        case when kind in ('actual', 'estimate') then 'actual' else kind end as kind_group,
+        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+    from figures
+    where value is not null
+),
+
+ordered as (
+    select
+        *,
+        row_number() over (
+            partition by entity, metric, region_code, period_start, period_end, unit, kind_group, source_id
+            order by value_mid, figure_id
+        ) as nth_of_source
+    from numeric_figures
+),
+
+groups as (
+    select
+        entity,
+        metric,
+        region_code,
+        any_value(period) as period,
+        any_value(grain) as grain,
+        period_start,
+        period_end,
+        kind_group,
+        unit,
+        count(*)::bigint as figures,
+        count(distinct source_id)::bigint as sources,
+        min(value_mid) as min_value,
+        max(value_mid) as max_value,
+        string_agg(source_id, ',' order by value_mid, figure_id) filter (where nth_of_source = 1) as source_ids,
+        string_agg(figure_id, ',' order by value_mid, figure_id) as figure_ids,
+        list(
+            {'figure_id': figure_id, 'value': value_mid, 'bound': bound, 'kind': kind,
+             'source_id': source_id, 'as_of': as_of}
+            order by value_mid, figure_id
+        ) as values
+    from ordered
+    group by entity, metric, region_code, period_start, period_end, unit, kind_group
+    having count(distinct source_id) > 1
+       and count(distinct value_mid) > 1
+),
+
+final as (
+    select
+        entity,
+        metric,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end,
+        kind_group,
+        unit,
+        figures,
+        sources,
+        min_value,
+        max_value,
+        max_value - min_value as spread,
+        (max_value - min_value) / nullif(abs(min_value), 0) as spread_pct,
+        source_ids,
+        figure_ids,
+        values
+    from groups
+)
+
+select * from final

@@ -1,0 +1,126 @@
+-- Actual vs expectation at quarter grain: quarter figures as reported, plus additive metrics' months
+-- summed into a quarter when all three months have both an actual and a (policy-chosen) expectation.
+-- A reported quarter comparison wins over the sum of its months for the same kind and policy.
+create or replace view variance_by_region_quarter as
+
+with comparisons as (
+    select * from actual_vs_expectation
+),
+
+metrics as (
+    select * from metrics
+),
+
+regions as (
+    select * from regions
+),
+
+reported as (
+    select
+        entity,
+        metric,
+        region_code,
+        period_start,
+        period_end,
+        policy,
+        expectation_kind,
+        actual,
+        expectation,
+        coalesce(expectation_low, expectation) as band_low,
+        coalesce(expectation_high, expectation) as band_high,
+        'reported' as basis,
+        actual_source_id as actual_source_ids,
+        expectation_source_id as expectation_source_ids
+    from comparisons
+    where grain = 'quarter'
+),
+
+calendar_months as (
+    select c.*
+    from comparisons as c
+    inner join metrics as m on m.metric = c.metric and m.additive
+    where c.grain = 'month'
+      and c.period_start = date_trunc('month', c.period_start)
+      and c.period_end = last_day(c.period_start)
+),
+
+summed as (
+    select
+        entity,
+        metric,
+        region_code,
+        date_trunc('quarter', period_start)::date as period_start,
+        last_day(date_trunc('quarter', period_start)::date + interval 2 month)::date as period_end,
+        policy,
+        expectation_kind,
+        sum(actual) as actual,
+        sum(expectation) as expectation,
+        sum(coalesce(expectation_low, expectation)) as band_low,
+        sum(coalesce(expectation_high, expectation)) as band_high,
+        'sum of 3 months' as basis,
+        string_agg(distinct actual_source_id, ',' order by actual_source_id) as actual_source_ids,
+        string_agg(distinct expectation_source_id, ',' order by expectation_source_id) as expectation_source_ids
+    from calendar_months
+    group by entity, metric, region_code, date_trunc('quarter', period_start), policy, expectation_kind
+    having count(distinct period_start) = 3
+),
+
+quarters as (
+    select * from reported
+    union all
+    select s.*
+    from summed as s
+    anti join reported as r
+        on  r.entity = s.entity
+        and r.metric = s.metric
+        and r.region_code = s.region_code
+        and r.period_start = s.period_start
+        and r.period_end = s.period_end
+        and r.policy = s.policy
+        and r.expectation_kind = s.expectation_kind
+),
+
+measured as (
+    select
+        q.*,
+        q.actual - q.expectation as variance,
+        (q.actual - q.expectation) / nullif(abs(q.expectation), 0) as variance_pct,
+        q.actual / nullif(q.expectation, 0) as attainment,
+        case
+            when q.actual < q.band_low then 'below'
+            when q.actual > q.band_high then 'above'
+            else 'in_line'
+        end as direction,
+        m.higher_is_better
+    from quarters as q
+    left join metrics as m on m.metric = q.metric
+),
+
+final as (
+    select
+        entity,
+        metric,
+        region_code,
+        r.name as region_name,
+        r.level as region_level,
+        r.parent_code as region_parent,
+        strftime(period_start, '%Y') || '-Q' || quarter(period_start) as quarter,
+        period_start,
+        period_end,
+        policy,
+        expectation_kind,
+        actual,
+        expectation,
+        variance,
+        variance_pct,
+        attainment,
+        direction,
+        case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
+        basis,
+        actual_source_ids,
+        expectation_source_ids
+    from measured
+    left join regions as r using (region_code)
+)
+
+select * from final
