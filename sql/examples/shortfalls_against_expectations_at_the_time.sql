@@ -1,0 +1,19 @@
+-- Where did a business fall short of what was expected when the period ended, worst first?
+select
+    entity,
+    metric,
+    region_name,
+    period,
+    expectation_kind,
+    actual,
+    expectation,
+    round(variance_pct * 100, 1) as variance_pct,
+    round(attainment * 100, 1) as attainment_pct,
+    direction_certain,
+    is_approximate,
+    actual_source_id,
+    expectation_source_id
+from actual_vs_expectation
+where policy = 'at_period_end'
+  and is_shortfall
+order by variance_pct
