@@ -1,0 +1,233 @@
+"""Read an input file (CSV, Parquet, JSON Lines, Excel) into a frame of strings, one row per input row.
+
+Every reader returns the same shape: all columns as nullable strings, header names normalised, and `_row`
+(1 = first data row). Rows that cannot even be split into fields come back separately as `BadRow`s so the
+caller can reject them one by one. A file that cannot be read at all raises `UnreadableFile`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+ACCEPTED_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "xlsx",
+}
+ROW = "_row"
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_COLUMNS = {"as_of", "published_on", "date", "date_end"}
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int
+    reason: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class RawTable:
+    frame: pl.DataFrame  # all columns pl.String, plus `_row`
+    bad_rows: list[BadRow]  # rows that could not be split into fields
+
+    @property
+    def rows_in(self) -> int:
+        return self.frame.height + len(self.bad_rows)
+
+
+def normalise_header(name: str) -> str:
+    name = name.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", name).strip("_")
+
+
+def read_table(path: Path) -> RawTable:
+    suffix = path.suffix.lower()
+    file_type = ACCEPTED_SUFFIXES.get(suffix)
+    if file_type is None:
+        accepted = ", ".join(sorted(ACCEPTED_SUFFIXES))
+        raise UnreadableFile(f"unsupported file type '{suffix}'; accepted: {accepted}")
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    reader = {"csv": _read_csv, "jsonl": _read_jsonl, "parquet": _read_parquet, "xlsx": _read_xlsx}[file_type]
+    table = reader(data)
+    if not [c for c in table.frame.columns if c != ROW]:
+        raise UnreadableFile("no columns found (no header row?)")
+    return table
+
+
+def _decode_text(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary content (NUL bytes): not a text file; export it as UTF-8 CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save the file as UTF-8"
+        ) from None
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes) -> RawTable:
+    text = _decode_text(data)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = _sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise UnreadableFile(f"cannot read the header row: {exc}") from None
+    columns = [normalise_header(h) for h in header]
+    _check_header(columns)
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    bad: list[BadRow] = []
+    row_number = 0
+    while True:
+        row_number += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            bad.append(BadRow(row_number, f"cannot split the row into fields: {exc} (stray quote?)"))
+            continue
+        if not fields or all(not f.strip() for f in fields):
+            row_number -= 1  # blank lines are not rows
+            continue
+        if len(fields) != len(columns):
+            bad.append(
+                BadRow(
+                    row_number,
+                    f"the row has {len(fields)} fields but the header has {len(columns)}",
+                    delimiter.join(fields)[:200],
+                )
+            )
+            continue
+        rows.append([f if f.strip() else None for f in fields])
+        numbers.append(row_number)
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+    return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
+
+
+def _check_header(columns: list[str]) -> None:
+    if len(set(columns)) != len(columns):
+        dupes = sorted({c for c in columns if columns.count(c) > 1})
+        raise UnreadableFile(f"duplicate column names in the header: {', '.join(dupes)}")
+    if any(not c for c in columns):
+        raise UnreadableFile("the header has an empty column name")
+
+
+def _read_jsonl(data: bytes) -> RawTable:
+    text = _decode_text(data)
+    records: list[dict] = []
+    numbers: list[int] = []
+    bad: list[BadRow] = []
+    row_number = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row_number += 1
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append(BadRow(row_number, f"not valid JSON: {exc.msg} at column {exc.colno}", line[:200]))
+            continue
+        if not isinstance(record, dict):
+            bad.append(BadRow(row_number, "each line must be a JSON object", line[:200]))
+            continue
+        records.append({normalise_header(k): _to_text(v) for k, v in record.items()})
+        numbers.append(row_number)
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    frame = pl.DataFrame(
+        [[r.get(c) for c in columns] for r in records], schema=dict.fromkeys(columns, pl.String), orient="row"
+    )
+    return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
+
+
+def _to_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = frame.rename({c: normalise_header(c) for c in frame.columns})
+    _check_header(frame.columns)
+    out = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if dtype == pl.Datetime or dtype == pl.Date:
+            expr = col.dt.strftime("%Y-%m-%d")
+        elif dtype.is_float():
+            expr = (
+                pl.when(col == col.round(0))
+                .then(col.cast(pl.Int64).cast(pl.String))
+                .otherwise(col.cast(pl.String))
+            )
+        else:
+            expr = col.cast(pl.String).str.strip_chars()
+        out.append(pl.when(expr == "").then(None).otherwise(expr).alias(name))
+    return frame.select(out)
+
+
+def _read_parquet(data: bytes) -> RawTable:
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:
+        raise UnreadableFile(f"not a readable Parquet file: {str(exc).splitlines()[0]}") from None
+    frame = _stringify(frame)
+    return RawTable(frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32)), [])
+
+
+def _read_xlsx(data: bytes) -> RawTable:
+    try:
+        frame = pl.read_excel(io.BytesIO(data), engine="calamine")
+    except Exception as exc:
+        raise UnreadableFile(f"not a readable Excel .xlsx file: {str(exc).splitlines()[0]}") from None
+    frame = _stringify(frame)
+    # A date typed into a text column arrives as its Excel serial number.
+    fixes = [
+        pl.col(c).map_elements(_excel_serial_to_iso, return_dtype=pl.String)
+        for c in frame.columns
+        if c in _DATE_COLUMNS
+    ]
+    frame = frame.with_columns(fixes) if fixes else frame
+    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
+    return RawTable(frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32)), [])
+
+
+def _excel_serial_to_iso(text: str) -> str:
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return (_EXCEL_EPOCH + timedelta(days=int(float(text)))).isoformat()
+    return text

@@ -1,0 +1,379 @@
+"""Validate and normalise each input kind: raw strings in, warehouse-shaped rows and row-level issues out.
+
+Pure functions: no Dagster, no I/O. Each `validate_*` takes the raw frame of one file and a `Context` with
+the reference data, and returns `(rows, issues)`; rows already have the columns of `sql/tables/<kind>.sql`
+except the file bookkeeping columns the caller adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from pipelines.ingest.checks import Problem, RowChecks
+from pipelines.ingest.readers import ROW
+from pipelines.ingest.vocabulary import (
+    BOUNDS,
+    DIRECTIONS,
+    EVENT_CATEGORIES,
+    EVENT_STATUSES,
+    EXPECTATION_KINDS,
+    KINDS,
+    RELIABILITY,
+    metric_id,
+)
+from pipelines.normalise.dates import parse_partial_date
+from pipelines.normalise.fx import FxTable
+from pipelines.normalise.periods import parse_period
+from pipelines.normalise.regions import RegionResolver
+from pipelines.normalise.units import parse_unit
+
+REQUIRED = {
+    "sources": ["source_id", "publisher"],
+    "figures": ["entity", "metric", "region", "period", "kind", "source_id"],
+    "events": ["event_id", "date", "jurisdiction", "category", "title", "source_id"],
+    "regions": ["code", "name"],
+    "entities": ["entity"],
+    "metrics": ["metric", "unit_kind"],
+}
+OPTIONAL = {
+    "sources": ["title", "url", "published_on", "originally_reported_by", "reliability", "note"],
+    "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note"],
+    "events": ["date_end", "status", "entity", "note"],
+}
+MAX_ABS_BASE_VALUE = (
+    1e15  # a quadrillion USD (or units): larger is a unit or typing error, not a business figure
+)
+DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
+PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
+UNIT_SCHEMA = pl.Struct(
+    {"kind": pl.String, "currency": pl.String, "scale": pl.Float64, "base_unit": pl.String}
+)
+
+
+@dataclass
+class Context:
+    """Reference data a file is checked against."""
+
+    resolver: RegionResolver
+    metrics: dict[str, dict]  # metric -> {unit_kind, can_be_negative, ...}
+    fiscal_start: dict[str, int]  # entity -> fiscal year start month
+    fx: FxTable
+    source_dates: dict[str, tuple[date | None, str | None]] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+
+def missing_columns(kind: str, frame: pl.DataFrame) -> list[str]:
+    return [c for c in REQUIRED[kind] if c not in frame.columns]
+
+
+def _with_optional(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
+    absent = [c for c in OPTIONAL[kind] if c not in frame.columns]
+    return frame.with_columns([pl.lit(None, pl.String).alias(c) for c in absent])
+
+
+def _partial_date(text: str) -> dict:
+    parsed = parse_partial_date(text)
+    return {"start": parsed.start, "precision": parsed.precision}
+
+
+def _not_in_future(checks: RowChecks, column: str, today: date) -> None:
+    checks.flag(
+        pl.col(column).struct.field("start") > pl.lit(today),
+        column,
+        f"{column} is in the future (after {today.isoformat()})",
+        "check the year",
+    )
+
+
+def validate_sources(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    checks = RowChecks(_with_optional("sources", frame))
+    checks.require(REQUIRED["sources"])
+    checks.duplicates("source_id", "source_id")
+    checks.vocabulary("reliability", RELIABILITY)
+    checks.map_values("published_on", "published", _partial_date, DATE_SCHEMA)
+    _not_in_future(checks, "published", ctx.today)
+    checks.flag(
+        pl.col("url").is_not_null() & ~pl.col("url").str.contains(r"^(https?|ftp)://"),
+        "url",
+        "url must start with http:// or https://",
+    )
+    good, issues = checks.split()
+    rows = good.select(
+        "source_id",
+        "publisher",
+        "title",
+        "url",
+        "published_on",
+        pl.col("published").struct.field("start").alias("published_date"),
+        pl.col("published").struct.field("precision").alias("published_precision"),
+        "originally_reported_by",
+        "reliability",
+        "note",
+        ROW,
+    )
+    return rows, issues
+
+
+def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    checks = RowChecks(_with_optional("figures", frame))
+    checks.require(REQUIRED["figures"])
+    checks.duplicates("figure_id", "figure_id")
+    checks.frame = checks.frame.with_columns(pl.col("metric").map_elements(metric_id, return_dtype=pl.String))
+    checks.vocabulary("kind", KINDS)
+    checks.vocabulary("bound", BOUNDS, default="exact")
+    checks.vocabulary("direction", DIRECTIONS)
+    checks.numbers("value")
+    checks.numbers("value_high")
+    _resolve_region(checks, "region", ctx)
+    checks.frame = checks.frame.with_columns(
+        pl.col("entity").replace_strict(ctx.fiscal_start, default=1, return_dtype=pl.Int32).alias("_fiscal")
+    )
+    checks.map_keys(["period", "_fiscal"], "p", lambda v: vars(parse_period(v[0], v[1])), PERIOD_SCHEMA)
+    checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
+    checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
+    _figure_rules(checks, ctx)
+    _convert_to_base(checks, ctx)
+    good, issues = checks.split()
+    return _figure_rows(good), issues
+
+
+def _resolve_region(checks: RowChecks, column: str, ctx: Context) -> None:
+    def resolve(text: str) -> str:
+        code = ctx.resolver.resolve(text)
+        if code is None:
+            raise Problem(f"unknown region '{text}'", ctx.resolver.suggest(text))
+        return code
+
+    checks.map_values(column, "region_code", resolve, pl.String)
+
+
+def _figure_rules(checks: RowChecks, ctx: Context) -> None:
+    c = pl.col
+    checks.flag(
+        c("value").is_null() & c("direction").is_null(),
+        "value",
+        "value is empty and no direction is given",
+        "give a value, or a direction (below, in_line, above) for a qualitative claim",
+    )
+    checks.flag(
+        c("value").is_not_null() & c("unit").is_null(),
+        "unit",
+        "a value needs a unit",
+        "e.g. 'USD bn', 'EUR m', '%', 'count'",
+    )
+    checks.flag(
+        c("value_high").is_not_null() & c("value").is_null(),
+        "value_high",
+        "value_high is given without value (the low end of the range)",
+    )
+    checks.flag(
+        c("value_high") < c("value"),
+        "value_high",
+        "value_high is below value",
+        "a range is written low in value, high in value_high",
+    )
+    checks.flag(
+        c("value_high").is_not_null() & (c("bound") != "exact") & (c("bound") != "approx"),
+        "bound",
+        pl.format("a range cannot also be a bound ({})", c("bound")),
+    )
+    known = {m: p.get("can_be_negative", True) for m, p in ctx.metrics.items()}
+    never_negative = [m for m, allowed in known.items() if not allowed]
+    checks.flag(
+        (c("value") < 0) & c("metric").is_in(never_negative),
+        "value",
+        pl.format("negative value for {}, which cannot be negative", c("metric")),
+        "losses belong to a profit metric; check the sign",
+    )
+    # as_of defaults to the source's publication date
+    src = pl.DataFrame(
+        {
+            "source_id": list(ctx.source_dates),
+            "_src_date": [d for d, _ in ctx.source_dates.values()],
+            "_src_precision": [p for _, p in ctx.source_dates.values()],
+        },
+        schema={"source_id": pl.String, "_src_date": pl.Date, "_src_precision": pl.String},
+    )
+    checks.frame = checks.frame.join(
+        src.with_columns(pl.lit(True).alias("_src_known")), on="source_id", how="left", maintain_order="left"
+    )
+    checks.flag(
+        c("source_id").is_not_null() & c("_src_known").is_null(),
+        "source_id",
+        pl.format("unknown source '{}': no row with that source_id in any sources file", c("source_id")),
+        "add the source to the dataset's sources file",
+    )
+    as_of_start = pl.coalesce(c("asof").struct.field("start"), c("_src_date"))
+    checks.frame = checks.frame.with_columns(
+        as_of_start.alias("as_of_date"),
+        pl.coalesce(c("asof").struct.field("precision"), c("_src_precision")).alias("as_of_precision"),
+    )
+    checks.flag(
+        c("as_of").is_null() & c("_src_known").is_not_null() & c("_src_date").is_null(),
+        "as_of",
+        "as_of is empty and the source has no published_on",
+        "give as_of or the source's published_on",
+    )
+    checks.flag(
+        c("as_of_date") > pl.lit(ctx.today),
+        "as_of",
+        f"the figure is dated in the future (after {ctx.today.isoformat()})",
+        "check the year",
+        value=c("as_of_date"),
+    )
+    checks.flag(
+        c("kind").is_in(["actual", "estimate"]) & (c("as_of_date") < c("p").struct.field("start")),
+        "as_of",
+        "an actual cannot be known before its period starts",
+        "if this was expected, use kind target, guidance, consensus, projection or budget",
+        value=c("as_of_date"),
+    )
+
+
+def _convert_to_base(checks: RowChecks, ctx: Context) -> None:
+    c = pl.col
+
+    def rate(values: tuple) -> float:
+        currency, start, end = values
+        return ctx.fx.usd_per_unit(currency, start, end).usd_per_unit
+
+    checks.frame = checks.frame.with_columns(
+        c("u").struct.field("currency").alias("currency"),
+        c("p").struct.field("start").alias("_pstart"),
+        c("p").struct.field("end").alias("_pend"),
+    )
+    checks.map_keys(["currency", "_pstart", "_pend"], "fx_usd_per_unit", rate, pl.Float64, report="unit")
+    factor = c("u").struct.field("scale") * pl.when(c("currency").is_null()).then(1.0).otherwise(
+        c("fx_usd_per_unit")
+    )
+    checks.frame = checks.frame.with_columns(
+        (c("value") * factor).alias("value_base"),
+        (c("value_high") * factor).alias("value_high_base"),
+    )
+    checks.flag(
+        c("value_base").abs() > MAX_ABS_BASE_VALUE,
+        "value",
+        pl.format(
+            "implausibly large value ({} {} in base units)", c("value_base"), c("u").struct.field("base_unit")
+        ),
+        "check the unit's scale (bn vs m)",
+    )
+    unit_kinds = {m: p["unit_kind"] for m, p in ctx.metrics.items() if p.get("unit_kind")}
+    expected_kind = c("metric").replace_strict(unit_kinds, default=None, return_dtype=pl.String)
+    checks.flag(
+        expected_kind.is_not_null() & c("u").is_not_null() & (c("u").struct.field("kind") != expected_kind),
+        "unit",
+        pl.format(
+            "unit '{}' is {} but {} is measured in {}",
+            c("unit"),
+            c("u").struct.field("kind"),
+            c("metric"),
+            expected_kind,
+        ),
+    )
+
+
+def _derived_id(row: dict) -> str:
+    fields = (
+        "entity",
+        "metric",
+        "region_code",
+        "period",
+        "kind",
+        "value",
+        "value_high",
+        "unit",
+        "bound",
+        "direction",
+        "as_of",
+        "source_id",
+    )
+    digest = hashlib.sha1("|".join(str(row.get(f)) for f in fields).encode()).hexdigest()
+    return f"auto-{digest[:12]}"
+
+
+def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
+    c = pl.col
+    rows = good.with_columns(
+        pl.when(c("figure_id").is_null())
+        .then(pl.struct(pl.all()).map_elements(_derived_id, return_dtype=pl.String))
+        .otherwise(c("figure_id"))
+        .alias("figure_id"),
+    )
+    return rows.select(
+        "figure_id",
+        "entity",
+        "metric",
+        "region_code",
+        c("p").struct.field("label").alias("period"),
+        c("p").struct.field("grain").alias("grain"),
+        c("p").struct.field("start").alias("period_start"),
+        c("p").struct.field("end").alias("period_end"),
+        "kind",
+        c("kind").is_in(list(EXPECTATION_KINDS)).alias("is_expectation"),
+        c("value_base").alias("value"),
+        c("value_high_base").alias("value_high"),
+        "bound",
+        c("u").struct.field("base_unit").alias("unit"),
+        "direction",
+        c("as_of_date").alias("as_of"),
+        "as_of_precision",
+        "source_id",
+        "note",
+        c("value").alias("value_raw"),
+        c("value_high").alias("value_high_raw"),
+        c("unit").alias("unit_raw"),
+        "currency",
+        "fx_usd_per_unit",
+        ROW,
+    )
+
+
+def validate_events(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
+    c = pl.col
+    checks = RowChecks(_with_optional("events", frame))
+    checks.require(REQUIRED["events"])
+    checks.duplicates("event_id", "event_id")
+    checks.vocabulary("category", EVENT_CATEGORIES)
+    checks.vocabulary("status", EVENT_STATUSES)
+    checks.map_values("date", "d", _partial_date, DATE_SCHEMA)
+    checks.map_values("date_end", "d_end", _partial_date, DATE_SCHEMA)
+    _resolve_region(checks, "jurisdiction", ctx)
+    checks.flag(
+        c("d_end").struct.field("start") < c("d").struct.field("start"), "date_end", "date_end is before date"
+    )
+    checks.flag(
+        c("source_id").is_not_null() & ~c("source_id").is_in(list(ctx.source_dates)),
+        "source_id",
+        pl.format("unknown source '{}': no row with that source_id in any sources file", c("source_id")),
+        "add the source to the dataset's sources file",
+    )
+    # an event without a status is 'expected' if it lies ahead, else 'effective'
+    status = (
+        pl.when(c("status").is_not_null())
+        .then(c("status"))
+        .when(c("d").struct.field("start") > pl.lit(ctx.today))
+        .then(pl.lit("expected"))
+        .otherwise(pl.lit("effective"))
+    )
+    checks.frame = checks.frame.with_columns(status.alias("status"))
+    good, issues = checks.split()
+    rows = good.select(
+        "event_id",
+        c("d").struct.field("start").alias("date"),
+        c("d").struct.field("precision").alias("date_precision"),
+        c("d_end").struct.field("start").alias("date_end"),
+        "status",
+        c("region_code").alias("jurisdiction"),
+        "category",
+        "title",
+        "entity",
+        "source_id",
+        "note",
+        ROW,
+    )
+    return rows, issues

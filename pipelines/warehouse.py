@@ -1,0 +1,127 @@
+"""Build the warehouse into a new DuckDB file and publish it by atomic swap.
+
+DuckDB allows one writer per file and a reader in another process blocks a writer, so the published file is
+never written in place: `build` writes `<target>.building-<pid>-<n>` beside it, checkpoints and closes it,
+and `publish` swaps it in with `os.replace`. Readers holding the old file keep a consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+from datetime import datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.load import LoadResult
+from pipelines.sqlfiles import create_tables, create_views
+
+# DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
+STORAGE_VERSION = "v1.4.0"
+BUILDING = ".building-"
+_counter = itertools.count()
+
+
+def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a frame into an existing table, matching columns by name."""
+    if frame.height == 0:
+        return
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def inputs_hash(loads: pl.DataFrame) -> str:
+    hashes = sorted(h for h in loads["content_hash"].to_list() if h)
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def build(result: LoadResult, target: Path, data_dir: Path | None = None) -> Path:
+    """Write every table and view into a new file beside `target`; returns the new file's path."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.with_name(f"{target.name}{BUILDING}{os.getpid()}-{next(_counter)}")
+    path.unlink(missing_ok=True)
+    con = connect_for_build(path)
+    try:
+        create_tables(con)
+        for table, frame in result.tables.items():
+            insert_frame(con, table, frame)
+        insert_frame(con, "rejected_rows", result.rejected)
+        insert_frame(con, "loads", result.loads)
+        summary = result.summary()
+        con.execute(
+            "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                datetime.now().replace(microsecond=0),
+                str(data_dir) if data_dir else None,
+                version("impact"),
+                duckdb.__version__,
+                summary["files"],
+                summary["rows_in"],
+                summary["rows_loaded"],
+                summary["rows_rejected"],
+                inputs_hash(result.loads),
+            ],
+        )
+        create_views(con)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        path.unlink(missing_ok=True)
+        raise
+    con.close()
+    return path
+
+
+def publish(built: Path, target: Path) -> Path:
+    """Atomically replace `target` with `built` (same directory, so `os.replace` is a rename)."""
+    with open(built, "rb") as fh:
+        os.fsync(fh.fileno())
+    # A WAL left beside the target would be replayed onto the new file: the pipeline never writes the
+    # target in place, so one can only be debris.
+    Path(f"{target}.wal").unlink(missing_ok=True)
+    os.replace(built, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return target
+
+
+def remove_stale_builds(target: Path) -> list[Path]:
+    """Delete half-built files left by runs that died (their process no longer exists)."""
+    removed = []
+    for path in target.parent.glob(f"{target.name}{BUILDING}*"):
+        pid = path.name.split(BUILDING, 1)[1].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        if pid.isdigit() and int(pid) == os.getpid():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
