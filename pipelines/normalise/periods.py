@@ -1,0 +1,205 @@
+"""Reporting periods: years, fiscal years, halves, quarters, months, days and spans, with canonical labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pipelines.normalise.dates import (
+    DATE_FORMS,
+    MONTHS,
+    DateError,
+    add_months,
+    check_year,
+    month_end,
+    parse_partial_date,
+)
+
+PERIOD_FORMS = (
+    "write years as '2024' or 'FY2024', halves as '2024-H1', quarters as '2024-Q3', months as '2024-09', "
+    "days as '2024-09-15' and spans as '2024-01..2024-09' or '2024-Q1..2024-Q3'"
+)
+
+_YEAR = r"(?:(?P<fy>FY|CY)\s*-?\s*)?(?P<year>\d{4}|\d{2})"
+_PART = r"(?:(?P<kind>[HQ])\s*(?P<num>\d)|(?P<num2>\d)\s*(?P<kind2>[HQ]))"
+# '2024', 'FY2024', 'FY24', 'CY2024'
+_YEAR_ONLY = re.compile(r"(?P<fy>FY|CY)\s*-?\s*(?P<year>\d{4}|\d{2})")
+# '2024-Q3', '2024Q3', 'FY2024 H1', 'FY24-Q1'
+_YEAR_PART = re.compile(rf"{_YEAR}\s*-?\s*{_PART}")
+# 'Q3 2024', 'H1-2024', '3Q24', 'Q1 FY2025'
+_PART_YEAR = re.compile(rf"{_PART}\s*-?\s*{_YEAR}")
+# '9M 2024', '9M24': the first nine months of the year
+_FIRST_MONTHS = re.compile(r"(?P<months>\d{1,2})\s*M\s*-?\s*(?P<year>\d{4}|\d{2})")
+# 'Q1-Q3 2024', 'Jan-May 2024', 'H1 to H2 FY2024': two bounds sharing one trailing year
+_SHARED_YEAR = re.compile(
+    r"(?P<a>[HQ]\d|\d[HQ]|[A-Z]{3,9})\s*(?:-|–|—|\.\.|TO)\s*(?P<b>[HQ]\d|\d[HQ]|[A-Z]{3,9})\s*,?\s+(?P<y>(?:FY|CY)?\s*\d{4})"
+)
+_SPAN_SEPARATOR = re.compile(r"\s*\.\.\s*|\s*[–—]\s*|\s+TO\s+|\s+-\s+")
+_SHORTHAND = re.compile(r"(?:[HQ]\d|\d{1,2})")
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; `suggestion` says how to write it."""
+
+    def __init__(self, message: str, suggestion: str | None = PERIOD_FORMS) -> None:
+        super().__init__(f"{message}; {suggestion}" if suggestion else message)
+        self.problem = message
+        self.suggestion = suggestion
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    grain: str  # 'year' | 'half' | 'quarter' | 'month' | 'day' | 'span'
+    start: date
+    end: date  # inclusive
+
+
+def parse_period(text: str, fiscal_year_start_month: int = 1) -> Period:
+    """Read a period label in any common spelling and return it with its canonical label and dates.
+
+    'FY' years use the entity's fiscal start month and are named by the calendar year in which they end;
+    plain '2024' and '2024-Q1' are always calendar periods.
+    """
+    if not 1 <= fiscal_year_start_month <= 12:
+        raise PeriodError(f"fiscal year start month must be 1-12, got {fiscal_year_start_month}", None)
+    if not isinstance(text, str):
+        raise PeriodError(f"expected a period label, got {type(text).__name__} {text!r}")
+    cleaned = " ".join(text.strip().upper().replace("’", "").replace("'", "").split())
+    if not cleaned:
+        raise PeriodError("empty period")
+    if match := _SHARED_YEAR.fullmatch(cleaned):
+        year = match["y"]
+        cleaned = f"{match['a']} {year}..{match['b']} {year}"
+    parts = _SPAN_SEPARATOR.split(cleaned)
+    if len(parts) == 1:
+        return _parse_single(cleaned, fiscal_year_start_month, text)
+    if len(parts) != 2 or not all(parts):
+        raise PeriodError(f"cannot read {text!r} as a period")
+    return _parse_span(parts[0], parts[1], fiscal_year_start_month, text)
+
+
+def _parse_span(left_text: str, right_text: str, fiscal_start: int, text: str) -> Period:
+    left = _parse_single(left_text, fiscal_start, text)
+    if _SHORTHAND.fullmatch(right_text) and left.grain in ("half", "quarter", "month", "day"):
+        # '2024-Q2..Q3': the right bound borrows the left bound's year (and month, for days)
+        right_text = left.label.rsplit("-", 1)[0] + "-" + right_text
+    right = _parse_single(right_text, fiscal_start, text)
+    if right.end < left.start:
+        raise PeriodError(
+            f"period {text!r} ends ({right.end}) before it starts ({left.start})",
+            "write the earlier bound first, e.g. '2024-01..2024-09'",
+        )
+    if right.start < left.start or right.end < left.end:
+        raise PeriodError(
+            f"the bounds of {text!r} overlap or are out of order", "write the earlier bound first"
+        )
+    named = _named_period(left.start, right.end, fiscal_start)
+    if named is not None:
+        return named
+    return Period(f"{left.label}..{right.label}", "span", left.start, right.end)
+
+
+def _named_period(start: date, end: date, fiscal_start: int) -> Period | None:
+    """The calendar (or fiscal) year, half, quarter, month or day that covers exactly [start, end]."""
+    if start == end:
+        return Period(start.isoformat(), "day", start, end)
+    if start.day != 1 or end != month_end(end.year, end.month):
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months == 1:
+        return Period(f"{start.year}-{start.month:02d}", "month", start, end)
+    if start.year == end.year:
+        if months == 12:
+            return Period(str(start.year), "year", start, end)
+        if months == 6 and start.month in (1, 7):
+            return Period(f"{start.year}-H{start.month // 6 + 1}", "half", start, end)
+        if months == 3 and start.month % 3 == 1:
+            return Period(f"{start.year}-Q{start.month // 3 + 1}", "quarter", start, end)
+    if fiscal_start != 1 and start.month == fiscal_start and months == 12:
+        return _fiscal(end.year, None, None, fiscal_start, end)
+    return None
+
+
+def _parse_single(cleaned: str, fiscal_start: int, text: str) -> Period:
+    if match := _YEAR_ONLY.fullmatch(cleaned):
+        return _year_period(match["fy"], match["year"], None, None, fiscal_start, text)
+    for pattern in (_YEAR_PART, _PART_YEAR):
+        if match := pattern.fullmatch(cleaned):
+            kind = match["kind"] or match["kind2"]
+            number = int(match["num"] or match["num2"])
+            return _year_period(match["fy"], match["year"], kind, number, fiscal_start, text)
+    if match := _FIRST_MONTHS.fullmatch(cleaned):
+        return _first_months(int(match["months"]), _full_year(match["year"], text), fiscal_start, text)
+    if cleaned in MONTHS:
+        raise PeriodError(f"period {text!r} has no year", f"write e.g. '2024-{MONTHS[cleaned]:02d}'")
+    try:
+        partial = parse_partial_date(cleaned)
+    except DateError as error:
+        if error.suggestion == DATE_FORMS:
+            raise PeriodError(f"cannot read {text!r} as a period") from None
+        raise PeriodError(error.problem, error.suggestion) from None
+    start = partial.start
+    label = {
+        "year": str(start.year),
+        "month": f"{start.year}-{start.month:02d}",
+        "day": start.isoformat(),
+    }[partial.precision]
+    return Period(label, partial.precision, partial.start, partial.end)
+
+
+def _full_year(year_text: str, text: str) -> int:
+    year = int(year_text) + 2000 if len(year_text) == 2 else int(year_text)
+    try:
+        check_year(year, text)
+    except DateError as error:
+        raise PeriodError(error.problem, error.suggestion) from None
+    return year
+
+
+def _year_period(
+    prefix: str | None, year_text: str, kind: str | None, number: int | None, fiscal_start: int, text: str
+) -> Period:
+    if prefix is None and len(year_text) == 2 and kind is None:
+        raise PeriodError(f"cannot read {text!r} as a period")
+    year = _full_year(year_text, text)
+    if kind is not None:
+        count = 2 if kind == "H" else 4
+        if number is None or not 1 <= number <= count:
+            name = "halves run H1-H2" if kind == "H" else "quarters run Q1-Q4"
+            raise PeriodError(f"no {kind}{number} in {text!r}", f"{name}, e.g. '{year}-{kind}1'")
+    if prefix == "FY" and fiscal_start != 1:
+        return _fiscal(year, kind, number, fiscal_start)
+    if kind is None:
+        return Period(str(year), "year", date(year, 1, 1), date(year, 12, 31))
+    months = 6 if kind == "H" else 3
+    start = date(year, (number - 1) * months + 1, 1)
+    end = add_months(start, months) - timedelta(days=1)
+    return Period(f"{year}-{kind}{number}", "half" if kind == "H" else "quarter", start, end)
+
+
+def _fiscal(
+    year: int, kind: str | None, number: int | None, fiscal_start: int, end: date | None = None
+) -> Period:
+    """Fiscal year `year` ends in calendar year `year`: start month 10 makes FY2024 = 2023-10-01..2024-09-30."""
+    year_start = date(year - 1, fiscal_start, 1)
+    if kind is None:
+        return Period(f"FY{year}", "year", year_start, add_months(year_start, 12) - timedelta(days=1))
+    months = 6 if kind == "H" else 3
+    start = add_months(year_start, (number - 1) * months)
+    end = add_months(start, months) - timedelta(days=1)
+    return Period(f"FY{year}-{kind}{number}", "half" if kind == "H" else "quarter", start, end)
+
+
+def _first_months(months: int, year: int, fiscal_start: int, text: str) -> Period:
+    if not 1 <= months <= 12:
+        raise PeriodError(
+            f"cannot read {text!r} as a period", "write e.g. '9M 2024' for January to September"
+        )
+    start = date(year, 1, 1)
+    end = month_end(year, months)
+    named = _named_period(start, end, fiscal_start)
+    if named is not None:
+        return named
+    return Period(f"{year}-01..{year}-{months:02d}", "span", start, end)

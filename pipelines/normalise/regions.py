@@ -1,0 +1,211 @@
+"""Regions: ISO countries from country_converter placed under the macro regions of region_groups.csv."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from pathlib import Path
+
+import country_converter
+import polars as pl
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+REGION_COLUMNS = {
+    "region_code": pl.String,
+    "name": pl.String,
+    "parent_code": pl.String,
+    "level": pl.String,
+    "iso3": pl.String,
+    "depth": pl.Int32,
+    "path": pl.String,
+}
+# 'World excluding China' is not China: text like this must never fall through to a country regex.
+_EXCLUSION = re.compile(
+    r"\b(ex|excl|excluding|except|non|outside|without|rest of|other than)\b", re.IGNORECASE
+)
+
+
+class RegionError(ValueError):
+    """An unknown or inconsistent region; `suggestion` says what to write instead."""
+
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
+        super().__init__(f"{message}; {suggestion}" if suggestion else message)
+        self.problem = message
+        self.suggestion = suggestion
+
+
+@cache
+def country_table() -> tuple[dict[str, str], ...]:
+    """country_converter's country rows (ISO2, ISO3, short and official name, UN subregion, regex)."""
+    data = country_converter.CountryConverter().data
+    columns = ["ISO2", "ISO3", "name_short", "name_official", "UNregion", "regex"]
+    countries = []
+    for row in data[columns].to_dict("records"):
+        country = {key: (None if value != value else str(value)) for key, value in row.items()}
+        # Two ISO2 cells are regexes ('^GB$|^UK$', '^GR$|^EL$'): the first code is ISO, the rest aliases.
+        codes = ["".join(ch for ch in part if ch.isalnum()).upper() for part in country["ISO2"].split("|")]
+        country["ISO2"], country["other_codes"] = codes[0], "|".join(codes[1:]) or None
+        countries.append(country)
+    return tuple(countries)
+
+
+def build_regions(groups: pl.DataFrame, extra: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The region tree (columns of sql/tables/regions.sql): every ISO country under its macro region.
+
+    `groups` has region_code, name, parent_code, level, un_subregions (';'-separated UN subregions).
+    `extra` (code, name, parent as a code or a name, optional level) adds a dataset's own regions or
+    overrides existing ones.
+    """
+    rows: dict[str, dict[str, str | None]] = {}
+    subregion_home: dict[str, str] = {}
+    for group in groups.iter_rows(named=True):
+        code = group["region_code"].strip().upper()
+        rows[code] = {
+            "region_code": code,
+            "name": group["name"],
+            "parent_code": (group["parent_code"] or "").strip().upper() or None,
+            "level": group["level"],
+            "iso3": None,
+        }
+        for subregion in (group.get("un_subregions") or "").split(";"):
+            if subregion.strip():
+                subregion_home[subregion.strip()] = code
+    root = next((code for code, row in rows.items() if row["parent_code"] is None), "WORLD")
+    for country in country_table():
+        rows[country["ISO2"]] = {
+            "region_code": country["ISO2"],
+            "name": country["name_short"],
+            "parent_code": subregion_home.get(country["UNregion"] or "", root),
+            "level": "country",
+            "iso3": country["ISO3"],
+        }
+    if extra is not None:
+        _apply_extra(rows, extra)
+    return _with_paths(rows)
+
+
+def _apply_extra(rows: dict[str, dict[str, str | None]], extra: pl.DataFrame) -> None:
+    records = list(extra.iter_rows(named=True))
+    new_codes = {str(record["code"]).strip().upper() for record in records}
+    by_name = {(row["name"] or "").casefold(): code for code, row in rows.items()}
+    by_name.update({str(r["name"]).strip().casefold(): str(r["code"]).strip().upper() for r in records})
+    for record in records:
+        code = str(record["code"]).strip().upper()
+        parent_text = (record.get("parent") or "").strip()
+        parent = (
+            parent_text.upper() if parent_text.upper() in rows or parent_text.upper() in new_codes else None
+        )
+        parent = parent or by_name.get(parent_text.casefold())
+        if parent is None:
+            known = list(rows) + [row["name"] for row in rows.values() if row["name"]]
+            close = difflib.get_close_matches(parent_text, known, n=1, cutoff=0.6)
+            raise RegionError(
+                f"region {code!r} ({record['name']}) has unknown parent {parent_text!r}",
+                f"did you mean {close[0]!r}?"
+                if close
+                else "use a region code such as 'WORLD', 'APAC' or 'US'",
+            )
+        old = rows.get(code, {})
+        rows[code] = {
+            "region_code": code,
+            "name": record["name"] or old.get("name") or code,
+            "parent_code": parent,
+            "level": record.get("level") or old.get("level") or "custom",
+            "iso3": old.get("iso3"),
+        }
+
+
+def _with_paths(rows: dict[str, dict[str, str | None]]) -> pl.DataFrame:
+    paths: dict[str, list[str]] = {}
+
+    def path_of(code: str, seen: tuple[str, ...] = ()) -> list[str]:
+        if code in paths:
+            return paths[code]
+        if code in seen:
+            raise RegionError(f"regions {' -> '.join(seen + (code,))} form a cycle", "fix the parent columns")
+        parent = rows[code]["parent_code"]
+        if parent is not None and parent not in rows:
+            raise RegionError(f"region {code!r} has unknown parent {parent!r}")
+        paths[code] = ([] if parent is None else path_of(parent, seen + (code,))) + [code]
+        return paths[code]
+
+    records = [
+        {**row, "depth": len(path_of(code)) - 1, "path": "/".join(path_of(code))}
+        for code, row in rows.items()
+    ]
+    return pl.DataFrame(records, schema=REGION_COLUMNS).sort("path")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("_", " ").strip().strip(".").casefold().split())
+
+
+class RegionResolver:
+    """Turns the many spellings of a region ('Viet Nam', 'VNM', 'UK', 'Global') into its region_code."""
+
+    def __init__(self, regions: pl.DataFrame, aliases: pl.DataFrame | None = None) -> None:
+        self._names = dict(regions.select("region_code", "name").iter_rows())
+        # Earlier keys win: region codes, then ISO3 ('NAM' is North America, not Namibia), then names.
+        self._exact: dict[str, str] = {}
+        rows = list(regions.select("region_code", "name", "iso3").iter_rows())
+        for column in range(3):
+            for row in rows:
+                if row[column]:
+                    self._exact.setdefault(_key(row[column]), row[0])
+        for country in country_table():
+            if country["ISO2"] in self._names:
+                other_codes = (country["other_codes"] or "").split("|")
+                for key in (country["name_short"], country["name_official"], *other_codes):
+                    if key:
+                        self._exact.setdefault(_key(key), country["ISO2"])
+        self._regexes = [
+            (re.compile(country["regex"], re.IGNORECASE), country["ISO2"])
+            for country in country_table()
+            if country["regex"] and country["ISO2"] in self._names
+        ]
+        if aliases is not None:
+            for alias, code in aliases.select("alias", "region_code").iter_rows():
+                code = code.strip().upper()
+                if code not in self._names:
+                    raise RegionError(f"alias {alias!r} points to unknown region {code!r}")
+                self._exact[_key(alias)] = code
+        self._cache: dict[str, str | None] = {}
+
+    def resolve(self, text: str) -> str | None:
+        """The region_code for `text`, or None when it is unknown or matches several countries."""
+        if text not in self._cache:
+            self._cache[text] = self._resolve(text)
+        return self._cache[text]
+
+    def _resolve(self, text: str) -> str | None:
+        if not isinstance(text, str) or not text.strip():
+            return None
+        key = _key(text)
+        if key in self._exact:
+            return self._exact[key]
+        if _EXCLUSION.search(key):
+            return None
+        matches = {code for regex, code in self._regexes if regex.search(key)}
+        return matches.pop() if len(matches) == 1 else None
+
+    def suggest(self, text: str) -> str | None:
+        """A human suggestion for a region that did not resolve, such as "did you mean 'VN' (Vietnam)?"."""
+        if not isinstance(text, str) or not text.strip():
+            return None
+        resolved = self.resolve(text)
+        if resolved is not None:
+            return f"did you mean {resolved!r} ({self._names[resolved]})?"
+        close = difflib.get_close_matches(_key(text), self._exact, n=6, cutoff=0.6)
+        codes = list(dict.fromkeys(self._exact[key] for key in close))[:3]
+        if not codes:
+            return None
+        return "did you mean " + " or ".join(f"{code!r} ({self._names[code]})" for code in codes) + "?"
+
+
+def load_reference_regions(extra: pl.DataFrame | None = None) -> tuple[pl.DataFrame, RegionResolver]:
+    """The region tree and a resolver built from pipelines/reference (region_groups.csv, region_aliases.csv)."""
+    groups = pl.read_csv(REFERENCE_DIR / "region_groups.csv", infer_schema=False)
+    aliases = pl.read_csv(REFERENCE_DIR / "region_aliases.csv", infer_schema=False)
+    regions = build_regions(groups, extra)
+    return regions, RegionResolver(regions, aliases)
