@@ -20,6 +20,7 @@ reported as (
         entity,
         metric,
         region_code,
+        period as quarter,
         period_start,
         period_end,
         policy,
@@ -49,6 +50,7 @@ summed as (
         entity,
         metric,
         region_code,
+        strftime(period_start, '%Y') || '-Q' || quarter(period_start) as quarter,
         date_trunc('quarter', period_start)::date as period_start,
         last_day(date_trunc('quarter', period_start)::date + interval 2 month)::date as period_end,
         policy,
@@ -61,7 +63,7 @@ summed as (
         string_agg(distinct actual_source_id, ',' order by actual_source_id) as actual_source_ids,
         string_agg(distinct expectation_source_id, ',' order by expectation_source_id) as expectation_source_ids
     from calendar_months
-    group by entity, metric, region_code, date_trunc('quarter', period_start), policy, expectation_kind
+    group by entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind
     having count(distinct period_start) = 3
 ),
 
@@ -104,7 +106,7 @@ final as (
         r.name as region_name,
         r.level as region_level,
         r.parent_code as region_parent,
-        strftime(period_start, '%Y') || '-Q' || quarter(period_start) as quarter,
+        quarter,
         period_start,
         period_end,
         policy,
