@@ -1,0 +1,22 @@
+"""The whole system in one place: every asset, check, job, schedule, sensor and resource."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets import CORE_ASSETS
+from pipelines.checks import WAREHOUSE_CHECKS
+from pipelines.resources import settings_from_env
+
+warehouse_job = dg.define_asset_job(
+    "build_warehouse",
+    selection=dg.AssetSelection.assets(*CORE_ASSETS),
+    description="Read every dataset, validate and normalise, build a new warehouse, check it, publish it.",
+)
+
+defs = dg.Definitions(
+    assets=CORE_ASSETS,
+    asset_checks=WAREHOUSE_CHECKS,
+    jobs=[warehouse_job],
+    resources={"settings": settings_from_env()},
+)
