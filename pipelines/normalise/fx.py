@@ -93,10 +93,12 @@ class FxTable:
     def _rate(self, currency: str, start: date, end: date) -> FxRate:
         if end < start:
             raise FxError(f"period ends ({end}) before it starts ({start})")
+        wanted = _months_between(start, end)
+        if currency == "USD":
+            return FxRate(1.0, len(wanted), None)
         series = self._series.get(currency)
         if not series:
             raise FxError(f"no ECB exchange rate for currency {currency!r}", self._suggest(currency))
-        wanted = _months_between(start, end)
         first, last = min(series), max(series)
         if wanted[0] < first:
             raise FxError(
