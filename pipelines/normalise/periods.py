@@ -62,7 +62,9 @@ def parse_period(text: str, fiscal_year_start_month: int = 1) -> Period:
     'FY' years use the entity's fiscal start month and are named by the calendar year in which they end;
     plain '2024' and '2024-Q1' are always calendar periods.
     """
-    if not 1 <= fiscal_year_start_month <= 12:
+    if fiscal_year_start_month is None:  # an entity without a fiscal calendar reports calendar years
+        fiscal_year_start_month = 1
+    if not isinstance(fiscal_year_start_month, int) or not 1 <= fiscal_year_start_month <= 12:
         raise PeriodError(f"fiscal year start month must be 1-12, got {fiscal_year_start_month}", None)
     if not isinstance(text, str):
         raise PeriodError(f"expected a period label, got {type(text).__name__} {text!r}")

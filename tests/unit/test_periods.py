@@ -93,3 +93,7 @@ def test_bad_periods_explain_themselves(text, message, suggestion):
 def test_fiscal_start_month_must_be_a_month():
     with pytest.raises(PeriodError, match="1-12"):
         parse_period("FY2024", 13)
+
+
+def test_missing_fiscal_start_month_means_calendar_year():
+    assert parse_period("FY2024", None).start.isoformat() == "2024-01-01"
