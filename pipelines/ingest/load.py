@@ -125,21 +125,33 @@ def discover(data_dir: Path) -> list[InputFile]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
-            kind = kind_of(path)
-            if kind is None or not path.is_file() or path.name.startswith("."):
-                continue
-            if dataset == "_reference" and kind not in reference.KINDS:
-                continue
-            name = path.relative_to(data_dir).as_posix()
-            found.append(InputFile(path, name, dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest()))
+            f = input_file(path, dataset, data_dir)
+            if f is not None and (dataset != "_reference" or f.kind in reference.KINDS):
+                found.append(f)
     return found
 
 
+def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
+    """Describe one file, or None when its name says no input kind."""
+    kind = kind_of(path)
+    if kind is None or not path.is_file() or path.name.startswith("."):
+        return None
+    try:
+        name = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        name = str(path)
+    return InputFile(path, name, dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
 def read_inputs(data_dir: Path) -> list[FileLoad]:
+    return read_files(discover(Path(data_dir)))
+
+
+def read_files(inputs: list[InputFile]) -> list[FileLoad]:
     """Read every input file once; identical copies of a file already seen are skipped, not loaded twice."""
     seen: dict[str, str] = {}
     out = []
-    for f in discover(Path(data_dir)):
+    for f in inputs:
         started = time.perf_counter()
         raw, status, error = None, "loaded", None
         if f.content_hash in seen:
@@ -288,6 +300,7 @@ def assemble(
                 "loaded_at": now,
             }
         )
+    rejected.append(pl.DataFrame(schema=REJECTED_SCHEMA))
     rejected_frame = pl.concat(
         [
             r.select([pl.col(c) if c in r.columns else pl.lit(None).alias(c) for c in REJECTED_SCHEMA]).cast(
@@ -305,7 +318,10 @@ def assemble(
 
 def load_all(data_dir: Path, today: date | None = None) -> LoadResult:
     """All stages in one call (what the Dagster assets do step by step)."""
-    files = read_inputs(data_dir)
+    return load_files(read_inputs(data_dir), today)
+
+
+def load_files(files: list[FileLoad], today: date | None = None) -> LoadResult:
     ref = build_reference(files)
     sources = validate_kind(files, "sources", context(ref, today=today))
     ctx = context(ref, sources.rows, today)

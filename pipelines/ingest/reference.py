@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from pipelines.ingest.checks import Problem, RowChecks
+from pipelines.ingest.checks import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.regions import RegionResolver, build_regions
 
