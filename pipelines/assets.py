@@ -3,7 +3,6 @@
 Asset bodies only wire: the rules live in `pipelines.ingest` (Polars) and `sql/` (SQL).
 """
 
-
 from datetime import date
 from pathlib import Path
 
