@@ -71,9 +71,19 @@ def seed(con: duckdb.DuckDBPyConnection, last_month: int = 12) -> None:
         for m in MONTHS[:last_month]:
             row += 1
             period = m.strftime("%Y-%m")
-            insert_figure(con, f"A-{region}-{period}", region, period, m, "actual", level + m.month, "S-ORDERS", row)
             insert_figure(
-                con, f"T-{region}-{period}", region, period, m, "target", level + 5, "S-PLAN", row,
+                con, f"A-{region}-{period}", region, period, m, "actual", level + m.month, "S-ORDERS", row
+            )
+            insert_figure(
+                con,
+                f"T-{region}-{period}",
+                region,
+                period,
+                m,
+                "target",
+                level + 5,
+                "S-PLAN",
+                row,
                 as_of=date(2023, 12, 1),
             )
 

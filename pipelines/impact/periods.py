@@ -1,0 +1,33 @@
+"""Period arithmetic for monthly, quarterly, half-yearly and yearly series: positions relative to an event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+
+
+def period_index(day: date, grain: str) -> int:
+    """A running number of the period containing `day` (consecutive periods differ by one)."""
+    return (day.year * 12 + day.month - 1) // MONTHS_PER_PERIOD[grain]
+
+
+def period_start(index: int, grain: str) -> date:
+    months = index * MONTHS_PER_PERIOD[grain]
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def period_end(index: int, grain: str) -> date:
+    nxt = period_start(index + 1, grain)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def label(index: int, grain: str) -> str:
+    start = period_start(index, grain)
+    if grain == "month":
+        return f"{start.year}-{start.month:02d}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if grain == "half":
+        return f"{start.year}-H{(start.month - 1) // 6 + 1}"
+    return str(start.year)

@@ -1,0 +1,35 @@
+"""What an impact method returns: an estimate with its interval, or a refusal that says why."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The data cannot support an estimate; `reason` is written for the person reading it."""
+
+    method: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"status": "refused", **asdict(self)}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate and its 95% interval."""
+
+    estimate: float
+    lower: float
+    upper: float
+
+    def covers(self, value: float) -> bool:
+        return self.lower <= value <= self.upper
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Caveats attached to an estimate that is still given (a dropped control, a short post-period)."""
+
+    items: list[str] = field(default_factory=list)
