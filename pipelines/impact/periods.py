@@ -31,3 +31,17 @@ def label(index: int, grain: str) -> str:
     if grain == "half":
         return f"{start.year}-H{(start.month - 1) // 6 + 1}"
     return str(start.year)
+
+
+# k periods each side of an event; mirrors window_sizes in sql/views/event_windows.sql (a test keeps them equal).
+WINDOW_K = {"month": 6, "quarter": 4, "half": 2, "year": 2}
+
+
+def window_around(start: date, end: date, grain: str) -> tuple[date, date]:
+    """The k-period window around a period (or, for spans and days, the period itself)."""
+    if grain not in WINDOW_K:
+        return start, end
+    k = WINDOW_K[grain]
+    return period_start(period_index(start, grain) - k, grain), period_end(
+        period_index(end, grain) + k, grain
+    )

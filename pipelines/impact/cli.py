@@ -1,0 +1,122 @@
+"""`impact effect` and `impact explain`: register `impact_commands` in the core CLI (main.add_command)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+
+from pipelines.impact.assess import EffectReport, assess_effect, explain_period
+from pipelines.impact.results import Refusal
+
+EXIT_ESTIMATE, EXIT_ERROR, EXIT_REFUSED = 0, 1, 3  # 2 is click's own exit code for a usage error
+
+
+def default_warehouse() -> str:
+    return os.environ.get("IMPACT_WAREHOUSE", "data/warehouse.duckdb")
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    if not Path(path).exists():
+        raise click.ClickException(f"no warehouse at {path}; build it with `impact run` or pass --warehouse")
+    return duckdb.connect(path, read_only=True)
+
+
+warehouse_option = click.option(
+    "--warehouse",
+    default=default_warehouse,
+    show_default="$IMPACT_WAREHOUSE or data/warehouse.duckdb",
+    help="DuckDB warehouse file, opened read-only.",
+)
+
+
+@click.group("impact")
+def impact_commands() -> None:
+    """What events did to a metric: estimates with intervals, or a refusal that says why."""
+
+
+@impact_commands.command("effect")
+@click.option("--event", "event_id", required=True, help="Event id, e.g. EV07.")
+@click.option("--metric", required=True, help="Metric id, e.g. gmv.")
+@click.option("--region", required=True, help="Region code of the treated series, e.g. CA.")
+@click.option(
+    "--entity", default=None, help="Entity; defaults to the event's entity or the only one with data."
+)
+@click.option(
+    "--controls", default=None, help="Comma-separated control regions (default: untouched siblings)."
+)
+@click.option("--grain", type=click.Choice(["month", "quarter", "half", "year"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@warehouse_option
+def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse) -> None:
+    """Estimate an event's effect on one region's series (counterfactual and difference-in-differences).
+
+    Exit code 0 when at least one method gives an estimate, 3 when every method refused, 1 on bad input.
+    """
+    chosen = [c.strip() for c in controls.split(",") if c.strip()] if controls else None
+    with _connect(warehouse) as con:
+        try:
+            report = assess_effect(con, event_id, metric, region, entity=entity, controls=chosen, grain=grain)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        click.echo(format_report(report))
+    sys.exit(EXIT_ESTIMATE if report.estimated else EXIT_REFUSED)
+
+
+@impact_commands.command("explain")
+@click.option("--entity", required=True)
+@click.option("--metric", required=True)
+@click.option("--region", required=True)
+@click.option("--period", required=True, help="Canonical period label, e.g. 2024, 2024-Q3, 2024-09.")
+@click.option("--json", "as_json", is_flag=True)
+@warehouse_option
+def explain(entity, metric, region, period, as_json, warehouse) -> None:
+    """A short cited paragraph: the miss, the streak, the events around it, the effect if estimable."""
+    with _connect(warehouse) as con:
+        try:
+            narrative = explain_period(con, entity, metric, region, period)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(narrative.to_dict(), indent=2) if as_json else str(narrative))
+
+
+def format_report(report: EffectReport) -> str:
+    ev = report.event
+    lines = [
+        f"Event {ev['event_id']} ({ev['date']}, {ev['jurisdiction']}, {ev['status']}): {ev['title']}",
+        f"Series: {report.entity} {report.metric} in {report.region_code}, by {report.grain}, {report.points} figures",
+    ]
+    for name, result in (
+        ("Counterfactual", report.counterfactual),
+        ("Difference-in-differences", report.did),
+    ):
+        if isinstance(result, Refusal):
+            lines.append(f"{name}: refused. {result.reason}")
+            continue
+        interval = result.relative_effect
+        lines.append(f"{name}: {result.method}")
+        if interval is not None:
+            lines.append(
+                f"  relative effect {interval.estimate:+.1%} (95% interval {interval.lower:+.1%} to {interval.upper:+.1%})"
+            )
+        if hasattr(result, "cumulative_effect"):
+            c = result.cumulative_effect
+            lines.append(
+                f"  cumulative effect {c.estimate:,.4g} (95% interval {c.lower:,.4g} to {c.upper:,.4g})"
+            )
+            lines.append(
+                f"  model: {result.model}; pre {result.pre_start}..{result.pre_end}, post {result.post_start}..{result.post_end}"
+            )
+        else:
+            lines.append(
+                f"  controls: {', '.join(result.controls)}; {result.pre_periods} periods before, {result.post_periods} after"
+            )
+        lines.extend(f"  note: {n}" for n in result.notes)
+    return "\n".join(lines)

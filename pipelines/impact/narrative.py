@@ -1,0 +1,164 @@
+"""A short, deterministic paragraph about one period of one series, with a citation for every number.
+
+Plain templates, no generated prose: the same warehouse gives the same words. Every figure, date and
+estimate is followed by bracketed markers [n] that point to sources (source id, publisher, published date);
+a derived number (a variance, a streak total, an effect) cites every source it was computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Citation:
+    marker: int
+    source_id: str
+    publisher: str
+    published_on: str
+
+    def __str__(self) -> str:
+        return f"[{self.marker}] {self.source_id}: {self.publisher}, {self.published_on}"
+
+
+@dataclass(frozen=True)
+class Narrative:
+    text: str
+    citations: list[Citation]
+
+    def __str__(self) -> str:
+        return self.text + "\n\nSources:\n" + "\n".join(str(c) for c in self.citations)
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "citations": [c.__dict__ for c in self.citations]}
+
+
+class _Citer:
+    def __init__(self, sources: dict[str, dict]):
+        self.sources, self.order = sources, {}
+
+    def __call__(self, *source_ids: str | None) -> str:
+        markers = []
+        for sid in dict.fromkeys(s for s in source_ids if s):
+            self.order.setdefault(sid, len(self.order) + 1)
+            markers.append(f"[{self.order[sid]}]")
+        return "".join(markers)
+
+    def citations(self) -> list[Citation]:
+        out = []
+        for sid, marker in self.order.items():
+            src = self.sources.get(sid, {})
+            out.append(
+                Citation(
+                    marker,
+                    sid,
+                    src.get("publisher") or "unknown publisher",
+                    src.get("published_on") or "undated",
+                )
+            )
+        return out
+
+
+def amount(value: float | None, unit: str | None) -> str:
+    """'USD 8.5bn', '12.0%', '3.2m'; base units as stored in the warehouse."""
+    if value is None:
+        return "n/a"
+    if unit == "%":
+        return f"{value:.1f}%"
+    scaled = next(
+        ((value / d, s) for d, s in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")) if abs(value) >= d),
+        (value, ""),
+    )
+    number = f"{scaled[0]:,.1f}{scaled[1]}" if scaled[1] else f"{scaled[0]:,.2f}"
+    return f"{unit} {number}" if unit and unit not in ("count", "ratio") else number
+
+
+def write_narrative(
+    *,
+    entity: str,
+    metric_name: str,
+    region_name: str,
+    period: str,
+    actual: dict,
+    comparison: dict | None,
+    streak: dict | None,
+    streak_sources: list[str],
+    events: list[dict],
+    window: tuple[date, date],
+    effect=None,
+    sources: dict[str, dict],
+) -> Narrative:
+    cite = _Citer(sources)
+    unit = actual.get("unit")
+    sentences = [_miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite)]
+    if streak:
+        sentences.append(_streak_sentence(streak, streak_sources, unit, cite))
+    sentences.append(_events_sentence(events, window, cite))
+    if effect is not None:
+        sentences.append(_effect_sentence(effect, cite))
+    return Narrative(" ".join(s for s in sentences if s), cite.citations())
+
+
+def _miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite) -> str:
+    unit = actual.get("unit")
+    subject = f"{entity} {metric_name.lower()} in {region_name}, {period}"
+    if comparison is None:
+        value = actual.get("value")
+        return (
+            f"{subject}: {amount(value, unit)} {cite(actual.get('source_id'))}; no expectation published before "
+            "the period ended to compare it with."
+        )
+    a_src, e_src = comparison["actual_source_id"], comparison["expectation_source_id"]
+    actual_text = f"{amount(comparison['actual'], unit)} {cite(a_src)}"
+    expected_text = (
+        f"the {comparison['expectation_kind']} of {amount(comparison['expectation'], unit)} {cite(e_src)}"
+    )
+    variance, pct = comparison["variance"], comparison["variance_pct"]
+    size = (
+        f"{amount(abs(variance), unit)} ({abs(pct) * 100:.1f}%) {cite(a_src, e_src)}"
+        if pct is not None
+        else ""
+    )
+    if comparison["direction"] == "in_line":
+        return f"{subject}: {actual_text}, in line with {expected_text}."
+    word = "below" if comparison["direction"] == "below" else "above"
+    return f"{subject}: {actual_text}, {size} {word} {expected_text}."
+
+
+def _streak_sentence(streak, streak_sources, unit, cite) -> str:
+    n, grain = streak["length"], streak["grain"]
+    if n < 2:
+        return ""
+    current = "the current run" if streak["is_current"] else "a run"
+    return (
+        f"It is part of {current} of {n} {grain}s short of {streak['expectation_kind']} "
+        f"({streak['first_period']} to {streak['last_period']}), {amount(streak['cumulative_shortfall'], unit)} "
+        f"short in total {cite(*streak_sources)}."
+    )
+
+
+def _events_sentence(events, window, cite) -> str:
+    span = f"{window[0]} to {window[1]}"
+    if not events:
+        return f"No events in related jurisdictions fall in the window {span}."
+    listed = "; ".join(
+        f"{e['title']} ({e['jurisdiction']}, {e['date']}{', expected' if e['status'] == 'expected' else ''}) "
+        f"{cite(e['source_id'])}"
+        for e in events
+    )
+    return f"Events in related jurisdictions in the window {span}: {listed}."
+
+
+def _effect_sentence(effect, cite) -> str:
+    title = effect.event["title"]
+    series_cite = cite(*effect.series_sources)
+    for estimate in (effect.counterfactual, effect.did):
+        interval = getattr(estimate, "relative_effect", None)
+        if interval is not None:
+            return (
+                f"Estimated effect of {title} on this series ({estimate.method}): "
+                f"{interval.estimate * 100:+.1f}% (95% interval {interval.lower * 100:+.1f}% to "
+                f"{interval.upper * 100:+.1f}%) {series_cite}."
+            )
+    return f"No effect of {title} can be estimated: {effect.counterfactual.reason}."

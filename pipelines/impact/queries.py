@@ -1,0 +1,214 @@
+"""Reads for the impact functions: small frames from the warehouse's tables and views, with bound parameters.
+
+Every function takes an open (read-only) DuckDB connection and returns Polars frames or plain dicts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+# Finest grain first: the grain an effect is estimated on when a series exists at several.
+GRAIN_ORDER = ("month", "quarter", "half", "year")
+# Same order as the expectation_preference CTE in sql/views/event_windows.sql.
+EXPECTATION_PREFERENCE = ("target", "guidance", "budget", "consensus", "projection")
+
+RELATED_REGIONS = """
+    with here as (select path from regions where region_code = ?)
+    select r.region_code
+    from regions as r, here
+    where r.path = here.path or starts_with(here.path, r.path || '/') or starts_with(r.path, here.path || '/')
+"""
+
+
+def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
+    rows = con.sql("select * from events where event_id = ?", params=[event_id]).pl()
+    return rows.row(0, named=True) if rows.height else None
+
+
+def events(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql(
+        "select event_id, date, date_precision, date_end, status, jurisdiction, category, title, entity, source_id"
+        " from events order by date, event_id"
+    ).pl()
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql(
+        "select region_code, name, parent_code, level, depth, path from regions order by path"
+    ).pl()
+
+
+def region_name(con: duckdb.DuckDBPyConnection, region_code: str) -> str | None:
+    rows = con.sql("select name from regions where region_code = ?", params=[region_code]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def related_events(
+    con: duckdb.DuckDBPyConnection,
+    region_code: str,
+    start: date | None = None,
+    end: date | None = None,
+    exclude: str | None = None,
+) -> pl.DataFrame:
+    """Events whose jurisdiction is the region, an ancestor or a descendant, optionally dated in [start, end]."""
+    return con.sql(
+        f"select e.event_id, e.date, e.date_end, e.status, e.jurisdiction, e.category, e.title, e.source_id"
+        f" from events as e where e.jurisdiction in ({RELATED_REGIONS})"
+        " and (? is null or coalesce(e.date_end, e.date) >= ?) and (? is null or e.date <= ?)"
+        " and e.event_id is distinct from ?"
+        " order by e.date, e.event_id",
+        params=[region_code, start, start, end, end, exclude],
+    ).pl()
+
+
+def series(
+    con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_code: str, grain: str
+) -> pl.DataFrame:
+    """The chosen actuals of one series (actual_figures), oldest first."""
+    return con.sql(
+        "select period, period_start, period_end, value, unit, bound, source_id, as_of from actual_figures"
+        " where entity = ? and metric = ? and region_code = ? and grain = ? order by period_start",
+        params=[entity, metric, region_code, grain],
+    ).pl()
+
+
+def panel(
+    con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_codes: list[str], grain: str
+) -> pl.DataFrame:
+    """Long frame (region_code, period_start, value, source_id) of several regions' series."""
+    return con.sql(
+        "select region_code, period_start, value, source_id from actual_figures"
+        " where entity = ? and metric = ? and grain = ? and list_contains(?, region_code)"
+        " order by region_code, period_start",
+        params=[entity, metric, grain, region_codes],
+    ).pl()
+
+
+def series_grains(con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_code: str) -> list[str]:
+    found = {
+        g
+        for (g,) in con.sql(
+            "select distinct grain from actual_figures where entity = ? and metric = ? and region_code = ?",
+            params=[entity, metric, region_code],
+        ).fetchall()
+    }
+    return [g for g in GRAIN_ORDER if g in found]
+
+
+def entities_with_series(con: duckdb.DuckDBPyConnection, metric: str, region_code: str) -> list[str]:
+    return [
+        e
+        for (e,) in con.sql(
+            "select distinct entity from actual_figures where metric = ? and region_code = ? order by entity",
+            params=[metric, region_code],
+        ).fetchall()
+    ]
+
+
+def regions_with_series(con: duckdb.DuckDBPyConnection, entity: str, metric: str, grain: str) -> list[str]:
+    return [
+        r
+        for (r,) in con.sql(
+            "select distinct region_code from actual_figures where entity = ? and metric = ? and grain = ?",
+            params=[entity, metric, grain],
+        ).fetchall()
+    ]
+
+
+def event_window(
+    con: duckdb.DuckDBPyConnection,
+    event_id: str,
+    region_code: str | None = None,
+    metric: str | None = None,
+    entity: str | None = None,
+) -> pl.DataFrame:
+    """Rows of the event_windows view for one event, optionally narrowed to a region, metric and entity."""
+    return con.sql(
+        "select * from event_windows where event_id = ? and (? is null or region_code = ?)"
+        " and (? is null or metric = ?) and (? is null or entity = ?)"
+        " order by region_code, entity, metric, grain, position",
+        params=[event_id, region_code, region_code, metric, metric, entity, entity],
+    ).pl()
+
+
+def comparison(
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    metric: str,
+    region_code: str,
+    period: str,
+    policy: str = "at_period_end",
+) -> dict | None:
+    """The actual against the preferred expectation kind for one period (actual_vs_expectation)."""
+    rows = con.sql(
+        "select * from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
+        " and policy = ? order by coalesce(list_position(?, expectation_kind), 99)",
+        params=[entity, metric, region_code, period, policy, list(EXPECTATION_PREFERENCE)],
+    ).pl()
+    return rows.row(0, named=True) if rows.height else None
+
+
+def actual(
+    con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_code: str, period: str
+) -> dict | None:
+    rows = con.sql(
+        "select * from actual_figures where entity = ? and metric = ? and region_code = ? and period = ?",
+        params=[entity, metric, region_code, period],
+    ).pl()
+    return rows.row(0, named=True) if rows.height else None
+
+
+def streak_containing(
+    con: duckdb.DuckDBPyConnection, comparison_row: dict, policy: str = "at_period_end"
+) -> tuple[dict | None, list[str]]:
+    """The shortfall streak the compared period belongs to, and the source ids of every period in it."""
+    c = comparison_row
+    rows = con.sql(
+        "select * from shortfall_streaks where entity = ? and metric = ? and region_code = ? and grain = ?"
+        " and expectation_kind = ? and policy = ? and streak_start <= ? and streak_end >= ?",
+        params=[
+            c["entity"],
+            c["metric"],
+            c["region_code"],
+            c["grain"],
+            c["expectation_kind"],
+            policy,
+            c["period_start"],
+            c["period_end"],
+        ],
+    ).pl()
+    if not rows.height:
+        return None, []
+    streak = rows.row(0, named=True)
+    cited = con.sql(
+        "select distinct unnest([actual_source_id, expectation_source_id]) from actual_vs_expectation"
+        " where entity = ? and metric = ? and region_code = ? and grain = ? and expectation_kind = ?"
+        " and policy = ? and period_start between ? and ? order by 1",
+        params=[
+            c["entity"],
+            c["metric"],
+            c["region_code"],
+            c["grain"],
+            c["expectation_kind"],
+            policy,
+            streak["streak_start"],
+            streak["streak_end"],
+        ],
+    ).fetchall()
+    return streak, [s for (s,) in cited]
+
+
+def metric_name(con: duckdb.DuckDBPyConnection, metric: str) -> str:
+    rows = con.sql("select name from metrics where metric = ?", params=[metric]).fetchall()
+    return rows[0][0] if rows else metric
+
+
+def sources(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, dict]:
+    rows = con.sql(
+        "select source_id, publisher, published_on, title, url from sources where list_contains(?, source_id)",
+        params=[sorted(set(source_ids))],
+    ).pl()
+    return {r["source_id"]: r for r in rows.iter_rows(named=True)}
