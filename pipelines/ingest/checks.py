@@ -154,12 +154,14 @@ class RowChecks:
 
     def duplicates(self, column: str, what: str) -> None:
         """Flag every occurrence of a key after its first, naming the first row."""
-        first = pl.col(ROW).first().over(column)
+        self.frame = self.frame.with_columns(pl.col(ROW).first().over(column).alias("_first_row"))
+        first = pl.col("_first_row")
         self.flag(
-            pl.col(column).is_not_null() & pl.col(column).is_duplicated() & (pl.col(ROW) != first),
+            pl.col(column).is_not_null() & (pl.col(ROW) != first),
             column,
             pl.format("duplicate {} '{}' (first at row {})", pl.lit(what), pl.col(column), first),
         )
+        self.frame = self.frame.drop("_first_row")
 
     def split(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(rows without any issue, issues)."""
