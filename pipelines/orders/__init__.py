@@ -1,0 +1,1 @@
+"""Operator-scale path: order-level Parquet -> monthly actual figures (gmv, net_gmv, orders) by region."""

@@ -1,0 +1,122 @@
+"""Write one month's canonical figures and bad-row counts into the orders dataset folder (idempotent)."""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.orders import layout
+from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, aggregate_month, connect
+from pipelines.orders.reference import month_start, monthly_rates, next_month, region_paths
+
+SOURCE_ID = "orders-pipeline"
+SOURCE_COLUMNS = (
+    "source_id",
+    "publisher",
+    "title",
+    "url",
+    "published_on",
+    "originally_reported_by",
+    "reliability",
+    "note",
+)
+
+
+def canonical_figures(agg: MonthAggregate, synthetic: bool) -> pl.DataFrame:
+    """The month's figures in the core's canonical figure columns. as_of is the day after the month ends,
+    so re-running the same inputs gives the same file."""
+    as_of = next_month(month_start(agg.month)).isoformat()
+    label = "Synthetic data. " if synthetic else ""
+    note = f"{label}Computed from order-level data; money converted to USD at the month's average ECB rate."
+    return agg.figures.select(
+        figure_id=pl.concat_str(pl.lit("orders"), "entity", "metric", "region", "period", separator=":"),
+        entity="entity",
+        metric="metric",
+        region="region",
+        period="period",
+        kind=pl.lit("actual"),
+        value="value",
+        value_high=pl.lit(None, pl.Float64),
+        bound=pl.lit("exact"),
+        unit="unit",
+        direction=pl.lit(None, pl.String),
+        as_of=pl.lit(as_of),
+        source_id=pl.lit(SOURCE_ID),
+        note=pl.lit(note),
+    )
+
+
+def write_sources(dataset: Path, synthetic: bool) -> Path:
+    title = "Actual GMV, net GMV and order counts computed from order-level data by the orders pipeline"
+    row = {
+        "source_id": SOURCE_ID,
+        "publisher": "Internal order data",
+        "title": f"{title} (synthetic data)" if synthetic else title,
+        "url": "",
+        "published_on": "",
+        "originally_reported_by": "",
+        "reliability": "internal",
+        "note": "One figure per entity, metric, region and month; see docs/orders.md for definitions.",
+    }
+    path = dataset / "sources.csv"
+    tmp = dataset / "_sources.csv.tmp"
+    with tmp.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SOURCE_COLUMNS)
+        writer.writeheader()
+        writer.writerow(row)
+    layout.replace_atomically(tmp, path)
+    return path
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    tmp = path.with_name(f"_{path.name}.tmp")
+    frame.write_parquet(tmp)
+    layout.replace_atomically(tmp, path)
+
+
+def build_month(
+    data_dir: Path,
+    month: str,
+    entity: str = DEFAULT_ENTITY,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+    temp_dir: str | None = None,
+) -> dict:
+    """Aggregate DATA_DIR/orders/<month> and replace exactly that month's files in the orders dataset."""
+    started = time.perf_counter()
+    orders_root = layout.orders_dir(data_dir)
+    dataset = layout.dataset_dir(data_dir)
+    dataset.mkdir(parents=True, exist_ok=True)
+    synthetic = layout.is_synthetic(orders_root)
+    con = connect(threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)
+    try:
+        files = layout.month_files(orders_root, month)
+        agg = aggregate_month(con, files, month, region_paths(), monthly_rates(), entity)
+    finally:
+        con.close()
+    figures_path = dataset / f"figures-{month}.parquet"
+    rejects_path = dataset / f"order_rejects-{month}.parquet"
+    write_parquet(canonical_figures(agg, synthetic), figures_path)
+    write_parquet(agg.rejects, rejects_path)
+    write_sources(dataset, synthetic)
+    world = agg.figures.filter(pl.col("region") == "WORLD")
+    world_values = dict(zip(world["metric"], world["value"], strict=True))
+    return {
+        "month": month,
+        "files": len(files),
+        "rows_in": agg.rows_in,
+        "rows_aggregated": agg.rows_aggregated,
+        "rows_rejected": agg.rows_rejected,
+        "rejected_by_reason": agg.rejected_by_reason,
+        "figures": agg.figures.height,
+        "world_gmv_usd": world_values.get("gmv"),
+        "world_net_gmv_usd": world_values.get("net_gmv"),
+        "world_orders": world_values.get("orders"),
+        "fx_months": agg.fx_months,
+        "figures_path": str(figures_path),
+        "rejects_path": str(rejects_path),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
