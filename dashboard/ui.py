@@ -1,0 +1,142 @@
+"""Widget groups shared by the pages: each `*_ui()` draws its widgets and returns the user's selection.
+
+Filters are bound to the URL (`bind="query-params"`, the key is the parameter name), so a link reproduces
+what the analyst sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries as q
+
+POLICIES = {
+    "at_period_end": "expected at the time (latest before the period ended)",
+    "original": "original expectation (first vintage)",
+    "latest": "latest revision",
+}
+GRAIN_ORDER = ["month", "quarter", "half", "year"]
+GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
+STALE_AFTER_HOURS = float(os.environ.get("IMPACT_STALE_AFTER_HOURS", "26"))  # daily schedule + slack
+
+
+@dataclass(frozen=True)
+class Series:
+    entity: str
+    metric: str
+    metric_label: str
+    kind: str
+    policy: str
+
+
+def current_identity() -> q.Identity:
+    """The warehouse's identity, or a message and a stop when there is none."""
+    try:
+        return q.identity()
+    except q.NoWarehouse as exc:
+        st.info(f"**No warehouse yet**: run `impact run` to build it. ({exc})")
+        st.stop()
+
+
+def show_table(frame: pl.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto") -> None:
+    """A table with its CSV download; an empty table is a message, not an empty grid."""
+    if frame.is_empty():
+        st.caption(f"no rows: {name.replace('_', ' ')}")
+        return
+    st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+    st.download_button(
+        f"Download {name.replace('_', ' ')} (CSV)",
+        frame.write_csv(),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+    )
+
+
+def freshness_ui(ident: q.Identity) -> None:
+    """How old the published data is; a warning when it is older than the daily rebuild allows."""
+    try:
+        info = q.build_info(ident)
+    except Exception:  # an unreadable or half-written file must not break every page
+        st.sidebar.warning("The warehouse cannot be read right now; retrying on the next refresh.")
+        return
+    if info.is_empty():
+        st.sidebar.caption("build time unknown")
+        return
+    built = info["built_at"][0]
+    age = dt.datetime.now(dt.UTC).replace(tzinfo=None) - built
+    hours = age.total_seconds() / 3600
+    text = f"{hours * 60:.0f} min" if hours < 1 else f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.0f} days"
+    if hours > STALE_AFTER_HOURS:
+        st.sidebar.warning(f"**Data is stale**: built {text} ago ({built:%Y-%m-%d %H:%M} UTC). Run `impact run`.")
+    else:
+        st.sidebar.caption(f"Data built {text} ago ({built:%Y-%m-%d %H:%M} UTC)")
+
+
+def _pick(label: str, options: list, key: str, format_func=str, default=None, help: str | None = None):
+    if not options:
+        return None
+    index = options.index(default) if default in options else 0
+    return st.sidebar.selectbox(label, options, index=index, key=key, format_func=format_func,
+                                bind="query-params", help=help)
+
+
+def metric_names(ident: q.Identity) -> dict[str, str]:
+    frame = q.metrics(ident)
+    return dict(zip(frame["metric"].to_list(), frame["name"].to_list(), strict=True))
+
+
+def series_ui(ident: q.Identity) -> Series | None:
+    """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared."""
+    pairs = q.comparable_pairs(ident)
+    if pairs.is_empty():
+        counts = q.figure_counts(ident)
+        if counts.is_empty():
+            st.info("The warehouse has no figures yet: add files to a dataset and run `impact run`.")
+        else:
+            st.info(
+                "No numeric comparison is possible: the warehouse has no entity and metric with both a "
+                "numeric actual and a numeric expectation. Qualitative claims and all figures are on the "
+                "**Evidence** page."
+            )
+        return None
+    names = metric_names(ident)
+    entities = list(dict.fromkeys(pairs["entity"].to_list()))
+    entity = _pick("Entity", entities, "entity")
+    rows = pairs.filter(pl.col("entity") == entity)
+    metric = _pick("Metric", rows["metric"].to_list(), "metric", format_func=lambda m: names.get(m, m))
+    kinds = rows.filter(pl.col("metric") == metric)["expectation_kinds"][0].to_list()
+    kind = _pick("Expectation", kinds, "kind", default="target",
+                 help="target, guidance, consensus, projection or budget")
+    policy = _pick("Compare with", list(POLICIES), "policy", format_func=POLICIES.get,
+                   help="Which vintage of a revised expectation: see docs/warehouse.md, 'the policies'")
+    return Series(entity, metric, names.get(metric, metric), kind, policy)
+
+
+def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
+    """Period grain; 'auto' takes `preferred` (or the finest grain with data)."""
+    grains = [g for g in GRAIN_ORDER if g in available]
+    if not grains:
+        return None
+    auto = preferred if preferred in grains else grains[0]
+    choice = st.sidebar.segmented_control(
+        "Period grain", ["auto", *grains], default="auto", key="grain", bind="query-params",
+        format_func=lambda g: f"auto ({auto})" if g == "auto" else g,
+        help="Annual data is shown per year; monthly data can be rolled up into quarters.",
+    )
+    return auto if choice in (None, "auto") else choice
+
+
+def year_range_ui(years: list[int], key: str = "years") -> tuple[int, int]:
+    if len(years) < 2:
+        return (years[0], years[0]) if years else (0, 9999)
+    low, high = st.sidebar.select_slider(
+        "Years", options=years, value=(years[0], years[-1]), key=key, bind="query-params"
+    )
+    return int(low), int(high)
