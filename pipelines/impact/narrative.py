@@ -131,10 +131,11 @@ def _streak_sentence(streak, streak_sources, unit, cite) -> str:
     if n < 2:
         return ""
     current = "the current run" if streak["is_current"] else "a run"
+    cited = cite(*streak_sources)
     return (
-        f"It is part of {current} of {n} {grain}s short of {streak['expectation_kind']} "
-        f"({streak['first_period']} to {streak['last_period']}), {amount(streak['cumulative_shortfall'], unit)} "
-        f"short in total {cite(*streak_sources)}."
+        f"It is part of {current} of {n} {cited} {grain}s short of {streak['expectation_kind']}, "
+        f"from {streak['first_period']} to {streak['last_period']}, "
+        f"{amount(streak['cumulative_shortfall'], unit)} {cited} short in total."
     )
 
 
@@ -161,4 +162,4 @@ def _effect_sentence(effect, cite) -> str:
                 f"{interval.estimate * 100:+.1f}% (95% interval {interval.lower * 100:+.1f}% to "
                 f"{interval.upper * 100:+.1f}%) {series_cite}."
             )
-    return f"No effect of {title} can be estimated: {effect.counterfactual.reason}."
+    return f"No effect of {title} can be estimated: {effect.counterfactual.reason} (figures: {series_cite})."
