@@ -64,7 +64,7 @@ def projection_figures(
 
 
 def write_projection_dataset(cfg, figures: pl.DataFrame, dataset: Path) -> None:
-    """figures-projections.parquet, sources-generator.csv and events-generator.csv in the dataset folder."""
+    """figures-projections.parquet plus the generator's sources, events and entities (CSV) in the dataset folder."""
     dataset.mkdir(parents=True, exist_ok=True)
     write_parquet(figures, dataset / "figures-projections.parquet")
     sources = [
@@ -99,6 +99,13 @@ def write_projection_dataset(cfg, figures: pl.DataFrame, dataset: Path) -> None:
         "note": "Synthetic data (order generator setting).",
     }
     _write_csv(dataset / "events-generator.csv", list(event), [event])
+    entity = {
+        "entity": cfg.entity,
+        "parent": "",
+        "fiscal_year_start_month": "1",
+        "description": "Synthetic e-commerce business made by the order generator (not real data)",
+    }
+    _write_csv(dataset / "entities-generator.csv", list(entity), [entity])
 
 
 def _write_csv(path: Path, columns, rows: list[dict]) -> None:
