@@ -3,12 +3,12 @@
 Asset bodies only wire: the rules live in `pipelines.ingest` (Polars) and `sql/` (SQL).
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines import warehouse
+from pipelines import alerts, warehouse
 from pipelines.ingest import load
 from pipelines.ingest.reference import Reference
 from pipelines.resources import ImpactSettings
@@ -116,12 +116,23 @@ def warehouse_build(
 ) -> str:
     """A complete new warehouse file beside the published one (tables, then the views of sql/)."""
     warehouse.remove_stale_builds(settings.warehouse_path)
-    built = warehouse.build(normalised_facts, settings.warehouse_path, settings.data_path)
+    built = warehouse.build(
+        normalised_facts,
+        settings.warehouse_path,
+        settings.data_path,
+        alert_streak=settings.alert_streak_periods,
+        alert_miss=settings.alert_miss_pct / 100,
+    )
     context.add_output_metadata({"path": str(built), "size (bytes)": built.stat().st_size})
     return str(built)
 
 
-@dg.asset(group_name=GROUP)
+@dg.asset(
+    group_name=GROUP,
+    freshness_policy=dg.FreshnessPolicy.time_window(
+        fail_window=timedelta(hours=48), warn_window=timedelta(hours=36)
+    ),
+)
 def published_warehouse(
     context: dg.AssetExecutionContext, settings: ImpactSettings, warehouse_build: str
 ) -> str:
@@ -138,6 +149,31 @@ def published_warehouse(
     return str(target)
 
 
+@dg.asset(group_name=GROUP)
+def alert_notifications(
+    context: dg.AssetExecutionContext, settings: ImpactSettings, published_warehouse: str
+) -> dict:
+    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set."""
+    path = Path(published_warehouse)
+    with warehouse.open_readonly(path) as con:
+        built_at = con.execute("select max(built_at) from build_info").fetchone()[0]
+    new = alerts.alerts_created_at(path, built_at)
+    outcome = {"new alerts": len(new), "webhook": "not configured"}
+    if new and settings.alert_webhook:
+        delivery = alerts.post_json(
+            settings.alert_webhook,
+            {"kind": "alerts", "warehouse": str(path), "built_at": built_at, "alerts": new},
+        )
+        outcome["webhook"] = (
+            f"{'delivered' if delivery.delivered else 'FAILED'} after {delivery.attempts} "
+            f"attempt(s): {delivery.detail}"
+        )
+        if not delivery.delivered:
+            context.log.warning(f"alert webhook failed: {delivery.detail}")
+    context.add_output_metadata(outcome)
+    return outcome
+
+
 CORE_ASSETS = [
     input_files,
     reference_data,
@@ -147,4 +183,5 @@ CORE_ASSETS = [
     normalised_facts,
     warehouse_build,
     published_warehouse,
+    alert_notifications,
 ]

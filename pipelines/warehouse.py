@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.alerts import raise_alerts
 from pipelines.ingest.load import LoadResult
 from pipelines.sqlfiles import create_tables, create_views
 
@@ -46,8 +47,16 @@ def inputs_hash(loads: pl.DataFrame) -> str:
     return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
 
 
-def build(result: LoadResult, target: Path, data_dir: Path | None = None) -> Path:
-    """Write every table and view into a new file beside `target`; returns the new file's path."""
+def build(
+    result: LoadResult,
+    target: Path,
+    data_dir: Path | None = None,
+    alert_streak: int = 3,
+    alert_miss: float = 0.10,
+) -> Path:
+    """Write every table and view into a new file beside `target`; returns the new file's path.
+
+    Alerts are raised against the currently published `target` (what is new since the last build)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     path = target.with_name(f"{target.name}{BUILDING}{os.getpid()}-{next(_counter)}")
     path.unlink(missing_ok=True)
@@ -59,10 +68,11 @@ def build(result: LoadResult, target: Path, data_dir: Path | None = None) -> Pat
         insert_frame(con, "rejected_rows", result.rejected)
         insert_frame(con, "loads", result.loads)
         summary = result.summary()
+        built_at = datetime.now().replace(microsecond=0)
         con.execute(
             "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                datetime.now().replace(microsecond=0),
+                built_at,
                 str(data_dir) if data_dir else None,
                 version("impact"),
                 duckdb.__version__,
@@ -74,6 +84,7 @@ def build(result: LoadResult, target: Path, data_dir: Path | None = None) -> Pat
             ],
         )
         create_views(con)
+        raise_alerts(con, target, built_at, alert_streak, alert_miss)
         con.execute("checkpoint")
     except BaseException:
         con.close()

@@ -45,6 +45,7 @@ LOADS_SCHEMA = {
     "dataset": pl.String,
     "input_kind": pl.String,
     "content_hash": pl.String,
+    "modified_at": pl.Datetime("us"),
     "status": pl.String,
     "rows_in": pl.Int32,
     "rows_loaded": pl.Int32,
@@ -291,6 +292,7 @@ def assemble(
             {
                 **meta,
                 "content_hash": f.file.content_hash,
+                "modified_at": datetime.fromtimestamp(f.file.path.stat().st_mtime).replace(microsecond=0),
                 "status": f.status,
                 "rows_in": rows_in,
                 "rows_loaded": rows_in - bad,

@@ -4,6 +4,7 @@ create or replace table loads (
     dataset        varchar,
     input_kind     varchar,
     content_hash   varchar,     -- sha256 of the file's bytes
+    modified_at    timestamp,   -- the file's modification time: how fresh the dataset is
     status         varchar not null,  -- loaded | unreadable | duplicate_file
     rows_in        integer not null,
     rows_loaded    integer not null,
