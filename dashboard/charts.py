@@ -73,6 +73,15 @@ def format_value(value: float | None, divisor: float, bound: str | None = None, 
     return prefix + text
 
 
+def as_reported(value, value_high, bound, unit, direction) -> str:
+    """A figure as a person would say it: '≤ 2.0 USD bn', '12.0–14.5 USD bn', 'fell short (no number)'."""
+    if value is None:
+        words = {"below": "below expectations", "in_line": "in line", "above": "above expectations"}
+        return f"{words.get(direction, direction or '?')} (no number)"
+    divisor, label = value_scale(unit, [value, value_high])
+    return f"{format_value(value, divisor, bound, value_high)} {label}".strip()
+
+
 def _axis_title(metric_label: str, unit_label: str) -> str:
     return f"{metric_label} ({unit_label})" if unit_label else metric_label
 

@@ -221,6 +221,20 @@ order by e.date, e.event_id
 """
 
 
+SERIES_REGIONS = """
+select f.region_code, r.depth, count(*)::bigint as figures
+from figures as f
+inner join regions as r using (region_code)
+where f.entity = ? and f.metric = ? and f.value is not null
+group by all
+"""
+
+
+def figure_counts_by_region(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """Regions with numeric figures for this entity and metric (for the region picker)."""
+    return query(ident, SERIES_REGIONS, entity, metric)
+
+
 def actuals(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
     return query(ident, ACTUALS, entity, metric, list(region_codes))
 

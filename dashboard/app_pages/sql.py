@@ -1,0 +1,45 @@
+"""SQL: a read-only console over the warehouse's views, with the documented example queries one click away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import queries as q
+from dashboard import ui
+from pipelines.readonly import QueryRefused, run_readonly
+
+TIME_LIMIT_S = 10.0
+DEFAULT_QUERY = "select * from actual_vs_expectation where policy = 'at_period_end' limit 100"
+
+st.title("SQL: query the warehouse")
+ident = ui.current_identity()
+st.caption(
+    "One read-only SELECT at a time over the tables and views documented in docs/warehouse.md. Writes, DDL, "
+    "ATTACH, COPY, INSTALL/LOAD, PRAGMA/SET and reading files are refused; at most the row limit is "
+    f"returned, and a query is stopped after {TIME_LIMIT_S:g} s. The same numbers as the dashboard."
+)
+examples = q.example_queries()
+
+
+def use_example() -> None:
+    st.session_state["sql"] = examples[st.session_state["example"]]
+
+
+left, right = st.columns([3, 1])
+left.selectbox("Example queries (sql/examples)", list(examples), key="example", index=None,
+               placeholder="pick an example to load it into the editor", on_change=use_example)
+max_rows = right.number_input("Row limit", min_value=1, max_value=100_000, value=1000, step=100, key="max_rows")
+if "sql" not in st.session_state:
+    st.session_state["sql"] = DEFAULT_QUERY
+query = st.text_area("Query", key="sql", height=200, bind="query-params")
+if st.button("Run", type="primary", key="run") or query:
+    try:
+        result = run_readonly(Path(ident[0]), query or "", max_rows=int(max_rows), timeout_s=TIME_LIMIT_S)
+    except QueryRefused as exc:
+        st.error(f"Refused: {exc}")
+    else:
+        note = " (row limit reached)" if result.height >= max_rows else ""
+        st.caption(f"{result.height} rows{note}")
+        ui.show_table(result, "query_result")
