@@ -1,0 +1,222 @@
+"""Benchmark: the pipeline's monthly order aggregation against the raw-engine floor, on the same files.
+
+Every measurement runs in a fresh Python process (same interpreter, same DuckDB settings) so peak memory
+(max RSS from getrusage) belongs to that measurement alone; each is repeated and the median reported.
+- floor: one plain DuckDB query computing the monthly aggregates (month x country x currency: gmv, net_gmv,
+  orders) over all months' Parquet at once; no validation, FX, rollup or file writing.
+- pipeline: `build_month` for every month in turn, exactly as the Dagster asset calls it (scan with bad-row
+  counts, FX, rollup, writing the figure and reject files); reference data is loaded once beforehand and
+  timed separately as a fixed cost.
+- incremental: `build_month` for the last month only (adding a month to the existing ones).
+- spill: pipeline and floor with a DuckDB memory_limit far below the data's size, temp files on disk.
+- dagster: `run_orders` for every month (one Dagster run per month); overhead = its time - pipeline time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FLOOR_SQL = """
+select year, month, country, currency,
+       sum(amount) filter (where status <> 'cancelled') as gmv,
+       sum(amount) filter (where status not in ('cancelled', 'refunded')) as net_gmv,
+       count(*) filter (where status <> 'cancelled')::bigint as orders
+from read_parquet(?, hive_partitioning = true)
+group by all
+"""
+
+
+@dataclass
+class BenchConfig:
+    rows: int
+    months: int = 25
+    repeats: int = 3
+    bench_dir: Path = Path("data/bench/orders")
+    memory_limit: str = "128MB"
+    threads: int | None = None
+    dagster: bool = True
+    seed: int = 7
+
+
+def ensure_data(cfg: BenchConfig, echo=print) -> dict:
+    """Generate the benchmark's orders unless the folder already holds the same configuration."""
+    from pipelines.orders import layout
+    from pipelines.orders.generate import GeneratorConfig, generate_orders
+
+    gen = GeneratorConfig(
+        rows=cfg.rows, months=cfg.months, start="2024-01", seed=cfg.seed, bad_rows_share=0.0005
+    )
+    root = layout.orders_dir(cfg.bench_dir)
+    marker = root / layout.SYNTHETIC_MARKER
+    if marker.exists() and json.loads(marker.read_text()) == json.loads(json.dumps(asdict(gen))):
+        echo(f"reusing {root}")
+        return {"reused": True}
+    echo(f"generating {cfg.rows:,} orders in {cfg.months} months under {root} ...")
+    started = time.perf_counter()
+    generate_orders(gen, root, layout.dataset_dir(cfg.bench_dir))
+    seconds = time.perf_counter() - started
+    return {"reused": False, "seconds": round(seconds, 2), "rows_per_s": round(cfg.rows / seconds)}
+
+
+def measure(spec: dict) -> dict:
+    """Run one measurement in a fresh process; returns its JSON result."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pipelines.orders.bench", json.dumps(spec)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DAGSTER_HOME": str(Path(spec["data_dir"]) / "dagster_home")},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _worker(spec: dict) -> dict:
+    """Inside the measuring process."""
+    from pipelines.orders import layout
+    from pipelines.orders.aggregate import connect
+    from pipelines.orders.build import build_month
+    from pipelines.orders.reference import monthly_rates, region_paths
+
+    data_dir = Path(spec["data_dir"])
+    root = layout.orders_dir(data_dir)
+    months = layout.months_on_disk(root)
+    started = time.perf_counter()
+    region_paths(), monthly_rates()
+    reference_s = time.perf_counter() - started
+    baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    limits = {
+        "threads": spec.get("threads"),
+        "memory_limit": spec.get("memory_limit"),
+        "temp_dir": spec.get("temp_dir"),
+    }
+    started = time.perf_counter()
+    if spec["mode"] == "floor":
+        con = connect(**limits)
+        files = [f for m in months for f in layout.month_files(root, m)]
+        groups = con.execute(FLOOR_SQL, [files]).fetchall()
+        rows = None
+        con.close()
+    elif spec["mode"] in ("pipeline", "incremental"):
+        chosen = months[-1:] if spec["mode"] == "incremental" else months
+        summaries = [build_month(data_dir, m, **limits) for m in chosen]
+        rows, groups = sum(s["rows_in"] for s in summaries), sum(s["figures"] for s in summaries)
+    elif spec["mode"] == "dagster":
+        from pipelines.orders.run import run_orders
+
+        summary = run_orders(data_dir)
+        rows, groups = summary["rows_in"], len(summary["months"])
+    seconds = time.perf_counter() - started
+    return {
+        "mode": spec["mode"],
+        "seconds": seconds,
+        "rows": rows,
+        "result_rows": len(groups) if isinstance(groups, list) else groups,
+        "reference_load_s": reference_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "baseline_rss_mb": baseline_rss / 1024,
+    }
+
+
+def _median_of(cfg: BenchConfig, spec: dict, repeats: int, total_rows: int, echo) -> dict:
+    runs = []
+    for i in range(repeats):
+        runs.append(measure(spec))
+        echo(
+            f"  {spec['mode']:<11} {spec.get('label', '')} run {i + 1}/{repeats}: {runs[-1]['seconds']:.2f} s"
+        )
+    rows = runs[0]["rows"] if runs[0]["rows"] is not None else total_rows
+    seconds = statistics.median(r["seconds"] for r in runs)
+    return {
+        "seconds": round(seconds, 3),
+        "runs_s": [round(r["seconds"], 3) for r in runs],
+        "rows": rows,
+        "rows_per_s": round(rows / seconds),
+        "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
+        "baseline_rss_mb": round(statistics.median(r["baseline_rss_mb"] for r in runs), 1),
+        "reference_load_s": round(statistics.median(r["reference_load_s"] for r in runs), 3),
+    }
+
+
+def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
+    from pipelines.orders import layout
+
+    generation = ensure_data(cfg, echo)
+    root = layout.orders_dir(cfg.bench_dir)
+    on_disk = sum(p.stat().st_size for p in root.rglob("*.parquet"))
+    base = {"data_dir": str(cfg.bench_dir), "threads": cfg.threads}
+    spill_dir = str(cfg.bench_dir / "duckdb_tmp")
+    spill = {
+        **base,
+        "memory_limit": cfg.memory_limit,
+        "temp_dir": spill_dir,
+        "label": f"(memory_limit {cfg.memory_limit})",
+    }
+    results = {
+        "floor": _median_of(cfg, {**base, "mode": "floor"}, cfg.repeats, cfg.rows, echo),
+        "pipeline": _median_of(cfg, {**base, "mode": "pipeline"}, cfg.repeats, cfg.rows, echo),
+        "incremental": _median_of(cfg, {**base, "mode": "incremental"}, cfg.repeats, cfg.rows, echo),
+        "floor_spill": _median_of(cfg, {**spill, "mode": "floor"}, cfg.repeats, cfg.rows, echo),
+        "pipeline_spill": _median_of(cfg, {**spill, "mode": "pipeline"}, cfg.repeats, cfg.rows, echo),
+    }
+    if cfg.dagster:
+        results["dagster"] = _median_of(cfg, {**base, "mode": "dagster"}, 1, cfg.rows, echo)
+    ratios = {
+        "pipeline_vs_floor": round(results["pipeline"]["seconds"] / results["floor"]["seconds"], 3),
+        "incremental_vs_full": round(results["incremental"]["seconds"] / results["pipeline"]["seconds"], 3),
+        "spill_pipeline_vs_floor": round(
+            results["pipeline_spill"]["seconds"] / results["floor_spill"]["seconds"], 3
+        ),
+    }
+    if cfg.dagster:
+        overhead = results["dagster"]["seconds"] - results["pipeline"]["seconds"]
+        ratios["dagster_overhead_s_per_month"] = round(overhead / cfg.months, 3)
+    return {
+        "rows": cfg.rows,
+        "months": cfg.months,
+        "parquet_bytes": on_disk,
+        "repeats": cfg.repeats,
+        "machine": _machine(cfg),
+        "generation": generation,
+        "results": results,
+        "ratios": ratios,
+    }
+
+
+def _machine(cfg: BenchConfig) -> dict:
+    import duckdb
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "duckdb_threads": cfg.threads or os.cpu_count(),
+    }
+
+
+def format_table(report: dict) -> str:
+    lines = [
+        f"{report['rows']:,} orders, {report['months']} months, {report['parquet_bytes'] / 2**20:,.0f} MiB Parquet, "
+        f"median of {report['repeats']}; {report['machine']['cpus']} CPUs, DuckDB {report['machine']['duckdb']}",
+        f"{'measurement':<16}{'seconds':>10}{'M rows/s':>10}{'peak RSS MB':>13}{'base RSS MB':>13}",
+    ]
+    for name, r in report["results"].items():
+        lines.append(
+            f"{name:<16}{r['seconds']:>10.2f}{r['rows_per_s'] / 1e6:>10.1f}{r['peak_rss_mb']:>13.0f}{r['baseline_rss_mb']:>13.0f}"
+        )
+    lines.append("ratios: " + ", ".join(f"{k} {v}" for k, v in report["ratios"].items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(json.dumps(_worker(json.loads(sys.argv[1]))))

@@ -1,0 +1,56 @@
+"""One partition through Dagster on a temporary data dir, and the headless `run_orders`."""
+
+from __future__ import annotations
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from pipelines.orders.assets import order_figures, order_months
+from pipelines.orders.generate import generate_orders
+from pipelines.orders.run import run_orders
+from pipelines.resources import ImpactSettings
+
+
+@pytest.fixture
+def data_dir(tmp_path, small_generator):
+    generate_orders(small_generator, tmp_path / "orders", tmp_path / "datasets" / "orders")
+    return tmp_path
+
+
+def test_materialize_one_partition(data_dir):
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(order_months.name, ["2024-10", "2024-11", "2024-12"])
+        result = dg.materialize(
+            [order_figures],
+            partition_key="2024-12",
+            resources={"settings": ImpactSettings(data_dir=str(data_dir))},
+            instance=instance,
+        )
+    assert result.success
+    meta = result.asset_materializations_for_node("order_figures")[0].metadata
+    assert meta["rows in"].value == meta["rows aggregated"].value + meta["rows rejected"].value
+    assert meta["rows rejected"].value > 0
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed
+    written = sorted(p.name for p in (data_dir / "datasets" / "orders").glob("figures-2*.parquet"))
+    assert written == ["figures-2024-12.parquet"]
+
+
+def test_run_orders_all_months_then_one(data_dir):
+    with dg.instance_for_test() as instance:
+        everything = run_orders(data_dir, instance=instance)
+        one = run_orders(data_dir, month="2024-11", instance=instance)
+    assert everything["months"] == ["2024-10", "2024-11", "2024-12"]
+    assert everything["failed"] == {}
+    assert everything["rows_in"] == 30_000
+    assert one["months"] == ["2024-11"]
+    figures = pl.concat(
+        pl.read_parquet(p) for p in (data_dir / "datasets" / "orders").glob("figures-2024-*.parquet")
+    )
+    assert figures["figure_id"].n_unique() == figures.height
+
+
+def test_run_orders_unknown_month(data_dir):
+    with pytest.raises(ValueError, match="no order files for 2030-01"):
+        run_orders(data_dir, month="2030-01")
