@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets import CORE_ASSETS
+from pipelines.automation import alert_on_failed_run, daily_rebuild, inbox_sensor
 from pipelines.checks import WAREHOUSE_CHECKS
 from pipelines.resources import settings_from_env
 
@@ -18,5 +19,7 @@ defs = dg.Definitions(
     assets=CORE_ASSETS,
     asset_checks=WAREHOUSE_CHECKS,
     jobs=[warehouse_job],
+    schedules=[daily_rebuild(warehouse_job)],
+    sensors=[inbox_sensor(warehouse_job), alert_on_failed_run],
     resources={"settings": settings_from_env()},
 )
