@@ -94,5 +94,34 @@ def dashboard(warehouse: Path, port: int, host: str) -> None:
     sys.exit(run_dashboard(warehouse, port, host))
 
 
+@main.command()
+@data_dir_option
+@warehouse_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; anything but loopback exposes the product (see docs/operations.md).",
+)
+@click.option("--port", type=int, default=8501, show_default=True, help="Dashboard port.")
+@click.option("--dagster-port", type=int, default=3000, show_default=True)
+def serve(data_dir: Path, warehouse: Path, host: str, port: int, dagster_port: int) -> None:
+    """Serve the dashboard and Dagster (webserver + daemon: schedules and the inbox sensor) until Ctrl-C."""
+    from pipelines.serve import serve as serve_all
+
+    sys.exit(serve_all(data_dir, warehouse, host, port, dagster_port))
+
+
+def _register_optional_commands() -> None:
+    """Commands that live with their subsystem: event impact, orders, synthetic data."""
+    from pipelines.impact.cli import impact_commands
+
+    for command in impact_commands.commands.values():
+        main.add_command(command)
+
+
+_register_optional_commands()
+
+
 if __name__ == "__main__":
     main()
