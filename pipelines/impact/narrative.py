@@ -123,7 +123,7 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison["direction"] == "in_line":
         return f"{subject}: {actual_text}, in line with {expected_text}."
     word = "below" if comparison["direction"] == "below" else "above"
-    return f"{subject}: {actual_text}, {size} {word} {expected_text}."
+    return f"{subject}: {actual_text}, which is {size} {word} {expected_text}."
 
 
 def _streak_sentence(streak, streak_sources, unit, cite) -> str:

@@ -41,7 +41,7 @@ def test_narrative_cites_every_number(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         narrative = explain_period(con, "TikTok", "gmv", "CA", "2024-03")
     text = narrative.text
-    assert "USD 23.00 [1], USD 2.00 (8.0%) [1][2] below the target of USD 25.00 [2]" in text
+    assert "USD 23.00 [1], which is USD 2.00 (8.0%) [1][2] below the target of USD 25.00 [2]" in text
     assert (
         "current run" not in text
         and "run of 4 [1][2] months short of target, from 2024-01 to 2024-04, USD 10.00 [1][2] short in total"
