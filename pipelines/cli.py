@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.resources import env_data_dir, env_warehouse
+from pipelines.config import env_data_dir, env_warehouse
 
 data_dir_option = click.option(
     "--data-dir",

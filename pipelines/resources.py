@@ -7,16 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 
-DEFAULT_DATA_DIR = "data"
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+from pipelines.config import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, env_data_dir, env_warehouse
 
-
-def env_data_dir() -> str:
-    return os.environ.get("IMPACT_DATA_DIR", DEFAULT_DATA_DIR)
-
-
-def env_warehouse() -> str:
-    return os.environ.get("IMPACT_WAREHOUSE", DEFAULT_WAREHOUSE)
+__all__ = ["ImpactSettings", "env_data_dir", "env_warehouse", "settings_from_env"]
 
 
 class ImpactSettings(dg.ConfigurableResource):

@@ -6,12 +6,17 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import duckdb
 
-from pipelines.impact.assess import EffectReport, assess_effect, explain_period
 from pipelines.impact.results import Refusal
+
+if TYPE_CHECKING:
+    from pipelines.impact.assess import EffectReport
+
+# statsmodels takes seconds to import: the estimating modules load only when a command runs.
 
 EXIT_ESTIMATE, EXIT_ERROR, EXIT_REFUSED = 0, 1, 3  # 2 is click's own exit code for a usage error
 
@@ -60,6 +65,8 @@ def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse
     chosen = [c.strip() for c in controls.split(",") if c.strip()] if controls else None
     with _connect(warehouse) as con:
         try:
+            from pipelines.impact.assess import assess_effect
+
             report = assess_effect(con, event_id, metric, region, entity=entity, controls=chosen, grain=grain)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
@@ -81,6 +88,8 @@ def explain(entity, metric, region, period, as_json, warehouse) -> None:
     """A short cited paragraph: the miss, the streak, the events around it, the effect if estimable."""
     with _connect(warehouse) as con:
         try:
+            from pipelines.impact.assess import explain_period
+
             narrative = explain_period(con, entity, metric, region, period)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
