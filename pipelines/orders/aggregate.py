@@ -83,17 +83,25 @@ def scan_month(con: duckdb.DuckDBPyConnection, files: list[str], month: str, ent
     entity_expr = "coalesce(entity, $entity)" if "entity" in columns else "$entity"
     start = datetime.combine(month_start(month), datetime.min.time(), UTC)
     end = datetime.combine(next_month(month_start(month)), datetime.min.time(), UTC)
-    # Timestamps are compared as TIMESTAMPTZ in a UTC session, so naive (UTC by convention) and tz-aware
-    # columns behave the same.
+    # `inside` is a grouping key rather than a filter on each aggregate: a plain group-by keeps the scan at
+    # raw speed. It is null for a missing timestamp. Comparing as TIMESTAMPTZ in a UTC session makes naive
+    # (UTC by convention) and tz-aware columns behave the same.
     con.execute(
         f"""
         create or replace temp table order_groups as
-        select {entity_expr} as entity, country, currency, status,
-               count(*)::bigint as rows_in,
-               count(*) filter (where not coalesce(ts >= $start and ts < $end, false))::bigint as rows_outside,
-               count(amount) filter (where ts >= $start and ts < $end)::bigint as rows_valid,
-               sum(amount) filter (where ts >= $start and ts < $end)::double as amount
-        from (select *, ordered_at::timestamptz as ts from read_parquet($files))
+        with scanned as (
+            select {entity_expr} as entity, country, currency, status,
+                   ordered_at::timestamptz >= $start and ordered_at::timestamptz < $end as inside,
+                   count(*)::bigint as n, count(amount)::bigint as n_amount, sum(amount)::double as amount
+            from read_parquet($files)
+            group by all
+        )
+        select entity, country, currency, status,
+               sum(n)::bigint as rows_in,
+               coalesce(sum(n) filter (where inside is not true), 0)::bigint as rows_outside,
+               coalesce(sum(n_amount) filter (where inside), 0)::bigint as rows_valid,
+               sum(amount) filter (where inside) as amount
+        from scanned
         group by all
         """,
         {"entity": entity, "start": start, "end": end, "files": files},

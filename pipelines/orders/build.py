@@ -77,36 +77,51 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     layout.replace_atomically(tmp, path)
 
 
-def build_month(
+def build_month(data_dir: Path, month: str, **options) -> dict:
+    """Aggregate DATA_DIR/orders/<month> and replace exactly that month's files in the orders dataset."""
+    return build_months(data_dir, [month], **options)[0]
+
+
+def build_months(
     data_dir: Path,
-    month: str,
+    months: list[str],
     entity: str = DEFAULT_ENTITY,
     threads: int | None = None,
     memory_limit: str | None = None,
     temp_dir: str | None = None,
-) -> dict:
-    """Aggregate DATA_DIR/orders/<month> and replace exactly that month's files in the orders dataset."""
-    started = time.perf_counter()
+) -> list[dict]:
+    """build_month for several months in turn on one DuckDB connection (a ranged run or a backfill)."""
     orders_root = layout.orders_dir(data_dir)
     dataset = layout.dataset_dir(data_dir)
     dataset.mkdir(parents=True, exist_ok=True)
     synthetic = layout.is_synthetic(orders_root)
+    regions, rates = region_paths(), monthly_rates()
+    summaries = []
     con = connect(threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)
     try:
-        files = layout.month_files(orders_root, month)
-        agg = aggregate_month(con, files, month, region_paths(), monthly_rates(), entity)
+        for month in months:
+            started = time.perf_counter()
+            files = layout.month_files(orders_root, month)
+            agg = aggregate_month(con, files, month, regions, rates, entity)
+            summary = _write_month(agg, dataset, synthetic)
+            summaries.append(
+                {**summary, "files": len(files), "seconds": round(time.perf_counter() - started, 3)}
+            )
     finally:
         con.close()
-    figures_path = dataset / f"figures-{month}.parquet"
-    rejects_path = dataset / f"order_rejects-{month}.parquet"
+    write_sources(dataset, synthetic)
+    return summaries
+
+
+def _write_month(agg: MonthAggregate, dataset: Path, synthetic: bool) -> dict:
+    figures_path = dataset / f"figures-{agg.month}.parquet"
+    rejects_path = dataset / f"order_rejects-{agg.month}.parquet"
     write_parquet(canonical_figures(agg, synthetic), figures_path)
     write_parquet(agg.rejects, rejects_path)
-    write_sources(dataset, synthetic)
     world = agg.figures.filter(pl.col("region") == "WORLD")
     world_values = dict(zip(world["metric"], world["value"], strict=True))
     return {
-        "month": month,
-        "files": len(files),
+        "month": agg.month,
         "rows_in": agg.rows_in,
         "rows_aggregated": agg.rows_aggregated,
         "rows_rejected": agg.rows_rejected,
@@ -118,5 +133,4 @@ def build_month(
         "fx_months": agg.fx_months,
         "figures_path": str(figures_path),
         "rejects_path": str(rejects_path),
-        "seconds": round(time.perf_counter() - started, 3),
     }

@@ -41,6 +41,9 @@ def test_run_orders_all_months_then_one(data_dir):
     with dg.instance_for_test() as instance:
         everything = run_orders(data_dir, instance=instance)
         one = run_orders(data_dir, month="2024-11", instance=instance)
+        materialized = instance.get_materialized_partitions(dg.AssetKey("order_figures"))
+    assert everything["runs"] == 1  # one ranged run for the three months
+    assert materialized == {"2024-10", "2024-11", "2024-12"}
     assert everything["months"] == ["2024-10", "2024-11", "2024-12"]
     assert everything["failed"] == {}
     assert everything["rows_in"] == 30_000
@@ -54,3 +57,18 @@ def test_run_orders_all_months_then_one(data_dir):
 def test_run_orders_unknown_month(data_dir):
     with pytest.raises(ValueError, match="no order files for 2030-01"):
         run_orders(data_dir, month="2030-01")
+
+
+@pytest.mark.parametrize(
+    ("added", "months", "batches"),
+    [
+        (["a", "b", "c"], ["a", "b", "c"], [["a", "b", "c"]]),
+        (["a", "b", "c"], ["a", "c"], [["a"], ["c"]]),  # a gap: a range would include b
+        (["c", "a", "b"], ["a", "b", "c"], [["c", "a", "b"]]),  # ranges follow the order keys were added in
+        (list("abcde"), list("abcde"), [["a", "b"], ["c", "d"], ["e"]]),  # at most `size` per run
+    ],
+)
+def test_contiguous_batches(added, months, batches):
+    from pipelines.orders.run import _contiguous_batches
+
+    assert _contiguous_batches(added, months, size=2 if len(added) == 5 else 12) == batches
