@@ -22,7 +22,7 @@ POLICIES = {
 }
 GRAIN_ORDER = ["month", "quarter", "half", "year"]
 GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
-STALE_AFTER_HOURS = float(os.environ.get("IMPACT_STALE_AFTER_HOURS", "26"))  # daily schedule + slack
+STALE_AFTER_HOURS = float(os.environ.get("IMPACT_STALE_AFTER_HOURS", "36"))  # as ImpactSettings.stale_after_hours
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""Warehouses for the dashboard tests: the case study, and odd ones (empty, only qualitative, one region)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.sqlfiles import create_tables, create_views
+from pipelines.synthetic import generate_warehouse
+
+REPO = Path(__file__).resolve().parents[2]
+CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
+
+
+@pytest.fixture(scope="session")
+def case_warehouse(tmp_path_factory) -> Path:
+    """The bundled case study, built by the real pipeline into a private folder."""
+    from pipelines.resources import ImpactSettings
+    from pipelines.runner import run_pipeline
+
+    root = tmp_path_factory.mktemp("case")
+    shutil.copytree(CASE_STUDY, root / "datasets" / CASE_STUDY.name)
+    summary = run_pipeline(ImpactSettings(data_dir=str(root), warehouse=str(root / "warehouse.duckdb")))
+    assert summary.published, summary.error
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("empty") / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        create_tables(con)
+        create_views(con)
+    return path
+
+
+@pytest.fixture(scope="session")
+def qualitative_warehouse(case_warehouse, tmp_path_factory) -> Path:
+    """Only direction-only claims ('fell short of expectations'): no number to compare."""
+    path = tmp_path_factory.mktemp("qualitative") / "warehouse.duckdb"
+    shutil.copyfile(case_warehouse, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from figures where value is not null")
+        con.execute("delete from events")
+    return path
+
+
+@pytest.fixture(scope="session")
+def single_region_warehouse(case_warehouse, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("single") / "warehouse.duckdb"
+    shutil.copyfile(case_warehouse, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from figures where region_code <> 'US'")
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_warehouse(tmp_path_factory) -> Path:
+    """Monthly data for 2 series x 250 countries: quarters can be rolled up."""
+    path = tmp_path_factory.mktemp("synthetic") / "warehouse.duckdb"
+    generate_warehouse(path, 480 * 300, seed=3, events=50)
+    return path

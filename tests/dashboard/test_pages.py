@@ -1,0 +1,150 @@
+"""AppTest per page: filters change what is shown; odd warehouses give messages, never exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES = ["app_pages/scorecard.py", "app_pages/trends.py", "app_pages/events.py", "app_pages/evidence.py",
+         "app_pages/sql.py"]
+
+
+def open_page(warehouse: Path, page: str, monkeypatch) -> AppTest:
+    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [*(m.value for m in at.markdown), *(c.value for c in at.caption), *(i.value for i in at.info),
+             *(m.label + str(m.value) + str(m.delta) for m in at.metric)]
+    return "\n".join(str(p) for p in parts)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+# --- the case study ---------------------------------------------------------------------------------------
+
+
+def test_scorecard_shows_tiles_heatmap_and_bars(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    assert len(at.metric) == 4
+    assert len(charts(at)) == 2
+    assert "TikTok Shop" in texts(at) and "per year" in texts(at)
+
+
+def test_scorecard_entity_filter_changes_the_series(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    before = texts(at)
+    at.selectbox(key="entity").select("TikTok").run()
+    assert not at.exception
+    after = texts(at)
+    assert after != before and "TikTok ·" in after
+
+
+def test_scorecard_filters_come_from_the_url(case_warehouse, monkeypatch):
+    monkeypatch.setenv("IMPACT_WAREHOUSE", str(case_warehouse))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["entity"] = "TikTok"
+    at.query_params["metric"] = "ad_revenue"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="entity").value == "TikTok"
+    assert "TikTok · Advertising revenue against its **projection**" in texts(at)
+
+
+def test_scorecard_policy_filter_changes_attainment(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    tiles = [m.value for m in at.metric]
+    at.selectbox(key="policy").select("original").run()
+    assert not at.exception
+    assert "original expectation" in texts(at)
+    assert len(at.metric) == 4 and tiles  # same layout, other vintage
+
+
+def test_trends_region_filter_shows_pacing(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[1], monkeypatch)
+    at.multiselect(key="regions").set_value(["US"]).run()
+    assert not at.exception
+    assert len(charts(at)) == 2  # trend and pacing (US: under 2bn Jan-May against a 17.5bn year)
+    assert "United States" in texts(at)
+
+
+def test_events_category_filter_narrows_the_timeline(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[2], monkeypatch)
+    all_rows = at.dataframe[0].value.shape[0]
+    at.multiselect(key="categories").set_value(["law"]).run()
+    assert not at.exception
+    assert 0 < at.dataframe[0].value.shape[0] < all_rows
+
+
+def test_evidence_shows_claims_as_badges_not_numbers(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[3], monkeypatch)
+    text = texts(at)
+    assert ":red-badge[fell short of expectations]" in text
+    total = at.dataframe[1].value.shape[0]
+    at.selectbox(key="entity").select("TikTok Shop").run()
+    assert not at.exception
+    assert at.dataframe[1].value.shape[0] < total
+
+
+def test_sql_page_refuses_writes_and_runs_selects(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[4], monkeypatch)
+    at.text_area(key="sql").input("drop table figures").run()
+    assert at.error and "only SELECT" in at.error[0].value
+    at.text_area(key="sql").input("select count(*) as n from figures").run()
+    assert not at.error and at.dataframe[0].value.iloc[0, 0] > 0
+
+
+def test_sql_page_example_loads_into_the_editor(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[4], monkeypatch)
+    at.selectbox(key="example").select("target revisions").run()
+    assert "expectation_revisions" in at.text_area(key="sql").value
+    assert not at.error
+
+
+def test_synthetic_monthly_data_defaults_to_quarters(synthetic_warehouse, monkeypatch):
+    at = open_page(synthetic_warehouse, PAGES[0], monkeypatch)
+    assert "per quarter" in texts(at)
+    assert len(charts(at)) == 2
+
+
+# --- odd warehouses ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_missing_warehouse_says_how_to_build_it(page, tmp_path, monkeypatch):
+    at = open_page(tmp_path / "nothing.duckdb", page, monkeypatch)
+    assert "No warehouse yet" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_warehouse_gives_messages(page, empty_warehouse, monkeypatch):
+    at = open_page(empty_warehouse, page, monkeypatch)
+    assert not charts(at) or page.endswith("sql.py")
+    if not page.endswith(("sql.py", "evidence.py")):
+        assert at.info
+
+
+@pytest.mark.parametrize("page", PAGES[:2])
+def test_only_qualitative_claims_points_to_evidence(page, qualitative_warehouse, monkeypatch):
+    at = open_page(qualitative_warehouse, page, monkeypatch)
+    assert "No numeric comparison is possible" in texts(at)
+
+
+def test_only_qualitative_claims_on_evidence(qualitative_warehouse, monkeypatch):
+    at = open_page(qualitative_warehouse, PAGES[3], monkeypatch)
+    assert "fell short of expectations" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_single_region_warehouse(page, single_region_warehouse, monkeypatch):
+    open_page(single_region_warehouse, page, monkeypatch)
