@@ -258,7 +258,8 @@ def trend_chart(
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
     palette = {name: OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i, name in enumerate(regions)}
     for start, end in zip(shortfalls["period_start"], shortfalls["period_end"], strict=True):
-        fig.add_vrect(x0=start, x1=end + dt.timedelta(days=1), fillcolor=SHORTFALL_SHADE, line_width=0, row=1, col=1)
+        fig.add_vrect(x0=start, x1=end + dt.timedelta(days=1), fillcolor=SHORTFALL_SHADE, line_width=0, row=1, col=1,
+                      exclude_empty_subplots=False)
     if shortfalls.height:
         fig.add_scatter(
             x=[None], y=[None], mode="markers", name="shortfall period",
@@ -338,7 +339,7 @@ def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
     for r in events.iter_rows(named=True):
         expected = r["status"] == "expected"
         fig.add_vline(x=r["date"], line=dict(color=CATEGORY_COLOURS.get(r["category"], "#000"),
-                      width=1, dash="dot" if expected else "solid"), opacity=0.55, row=1, col=1)
+                      width=1, dash="dot" if expected else "solid"), opacity=0.55, row=1, col=1, exclude_empty_subplots=False)
     for category in [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())]:
         part = events.filter(pl.col("category") == category)
         fig.add_scatter(

@@ -1,0 +1,134 @@
+"""Pure chart builders: traces, axis titles with units, red for below and blue for above, sources in hovers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from dashboard import charts
+
+
+def comparison(region, path, depth, period, actual, expectation, **extra) -> dict:
+    start = dt.date(int(period[:4]), 1, 1)
+    row = dict(
+        region_code=region, region_name=region, region_level="country", region_depth=depth, region_path=path,
+        period=period, grain="year", period_start=start, period_end=dt.date(start.year, 12, 31), unit="USD",
+        actual=actual, actual_bound="exact", actual_source_id=f"src-a-{region}", actual_publisher="Paper",
+        expectation=expectation, expectation_low=None, expectation_high=None, expectation_bound="exact",
+        expectation_source_id=f"src-e-{region}", expectation_publisher="Bank",
+        variance=actual - expectation, attainment=actual / expectation,
+        direction="below" if actual < expectation else "above" if actual > expectation else "in_line",
+        is_shortfall=actual < expectation, is_approximate=False, is_bound=False, basis="reported",
+    )
+    row.update(extra)
+    return row
+
+
+@pytest.fixture
+def frame() -> pl.DataFrame:
+    return pl.DataFrame([
+        comparison("WORLD", "WORLD", 0, "2024", 45e9, 50e9, actual_bound="approx", is_approximate=True),
+        comparison("US", "WORLD/NAM/US", 2, "2024", 8.5e9, 17.5e9),
+        comparison("SEA", "WORLD/APAC/SEA", 2, "2024", 34e9, 30e9, expectation_low=28e9, expectation_high=32e9),
+        comparison("US", "WORLD/NAM/US", 2, "2023", 2e9, 1.5e9, actual_bound="at_most", is_bound=True),
+    ])
+
+
+@pytest.mark.parametrize(
+    ("unit", "values", "expected"),
+    [
+        ("USD", [45e9], (1e9, "USD bn")),
+        ("USD", [600e6, 2e6], (1e6, "USD m")),  # the largest value decides
+        ("%", [40.0], (1.0, "%")),  # percentages are never scaled
+        ("USD", [None, -3e12], (1e12, "USD tn")),  # negatives and nulls
+        ("count", [], (1.0, "count")),
+    ],
+)
+def test_value_scale(unit, values, expected):
+    assert charts.value_scale(unit, values) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((2e9, None, "at_most", "USD", None), "≤ 2.0 USD bn"),
+        ((45e9, None, "approx", "USD", None), "~ 45.0 USD bn"),
+        ((12e9, 14.5e9, "exact", "USD", None), "12.0–14.5 USD bn"),
+        ((None, None, "exact", None, "below"), "below expectations (no number)"),  # never an invented number
+    ],
+)
+def test_as_reported(args, text):
+    assert charts.as_reported(*args) == text
+
+
+def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
+    fig = charts.attainment_heatmap(frame)
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and heat.zmid == 100
+    assert heat.colorscale[0][1].lower() != heat.colorscale[-1][1].lower()  # red end, blue end
+    assert fig.layout.yaxis.title.text == "region" and "USD bn" in fig.layout.title.text
+    cells = [c for row in heat.customdata for c in row if c]
+    assert any("src-a-US" in c and "Bank" in c for c in cells)
+    assert any("approximate" in c for c in cells)
+    assert list(heat.x) == ["2023", "2024"]
+    assert heat.y[0] == "WORLD"  # hierarchy order: WORLD first, countries indented after
+
+
+def test_bars_colour_below_red_and_above_blue_with_units_and_ranges(frame):
+    fig = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"), "GMV")
+    by_name = {t.name: t for t in fig.data}
+    assert by_name["actual, below expectation"].marker.color == charts.BELOW
+    assert by_name["actual, above expectation"].marker.color == charts.ABOVE
+    assert fig.layout.yaxis.title.text == "GMV (USD bn)"
+    expectation = by_name["expectation (range as whisker)"]
+    assert expectation.error_y.visible and max(expectation.error_y.array) == pytest.approx(2.0)
+    assert "~ 45.0" in by_name["actual, below expectation"].text  # approximate actual marked
+
+
+def test_bars_mark_bounds_with_hatching(frame):
+    fig = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2023"))
+    above = next(t for t in fig.data if t.name == "actual, above expectation")
+    assert above.marker.pattern.shape[0] == "/" and above.text[0].startswith("≤")
+
+
+def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
+    actuals = pl.DataFrame({
+        "region_code": ["US"] * 2, "region_name": ["US"] * 2, "period": ["2023", "2024"], "grain": ["year"] * 2,
+        "period_start": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)], "period_end": [dt.date(2023, 12, 31), dt.date(2024, 12, 31)],
+        "value": [6e9, 8.5e9], "value_low": [None, None], "value_high": [None, None], "bound": ["exact", "approx"],
+        "kind": ["actual"] * 2, "source_id": ["a", "b"], "publisher": ["P", "Q"], "unit": ["USD"] * 2,
+    })
+    vintages = pl.DataFrame({
+        "region_code": ["US"] * 2, "region_name": ["US"] * 2, "period": ["2024"] * 2, "grain": ["year"] * 2,
+        "period_start": [dt.date(2024, 1, 1)] * 2, "period_end": [dt.date(2024, 12, 31)] * 2, "kind": ["target"] * 2,
+        "vintage": [1, 2], "vintages": [2, 2], "value": [17.5e9, 15.5e9], "value_high": [None, None],
+        "bound": ["exact"] * 2, "as_of": [dt.date(2024, 1, 3), dt.date(2025, 9, 28)], "source_id": ["c", "d"],
+        "publisher": ["R", "S"], "is_original": [True, False], "is_latest": [False, True], "unit": ["USD"] * 2,
+    })
+    shortfalls = vintages.head(1).select("period_start", "period_end")
+    events = pl.DataFrame({
+        "date": [dt.date(2024, 4, 24), dt.date(2025, 1, 19)], "status": ["effective", "expected"],
+        "category": ["law", "ban"], "title": ["signed", "deadline"], "jurisdiction_name": ["US", "US"],
+        "date_precision": ["day", "day"], "source_id": ["e", "f"],
+    })
+    fig = charts.trend_chart(actuals, vintages, shortfalls, events, "GMV")
+    names = [t.name for t in fig.data]
+    assert "US: actual" in names and "US: target" in names and "US: target (latest)" in names
+    assert "event: law" in names and "event: ban" in names
+    ban = next(t for t in fig.data if t.name == "event: ban")
+    assert ban.marker.symbol[0] == "circle-open"  # expected events are hollow
+    assert any(s.type == "rect" for s in fig.layout.shapes)  # the shortfall year is shaded
+    assert fig.layout.yaxis.title.text == "GMV (USD bn)"
+    assert "source: %{customdata[2]}" in fig.data[1].hovertemplate or "source" in fig.data[1].hovertemplate
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [charts.attainment_heatmap, charts.actual_vs_expectation_bars, charts.pacing_chart, charts.events_timeline,
+     charts.disagreement_chart],
+)
+def test_empty_frames_give_a_message_not_an_empty_chart(builder):
+    fig = builder(pl.DataFrame())
+    assert fig.layout.annotations and "no " in fig.layout.annotations[0].text
