@@ -1,13 +1,15 @@
 """Benchmark: the pipeline's monthly order aggregation against the raw-engine floor, on the same files.
 
 Every measurement runs in a fresh Python process (same interpreter, same DuckDB settings) so peak memory
-(max RSS from getrusage) belongs to that measurement alone; each is repeated and the median reported.
+(VmHWM from /proc: getrusage's max RSS of an exec'd child inherits the parent's peak on Linux) belongs to
+that measurement alone. Repeats interleave the modes (floor, pipeline, ... then again) so load from other
+processes on the machine hits them alike; the median of each is reported.
 - floor: one plain DuckDB query computing the monthly aggregates (month x country x currency: gmv, net_gmv,
   orders) over all months' Parquet at once; no validation, FX, rollup or file writing.
-- pipeline: `build_month` for every month in turn, exactly as the Dagster asset calls it (scan with bad-row
+- pipeline: `build_months` over every month, exactly as a ranged Dagster run calls it (scan with bad-row
   counts, FX, rollup, writing the figure and reject files); reference data is loaded once beforehand and
   timed separately as a fixed cost.
-- incremental: `build_month` for the last month only (adding a month to the existing ones).
+- incremental: `build_months` for the last month only (adding a month to the existing ones).
 - spill: pipeline and floor with a DuckDB memory_limit far below the data's size, temp files on disk.
 - dagster: `run_orders` for every month (one Dagster run per month); overhead = its time - pipeline time.
 """
@@ -17,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -83,7 +84,7 @@ def _worker(spec: dict) -> dict:
     """Inside the measuring process."""
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect
-    from pipelines.orders.build import build_month
+    from pipelines.orders.build import build_months
     from pipelines.orders.reference import monthly_rates, region_paths
 
     data_dir = Path(spec["data_dir"])
@@ -92,7 +93,7 @@ def _worker(spec: dict) -> dict:
     started = time.perf_counter()
     region_paths(), monthly_rates()
     reference_s = time.perf_counter() - started
-    baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline_rss = _status_kb("VmRSS")
     limits = {
         "threads": spec.get("threads"),
         "memory_limit": spec.get("memory_limit"),
@@ -107,13 +108,13 @@ def _worker(spec: dict) -> dict:
         con.close()
     elif spec["mode"] in ("pipeline", "incremental"):
         chosen = months[-1:] if spec["mode"] == "incremental" else months
-        summaries = [build_month(data_dir, m, **limits) for m in chosen]
+        summaries = build_months(data_dir, chosen, **limits)
         rows, groups = sum(s["rows_in"] for s in summaries), sum(s["figures"] for s in summaries)
     elif spec["mode"] == "dagster":
         from pipelines.orders.run import run_orders
 
         summary = run_orders(data_dir)
-        rows, groups = summary["rows_in"], len(summary["months"])
+        rows, groups = summary["rows_in"], summary["runs"]
     seconds = time.perf_counter() - started
     return {
         "mode": spec["mode"],
@@ -121,18 +122,19 @@ def _worker(spec: dict) -> dict:
         "rows": rows,
         "result_rows": len(groups) if isinstance(groups, list) else groups,
         "reference_load_s": reference_s,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": _status_kb("VmHWM") / 1024,
         "baseline_rss_mb": baseline_rss / 1024,
     }
 
 
-def _median_of(cfg: BenchConfig, spec: dict, repeats: int, total_rows: int, echo) -> dict:
-    runs = []
-    for i in range(repeats):
-        runs.append(measure(spec))
-        echo(
-            f"  {spec['mode']:<11} {spec.get('label', '')} run {i + 1}/{repeats}: {runs[-1]['seconds']:.2f} s"
-        )
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _summarise(runs: list[dict], total_rows: int) -> dict:
     rows = runs[0]["rows"] if runs[0]["rows"] is not None else total_rows
     seconds = statistics.median(r["seconds"] for r in runs)
     return {
@@ -143,6 +145,7 @@ def _median_of(cfg: BenchConfig, spec: dict, repeats: int, total_rows: int, echo
         "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
         "baseline_rss_mb": round(statistics.median(r["baseline_rss_mb"] for r in runs), 1),
         "reference_load_s": round(statistics.median(r["reference_load_s"] for r in runs), 3),
+        "result_rows": runs[0]["result_rows"],
     }
 
 
@@ -160,15 +163,21 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
         "temp_dir": spill_dir,
         "label": f"(memory_limit {cfg.memory_limit})",
     }
-    results = {
-        "floor": _median_of(cfg, {**base, "mode": "floor"}, cfg.repeats, cfg.rows, echo),
-        "pipeline": _median_of(cfg, {**base, "mode": "pipeline"}, cfg.repeats, cfg.rows, echo),
-        "incremental": _median_of(cfg, {**base, "mode": "incremental"}, cfg.repeats, cfg.rows, echo),
-        "floor_spill": _median_of(cfg, {**spill, "mode": "floor"}, cfg.repeats, cfg.rows, echo),
-        "pipeline_spill": _median_of(cfg, {**spill, "mode": "pipeline"}, cfg.repeats, cfg.rows, echo),
+    specs = {
+        "floor": {**base, "mode": "floor"},
+        "pipeline": {**base, "mode": "pipeline"},
+        "incremental": {**base, "mode": "incremental"},
+        "floor_spill": {**spill, "mode": "floor"},
+        "pipeline_spill": {**spill, "mode": "pipeline"},
     }
+    runs: dict[str, list[dict]] = {name: [] for name in specs}
+    for i in range(cfg.repeats):
+        for name, spec in specs.items():
+            runs[name].append(measure(spec))
+            echo(f"  {name:<15} run {i + 1}/{cfg.repeats}: {runs[name][-1]['seconds']:.2f} s")
+    results = {name: _summarise(r, cfg.rows) for name, r in runs.items()}
     if cfg.dagster:
-        results["dagster"] = _median_of(cfg, {**base, "mode": "dagster"}, 1, cfg.rows, echo)
+        results["dagster"] = _summarise([measure({**base, "mode": "dagster"})], cfg.rows)
     ratios = {
         "pipeline_vs_floor": round(results["pipeline"]["seconds"] / results["floor"]["seconds"], 3),
         "incremental_vs_full": round(results["incremental"]["seconds"] / results["pipeline"]["seconds"], 3),
@@ -178,7 +187,8 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
     }
     if cfg.dagster:
         overhead = results["dagster"]["seconds"] - results["pipeline"]["seconds"]
-        ratios["dagster_overhead_s_per_month"] = round(overhead / cfg.months, 3)
+        ratios["dagster_overhead_s"] = round(overhead, 2)
+        ratios["dagster_runs"] = results["dagster"]["result_rows"]
     return {
         "rows": cfg.rows,
         "months": cfg.months,
@@ -201,6 +211,7 @@ def _machine(cfg: BenchConfig) -> dict:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "duckdb_threads": cfg.threads or os.cpu_count(),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
