@@ -8,6 +8,7 @@ run_orders(data_dir, month)  # behind impact run --orders [--month YYYY-MM]
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import click
@@ -113,7 +114,7 @@ def bench() -> None:
     "--dir",
     "bench_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Where data is generated (reused when it matches) [default: data/bench/orders-ROWS].",
+    help="Where data is generated (reused when it matches) [default: TMPDIR/impact-bench/orders-ROWS].",
 )
 @click.option(
     "--memory-limit", default="128MB", show_default=True, help="DuckDB memory_limit of the spill run."
@@ -128,7 +129,7 @@ def bench_orders_command(rows, months, repeats, json_path, bench_dir, memory_lim
         rows=rows,
         months=months,
         repeats=repeats,
-        bench_dir=bench_dir or Path("data") / "bench" / f"orders-{rows}",
+        bench_dir=bench_dir or Path(tempfile.gettempdir()) / "impact-bench" / f"orders-{rows}",
         memory_limit=memory_limit,
         threads=threads,
         dagster=not skip_dagster,
