@@ -58,6 +58,7 @@ def run_pipeline(settings: ImpactSettings, extra_assets: list | None = None) -> 
             instance=instance,
             raise_on_error=False,
             tags={"impact/trigger": "cli"},
+            run_config=QUIET,
         )
     published = result.success and target.exists() and target.stat().st_mtime_ns != before
     summary = RunSummary(published=published, warehouse=target, seconds=time.perf_counter() - started)
