@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -26,7 +27,39 @@ warehouse_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Dagster flags beta parameters (backfill_policy) on every import: noise for someone running a command.
+warnings.filterwarnings("ignore", message=r".*is currently in beta.*")
+
+
+def _generate_group() -> click.Group:
+    from pipelines.orders.cli import generate
+    from pipelines.synthetic_cli import warehouse
+
+    generate.add_command(warehouse)
+    return generate
+
+
+def _bench_group() -> click.Group:
+    from pipelines.orders.cli import bench
+
+    return bench
+
+
+class ImpactGroup(click.Group):
+    """Subsystems with heavy imports (Dagster, numpy generators) load only when their command runs."""
+
+    lazy = {"generate": _generate_group, "bench": _bench_group}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            return self.lazy[name]()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=ImpactGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Business-impact metrics: actuals against expectations, by region and period, with events."""
 
@@ -35,12 +68,36 @@ def main() -> None:
 @data_dir_option
 @warehouse_option
 @click.option("--today", default=None, help="Treat this ISO date as today (reproducible future-date checks).")
-def run(data_dir: Path, warehouse: Path, today: str | None) -> None:
+@click.option(
+    "--orders", is_flag=True, help="First turn order-level data under DATA_DIR/orders/ into figures."
+)
+@click.option("--month", default=None, help="With --orders: only this month (YYYY-MM).")
+def run(data_dir: Path, warehouse: Path, today: str | None, orders: bool, month: str | None) -> None:
     """Materialise everything once and publish the warehouse; print what was loaded and rejected."""
-    from pipelines.resources import ImpactSettings
+    from pipelines.resources import ImpactSettings, settings_from_env
     from pipelines.runner import format_summary, run_pipeline
 
-    summary = run_pipeline(ImpactSettings(data_dir=str(data_dir), warehouse=str(warehouse), today=today))
+    if month and not orders:
+        raise click.UsageError("--month needs --orders")
+    if orders:
+        from pipelines.orders.cli import run_orders
+
+        try:
+            done = run_orders(data_dir, month)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(
+            f"orders: {len(done['months'])} month(s), {done['rows_in']} rows in, "
+            f"{done['rows_aggregated']} aggregated, {done['rows_rejected']} rejected"
+        )
+        for failed_month, error in done["failed"].items():
+            click.echo(f"  FAILED {failed_month}: {error}")
+    env = settings_from_env()
+    settings = ImpactSettings(
+        **{**env.model_dump(), "data_dir": str(data_dir), "warehouse": str(warehouse), "today": today}
+    )
+
+    summary = run_pipeline(settings)
     click.echo(format_summary(summary))
     sys.exit(0 if summary.published else 1)
 

@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.assets import CORE_ASSETS
 from pipelines.automation import alert_on_failed_run, daily_rebuild, inbox_sensor
 from pipelines.checks import WAREHOUSE_CHECKS
+from pipelines.orders.assets import ORDER_ASSETS, ORDER_JOBS, ORDER_SENSORS
 from pipelines.resources import settings_from_env
 
 warehouse_job = dg.define_asset_job(
@@ -16,10 +17,10 @@ warehouse_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=CORE_ASSETS,
+    assets=[*CORE_ASSETS, *ORDER_ASSETS],
     asset_checks=WAREHOUSE_CHECKS,
-    jobs=[warehouse_job],
+    jobs=[warehouse_job, *ORDER_JOBS],
     schedules=[daily_rebuild(warehouse_job)],
-    sensors=[inbox_sensor(warehouse_job), alert_on_failed_run],
+    sensors=[inbox_sensor(warehouse_job), alert_on_failed_run, *ORDER_SENSORS],
     resources={"settings": settings_from_env()},
 )
