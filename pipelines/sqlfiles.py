@@ -36,3 +36,16 @@ def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> lis
             raise RuntimeError(f"views that cannot be created: {names}")
         pending = [p for p, _ in failed]
     return created
+
+
+def materialise_views(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Replace views by tables holding their rows, in the given (dependency) order.
+
+    The formula stays defined once, in `sql/views/<name>.sql`; the published object keeps its name, so SQL
+    users and the dashboard read it the same way, only faster. Views that read a materialised one keep
+    working: DuckDB binds a view's names when it is queried.
+    """
+    for name in names:
+        con.execute(f"create table _materialising as select * from {name}")
+        con.execute(f"drop view {name}")
+        con.execute(f"alter table _materialising rename to {name}")

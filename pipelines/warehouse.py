@@ -19,11 +19,21 @@ import polars as pl
 
 from pipelines.alerts import raise_alerts
 from pipelines.ingest.load import LoadResult
-from pipelines.sqlfiles import create_tables, create_views
+from pipelines.sqlfiles import create_tables, create_views, materialise_views
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
 STORAGE_VERSION = "v1.4.0"
 BUILDING = ".building-"
+# Views the dashboard reads on every page, computed once per build instead of once per query (in
+# dependency order). Their formulas stay in sql/views/.
+MATERIALISED_VIEWS = [
+    "actual_figures",
+    "chosen_expectations",
+    "actual_vs_expectation",
+    "variance_by_region_quarter",
+    "shortfall_streaks",
+    "pacing",
+]
 _counter = itertools.count()
 
 
@@ -84,6 +94,7 @@ def build(
             ],
         )
         create_views(con)
+        materialise_views(con, MATERIALISED_VIEWS)
         raise_alerts(con, target, built_at, alert_streak, alert_miss)
         con.execute("checkpoint")
     except BaseException:
