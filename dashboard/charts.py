@@ -40,7 +40,8 @@ pio.templates["impact"] = go.layout.Template(
         yaxis=dict(gridcolor="#ececec", zeroline=True, zerolinecolor="#bbbbbb", linecolor="#bbbbbb"),
         hoverlabel=dict(bgcolor="white", font_size=12),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        margin=dict(l=10, r=10, t=60, b=10),
+        title=dict(x=0, xanchor="left", y=0.98, yanchor="top", yref="container", font_size=15),
+        margin=dict(l=90, r=30, t=110, b=70),
     )
 )
 TEMPLATE = "impact"
@@ -106,6 +107,11 @@ def _sources(frame: pl.DataFrame, prefix: str) -> list[str]:
 # --- scorecard --------------------------------------------------------------------------------------------
 
 
+def _label_margin(labels) -> int:
+    """Left margin wide enough for the longest category label (Plotly's automargin is unreliable in Streamlit)."""
+    return min(60 + 7 * max((len(str(x)) for x in labels), default=0), 320)
+
+
 def region_label(name: str, depth: int | None, min_depth: int = 0) -> str:
     return "\u2003" * max((depth or 0) - min_depth, 0) + name
 
@@ -168,7 +174,8 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
     )
     fig.update_layout(
         template=TEMPLATE,
-        height=max(260, 90 + 26 * len(y_labels)),
+        height=max(300, 190 + 28 * len(y_labels)),
+        margin=dict(l=_label_margin(y_labels), t=90),
         title=dict(text=f"Attainment by region and period · cell text: variance in {unit_label}", font_size=14),
         xaxis=dict(title="period", type="category", side="bottom"),
         yaxis=dict(title="region", autorange="reversed", type="category"),
@@ -254,7 +261,7 @@ def trend_chart(
         return empty_figure("no figures for these regions at this grain")
     unit = (actuals["unit"].to_list() + vintages["unit"].to_list() + [None])[0]
     divisor, unit_label = value_scale(unit, actuals["value"].to_list() + vintages["value"].to_list())
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.8, 0.2], vertical_spacing=0.05)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.05)
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
     palette = {name: OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i, name in enumerate(regions)}
     for start, end in zip(shortfalls["period_start"], shortfalls["period_end"], strict=True):
@@ -321,12 +328,17 @@ def trend_chart(
     _add_events(fig, events)
     fig.update_layout(
         template=TEMPLATE,
-        height=620,
-        title=dict(text="Actual and expected over time · shaded: periods below expectation", font_size=14),
+        height=640,
+        title=dict(text="Actual and expected over time · shaded: periods below expectation"),
         hovermode="closest",
+        legend=dict(orientation="v", x=1.02, y=1, yanchor="top", xanchor="left"),
+        margin=dict(r=260, t=60),
     )
     fig.update_yaxes(title_text=_axis_title(metric_label, unit_label), row=1, col=1)
-    fig.update_yaxes(title_text="events", row=2, col=1, showgrid=False, type="category")
+    categories = [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())] if events.height else []
+    fig.update_yaxes(title_text="events", row=2, col=1, showgrid=False, type="category",
+                     tickmode="array", tickvals=categories, ticktext=[c.replace("_", " ") for c in categories])
+    fig.update_xaxes(type="date")  # the legend-only trace has no x: never let plotly.js guess 'linear'
     fig.update_xaxes(title_text="period (points at the period's middle)", row=2, col=1)
     return fig
 
@@ -413,8 +425,8 @@ def events_timeline(frame: pl.DataFrame) -> go.Figure:
             hovertemplate="<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d} (%{customdata[2]} precision) · %{customdata[1]}"
             "<br>source: %{customdata[4]} [%{customdata[3]}]<extra>%{y}</extra>",
         )
-    rows = len(set(frame["jurisdiction"].to_list()))
-    fig.update_layout(template=TEMPLATE, height=max(260, 140 + 40 * rows),
+    rows = sorted(set(fig.data[0].y).union(*(t.y for t in fig.data)))
+    fig.update_layout(template=TEMPLATE, height=max(300, 200 + 40 * len(rows)), margin=dict(l=_label_margin(rows)),
                       title=dict(text="Events by jurisdiction · filled = occurred, ◇ = announced, hollow = expected", font_size=14),
                       xaxis_title="date", yaxis=dict(title="jurisdiction", type="category"))
     return fig

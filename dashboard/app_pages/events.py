@@ -38,6 +38,8 @@ ui.show_table(
                  "publisher", "url", "source_id", "event_id"),
     "events",
     column_config={"url": st.column_config.LinkColumn("source link", display_text="open"),
+                   "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                   "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
                    "jurisdiction_name": "jurisdiction"},
 )
 
