@@ -37,7 +37,13 @@ def watch_for_new_build() -> None:
 
 page = st.navigation(
     [
-        st.Page(PAGES / "scorecard.py", title="Scorecard", icon=":material/grid_on:", url_path="scorecard", default=True),
+        st.Page(
+            PAGES / "scorecard.py",
+            title="Scorecard",
+            icon=":material/grid_on:",
+            url_path="scorecard",
+            default=True,
+        ),
         st.Page(PAGES / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page(PAGES / "events.py", title="Events", icon=":material/event:", url_path="events"),
         st.Page(PAGES / "evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),

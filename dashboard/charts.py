@@ -63,7 +63,9 @@ def value_scale(unit: str | None, values) -> tuple[float, str]:
     return 1.0, unit
 
 
-def format_value(value: float | None, divisor: float, bound: str | None = None, high: float | None = None) -> str:
+def format_value(
+    value: float | None, divisor: float, bound: str | None = None, high: float | None = None
+) -> str:
     """'≤ 2.0', '~ 45.0', '12.0–14.5'; '' for no number (never invent one)."""
     if value is None or value != value:
         return ""
@@ -124,7 +126,9 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
     divisor, unit_label = value_scale(frame["unit"][0], frame["expectation"].to_list())
     min_depth = min(d for d in frame["region_depth"].to_list() if d is not None) if frame.height else 0
     rows = frame.unique("region_path", maintain_order=True)
-    y_labels = [region_label(n, d, min_depth) for n, d in zip(rows["region_name"], rows["region_depth"], strict=True)]
+    y_labels = [
+        region_label(n, d, min_depth) for n, d in zip(rows["region_name"], rows["region_depth"], strict=True)
+    ]
     y_index = dict(zip(rows["region_path"].to_list(), y_labels, strict=True))
     periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
     z = [[None] * len(periods) for _ in y_labels]
@@ -176,7 +180,9 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
         template=TEMPLATE,
         height=max(300, 190 + 28 * len(y_labels)),
         margin=dict(l=_label_margin(y_labels), t=90),
-        title=dict(text=f"Attainment by region and period · cell text: variance in {unit_label}", font_size=14),
+        title=dict(
+            text=f"Attainment by region and period · cell text: variance in {unit_label}", font_size=14
+        ),
         xaxis=dict(title="period", type="category", side="bottom"),
         yaxis=dict(title="region", autorange="reversed", type="category"),
     )
@@ -201,14 +207,23 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
         y=exp,
         name="expectation (range as whisker)",
         marker=dict(color=EXPECTATION),
-        error_y=dict(type="data", array=plus, arrayminus=minus, visible=any(plus) or any(minus), color="#555"),
+        error_y=dict(
+            type="data", array=plus, arrayminus=minus, visible=any(plus) or any(minus), color="#555"
+        ),
         offsetgroup="expectation",
-        text=[format_value(v, divisor, b) for v, b in zip(frame["expectation"], _col(frame, "expectation_bound"), strict=True)],
+        text=[
+            format_value(v, divisor, b)
+            for v, b in zip(frame["expectation"], _col(frame, "expectation_bound"), strict=True)
+        ],
         textposition="outside",
         customdata=_sources(frame, "expectation"),
         hovertemplate="%{x}<br>expected %{text} " + unit_label + "<br>source: %{customdata}<extra></extra>",
     )
-    labels = {"below": "actual, below expectation", "in_line": "actual, in line", "above": "actual, above expectation"}
+    labels = {
+        "below": "actual, below expectation",
+        "in_line": "actual, in line",
+        "above": "actual, above expectation",
+    }
     frame = frame.with_columns(pl.Series("actual_sources", _sources(frame, "actual")))
     for direction, label in labels.items():
         part = frame.filter(pl.col("direction") == direction)
@@ -226,15 +241,24 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
             offsetgroup="actual",
             text=[format_value(v, divisor, b) for v, b in zip(part["actual"], bounds, strict=True)],
             textposition="outside",
-            customdata=list(zip(part["actual_sources"], [f"{a:.0%}" if a is not None else "" for a in part["attainment"]], strict=True)),
-            hovertemplate="%{x}<br>actual %{text} " + unit_label
+            customdata=list(
+                zip(
+                    part["actual_sources"],
+                    [f"{a:.0%}" if a is not None else "" for a in part["attainment"]],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{x}<br>actual %{text} "
+            + unit_label
             + "<br>attainment %{customdata[1]}<br>source: %{customdata[0]}<extra></extra>",
         )
     fig.update_layout(
         template=TEMPLATE,
         barmode="group",
         height=420,
-        title=dict(text="Actual against expectation by region · hatched = bound or approximate", font_size=14),
+        title=dict(
+            text="Actual against expectation by region · hatched = bound or approximate", font_size=14
+        ),
         yaxis_title=_axis_title(metric_label, unit_label),
         xaxis_title="region",
         uniformtext=dict(minsize=9, mode="hide"),
@@ -265,12 +289,24 @@ def trend_chart(
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
     palette = {name: OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i, name in enumerate(regions)}
     for start, end in zip(shortfalls["period_start"], shortfalls["period_end"], strict=True):
-        fig.add_vrect(x0=start, x1=end + dt.timedelta(days=1), fillcolor=SHORTFALL_SHADE, line_width=0, row=1, col=1,
-                      exclude_empty_subplots=False)
+        fig.add_vrect(
+            x0=start,
+            x1=end + dt.timedelta(days=1),
+            fillcolor=SHORTFALL_SHADE,
+            line_width=0,
+            row=1,
+            col=1,
+            exclude_empty_subplots=False,
+        )
     if shortfalls.height:
         fig.add_scatter(
-            x=[None], y=[None], mode="markers", name="shortfall period",
-            marker=dict(symbol="square", size=14, color=SHORTFALL_SHADE.replace("0.10", "0.35")), row=1, col=1,
+            x=[None],
+            y=[None],
+            mode="markers",
+            name="shortfall period",
+            marker=dict(symbol="square", size=14, color=SHORTFALL_SHADE.replace("0.10", "0.35")),
+            row=1,
+            col=1,
         )
     for name in regions:
         a = actuals.filter(pl.col("region_name") == name).sort("period_start")
@@ -286,14 +322,32 @@ def trend_chart(
                 marker=dict(size=11, symbol=[BOUND_SYMBOL.get(b, "circle") for b in a["bound"]]),
                 error_y=dict(
                     type="data",
-                    array=[(h - v) / divisor if h is not None else 0 for h, v in zip(highs, a["value"], strict=True)],
-                    arrayminus=[(v - lo) / divisor if lo is not None else 0 for lo, v in zip(lows, a["value"], strict=True)],
+                    array=[
+                        (h - v) / divisor if h is not None else 0
+                        for h, v in zip(highs, a["value"], strict=True)
+                    ],
+                    arrayminus=[
+                        (v - lo) / divisor if lo is not None else 0
+                        for lo, v in zip(lows, a["value"], strict=True)
+                    ],
                     visible=any(h is not None for h in highs),
                 ),
-                customdata=list(zip(a["period"], [format_value(v, divisor, b) for v, b in zip(a["value"], a["bound"], strict=True)], [f"{p} [{s}]" for p, s in zip(a["publisher"], a["source_id"], strict=True)], a["kind"], strict=True)),
-                hovertemplate="<b>%{customdata[0]}</b> actual %{customdata[1]} " + unit_label
-                + " (%{customdata[3]})<br>source: %{customdata[2]}<extra>" + name + "</extra>",
-                row=1, col=1,
+                customdata=list(
+                    zip(
+                        a["period"],
+                        [format_value(v, divisor, b) for v, b in zip(a["value"], a["bound"], strict=True)],
+                        [f"{p} [{s}]" for p, s in zip(a["publisher"], a["source_id"], strict=True)],
+                        a["kind"],
+                        strict=True,
+                    )
+                ),
+                hovertemplate="<b>%{customdata[0]}</b> actual %{customdata[1]} "
+                + unit_label
+                + " (%{customdata[3]})<br>source: %{customdata[2]}<extra>"
+                + name
+                + "</extra>",
+                row=1,
+                col=1,
             )
         v = vintages.filter(pl.col("region_name") == name).sort("period_start", "vintage")
         for kind in sorted(set(v["kind"].to_list())):
@@ -308,22 +362,54 @@ def trend_chart(
                     mode="lines+markers",
                     name=f"{name}: {kind} ({label})" if label == "latest" else f"{name}: {kind}",
                     line=dict(color=palette[name], dash=dash, width=2),
-                    marker=dict(size=9, symbol="line-ew-open" if label == "original" else "x-thin-open", line_width=2),
-                    customdata=list(zip(line["period"], [format_value(x, divisor, b, h) for x, b, h in zip(line["value"], line["bound"], _col(line, "value_high"), strict=True)], line["as_of"], [f"{p} [{s}]" for p, s in zip(line["publisher"], line["source_id"], strict=True)], line["vintage"], line["vintages"], strict=True)),
-                    hovertemplate="<b>%{customdata[0]}</b> " + kind + " %{customdata[1]} " + unit_label
+                    marker=dict(
+                        size=9, symbol="line-ew-open" if label == "original" else "x-thin-open", line_width=2
+                    ),
+                    customdata=list(
+                        zip(
+                            line["period"],
+                            [
+                                format_value(x, divisor, b, h)
+                                for x, b, h in zip(
+                                    line["value"], line["bound"], _col(line, "value_high"), strict=True
+                                )
+                            ],
+                            line["as_of"],
+                            [f"{p} [{s}]" for p, s in zip(line["publisher"], line["source_id"], strict=True)],
+                            line["vintage"],
+                            line["vintages"],
+                            strict=True,
+                        )
+                    ),
+                    hovertemplate="<b>%{customdata[0]}</b> "
+                    + kind
+                    + " %{customdata[1]} "
+                    + unit_label
                     + "<br>vintage %{customdata[4]} of %{customdata[5]}, as of %{customdata[2]}"
-                    + "<br>source: %{customdata[3]}<extra>" + name + "</extra>",
-                    row=1, col=1,
+                    + "<br>source: %{customdata[3]}<extra>"
+                    + name
+                    + "</extra>",
+                    row=1,
+                    col=1,
                 )
             middle = k.filter(~pl.col("is_original") & ~pl.col("is_latest"))
             if middle.height:
                 fig.add_scatter(
-                    x=_midpoints(middle), y=[x / divisor for x in middle["value"]], mode="markers",
-                    name=f"{name}: {kind} (revisions)", marker=dict(color=palette[name], symbol="circle-open", size=9),
+                    x=_midpoints(middle),
+                    y=[x / divisor for x in middle["value"]],
+                    mode="markers",
+                    name=f"{name}: {kind} (revisions)",
+                    marker=dict(color=palette[name], symbol="circle-open", size=9),
                     customdata=list(zip(middle["period"], middle["as_of"], middle["source_id"], strict=True)),
-                    hovertemplate="%{customdata[0]} revised " + kind + " %{y:,.2f} " + unit_label
-                    + "<br>as of %{customdata[1]} · %{customdata[2]}<extra>" + name + "</extra>",
-                    row=1, col=1,
+                    hovertemplate="%{customdata[0]} revised "
+                    + kind
+                    + " %{y:,.2f} "
+                    + unit_label
+                    + "<br>as of %{customdata[1]} · %{customdata[2]}<extra>"
+                    + name
+                    + "</extra>",
+                    row=1,
+                    col=1,
                 )
     _add_events(fig, events)
     fig.update_layout(
@@ -335,9 +421,19 @@ def trend_chart(
         margin=dict(r=260, t=60),
     )
     fig.update_yaxes(title_text=_axis_title(metric_label, unit_label), row=1, col=1)
-    categories = [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())] if events.height else []
-    fig.update_yaxes(title_text="events", row=2, col=1, showgrid=False, type="category",
-                     tickmode="array", tickvals=categories, ticktext=[c.replace("_", " ") for c in categories])
+    categories = (
+        [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())] if events.height else []
+    )
+    fig.update_yaxes(
+        title_text="events",
+        row=2,
+        col=1,
+        showgrid=False,
+        type="category",
+        tickmode="array",
+        tickvals=categories,
+        ticktext=[c.replace("_", " ") for c in categories],
+    )
     fig.update_xaxes(type="date")  # the legend-only trace has no x: never let plotly.js guess 'linear'
     fig.update_xaxes(title_text="period (points at the period's middle)", row=2, col=1)
     return fig
@@ -345,13 +441,30 @@ def trend_chart(
 
 def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
     if events.is_empty():
-        fig.add_annotation(text="no events in the shown regions and dates", showarrow=False, xref="x2 domain",
-                           yref="y2 domain", x=0.5, y=0.5, font=dict(color="#888"))
+        fig.add_annotation(
+            text="no events in the shown regions and dates",
+            showarrow=False,
+            xref="x2 domain",
+            yref="y2 domain",
+            x=0.5,
+            y=0.5,
+            font=dict(color="#888"),
+        )
         return
     for r in events.iter_rows(named=True):
         expected = r["status"] == "expected"
-        fig.add_vline(x=r["date"], line=dict(color=CATEGORY_COLOURS.get(r["category"], "#000"),
-                      width=1, dash="dot" if expected else "solid"), opacity=0.55, row=1, col=1, exclude_empty_subplots=False)
+        fig.add_vline(
+            x=r["date"],
+            line=dict(
+                color=CATEGORY_COLOURS.get(r["category"], "#000"),
+                width=1,
+                dash="dot" if expected else "solid",
+            ),
+            opacity=0.55,
+            row=1,
+            col=1,
+            exclude_empty_subplots=False,
+        )
     for category in [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())]:
         part = events.filter(pl.col("category") == category)
         fig.add_scatter(
@@ -359,12 +472,26 @@ def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
             y=[category] * part.height,
             mode="markers",
             name=f"event: {category.replace('_', ' ')}",
-            marker=dict(size=12, color=CATEGORY_COLOURS[category],
-                        symbol=[STATUS_SYMBOL.get(s, "circle") for s in part["status"]], line=dict(width=2, color=CATEGORY_COLOURS[category])),
-            customdata=list(zip(part["title"], part["status"], _col(part, "jurisdiction_name"), part["date_precision"], part["source_id"], strict=True)),
+            marker=dict(
+                size=12,
+                color=CATEGORY_COLOURS[category],
+                symbol=[STATUS_SYMBOL.get(s, "circle") for s in part["status"]],
+                line=dict(width=2, color=CATEGORY_COLOURS[category]),
+            ),
+            customdata=list(
+                zip(
+                    part["title"],
+                    part["status"],
+                    _col(part, "jurisdiction_name"),
+                    part["date_precision"],
+                    part["source_id"],
+                    strict=True,
+                )
+            ),
             hovertemplate="<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d} (%{customdata[3]} precision) · %{customdata[1]}"
             "<br>%{customdata[2]} · source %{customdata[4]}<extra></extra>",
-            row=2, col=1,
+            row=2,
+            col=1,
         )
 
 
@@ -377,27 +504,62 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     start, end = first["expectation_start"], first["expectation_end"] + dt.timedelta(days=1)
     target = first["expectation"] / divisor
     fig = go.Figure()
-    fig.add_scatter(x=[start, end], y=[0, target], mode="lines", name="expected pace (straight line)",
-                    line=dict(color=IN_LINE, dash="dash"))
-    fig.add_scatter(x=[start, end], y=[target, target], mode="lines",
-                    name=f"{first['expectation_kind']} for {first['expectation_period']}",
-                    line=dict(color="#555", width=1), hovertemplate="%{y:,.2f} " + unit_label + "<extra></extra>")
+    fig.add_scatter(
+        x=[start, end],
+        y=[0, target],
+        mode="lines",
+        name="expected pace (straight line)",
+        line=dict(color=IN_LINE, dash="dash"),
+    )
+    fig.add_scatter(
+        x=[start, end],
+        y=[target, target],
+        mode="lines",
+        name=f"{first['expectation_kind']} for {first['expectation_period']}",
+        line=dict(color="#555", width=1),
+        hovertemplate="%{y:,.2f} " + unit_label + "<extra></extra>",
+    )
     colours = [BELOW if (p or 0) < 1 else ABOVE for p in frame["pace_attainment"]]
     fig.add_scatter(
         x=frame["to_date_end"].to_list(),
         y=[v / divisor for v in frame["actual_to_date"]],
         mode="markers+text",
         name="actual to date",
-        marker=dict(size=14, color=colours, symbol=[BOUND_SYMBOL.get(b, "circle") for b in frame["actual_bound"]]),
-        text=[f"{format_value(v, divisor, b)}: {s:.0%} of it at {e:.0%} elapsed" for v, b, s, e in zip(frame["actual_to_date"], frame["actual_bound"], frame["share_achieved"], frame["elapsed_share"], strict=True)],
+        marker=dict(
+            size=14, color=colours, symbol=[BOUND_SYMBOL.get(b, "circle") for b in frame["actual_bound"]]
+        ),
+        text=[
+            f"{format_value(v, divisor, b)}: {s:.0%} of it at {e:.0%} elapsed"
+            for v, b, s, e in zip(
+                frame["actual_to_date"],
+                frame["actual_bound"],
+                frame["share_achieved"],
+                frame["elapsed_share"],
+                strict=True,
+            )
+        ],
         textposition="top left",
-        customdata=list(zip(frame["basis"], frame["source_ids"], frame["to_date_start"], [f"{p:.0%}" for p in frame["pace_attainment"]], strict=True)),
+        customdata=list(
+            zip(
+                frame["basis"],
+                frame["source_ids"],
+                frame["to_date_start"],
+                [f"{p:.0%}" for p in frame["pace_attainment"]],
+                strict=True,
+            )
+        ),
         hovertemplate="%{customdata[2]} to %{x}: %{text}<br>pace attainment %{customdata[3]} · %{customdata[0]}"
         "<br>source: %{customdata[1]}<extra></extra>",
     )
-    fig.update_layout(template=TEMPLATE, height=380,
-                      title=dict(text="Pacing: cumulative actual against the expectation for the whole period", font_size=14),
-                      yaxis_title=_axis_title(f"cumulative {metric_label}", unit_label), xaxis_title="date")
+    fig.update_layout(
+        template=TEMPLATE,
+        height=380,
+        title=dict(
+            text="Pacing: cumulative actual against the expectation for the whole period", font_size=14
+        ),
+        yaxis_title=_axis_title(f"cumulative {metric_label}", unit_label),
+        xaxis_title="date",
+    )
     return fig
 
 
@@ -419,16 +581,36 @@ def events_timeline(frame: pl.DataFrame) -> go.Figure:
             y=[n or j for n, j in zip(_col(part, "jurisdiction_name"), part["jurisdiction"], strict=True)],
             mode="markers",
             name=category.replace("_", " "),
-            marker=dict(size=14, color=colour, symbol=[STATUS_SYMBOL.get(s, "circle") for s in part["status"]],
-                        line=dict(width=2, color=colour)),
-            customdata=list(zip(part["title"], part["status"], part["date_precision"], part["source_id"], _col(part, "publisher"), strict=True)),
+            marker=dict(
+                size=14,
+                color=colour,
+                symbol=[STATUS_SYMBOL.get(s, "circle") for s in part["status"]],
+                line=dict(width=2, color=colour),
+            ),
+            customdata=list(
+                zip(
+                    part["title"],
+                    part["status"],
+                    part["date_precision"],
+                    part["source_id"],
+                    _col(part, "publisher"),
+                    strict=True,
+                )
+            ),
             hovertemplate="<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d} (%{customdata[2]} precision) · %{customdata[1]}"
             "<br>source: %{customdata[4]} [%{customdata[3]}]<extra>%{y}</extra>",
         )
     rows = sorted(set(fig.data[0].y).union(*(t.y for t in fig.data)))
-    fig.update_layout(template=TEMPLATE, height=max(300, 200 + 40 * len(rows)), margin=dict(l=_label_margin(rows)),
-                      title=dict(text="Events by jurisdiction · filled = occurred, ◇ = announced, hollow = expected", font_size=14),
-                      xaxis_title="date", yaxis=dict(title="jurisdiction", type="category"))
+    fig.update_layout(
+        template=TEMPLATE,
+        height=max(300, 200 + 40 * len(rows)),
+        margin=dict(l=_label_margin(rows)),
+        title=dict(
+            text="Events by jurisdiction · filled = occurred, ◇ = announced, hollow = expected", font_size=14
+        ),
+        xaxis_title="date",
+        yaxis=dict(title="jurisdiction", type="category"),
+    )
     return fig
 
 
@@ -436,29 +618,54 @@ def event_window_chart(frame: pl.DataFrame, event_date: dt.date, metric_label: s
     """Periods around one event: actual (solid) and expectation (dashed) per region, the event as a line."""
     if frame.is_empty():
         return empty_figure("no figures around this event in the affected regions")
-    divisor, unit_label = value_scale(frame["unit"][0], frame["actual"].to_list() + frame["expectation"].to_list())
+    divisor, unit_label = value_scale(
+        frame["unit"][0], frame["actual"].to_list() + frame["expectation"].to_list()
+    )
     fig = go.Figure()
     for i, name in enumerate(sorted(set(frame["region_name"].to_list()))):
         part = frame.filter(pl.col("region_name") == name).sort("period_start")
         colour = OKABE_ITO[(i + 4) % len(OKABE_ITO)]
         mids = _midpoints(part)
         fig.add_scatter(
-            x=mids, y=[v / divisor if v is not None else None for v in part["actual"]], mode="lines+markers",
-            name=f"{name}: actual", line=dict(color=colour, width=3),
-            marker=dict(size=11, symbol=[BOUND_SYMBOL.get(b or "exact", "circle") for b in part["actual_bound"]],
-                        color=[BELOW if s else colour for s in part["is_shortfall"]]),
-            customdata=list(zip(part["period"], part["actual_source_id"], [f"{a:.0%}" if a is not None else "no expectation" for a in part["attainment"]], strict=True)),
+            x=mids,
+            y=[v / divisor if v is not None else None for v in part["actual"]],
+            mode="lines+markers",
+            name=f"{name}: actual",
+            line=dict(color=colour, width=3),
+            marker=dict(
+                size=11,
+                symbol=[BOUND_SYMBOL.get(b or "exact", "circle") for b in part["actual_bound"]],
+                color=[BELOW if s else colour for s in part["is_shortfall"]],
+            ),
+            customdata=list(
+                zip(
+                    part["period"],
+                    part["actual_source_id"],
+                    [f"{a:.0%}" if a is not None else "no expectation" for a in part["attainment"]],
+                    strict=True,
+                )
+            ),
             hovertemplate="%{customdata[0]}: %{y:,.2f} " + unit_label + "<br>attainment %{customdata[2]}"
             "<br>source %{customdata[1]}<extra>" + name + "</extra>",
         )
         if part["expectation"].drop_nulls().len():
-            fig.add_scatter(x=mids, y=[v / divisor if v is not None else None for v in part["expectation"]],
-                            mode="lines+markers", name=f"{name}: expected", line=dict(color=colour, dash="dash"),
-                            marker=dict(symbol="line-ew-open", size=10, line_width=2))
+            fig.add_scatter(
+                x=mids,
+                y=[v / divisor if v is not None else None for v in part["expectation"]],
+                mode="lines+markers",
+                name=f"{name}: expected",
+                line=dict(color=colour, dash="dash"),
+                marker=dict(symbol="line-ew-open", size=10, line_width=2),
+            )
     fig.add_vline(x=event_date, line=dict(color="#000", width=2, dash="dot"))
     fig.add_annotation(x=event_date, y=1, yref="paper", text="event", showarrow=False, yanchor="bottom")
-    fig.update_layout(template=TEMPLATE, height=380, title=dict(text="Before and after the event (red markers: below expectation)", font_size=14),
-                      yaxis_title=_axis_title(metric_label, unit_label), xaxis_title="period (middle)")
+    fig.update_layout(
+        template=TEMPLATE,
+        height=380,
+        title=dict(text="Before and after the event (red markers: below expectation)", font_size=14),
+        yaxis_title=_axis_title(metric_label, unit_label),
+        xaxis_title="period (middle)",
+    )
     return fig
 
 
@@ -472,20 +679,44 @@ def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
     values = [v["value"] for r in frame["values_json"] for v in json.loads(r)]
     divisor, unit_label = value_scale(frame["unit"][0], values)
     fig = go.Figure()
-    labels = [f"{e} · {m} · {r} · {p} ({k})" for e, m, r, p, k in frame.select("entity", "metric", "region_code", "period", "kind_group").iter_rows()]
-    fig.add_bar(y=labels, x=[(hi - lo) / divisor for lo, hi in zip(frame["min_value"], frame["max_value"], strict=True)],
-                base=[lo / divisor for lo in frame["min_value"]], orientation="h", marker_color="#e0e0e0",
-                name="spread (lowest to highest)", hoverinfo="skip")
+    labels = [
+        f"{e} · {m} · {r} · {p} ({k})"
+        for e, m, r, p, k in frame.select(
+            "entity", "metric", "region_code", "period", "kind_group"
+        ).iter_rows()
+    ]
+    fig.add_bar(
+        y=labels,
+        x=[(hi - lo) / divisor for lo, hi in zip(frame["min_value"], frame["max_value"], strict=True)],
+        base=[lo / divisor for lo in frame["min_value"]],
+        orientation="h",
+        marker_color="#e0e0e0",
+        name="spread (lowest to highest)",
+        hoverinfo="skip",
+    )
     xs, ys, hover, symbols = [], [], [], []
     for label, raw in zip(labels, frame["values_json"], strict=True):
         for v in json.loads(raw):
             xs.append(v["value"] / divisor)
             ys.append(label)
             symbols.append(BOUND_SYMBOL.get(v["bound"], "circle"))
-            hover.append(f"{v['kind']} {format_value(v['value'], divisor, v['bound'])} {unit_label}<br>source {v['source_id']} · as of {v['as_of']} · figure {v['figure_id']}")
-    fig.add_scatter(x=xs, y=ys, mode="markers", name="one source's figure", marker=dict(size=12, color="#0072B2", symbol=symbols),
-                    customdata=hover, hovertemplate="%{customdata}<extra></extra>")
-    fig.update_layout(template=TEMPLATE, height=max(240, 120 + 44 * frame.height),
-                      title=dict(text="Where sources disagree (same thing, different numbers)", font_size=14),
-                      xaxis_title=f"value ({unit_label})", yaxis=dict(type="category", autorange="reversed"))
+            hover.append(
+                f"{v['kind']} {format_value(v['value'], divisor, v['bound'])} {unit_label}<br>source {v['source_id']} · as of {v['as_of']} · figure {v['figure_id']}"
+            )
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="markers",
+        name="one source's figure",
+        marker=dict(size=12, color="#0072B2", symbol=symbols),
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=max(240, 120 + 44 * frame.height),
+        title=dict(text="Where sources disagree (same thing, different numbers)", font_size=14),
+        xaxis_title=f"value ({unit_label})",
+        yaxis=dict(type="category", autorange="reversed"),
+    )
     return fig

@@ -77,16 +77,16 @@ group by all
 """
 
 # Pairs with a comparison; the cheap way (figures table) first, the views only for the chosen pair.
-COMPARABLE_PAIRS = """
+COMPARABLE_PAIRS = f"""
 select entity, metric,
        sum(numeric_figures) filter (where not is_expectation)::bigint as actual_figures,
        sum(numeric_figures) filter (where is_expectation)::bigint as expectation_figures,
        list(distinct kind order by kind) filter (where is_expectation and numeric_figures > 0) as expectation_kinds
-from ({figure_counts})
+from ({FIGURE_COUNTS})
 group by all
 having actual_figures > 0 and expectation_figures > 0
 order by actual_figures + expectation_figures desc, entity, metric
-""".format(figure_counts=FIGURE_COUNTS)
+"""
 
 METRICS = "select metric, name, unit_kind, additive, higher_is_better from metrics"
 

@@ -22,7 +22,9 @@ POLICIES = {
 }
 GRAIN_ORDER = ["month", "quarter", "half", "year"]
 GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
-STALE_AFTER_HOURS = float(os.environ.get("IMPACT_STALE_AFTER_HOURS", "36"))  # as ImpactSettings.stale_after_hours
+STALE_AFTER_HOURS = float(
+    os.environ.get("IMPACT_STALE_AFTER_HOURS", "36")
+)  # as ImpactSettings.stale_after_hours
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ def current_identity() -> q.Identity:
         st.stop()
 
 
-def show_table(frame: pl.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto") -> None:
+def show_table(
+    frame: pl.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto"
+) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid."""
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
@@ -72,9 +76,13 @@ def freshness_ui(ident: q.Identity) -> None:
     built = info["built_at"][0]
     age = dt.datetime.now(dt.UTC).replace(tzinfo=None) - built
     hours = age.total_seconds() / 3600
-    text = f"{hours * 60:.0f} min" if hours < 1 else f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.0f} days"
+    text = (
+        f"{hours * 60:.0f} min" if hours < 1 else f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.0f} days"
+    )
     if hours > STALE_AFTER_HOURS:
-        st.sidebar.warning(f"**Data is stale**: built {text} ago ({built:%Y-%m-%d %H:%M} UTC). Run `impact run`.")
+        st.sidebar.warning(
+            f"**Data is stale**: built {text} ago ({built:%Y-%m-%d %H:%M} UTC). Run `impact run`."
+        )
     else:
         st.sidebar.caption(f"Data built {text} ago ({built:%Y-%m-%d %H:%M} UTC)")
 
@@ -83,8 +91,9 @@ def _pick(label: str, options: list, key: str, format_func=str, default=None, he
     if not options:
         return None
     index = options.index(default) if default in options else 0
-    return st.sidebar.selectbox(label, options, index=index, key=key, format_func=format_func,
-                                bind="query-params", help=help)
+    return st.sidebar.selectbox(
+        label, options, index=index, key=key, format_func=format_func, bind="query-params", help=help
+    )
 
 
 def metric_names(ident: q.Identity) -> dict[str, str]:
@@ -112,10 +121,20 @@ def series_ui(ident: q.Identity) -> Series | None:
     rows = pairs.filter(pl.col("entity") == entity)
     metric = _pick("Metric", rows["metric"].to_list(), "metric", format_func=lambda m: names.get(m, m))
     kinds = rows.filter(pl.col("metric") == metric)["expectation_kinds"][0].to_list()
-    kind = _pick("Expectation", kinds, "kind", default="target",
-                 help="target, guidance, consensus, projection or budget")
-    policy = _pick("Compare with", list(POLICIES), "policy", format_func=POLICIES.get,
-                   help="Which vintage of a revised expectation: see docs/warehouse.md, 'the policies'")
+    kind = _pick(
+        "Expectation",
+        kinds,
+        "kind",
+        default="target",
+        help="target, guidance, consensus, projection or budget",
+    )
+    policy = _pick(
+        "Compare with",
+        list(POLICIES),
+        "policy",
+        format_func=POLICIES.get,
+        help="Which vintage of a revised expectation: see docs/warehouse.md, 'the policies'",
+    )
     return Series(entity, metric, names.get(metric, metric), kind, policy)
 
 
@@ -126,7 +145,11 @@ def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
         return None
     auto = preferred if preferred in grains else grains[0]
     choice = st.sidebar.segmented_control(
-        "Period grain", ["auto", *grains], default="auto", key="grain", bind="query-params",
+        "Period grain",
+        ["auto", *grains],
+        default="auto",
+        key="grain",
+        bind="query-params",
         format_func=lambda g: f"auto ({auto})" if g == "auto" else g,
         help="Annual data is shown per year; monthly data can be rolled up into quarters.",
     )

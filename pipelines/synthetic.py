@@ -135,7 +135,9 @@ def _reference_tables(con: duckdb.DuckDBPyConnection) -> int:
     return countries.height
 
 
-def generate_warehouse(out: Path, figures: int, seed: int = 7, events: int = 400, sources: int = 2000) -> dict:
+def generate_warehouse(
+    out: Path, figures: int, seed: int = 7, events: int = 400, sources: int = 2000
+) -> dict:
     """Write a complete warehouse with `figures` numeric figures (plus a few direction-only claims) to `out`.
 
     Built beside `out` and swapped in with os.replace, like the pipeline's publish step.
@@ -155,9 +157,7 @@ def generate_warehouse(out: Path, figures: int, seed: int = 7, events: int = 400
         con.execute(CLAIMS, {"seed": seed})
         con.execute(SOURCES, {"sources": sources})
         con.execute(EVENTS, {k: params[k] for k in ("seed", "events", "countries")})
-        con.execute(
-            "insert into entities select distinct entity, null, 1, 'synthetic entity' from figures"
-        )
+        con.execute("insert into entities select distinct entity, null, 1, 'synthetic entity' from figures")
         total = con.execute("select count(*)::bigint from figures").fetchone()[0]
         con.execute(
             "insert into loads by name select 'synthetic' as file, 'synthetic' as dataset, 'figures' as input_kind, "
@@ -176,4 +176,8 @@ def generate_warehouse(out: Path, figures: int, seed: int = 7, events: int = 400
     finally:
         con.close()
     os.replace(tmp, out)
-    return {"figures": total, "countries": countries, "seconds": (dt.datetime.now(dt.UTC).replace(tzinfo=None) - started).total_seconds()}
+    return {
+        "figures": total,
+        "countries": countries,
+        "seconds": (dt.datetime.now(dt.UTC).replace(tzinfo=None) - started).total_seconds(),
+    }

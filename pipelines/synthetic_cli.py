@@ -8,10 +8,20 @@ import click
 
 
 @click.command("warehouse")
-@click.option("--figures", "figures", type=click.IntRange(min=1), default=1_000_000, show_default=True,
-              help="How many numeric figures (actuals and expectation vintages) to generate.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The DuckDB file to write (replaced atomically if it exists).")
+@click.option(
+    "--figures",
+    "figures",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="How many numeric figures (actuals and expectation vintages) to generate.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The DuckDB file to write (replaced atomically if it exists).",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same warehouse.")
 @click.option("--events", type=click.IntRange(min=0), default=400, show_default=True)
 def warehouse(figures: int, out: Path, seed: int, events: int) -> None:

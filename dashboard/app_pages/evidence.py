@@ -8,8 +8,11 @@ import streamlit as st
 from dashboard import charts, ui
 from dashboard import queries as q
 
-DIRECTION_BADGE = {"below": ("red", "fell short of expectations"), "in_line": ("gray", "in line with expectations"),
-                   "above": ("blue", "beat expectations")}
+DIRECTION_BADGE = {
+    "below": ("red", "fell short of expectations"),
+    "in_line": ("gray", "in line with expectations"),
+    "above": ("blue", "beat expectations"),
+}
 
 st.title("Evidence: where every number comes from")
 ident = ui.current_identity()
@@ -17,7 +20,13 @@ counts = q.figure_counts(ident)
 entities = sorted(set(counts["entity"].to_list()))
 entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
 entity = None if entity == "(all)" else entity
-metrics = sorted(set(counts.filter(pl.col("entity") == entity)["metric"].to_list() if entity else counts["metric"].to_list()))
+metrics = sorted(
+    set(
+        counts.filter(pl.col("entity") == entity)["metric"].to_list()
+        if entity
+        else counts["metric"].to_list()
+    )
+)
 metric = st.sidebar.selectbox("Metric", ["(all)", *metrics], key="metric", bind="query-params")
 metric = None if metric in (None, "(all)") else metric
 
@@ -53,11 +62,38 @@ else:
         pl.struct("value", "value_high", "bound", "unit", "direction")
         .map_elements(lambda r: charts.as_reported(**r), return_dtype=pl.String)
         .alias("as reported"),
-    ).select("as reported", "bound", "kind", "entity", "metric", "region_name", "period", "publisher", "url", "as_of",
-             "reliability", "originally_reported_by", "value", "value_high", "unit", "value_raw", "unit_raw",
-             "source_id", "figure_id", "note", "file", "row_number")
-    st.caption("'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD).")
-    ui.show_table(shown, "figures", column_config={"url": st.column_config.LinkColumn("source link", display_text="open")})
+    ).select(
+        "as reported",
+        "bound",
+        "kind",
+        "entity",
+        "metric",
+        "region_name",
+        "period",
+        "publisher",
+        "url",
+        "as_of",
+        "reliability",
+        "originally_reported_by",
+        "value",
+        "value_high",
+        "unit",
+        "value_raw",
+        "unit_raw",
+        "source_id",
+        "figure_id",
+        "note",
+        "file",
+        "row_number",
+    )
+    st.caption(
+        "'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD)."
+    )
+    ui.show_table(
+        shown,
+        "figures",
+        column_config={"url": st.column_config.LinkColumn("source link", display_text="open")},
+    )
 
 st.subheader("Where sources disagree")
 dis = q.disagreement(ident, entity, metric)

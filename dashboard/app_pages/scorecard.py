@@ -31,7 +31,9 @@ first_year, last_year = ui.year_range_ui(years)
 frame = frame.filter(pl.col("period_start").dt.year().is_between(first_year, last_year))
 levels = list(dict.fromkeys(frame.sort("region_depth")["region_level"].to_list()))
 if len(levels) > 1:
-    shown_levels = st.sidebar.multiselect("Region levels", levels, default=levels, key="levels", bind="query-params")
+    shown_levels = st.sidebar.multiselect(
+        "Region levels", levels, default=levels, key="levels", bind="query-params"
+    )
     frame = frame.filter(pl.col("region_level").is_in(shown_levels or levels))
 if frame.is_empty():
     st.info("No expectation for these regions and periods: widen the years or region levels.")
@@ -43,7 +45,12 @@ st.caption(
 )
 
 # --- tiles -----------------------------------------------------------------------------------------------
-headline_path = frame.group_by("region_path", "region_depth").len().sort(["region_depth", "len"], descending=[False, True]).row(0)[0]
+headline_path = (
+    frame.group_by("region_path", "region_depth")
+    .len()
+    .sort(["region_depth", "len"], descending=[False, True])
+    .row(0)[0]
+)
 headline = frame.filter(pl.col("region_path") == headline_path).sort("period_start")
 latest = headline.row(-1, named=True)
 divisor, unit_label = charts.value_scale(latest["unit"], frame["expectation"].to_list())
@@ -79,7 +86,9 @@ below = in_latest.filter(pl.col("is_shortfall")).height
 tiles[3].metric(
     f"Regions below expectation, {in_latest['period'][0]}",
     f"{below} of {in_latest.height}",
-    delta=None if current_streaks.is_empty() else (
+    delta=None
+    if current_streaks.is_empty()
+    else (
         f"longest current streak: {current_streaks['length'][0]} {ui.GRAIN_PLURAL.get(grain, grain)} "
         f"({current_streaks['region_name'][0]}, {current_streaks['first_period'][0]}→{current_streaks['last_period'][0]})"
     ),
@@ -95,8 +104,9 @@ st.caption(
 periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
 counts = dict(frame.group_by("period").len().iter_rows())
 default_period = max(reversed(periods), key=lambda p: counts[p])
-period = st.selectbox("Period for the bars", periods, index=periods.index(default_period), key="period",
-                      bind="query-params")
+period = st.selectbox(
+    "Period for the bars", periods, index=periods.index(default_period), key="period", bind="query-params"
+)
 st.plotly_chart(
     charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == period), series.metric_label),
     theme=None,
@@ -106,7 +116,9 @@ st.plotly_chart(
 with st.expander("Comparisons behind these charts", expanded=False):
     ui.show_table(frame, "comparisons")
 st.subheader("Shortfall streaks")
-streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy).filter(pl.col("grain") == grain)
+streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy).filter(
+    pl.col("grain") == grain
+)
 if streaks.is_empty():
     st.caption("no shortfall streaks at this grain")
 else:

@@ -28,9 +28,17 @@ def use_example() -> None:
 
 
 left, right = st.columns([3, 1])
-left.selectbox("Example queries (sql/examples)", list(examples), key="example", index=None,
-               placeholder="pick an example to load it into the editor", on_change=use_example)
-max_rows = right.number_input("Row limit", min_value=1, max_value=100_000, value=1000, step=100, key="max_rows")
+left.selectbox(
+    "Example queries (sql/examples)",
+    list(examples),
+    key="example",
+    index=None,
+    placeholder="pick an example to load it into the editor",
+    on_change=use_example,
+)
+max_rows = right.number_input(
+    "Row limit", min_value=1, max_value=100_000, value=1000, step=100, key="max_rows"
+)
 if "sql" not in st.session_state:
     st.session_state["sql"] = DEFAULT_QUERY
 query = st.text_area("Query", key="sql", height=200, bind="query-params")

@@ -18,10 +18,20 @@ if series is None:
 
 region_table = q.regions(ident)
 counts = q.figure_counts_by_region(ident, series.entity, series.metric)
-by_code = {c: (n, d, p) for c, n, d, p in region_table.select("region_code", "name", "depth", "path").iter_rows()}
-codes = [c for c in counts.sort(["depth", "figures"], descending=[False, True])["region_code"].to_list() if c in by_code]
+by_code = {
+    c: (n, d, p) for c, n, d, p in region_table.select("region_code", "name", "depth", "path").iter_rows()
+}
+codes = [
+    c
+    for c in counts.sort(["depth", "figures"], descending=[False, True])["region_code"].to_list()
+    if c in by_code
+]
 chosen = st.sidebar.multiselect(
-    "Regions", codes, default=codes[:2], key="regions", bind="query-params",
+    "Regions",
+    codes,
+    default=codes[:2],
+    key="regions",
+    bind="query-params",
     format_func=lambda c: f"{by_code[c][0]} ({c})",
 )
 if not chosen:
@@ -47,7 +57,9 @@ else:
     first, last = (min(dates), max(ends)) if dates else (dt.date.min, dt.date.max)
     all_events = q.events(ident)
     nearby = q.events_near_regions(all_events, [by_code[c][2] for c in chosen])
-    nearby = nearby.filter(pl.col("date").is_between(first - dt.timedelta(days=92), last + dt.timedelta(days=92)))
+    nearby = nearby.filter(
+        pl.col("date").is_between(first - dt.timedelta(days=92), last + dt.timedelta(days=92))
+    )
     st.caption(
         f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {series.kind} "
         f"(dashed: original; dotted: latest revision). Marker shapes: ◆ approximate, ▼ at most, ▲ at least. "
@@ -56,7 +68,8 @@ else:
     )
     st.plotly_chart(
         charts.trend_chart(shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label),
-        theme=None, key="trend",
+        theme=None,
+        key="trend",
     )
     other = [g for g in ui.GRAIN_ORDER if g in either and g != grain]
     if other:
@@ -64,7 +77,9 @@ else:
     with st.expander("Figures in the chart", expanded=False):
         ui.show_table(shown_actuals, "actuals")
         ui.show_table(shown_vintages, "expectation_vintages")
-        ui.show_table(nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"), "events_shown")
+        ui.show_table(
+            nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"), "events_shown"
+        )
 
 st.subheader("Pacing against a longer-period expectation")
 paces = q.pacing(ident, series.entity, series.metric, series.policy, chosen)
@@ -74,7 +89,9 @@ if paces.is_empty():
         "for the whole period (e.g. the year), for an additive metric."
     )
 else:
-    keys = paces.select("region_code", "expectation_period", "expectation_kind", "expectation").unique(maintain_order=True)
+    keys = paces.select("region_code", "expectation_period", "expectation_kind", "expectation").unique(
+        maintain_order=True
+    )
     divisor, unit_label = charts.value_scale("USD", keys["expectation"].to_list())
     labels = [
         f"{by_code.get(r, (r,))[0]} · {k} for {p} ({charts.format_value(v, divisor)} {unit_label})"
@@ -82,6 +99,8 @@ else:
     ]
     picked = st.selectbox("Expectation", range(len(labels)), format_func=labels.__getitem__, key="pace")
     r, p, k, _ = keys.row(picked)
-    one = paces.filter((pl.col("region_code") == r) & (pl.col("expectation_period") == p) & (pl.col("expectation_kind") == k))
+    one = paces.filter(
+        (pl.col("region_code") == r) & (pl.col("expectation_period") == p) & (pl.col("expectation_kind") == k)
+    )
     st.plotly_chart(charts.pacing_chart(one, series.metric_label), theme=None, key="pacing")
     ui.show_table(paces, "pacing")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,8 +17,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 # url path, charts expected at least, a text the page must show
 PAGES = [
     ("", 2, "Scorecard"),  # the default page lives at the root
@@ -43,8 +49,13 @@ def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
 
     port = free_port()
     env = {**os.environ, "IMPACT_WAREHOUSE": str(warehouse)}
-    proc = subprocess.Popen(dashboard_command(port, "127.0.0.1"), env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        dashboard_command(port, "127.0.0.1"),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -109,7 +120,9 @@ def test_filter_change_updates_the_url_and_redraws(dashboard_url, browser):
     try:
         page.goto(dashboard_url)
         wait_until_settled(page, 2)
-        page.get_by_test_id("stSidebar").locator('[data-testid="stSelectbox"]').filter(has_text="Compare with").click()
+        page.get_by_test_id("stSidebar").locator('[data-testid="stSelectbox"]').filter(
+            has_text="Compare with"
+        ).click()
         page.get_by_role("option", name="original expectation (first vintage)").click()
         page.wait_for_function("window.location.search.includes('policy=original')", timeout=30_000)
         wait_until_settled(page, 2)

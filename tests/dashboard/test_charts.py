@@ -13,14 +13,33 @@ from dashboard import charts
 def comparison(region, path, depth, period, actual, expectation, **extra) -> dict:
     start = dt.date(int(period[:4]), 1, 1)
     row = dict(
-        region_code=region, region_name=region, region_level="country", region_depth=depth, region_path=path,
-        period=period, grain="year", period_start=start, period_end=dt.date(start.year, 12, 31), unit="USD",
-        actual=actual, actual_bound="exact", actual_source_id=f"src-a-{region}", actual_publisher="Paper",
-        expectation=expectation, expectation_low=None, expectation_high=None, expectation_bound="exact",
-        expectation_source_id=f"src-e-{region}", expectation_publisher="Bank",
-        variance=actual - expectation, attainment=actual / expectation,
+        region_code=region,
+        region_name=region,
+        region_level="country",
+        region_depth=depth,
+        region_path=path,
+        period=period,
+        grain="year",
+        period_start=start,
+        period_end=dt.date(start.year, 12, 31),
+        unit="USD",
+        actual=actual,
+        actual_bound="exact",
+        actual_source_id=f"src-a-{region}",
+        actual_publisher="Paper",
+        expectation=expectation,
+        expectation_low=None,
+        expectation_high=None,
+        expectation_bound="exact",
+        expectation_source_id=f"src-e-{region}",
+        expectation_publisher="Bank",
+        variance=actual - expectation,
+        attainment=actual / expectation,
         direction="below" if actual < expectation else "above" if actual > expectation else "in_line",
-        is_shortfall=actual < expectation, is_approximate=False, is_bound=False, basis="reported",
+        is_shortfall=actual < expectation,
+        is_approximate=False,
+        is_bound=False,
+        basis="reported",
     )
     row.update(extra)
     return row
@@ -28,12 +47,16 @@ def comparison(region, path, depth, period, actual, expectation, **extra) -> dic
 
 @pytest.fixture
 def frame() -> pl.DataFrame:
-    return pl.DataFrame([
-        comparison("WORLD", "WORLD", 0, "2024", 45e9, 50e9, actual_bound="approx", is_approximate=True),
-        comparison("US", "WORLD/NAM/US", 2, "2024", 8.5e9, 17.5e9),
-        comparison("SEA", "WORLD/APAC/SEA", 2, "2024", 34e9, 30e9, expectation_low=28e9, expectation_high=32e9),
-        comparison("US", "WORLD/NAM/US", 2, "2023", 2e9, 1.5e9, actual_bound="at_most", is_bound=True),
-    ])
+    return pl.DataFrame(
+        [
+            comparison("WORLD", "WORLD", 0, "2024", 45e9, 50e9, actual_bound="approx", is_approximate=True),
+            comparison("US", "WORLD/NAM/US", 2, "2024", 8.5e9, 17.5e9),
+            comparison(
+                "SEA", "WORLD/APAC/SEA", 2, "2024", 34e9, 30e9, expectation_low=28e9, expectation_high=32e9
+            ),
+            comparison("US", "WORLD/NAM/US", 2, "2023", 2e9, 1.5e9, actual_bound="at_most", is_bound=True),
+        ]
+    )
 
 
 @pytest.mark.parametrize(
@@ -94,25 +117,58 @@ def test_bars_mark_bounds_with_hatching(frame):
 
 
 def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
-    actuals = pl.DataFrame({
-        "region_code": ["US"] * 2, "region_name": ["US"] * 2, "period": ["2023", "2024"], "grain": ["year"] * 2,
-        "period_start": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)], "period_end": [dt.date(2023, 12, 31), dt.date(2024, 12, 31)],
-        "value": [6e9, 8.5e9], "value_low": [None, None], "value_high": [None, None], "bound": ["exact", "approx"],
-        "kind": ["actual"] * 2, "source_id": ["a", "b"], "publisher": ["P", "Q"], "unit": ["USD"] * 2,
-    })
-    vintages = pl.DataFrame({
-        "region_code": ["US"] * 2, "region_name": ["US"] * 2, "period": ["2024"] * 2, "grain": ["year"] * 2,
-        "period_start": [dt.date(2024, 1, 1)] * 2, "period_end": [dt.date(2024, 12, 31)] * 2, "kind": ["target"] * 2,
-        "vintage": [1, 2], "vintages": [2, 2], "value": [17.5e9, 15.5e9], "value_high": [None, None],
-        "bound": ["exact"] * 2, "as_of": [dt.date(2024, 1, 3), dt.date(2025, 9, 28)], "source_id": ["c", "d"],
-        "publisher": ["R", "S"], "is_original": [True, False], "is_latest": [False, True], "unit": ["USD"] * 2,
-    })
+    actuals = pl.DataFrame(
+        {
+            "region_code": ["US"] * 2,
+            "region_name": ["US"] * 2,
+            "period": ["2023", "2024"],
+            "grain": ["year"] * 2,
+            "period_start": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)],
+            "period_end": [dt.date(2023, 12, 31), dt.date(2024, 12, 31)],
+            "value": [6e9, 8.5e9],
+            "value_low": [None, None],
+            "value_high": [None, None],
+            "bound": ["exact", "approx"],
+            "kind": ["actual"] * 2,
+            "source_id": ["a", "b"],
+            "publisher": ["P", "Q"],
+            "unit": ["USD"] * 2,
+        }
+    )
+    vintages = pl.DataFrame(
+        {
+            "region_code": ["US"] * 2,
+            "region_name": ["US"] * 2,
+            "period": ["2024"] * 2,
+            "grain": ["year"] * 2,
+            "period_start": [dt.date(2024, 1, 1)] * 2,
+            "period_end": [dt.date(2024, 12, 31)] * 2,
+            "kind": ["target"] * 2,
+            "vintage": [1, 2],
+            "vintages": [2, 2],
+            "value": [17.5e9, 15.5e9],
+            "value_high": [None, None],
+            "bound": ["exact"] * 2,
+            "as_of": [dt.date(2024, 1, 3), dt.date(2025, 9, 28)],
+            "source_id": ["c", "d"],
+            "publisher": ["R", "S"],
+            "is_original": [True, False],
+            "is_latest": [False, True],
+            "unit": ["USD"] * 2,
+        }
+    )
     shortfalls = vintages.head(1).select("period_start", "period_end")
-    events = pl.DataFrame({
-        "date": [dt.date(2024, 4, 24), dt.date(2025, 1, 19)], "status": ["effective", "expected"],
-        "category": ["law", "ban"], "title": ["signed", "deadline"], "jurisdiction_name": ["US", "US"],
-        "date_precision": ["day", "day"], "source_id": ["e", "f"],
-    })
+    events = pl.DataFrame(
+        {
+            "date": [dt.date(2024, 4, 24), dt.date(2025, 1, 19)],
+            "status": ["effective", "expected"],
+            "category": ["law", "ban"],
+            "title": ["signed", "deadline"],
+            "jurisdiction_name": ["US", "US"],
+            "date_precision": ["day", "day"],
+            "source_id": ["e", "f"],
+        }
+    )
     fig = charts.trend_chart(actuals, vintages, shortfalls, events, "GMV")
     names = [t.name for t in fig.data]
     assert "US: actual" in names and "US: target" in names and "US: target (latest)" in names
@@ -126,8 +182,13 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
 
 @pytest.mark.parametrize(
     "builder",
-    [charts.attainment_heatmap, charts.actual_vs_expectation_bars, charts.pacing_chart, charts.events_timeline,
-     charts.disagreement_chart],
+    [
+        charts.attainment_heatmap,
+        charts.actual_vs_expectation_bars,
+        charts.pacing_chart,
+        charts.events_timeline,
+        charts.disagreement_chart,
+    ],
 )
 def test_empty_frames_give_a_message_not_an_empty_chart(builder):
     fig = builder(pl.DataFrame())

@@ -8,8 +8,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["app_pages/scorecard.py", "app_pages/trends.py", "app_pages/events.py", "app_pages/evidence.py",
-         "app_pages/sql.py"]
+PAGES = [
+    "app_pages/scorecard.py",
+    "app_pages/trends.py",
+    "app_pages/events.py",
+    "app_pages/evidence.py",
+    "app_pages/sql.py",
+]
 
 
 def open_page(warehouse: Path, page: str, monkeypatch) -> AppTest:
@@ -22,8 +27,12 @@ def open_page(warehouse: Path, page: str, monkeypatch) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [*(m.value for m in at.markdown), *(c.value for c in at.caption), *(i.value for i in at.info),
-             *(m.label + str(m.value) + str(m.delta) for m in at.metric)]
+    parts = [
+        *(m.value for m in at.markdown),
+        *(c.value for c in at.caption),
+        *(i.value for i in at.info),
+        *(m.label + str(m.value) + str(m.delta) for m in at.metric),
+    ]
     return "\n".join(str(p) for p in parts)
 
 
