@@ -1,0 +1,165 @@
+"""For real: `impact serve` picks up a file dropped into the inbox, and the dashboard shows its figures.
+
+Starts the Dagster webserver, the daemon and the dashboard as a user would, drops two files into the inbox,
+waits for the sensor's run to publish, then looks at the dashboard in headless Chromium. Ctrl-C (SIGINT)
+must stop all three processes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(predicate, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(1)
+    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+
+
+def _entities(warehouse: Path) -> set[str]:
+    probe = (
+        "import duckdb,sys; print('|'.join(r[0] for r in duckdb.connect(sys.argv[1], read_only=True)"
+        ".execute('select distinct entity from figures').fetchall()))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(warehouse)], capture_output=True, text=True, timeout=60
+    )
+    return set(out.stdout.strip().split("|")) if out.returncode == 0 else set()
+
+
+def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    shutil.copytree(REPO / "data" / "datasets" / "tiktok-2024", tmp_path / "datasets" / "tiktok-2024")
+    warehouse = tmp_path / "warehouse.duckdb"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "run",
+            "--data-dir",
+            str(tmp_path),
+            "--warehouse",
+            str(warehouse),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    port, dagster_port = _free_port(), _free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "serve",
+            "--data-dir",
+            str(tmp_path),
+            "--warehouse",
+            str(warehouse),
+            "--port",
+            str(port),
+            "--dagster-port",
+            str(dagster_port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _wait(
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200,
+            120,
+            "the dashboard",
+        )
+        _wait(
+            lambda: (
+                urllib.request.urlopen(f"http://127.0.0.1:{dagster_port}/server_info", timeout=2).status
+                == 200
+            ),
+            180,
+            "the Dagster webserver",
+        )
+        assert "Zephyr Retail" not in _entities(warehouse)
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        (inbox / "sources-zephyr.csv").write_text(
+            "source_id,publisher,published_on\nzr-q,Zephyr IR,2025-02-01\n"
+        )
+        (inbox / "zephyr figures.csv").write_text(
+            "entity,metric,region,period,kind,value,unit,source_id,as_of\n"
+            "Zephyr Retail,revenue,DE,2024,target,5,EUR bn,zr-q,2024-01-15\n"
+            "Zephyr Retail,revenue,DE,2024,actual,4,EUR bn,zr-q,2025-02-01\n"
+        )
+        _wait(lambda: "Zephyr Retail" in _entities(warehouse), 300, "the inbox run to publish")
+        assert not list(inbox.glob("*.csv")), "filed files leave the inbox"
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/scorecard?entity=Zephyr+Retail", timeout=60_000)
+            page.wait_for_selector("text=Zephyr Retail", timeout=60_000)
+            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            assert page.locator("[data-testid='stException']").count() == 0
+            shots = REPO / "artifacts" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "served-inbox-scorecard.png"), full_page=True)
+            browser.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            raise AssertionError("impact serve did not stop on Ctrl-C") from None
+    assert server.returncode == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (attainment,) = con.execute(
+            "select attainment from actual_vs_expectation where entity = 'Zephyr Retail' and policy = 'latest'"
+        ).fetchone()
+    assert attainment == pytest.approx(0.8)
