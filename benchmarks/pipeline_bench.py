@@ -65,12 +65,22 @@ def bench(runs: int) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp)
             shutil.copytree(CASE_STUDY, data / "datasets" / "tiktok-2024")
-            wall, out = timed([str(BIN / "impact"), "run", "--data-dir", str(data), "--warehouse",
-                               str(data / "warehouse.duckdb")])
+            wall, out = timed(
+                [
+                    str(BIN / "impact"),
+                    "run",
+                    "--data-dir",
+                    str(data),
+                    "--warehouse",
+                    str(data / "warehouse.duckdb"),
+                ]
+            )
             impact_wall.append(wall)
             inside = [line for line in out.splitlines() if line.startswith("published:")][0]
             impact_inside.append(float(inside.rsplit("(", 1)[1].split(" s")[0]))
-            wall, out = timed([sys.executable, "-c", FLOOR, str(REPO), str(CASE_STUDY), str(data / "floor.duckdb")])
+            wall, out = timed(
+                [sys.executable, "-c", FLOOR, str(REPO), str(CASE_STUDY), str(data / "floor.duckdb")]
+            )
             floor_wall.append(wall)
             floor_inside.append(float(out.strip()))
             wall, _ = timed([sys.executable, "-c", "import pipelines.runner"])
