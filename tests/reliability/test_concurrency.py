@@ -52,7 +52,7 @@ def _wait_for_reads_after(t: float, paths: list[Path], timeout: float = 60) -> N
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(400)
+@pytest.mark.timeout(900)
 def test_readers_see_whole_snapshots_while_the_pipeline_publishes(tmp_path: Path) -> None:
     data_dir = make_data_dir(tmp_path)
     warehouse = data_dir / "warehouse.duckdb"
