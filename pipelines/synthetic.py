@@ -18,7 +18,8 @@ import duckdb
 import polars as pl
 
 from pipelines.normalise.regions import load_reference_regions
-from pipelines.sqlfiles import create_tables, create_views
+from pipelines.sqlfiles import create_tables, create_views, materialise_views
+from pipelines.warehouse import MATERIALISED_VIEWS
 
 MONTHS = 120
 FIRST_MONTH = dt.date(2016, 1, 1)
@@ -172,6 +173,7 @@ def generate_warehouse(
             [started, duckdb.__version__, total, total, f"synthetic-{figures}-{seed}"],
         )
         create_views(con)
+        materialise_views(con, MATERIALISED_VIEWS)  # as the pipeline publishes them
         con.execute("checkpoint")
     finally:
         con.close()

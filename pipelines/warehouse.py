@@ -33,6 +33,10 @@ MATERIALISED_VIEWS = [
     "variance_by_region_quarter",
     "shortfall_streaks",
     "pacing",
+    "event_windows",
+    "source_disagreement",
+    "qualitative_claims",
+    "figure_evidence",
 ]
 _counter = itertools.count()
 
