@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from functools import cache
 from pathlib import Path
 
-import country_converter
 import polars as pl
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
@@ -38,11 +38,19 @@ class RegionError(ValueError):
 @cache
 def country_table() -> tuple[dict[str, str], ...]:
     """country_converter's country rows (ISO2, ISO3, short and official name, UN subregion, regex)."""
-    data = country_converter.CountryConverter().data
+    # The library's own data file, read without the library's pandas import (seconds at every start).
+    package = importlib.util.find_spec("country_converter")
+    assert package is not None and package.submodule_search_locations, "country_converter is not installed"
+    data_file = Path(next(iter(package.submodule_search_locations))) / "country_data.tsv"
     columns = ["ISO2", "ISO3", "name_short", "name_official", "UNregion", "regex"]
+    data = (
+        pl.read_csv(data_file, separator="\t", infer_schema=False, quote_char=None)
+        .filter(pl.col("obsolete").is_null())  # as CountryConverter() does by default
+        .select(columns)
+    )
     countries = []
-    for row in data[columns].to_dict("records"):
-        country = {key: (None if value != value else str(value)) for key, value in row.items()}
+    for row in data.iter_rows(named=True):
+        country = {key: (None if value in (None, "") else str(value)) for key, value in row.items()}
         # Two ISO2 cells are regexes ('^GB$|^UK$', '^GR$|^EL$'): the first code is ISO, the rest aliases.
         codes = ["".join(ch for ch in part if ch.isalnum()).upper() for part in country["ISO2"].split("|")]
         country["ISO2"], country["other_codes"] = codes[0], "|".join(codes[1:]) or None
