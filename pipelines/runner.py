@@ -46,15 +46,29 @@ def dagster_home(data_dir: Path) -> Path:
     return home
 
 
-def run_pipeline(settings: ImpactSettings, extra_assets: list | None = None) -> RunSummary:
+def _instance(record: bool) -> dg.DagsterInstance:
+    return dg.DagsterInstance.get() if record else dg.DagsterInstance.ephemeral()
+
+
+def run_pipeline(
+    settings: ImpactSettings, extra_assets: list | None = None, record: bool = False
+) -> RunSummary:
+    """Materialise every asset once, in process.
+
+    `record=True` writes the run into the persistent DAGSTER_HOME so the Dagster UI shows it; that costs about
+    seven seconds of SQLite event-log writes on this machine (one commit per Dagster event), so headless runs
+    use an ephemeral instance and keep intermediate values in memory unless asked. Scheduled and sensor runs,
+    launched by the daemon, are always recorded.
+    """
     started = time.perf_counter()
     dagster_home(settings.data_path)
     target = settings.warehouse_path
     before = target.stat().st_mtime_ns if target.exists() else None
-    with dg.DagsterInstance.get() as instance:
+    resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
+    with _instance(record) as instance:
         result = dg.materialize(
             [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS],
-            resources={"settings": settings},
+            resources=resources,
             instance=instance,
             raise_on_error=False,
             tags={"impact/trigger": "cli"},
