@@ -115,13 +115,14 @@ def test_sigkill_at_random_points_never_damages_the_published_warehouse(tmp_path
         debris = [n for n in _others(warehouse)]
         max_debris = max(max_debris, len(debris))
         assert f"{warehouse.name}.wal" not in debris, "a WAL beside the published file would be replayed"
-        if snap["inputs_hash"] == good["inputs_hash"]:
+        if warehouse.stat().st_ino == before_ino:
+            assert snap == good, "the published file changed without a swap"
             state = "last good kept"
         else:
-            assert variant not in known or snap == known[variant]
-            assert snap["inputs_hash"] != good["inputs_hash"]
-            good = known[variant] = snap  # the killed run had already swapped in a complete build
-            state = "new build already published"
+            # The killed run had already swapped in its build: it must be whole and be this input set's build.
+            assert snap == known.get(variant, snap), "a swapped-in build differs from its input set's build"
+            good = known[variant] = snap
+            state = "new build already swapped in, whole"
         if code == -signal.SIGKILL:
             phase = "during build/checks" if any(".building-" in n for n in debris) else "outside the build"
             outcomes[f"killed ({mode}): {state}, {phase}"] += 1
