@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.resources import ImpactSettings
 from pipelines.runner import RunSummary, run_pipeline
+
 from .helpers import TODAY, make_data_dir
 
 

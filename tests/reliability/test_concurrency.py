@@ -20,6 +20,7 @@ import pytest
 
 from pipelines import warehouse as warehouse_module
 from pipelines.runner import run_pipeline
+
 from .conftest import settings_for
 from .helpers import PYTHON, REPO, consistent, make_data_dir, set_inputs, snapshot
 
@@ -93,7 +94,13 @@ def test_readers_see_whole_snapshots_while_the_pipeline_publishes(tmp_path: Path
         logs["dashboard"] = tmp_path / "dashboard.jsonl"
         procs.append(
             subprocess.Popen(
-                [str(PYTHON), str(HERE / "dashboard_reader.py"), str(warehouse), str(logs["dashboard"]), str(stop)],
+                [
+                    str(PYTHON),
+                    str(HERE / "dashboard_reader.py"),
+                    str(warehouse),
+                    str(logs["dashboard"]),
+                    str(stop),
+                ],
                 cwd=REPO,
             )
         )
@@ -139,9 +146,7 @@ def test_readers_see_whole_snapshots_while_the_pipeline_publishes(tmp_path: Path
         partial = [
             s
             for s in snaps
-            if not consistent(s)
-            or s["inputs_hash"] not in expected
-            or s != expected[s["inputs_hash"]]
+            if not consistent(s) or s["inputs_hash"] not in expected or s != expected[s["inputs_hash"]]
         ]
         report[name] = (recs, errors)
         assert not errors, f"{name}: {len(errors)} reader errors, first: {errors[0]}"
@@ -152,7 +157,7 @@ def test_readers_see_whole_snapshots_while_the_pipeline_publishes(tmp_path: Path
             continue
         # New connections see the new data: every read that starts after publish i ends and ends before
         # publish i+1 starts sees build i, and there is at least one such read per publish.
-        for k, (variant, _, t_end, _, snap) in enumerate(publishes):
+        for k, (_, _, t_end, _, snap) in enumerate(publishes):
             next_start = publishes[k + 1][1] if k + 1 < len(publishes) else float("inf")
             window = [r for r in recs if "snap" in r and r["t0"] >= t_end and r["t1"] <= next_start]
             assert window, f"{name} made no read between publish {k + 1} and the next"

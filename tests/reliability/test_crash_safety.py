@@ -92,7 +92,9 @@ def test_sigkill_at_random_points_never_damages_the_published_warehouse(tmp_path
         before_ino = warehouse.stat().st_ino
         go = _start(proc)
         upcoming = _spawn(data_dir, warehouse)  # imports while this run runs
-        delay = rng.uniform(0, run_s) if mode == "time" else rng.uniform(0, 0.4) if mode == "building" else 0.0
+        delay = (
+            rng.uniform(0, run_s) if mode == "time" else rng.uniform(0, 0.4) if mode == "building" else 0.0
+        )
         trigger_at = go + delay if mode == "time" else None
         while proc.poll() is None:
             now = time.monotonic()
@@ -141,18 +143,31 @@ def test_sigkill_at_random_points_never_damages_the_published_warehouse(tmp_path
     # Finally a cold `impact run`, exactly as a user or the schedule would start it.
     debris_before = _others(warehouse)
     started = time.monotonic()
-    done = subprocess.run([str(IMPACT), "run", *_args(data_dir, warehouse)], capture_output=True, text=True,
-                          timeout=300, cwd=REPO)
+    done = subprocess.run(
+        [str(IMPACT), "run", *_args(data_dir, warehouse)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     final = _published(warehouse)
     assert final == known.get(variant, final)
     assert _others(warehouse) == [], f"leftovers after the next run: {_others(warehouse)}"
-    wal_or_journal = [p.name for p in (data_dir / "dagster_home").rglob("*") if p.name.endswith(("-journal", ".lock"))]
+    wal_or_journal = [
+        p.name for p in (data_dir / "dagster_home").rglob("*") if p.name.endswith(("-journal", ".lock"))
+    ]
 
-    print(f"\ncrash safety (seed {seed}): {kills} SIGKILLs in {attempt} attempts; an uncut run takes {run_s:.2f} s")
+    print(
+        f"\ncrash safety (seed {seed}): {kills} SIGKILLs in {attempt} attempts; an uncut run takes {run_s:.2f} s"
+    )
     for what, n in sorted(outcomes.items()):
         print(f"  {n:3d} x {what}")
-    print(f"  debris beside the warehouse between runs: at most {max_debris} file(s); before the final run: "
-          f"{debris_before}; after it: none")
-    print(f"  final cold `impact run`: exit 0 in {time.monotonic() - started:.2f} s; dagster_home locks/journals "
-          f"left: {wal_or_journal or 'none'}")
+    print(
+        f"  debris beside the warehouse between runs: at most {max_debris} file(s); before the final run: "
+        f"{debris_before}; after it: none"
+    )
+    print(
+        f"  final cold `impact run`: exit 0 in {time.monotonic() - started:.2f} s; dagster_home locks/journals "
+        f"left: {wal_or_journal or 'none'}"
+    )

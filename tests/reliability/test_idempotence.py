@@ -30,7 +30,9 @@ def _contents(warehouse: Path, relations: list[str]) -> dict[str, list[tuple]]:
     out = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for name in relations:
-            columns = [c for c, *_ in con.execute(f"describe {name}").fetchall() if c not in VOLATILE.get(name, ())]
+            columns = [
+                c for c, *_ in con.execute(f"describe {name}").fetchall() if c not in VOLATILE.get(name, ())
+            ]
             out[name] = con.execute(f"select {', '.join(columns)} from {name} order by all").fetchall()
     return out
 
@@ -50,7 +52,9 @@ def test_two_runs_on_the_same_inputs_give_identical_results(published, second_ru
     differing = [name for name in first if first[name] != second[name]]
     assert not differing, f"these differ between two runs on the same inputs: {differing}"
     rows = sum(len(v) for v in first.values())
-    print(f"\nidempotence: {len(views)} views and {len(TABLES)} tables, {rows} rows, identical across two runs")
+    print(
+        f"\nidempotence: {len(views)} views and {len(TABLES)} tables, {rows} rows, identical across two runs"
+    )
 
 
 def test_the_same_file_dropped_twice_loads_once(published, tmp_path: Path) -> None:
