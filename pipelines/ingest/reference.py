@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from pipelines.ingest.checks import ISSUE_SCHEMA, Problem, RowChecks
+from pipelines.ingest.readers import ROW
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.regions import RegionResolver, build_regions
 
@@ -132,7 +133,13 @@ def _checked(
 ) -> pl.DataFrame:
     """Rows of a reference file with its required fields present; issues are appended to `issues`."""
     frame = f.raw.frame
-    frame = frame.with_columns([pl.lit(None, pl.String).alias(c) for c in optional if c not in frame.columns])
+    frame = frame.select(  # the format's columns only: unknown ones are ignored
+        pl.col(ROW),
+        *[
+            pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+            for c in [*required, *optional]
+        ],
+    )
     checks = RowChecks(frame)
     checks.require(required)
     good, found = checks.split()

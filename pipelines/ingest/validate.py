@@ -71,8 +71,12 @@ def missing_columns(kind: str, frame: pl.DataFrame) -> list[str]:
 
 
 def _with_optional(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
-    absent = [c for c in OPTIONAL[kind] if c not in frame.columns]
-    return frame.with_columns([pl.lit(None, pl.String).alias(c) for c in absent])
+    """Exactly the format's columns: absent optional ones added empty, unknown ones dropped (they are ignored,
+    and must not collide with the names the rules use for their intermediate results)."""
+    known = [*REQUIRED[kind], *OPTIONAL[kind]]
+    return frame.select(
+        pl.col(ROW), *[pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c) for c in known]
+    )
 
 
 def _partial_date(text: str) -> dict:

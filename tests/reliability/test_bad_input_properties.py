@@ -19,11 +19,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest.load import load_all
-from pipelines.ingest.readers import read_table
 
 TODAY = date(2026, 11, 24)
 SOURCES = (
@@ -354,13 +353,7 @@ GOOD_ROWS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: pipelines/ingest/validate.py keeps unknown input columns, so one whose normalised "
-    "name equals a validator scratch column (sources: published; figures: p, u, asof, fx_usd_per_unit; "
-    "events: d, d_end) crashes load_all (StructFieldNotFoundError / InvalidOperationError) instead of being "
-    "ignored as docs/data-formats.md promises",
-)
+# Regression: unknown columns named like the validators' intermediate results used to crash the load.
 @pytest.mark.parametrize("kind,column", SCRATCH_NAMED)
 def test_an_unknown_column_named_like_a_scratch_column_is_ignored(
     tmp_path: Path, kind: str, column: str
@@ -374,22 +367,7 @@ def test_an_unknown_column_named_like_a_scratch_column_is_ignored(
     assert result.tables[kind].filter(pl.col("file") == f"datasets/x/{kind}.csv").height == 1
 
 
-def _hits_known_bug(folder: Path) -> bool:
-    """Whether a file carries an unknown column named like a crashing scratch column (the xfail above)."""
-    scratch = {column for _, column in SCRATCH_NAMED}
-    for path in folder.iterdir():
-        try:
-            columns = set(read_table(path).frame.columns)
-        except Exception:
-            continue
-        kind = path.name.split("-")[0].split(".")[0]
-        if columns & (scratch - set(COLUMNS.get(kind, []))):
-            return True
-    return False
-
-
 TOTALS = {
-    "known_bug": 0,
     "examples": 0,
     "files": 0,
     "rows": 0,
@@ -414,9 +392,6 @@ def test_damaged_files_never_crash_the_load_and_never_lose_a_row(files) -> None:
         (folder / "sources.csv").write_text(SOURCES)
         for name, data, _ in files:
             (folder / name).write_bytes(data)
-        if _hits_known_bug(folder):  # e.g. a truncated header ending in "published": proven separately
-            TOTALS["known_bug"] += 1
-            assume(False)
         stats = _check_invariants(Path(tmp), files)
     TOTALS["examples"] += 1
     TOTALS["files"] += len(files)
@@ -432,6 +407,5 @@ def test_report_bad_input_totals() -> None:
             f"\nbad input: {TOTALS['examples']} generated examples, {TOTALS['files']} damaged files, "
             f"{TOTALS['rows']} rows in, {TOTALS['rejected']} rejected with a reason, "
             f"{TOTALS['unreadable']} files unreadable (reported as such); load time "
-            f"{TOTALS['seconds']:.1f} s; invariant held for every file ({TOTALS['known_bug']} examples set aside: "
-            "they hit the scratch-column bug)"
+            f"{TOTALS['seconds']:.1f} s; invariant held for every file"
         )
