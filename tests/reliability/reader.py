@@ -21,7 +21,6 @@ import duckdb  # noqa: E402
 
 from tests.reliability.helpers import snapshot  # noqa: E402
 
-
 CONFIG = {"threads": 1}  # a reader needs one thread; spare the CPU for the pipeline on small runners
 
 
