@@ -3,136 +3,330 @@
     .venv/bin/python benchmarks/dashboard_bench.py --warehouse data/warehouse.duckdb [--warehouse w1m.duckdb ...]
         [--browser] [--repeat 7]
 
-Query time: each page's queries through `dashboard.queries.run_query` (uncached: a fresh read-only
-connection per query, as on a cold cache), median of --repeat runs, for the series the page opens with.
-Browser time (--browser): `streamlit run` on a free port, headless Chromium; from navigation start to the
-last Plotly chart drawn, for each page, against a bare one-chart Streamlit + Plotly page measured in the same
-run; and from a filter change (the grain control) to the charts redrawn.
+Query time: each page's queries as the page runs them on a cold cache (`st.cache_data` cleared): the same
+`dashboard.queries` functions with the page's default selection, inside one `queries.reading()` block, so
+one short read-only connection is opened, used by every query and closed (its open and close are counted).
+Median of --repeat runs per page; per-query medians beside it. "selection" is what a new entity, metric,
+policy or grain costs once the warehouse-wide lists (figure counts, metrics, regions, events, build info)
+are cached.
+
+Browser time (--browser): `streamlit run dashboard/app.py` on a free port with IMPACT_WAREHOUSE set, and a
+bare one-chart Streamlit + Plotly page (a temp file) on another, both in Debian's headless Chromium in the
+same run. For each page: from navigation start to the last `.js-plotly-plot` drawn (first load: cold query
+cache; then the median of the following loads). Filter change: from the click on another "Compare with"
+policy on the Scorecard to the last change inside its charts.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import streamlit as st
 
-from dashboard import queries as q
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
+from dashboard import queries as q  # noqa: E402
 
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+Step = tuple[str, str, Callable[[], object]]  # (label, "warehouse" | "selection", call)
 
 
-def page_queries(ident: q.Identity) -> dict[str, list]:
-    """The queries each page runs when it opens (default selection), as (label, sql, params)."""
-    pairs = q.run_query(ident, q.COMPARABLE_PAIRS)
-    entity, metric = pairs.row(0)[:2]
-    kind = (
-        "target" if "target" in pairs["expectation_kinds"][0].to_list() else pairs["expectation_kinds"][0][0]
-    )
-    regions = (
-        q.run_query(ident, q.SERIES_REGIONS, [entity, metric])
-        .sort(["depth", "figures"], descending=[False, True])["region_code"]
-        .to_list()[:2]
-    )
-    series = [entity, metric, kind, "at_period_end"]
-    events = q.run_query(ident, q.EVENTS)
+def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
+    """What each page asks `dashboard.queries` for when it opens (default selection), in order."""
+    with q.reading(ident):
+        pairs = q.comparable_pairs(ident)
+        entity, metric = pairs.row(0)[:2]
+        kinds = pairs["expectation_kinds"][0].to_list()
+        kind = "target" if "target" in kinds else kinds[0]
+        regions = (
+            q.figure_counts_by_region(ident, entity, metric)
+            .sort(["depth", "figures"], descending=[False, True])["region_code"]
+            .to_list()[:2]
+        )
+        events = q.events(ident)
+        grains, has_quarters = q.comparison_grains(ident, entity, metric, kind, "at_period_end")
+    st.cache_data.clear()
+    grain = "quarter" if has_quarters else min(grains, key=["month", "quarter", "half", "year"].index)
+    trend_grain = next(
+        (g for g in ("month", "quarter", "half", "year") if g in grains), grain
+    )  # the finest grain with both actuals and expectations
     event_id = events["event_id"][0] if events.height else ""
-    common = [("pairs", q.COMPARABLE_PAIRS, []), ("build_info", q.BUILD_INFO, []), ("metrics", q.METRICS, [])]
+    series = (entity, metric, kind, "at_period_end")
+    sidebar: list[Step] = [("build_info", "warehouse", lambda: q.build_info(ident))]
+    chooser: list[Step] = [
+        ("figure_counts + pairs", "warehouse", lambda: q.comparable_pairs(ident)),
+        ("metrics", "warehouse", lambda: q.metrics(ident)),
+    ]
+    scorecard_frame = (
+        (lambda: q.quarter_comparisons(ident, *series))
+        if grain == "quarter" and has_quarters
+        else (lambda: q.comparisons(ident, *series, grain=grain))
+    )
     return {
-        "scorecard": common
+        "scorecard": sidebar
+        + chooser
         + [
-            ("comparisons", q.COMPARISONS, series),
-            ("quarter_comparisons", q.QUARTER_COMPARISONS, series),
-            ("streaks", q.STREAKS, series),
+            ("comparison_grains", "selection", lambda: q.comparison_grains(ident, *series)),
+            ("comparisons (shown grain)", "selection", scorecard_frame),
+            ("streaks", "selection", lambda: q.streaks(ident, *series, grain=grain)),
         ],
-        "trends": common
+        "trends": sidebar
+        + chooser
         + [
-            ("regions", q.REGIONS, []),
-            ("series_regions", q.SERIES_REGIONS, [entity, metric]),
-            ("actuals", q.ACTUALS, [entity, metric, regions]),
-            ("vintages", q.VINTAGES, [entity, metric, regions]),
-            ("comparisons", q.COMPARISONS, series),
-            ("events", q.EVENTS, []),
-            ("pacing", q.PACING, [entity, metric, "at_period_end", regions]),
+            ("regions", "warehouse", lambda: q.regions(ident)),
+            ("series_regions", "selection", lambda: q.figure_counts_by_region(ident, entity, metric)),
+            ("actuals", "selection", lambda: q.actuals(ident, entity, metric, regions)),
+            ("vintages", "selection", lambda: q.vintages(ident, entity, metric, kind, regions)),
+            (
+                "comparisons (shortfalls)",
+                "selection",
+                lambda: q.comparisons(ident, *series, grain=trend_grain, region_code=regions[0]),
+            ),
+            ("events", "warehouse", lambda: q.events(ident)),
+            ("pacing", "selection", lambda: q.pacing(ident, entity, metric, "at_period_end", regions)),
         ],
-        "events": common + [("events", q.EVENTS, []), ("event_windows", q.EVENT_WINDOWS, [event_id])],
-        "evidence": [
-            ("figure_counts", q.FIGURE_COUNTS, []),
-            ("build_info", q.BUILD_INFO, []),
-            ("claims", q.CLAIMS, [None] * 4),
-            ("evidence", q.EVIDENCE, [None] * 4 + [20_000]),
-            ("disagreement", q.DISAGREEMENT, [None] * 4),
-            ("loads", q.LOADS, []),
-            ("rejected", q.REJECTED, []),
+        "events": sidebar
+        + [
+            ("events", "warehouse", lambda: q.events(ident)),
+            ("metrics", "warehouse", lambda: q.metrics(ident)),
+            ("event_windows", "selection", lambda: q.event_windows(ident, event_id)),
+        ],
+        "evidence": sidebar
+        + [
+            ("figure_counts", "warehouse", lambda: q.figure_counts(ident)),
+            ("claims", "selection", lambda: q.claims(ident, None, None)),
+            ("evidence (first rows)", "selection", lambda: q.evidence(ident, None, None)),
+            ("disagreement (widest)", "selection", lambda: q.disagreement(ident, None, None)),
+            ("disagreement_count", "selection", lambda: q.disagreement_count(ident, None, None)),
+            ("loads", "warehouse", lambda: q.loads(ident)),
+            ("rejected", "warehouse", lambda: q.rejected(ident)),
         ],
     }
+
+
+def run_page(ident: q.Identity, steps: list[Step], cached_scope: str | None = None) -> dict[str, float]:
+    """One cold render's queries through one connection; ms per step, plus connect+close and the total.
+
+    With cached_scope="warehouse", the warehouse-wide steps are run (and cached) before the clock starts.
+    """
+    st.cache_data.clear()
+    if cached_scope:
+        with q.reading(ident):
+            for _, scope, call in steps:
+                if scope == cached_scope:
+                    call()
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    with q.reading(ident) as reader:
+        reader.con = q.connect(ident)
+        times["(connect)"] = (time.perf_counter() - started) * 1000
+        for label, scope, call in steps:
+            if cached_scope and scope == cached_scope:
+                continue
+            t = time.perf_counter()
+            call()
+            times[label] = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+    times["(close)"] = (time.perf_counter() - t) * 1000
+    times["(page total)"] = (time.perf_counter() - started) * 1000
+    return times
 
 
 def bench_queries(warehouse: Path, repeat: int) -> pl.DataFrame:
     ident = q.identity(warehouse)
     rows = []
-    for page, queries in page_queries(ident).items():
-        total = 0.0
-        for label, sql, params in queries:
-            ms = _median_ms(lambda sql=sql, params=params: q.run_query(ident, sql, params), repeat)
-            total += ms
-            rows.append(
-                {"warehouse": warehouse.name, "page": page, "query": label, "median_ms": round(ms, 1)}
-            )
-        rows.append(
-            {"warehouse": warehouse.name, "page": page, "query": "(page total)", "median_ms": round(total, 1)}
-        )
+    for page, steps in page_steps(ident).items():
+        for mode, cached in (("cold", None), ("selection", "warehouse")):
+            runs = [run_page(ident, steps, cached) for _ in range(repeat)]
+            for label in runs[0]:
+                if mode == "selection" and label not in ("(page total)",):
+                    continue
+                rows.append(
+                    {
+                        "warehouse": warehouse.name,
+                        "page": page,
+                        "query": label if mode == "cold" else "(selection total)",
+                        "median_ms": round(statistics.median(r[label] for r in runs), 1),
+                    }
+                )
     return pl.DataFrame(rows)
 
 
-HEAVY_VIEWS = [
-    "actual_figures",
-    "chosen_expectations",
-    "actual_vs_expectation",
-    "variance_by_region_quarter",
-    "shortfall_streaks",
-    "pacing",
-    "expectation_revisions",
-    "source_disagreement",
-    "qualitative_claims",
-    "figure_evidence",
-    "event_windows",
+# --- browser ----------------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
 ]
+BARE_PAGE = """
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Bare page")
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[3, 1, 4, 1])), theme=None)
+"""
+# Records, from navigation start (performance.now()), when the number of drawn Plotly charts last grew and
+# when anything inside a chart last changed.
+WATCH_PLOTS = """
+window.__plots = {count: 0, grewAt: null, changedAt: null};
+new MutationObserver((mutations) => {
+  const now = performance.now();
+  const drawn = document.querySelectorAll('.js-plotly-plot .main-svg').length;
+  if (drawn > window.__plots.count) { window.__plots.grewAt = now; }
+  window.__plots.count = drawn;
+  for (const m of mutations) {
+    const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+    if (el && el.closest && el.closest('.js-plotly-plot')) { window.__plots.changedAt = now; break; }
+  }
+}).observe(document, {childList: true, subtree: true, attributes: true, characterData: true});
+"""
+RUNNING = (
+    "(() => { const s = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+    " return !!s && s.innerText.includes('Running'); })()"
+)
+PAGES = {"scorecard": "", "trends": "trends", "events": "events", "evidence": "evidence"}
 
 
-def materialised_copy(warehouse: Path) -> Path:
-    """A copy of the warehouse with the heavy views stored as tables, sorted by series (what-if for the
-    build step): the dashboard's queries are unchanged, only the objects they read differ."""
-    import shutil
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    import duckdb
 
-    target = warehouse.with_name(warehouse.stem + ".materialised.duckdb")
-    shutil.copyfile(warehouse, target)
-    con = duckdb.connect(str(target))
+def start_streamlit(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not start for {script}")
+
+
+def settle(page, quiet_ms: int = 1500, timeout_s: float = 120) -> None:
+    """Until at least one chart is drawn, the script is not running, and no chart changed for quiet_ms."""
+    page.wait_for_function("window.__plots && window.__plots.count > 0", timeout=timeout_s * 1000)
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        state = page.evaluate(
+            f"({{running: {RUNNING}, now: performance.now(), "
+            "last: Math.max(window.__plots.grewAt || 0, window.__plots.changedAt || 0)}})"
+        )
+        if not state["running"] and state["now"] - state["last"] > quiet_ms:
+            return
+        time.sleep(0.1)
+    raise TimeoutError("the page did not settle")
+
+
+def time_to_charts(browser, url: str) -> float:
+    """ms from navigation start to the last chart drawn (a fresh tab; static files are in the cache)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        con.execute("set enable_progress_bar = false")
-        for view in HEAVY_VIEWS:
-            columns = [r[0] for r in con.sql(f"select * from {view} limit 0").description]
-            order = ", ".join(c for c in ("entity", "metric", "region_code") if c in columns) or "1"
-            con.execute(f"create table {view}__m as select * from {view} order by {order}")
-        for view in reversed(HEAVY_VIEWS):
-            con.execute(f"drop view if exists {view} cascade")
-        for view in HEAVY_VIEWS:
-            con.execute(f"alter table {view}__m rename to {view}")
-        con.execute("checkpoint")
+        page.add_init_script(WATCH_PLOTS)
+        page.goto(url, wait_until="commit")
+        settle(page)
+        if page.locator('[data-testid="stException"]').count():
+            raise RuntimeError(f"exception shown at {url}")
+        return page.evaluate("window.__plots.grewAt")
     finally:
-        con.close()
-    return target
+        page.close()
+
+
+def time_filter_changes(browser, url: str, changes: int) -> list[float]:
+    """ms from picking another 'Compare with' policy on the Scorecard to the last change in its charts."""
+    from dashboard.ui import POLICIES
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    times = []
+    try:
+        page.add_init_script(WATCH_PLOTS)
+        page.goto(url)
+        settle(page)
+        labels = list(POLICIES.values())
+        for i in range(changes):
+            label = labels[(i + 1) % len(labels)]
+            page.get_by_test_id("stSidebar").locator('[data-testid="stSelectbox"]').filter(
+                has_text="Compare with"
+            ).click()
+            option = page.get_by_role("option", name=label)
+            option.wait_for()
+            page.evaluate("window.__plots.changedAt = null; window.__t0 = performance.now()")
+            option.click()
+            page.wait_for_function("window.__plots.changedAt !== null", timeout=60_000)
+            settle(page)
+            times.append(page.evaluate("window.__plots.changedAt - window.__t0"))
+    finally:
+        page.close()
+    return times
+
+
+def bench_browser(warehouses: list[Path], repeat: int) -> pl.DataFrame:
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        bare_script = Path(tmp) / "bare.py"
+        bare_script.write_text(BARE_PAGE)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        bare, bare_url = start_streamlit(bare_script, dict(os.environ))
+        try:
+            for warehouse in warehouses:
+                env = {**os.environ, "IMPACT_WAREHOUSE": str(warehouse.resolve())}
+                proc, url = start_streamlit(ROOT / "dashboard" / "app.py", env)
+                try:
+                    time_to_charts(browser, bare_url)  # warm the browser's cache of static files
+                    bare_ms = [time_to_charts(browser, bare_url) for _ in range(repeat)]
+                    rows.append(
+                        {"warehouse": warehouse.name, "what": "bare one-chart page",
+                         "first_ms": round(bare_ms[0]), "median_ms": round(statistics.median(bare_ms))}
+                    )  # fmt: skip
+                    for name, path in PAGES.items():
+                        ms = [time_to_charts(browser, f"{url}/{path}") for _ in range(repeat + 1)]
+                        rows.append(
+                            {"warehouse": warehouse.name, "what": f"{name}: charts drawn",
+                             "first_ms": round(ms[0]), "median_ms": round(statistics.median(ms[1:]))}
+                        )  # fmt: skip
+                    changes = time_filter_changes(browser, url, repeat + 2)
+                    rows.append(
+                        {"warehouse": warehouse.name, "what": "scorecard: filter change redrawn",
+                         "first_ms": round(changes[0]), "median_ms": round(statistics.median(changes))}
+                    )  # fmt: skip
+                    print(pl.DataFrame(rows).filter(pl.col("warehouse") == warehouse.name), flush=True)
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+        finally:
+            bare.terminate()
+            bare.wait(timeout=30)
+            browser.close()
+    return pl.DataFrame(rows)
 
 
 def main() -> None:
@@ -140,22 +334,17 @@ def main() -> None:
     parser.add_argument("--warehouse", action="append", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--browser", action="store_true")
-    parser.add_argument(
-        "--materialised",
-        action="store_true",
-        help="also measure a copy with the heavy views stored as tables",
-    )
+    parser.add_argument("--no-queries", action="store_true", help="only the browser part")
     args = parser.parse_args()
     pl.Config.set_tbl_rows(200)
-    for warehouse in args.warehouse:
-        print(bench_queries(warehouse, args.repeat), flush=True)
-        if args.materialised:
-            started = time.perf_counter()
-            copy = materialised_copy(warehouse)
-            print(f"materialised {warehouse.name} in {time.perf_counter() - started:.1f} s", flush=True)
-            print(bench_queries(copy, args.repeat), flush=True)
+    pl.Config.set_fmt_str_lengths(60)
+    print(f"load average: {os.getloadavg()}, cores: {os.cpu_count()}", flush=True)
+    if not args.no_queries:
+        for warehouse in args.warehouse:
+            print(bench_queries(warehouse, args.repeat), flush=True)
     if args.browser:
-        print("browser timing is not implemented yet: see tests/dashboard/test_browser.py for the harness")
+        bench_browser(args.warehouse, args.repeat)
+    print(f"load average: {os.getloadavg()}", flush=True)
 
 
 if __name__ == "__main__":

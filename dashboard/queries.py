@@ -1,14 +1,26 @@
 """The dashboard's only door to the warehouse: one query per chart or table, over the documented views.
 
-Every function opens a short read-only connection, runs one query with bound parameters, closes it, and
-caches the *result* keyed by the warehouse file's identity (path, mtime_ns, inode). A newly published
-warehouse (an `os.replace` swap) has a new identity, so the next rerun reads it; nothing holds the file open
-between queries, so a pipeline run is never blocked (design section 5).
+Results are cached with `st.cache_data`, keyed by the warehouse file's identity (path, mtime_ns, inode). A
+newly published warehouse (an `os.replace` swap) has a new identity, so the next rerun reads it.
+
+Connections are short and read-only. A page wraps its render in `with reading(ident):`: the first cache miss
+opens one connection, every other miss of that render reuses it, and it is closed when the render ends (or
+stops). Opening a connection costs more than most of the queries (~30 ms), so one per render instead of one
+per query is what keeps a page fast; nothing holds the file between renders, so a pipeline run is never
+blocked (design section 5). Outside `reading` (the benchmark, deferred CSV downloads on their own thread)
+each query opens and closes its own connection.
+
+Every query takes the page's filters (entity, metric, kind, policy, grain, regions) as bound parameters so
+DuckDB prunes the materialised tables, stored sorted by (entity, metric, region_code), by their zone maps;
+wide or long results (evidence, disagreement) are limited, with the full table downloadable on demand.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -24,6 +36,10 @@ Identity = tuple[str, int, int]
 # Same config as the SQL console's connections: DuckDB refuses two connections to one file in one process
 # with different configurations, and the console and the pages share a process.
 CONNECT_CONFIG = SAFE_CONFIG
+
+# Rows shown in the long tables (the full table is a download away).
+SHOWN_ROWS = 1_000
+DISAGREEMENTS_SHOWN = 40
 
 
 class NoWarehouse(RuntimeError):
@@ -44,16 +60,59 @@ def identity(path: Path | None = None) -> Identity:
     return (str(path), stat.st_mtime_ns, stat.st_ino)
 
 
-def run_query(ident: Identity, query: str, params: list | None = None) -> pl.DataFrame:
-    """Uncached: one short read-only connection, one query (also used by the benchmark)."""
+def connect(ident: Identity) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(ident[0], read_only=True, config=CONNECT_CONFIG)
+        return duckdb.connect(ident[0], read_only=True, config=CONNECT_CONFIG)
     except duckdb.IOException as exc:
         raise NoWarehouse(f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
+
+
+class Reader:
+    """One render's connection: opened on the first query that misses the cache, closed by `close()`."""
+
+    def __init__(self, ident: Identity) -> None:
+        self.ident = ident
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.queries = 0
+
+    def run(self, query: str, params: list | None = None) -> pl.DataFrame:
+        if self.con is None:
+            self.con = connect(self.ident)
+        self.queries += 1
+        return self.con.sql(query, params=params or []).pl()
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+_local = threading.local()  # Streamlit runs each session's script on its own thread
+
+
+@contextmanager
+def reading(ident: Identity) -> Iterator[Reader]:
+    """Share one short read-only connection among the uncached queries of one render (this thread only)."""
+    previous = getattr(_local, "reader", None)
+    reader = Reader(ident)
+    _local.reader = reader
     try:
-        return con.sql(query, params=params or []).pl()
+        yield reader
     finally:
-        con.close()
+        _local.reader = previous
+        reader.close()
+
+
+def run_query(ident: Identity, query: str, params: list | None = None) -> pl.DataFrame:
+    """Uncached: through the render's connection when inside `reading(ident)`, else a connection of its own."""
+    reader = getattr(_local, "reader", None)
+    if reader is not None and reader.ident == ident:
+        return reader.run(query, params)
+    one = Reader(ident)
+    try:
+        return one.run(query, params)
+    finally:
+        one.close()
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -63,6 +122,20 @@ def _cached(ident: Identity, query: str, params: tuple) -> pl.DataFrame:
 
 def query(ident: Identity, sql: str, *params) -> pl.DataFrame:
     return _cached(ident, sql, tuple(params))
+
+
+def in_list(column: str, values: list) -> tuple[str, list]:
+    """`column in (?, ?, ...)`: unlike list_contains(?, column), DuckDB pushes it into the scan."""
+    if not values:
+        return "false", []
+    return f"{column} in ({', '.join('?' * len(values))})", list(values)
+
+
+def where_given(**filters) -> tuple[str, list]:
+    """`col = ?` for each filter given (None = all): no `? is null or` that would defeat pruning."""
+    given = {c: v for c, v in filters.items() if v is not None}
+    sql = " and ".join(f"{c} = ?" for c in given) or "true"
+    return sql, list(given.values())
 
 
 # --- what is in the warehouse -----------------------------------------------------------------------------
@@ -76,17 +149,49 @@ from figures as f
 group by all
 """
 
-# Pairs with a comparison; the cheap way (figures table) first, the views only for the chosen pair.
-COMPARABLE_PAIRS = f"""
-select entity, metric,
-       sum(numeric_figures) filter (where not is_expectation)::bigint as actual_figures,
-       sum(numeric_figures) filter (where is_expectation)::bigint as expectation_figures,
-       list(distinct kind order by kind) filter (where is_expectation and numeric_figures > 0) as expectation_kinds
-from ({FIGURE_COUNTS})
-group by all
-having actual_figures > 0 and expectation_figures > 0
-order by actual_figures + expectation_figures desc, entity, metric
-"""
+
+# Pairs with a comparison, derived from the figure counts (one scan of `figures`, cached by identity and
+# shared by every page) rather than a second scan.
+def pairs_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    if counts.is_empty():
+        return pl.DataFrame(
+            schema={
+                "entity": pl.String,
+                "metric": pl.String,
+                "actual_figures": pl.Int64,
+                "expectation_figures": pl.Int64,
+                "expectation_kinds": pl.List(pl.String),
+            }
+        )
+    numeric = counts.filter(pl.col("numeric_figures") > 0)
+    frame = (
+        counts.group_by("entity", "metric")
+        .agg(
+            pl.col("numeric_figures")
+            .filter(~pl.col("is_expectation"))
+            .sum()
+            .cast(pl.Int64)
+            .alias("actual_figures"),
+            pl.col("numeric_figures")
+            .filter(pl.col("is_expectation"))
+            .sum()
+            .cast(pl.Int64)
+            .alias("expectation_figures"),
+        )
+        .join(
+            numeric.filter(pl.col("is_expectation"))
+            .group_by("entity", "metric")
+            .agg(pl.col("kind").unique().sort().alias("expectation_kinds")),
+            on=["entity", "metric"],
+            how="left",
+        )
+        .filter((pl.col("actual_figures") > 0) & (pl.col("expectation_figures") > 0))
+    )
+    return frame.sort(
+        [pl.col("actual_figures") + pl.col("expectation_figures"), "entity", "metric"],
+        descending=[True, False, False],
+    )
+
 
 METRICS = "select metric, name, unit_kind, additive, higher_is_better from metrics"
 
@@ -97,8 +202,14 @@ def build_info(ident: Identity) -> pl.DataFrame:
     return query(ident, BUILD_INFO)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _pairs(ident: Identity) -> pl.DataFrame:
+    return pairs_from_counts(figure_counts(ident))
+
+
 def comparable_pairs(ident: Identity) -> pl.DataFrame:
-    return query(ident, COMPARABLE_PAIRS)
+    """Entity and metric pairs with a numeric actual and a numeric expectation, most figures first."""
+    return _pairs(ident)
 
 
 def figure_counts(ident: Identity) -> pl.DataFrame:
@@ -115,20 +226,79 @@ def regions(ident: Identity) -> pl.DataFrame:
 
 # --- comparisons ------------------------------------------------------------------------------------------
 
+# The region tree's columns and the publishers are joined in Polars from small cached tables, and the
+# rows sorted there: in DuckDB the join and the sort by path cost several times the pruned scan itself.
 COMPARISONS = """
-select a.region_code, a.region_name, r.level as region_level, r.depth as region_depth, r.path as region_path,
+select a.region_code, a.region_name,
        a.period, a.grain, a.period_start, a.period_end, a.unit,
-       a.actual, a.actual_kind, a.actual_bound, a.actual_source_id, sa.publisher as actual_publisher,
+       a.actual, a.actual_kind, a.actual_bound, a.actual_source_id,
        a.expectation, a.expectation_low, a.expectation_high, a.expectation_bound, a.expectation_as_of,
-       a.expectation_source_id, se.publisher as expectation_publisher, a.vintages,
+       a.expectation_source_id, a.vintages,
        a.variance, a.variance_pct, a.attainment, a.direction, a.direction_certain, a.is_shortfall,
        a.is_approximate, a.is_bound, 'reported' as basis
 from actual_vs_expectation as a
-inner join regions as r using (region_code)
-left join sources as sa on sa.source_id = a.actual_source_id
-left join sources as se on se.source_id = a.expectation_source_id
-where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ?
-order by r.path, a.period_start
+where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and {narrow}
+"""
+
+QUARTER_COMPARISONS = """
+select q.region_code, q.region_name,
+       q.quarter as period, 'quarter' as grain, q.period_start, q.period_end, 'USD' as unit,
+       q.actual, null as actual_kind, null as actual_bound, q.actual_source_ids as actual_source_id,
+       q.expectation, null::double as expectation_low, null::double as expectation_high,
+       null as expectation_bound, null::date as expectation_as_of,
+       q.expectation_source_ids as expectation_source_id,
+       null::bigint as vintages,
+       q.variance, q.variance_pct, q.attainment, q.direction, true as direction_certain, q.is_shortfall,
+       false as is_approximate, false as is_bound, q.basis
+from variance_by_region_quarter as q
+where q.entity = ? and q.metric = ? and q.expectation_kind = ? and q.policy = ?
+"""
+
+REGION_PLACES = (
+    "select region_code, level as region_level, depth as region_depth, path as region_path from regions"
+)
+PUBLISHERS = "select source_id, publisher from sources"
+
+COMPARISON_COLUMNS = [
+    "region_code", "region_name", "region_level", "region_depth", "region_path",
+    "period", "grain", "period_start", "period_end", "unit",
+    "actual", "actual_kind", "actual_bound", "actual_source_id", "actual_publisher",
+    "expectation", "expectation_low", "expectation_high", "expectation_bound", "expectation_as_of",
+    "expectation_source_id", "expectation_publisher", "vintages",
+    "variance", "variance_pct", "attainment", "direction", "direction_certain", "is_shortfall",
+    "is_approximate", "is_bound", "basis",
+]  # fmt: skip
+
+
+def _placed(ident: Identity, frame: pl.DataFrame, publishers: bool) -> pl.DataFrame:
+    """Add the region tree's level, depth and path (inner join, as in SQL) and the publishers; sort."""
+    frame = frame.join(query(ident, REGION_PLACES), on="region_code", how="inner")
+    if publishers:
+        names = query(ident, PUBLISHERS)
+        for role in ("actual", "expectation"):
+            frame = frame.join(
+                names.rename({"source_id": f"{role}_source_id", "publisher": f"{role}_publisher"}),
+                on=f"{role}_source_id",
+                how="left",
+            )
+    else:
+        frame = frame.with_columns(
+            pl.lit(None, pl.String).alias("actual_publisher"),
+            pl.lit(None, pl.String).alias("expectation_publisher"),
+        )
+    return frame.sort("region_path", "period_start").select(COMPARISON_COLUMNS)
+
+
+# Which grains a series can be shown at: reported comparisons, and quarters (reported or summed from months).
+COMPARISON_GRAINS = """
+select distinct grain from actual_vs_expectation
+where entity = ? and metric = ? and expectation_kind = ? and policy = ?
+union
+select 'quarter (summed)' from (
+    select 1 from variance_by_region_quarter
+    where entity = ? and metric = ? and expectation_kind = ? and policy = ?
+    limit 1
+)
 """
 
 QUARTER_COMPARISONS = """
@@ -148,17 +318,38 @@ where q.entity = ? and q.metric = ? and q.expectation_kind = ? and q.policy = ?
 order by r.path, q.period_start
 """
 
-UNITS = "select distinct unit from figures where entity = ? and metric = ? and unit is not null"
+UNITS = """
+select distinct unit from actual_figures where entity = ? and metric = ? and unit is not null order by unit
+"""
 
 
-def comparisons(ident: Identity, entity: str, metric: str, kind: str, policy: str) -> pl.DataFrame:
-    """Every comparison of this series at every reported grain (actual_vs_expectation)."""
-    return query(ident, COMPARISONS, entity, metric, kind, policy)
+def comparisons(
+    ident: Identity,
+    entity: str,
+    metric: str,
+    kind: str,
+    policy: str,
+    grain: str | None = None,
+    region_code: str | None = None,
+) -> pl.DataFrame:
+    """Comparisons of this series at the reported grains (actual_vs_expectation), for one grain and one
+    region when given (the filters go into the scan: only the rows shown are read)."""
+    narrow, params = where_given(**{"a.grain": grain, "a.region_code": region_code})
+    frame = query(ident, COMPARISONS.format(narrow=narrow), entity, metric, kind, policy, *params)
+    return _placed(ident, frame, publishers=True)
+
+
+def comparison_grains(ident: Identity, entity: str, metric: str, kind: str, policy: str) -> tuple[set, bool]:
+    """(grains with reported comparisons, whether quarters exist in variance_by_region_quarter)."""
+    series = (entity, metric, kind, policy)
+    grains = set(query(ident, COMPARISON_GRAINS, *series, *series)["grain"].to_list())
+    quarters = "quarter (summed)" in grains
+    return grains - {"quarter (summed)"}, quarters
 
 
 def quarter_comparisons(ident: Identity, entity: str, metric: str, kind: str, policy: str) -> pl.DataFrame:
     """Quarter grain, reported or summed from months (variance_by_region_quarter); unit is money (USD)."""
-    frame = query(ident, QUARTER_COMPARISONS, entity, metric, kind, policy)
+    frame = _placed(ident, query(ident, QUARTER_COMPARISONS, entity, metric, kind, policy), publishers=False)
     units = query(ident, UNITS, entity, metric)["unit"].to_list()
     if units and frame.height:
         frame = frame.with_columns(pl.lit(units[0]).alias("unit"))
@@ -170,13 +361,16 @@ select s.region_code, r.name as region_name, s.grain, s.first_period, s.last_per
        s.streak_end, s.length, s.cumulative_shortfall, s.is_current
 from shortfall_streaks as s
 inner join regions as r using (region_code)
-where s.entity = ? and s.metric = ? and s.expectation_kind = ? and s.policy = ?
+where s.entity = ? and s.metric = ? and s.expectation_kind = ? and s.policy = ? and {narrow}
 order by s.length desc, s.cumulative_shortfall desc
 """
 
 
-def streaks(ident: Identity, entity: str, metric: str, kind: str, policy: str) -> pl.DataFrame:
-    return query(ident, STREAKS, entity, metric, kind, policy)
+def streaks(
+    ident: Identity, entity: str, metric: str, kind: str, policy: str, grain: str | None = None
+) -> pl.DataFrame:
+    narrow, params = where_given(**{"s.grain": grain})
+    return query(ident, STREAKS.format(narrow=narrow), entity, metric, kind, policy, *params)
 
 
 # --- trends -----------------------------------------------------------------------------------------------
@@ -187,7 +381,7 @@ select a.region_code, r.name as region_name, a.period, a.grain, a.period_start, 
 from actual_figures as a
 inner join regions as r using (region_code)
 left join sources as s using (source_id)
-where a.entity = ? and a.metric = ? and list_contains(?, a.region_code)
+where a.entity = ? and a.metric = ? and {regions}
 order by a.region_code, a.period_start
 """
 
@@ -198,7 +392,7 @@ select e.region_code, r.name as region_name, e.period, e.grain, e.period_start, 
 from expectation_revisions as e
 inner join regions as r using (region_code)
 left join sources as s using (source_id)
-where e.entity = ? and e.metric = ? and list_contains(?, e.region_code)
+where e.entity = ? and e.metric = ? and e.kind = ? and {regions}
 order by e.region_code, e.period_start, e.kind, e.vintage
 """
 
@@ -207,7 +401,7 @@ select region_code, expectation_period, expectation_kind, expectation, expectati
        expectation_source_id, to_date_start, to_date_end, actual_to_date, actual_bound, basis, elapsed_share,
        share_achieved, expected_to_date, pace_attainment, run_rate_projection, source_ids
 from pacing
-where entity = ? and metric = ? and policy = ? and list_contains(?, region_code)
+where entity = ? and metric = ? and policy = ? and {regions}
 order by region_code, expectation_start, expectation_kind, to_date_end
 """
 
@@ -236,15 +430,19 @@ def figure_counts_by_region(ident: Identity, entity: str, metric: str) -> pl.Dat
 
 
 def actuals(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
-    return query(ident, ACTUALS, entity, metric, list(region_codes))
+    regions, codes = in_list("a.region_code", sorted(region_codes))
+    return query(ident, ACTUALS.format(regions=regions), entity, metric, *codes)
 
 
-def vintages(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
-    return query(ident, VINTAGES, entity, metric, list(region_codes))
+def vintages(ident: Identity, entity: str, metric: str, kind: str, region_codes: list[str]) -> pl.DataFrame:
+    """Every vintage of one expectation kind for these regions (expectation_revisions)."""
+    regions, codes = in_list("e.region_code", sorted(region_codes))
+    return query(ident, VINTAGES.format(regions=regions), entity, metric, kind, *codes)
 
 
 def pacing(ident: Identity, entity: str, metric: str, policy: str, region_codes: list[str]) -> pl.DataFrame:
-    return query(ident, PACING, entity, metric, policy, list(region_codes))
+    regions, codes = in_list("region_code", sorted(region_codes))
+    return query(ident, PACING.format(regions=regions), entity, metric, policy, *codes)
 
 
 def events(ident: Identity) -> pl.DataFrame:
@@ -286,13 +484,17 @@ def event_windows(ident: Identity, event_id: str) -> pl.DataFrame:
 
 # --- evidence ---------------------------------------------------------------------------------------------
 
-EVIDENCE = """
-select figure_id, entity, metric, region_code, region_name, period, grain, kind, value, value_high, bound,
-       unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
-       published_on, originally_reported_by, reliability, note, file, row_number
+EVIDENCE_COLUMNS = """
+figure_id, entity, metric, region_code, region_name, period, grain, kind, value, value_high, bound,
+unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
+published_on, originally_reported_by, reliability, note, file, row_number
+"""
+
+# In stored order (entity, metric, region): no sort of a million rows to show the first thousand.
+EVIDENCE = f"""
+select {EVIDENCE_COLUMNS}
 from figure_evidence
-where (? is null or entity = ?) and (? is null or metric = ?)
-order by entity, metric, period_start, region_code, kind, as_of
+where {{narrow}}
 limit ?
 """
 
@@ -300,16 +502,32 @@ CLAIMS = """
 select entity, metric, region_code, region_name, period, kind, direction, as_of, source_id, publisher, url,
        note, has_numeric_comparison, figure_id
 from qualitative_claims
-where (? is null or entity = ?) and (? is null or metric = ?)
+where {narrow}
 order by as_of desc, entity, metric
 """
 
+# The widest disagreements only: a top-N (DuckDB reads the other columns for the kept rows only) and the
+# JSON made for those rows.
 DISAGREEMENT = """
+select * exclude (values), to_json(values)::varchar as values_json
+from (
+    select entity, metric, region_code, period, kind_group, unit, figures, sources, min_value, max_value,
+           spread, spread_pct, source_ids, figure_ids, values
+    from source_disagreement
+    where {narrow}
+    order by spread_pct desc nulls last, spread desc, entity, metric, region_code, period, kind_group
+    limit ?
+)
+order by spread_pct desc nulls last, spread desc, entity, metric, region_code, period, kind_group
+"""
+
+DISAGREEMENT_COUNT = "select count(*)::bigint as n from source_disagreement where {narrow}"
+
+DISAGREEMENT_ALL = """
 select entity, metric, region_code, period, kind_group, unit, figures, sources, min_value, max_value, spread,
-       spread_pct, source_ids, figure_ids,
-       to_json(values)::varchar as values_json
+       spread_pct, source_ids, figure_ids
 from source_disagreement
-where (? is null or entity = ?) and (? is null or metric = ?)
+where {narrow}
 order by spread_pct desc nulls last
 """
 
@@ -325,16 +543,44 @@ limit 10000
 """
 
 
-def evidence(ident: Identity, entity: str | None, metric: str | None, limit: int = 20_000) -> pl.DataFrame:
-    return query(ident, EVIDENCE, entity, entity, metric, metric, limit)
+def evidence(
+    ident: Identity, entity: str | None, metric: str | None, limit: int = SHOWN_ROWS
+) -> pl.DataFrame:
+    """The first `limit` figures of the selection (figure_evidence), in stored order."""
+    narrow, params = where_given(entity=entity, metric=metric)
+    return query(ident, EVIDENCE.format(narrow=narrow), *params, limit)
+
+
+def evidence_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
+    """Every figure of the selection as CSV: uncached, on its own connection (for a deferred download)."""
+    narrow, params = where_given(entity=entity, metric=metric)
+    sql = (
+        f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow} order by entity, metric, region_code"
+    )
+    return run_query(ident, sql, params).write_csv().encode()
 
 
 def claims(ident: Identity, entity: str | None, metric: str | None) -> pl.DataFrame:
-    return query(ident, CLAIMS, entity, entity, metric, metric)
+    narrow, params = where_given(entity=entity, metric=metric)
+    return query(ident, CLAIMS.format(narrow=narrow), *params)
 
 
-def disagreement(ident: Identity, entity: str | None, metric: str | None) -> pl.DataFrame:
-    return query(ident, DISAGREEMENT, entity, entity, metric, metric)
+def disagreement(
+    ident: Identity, entity: str | None, metric: str | None, limit: int = DISAGREEMENTS_SHOWN
+) -> pl.DataFrame:
+    """The `limit` widest disagreements between sources (by spread %), with each source's figure as JSON."""
+    narrow, params = where_given(entity=entity, metric=metric)
+    return query(ident, DISAGREEMENT.format(narrow=narrow), *params, limit)
+
+
+def disagreement_count(ident: Identity, entity: str | None, metric: str | None) -> int:
+    narrow, params = where_given(entity=entity, metric=metric)
+    return int(query(ident, DISAGREEMENT_COUNT.format(narrow=narrow), *params)["n"][0])
+
+
+def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
+    narrow, params = where_given(entity=entity, metric=metric)
+    return run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params).write_csv().encode()
 
 
 def loads(ident: Identity) -> pl.DataFrame:

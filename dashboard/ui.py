@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -46,16 +47,31 @@ def current_identity() -> q.Identity:
 
 
 def show_table(
-    frame: pl.DataFrame, name: str, column_config: dict | None = None, height: int | str = "auto"
+    frame: pl.DataFrame,
+    name: str,
+    column_config: dict | None = None,
+    height: int | str = "auto",
+    total: int | None = None,
+    full_csv: Callable[[], bytes] | None = None,
 ) -> None:
-    """A table with its CSV download; an empty table is a message, not an empty grid."""
+    """A table with its CSV download; an empty table is a message, not an empty grid.
+
+    The CSV is made when the button is clicked, not on every render. A table limited to its first rows
+    passes `total` and `full_csv` (every row, read on click on a connection of its own) and says so.
+    """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
     st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+    limited = total is not None and total > frame.height and full_csv is not None
+    if limited:
+        st.caption(
+            f"Showing the first {frame.height:,} of {total:,} rows; the download has all of them "
+            "(narrow the selection in the sidebar to see others here)."
+        )
     st.download_button(
-        f"Download {name.replace('_', ' ')} (CSV)",
-        frame.write_csv(),
+        f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
+        full_csv if limited else frame.write_csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

@@ -10,91 +10,104 @@ from dashboard import queries as q
 
 st.title("Events: what happened around the misses")
 ident = ui.current_identity()
-events = q.events(ident)
-if events.is_empty():
-    st.info("The warehouse has no events: add an events file to a dataset and run `impact run`.")
-    st.stop()
+with q.reading(ident):  # one short connection for this render's uncached queries
+    events = q.events(ident)
+    if events.is_empty():
+        st.info("The warehouse has no events: add an events file to a dataset and run `impact run`.")
+        st.stop()
 
-names = dict(
-    zip(events["jurisdiction"].to_list(), events["jurisdiction_name"].fill_null("").to_list(), strict=True)
-)
-jurisdictions = sorted(names, key=lambda c: names[c] or c)
-categories = sorted(set(events["category"].to_list()))
-statuses = sorted(set(events["status"].to_list()))
-shown_j = st.sidebar.multiselect(
-    "Jurisdictions",
-    jurisdictions,
-    key="jurisdictions",
-    bind="query-params",
-    format_func=lambda c: f"{names[c] or c} ({c})",
-    placeholder="all",
-)
-shown_c = st.sidebar.multiselect(
-    "Categories", categories, key="categories", bind="query-params", placeholder="all"
-)
-shown_s = st.sidebar.multiselect("Status", statuses, key="statuses", bind="query-params", placeholder="all")
-shown = events.filter(
-    pl.col("jurisdiction").is_in(shown_j or jurisdictions)
-    & pl.col("category").is_in(shown_c or categories)
-    & pl.col("status").is_in(shown_s or statuses)
-)
-if shown.is_empty():
-    st.info("No event matches these filters.")
-    st.stop()
+    names = dict(
+        zip(
+            events["jurisdiction"].to_list(), events["jurisdiction_name"].fill_null("").to_list(), strict=True
+        )
+    )
+    jurisdictions = sorted(names, key=lambda c: names[c] or c)
+    categories = sorted(set(events["category"].to_list()))
+    statuses = sorted(set(events["status"].to_list()))
+    shown_j = st.sidebar.multiselect(
+        "Jurisdictions",
+        jurisdictions,
+        key="jurisdictions",
+        bind="query-params",
+        format_func=lambda c: f"{names[c] or c} ({c})",
+        placeholder="all",
+    )
+    shown_c = st.sidebar.multiselect(
+        "Categories", categories, key="categories", bind="query-params", placeholder="all"
+    )
+    shown_s = st.sidebar.multiselect(
+        "Status", statuses, key="statuses", bind="query-params", placeholder="all"
+    )
+    shown = events.filter(
+        pl.col("jurisdiction").is_in(shown_j or jurisdictions)
+        & pl.col("category").is_in(shown_c or categories)
+        & pl.col("status").is_in(shown_s or statuses)
+    )
+    if shown.is_empty():
+        st.info("No event matches these filters.")
+        st.stop()
 
-st.plotly_chart(charts.events_timeline(shown), theme=None, key="timeline")
-ui.show_table(
-    shown.select(
-        "date",
-        "date_precision",
-        "date_end",
-        "status",
-        "jurisdiction_name",
-        "category",
-        "title",
-        "entity",
-        "publisher",
-        "url",
-        "source_id",
-        "event_id",
-    ),
-    "events",
-    column_config={
-        "url": st.column_config.LinkColumn("source link", display_text="open"),
-        "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "jurisdiction_name": "jurisdiction",
-    },
-)
+    st.plotly_chart(charts.events_timeline(shown), theme=None, key="timeline")
+    ui.show_table(
+        shown.select(
+            "date",
+            "date_precision",
+            "date_end",
+            "status",
+            "jurisdiction_name",
+            "category",
+            "title",
+            "entity",
+            "publisher",
+            "url",
+            "source_id",
+            "event_id",
+        ),
+        "events",
+        column_config={
+            "url": st.column_config.LinkColumn("source link", display_text="open"),
+            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "jurisdiction_name": "jurisdiction",
+        },
+    )
 
-st.subheader("Before and after one event")
-ids = shown["event_id"].to_list()
-titles = dict(
-    zip(ids, [f"{d:%Y-%m-%d} · {t}" for d, t in zip(shown["date"], shown["title"], strict=True)], strict=True)
-)
-event_id = st.selectbox("Event", ids, format_func=titles.get, key="event", bind="query-params")
-event = shown.filter(pl.col("event_id") == event_id).row(0, named=True)
-if event["status"] == "expected":
-    st.caption(
-        f"This event is **expected** (date precision: {event['date_precision']}); it may not have happened."
+    st.subheader("Before and after one event")
+    ids = shown["event_id"].to_list()
+    titles = dict(
+        zip(
+            ids,
+            [f"{d:%Y-%m-%d} · {t}" for d, t in zip(shown["date"], shown["title"], strict=True)],
+            strict=True,
+        )
     )
-windows = q.event_windows(ident, event_id)
-if windows.is_empty():
-    st.info(
-        f"No figures around this event: no entity has actuals in {event['jurisdiction_name'] or event['jurisdiction']} "
-        "or the regions under it near this date."
+    event_id = st.selectbox("Event", ids, format_func=titles.get, key="event", bind="query-params")
+    event = shown.filter(pl.col("event_id") == event_id).row(0, named=True)
+    if event["status"] == "expected":
+        st.caption(
+            f"This event is **expected** (date precision: {event['date_precision']}); it may not have happened."
+        )
+    windows = q.event_windows(ident, event_id)
+    if windows.is_empty():
+        st.info(
+            f"No figures around this event: no entity has actuals in {event['jurisdiction_name'] or event['jurisdiction']} "
+            "or the regions under it near this date."
+        )
+        st.stop()
+    series_keys = windows.select("entity", "metric", "grain").unique(maintain_order=True)
+    labels = [f"{e} · {m} · per {g}" for e, m, g in series_keys.iter_rows()]
+    which = st.selectbox("Series", range(len(labels)), format_func=labels.__getitem__, key="window_series")
+    entity, metric, grain = series_keys.row(which)
+    one = windows.filter(
+        (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )
-    st.stop()
-series_keys = windows.select("entity", "metric", "grain").unique(maintain_order=True)
-labels = [f"{e} · {m} · per {g}" for e, m, g in series_keys.iter_rows()]
-which = st.selectbox("Series", range(len(labels)), format_func=labels.__getitem__, key="window_series")
-entity, metric, grain = series_keys.row(which)
-one = windows.filter((pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain))
-metric_label = ui.metric_names(ident).get(metric, metric)
-st.plotly_chart(charts.event_window_chart(one, event["date"], metric_label), theme=None, key="window")
-if one["is_overlapping"].any():
-    others = sorted({e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id})
-    st.caption(
-        f"Other events fall in the same window ({', '.join(others)}): a change cannot be pinned on one event."
-    )
-ui.show_table(one.drop("overlapping_event_ids"), "event_window")
+    metric_label = ui.metric_names(ident).get(metric, metric)
+    st.plotly_chart(charts.event_window_chart(one, event["date"], metric_label), theme=None, key="window")
+    if one["is_overlapping"].any():
+        others = sorted(
+            {e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id}
+        )
+        st.caption(
+            f"Other events fall in the same window ({', '.join(others)}): a change cannot be pinned on one event."
+        )
+    ui.show_table(one.drop("overlapping_event_ids"), "event_window")

@@ -16,97 +16,116 @@ DIRECTION_BADGE = {
 
 st.title("Evidence: where every number comes from")
 ident = ui.current_identity()
-counts = q.figure_counts(ident)
-entities = sorted(set(counts["entity"].to_list()))
-entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
-entity = None if entity == "(all)" else entity
-metrics = sorted(
-    set(
-        counts.filter(pl.col("entity") == entity)["metric"].to_list()
-        if entity
-        else counts["metric"].to_list()
+with q.reading(ident):  # one short connection for this render's uncached queries
+    counts = q.figure_counts(ident)
+    entities = sorted(set(counts["entity"].to_list()))
+    entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
+    entity = None if entity == "(all)" else entity
+    metrics = sorted(
+        set(
+            counts.filter(pl.col("entity") == entity)["metric"].to_list()
+            if entity
+            else counts["metric"].to_list()
+        )
     )
-)
-metric = st.sidebar.selectbox("Metric", ["(all)", *metrics], key="metric", bind="query-params")
-metric = None if metric in (None, "(all)") else metric
+    metric = st.sidebar.selectbox("Metric", ["(all)", *metrics], key="metric", bind="query-params")
+    metric = None if metric in (None, "(all)") else metric
 
-info = q.build_info(ident)
-if info.height:
-    b = info.row(0, named=True)
-    st.caption(
-        f"Warehouse built {b['built_at']:%Y-%m-%d %H:%M} UTC from {b['files']} files: {b['rows_in']} rows in, "
-        f"{b['rows_loaded']} loaded, {b['rows_rejected']} rejected (version {b['product_version']})."
-    )
+    info = q.build_info(ident)
+    if info.height:
+        b = info.row(0, named=True)
+        st.caption(
+            f"Warehouse built {b['built_at']:%Y-%m-%d %H:%M} UTC from {b['files']} files: {b['rows_in']} rows in, "
+            f"{b['rows_loaded']} loaded, {b['rows_rejected']} rejected (version {b['product_version']})."
+        )
 
-st.subheader("Qualitative claims (no number was reported)")
-claims = q.claims(ident, entity, metric)
-if claims.is_empty():
-    st.caption("no direction-only claims for this selection")
-for r in claims.iter_rows(named=True):
-    colour, words = DIRECTION_BADGE.get(r["direction"], ("gray", r["direction"]))
-    backed = "" if r["has_numeric_comparison"] else " · :orange-badge[no numbers to check it]"
-    source = f"[{r['publisher']}]({r['url']})" if r["url"] else r["publisher"]
-    st.markdown(
-        f":{colour}-badge[{words}] **{r['entity']} · {r['metric']}** in {r['region_name']}, {r['period']} "
-        f"— {source}, {r['as_of']}{backed}"
-    )
-if claims.height:
-    ui.show_table(claims, "qualitative_claims")
+    st.subheader("Qualitative claims (no number was reported)")
+    claims = q.claims(ident, entity, metric)
+    if claims.is_empty():
+        st.caption("no direction-only claims for this selection")
+    for r in claims.iter_rows(named=True):
+        colour, words = DIRECTION_BADGE.get(r["direction"], ("gray", r["direction"]))
+        backed = "" if r["has_numeric_comparison"] else " · :orange-badge[no numbers to check it]"
+        source = f"[{r['publisher']}]({r['url']})" if r["url"] else r["publisher"]
+        st.markdown(
+            f":{colour}-badge[{words}] **{r['entity']} · {r['metric']}** in {r['region_name']}, {r['period']} "
+            f"— {source}, {r['as_of']}{backed}"
+        )
+    if claims.height:
+        ui.show_table(claims, "qualitative_claims")
 
-st.subheader("Figures")
-figures = q.evidence(ident, entity, metric)
-if figures.is_empty():
-    st.info("No figures for this selection.")
-else:
-    shown = figures.with_columns(
-        pl.struct("value", "value_high", "bound", "unit", "direction")
-        .map_elements(lambda r: charts.as_reported(**r), return_dtype=pl.String)
-        .alias("as reported"),
-    ).select(
-        "as reported",
-        "bound",
-        "kind",
-        "entity",
-        "metric",
-        "region_name",
-        "period",
-        "publisher",
-        "url",
-        "as_of",
-        "reliability",
-        "originally_reported_by",
-        "value",
-        "value_high",
-        "unit",
-        "value_raw",
-        "unit_raw",
-        "source_id",
-        "figure_id",
-        "note",
-        "file",
-        "row_number",
-    )
-    st.caption(
-        "'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD)."
-    )
-    ui.show_table(
-        shown,
-        "figures",
-        column_config={"url": st.column_config.LinkColumn("source link", display_text="open")},
-    )
+    st.subheader("Figures")
+    figures = q.evidence(ident, entity, metric)
+    if figures.is_empty():
+        st.info("No figures for this selection.")
+    else:
+        shown = figures.with_columns(
+            pl.struct("value", "value_high", "bound", "unit", "direction")
+            .map_elements(lambda r: charts.as_reported(**r), return_dtype=pl.String)
+            .alias("as reported"),
+        ).select(
+            "as reported",
+            "bound",
+            "kind",
+            "entity",
+            "metric",
+            "region_name",
+            "period",
+            "publisher",
+            "url",
+            "as_of",
+            "reliability",
+            "originally_reported_by",
+            "value",
+            "value_high",
+            "unit",
+            "value_raw",
+            "unit_raw",
+            "source_id",
+            "figure_id",
+            "note",
+            "file",
+            "row_number",
+        )
+        st.caption(
+            "'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD)."
+        )
+        ui.show_table(
+            shown,
+            "figures",
+            column_config={"url": st.column_config.LinkColumn("source link", display_text="open")},
+            total=int(
+                counts.filter(
+                    (pl.col("entity") == entity if entity else pl.lit(True))
+                    & (pl.col("metric") == metric if metric else pl.lit(True))
+                )["figures"].sum()
+            ),
+            full_csv=lambda: q.evidence_csv(ident, entity, metric),
+        )
 
-st.subheader("Where sources disagree")
-dis = q.disagreement(ident, entity, metric)
-if dis.is_empty():
-    st.caption("no disagreement between sources for this selection")
-else:
-    st.plotly_chart(charts.disagreement_chart(dis), theme=None, key="disagreement")
-    ui.show_table(dis.drop("values_json"), "source_disagreement")
+    st.subheader("Where sources disagree")
+    dis = q.disagreement(ident, entity, metric)
+    if dis.is_empty():
+        st.caption("no disagreement between sources for this selection")
+    else:
+        disagreeing = q.disagreement_count(ident, entity, metric)
+        if disagreeing > dis.height:
+            st.caption(
+                f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
+                "pick an entity and metric to narrow them down."
+            )
+        st.plotly_chart(charts.disagreement_chart(dis), theme=None, key="disagreement")
+        ui.show_table(
+            dis.drop("values_json"),
+            "source_disagreement",
+            total=disagreeing,
+            full_csv=lambda: q.disagreement_csv(ident, entity, metric),
+        )
 
-st.subheader("Loads and rejected rows")
-ui.show_table(q.loads(ident), "loads")
-rejected = q.rejected(ident)
-if rejected.is_empty():
-    st.caption("no rejected rows: every input row loaded")
-else:
-    ui.show_table(rejected, "rejected_rows")
+    st.subheader("Loads and rejected rows")
+    ui.show_table(q.loads(ident), "loads")
+    rejected = q.rejected(ident)
+    if rejected.is_empty():
+        st.caption("no rejected rows: every input row loaded")
+    else:
+        ui.show_table(rejected, "rejected_rows")

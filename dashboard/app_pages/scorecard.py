@@ -10,116 +10,117 @@ from dashboard import queries as q
 
 st.title("Scorecard: actuals against expectations")
 ident = ui.current_identity()
-series = ui.series_ui(ident)
-if series is None:
-    st.stop()
+with q.reading(ident):  # one short connection for this render's uncached queries
+    series = ui.series_ui(ident)
+    if series is None:
+        st.stop()
 
-reported = q.comparisons(ident, series.entity, series.metric, series.kind, series.policy)
-quarters = q.quarter_comparisons(ident, series.entity, series.metric, series.kind, series.policy)
-available = set(reported["grain"].to_list()) | ({"quarter"} if quarters.height else set())
-grain = ui.grain_ui(sorted(available), preferred="quarter" if quarters.height else None)
-if grain is None:
-    st.info(
-        f"No comparison for {series.entity} · {series.metric_label} against its {series.kind} "
-        f"({ui.POLICIES[series.policy]}): the actuals and expectations cover different periods. "
-        "The Trends page shows them side by side; try another expectation policy."
+    reported_grains, has_quarters = q.comparison_grains(
+        ident, series.entity, series.metric, series.kind, series.policy
     )
-    st.stop()
-frame = quarters if grain == "quarter" else reported.filter(pl.col("grain") == grain)
-years = sorted({d.year for d in frame["period_start"].to_list()})
-first_year, last_year = ui.year_range_ui(years)
-frame = frame.filter(pl.col("period_start").dt.year().is_between(first_year, last_year))
-levels = list(dict.fromkeys(frame.sort("region_depth")["region_level"].to_list()))
-if len(levels) > 1:
-    shown_levels = st.sidebar.multiselect(
-        "Region levels", levels, default=levels, key="levels", bind="query-params"
+    available = reported_grains | ({"quarter"} if has_quarters else set())
+    grain = ui.grain_ui(sorted(available), preferred="quarter" if has_quarters else None)
+    if grain is None:
+        st.info(
+            f"No comparison for {series.entity} · {series.metric_label} against its {series.kind} "
+            f"({ui.POLICIES[series.policy]}): the actuals and expectations cover different periods. "
+            "The Trends page shows them side by side; try another expectation policy."
+        )
+        st.stop()
+    if grain == "quarter" and has_quarters:
+        frame = q.quarter_comparisons(ident, series.entity, series.metric, series.kind, series.policy)
+    else:
+        frame = q.comparisons(ident, series.entity, series.metric, series.kind, series.policy, grain=grain)
+    years = sorted({d.year for d in frame["period_start"].to_list()})
+    first_year, last_year = ui.year_range_ui(years)
+    frame = frame.filter(pl.col("period_start").dt.year().is_between(first_year, last_year))
+    levels = list(dict.fromkeys(frame.sort("region_depth")["region_level"].to_list()))
+    if len(levels) > 1:
+        shown_levels = st.sidebar.multiselect(
+            "Region levels", levels, default=levels, key="levels", bind="query-params"
+        )
+        frame = frame.filter(pl.col("region_level").is_in(shown_levels or levels))
+    if frame.is_empty():
+        st.info("No expectation for these regions and periods: widen the years or region levels.")
+        st.stop()
+
+    st.caption(
+        f"{series.entity} · {series.metric_label} against its **{series.kind}**, {ui.POLICIES[series.policy]}; "
+        f"per {grain}, {first_year}–{last_year}. Red = below expectation, blue = above."
     )
-    frame = frame.filter(pl.col("region_level").is_in(shown_levels or levels))
-if frame.is_empty():
-    st.info("No expectation for these regions and periods: widen the years or region levels.")
-    st.stop()
 
-st.caption(
-    f"{series.entity} · {series.metric_label} against its **{series.kind}**, {ui.POLICIES[series.policy]}; "
-    f"per {grain}, {first_year}–{last_year}. Red = below expectation, blue = above."
-)
+    # --- tiles -----------------------------------------------------------------------------------------------
+    headline_path = (
+        frame.group_by("region_path", "region_depth")
+        .len()
+        .sort(["region_depth", "len"], descending=[False, True])
+        .row(0)[0]
+    )
+    headline = frame.filter(pl.col("region_path") == headline_path).sort("period_start")
+    latest = headline.row(-1, named=True)
+    divisor, unit_label = charts.value_scale(latest["unit"], frame["expectation"].to_list())
+    latest_period = frame["period_start"].max()
+    in_latest = frame.filter(pl.col("period_start") == latest_period)
+    streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy, grain=grain)
+    current_streaks = streaks.filter(pl.col("is_current"))
+    tiles = st.columns(4)
+    tiles[0].metric(
+        f"{latest['region_name']} {latest['period']}: actual",
+        f"{charts.format_value(latest['actual'], divisor, latest['actual_bound'])} {unit_label}",
+        delta=f"{latest['variance'] / divisor:+,.1f} {unit_label} vs {charts.format_value(latest['expectation'], divisor)} expected",
+        delta_color="normal",
+        help="Latest period of the top-level region shown. '≤'/'≥' mark bounds, '~' approximations.",
+    )
+    tiles[1].metric(
+        "Attainment",
+        "n/a" if latest["attainment"] is None else f"{latest['attainment']:.0%}",
+        delta=None if latest["direction"] is None else latest["direction"].replace("_", " "),
+        delta_color="off",
+        help="actual / expectation",
+    )
+    cumulative = headline.select(pl.col("variance").sum()).item()
+    tiles[2].metric(
+        f"Cumulative variance, {latest['region_name']}",
+        f"{cumulative / divisor:+,.1f} {unit_label}",
+        delta=f"over {headline.height} {ui.GRAIN_PLURAL.get(grain, grain)} shown",
+        delta_color="off",
+        help="Sum of actual − expectation over the periods shown (negative = shortfall).",
+    )
+    below = in_latest.filter(pl.col("is_shortfall")).height
+    tiles[3].metric(
+        f"Regions below expectation, {in_latest['period'][0]}",
+        f"{below} of {in_latest.height}",
+        delta=None
+        if current_streaks.is_empty()
+        else (
+            f"longest current streak: {current_streaks['length'][0]} {ui.GRAIN_PLURAL.get(grain, grain)} "
+            f"({current_streaks['region_name'][0]}, {current_streaks['first_period'][0]}→{current_streaks['last_period'][0]})"
+        ),
+        delta_color="inverse" if below else "off",
+    )
 
-# --- tiles -----------------------------------------------------------------------------------------------
-headline_path = (
-    frame.group_by("region_path", "region_depth")
-    .len()
-    .sort(["region_depth", "len"], descending=[False, True])
-    .row(0)[0]
-)
-headline = frame.filter(pl.col("region_path") == headline_path).sort("period_start")
-latest = headline.row(-1, named=True)
-divisor, unit_label = charts.value_scale(latest["unit"], frame["expectation"].to_list())
-latest_period = frame["period_start"].max()
-in_latest = frame.filter(pl.col("period_start") == latest_period)
-current_streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy).filter(
-    pl.col("is_current") & (pl.col("grain") == grain)
-)
-tiles = st.columns(4)
-tiles[0].metric(
-    f"{latest['region_name']} {latest['period']}: actual",
-    f"{charts.format_value(latest['actual'], divisor, latest['actual_bound'])} {unit_label}",
-    delta=f"{latest['variance'] / divisor:+,.1f} {unit_label} vs {charts.format_value(latest['expectation'], divisor)} expected",
-    delta_color="normal",
-    help="Latest period of the top-level region shown. '≤'/'≥' mark bounds, '~' approximations.",
-)
-tiles[1].metric(
-    "Attainment",
-    "n/a" if latest["attainment"] is None else f"{latest['attainment']:.0%}",
-    delta=None if latest["direction"] is None else latest["direction"].replace("_", " "),
-    delta_color="off",
-    help="actual / expectation",
-)
-cumulative = headline.select(pl.col("variance").sum()).item()
-tiles[2].metric(
-    f"Cumulative variance, {latest['region_name']}",
-    f"{cumulative / divisor:+,.1f} {unit_label}",
-    delta=f"over {headline.height} {ui.GRAIN_PLURAL.get(grain, grain)} shown",
-    delta_color="off",
-    help="Sum of actual − expectation over the periods shown (negative = shortfall).",
-)
-below = in_latest.filter(pl.col("is_shortfall")).height
-tiles[3].metric(
-    f"Regions below expectation, {in_latest['period'][0]}",
-    f"{below} of {in_latest.height}",
-    delta=None
-    if current_streaks.is_empty()
-    else (
-        f"longest current streak: {current_streaks['length'][0]} {ui.GRAIN_PLURAL.get(grain, grain)} "
-        f"({current_streaks['region_name'][0]}, {current_streaks['first_period'][0]}→{current_streaks['last_period'][0]})"
-    ),
-    delta_color="inverse" if below else "off",
-)
+    # --- heatmap and bars ----------------------------------------------------------------------------------
+    st.plotly_chart(charts.attainment_heatmap(frame, series.metric_label), theme=None, key="heatmap")
+    st.caption(
+        "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
+        "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources."
+    )
+    periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
+    counts = dict(frame.group_by("period").len().iter_rows())
+    default_period = max(reversed(periods), key=lambda p: counts[p])
+    period = st.selectbox(
+        "Period for the bars", periods, index=periods.index(default_period), key="period", bind="query-params"
+    )
+    st.plotly_chart(
+        charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == period), series.metric_label),
+        theme=None,
+        key="bars",
+    )
 
-# --- heatmap and bars ----------------------------------------------------------------------------------
-st.plotly_chart(charts.attainment_heatmap(frame, series.metric_label), theme=None, key="heatmap")
-st.caption(
-    "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
-    "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources."
-)
-periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
-counts = dict(frame.group_by("period").len().iter_rows())
-default_period = max(reversed(periods), key=lambda p: counts[p])
-period = st.selectbox(
-    "Period for the bars", periods, index=periods.index(default_period), key="period", bind="query-params"
-)
-st.plotly_chart(
-    charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == period), series.metric_label),
-    theme=None,
-    key="bars",
-)
-
-with st.expander("Comparisons behind these charts", expanded=False):
-    ui.show_table(frame, "comparisons")
-st.subheader("Shortfall streaks")
-streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy).filter(
-    pl.col("grain") == grain
-)
-if streaks.is_empty():
-    st.caption("no shortfall streaks at this grain")
-else:
-    ui.show_table(streaks, "shortfall_streaks")
+    with st.expander("Comparisons behind these charts", expanded=False):
+        ui.show_table(frame, "comparisons")
+    st.subheader("Shortfall streaks")
+    if streaks.is_empty():
+        st.caption("no shortfall streaks at this grain")
+    else:
+        ui.show_table(streaks, "shortfall_streaks")

@@ -125,6 +125,10 @@ def test_filter_change_updates_the_url_and_redraws(dashboard_url, browser):
         ).click()
         page.get_by_role("option", name="original expectation (first vintage)").click()
         page.wait_for_function("window.location.search.includes('policy=original')", timeout=30_000)
+        # The rerun may not have shown its status yet when the URL changes: wait for its text, then settle.
+        page.wait_for_function(
+            "document.body.innerText.includes('against its target, original expectation')", timeout=30_000
+        )
         wait_until_settled(page, 2)
         assert "original expectation" in page.inner_text("body")
         assert page.locator('[data-testid="stException"]').count() == 0
