@@ -35,6 +35,31 @@ def watch_for_new_build() -> None:
         st.rerun(scope="app")
 
 
+def auth_required() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (OIDC login); a missing file means no login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file, or one that cannot be parsed: the dashboard stays open as before
+        return False
+
+
+if auth_required() and not st.user.get("is_logged_in", False):
+    st.title("Impact: actuals vs expectations")
+    st.write("Log in to see the dashboard.")
+    auth = st.secrets["auth"]
+    # [auth] with its own client_id: one default provider; else one button per [auth.<provider>] table.
+    providers = [] if "client_id" in auth else [k for k, v in auth.items() if hasattr(v, "keys")]
+    for provider in providers or [None]:
+        label = f"Log in with {provider}" if provider else "Log in"
+        st.button(
+            label,
+            on_click=st.login,
+            args=(provider,) if provider else (),
+            type="primary",
+            key=f"login_{provider}",
+        )
+    st.stop()
+
 page = st.navigation(
     [
         st.Page(
@@ -46,6 +71,7 @@ page = st.navigation(
         ),
         st.Page(PAGES / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
         st.Page(PAGES / "events.py", title="Events", icon=":material/event:", url_path="events"),
+        st.Page(PAGES / "impact.py", title="Impact", icon=":material/insights:", url_path="impact"),
         st.Page(PAGES / "evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
         st.Page(PAGES / "sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
     ]
