@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -82,7 +82,7 @@ def build(
         insert_frame(con, "rejected_rows", result.rejected)
         insert_frame(con, "loads", result.loads)
         summary = result.summary()
-        built_at = datetime.now().replace(microsecond=0)
+        built_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # naive UTC, as every timestamp here
         con.execute(
             "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -12,7 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -277,7 +277,7 @@ def assemble(
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms
     rejected, loads = [], []
-    now = datetime.now().replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     for f in files:
         meta = {"file": f.file.name, "dataset": f.file.dataset, "input_kind": f.file.kind}
         found = pl.concat([f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))])
@@ -292,7 +292,9 @@ def assemble(
             {
                 **meta,
                 "content_hash": f.file.content_hash,
-                "modified_at": datetime.fromtimestamp(f.file.path.stat().st_mtime).replace(microsecond=0),
+                "modified_at": datetime.fromtimestamp(f.file.path.stat().st_mtime, UTC).replace(
+                    microsecond=0, tzinfo=None
+                ),
                 "status": f.status,
                 "rows_in": rows_in,
                 "rows_loaded": rows_in - bad,
