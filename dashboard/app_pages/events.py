@@ -83,8 +83,12 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     )
     event_id = st.selectbox("Event", ids, format_func=titles.get, key="event", bind="query-params")
     event = shown.filter(pl.col("event_id") == event_id).row(0, named=True)
-    st.page_link("app_pages/impact.py", label="Assess this event's impact (counterfactual, controls, narrative)",
-                 icon=":material/insights:", query_params={"event": event_id})
+    st.page_link(
+        "app_pages/impact.py",
+        label="Assess this event's impact (counterfactual, controls, narrative)",
+        icon=":material/insights:",
+        query_params={"event": event_id},
+    )
     if event["status"] == "expected":
         st.caption(
             f"This event is **expected** (date precision: {event['date_precision']}); it may not have happened."
