@@ -50,6 +50,14 @@ def reference_data(context: dg.AssetExecutionContext, input_files: list[load.Fil
     return ref
 
 
+def _validated(
+    context: dg.AssetExecutionContext, files: list[load.FileLoad], kind: str, ctx: load.Context
+) -> load.Stage:
+    stage = load.validate_kind(files, kind, ctx)
+    context.add_output_metadata(_stage_metadata(stage))
+    return stage
+
+
 @dg.asset(group_name=GROUP)
 def sources(
     context: dg.AssetExecutionContext,
@@ -58,9 +66,7 @@ def sources(
     reference_data: Reference,
 ) -> load.Stage:
     """Who said it and when: validated sources from every dataset."""
-    stage = load.validate_kind(input_files, "sources", load.context(reference_data, today=_today(settings)))
-    context.add_output_metadata(_stage_metadata(stage))
-    return stage
+    return _validated(context, input_files, "sources", load.context(reference_data, today=_today(settings)))
 
 
 def _facts_context(settings: ImpactSettings, ref: Reference, src: load.Stage) -> load.Context:
@@ -76,9 +82,7 @@ def figures(
     sources: load.Stage,
 ) -> load.Stage:
     """Reported figures, normalised: periods to dates, units to USD at the period's rate, regions to codes."""
-    stage = load.validate_kind(input_files, "figures", _facts_context(settings, reference_data, sources))
-    context.add_output_metadata(_stage_metadata(stage))
-    return stage
+    return _validated(context, input_files, "figures", _facts_context(settings, reference_data, sources))
 
 
 @dg.asset(group_name=GROUP)
@@ -90,9 +94,7 @@ def events(
     sources: load.Stage,
 ) -> load.Stage:
     """Dated regulatory, legal and political events tied to jurisdictions."""
-    stage = load.validate_kind(input_files, "events", _facts_context(settings, reference_data, sources))
-    context.add_output_metadata(_stage_metadata(stage))
-    return stage
+    return _validated(context, input_files, "events", _facts_context(settings, reference_data, sources))
 
 
 @dg.asset(group_name=GROUP)

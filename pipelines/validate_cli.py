@@ -24,9 +24,11 @@ def _context_files(path: Path) -> list[Path]:
 def validate_paths(paths: list[Path], data_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(loads, rejected) restricted to the named paths, checked against DATA_DIR/reference and sibling files."""
     inputs: dict[Path, load.InputFile] = {}
-    for f in load.discover(data_dir):
-        if f.dataset == "_reference":
-            inputs[f.path.resolve()] = f
+    reference_dir = data_dir / "reference"
+    for path in sorted(reference_dir.iterdir()) if reference_dir.is_dir() else []:
+        f = load.input_file(path, "_reference", data_dir)  # only the reference folder: datasets are not read
+        if f is not None and f.kind in ("regions", "entities", "metrics"):
+            inputs[path.resolve()] = f
     named: set[str] = set()
     for path in paths:
         for p in _context_files(path):

@@ -126,7 +126,8 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks = RowChecks(_with_optional("figures", frame))
     checks.require(REQUIRED["figures"])
     checks.duplicates("figure_id", "figure_id")
-    checks.frame = checks.frame.with_columns(pl.col("metric").map_elements(metric_id, return_dtype=pl.String))
+    metric_ids = {m: metric_id(m) for m in checks.frame["metric"].drop_nulls().unique()}  # once per name
+    checks.frame = checks.frame.with_columns(pl.col("metric").replace_strict(metric_ids, default=None))
     checks.vocabulary("kind", KINDS)
     checks.vocabulary("bound", BOUNDS, default="exact")
     checks.vocabulary("direction", DIRECTIONS)
