@@ -179,3 +179,20 @@ def test_events_and_sources_damage(dataset) -> None:
     assert events["category"][0] == "law" and events["status"][0] == "effective"
     reasons = dict(zip(result.rejected["value"], result.rejected["reason"], strict=True))
     assert "Narnia" in reasons and "2024-13-01" in reasons and "maybe" in reasons
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        HEADER,
+        "figure_id,entity,metric,region,period,kind,value,value_high,bound,unit,direction,as_of,source_id,note\n",
+    ],
+)
+def test_header_only_file_loads_nothing_and_loses_nothing(dataset, header: str) -> None:
+    # Found by Hypothesis in CI: an empty metric column once became a Null-typed column and the unit check crashed.
+    dataset("figures.csv", header)
+    result, load, rejected = _load(dataset)
+    _invariant(result)
+    assert load["rows_in"] == 0
+    assert load["rows_loaded"] == 0
+    assert rejected.height == 0
