@@ -127,7 +127,9 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.require(REQUIRED["figures"])
     checks.duplicates("figure_id", "figure_id")
     metric_ids = {m: metric_id(m) for m in checks.frame["metric"].drop_nulls().unique()}  # once per name
-    checks.frame = checks.frame.with_columns(pl.col("metric").replace_strict(metric_ids, default=None, return_dtype=pl.String))
+    checks.frame = checks.frame.with_columns(
+        pl.col("metric").replace_strict(metric_ids, default=None, return_dtype=pl.String)
+    )
     checks.vocabulary("kind", KINDS)
     checks.vocabulary("bound", BOUNDS, default="exact")
     checks.vocabulary("direction", DIRECTIONS)
