@@ -1,32 +1,34 @@
-"""The benchmark's floor query computes the same monthly aggregates as the pipeline (so timing them is fair)."""
+"""The benchmark's floor query computes the same monthly aggregates as the pipeline (so timing them is fair),
+bad rows included: out-of-month timestamps, missing amounts, unknown countries and currencies."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import polars as pl
 
 from pipelines.orders import layout
-from pipelines.orders.aggregate import connect
-from pipelines.orders.bench import FLOOR_SQL
+from pipelines.orders.bench import agreement
 from pipelines.orders.build import build_months
 from pipelines.orders.generate import generate_orders
 
 
-def test_floor_and_pipeline_agree(tmp_path, small_generator):
-    clean = dataclasses.replace(small_generator, bad_rows_share=0.0)
-    generate_orders(clean, layout.orders_dir(tmp_path), layout.dataset_dir(tmp_path))
-    root = layout.orders_dir(tmp_path)
-    months = layout.months_on_disk(root)
+def test_floor_and_pipeline_agree_with_bad_rows(tmp_path, small_generator):
+    assert small_generator.bad_rows_share > 0
+    generate_orders(small_generator, layout.orders_dir(tmp_path), layout.dataset_dir(tmp_path))
+    months = layout.months_on_disk(layout.orders_dir(tmp_path))
+    summaries = build_months(tmp_path, months)
+    assert sum(s["rows_rejected"] for s in summaries) > 0
+    result = agreement(tmp_path)
+    assert result["groups"] > len(months)
+    assert result["orders_mismatches"] == 0
+    assert result["max_gmv_diff_usd"] < 0.01
+
+
+def test_agreement_notices_a_difference(tmp_path, small_generator):
+    generate_orders(small_generator, layout.orders_dir(tmp_path), layout.dataset_dir(tmp_path))
+    months = layout.months_on_disk(layout.orders_dir(tmp_path))
     build_months(tmp_path, months)
-    con = connect()
-    floor = con.sql(FLOOR_SQL, params=[[f for m in months for f in layout.month_files(root, m)]]).pl()
-    pipeline = pl.concat(
-        pl.read_parquet(layout.dataset_dir(tmp_path) / f"figures-{m}.parquet") for m in months
-    )
-    countries = pipeline.filter(pl.col("region").str.len_chars() == 2)
-    assert floor["orders"].sum() == countries.filter(pl.col("metric") == "orders")["value"].sum()
-    # USD orders need no conversion: gmv must match to the cent.
-    us_floor = floor.filter(pl.col("country") == "US")["gmv"].sum()
-    us_pipeline = countries.filter((pl.col("metric") == "gmv") & (pl.col("region") == "US"))["value"].sum()
-    assert abs(us_floor - us_pipeline) < 0.01 * len(months)
+    path = layout.dataset_dir(tmp_path) / f"figures-{months[0]}.parquet"
+    figures = pl.read_parquet(path)
+    row = (pl.col("metric") == "orders") & (pl.col("region") == "US")
+    figures.with_columns(value=pl.when(row).then(pl.col("value") + 1).otherwise("value")).write_parquet(path)
+    assert agreement(tmp_path)["orders_mismatches"] == 1
