@@ -206,33 +206,66 @@ def aggregate_months(
         [rates_for_month(rates, m).with_columns(month=pl.lit(m)) for m in months], how="vertical"
     )
     country_paths = regions.filter(pl.col("level") == "country").select("region_code", "path")
-    con.register("month_rates", month_rates.to_arrow())
-    con.register("country_paths", country_paths.to_arrow())
+    # Small tables go in as list parameters and results come out as Python rows: registering or fetching
+    # Arrow would import pyarrow, a tenth of a second that a one-month run in a fresh process pays in full.
+    _table(con, "month_rates", month_rates)
+    _table(con, "country_paths", country_paths)
     con.execute(_CLASSIFY_SQL)
-    rejects = con.sql(_REJECTS_SQL).pl()
-    figures = con.sql(_FIGURES_SQL).pl()
-    counts = con.sql(_COUNTS_SQL).pl()
+    rejects = _frame(con, _REJECTS_SQL, REJECTS_SCHEMA)
+    figures = _frame(con, _FIGURES_SQL, FIGURES_SCHEMA)
+    counts = {
+        month: (rows_in, aggregated, fx) for month, rows_in, aggregated, fx in con.sql(_COUNTS_SQL).fetchall()
+    }
     results = []
     for month in months:
-        row = counts.filter(pl.col("month") == month)
+        rows_in, rows_aggregated, fx = counts.get(month, (0, 0, None))
         month_rejects = rejects.filter(pl.col("month") == month)
         by_reason = dict.fromkeys(REJECT_REASONS, 0)
         for reason, rows in month_rejects.group_by("reason").agg(pl.col("rows").sum()).iter_rows():
             by_reason[reason] = rows
-        fx = row["fx_months"].to_list()[0] if row.height else None
         results.append(
             MonthAggregate(
                 month=month,
                 figures=figures.filter(pl.col("period") == month),
                 rejects=month_rejects,
-                rows_in=row["rows_in"][0] if row.height else 0,
-                rows_aggregated=row["rows_aggregated"][0] if row.height else 0,
+                rows_in=rows_in,
+                rows_aggregated=rows_aggregated,
                 rows_rejected=sum(by_reason.values()),
                 rejected_by_reason=by_reason,
                 fx_months={f["currency"]: f["rate_month"] for f in fx or []},
             )
         )
     return results
+
+
+REJECTS_SCHEMA = {
+    "month": pl.String,
+    "reason": pl.String,
+    "column": pl.String,
+    "value": pl.String,
+    "rows": pl.Int64,
+}
+FIGURES_SCHEMA = {
+    "entity": pl.String,
+    "metric": pl.String,
+    "region": pl.String,
+    "period": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+}
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """A temp table from a small frame, its columns passed as lists."""
+    columns = ", ".join(f"unnest(${c}) as {c}" for c in frame.columns)
+    con.execute(
+        f"create or replace temp table {name} as select {columns}",
+        {c: frame[c].to_list() for c in frame.columns},
+    )
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(con.execute(sql).fetchall(), schema=schema, orient="row")
 
 
 _CLASSIFY_SQL = """

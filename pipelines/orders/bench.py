@@ -61,12 +61,13 @@ def floor_query(files_by_month: dict[str, list[str]]) -> tuple[str, dict]:
         params |= {f"m{i}": month, f"s{i}": start, f"e{i}": end, f"f{i}": files}
     sql = f"""
     select month, country, currency,
-           coalesce(sum(amount) filter (where status <> 'cancelled'), 0) as gmv,
-           coalesce(sum(amount) filter (where status not in ('cancelled', 'refunded')), 0) as net_gmv,
-           coalesce(sum(n) filter (where status <> 'cancelled'), 0)::bigint as orders
+           coalesce(sum(amount) filter (where inside and status <> 'cancelled'), 0) as gmv,
+           coalesce(sum(amount) filter (where inside and status not in ('cancelled', 'refunded')), 0)
+               as net_gmv,
+           coalesce(sum(n) filter (where inside and status <> 'cancelled'), 0)::bigint as orders
     from ({" union all ".join(branches)})
-    where inside and status is not null
     group by all
+    having sum(n) filter (where inside and status is not null) > 0
     """
     return sql, params
 
@@ -148,11 +149,14 @@ def measure(spec: dict) -> dict:
     """Run one measurement in a fresh process; returns its JSON result."""
     out = subprocess.run(
         [sys.executable, "-m", "pipelines.orders.bench", json.dumps(spec)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, "DAGSTER_HOME": str(Path(spec["data_dir"]) / "dagster_home")},
     )
+    if out.returncode:
+        last = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"benchmark measurement {spec['mode']} failed: {last}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
