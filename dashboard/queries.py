@@ -143,15 +143,13 @@ def where_given(**filters) -> tuple[str, list]:
 BUILD_INFO = "select built_at, files, rows_in, rows_loaded, rows_rejected, product_version from build_info"
 
 FIGURE_COUNTS = """
-select f.entity, f.metric, f.kind, f.is_expectation, f.unit,
-       count(*)::bigint as figures, count(f.value)::bigint as numeric_figures
-from figures as f
-group by all
+select entity, metric, kind, is_expectation, unit, figures, numeric_figures
+from figure_counts
 """
 
 
-# Pairs with a comparison, derived from the figure counts (one scan of `figures`, cached by identity and
-# shared by every page) rather than a second scan.
+# Pairs with a comparison, derived from the figure counts (stored at build time, cached by identity and
+# shared by every page) rather than a scan of `figures`.
 def pairs_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
     if counts.is_empty():
         return pl.DataFrame(

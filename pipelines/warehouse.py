@@ -37,8 +37,19 @@ MATERIALISED_VIEWS = [
     "source_disagreement",
     "qualitative_claims",
     "figure_evidence",
+    "expectation_revisions",
+    "figure_counts",
 ]
 _counter = itertools.count()
+
+
+def rematerialise(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the stored views after the base tables of a built warehouse were changed in place (tests,
+    repairs): drop the stored copies, recreate the views from sql/views/, store them again."""
+    for name in reversed(MATERIALISED_VIEWS):
+        con.execute(f"drop table if exists {name}")
+    create_views(con)
+    materialise_views(con, MATERIALISED_VIEWS)
 
 
 def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:

@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.sqlfiles import create_tables, create_views
 from pipelines.synthetic import generate_warehouse
+from pipelines.warehouse import rematerialise
 
 REPO = Path(__file__).resolve().parents[2]
 CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
@@ -45,6 +46,7 @@ def qualitative_warehouse(case_warehouse, tmp_path_factory) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("delete from figures where value is not null")
         con.execute("delete from events")
+        rematerialise(con)  # the stored views must follow the changed figures
     return path
 
 
@@ -54,6 +56,7 @@ def single_region_warehouse(case_warehouse, tmp_path_factory) -> Path:
     shutil.copyfile(case_warehouse, path)
     with duckdb.connect(str(path)) as con:
         con.execute("delete from figures where region_code <> 'US'")
+        rematerialise(con)  # the stored views must follow the changed figures
     return path
 
 

@@ -103,3 +103,32 @@ def test_money_was_converted_at_the_period_rate_and_raw_values_kept(con) -> None
     assert (raw, unit) == (200.0, "CNY bn")
     assert 0.13 < rate < 0.16  # CNY in 2020, ECB reference rates
     assert value == pytest.approx(200e9 * rate)
+
+
+def test_every_view_is_stored_and_equals_its_formula(con) -> None:
+    """The build stores each view as a table; each stored table must hold exactly what its formula in
+    sql/views/ gives on the published figures (checked by re-running the formula in memory)."""
+    from pipelines.sqlfiles import sql_files
+    from pipelines.warehouse import MATERIALISED_VIEWS
+
+    assert sorted(MATERIALISED_VIEWS) == sorted(p.stem for p in sql_files("views"))
+    tables = {r[0] for r in rows(con, "select table_name from duckdb_tables()")}
+    assert set(MATERIALISED_VIEWS) <= tables
+    counts = rows(con, "select sum(figures), sum(numeric_figures) from figure_counts")
+    assert counts == rows(con, "select count(*), count(value) from figures")
+    by_kind = rows(
+        con,
+        """select kind, sum(figures) from figure_counts group by kind
+           except select kind, count(*) from figures group by kind""",
+    )
+    assert by_kind == []
+    for path in sql_files("views"):
+        name = path.stem
+        formula = path.read_text().replace(
+            f"create or replace view {name} as", f"create or replace temp view check_{name} as"
+        )
+        assert formula != path.read_text(), name
+        con.execute(formula)
+        for a, b in ((name, f"check_{name}"), (f"check_{name}", name)):
+            extra = rows(con, f"select count(*) from (select * from {a} except all select * from {b})")
+            assert extra == [(0,)], f"{name}: stored table and formula differ"
