@@ -118,6 +118,9 @@ def region_label(name: str, depth: int | None, min_depth: int = 0) -> str:
     return "\u2003" * max((depth or 0) - min_depth, 0) + name
 
 
+MAX_CELL_LABELS = 600
+
+
 def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     """Regions (rows, in hierarchy order) x periods (columns): colour = attainment %, text = variance."""
     if frame.is_empty():
@@ -157,13 +160,16 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
             + ("<br>approximate figure" if r.get("is_approximate") else "")
             + ("<br>a bound ('at most'/'at least'): direction may be uncertain" if r.get("is_bound") else "")
         )
+    # A label per cell is readable up to a few hundred cells; beyond that it only costs the browser time
+    # (10,000 SVG texts took seconds to draw) and the variance stays in each cell's hover.
+    labelled = len(y_labels) * len(periods) <= MAX_CELL_LABELS
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=periods,
             y=y_labels,
-            text=text,
-            texttemplate="%{text}",
+            text=text if labelled else None,
+            texttemplate="%{text}" if labelled else None,
             textfont=dict(size=11),
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",

@@ -99,6 +99,18 @@ def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
     assert heat.y[0] == "WORLD"  # hierarchy order: WORLD first, countries indented after
 
 
+def test_heatmap_labels_cells_only_while_readable(frame):
+    assert charts.attainment_heatmap(frame).data[0].texttemplate == "%{text}"
+    rows = [
+        comparison(f"C{i:03d}", f"WORLD/C{i:03d}", 1, str(year), 9e9, 10e9)
+        for i in range(40)
+        for year in range(2000, 2000 + charts.MAX_CELL_LABELS // 40 + 1)
+    ]
+    big = charts.attainment_heatmap(pl.DataFrame(rows)).data[0]
+    assert big.texttemplate is None and big.text is None
+    assert all("attainment 90%" in c for row in big.customdata for c in row)  # the numbers stay in the hover
+
+
 def test_bars_colour_below_red_and_above_blue_with_units_and_ranges(frame):
     fig = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"), "GMV")
     by_name = {t.name: t for t in fig.data}
