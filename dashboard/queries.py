@@ -540,6 +540,15 @@ from rejected_rows order by file, row_number
 limit 10000
 """
 
+# Warehouses built before the orders path existed have no order_rejects table: read it only when present.
+ORDER_REJECTS = """
+select month, reason, column_name, value, rows, file, dataset
+from order_rejects
+order by month desc, rows desc, reason
+limit 10000
+"""
+HAS_ORDER_REJECTS = "select count(*) as n from duckdb_tables() where table_name = 'order_rejects'"
+
 
 def evidence(
     ident: Identity, entity: str | None, metric: str | None, limit: int = SHOWN_ROWS
@@ -587,6 +596,15 @@ def loads(ident: Identity) -> pl.DataFrame:
 
 def rejected(ident: Identity) -> pl.DataFrame:
     return query(ident, REJECTED)
+
+
+def order_rejects(ident: Identity) -> pl.DataFrame:
+    """Bad order rows counted per month and reason by the orders path (empty for older warehouses)."""
+    if query(ident, HAS_ORDER_REJECTS)["n"][0] == 0:
+        return pl.DataFrame(
+            schema={"month": pl.String, "reason": pl.String, "rows": pl.Int64, "file": pl.String}
+        )
+    return query(ident, ORDER_REJECTS)
 
 
 # --- SQL console ------------------------------------------------------------------------------------------

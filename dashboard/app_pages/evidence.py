@@ -129,3 +129,12 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.caption("no rejected rows: every input row loaded")
     else:
         ui.show_table(rejected, "rejected_rows")
+    order_rejects = q.order_rejects(ident)
+    if not order_rejects.is_empty():
+        st.subheader("Bad order rows (orders path)")
+        months = order_rejects["month"].n_unique()
+        st.caption(
+            f"{order_rejects['rows'].sum():,} order rows left out of GMV across {months} "
+            f"month{'' if months == 1 else 's'}, counted by reason (docs/orders.md section 3)."
+        )
+        ui.show_table(order_rejects, "order_rejects")

@@ -157,3 +157,27 @@ def test_only_qualitative_claims_on_evidence(qualitative_warehouse, monkeypatch)
 @pytest.mark.parametrize("page", PAGES)
 def test_single_region_warehouse(page, single_region_warehouse, monkeypatch):
     open_page(single_region_warehouse, page, monkeypatch)
+
+
+def test_evidence_shows_bad_order_rows_and_tolerates_older_warehouses(case_warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    import duckdb
+
+    with_rows, without_table = tmp_path / "with.duckdb", tmp_path / "old.duckdb"
+    shutil.copyfile(case_warehouse, with_rows)
+    shutil.copyfile(case_warehouse, without_table)
+    with duckdb.connect(str(with_rows)) as con:
+        con.execute(
+            "insert into order_rejects values ('orders', 'datasets/orders/order_rejects-2024-09.parquet',"
+            " '2024-09', 'unknown_country', 'country', 'UK', 17),"
+            " ('orders', 'datasets/orders/order_rejects-2024-09.parquet', '2024-09', 'missing_amount',"
+            " 'amount', null, 4)"
+        )
+    with duckdb.connect(str(without_table)) as con:
+        con.execute("drop table order_rejects")
+    at = open_page(with_rows, PAGES[3], monkeypatch)
+    assert "21 order rows left out of GMV across 1 month," in texts(at)
+    assert any(sub.value == "Bad order rows (orders path)" for sub in at.subheader)
+    at = open_page(without_table, PAGES[3], monkeypatch)
+    assert not any(sub.value == "Bad order rows (orders path)" for sub in at.subheader)

@@ -72,3 +72,26 @@ def test_contiguous_batches(added, months, batches):
     from pipelines.orders.run import _contiguous_batches
 
     assert _contiguous_batches(added, months, size=2 if len(added) == 5 else 12) == batches
+
+
+def test_bad_order_rows_reach_the_warehouse(data_dir):
+    """After the orders run, the core build copies each month's bad-row counts into `order_rejects`:
+    an analyst sees them next to rejected_rows, not only in Dagster's run metadata."""
+    import duckdb
+
+    from pipelines.runner import run_pipeline
+
+    with dg.instance_for_test() as instance:
+        summary = run_orders(data_dir, instance=instance)
+    warehouse = data_dir / "warehouse.duckdb"
+    run_pipeline(ImpactSettings(data_dir=str(data_dir), warehouse=str(warehouse)))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        by_month = dict(con.execute("select month, sum(rows) from order_rejects group by month").fetchall())
+        files = {r[0] for r in con.execute("select distinct file from order_rejects").fetchall()}
+        datasets = {r[0] for r in con.execute("select distinct dataset from order_rejects").fetchall()}
+        reasons = {r[0] for r in con.execute("select distinct reason from order_rejects").fetchall()}
+    assert sum(by_month.values()) == summary["rows_rejected"] > 0
+    assert set(by_month) == {"2024-10", "2024-11", "2024-12"}
+    assert files == {f"datasets/orders/order_rejects-{m}.parquet" for m in by_month}
+    assert datasets == {"orders"}
+    assert {"unknown_country", "unknown_currency", "missing_amount"} <= reasons

@@ -1,0 +1,12 @@
+-- Bad order rows of the orders path (docs/orders.md), counted per month and reason by the order_figures
+-- asset, copied at build time from DATA_DIR/datasets/<dataset>/order_rejects-YYYY-MM.parquet. Order rows
+-- are aggregated, never loaded one by one, so they are counted here rather than listed in rejected_rows.
+create or replace table order_rejects (
+    dataset      varchar not null,
+    file         varchar not null,   -- relative to DATA_DIR
+    month        varchar not null,   -- YYYY-MM: the partition the rows were found in
+    reason       varchar not null,   -- ordered_at_outside_month | missing_amount | unknown_country | unknown_currency | missing_status
+    column_name  varchar,
+    value        varchar,            -- the offending value for unknown_country / unknown_currency
+    rows         bigint not null
+);
