@@ -176,12 +176,15 @@ def assessment(
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def narrative(ident: Identity, entity: str, metric: str, region: str, period: str):
-    """The cited paragraph (`Narrative`) for one period, or the reason there is none (a string)."""
+def narrative(
+    ident: Identity, entity: str, metric: str, region: str, period: str, event_id: str | None = None
+):
+    """The cited paragraph (`Narrative`) for one period, its effect sentence about `event_id` (the event chosen
+    on the page; None: `explain_period`'s default), or the reason there is none (a string)."""
     from pipelines.impact.assess import explain_period
 
     with _connection(ident) as con:
         try:
-            return explain_period(con, entity, metric, region, period)
+            return explain_period(con, entity, metric, region, period, event_id=event_id)
         except LookupError as exc:
             return str(exc)

@@ -393,9 +393,9 @@ if period != event_period:
     )
 st.caption(
     "Generated from templates (deterministic); [n] points to the sources below. Its last sentence is about the "
-    "latest event in the window that has happened, which may be a later event than the one chosen above."
+    "event chosen above."
 )
-story = iq.narrative(ident, entity, metric, region, period)
+story = iq.narrative(ident, entity, metric, region, period, event_id)
 if isinstance(story, str):
     st.info(f"No narrative for {period}: {story}.")
 else:

@@ -6,6 +6,7 @@ These functions read through `queries` and hand plain frames to the pure estimat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -68,8 +69,7 @@ def assess_effect(
     """
     ev = queries.event(con, event_id)
     if ev is None:
-        known = ", ".join(queries.events(con)["event_id"].to_list()[:20])
-        raise LookupError(f"unknown event '{event_id}'; known events: {known}")
+        raise LookupError(_unknown_event(con, event_id))
     if queries.region_name(con, region_code) is None:
         raise LookupError(f"unknown region '{region_code}' (use a region code such as 'US' or 'SEA')")
     entity = entity or _entity_for(con, ev, metric, region_code)
@@ -115,12 +115,24 @@ def assess_effect(
 
 
 def explain_period(
-    con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_code: str, period: str
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    metric: str,
+    region_code: str,
+    period: str,
+    event_id: str | None = None,
 ) -> Narrative:
-    """The cited paragraph for one period: miss size, streak, events in the window, effect if estimable."""
+    """The cited paragraph for one period: miss size, streak, events in the window, effect if estimable.
+
+    The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
+    outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
+    `default_event` among the window's events.
+    """
     name = queries.region_name(con, region_code)
     if name is None:
         raise LookupError(f"unknown region '{region_code}'")
+    if event_id is not None and queries.event(con, event_id) is None:
+        raise LookupError(_unknown_event(con, event_id))
     compared = queries.comparison(con, entity, metric, region_code, period)
     actual = compared or queries.actual(con, entity, metric, region_code, period)
     if actual is None:
@@ -128,12 +140,14 @@ def explain_period(
     streak, streak_sources = queries.streak_containing(con, compared) if compared else (None, [])
     start, end = window_around(actual["period_start"], actual["period_end"], actual["grain"])
     events = queries.related_events(con, region_code, start, end)
+    related = True  # the default is always one of the window's events
+    if event_id is None:
+        event_id = default_event(events, queries.regions(con), region_code, actual["period_end"])
+    else:
+        related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
-    past = events.filter((pl.col("date") <= actual["period_end"]) & (pl.col("status") != "expected"))
-    if past.height:
-        effect = assess_effect(
-            con, past["event_id"][-1], metric, region_code, entity=entity, grain=actual["grain"]
-        )
+    if event_id is not None:
+        effect = assess_effect(con, event_id, metric, region_code, entity=entity, grain=actual["grain"])
     cited = (
         [
             actual.get("actual_source_id") or actual.get("source_id"),
@@ -141,7 +155,7 @@ def explain_period(
         ]
         + streak_sources
         + events["source_id"].to_list()
-        + (effect.series_sources if effect else [])
+        + ([effect.event["source_id"]] + effect.series_sources if effect else [])
     )
     return write_narrative(
         entity=entity,
@@ -155,8 +169,38 @@ def explain_period(
         events=events.to_dicts(),
         window=(start, end),
         effect=effect,
+        effect_event_related=related,
         sources=queries.sources(con, [s for s in cited if s]),
     )
+
+
+def default_event(events: pl.DataFrame, regions: pl.DataFrame, region_code: str, until: date) -> str | None:
+    """The event a period's effect sentence is about when the user chose none, or None.
+
+    Candidates: events that happened (status other than 'expected') dated on or before `until` (the period's
+    end). Preferred: an event of the region itself; then one of the most specific region enclosing it (Canada,
+    then North America, then the world); then any other (an event in a part of the region). Within a rank the
+    latest date wins, then the highest event id. events: event_id, date, status, jurisdiction; regions:
+    region_code, depth, path.
+    """
+    by_code = {r["region_code"]: r for r in regions.iter_rows(named=True)}
+    here = by_code.get(region_code, {}).get("path", region_code)
+
+    def rank(e: dict) -> tuple:
+        place = by_code.get(e["jurisdiction"])
+        if e["jurisdiction"] == region_code:
+            return (2, 0, e["date"], e["event_id"])
+        if place and here.startswith(place["path"] + "/"):
+            return (1, place["depth"], e["date"], e["event_id"])
+        return (0, 0, e["date"], e["event_id"])
+
+    candidates = [e for e in events.iter_rows(named=True) if e["status"] != "expected" and e["date"] <= until]
+    return max(candidates, key=rank)["event_id"] if candidates else None
+
+
+def _unknown_event(con, event_id: str) -> str:
+    known = ", ".join(queries.events(con)["event_id"].to_list()[:20])
+    return f"unknown event '{event_id}'; known events: {known}"
 
 
 def _entity_for(con, ev, metric, region_code) -> str:

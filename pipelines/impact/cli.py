@@ -82,15 +82,22 @@ def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse
 @click.option("--metric", required=True)
 @click.option("--region", required=True)
 @click.option("--period", required=True, help="Canonical period label, e.g. 2024, 2024-Q3, 2024-09.")
+@click.option(
+    "--event",
+    "event_id",
+    default=None,
+    help="Event whose effect to estimate, e.g. EV07 (default: the region's own latest event in the window"
+    " that has happened by the period's end, else the nearest enclosing region's).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @warehouse_option
-def explain(entity, metric, region, period, as_json, warehouse) -> None:
+def explain(entity, metric, region, period, event_id, as_json, warehouse) -> None:
     """A short cited paragraph: the miss, the streak, the events around it, the effect if estimable."""
     with _connect(warehouse) as con:
         try:
             from pipelines.impact.assess import explain_period
 
-            narrative = explain_period(con, entity, metric, region, period)
+            narrative = explain_period(con, entity, metric, region, period, event_id=event_id)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(narrative.to_dict(), indent=2) if as_json else str(narrative))

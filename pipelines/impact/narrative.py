@@ -87,8 +87,12 @@ def write_narrative(
     events: list[dict],
     window: tuple[date, date],
     effect=None,
+    effect_event_related: bool = True,
     sources: dict[str, dict],
 ) -> Narrative:
+    """effect: an EffectReport or None; effect_event_related: whether its event's jurisdiction is the region,
+    an ancestor or a descendant. An effect whose event is not among `events` (outside the window, or in an
+    unrelated jurisdiction) names the event's jurisdiction and date and says why it is not listed."""
     cite = _Citer(sources)
     unit = actual.get("unit")
     sentences = [_miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite)]
@@ -96,7 +100,8 @@ def write_narrative(
         sentences.append(_streak_sentence(streak, streak_sources, unit, cite))
     sentences.append(_events_sentence(events, window, cite))
     if effect is not None:
-        sentences.append(_effect_sentence(effect, cite))
+        placement = _placement(effect.event, events, window, effect_event_related, region_name, cite)
+        sentences.append(_effect_sentence(effect, placement, cite))
     return Narrative(" ".join(s for s in sentences if s), cite.citations())
 
 
@@ -151,8 +156,23 @@ def _events_sentence(events, window, cite) -> str:
     return f"Events in related jurisdictions in the window {span}: {listed}."
 
 
-def _effect_sentence(effect, cite) -> str:
-    title = effect.event["title"]
+def _placement(event, events, window, related, region_name, cite) -> str:
+    """'' for an event listed in the events sentence, else ' (CA, 2024-11-06 [3]; outside the window)'."""
+    if any(e["event_id"] == event["event_id"] for e in events):
+        return ""
+    why = []
+    if event["date"] > window[1] or (event.get("date_end") or event["date"]) < window[0]:
+        why.append("outside the window")
+    if not related:
+        why.append(f"in a jurisdiction not related to {region_name}")
+    return (
+        f" ({event['jurisdiction']}, {event['date']} {cite(event['source_id'])}; "
+        f"{' and '.join(why) or 'not among the events above'})"
+    )
+
+
+def _effect_sentence(effect, placement, cite) -> str:
+    title = effect.event["title"] + placement
     series_cite = cite(*effect.series_sources)
     for estimate in (effect.counterfactual, effect.did):
         interval = getattr(estimate, "relative_effect", None)

@@ -182,6 +182,13 @@ def test_annual_case_study_refuses_with_reasons_and_no_chart(case_warehouse, mon
     assert "What the figures say about" in shown and "[1]" in shown
 
 
+def test_narrative_effect_is_about_the_chosen_event(case_warehouse, monkeypatch):
+    # US 2024 has a dozen events in its window; the paragraph's effect sentence follows the page's choice
+    at = open_impact(case_warehouse, monkeypatch, event="EV05")
+    narrative = next(m.value for m in at.markdown if "Events in related jurisdictions" in m.value)
+    assert "No effect of President Biden signs PAFACA, the sell-or-ban law can be estimated" in narrative
+
+
 def test_event_without_figures_in_its_jurisdiction_is_a_message(case_warehouse, monkeypatch):
     at = open_impact(case_warehouse, monkeypatch, event="EV07")  # Canada: no figures there
     assert "Nothing to assess" in "\n".join(i.value for i in at.info)
