@@ -1,6 +1,11 @@
 -- Where sources disagree: numeric figures for the same entity, metric, region, period, unit and kind group
--- ('actual' covers actual and estimate) from more than one source with more than one distinct value.
--- Disagreement is shown, never averaged away. A range's value is its midpoint.
+-- ('actual' covers actual and estimate). Per source only its latest vintage in the group is compared (latest
+-- as_of, ties: highest figure_id, as for chosen_expectations' latest policy), so a revised target or a
+-- restated actual is a revision, not a disagreement. A group is listed when more than one source's latest
+-- figure is there and those figures hold more than one distinct value. Every column (figures, min/max,
+-- source_ids, figure_ids, values) describes the compared figures, one per source; the superseded vintages
+-- are in expectation_revisions and figures. Disagreement is shown, never averaged away. A range's value is
+-- its midpoint.
 create or replace view source_disagreement as
 
 with figures as (
@@ -16,14 +21,13 @@ numeric_figures as (
     where value is not null
 ),
 
-ordered as (
-    select
-        *,
-        row_number() over (
-            partition by entity, metric, region_code, period_start, period_end, unit, kind_group, source_id
-            order by value_mid, figure_id
-        ) as nth_of_source
+latest_of_source as (
+    select *
     from numeric_figures
+    qualify row_number() over (
+        partition by entity, metric, region_code, period_start, period_end, unit, kind_group, source_id
+        order by as_of desc, figure_id desc
+    ) = 1
 ),
 
 groups as (
@@ -41,14 +45,14 @@ groups as (
         count(distinct source_id)::bigint as sources,
         min(value_mid) as min_value,
         max(value_mid) as max_value,
-        string_agg(source_id, ',' order by value_mid, figure_id) filter (where nth_of_source = 1) as source_ids,
+        string_agg(source_id, ',' order by value_mid, figure_id) as source_ids,
         string_agg(figure_id, ',' order by value_mid, figure_id) as figure_ids,
         list(
             {'figure_id': figure_id, 'value': value_mid, 'bound': bound, 'kind': kind,
              'source_id': source_id, 'as_of': as_of}
             order by value_mid, figure_id
         ) as values
-    from ordered
+    from latest_of_source
     group by entity, metric, region_code, period_start, period_end, unit, kind_group
     having count(distinct source_id) > 1
        and count(distinct value_mid) > 1

@@ -396,9 +396,82 @@ def test_source_disagreement(con):
     assert (actual["source_ids"], actual["figure_ids"]) == ("s_press,s_analyst", "f03,f04")
     assert [(v["figure_id"], v["kind"]) for v in actual["values"]] == [("f03", "actual"), ("f04", "estimate")]
     guidance = found[1]
-    # s_leak gave three of the four values; it is listed once, at its lowest value
-    assert (guidance["figures"], guidance["sources"]) == (4, 2)
-    assert (guidance["source_ids"], guidance["figure_ids"]) == ("s_leak,s_press", "g3,g4,g1,g2")
+    # s_leak gave three vintages (g1, g2, g3): only its latest, g3 (14bn), is compared with s_press's g4 (15bn)
+    assert (guidance["figures"], guidance["sources"]) == (2, 2)
+    assert (guidance["source_ids"], guidance["figure_ids"]) == ("s_leak,s_press", "g3,g4")
+    assert (guidance["min_value"], guidance["max_value"]) == (14 * BN, 15 * BN)
+    # one vintage each, at different dates (2024-01-03 and 2025-09-28): still two sources' latest words
+    target = found[2]
+    assert (target["figure_ids"], target["spread"]) == ("f02,f01", 2 * BN)
+
+
+# Per source, only the latest vintage (max as_of, then highest figure_id) of a group is compared.
+# fmt: off
+VINTAGE_FIGURES = [
+    # a target revised by s_leak (10bn -> 8bn) that s_press quotes at 8bn: the sources agree today
+    fig("v01", "gmv", "US", month(2024, 1), "target", 10 * BN, "2023-12-01", "s_leak"),
+    fig("v02", "gmv", "US", month(2024, 1), "target", 8 * BN, "2024-01-20", "s_leak"),
+    fig("v03", "gmv", "US", month(2024, 1), "target", 8 * BN, "2024-01-25", "s_press"),
+    # an actual restated by s_filing (5bn -> 5.5bn, one as an estimate first) that s_press reports as 5.5bn
+    fig("v11", "gmv", "US", month(2024, 2), "estimate", 5 * BN, "2024-03-05", "s_filing"),
+    fig("v12", "gmv", "US", month(2024, 2), "actual", 5.5 * BN, "2024-04-30", "s_filing"),
+    fig("v13", "gmv", "US", month(2024, 2), "actual", 5.5 * BN, "2024-05-02", "s_press"),
+    # s_leak cut its guidance to 11bn; s_press still quotes 12bn, which s_leak once said: a disagreement
+    fig("v21", "gmv", "US", month(2024, 3), "guidance", 12 * BN, "2024-01-10", "s_leak"),
+    fig("v22", "gmv", "US", month(2024, 3), "guidance", 11 * BN, "2024-02-10", "s_leak"),
+    fig("v23", "gmv", "US", month(2024, 3), "guidance", 12 * BN, "2024-02-01", "s_press"),
+    # two vintages of s_leak on the same day: the higher figure_id is the latest (v32 agrees with s_press)
+    fig("v31", "gmv", "US", month(2024, 4), "projection", 20 * BN, "2024-01-10", "s_leak"),
+    fig("v32", "gmv", "US", month(2024, 4), "projection", 21 * BN, "2024-01-10", "s_leak"),
+    fig("v33", "gmv", "US", month(2024, 4), "projection", 21 * BN, "2024-01-12", "s_press"),
+    # ...and mirrored: the same-day tie goes to v42 (20bn), which s_press's 21bn disagrees with
+    fig("v41", "gmv", "US", month(2024, 5), "projection", 21 * BN, "2024-01-10", "s_leak"),
+    fig("v42", "gmv", "US", month(2024, 5), "projection", 20 * BN, "2024-01-10", "s_leak"),
+    fig("v43", "gmv", "US", month(2024, 5), "projection", 21 * BN, "2024-01-12", "s_press"),
+    # one source restating its own actual is a revision, not a disagreement between sources
+    fig("v51", "gmv", "US", month(2024, 6), "actual", 6 * BN, "2024-07-05", "s_filing"),
+    fig("v52", "gmv", "US", month(2024, 6), "actual", 6.5 * BN, "2024-09-05", "s_filing"),
+]
+# fmt: on
+
+
+@pytest.fixture(scope="module")
+def vintage_con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path_factory.mktemp("vintages") / "warehouse.duckdb"))
+    create_tables(con)
+    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null)", METRICS)
+    con.executemany(
+        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
+        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
+        SOURCES,
+    )
+    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", VINTAGE_FIGURES)
+    create_views(con)
+    yield con
+    con.close()
+
+
+def test_source_disagreement_compares_each_sources_latest_vintage(vintage_con):
+    found = rows(vintage_con, "select * from source_disagreement order by period")
+    # 2024-01, -02, -04 and -06 differ only through older vintages (or one source's restatement): absent
+    assert [(r["period"], r["kind_group"]) for r in found] == [
+        ("2024-03", "guidance"),
+        ("2024-05", "projection"),
+    ]
+    guidance, projection = found
+    assert (guidance["figures"], guidance["sources"], guidance["spread"]) == (2, 2, 1 * BN)
+    assert (guidance["source_ids"], guidance["figure_ids"]) == ("s_leak,s_press", "v22,v23")
+    # `values` lists the compared figures only: s_leak's superseded 12bn (v21) is not among them
+    assert [(v["figure_id"], v["value"], v["source_id"], v["as_of"]) for v in guidance["values"]] == [
+        ("v22", 11 * BN, "s_leak", date(2024, 2, 10)),
+        ("v23", 12 * BN, "s_press", date(2024, 2, 1)),
+    ]
+    assert (projection["figure_ids"], projection["min_value"], projection["max_value"]) == (
+        "v42,v43",
+        20 * BN,
+        21 * BN,
+    )
 
 
 def test_qualitative_claims(con):
