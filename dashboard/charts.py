@@ -302,16 +302,22 @@ def trend_chart(
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.05)
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
     palette = {name: OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i, name in enumerate(regions)}
-    for start, end in zip(shortfalls["period_start"], shortfalls["period_end"], strict=True):
-        fig.add_vrect(
+    # Shapes are built as plain dicts and set once: Plotly's add_vrect/add_vline re-validate every shape
+    # already there, so a hundred of them took seconds (10 years of monthly shortfalls and events).
+    shapes = [
+        dict(
+            type="rect",
+            xref="x",
+            yref="y domain",
             x0=start,
             x1=end + dt.timedelta(days=1),
+            y0=0,
+            y1=1,
             fillcolor=SHORTFALL_SHADE,
-            line_width=0,
-            row=1,
-            col=1,
-            exclude_empty_subplots=False,
+            line=dict(width=0),
         )
+        for start, end in zip(shortfalls["period_start"], shortfalls["period_end"], strict=True)
+    ]
     if shortfalls.height:
         fig.add_scatter(
             x=[None],
@@ -425,7 +431,8 @@ def trend_chart(
                     row=1,
                     col=1,
                 )
-    _add_events(fig, events)
+    shapes += _add_events(fig, events)
+    fig.update_layout(shapes=shapes)
     fig.update_layout(
         template=TEMPLATE,
         height=640,
@@ -453,7 +460,8 @@ def trend_chart(
     return fig
 
 
-def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
+def _add_events(fig: go.Figure, events: pl.DataFrame) -> list[dict]:
+    """Event markers in the bottom strip; returns the events' vertical lines in the top panel (shapes)."""
     if events.is_empty():
         fig.add_annotation(
             text="no events in the shown regions and dates",
@@ -464,21 +472,25 @@ def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
             y=0.5,
             font=dict(color="#888"),
         )
-        return
-    for r in events.iter_rows(named=True):
-        expected = r["status"] == "expected"
-        fig.add_vline(
-            x=r["date"],
+        return []
+    lines = [
+        dict(
+            type="line",
+            xref="x",
+            yref="y domain",
+            x0=day,
+            x1=day,
+            y0=0,
+            y1=1,
             line=dict(
-                color=CATEGORY_COLOURS.get(r["category"], "#000"),
+                color=CATEGORY_COLOURS.get(category, "#000"),
                 width=1,
-                dash="dot" if expected else "solid",
+                dash="dot" if status == "expected" else "solid",
             ),
             opacity=0.55,
-            row=1,
-            col=1,
-            exclude_empty_subplots=False,
         )
+        for day, category, status in zip(events["date"], events["category"], events["status"], strict=True)
+    ]
     for category in [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())]:
         part = events.filter(pl.col("category") == category)
         fig.add_scatter(
@@ -507,6 +519,7 @@ def _add_events(fig: go.Figure, events: pl.DataFrame) -> None:
             row=2,
             col=1,
         )
+    return lines
 
 
 def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:

@@ -188,6 +188,9 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
     ban = next(t for t in fig.data if t.name == "event: ban")
     assert ban.marker.symbol[0] == "circle-open"  # expected events are hollow
     assert any(s.type == "rect" for s in fig.layout.shapes)  # the shortfall year is shaded
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [(str(s.x0), s.line.dash) for s in lines] == [("2024-04-24", "solid"), ("2025-01-19", "dot")]
+    assert all(s.xref == "x" and s.yref == "y domain" for s in fig.layout.shapes)  # the top panel
     assert fig.layout.yaxis.title.text == "GMV (USD bn)"
     assert "source: %{customdata[2]}" in fig.data[1].hovertemplate or "source" in fig.data[1].hovertemplate
 
