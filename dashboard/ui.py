@@ -46,6 +46,21 @@ def current_identity() -> q.Identity:
         st.stop()
 
 
+def tables_toggle() -> bool:
+    """The sidebar switch of the chart pages: draw their tables as grids, or only offer them as CSV.
+
+    Off by default: a data grid anywhere on a page delayed its first chart by about half a second in
+    headless Chromium (measured against the same page without it), and on these pages the charts are the
+    point. The choice is kept in the URL (`?tables=true`), so a shared link shows what its sender saw."""
+    return st.sidebar.toggle(
+        "Show tables",
+        value=False,
+        key="tables",
+        bind="query-params",
+        help="The figures behind the charts as tables; each is downloadable as CSV either way.",
+    )
+
+
 def show_table(
     frame: pl.DataFrame,
     name: str,
@@ -53,18 +68,26 @@ def show_table(
     height: int | str = "auto",
     total: int | None = None,
     full_csv: Callable[[], bytes] | None = None,
+    grid: bool = True,
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
     The CSV is made when the button is clicked, not on every render. A table limited to its first rows
     passes `total` and `full_csv` (every row, read on click on a connection of its own) and says so.
+    `grid=False` (the chart pages' tables while "Show tables" is off) offers the CSV and the row count only.
     """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
-    st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+    if grid:
+        st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+    else:
+        st.caption(
+            f"{total or frame.height:,} rows: {name.replace('_', ' ')} (turn on *Show tables* in the sidebar "
+            "to see them here)"
+        )
     limited = total is not None and total > frame.height and full_csv is not None
-    if limited:
+    if limited and grid:
         st.caption(
             f"Showing the first {frame.height:,} of {total:,} rows; the download has all of them "
             "(narrow the selection in the sidebar to see others here)."

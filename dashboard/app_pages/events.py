@@ -48,6 +48,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.stop()
 
     st.plotly_chart(charts.events_timeline(shown), theme=None, key="timeline")
+    tables = ui.tables_toggle()
     ui.show_table(
         shown.select(
             "date",
@@ -70,6 +71,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "jurisdiction_name": "jurisdiction",
         },
+        grid=tables,
     )
 
     st.subheader("Before and after one event")
@@ -116,4 +118,4 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.caption(
             f"Other events fall in the same window ({', '.join(others)}): a change cannot be pinned on one event."
         )
-    ui.show_table(one.drop("overlapping_event_ids"), "event_window")
+    ui.show_table(one.drop("overlapping_event_ids"), "event_window", grid=tables)

@@ -117,10 +117,11 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         key="bars",
     )
 
-    with st.expander("Comparisons behind these charts", expanded=False):
-        ui.show_table(frame, "comparisons")
+    tables = ui.tables_toggle()
+    st.subheader("Comparisons behind these charts")
+    ui.show_table(frame, "comparisons", grid=tables)
     st.subheader("Shortfall streaks")
     if streaks.is_empty():
         st.caption("no shortfall streaks at this grain")
     else:
-        ui.show_table(streaks, "shortfall_streaks")
+        ui.show_table(streaks, "shortfall_streaks", grid=tables)

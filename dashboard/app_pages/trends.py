@@ -38,6 +38,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     if not chosen:
         st.info("Pick at least one region in the sidebar.")
         st.stop()
+    tables = ui.tables_toggle()
 
     actuals = q.actuals(ident, series.entity, series.metric, chosen)
     vintages = q.vintages(ident, series.entity, series.metric, series.kind, chosen)
@@ -81,13 +82,14 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         other = [g for g in ui.GRAIN_ORDER if g in either and g != grain]
         if other:
             st.caption(f"Also reported at other grains: {', '.join(other)} (pick one under 'Period grain').")
-        with st.expander("Figures in the chart", expanded=False):
-            ui.show_table(shown_actuals, "actuals")
-            ui.show_table(shown_vintages, "expectation_vintages")
-            ui.show_table(
-                nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"),
-                "events_shown",
-            )
+        st.subheader("Figures in the chart")
+        ui.show_table(shown_actuals, "actuals", grid=tables)
+        ui.show_table(shown_vintages, "expectation_vintages", grid=tables)
+        ui.show_table(
+            nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"),
+            "events_shown",
+            grid=tables,
+        )
 
     st.subheader("Pacing against a longer-period expectation")
     paces = q.pacing(ident, series.entity, series.metric, series.policy, chosen)
@@ -113,4 +115,4 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             & (pl.col("expectation_kind") == k)
         )
         st.plotly_chart(charts.pacing_chart(one, series.metric_label), theme=None, key="pacing")
-        ui.show_table(paces, "pacing")
+        ui.show_table(paces, "pacing", grid=tables)

@@ -89,6 +89,8 @@ def test_trends_region_filter_shows_pacing(case_warehouse, monkeypatch):
 
 def test_events_category_filter_narrows_the_timeline(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[2], monkeypatch)
+    assert not at.dataframe  # tables are CSV-only until "Show tables" is on
+    at.toggle(key="tables").set_value(True).run()
     all_rows = at.dataframe[0].value.shape[0]
     at.multiselect(key="categories").set_value(["law"]).run()
     assert not at.exception
@@ -181,3 +183,16 @@ def test_evidence_shows_bad_order_rows_and_tolerates_older_warehouses(case_wareh
     assert any(sub.value == "Bad order rows (orders path)" for sub in at.subheader)
     at = open_page(without_table, PAGES[3], monkeypatch)
     assert not any(sub.value == "Bad order rows (orders path)" for sub in at.subheader)
+
+
+@pytest.mark.parametrize("page", PAGES[:3])
+def test_chart_pages_offer_tables_as_csv_and_show_them_on_request(page, case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, page, monkeypatch)
+    if page.endswith("trends.py"):
+        at.multiselect(key="regions").set_value(["US"]).run()
+    downloads = at.get("download_button")
+    assert downloads and not at.dataframe
+    assert at.toggle(key="tables").label == "Show tables"
+    at.toggle(key="tables").set_value(True).run()
+    assert not at.exception
+    assert len(at.dataframe) == len(at.get("download_button")) == len(downloads)
