@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export IMPACT_DATA_DIR ?= data
 export IMPACT_WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: help setup browser run build serve dashboard test test-fast lint format bench clean
+.PHONY: help setup browser run build serve dashboard test test-fast lint format bench soak clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test-fast: setup  ## the suite without the browser tests
 
 bench: setup  ## benchmarks: pipeline run vs plain DuckDB, dashboard queries
 	$(BIN)/python benchmarks/run_all.py
+
+soak: setup  ## the bad-input property test with 4000 random examples (CI runs a fixed 300)
+	IMPACT_SOAK_EXAMPLES=4000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability/test_bad_input_properties.py
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb* .pytest_cache
