@@ -99,6 +99,18 @@ def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
     assert heat.y[0] == "WORLD"  # hierarchy order: WORLD first, countries indented after
 
 
+def test_bar_labels_only_while_they_fit(frame):
+    small = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"))
+    assert {t.textposition for t in small.data} == {"outside"}
+    rows = [
+        comparison(f"C{i:03d}", f"WORLD/C{i:03d}", 1, "2024", 9e9, 10e9)
+        for i in range(charts.MAX_BAR_LABELS + 1)
+    ]
+    big = charts.actual_vs_expectation_bars(pl.DataFrame(rows))
+    assert {t.textposition for t in big.data} == {"none"}
+    assert all(t.text and "%{text}" in t.hovertemplate for t in big.data)  # the values stay in the hover
+
+
 def test_heatmap_labels_cells_only_while_readable(frame):
     assert charts.attainment_heatmap(frame).data[0].texttemplate == "%{text}"
     rows = [
