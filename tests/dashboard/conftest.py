@@ -66,3 +66,16 @@ def synthetic_warehouse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("synthetic") / "warehouse.duckdb"
     generate_warehouse(path, 480 * 300, seed=3, events=50)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, for the browser tests (tests/dashboard/browser.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

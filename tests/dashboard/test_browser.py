@@ -5,27 +5,10 @@ Screenshots go to artifacts/screenshots/ (gitignored): look at them.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
+from .browser import MARKS, SHOTS, start_dashboard
+
 # url path, charts expected at least, a text the page must show
 PAGES = [
     ("", 2, "Scorecard"),  # the default page lives at the root
@@ -35,37 +18,7 @@ PAGES = [
     ("sql", 0, "Query"),
 ]
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
-    from pipelines.serve import dashboard_command
-
-    port = free_port()
-    env = {**os.environ, "IMPACT_WAREHOUSE": str(warehouse)}
-    proc = subprocess.Popen(
-        dashboard_command(port, "127.0.0.1"),
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the dashboard did not start")
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +27,6 @@ def dashboard_url(case_warehouse):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def wait_until_settled(page, charts: int, timeout_ms: int = 90_000) -> None:
