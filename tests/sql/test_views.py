@@ -160,9 +160,9 @@ for _m in (7, 8):
 # fmt: on
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"))
+def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A warehouse file with the reference rows, the sources and these figures, and the views."""
+    con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
     con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null)", METRICS)
@@ -171,8 +171,14 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", FIGURES)
+    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", figures)
     create_views(con)
+    return con
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    con = seeded(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb", FIGURES)
     yield con
     con.close()
 
@@ -437,17 +443,7 @@ VINTAGE_FIGURES = [
 
 @pytest.fixture(scope="module")
 def vintage_con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path_factory.mktemp("vintages") / "warehouse.duckdb"))
-    create_tables(con)
-    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null)", METRICS)
-    con.executemany(
-        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
-        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
-        SOURCES,
-    )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", VINTAGE_FIGURES)
-    create_views(con)
+    con = seeded(tmp_path_factory.mktemp("vintages") / "warehouse.duckdb", VINTAGE_FIGURES)
     yield con
     con.close()
 
