@@ -162,11 +162,6 @@ def scan_months(con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[s
     )
 
 
-def scan_month(con: duckdb.DuckDBPyConnection, files: list[str], month: str, entity: str) -> None:
-    """scan_months for one month."""
-    scan_months(con, {month: files}, entity)
-
-
 def rates_for_month(rates: pl.DataFrame, month: str) -> pl.DataFrame:
     """Each currency's rate for the month, else its latest earlier month (data past the ECB file's end)."""
     first = month_start(month)
@@ -177,6 +172,11 @@ def rates_for_month(rates: pl.DataFrame, month: str) -> pl.DataFrame:
         .last()
         .select("currency", "usd_per_unit", rate_month=pl.col("month").dt.strftime("%Y-%m"))
     )
+
+
+def rates_for_months(rates: pl.DataFrame, months: list[str]) -> pl.DataFrame:
+    """rates_for_month for several months, with a `month` column ('YYYY-MM')."""
+    return pl.concat([rates_for_month(rates, m).with_columns(month=pl.lit(m)) for m in months])
 
 
 def aggregate_month(
@@ -202,9 +202,7 @@ def aggregate_months(
     result is exactly what aggregating it alone gives (its own bounds, rates and bad-row counts)."""
     months = sorted(files_by_month)
     scan_months(con, files_by_month, entity)
-    month_rates = pl.concat(
-        [rates_for_month(rates, m).with_columns(month=pl.lit(m)) for m in months], how="vertical"
-    )
+    month_rates = rates_for_months(rates, months)
     country_paths = regions.filter(pl.col("level") == "country").select("region_code", "path")
     # Small tables go in as list parameters and results come out as Python rows: registering or fetching
     # Arrow would import pyarrow, a tenth of a second that a one-month run in a fresh process pays in full.

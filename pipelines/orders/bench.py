@@ -79,7 +79,7 @@ def agreement(data_dir: Path) -> dict:
     import polars as pl
 
     from pipelines.orders import layout
-    from pipelines.orders.aggregate import connect, rates_for_month
+    from pipelines.orders.aggregate import connect, rates_for_months
     from pipelines.orders.reference import monthly_rates, region_paths
 
     root = layout.orders_dir(data_dir)
@@ -90,7 +90,7 @@ def agreement(data_dir: Path) -> dict:
         floor = con.sql(sql, params=params).pl()
     finally:
         con.close()
-    rates = pl.concat([rates_for_month(monthly_rates(), m).with_columns(month=pl.lit(m)) for m in months])
+    rates = rates_for_months(monthly_rates(), months)
     countries = region_paths().filter(pl.col("level") == "country")["region_code"].implode()
     floor = (
         floor.filter(pl.col("country").is_in(countries))  # the pipeline rejects unknown ones
