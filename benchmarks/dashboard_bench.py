@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/dashboard_bench.py --warehouse data/warehouse.duckdb [--warehouse w1m.duckdb ...]
         [--browser] [--repeat 7]
 
-Query time: each page's queries as the page runs them on a cold cache (`st.cache_data` cleared): the same
+Query time: each page's queries as the page runs them on a cold cache (`queries.clear_cache()`): the same
 `dashboard.queries` functions with the page's default selection, inside one `queries.reading()` block, so
 one short read-only connection is opened, used by every query and closed (its open and close are counted).
 Median of --repeat runs per page; per-query medians beside it. "selection" is what a new entity, metric,
@@ -34,7 +34,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -59,7 +58,7 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
         )
         events = q.events(ident)
         grains, has_quarters = q.comparison_grains(ident, entity, metric, kind, "at_period_end")
-    st.cache_data.clear()
+    q.clear_cache()
     grain = "quarter" if has_quarters else min(grains, key=["month", "quarter", "half", "year"].index)
     trend_grain = next(
         (g for g in ("month", "quarter", "half", "year") if g in grains), grain
@@ -123,7 +122,7 @@ def run_page(ident: q.Identity, steps: list[Step], cached_scope: str | None = No
 
     With cached_scope="warehouse", the warehouse-wide steps are run (and cached) before the clock starts.
     """
-    st.cache_data.clear()
+    q.clear_cache()
     if cached_scope:
         with q.reading(ident):
             for _, scope, call in steps:

@@ -24,13 +24,10 @@ Identity = q.Identity
 
 @contextmanager
 def _connection(ident: Identity):
-    """A short read-only connection with the dashboard's configuration (DuckDB wants one per file)."""
+    """A short read-only connection, attached as the other pages' are (`dashboard.queries.connect`)."""
+    con = q.connect(ident)
     try:
-        con = duckdb.connect(ident[0], read_only=True, config=q.CONNECT_CONFIG)
-    except duckdb.IOException as exc:
-        raise q.NoWarehouse(f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
-    try:
-        yield con
+        yield con.cursor  # a DuckDB connection whose default database is the attached warehouse
     finally:
         con.close()
 
