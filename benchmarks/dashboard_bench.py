@@ -70,6 +70,11 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
         ("figure_counts + pairs", "warehouse", lambda: q.comparable_pairs(ident)),
         ("metrics", "warehouse", lambda: q.metrics(ident)),
     ]
+    # small per-build tables the comparisons are completed with (region tree, publishers)
+    lookups: list[Step] = [
+        ("region places", "warehouse", lambda: q.query(ident, q.REGION_PLACES)),
+        ("publishers", "warehouse", lambda: q.query(ident, q.PUBLISHERS)),
+    ]
     scorecard_frame = (
         (lambda: q.quarter_comparisons(ident, *series))
         if grain == "quarter" and has_quarters
@@ -78,6 +83,7 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
     return {
         "scorecard": sidebar
         + chooser
+        + lookups
         + [
             ("comparison_grains", "selection", lambda: q.comparison_grains(ident, *series)),
             ("comparisons (shown grain)", "selection", scorecard_frame),
@@ -85,6 +91,7 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
         ],
         "trends": sidebar
         + chooser
+        + lookups
         + [
             ("regions", "warehouse", lambda: q.regions(ident)),
             ("series_regions", "selection", lambda: q.figure_counts_by_region(ident, entity, metric)),

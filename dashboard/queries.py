@@ -202,7 +202,7 @@ def where_given(**filters) -> tuple[str, list]:
 BUILD_INFO = "select built_at, files, rows_in, rows_loaded, rows_rejected, product_version from build_info"
 
 FIGURE_COUNTS = """
-select entity, metric, kind, is_expectation, unit, figures, numeric_figures
+select entity, metric, region_code, kind, is_expectation, unit, figures, numeric_figures
 from figure_counts
 """
 
@@ -418,26 +418,44 @@ def streaks(
 
 # --- trends -----------------------------------------------------------------------------------------------
 
+# Region names and publishers are joined, and rows sorted, in Polars from the cached small tables (as for
+# the comparisons): the pruned scans alone are a few milliseconds.
 ACTUALS = """
-select a.region_code, r.name as region_name, a.period, a.grain, a.period_start, a.period_end, a.value,
-       a.value_low, a.value_high, a.bound, a.kind, a.as_of, a.source_id, s.publisher, a.candidates, a.unit
+select a.region_code, a.period, a.grain, a.period_start, a.period_end, a.value,
+       a.value_low, a.value_high, a.bound, a.kind, a.as_of, a.source_id, a.candidates, a.unit
 from actual_figures as a
-inner join regions as r using (region_code)
-left join sources as s using (source_id)
 where a.entity = ? and a.metric = ? and {regions}
-order by a.region_code, a.period_start
 """
+ACTUAL_COLUMNS = [
+    "region_code", "region_name", "period", "grain", "period_start", "period_end", "value", "value_low",
+    "value_high", "bound", "kind", "as_of", "source_id", "publisher", "candidates", "unit",
+]  # fmt: skip
 
 VINTAGES = """
-select e.region_code, r.name as region_name, e.period, e.grain, e.period_start, e.period_end, e.kind,
-       e.vintage, e.vintages, e.value, e.value_low, e.value_high, e.bound, e.as_of, e.source_id, s.publisher,
+select e.region_code, e.period, e.grain, e.period_start, e.period_end, e.kind,
+       e.vintage, e.vintages, e.value, e.value_low, e.value_high, e.bound, e.as_of, e.source_id,
        e.is_original, e.is_latest, e.unit
 from expectation_revisions as e
-inner join regions as r using (region_code)
-left join sources as s using (source_id)
 where e.entity = ? and e.metric = ? and e.kind = ? and {regions}
-order by e.region_code, e.period_start, e.kind, e.vintage
 """
+VINTAGE_COLUMNS = [
+    "region_code", "region_name", "period", "grain", "period_start", "period_end", "kind", "vintage", "vintages",
+    "value", "value_low", "value_high", "bound", "as_of", "source_id", "publisher", "is_original", "is_latest",
+    "unit",
+]  # fmt: skip
+
+
+def _named(ident: Identity, frame: pl.DataFrame, columns: list[str], order: list[str]) -> pl.DataFrame:
+    """Add region_name (inner join, as in SQL) and publisher (left join) from the cached tables; sort."""
+    names = regions(ident).select("region_code", pl.col("name").alias("region_name"))
+    publishers = query(ident, PUBLISHERS)
+    return (
+        frame.join(names, on="region_code", how="inner")
+        .join(publishers, on="source_id", how="left")
+        .sort(order)
+        .select(columns)
+    )
+
 
 PACING = """
 select region_code, expectation_period, expectation_kind, expectation, expectation_start, expectation_end,
@@ -458,29 +476,35 @@ order by e.date, e.event_id
 """
 
 
-SERIES_REGIONS = """
-select f.region_code, r.depth, count(*)::bigint as figures
-from figures as f
-inner join regions as r using (region_code)
-where f.entity = ? and f.metric = ? and f.value is not null
-group by all
-"""
-
-
+@cached
 def figure_counts_by_region(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
-    """Regions with numeric figures for this entity and metric (for the region picker)."""
-    return query(ident, SERIES_REGIONS, entity, metric)
+    """Regions with numeric figures for this entity and metric (for the region picker), from the cached
+    figure counts: region_code, depth, figures."""
+    counts = figure_counts(ident).filter(
+        (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("numeric_figures") > 0)
+    )
+    return (
+        counts.group_by("region_code")
+        .agg(pl.col("numeric_figures").sum().cast(pl.Int64).alias("figures"))
+        .join(regions(ident).select("region_code", "depth"), on="region_code")
+        .select("region_code", "depth", "figures")
+        .sort("region_code")
+    )
 
 
+@cached
 def actuals(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
-    regions, codes = in_list("a.region_code", sorted(region_codes))
-    return query(ident, ACTUALS.format(regions=regions), entity, metric, *codes)
+    where, codes = in_list("a.region_code", sorted(region_codes))
+    frame = run_query(ident, ACTUALS.format(regions=where), [entity, metric, *codes])
+    return _named(ident, frame, ACTUAL_COLUMNS, ["region_code", "period_start"])
 
 
+@cached
 def vintages(ident: Identity, entity: str, metric: str, kind: str, region_codes: list[str]) -> pl.DataFrame:
     """Every vintage of one expectation kind for these regions (expectation_revisions)."""
-    regions, codes = in_list("e.region_code", sorted(region_codes))
-    return query(ident, VINTAGES.format(regions=regions), entity, metric, kind, *codes)
+    where, codes = in_list("e.region_code", sorted(region_codes))
+    frame = run_query(ident, VINTAGES.format(regions=where), [entity, metric, kind, *codes])
+    return _named(ident, frame, VINTAGE_COLUMNS, ["region_code", "period_start", "kind", "vintage"])
 
 
 def pacing(ident: Identity, entity: str, metric: str, policy: str, region_codes: list[str]) -> pl.DataFrame:
