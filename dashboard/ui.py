@@ -202,3 +202,47 @@ def year_range_ui(years: list[int], key: str = "years") -> tuple[int, int]:
         "Years", options=years, value=(years[0], years[-1]), key=key, bind="query-params"
     )
     return int(low), int(high)
+
+
+# Above this many regions the Scorecard's heatmap and bars start from the regions furthest below expectation:
+# 250 rows are 7,000 px of heatmap an analyst scrolls past, and drawing them costs the browser seconds.
+WORST_REGIONS = 30
+
+
+def furthest_below(frame: pl.DataFrame, n: int = WORST_REGIONS) -> list[str]:
+    """Region paths to show: the top level (the context) and the `n` regions with the largest cumulative
+    shortfall (sum of actual - expectation over the frame's periods, most negative first; ties by path)."""
+    ranked = (
+        frame.group_by("region_path")
+        .agg(pl.col("variance").sum().alias("cumulative"), pl.col("region_depth").first())
+        .sort(["cumulative", "region_path"])
+    )
+    top = ranked["region_depth"].min()
+    keep = ranked.filter(pl.col("region_depth") == top)["region_path"].to_list()
+    worst = ranked.filter(pl.col("region_depth") != top).head(n)["region_path"].to_list()
+    return keep + worst
+
+
+def region_rows_ui(frame: pl.DataFrame) -> pl.DataFrame:
+    """With many regions, the Scorecard's choice of rows: the furthest below expectation (default) or all.
+    Returns the frame's rows to chart (the tiles and tables keep every region)."""
+    regions = frame["region_path"].n_unique()
+    if regions <= WORST_REGIONS + 10:
+        return frame
+    options = ["furthest below", "all"]
+    labels = {
+        "furthest below": f"top level + the {WORST_REGIONS} furthest below expectation",
+        "all": f"all {regions} regions",
+    }
+    choice = st.sidebar.selectbox(
+        "Regions in the charts",
+        options,
+        format_func=labels.get,
+        key="rows",
+        bind="query-params",
+        help="Furthest below: the largest cumulative shortfall (actual − expectation summed over the periods "
+        "shown). The tiles, the tables and their CSVs always cover every region.",
+    )
+    if choice == "all":
+        return frame
+    return frame.filter(pl.col("region_path").is_in(furthest_below(frame)))

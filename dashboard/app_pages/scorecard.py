@@ -100,10 +100,18 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     )
 
     # --- heatmap and bars ----------------------------------------------------------------------------------
-    st.plotly_chart(charts.attainment_heatmap(frame, series.metric_label), theme=None, key="heatmap")
+    charted = ui.region_rows_ui(frame)
+    st.plotly_chart(charts.attainment_heatmap(charted, series.metric_label), theme=None, key="heatmap")
+    shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
         "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources."
+        + (
+            f" Rows: {shown_regions} of {all_regions} regions, the top level and those furthest below "
+            "expectation over these periods (all of them under *Regions in the charts*)."
+            if shown_regions < all_regions
+            else ""
+        )
     )
     periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
     counts = dict(frame.group_by("period").len().iter_rows())
@@ -112,7 +120,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         "Period for the bars", periods, index=periods.index(default_period), key="period", bind="query-params"
     )
     st.plotly_chart(
-        charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == period), series.metric_label),
+        charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),
         theme=None,
         key="bars",
     )

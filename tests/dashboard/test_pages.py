@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -126,6 +128,36 @@ def test_synthetic_monthly_data_defaults_to_quarters(synthetic_warehouse, monkey
     at = open_page(synthetic_warehouse, PAGES[0], monkeypatch)
     assert "per quarter" in texts(at)
     assert len(charts(at)) == 2
+
+
+def heatmap_rows(at: AppTest) -> list[str]:
+    spec = json.loads(charts(at)[0].proto.spec)
+    return [label.strip() for label in spec["data"][0]["y"]]
+
+
+def test_many_regions_chart_the_furthest_below_and_all_on_request(synthetic_warehouse, monkeypatch):
+    at = open_page(synthetic_warehouse, PAGES[0], monkeypatch)
+    shown = heatmap_rows(at)
+    # the same ranking computed independently in SQL: cumulative variance over the quarters shown
+    entity, metric, kind, policy = (at.selectbox(key=k).value for k in ("entity", "metric", "kind", "policy"))
+    with duckdb.connect(str(synthetic_warehouse), read_only=True) as con:
+        ranked = con.sql(
+            """select r.name, r.depth, r.path, sum(q.variance) as cumulative
+               from variance_by_region_quarter as q inner join regions as r using (region_code)
+               where q.entity = ? and q.metric = ? and q.expectation_kind = ? and q.policy = ?
+               group by all order by cumulative, r.path""",
+            params=[entity, metric, kind, policy],
+        ).fetchall()
+    top = min(depth for _, depth, _, _ in ranked)
+    expected = {name for name, depth, _, _ in ranked if depth == top}
+    expected |= set([name for name, depth, _, _ in ranked if depth != top][:30])
+    assert len(ranked) > 40 and set(shown) == expected
+    assert f"of {len(ranked)} regions" in texts(at)
+
+    at.selectbox(key="rows").select("all").run()
+    assert not at.exception
+    assert len(heatmap_rows(at)) == len(ranked)
+    assert "furthest below" not in " ".join(c.value for c in at.caption)
 
 
 # --- odd warehouses ---------------------------------------------------------------------------------------
