@@ -269,8 +269,20 @@ def comparable_pairs(ident: Identity) -> pl.DataFrame:
     return _pairs(ident)
 
 
+# Warehouses built before figure_counts had region_code: the same counts from `figures` (slower, once per build).
+FIGURE_COUNTS_OF_OLDER_BUILDS = """
+select entity, metric, region_code, kind, is_expectation, unit, count(*)::bigint as figures,
+       count(value)::bigint as numeric_figures
+from figures
+group by entity, metric, region_code, kind, is_expectation, unit
+"""
+
+
 def figure_counts(ident: Identity) -> pl.DataFrame:
-    return query(ident, FIGURE_COUNTS)
+    try:
+        return query(ident, FIGURE_COUNTS)
+    except duckdb.BinderException:
+        return query(ident, FIGURE_COUNTS_OF_OLDER_BUILDS)
 
 
 def metrics(ident: Identity) -> pl.DataFrame:
