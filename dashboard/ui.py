@@ -69,6 +69,7 @@ def show_table(
     total: int | None = None,
     full_csv: Callable[[], bytes] | None = None,
     grid: bool = True,
+    hidden_note: str = "turn on *Show tables* in the sidebar to see them here",
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
@@ -82,10 +83,7 @@ def show_table(
     if grid:
         st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
     else:
-        st.caption(
-            f"{total or frame.height:,} rows: {name.replace('_', ' ')} (turn on *Show tables* in the sidebar "
-            "to see them here)"
-        )
+        st.caption(f"{total or frame.height:,} rows: {name.replace('_', ' ')} ({hidden_note})")
     limited = total is not None and total > frame.height and full_csv is not None
     if limited and grid:
         st.caption(

@@ -51,8 +51,27 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             f":{colour}-badge[{words}] **{r['entity']} · {r['metric']}** in {r['region_name']}, {r['period']} "
             f"— {source}, {r['as_of']}{backed}"
         )
-    if claims.height:
-        ui.show_table(claims, "qualitative_claims")
+    if claims.height:  # the badges above are the table; a grid of the same rows only delayed the page
+        ui.show_table(claims, "qualitative_claims", grid=False, hidden_note="the claims above, one row each")
+
+    st.subheader("Where sources disagree")
+    dis = q.disagreement(ident, entity, metric)
+    if dis.is_empty():
+        st.caption("no disagreement between sources for this selection")
+    else:
+        disagreeing = q.disagreement_count(ident, entity, metric)
+        if disagreeing > dis.height:
+            st.caption(
+                f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
+                "pick an entity and metric to narrow them down."
+            )
+        st.plotly_chart(charts.disagreement_chart(dis), theme=None, key="disagreement")
+        ui.show_table(
+            dis.drop("values_json"),
+            "source_disagreement",
+            total=disagreeing,
+            full_csv=lambda: q.disagreement_csv(ident, entity, metric),
+        )
 
     st.subheader("Figures")
     figures = q.evidence(ident, entity, metric)
@@ -101,25 +120,6 @@ with q.reading(ident):  # one short connection for this render's uncached querie
                 )["figures"].sum()
             ),
             full_csv=lambda: q.evidence_csv(ident, entity, metric),
-        )
-
-    st.subheader("Where sources disagree")
-    dis = q.disagreement(ident, entity, metric)
-    if dis.is_empty():
-        st.caption("no disagreement between sources for this selection")
-    else:
-        disagreeing = q.disagreement_count(ident, entity, metric)
-        if disagreeing > dis.height:
-            st.caption(
-                f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
-                "pick an entity and metric to narrow them down."
-            )
-        st.plotly_chart(charts.disagreement_chart(dis), theme=None, key="disagreement")
-        ui.show_table(
-            dis.drop("values_json"),
-            "source_disagreement",
-            total=disagreeing,
-            full_csv=lambda: q.disagreement_csv(ident, entity, metric),
         )
 
     st.subheader("Loads and rejected rows")
