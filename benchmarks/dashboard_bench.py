@@ -101,9 +101,9 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
             ("actuals", "selection", lambda: q.actuals(ident, entity, metric, regions)),
             ("vintages", "selection", lambda: q.vintages(ident, entity, metric, kind, regions)),
             (
-                "comparisons (shortfalls)",
+                "shortfall periods",
                 "selection",
-                lambda: q.comparisons(ident, *series, grain=trend_grain, region_code=regions[0]),
+                lambda: q.shortfall_periods(ident, *series, trend_grain, regions[0]),
             ),
             ("events", "warehouse", lambda: q.events(ident)),
             ("pacing", "selection", lambda: q.pacing(ident, entity, metric, "at_period_end", regions)),
@@ -312,7 +312,7 @@ def time_filter_changes(browser, url: str, entities: list[str], changes: int) ->
     return times
 
 
-def bench_browser(warehouses: list[Path], repeat: int) -> pl.DataFrame:
+def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None = None) -> pl.DataFrame:
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -330,6 +330,8 @@ def bench_browser(warehouses: list[Path], repeat: int) -> pl.DataFrame:
                     returning = browser.new_context(viewport=VIEWPORT)
                     time_to_charts(returning, bare_url)
                     for name, path in PAGES.items():
+                        if pages and name not in pages:
+                            continue
                         # the page's first load runs its queries (cold query cache); then bare and page
                         # alternate, as returning and as first visits, so a drift in load hits both alike
                         cold = time_to_charts(returning, f"{url}/{path}")
@@ -385,6 +387,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--browser", action="store_true")
     parser.add_argument("--no-queries", action="store_true", help="only the browser part")
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help="browser part: these pages (comma-separated)"
+    )
     args = parser.parse_args()
     pl.Config.set_tbl_rows(200)
     pl.Config.set_fmt_str_lengths(60)
@@ -395,7 +400,7 @@ def main() -> None:
         for warehouse in args.warehouse:
             print(bench_queries(warehouse, args.repeat), flush=True)
     if args.browser:
-        bench_browser(args.warehouse, args.repeat)
+        bench_browser(args.warehouse, args.repeat, args.pages.split(","))
     print(f"load average: {os.getloadavg()}", flush=True)
 
 

@@ -50,16 +50,9 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     else:
         shown_actuals = actuals.filter(pl.col("grain") == grain)
         shown_vintages = vintages.filter(pl.col("grain") == grain)
-        comparisons = q.comparisons(
-            ident,
-            series.entity,
-            series.metric,
-            series.kind,
-            series.policy,
-            grain=grain,
-            region_code=chosen[0],
+        shortfalls = q.shortfall_periods(
+            ident, series.entity, series.metric, series.kind, series.policy, grain, chosen[0]
         )
-        shortfalls = comparisons.filter(pl.col("is_shortfall"))
         dates = shown_actuals["period_start"].to_list() + shown_vintages["period_start"].to_list()
         ends = shown_actuals["period_end"].to_list() + shown_vintages["period_end"].to_list()
         first, last = (min(dates), max(ends)) if dates else (dt.date.min, dt.date.max)

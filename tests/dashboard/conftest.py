@@ -68,6 +68,14 @@ def synthetic_warehouse(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def many_claims_warehouse(tmp_path_factory) -> Path:
+    """Twice the synthetic warehouse: more direction-only claims than the Evidence page shows as badges."""
+    path = tmp_path_factory.mktemp("many_claims") / "warehouse.duckdb"
+    generate_warehouse(path, 480 * 600, seed=5, events=20)
+    return path
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium through Playwright, for the browser tests (tests/dashboard/browser.py)."""

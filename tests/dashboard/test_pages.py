@@ -109,6 +109,17 @@ def test_evidence_shows_claims_as_badges_not_numbers(case_warehouse, monkeypatch
     assert at.dataframe[1].value.shape[0] < total
 
 
+def test_many_claims_show_the_latest_as_badges_and_all_in_one_table(many_claims_warehouse, monkeypatch):
+    with duckdb.connect(str(many_claims_warehouse), read_only=True) as con:
+        claims = con.sql("select count(*) from qualitative_claims").fetchall()[0][0]
+    assert claims > 20  # the fixture has enough claims for the limit to apply
+    at = open_page(many_claims_warehouse, PAGES[3], monkeypatch)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) == 20
+    assert f"The 20 latest of {claims:,} claims" in texts(at)
+    assert any(frame.value.shape[0] == claims for frame in at.dataframe)
+
+
 def test_sql_page_refuses_writes_and_runs_selects(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[4], monkeypatch)
     at.text_area(key="sql").input("drop table figures").run()
