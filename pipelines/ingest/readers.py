@@ -133,9 +133,13 @@ def _read_csv(data: bytes) -> RawTable:
     return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
 
 
-def _check_header(columns: list[str]) -> None:
+def _check_header(columns: list[str], original: list[str] | None = None) -> None:
+    """`columns` normalised; `original` the file's own spellings, named in the message when they differ."""
     if len(set(columns)) != len(columns):
         dupes = sorted({c for c in columns if columns.count(c) > 1})
+        if original is not None:
+            spelled = {d: [o for o, c in zip(original, columns, strict=True) if c == d] for d in dupes}
+            dupes = [f"{d} ({', '.join(repr(o) for o in spelled[d])})" for d in dupes]
         raise UnreadableFile(f"duplicate column names in the header: {', '.join(dupes)}")
     if any(not c for c in columns):
         raise UnreadableFile("the header has an empty column name")
@@ -182,8 +186,10 @@ def _to_text(value: object) -> str | None:
 
 
 def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
+    # Checked before the rename: two headers that normalise alike ('PERIOD' and 'period') would otherwise
+    # crash the rename instead of refusing the file with the reason (found by the property test).
+    _check_header([normalise_header(c) for c in frame.columns], original=frame.columns)
     frame = frame.rename({c: normalise_header(c) for c in frame.columns})
-    _check_header(frame.columns)
     out = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)

@@ -196,3 +196,24 @@ def test_header_only_file_loads_nothing_and_loses_nothing(dataset, header: str) 
     assert load["rows_in"] == 0
     assert load["rows_loaded"] == 0
     assert rejected.height == 0
+
+
+@pytest.mark.parametrize("suffix", ["parquet"])
+def test_two_headers_that_normalise_alike_make_the_file_unreadable_not_a_crash(
+    dataset, tmp_path, suffix
+) -> None:
+    # Found by Hypothesis in a fresh-clone run: a Parquet file with 'PERIOD' and 'period' crashed the rename.
+    frame = pl.DataFrame(
+        {"PERIOD": ["2024"], "figure_id": ["x1"], "entity": ["Acme"], "metric": ["revenue"], "region": ["US"],
+         "period": ["2024"], "kind": ["actual"], "value": ["1"], "unit": ["USD bn"], "source_id": ["s2"]}
+    )  # fmt: skip
+    made = tmp_path / f"made.{suffix}"
+    frame.write_parquet(made)
+    dataset(f"figures-bad.{suffix}", made.read_bytes())
+    dataset("figures-good.csv", HEADER + GOOD)
+    result = load_all(dataset.data_dir, today=TODAY)
+    _invariant(result)
+    bad = result.loads.filter(pl.col("file").str.ends_with(f"figures-bad.{suffix}")).row(0, named=True)
+    assert bad["status"] == "unreadable"
+    assert "duplicate column names in the header: period ('PERIOD', 'period')" in bad["error"]
+    assert result.tables["figures"]["figure_id"].to_list() == ["ok1"]
