@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard import queries as q  # noqa: E402
-from pipelines.serve import dashboard_command  # noqa: E402
+from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
 
 Step = tuple[str, str, Callable[[], object]]  # (label, "warehouse" | "selection", call)
 
@@ -177,16 +174,6 @@ def bench_queries(warehouse: Path, repeat: int) -> pl.DataFrame:
 
 # --- browser ----------------------------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 BARE_PAGE = """
 import plotly.graph_objects as go
 import streamlit as st
@@ -219,28 +206,6 @@ RUNNING = (
 )
 PAGES = {"scorecard": "", "trends": "trends", "events": "events", "evidence": "evidence"}
 VIEWPORT = {"width": 1400, "height": 1000}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_streamlit(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = dashboard_command(port, "127.0.0.1", script)  # as `impact dashboard` serves it, for both apps
-    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not start for {script}")
 
 
 def settle(page, quiet_ms: int = 1500, timeout_s: float = 120, charts: bool = True) -> None:
@@ -320,11 +285,10 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE_PAGE)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        bare, bare_url = start_streamlit(bare_script, dict(os.environ))
+        bare, bare_url = start_dashboard(None, bare_script, timeout=90)
         try:
             for warehouse in warehouses:
-                env = {**os.environ, "IMPACT_WAREHOUSE": str(warehouse.resolve())}
-                proc, url = start_streamlit(ROOT / "dashboard" / "app.py", env)
+                proc, url = start_dashboard(warehouse.resolve(), timeout=90)
                 try:
                     # The returning visitor: one browser context, its cache warmed with both apps' static files.
                     returning = browser.new_context(viewport=VIEWPORT)

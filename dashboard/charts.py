@@ -8,6 +8,7 @@ Okabe-Ito palette for categories, units in every value axis title, the source in
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 
 import numpy as np
@@ -493,18 +494,15 @@ TOP = dict(xaxis="x", yaxis="y")
 BOTTOM = dict(xaxis="x2", yaxis="y2")
 
 
+@functools.cache
+def _trend_axes() -> str:
+    made = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.05)
+    return json.dumps(made.layout.to_plotly_json())
+
+
 def _trend_layout() -> dict:
-    """The two panels' axes as make_subplots lays them out (computed once, copied per chart)."""
-    global _TREND_AXES
-    if _TREND_AXES is None:
-        made = make_subplots(
-            rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.05
-        )
-        _TREND_AXES = json.dumps(made.layout.to_plotly_json())
-    return json.loads(_TREND_AXES)
-
-
-_TREND_AXES: str | None = None
+    """The two panels' axes as make_subplots lays them out (computed once, a fresh copy per chart)."""
+    return json.loads(_trend_axes())
 
 
 def _event_marks(events: pl.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:

@@ -32,20 +32,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
-    """`impact dashboard`'s command on a free port, returned once Streamlit answers its health check."""
-    from pipelines.serve import dashboard_command
+def start_dashboard(
+    warehouse: Path | None, script: Path | None = None, timeout: float = 60
+) -> tuple[subprocess.Popen, str]:
+    """`impact dashboard`'s command on a free port (for `script`, the dashboard by default; the benchmark's
+    bare page too), returned once Streamlit answers its health check."""
+    from pipelines.serve import DASHBOARD_APP, dashboard_command
 
     port = free_port()
+    env = dict(os.environ) if warehouse is None else {**os.environ, "IMPACT_WAREHOUSE": str(warehouse)}
     proc = subprocess.Popen(
-        dashboard_command(port, "127.0.0.1"),
-        env={**os.environ, "IMPACT_WAREHOUSE": str(warehouse)},
+        dashboard_command(port, "127.0.0.1", script or DASHBOARD_APP),
+        env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2)
@@ -53,4 +57,4 @@ def start_dashboard(warehouse: Path) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("the dashboard did not start")
+    raise RuntimeError(f"streamlit did not start for {script or DASHBOARD_APP}")

@@ -51,6 +51,18 @@ def qualitative_warehouse(case_warehouse, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def older_warehouse(case_warehouse, tmp_path_factory) -> Path:
+    """The case study as built before figure_counts had region_code."""
+    path = tmp_path_factory.mktemp("older") / "warehouse.duckdb"
+    shutil.copyfile(case_warehouse, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table old_counts as select * exclude (region_code) from figure_counts")
+        con.execute("drop table figure_counts")
+        con.execute("alter table old_counts rename to figure_counts")
+    return path
+
+
+@pytest.fixture(scope="session")
 def single_region_warehouse(case_warehouse, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("single") / "warehouse.duckdb"
     shutil.copyfile(case_warehouse, path)

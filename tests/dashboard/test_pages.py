@@ -228,20 +228,6 @@ def test_evidence_shows_bad_order_rows_and_tolerates_older_warehouses(case_wareh
     assert not any(sub.value == "Bad order rows (orders path)" for sub in at.subheader)
 
 
-@pytest.fixture(scope="module")
-def older_warehouse(case_warehouse, tmp_path_factory) -> Path:
-    """The case study as built before figure_counts had region_code."""
-    import shutil
-
-    path = tmp_path_factory.mktemp("older") / "warehouse.duckdb"
-    shutil.copyfile(case_warehouse, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("create table old_counts as select * exclude (region_code) from figure_counts")
-        con.execute("drop table figure_counts")
-        con.execute("alter table old_counts rename to figure_counts")
-    return path
-
-
 @pytest.mark.parametrize("page", PAGES[:4])
 def test_a_warehouse_of_an_older_build_still_opens(page, older_warehouse, case_warehouse, monkeypatch):
     older = texts(open_page(older_warehouse, page, monkeypatch))
