@@ -602,8 +602,17 @@ where {narrow}
 order by as_of desc, entity, metric
 """
 
-# The widest disagreements only: a top-N (DuckDB reads the other columns for the kept rows only) and the
-# JSON made for those rows.
+# The widest disagreements only, in two steps. DISAGREEMENT_CUT reads two columns to find the N-th widest
+# spread; DISAGREEMENT then keeps the rows at least that wide (a constant the scan filters on, skipping whole
+# row groups) before it sorts them and makes JSON of the kept rows. One top-N query over all the columns
+# took 25-38 ms at 1M figures (250,000 disagreements); the two take 7-9.
+DISAGREEMENT_CUT = """
+select spread_pct
+from source_disagreement
+where {narrow}
+order by spread_pct desc nulls last
+limit 1 offset ?
+"""
 DISAGREEMENT = """
 select * exclude (values), to_json(values)::varchar as values_json
 from (
@@ -675,6 +684,10 @@ def disagreement(
 ) -> pl.DataFrame:
     """The `limit` widest disagreements between sources (by spread %), with each source's figure as JSON."""
     narrow, params = where_given(entity=entity, metric=metric)
+    cut = query(ident, DISAGREEMENT_CUT.format(narrow=narrow), *params, limit - 1)
+    if cut.height and cut["spread_pct"][0] is not None:
+        # the `limit` widest all have spread_pct >= the limit-th one (ties included); nulls sort last
+        narrow, params = f"{narrow} and spread_pct >= ?", [*params, cut["spread_pct"][0]]
     return query(ident, DISAGREEMENT.format(narrow=narrow), *params, limit)
 
 

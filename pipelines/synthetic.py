@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.normalise.regions import load_reference_regions
 from pipelines.sqlfiles import create_tables, create_views, materialise_views
-from pipelines.warehouse import MATERIALISED_VIEWS
+from pipelines.warehouse import MATERIALISED_VIEWS, connect_for_build
 
 MONTHS = 120
 FIRST_MONTH = dt.date(2016, 1, 1)
@@ -148,7 +148,7 @@ def generate_warehouse(
     tmp = out.with_name(out.name + ".synthetic.tmp")
     tmp.unlink(missing_ok=True)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    con = duckdb.connect(str(tmp))
+    con = connect_for_build(tmp)  # as the pipeline writes its files
     try:
         con.execute("set enable_progress_bar = false")
         create_tables(con)
