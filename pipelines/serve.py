@@ -40,6 +40,9 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
         "none",
         "--browser.gatherUsageStats",
         "false",
+        # an analyst's menu: print, theme, record; not Streamlit's developer items (Deploy, Clear cache)
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 

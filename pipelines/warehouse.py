@@ -23,11 +23,6 @@ from pipelines.sqlfiles import create_tables, create_views, materialise_views
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
 STORAGE_VERSION = "v1.4.0"
-# DuckDB skips a row group whose min/max rule out a filter. The stored views are sorted by entity, metric and
-# region, so a dashboard query for one series (a few hundred rows) touches one or two row groups of 16,384
-# rows instead of one or two of DuckDB's default 122,880: at 1M figures the Trends page's actuals 6.7 -> 5.2
-# ms and vintages 10.6 -> 6.8 ms (benchmarks/results/row-groups-2026-11-24.txt).
-ROW_GROUP_SIZE = 16_384
 BUILDING = ".building-"
 # Views the dashboard reads on every page, computed once per build instead of once per query (in
 # dependency order). Their formulas stay in sql/views/.
@@ -58,15 +53,13 @@ def rematerialise(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection writing the new file `path` (attached as the current database), in the storage version
-    readers of this release open, and in row groups of ROW_GROUP_SIZE rows."""
-    con = duckdb.connect()
-    quoted = str(path).replace("'", "''")
-    con.execute(
-        f"attach '{quoted}' as build (storage_version '{STORAGE_VERSION}', row_group_size {ROW_GROUP_SIZE})"
-    )
-    con.execute("use build")
-    return con
+    """A connection writing the new file `path` in the storage version DuckDB 1.x readers open.
+
+    DuckDB's default row groups (122,880 rows) are kept on purpose: 16,384-row groups made one series'
+    queries at most a millisecond faster at 1M figures and up to three times slower at 10M, where every
+    attach and detach handles the metadata of eight times as many groups (benchmarks/results/
+    row-groups-2026-11-24.txt)."""
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
