@@ -12,7 +12,8 @@ are cached.
 
 Browser time (--browser): `streamlit run dashboard/app.py` on a free port with IMPACT_WAREHOUSE set, and a
 bare one-chart Streamlit + Plotly page (a temp file) on another, both in Debian's headless Chromium in the
-same run. For each page: from navigation start to the first and to the last `.js-plotly-plot` drawn; the
+same run, and a third bare page drawing the page's own first chart (its figure as the page drew it):
+own_chart_vs_bare is what the chart itself costs, first_vs_bare what the whole page costs. For each page: from navigation start to the first and to the last `.js-plotly-plot` drawn; the
 first load of a page (cold query cache) apart, then the median of `--repeat` loads with the queries cached,
 each right after a load of the bare page, so both see the same machine: as a returning visitor (one browser
 context, whose cache holds the static files: Streamlit's bundles and the 4.7 MB Plotly chunk) and as a first
@@ -29,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,6 +183,24 @@ import streamlit as st
 st.title("Bare page")
 st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[3, 1, 4, 1])), theme=None)
 """
+# The page's own first chart on a bare page: the figure (data and layout as Plotly.js holds them, taken from
+# the page's first `.js-plotly-plot`) in a JSON file named by the `fig` query parameter. Against the plain bare
+# page it says what the chart itself costs; against the page, what the rest of the page does.
+OWN_CHART_PAGE = """
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Bare page, the page's own chart")
+spec = json.loads(Path(st.query_params["fig"]).read_text())
+st.plotly_chart(go.Figure(spec), theme=None)
+"""
+GRAB_CHART = (
+    "(() => { const g = document.querySelector('.js-plotly-plot');"
+    " return JSON.stringify({data: g.data, layout: g.layout}); })()"
+)
 # Records, from navigation start (performance.now()), when the number of drawn Plotly charts last grew and
 # when anything inside a chart last changed.
 WATCH_PLOTS = """
@@ -225,10 +245,10 @@ def settle(page, quiet_ms: int = 1500, timeout_s: float = 120, charts: bool = Tr
     raise TimeoutError("the page did not settle")
 
 
-def time_to_charts(browser, url: str) -> tuple[float, float]:
+def time_to_charts(browser, url: str, keep_chart: Path | None = None) -> tuple[float, float]:
     """ms from navigation start to the first and to the last chart drawn, in a new tab of `browser` (a
     Playwright browser context: the returning visitor's, whose cache holds the static files, or a new one,
-    a first visit's, which fetches them all)."""
+    a first visit's, which fetches them all). With `keep_chart`, the first chart's figure is written there."""
     page = browser.new_page()
     try:
         page.add_init_script(WATCH_PLOTS)
@@ -236,6 +256,8 @@ def time_to_charts(browser, url: str) -> tuple[float, float]:
         settle(page)
         if page.locator('[data-testid="stException"]').count():
             raise RuntimeError(f"exception shown at {url}")
+        if keep_chart is not None:
+            keep_chart.write_text(page.evaluate(GRAB_CHART))
         return page.evaluate("[window.__plots.firstAt, window.__plots.grewAt]")
     finally:
         page.close()
@@ -284,8 +306,11 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE_PAGE)
+        own_script = Path(tmp) / "own_chart.py"
+        own_script.write_text(OWN_CHART_PAGE)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         bare, bare_url = start_dashboard(None, bare_script, timeout=90)
+        own, own_url = start_dashboard(None, own_script, timeout=90)
         try:
             for warehouse in warehouses:
                 proc, url = start_dashboard(warehouse.resolve(), timeout=90)
@@ -298,10 +323,14 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
                             continue
                         # the page's first load runs its queries (cold query cache); then bare and page
                         # alternate, as returning and as first visits, so a drift in load hits both alike
-                        cold = time_to_charts(returning, f"{url}/{path}")
-                        runs = {"bare": [], "page": [], "bare_first": [], "page_first": []}
+                        figure = Path(tmp) / f"{warehouse.stem}-{name}.json"
+                        cold = time_to_charts(returning, f"{url}/{path}", keep_chart=figure)
+                        own_chart = f"{own_url}/?fig={urllib.parse.quote(str(figure))}"
+                        time_to_charts(returning, own_chart)
+                        runs = {"bare": [], "own": [], "page": [], "bare_first": [], "page_first": []}
                         for _ in range(repeat):
                             runs["bare"].append(time_to_charts(returning, bare_url)[0])
+                            runs["own"].append(time_to_charts(returning, own_chart)[0])
                             runs["page"].append(time_to_charts(returning, f"{url}/{path}"))
                             runs["bare_first"].append(first_visit(browser, bare_url)[0])
                             runs["page_first"].append(first_visit(browser, f"{url}/{path}")[0])
@@ -315,6 +344,7 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
                              "first_chart_ms": round(first),
                              "all_charts_ms": round(statistics.median(last for _, last in runs["page"])),
                              "first_vs_bare": round(first / bare_ms, 2),
+                             "own_chart_vs_bare": round(statistics.median(runs["own"]) / bare_ms, 2),
                              "first_visit_bare_ms": round(bare_first_visit),
                              "first_visit_ms": round(first_visit_ms),
                              "first_visit_vs_bare": round(first_visit_ms / bare_first_visit, 2)}
@@ -339,8 +369,9 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
                     proc.terminate()
                     proc.wait(timeout=30)
         finally:
-            bare.terminate()
-            bare.wait(timeout=30)
+            for server in (bare, own):
+                server.terminate()
+                server.wait(timeout=30)
             browser.close()
     return pl.DataFrame(rows, infer_schema_length=None)
 

@@ -56,9 +56,8 @@ def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection writing the new file `path` in the storage version DuckDB 1.x readers open.
 
     DuckDB's default row groups (122,880 rows) are kept on purpose: 16,384-row groups made one series'
-    queries at most a millisecond faster at 1M figures and up to three times slower at 10M, where every
-    attach and detach handles the metadata of eight times as many groups (benchmarks/results/
-    row-groups-2026-11-24.txt)."""
+    queries at most a millisecond faster at 1M figures, and at 10M every render's detach took 9-15 ms
+    instead of 5 (eight times the row groups' metadata; benchmarks/results/row-groups-2026-11-24.txt)."""
     return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
 
 
