@@ -23,6 +23,13 @@ POLICIES = {
 }
 GRAIN_ORDER = ["month", "quarter", "half", "year"]
 GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
+
+
+def count_of(n: int, grain: str) -> str:
+    """'1 year', '3 halves': a number of periods in words."""
+    return f"{n} {grain if n == 1 else GRAIN_PLURAL.get(grain, grain)}"
+
+
 STALE_AFTER_HOURS = float(
     os.environ.get("IMPACT_STALE_AFTER_HOURS", "36")
 )  # as ImpactSettings.stale_after_hours

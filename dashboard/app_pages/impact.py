@@ -226,7 +226,7 @@ elif not flags:
 
 k = int(window["k"][0]) if window.height else None
 st.subheader(
-    f"{metric_label} in {region_names[region]}, {k} {ui.GRAIN_PLURAL.get(grain, grain)} before and after"
+    f"{metric_label} in {region_names[region]}, {ui.count_of(k, grain)} before and after"
     if k
     else f"{metric_label} in {region_names[region]} around the event"
 )
@@ -309,7 +309,7 @@ else:
         ic.effect_panels(cf.panels, event["date"], grain, unit, metric_label), theme=None, key="panels"
     )
     st.caption(
-        f"Model: {cf.model}, fitted on {cf.pre_periods} {ui.GRAIN_PLURAL.get(grain, grain)} before the event "
+        f"Model: {cf.model}, fitted on {ui.count_of(cf.pre_periods, grain)} before the event "
         f"({cf.pre_start} to {cf.pre_end}) and run over {cf.post_periods} after ({cf.post_start} to {cf.post_end}) "
         "with the actuals hidden. The period containing the event counts as the first period after it. "
         "Before the event the dashed line is the model's one-step fit; the band is the 95% interval. "

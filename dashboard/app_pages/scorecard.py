@@ -82,7 +82,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     tiles[2].metric(
         f"Cumulative variance, {latest['region_name']}",
         f"{cumulative / divisor:+,.1f} {unit_label}",
-        delta=f"over {headline.height} {ui.GRAIN_PLURAL.get(grain, grain)} shown",
+        delta=f"over {ui.count_of(headline.height, grain)} shown",
         delta_color="off",
         help="Sum of actual − expectation over the periods shown (negative = shortfall).",
     )
@@ -93,7 +93,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         delta=None
         if current_streaks.is_empty()
         else (
-            f"longest current streak: {current_streaks['length'][0]} {ui.GRAIN_PLURAL.get(grain, grain)} "
+            f"longest current streak: {ui.count_of(current_streaks['length'][0], grain)} "
             f"({current_streaks['region_name'][0]}, {current_streaks['first_period'][0]}→{current_streaks['last_period'][0]})"
         ),
         delta_color="inverse" if below else "off",

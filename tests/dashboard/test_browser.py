@@ -50,6 +50,7 @@ def test_page_draws_without_exception(dashboard_url, browser, path, charts, text
         wait_until_settled(page, charts)
         page.wait_for_timeout(2500)  # let the last chart finish its layout before the screenshot
         assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Page not found" not in page.inner_text("body")
         assert page.locator(".js-plotly-plot").count() >= charts
         assert text in page.inner_text("body")
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -251,3 +251,17 @@ def test_chart_pages_offer_tables_as_csv_and_show_them_on_request(page, case_war
     at.toggle(key="tables").set_value(True).run()
     assert not at.exception
     assert len(at.dataframe) == len(at.get("download_button")) == len(downloads)
+
+
+def test_a_number_of_periods_reads_as_words():
+    from dashboard import ui
+
+    assert ui.count_of(1, "year") == "1 year"
+    assert ui.count_of(3, "half") == "3 halves"
+    assert ui.count_of(0, "quarter") == "0 quarters"
+
+
+def test_a_streak_of_one_period_is_singular_on_the_tiles(case_warehouse, monkeypatch):
+    shown = texts(open_page(case_warehouse, PAGES[0], monkeypatch))
+    assert "longest current streak: 1 year (" in shown  # the case study's default: the US, 2024
+    assert " 1 years" not in shown
