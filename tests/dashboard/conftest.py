@@ -16,6 +16,21 @@ REPO = Path(__file__).resolve().parents[2]
 CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
 
 
+def _altered_case(
+    case_warehouse: Path, tmp_path_factory, name: str, *statements: str, figures_changed: bool = True
+) -> Path:
+    """A copy of the built case study with `statements` run on it; when figures changed, the stored views
+    are recomputed to follow them."""
+    path = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
+    shutil.copyfile(case_warehouse, path)
+    with duckdb.connect(str(path)) as con:
+        for statement in statements:
+            con.execute(statement)
+        if figures_changed:
+            rematerialise(con)
+    return path
+
+
 @pytest.fixture(scope="session")
 def case_warehouse(tmp_path_factory) -> Path:
     """The bundled case study, built by the real pipeline into a private folder."""
@@ -41,35 +56,34 @@ def empty_warehouse(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def qualitative_warehouse(case_warehouse, tmp_path_factory) -> Path:
     """Only direction-only claims ('fell short of expectations'): no number to compare."""
-    path = tmp_path_factory.mktemp("qualitative") / "warehouse.duckdb"
-    shutil.copyfile(case_warehouse, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("delete from figures where value is not null")
-        con.execute("delete from events")
-        rematerialise(con)  # the stored views must follow the changed figures
-    return path
+    return _altered_case(
+        case_warehouse,
+        tmp_path_factory,
+        "qualitative",
+        "delete from figures where value is not null",
+        "delete from events",
+    )
 
 
 @pytest.fixture(scope="session")
 def older_warehouse(case_warehouse, tmp_path_factory) -> Path:
     """The case study as built before figure_counts had region_code."""
-    path = tmp_path_factory.mktemp("older") / "warehouse.duckdb"
-    shutil.copyfile(case_warehouse, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("create table old_counts as select * exclude (region_code) from figure_counts")
-        con.execute("drop table figure_counts")
-        con.execute("alter table old_counts rename to figure_counts")
-    return path
+    return _altered_case(
+        case_warehouse,
+        tmp_path_factory,
+        "older",
+        "create table old_counts as select * exclude (region_code) from figure_counts",
+        "drop table figure_counts",
+        "alter table old_counts rename to figure_counts",
+        figures_changed=False,
+    )
 
 
 @pytest.fixture(scope="session")
 def single_region_warehouse(case_warehouse, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("single") / "warehouse.duckdb"
-    shutil.copyfile(case_warehouse, path)
-    with duckdb.connect(str(path)) as con:
-        con.execute("delete from figures where region_code <> 'US'")
-        rematerialise(con)  # the stored views must follow the changed figures
-    return path
+    return _altered_case(
+        case_warehouse, tmp_path_factory, "single", "delete from figures where region_code <> 'US'"
+    )
 
 
 @pytest.fixture(scope="session")
