@@ -8,10 +8,12 @@ The dashboard page is opened once and its first chart's figure taken as Plotly.j
 (title + that chart, served like the dashboard, `impact dashboard`'s command) is served once per variant, each
 variant adding parts before the chart: `nav` (st.navigation over six pages), `fragment` (a sidebar fragment
 rerun every 5 s, as the dashboard's new-build watch), `caption` (sidebar and main captions), `select1` (one
-sidebar selectbox), `selects` (five), `segs` / `radios` / `pills` (five segmented controls / radios / pills),
+sidebar selectbox), `select4` (four: the issue's entity, metric, kind and policy), `selects` (five), `segs` / `radios` / `pills` (five segmented controls / radios / pills),
 `multiselect`, `slider` (a range select_slider), `toggle`, `seg1` (one segmented control), `metrics` (four
 metric tiles), `expander` (a collapsed sidebar expander holding a multiselect, a toggle and a slider), `after`
-(a subheader and three download buttons after the chart). Loads alternate: the 4-point bare page of
+(a subheader and three download buttons after the chart), `chartfirst` (the chart drawn before the
+other parts, in the same places on the page), `popover` (the sidebar's widgets in a "Filters" popover), `preload` (an `st.html` script importing
+Plotly's chunk as the page's first element). Loads alternate: the 4-point bare page of
 dashboard_bench.py, each variant, the page itself; returning visits in one browser context (static files
 cached). Printed: the median time from navigation start to the first chart drawn, and its ratio to the bare
 page.
@@ -48,8 +50,21 @@ OPTIONS = ["a", "b", "c"]
 YEARS = [2020, 2021, 2022, 2023, 2024]
 
 
+PRELOAD = '''<script>
+(() => {
+  const main = document.querySelector('script[src*="/static/js/index."]');
+  if (main) { import(new URL("%s", main.src).href); }
+})();
+</script>''' % next(Path(st.__file__).parent.joinpath("static/static/js").glob("PlotlyChart.*.js")).name
+
+
 def body():
+    if "preload" in parts:
+        st.html(PRELOAD, unsafe_allow_javascript=True)
     st.title("Bare page, the page's own chart")
+    top = st.container()  # the main area's parts above the chart, filled in script order
+    if "chartfirst" in parts:  # the chart's delta sent before every widget's
+        st.plotly_chart(go.Figure(spec), theme=None)
     if "fragment" in parts:
 
         @st.fragment(run_every="5s")
@@ -58,39 +73,44 @@ def body():
 
         with st.sidebar:
             watch()
+    side = st.sidebar.popover("Filters", width="stretch") if "popover" in parts else st.sidebar
     if "caption" in parts:
         st.sidebar.caption("Data built 3 min ago (2026-11-24 22:36 UTC)")
-        st.caption("TikTok · revenue per quarter: actual (solid) against consensus (dashed: original).")
+        top.caption("TikTok · revenue per quarter: actual (solid) against consensus (dashed: original).")
     if "select1" in parts:
-        st.sidebar.selectbox("Entity", OPTIONS, key="entity")
+        side.selectbox("Entity", OPTIONS, key="entity")
+    if "select4" in parts:  # the issue's series filters: entity, metric, expectation kind, policy
+        for name in ("Entity", "Metric", "Expectation", "Compare with"):
+            side.selectbox(name, OPTIONS, key="select4" + name)
     for kind in ("selects", "segs", "radios", "pills"):
         if kind in parts:
             for name in ("Entity ", "Metric", "Expectation", "Policy", "Grain"):
                 if kind == "selects":
-                    st.sidebar.selectbox(name, OPTIONS, key=kind + name)
+                    side.selectbox(name, OPTIONS, key=kind + name)
                 elif kind == "segs":
-                    st.sidebar.segmented_control(name, OPTIONS, default="a", key=kind + name)
+                    side.segmented_control(name, OPTIONS, default="a", key=kind + name)
                 elif kind == "radios":
-                    st.sidebar.radio(name, OPTIONS, key=kind + name, horizontal=True)
+                    side.radio(name, OPTIONS, key=kind + name, horizontal=True)
                 else:
-                    st.sidebar.pills(name, OPTIONS, default="a", key=kind + name)
+                    side.pills(name, OPTIONS, default="a", key=kind + name)
     if "slider" in parts:
-        st.sidebar.select_slider("Years", options=YEARS, value=(2020, 2024))
+        side.select_slider("Years", options=YEARS, value=(2020, 2024))
     if "seg1" in parts:
-        st.sidebar.segmented_control("Period grain", ["auto", "month", "quarter"], default="auto")
+        side.segmented_control("Period grain", ["auto", "month", "quarter"], default="auto")
     if "multiselect" in parts:
-        st.sidebar.multiselect("Regions", ["United States (US)", "World (WORLD)"], default=["World (WORLD)"])
+        side.multiselect("Regions", ["United States (US)", "World (WORLD)"], default=["World (WORLD)"])
     if "toggle" in parts:
-        st.sidebar.toggle("Show tables")
+        side.toggle("Show tables")
     if "expander" in parts:
         with st.sidebar.expander("More"):
             st.multiselect("Regions ", ["United States (US)", "World (WORLD)"], default=["World (WORLD)"])
             st.toggle("Show tables ")
             st.select_slider("Years ", options=YEARS, value=(2020, 2024))
     if "metrics" in parts:
-        for i, column in enumerate(st.columns(4)):
+        for i, column in enumerate(top.columns(4)):
             column.metric(f"tile {i}", "1.2 bn USD", delta="-0.3 bn USD vs 1.5 expected")
-    st.plotly_chart(go.Figure(spec), theme=None)
+    if "chartfirst" not in parts:
+        st.plotly_chart(go.Figure(spec), theme=None)
     if "after" in parts:
         st.subheader("Figures in the chart")
         for i in range(3):

@@ -21,6 +21,12 @@ POLICIES = {
     "original": "original expectation (first vintage)",
     "latest": "latest revision",
 }
+# The sidebar's short names for them (the long ones were cut off in its 220 px wide select box).
+POLICY_CHOICES = {
+    "at_period_end": "expected at the time",
+    "original": "original expectation",
+    "latest": "latest revision",
+}
 GRAIN_ORDER = ["month", "quarter", "half", "year"]
 GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
 
@@ -176,8 +182,10 @@ def series_ui(ident: q.Identity) -> Series | None:
         "Compare with",
         list(POLICIES),
         "policy",
-        format_func=POLICIES.get,
-        help="Which vintage of a revised expectation: see docs/warehouse.md, 'the policies'",
+        format_func=POLICY_CHOICES.get,
+        help="Which vintage of a revised expectation: "
+        + "; ".join(f"**{POLICY_CHOICES[p]}**: {POLICIES[p]}" for p in POLICIES)
+        + ". See docs/warehouse.md, 'the policies'.",
     )
     return Series(entity, metric, names.get(metric, metric), kind, policy)
 

@@ -44,11 +44,6 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.info("No expectation for these regions and periods: widen the years or region levels.")
         st.stop()
 
-    st.caption(
-        f"{series.entity} · {series.metric_label} against its **{series.kind}**, {ui.POLICIES[series.policy]}; "
-        f"per {grain}, {first_year}–{last_year}. Red = below expectation, blue = above."
-    )
-
     # --- tiles -----------------------------------------------------------------------------------------------
     headline_path = (
         frame.group_by("region_path", "region_depth")
@@ -59,45 +54,73 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     headline = frame.filter(pl.col("region_path") == headline_path).sort("period_start")
     latest = headline.row(-1, named=True)
     divisor, unit_label = charts.value_scale(latest["unit"], frame["expectation"].to_list())
+    st.caption(
+        f"{series.entity} · {series.metric_label} against its **{series.kind}**, {ui.POLICIES[series.policy]}; "
+        f"per {grain}, {first_year}–{last_year}. Tiles: {latest['region_name']}, latest {grain} "
+        f"{latest['period']}. Red = below expectation, blue = above."
+    )
     latest_period = frame["period_start"].max()
     in_latest = frame.filter(pl.col("period_start") == latest_period)
     streaks = q.streaks(ident, series.entity, series.metric, series.kind, series.policy, grain=grain)
     current_streaks = streaks.filter(pl.col("is_current"))
-    tiles = st.columns(4)
+    # Five tiles side by side are about 170 px each at a laptop's width: labels and values stay short, so
+    # that none is cut off with an ellipsis; what they are about (region, period) is in the caption above.
+    tiles = st.columns(5)
     tiles[0].metric(
-        f"{latest['region_name']} {latest['period']}: actual",
-        f"{charts.format_value(latest['actual'], divisor, latest['actual_bound'])} {unit_label}",
-        delta=f"{latest['variance'] / divisor:+,.1f} {unit_label} vs {charts.format_value(latest['expectation'], divisor)} expected",
+        f"Actual ({unit_label})",
+        charts.format_value(latest["actual"], divisor, latest["actual_bound"]) or "n/a",
+        delta=f"{latest['variance'] / divisor:+,.1f}",
+        delta_description=f"vs {charts.format_value(latest['expectation'], divisor)} expected",
         delta_color="normal",
-        help="Latest period of the top-level region shown. '≤'/'≥' mark bounds, '~' approximations.",
+        help=f"{latest['region_name']}, {latest['period']}: the latest period of the top-level region shown. "
+        "'≤'/'≥' mark bounds, '~' approximations.",
     )
     tiles[1].metric(
         "Attainment",
         "n/a" if latest["attainment"] is None else f"{latest['attainment']:.0%}",
         delta=None if latest["direction"] is None else latest["direction"].replace("_", " "),
         delta_color="off",
-        help="actual / expectation",
+        delta_arrow="off",
+        help=f"actual / expectation, {latest['region_name']}, {latest['period']}",
     )
     cumulative = headline.select(pl.col("variance").sum()).item()
     tiles[2].metric(
-        f"Cumulative variance, {latest['region_name']}",
-        f"{cumulative / divisor:+,.1f} {unit_label}",
-        delta=f"over {ui.count_of(headline.height, grain)} shown",
+        f"Variance, sum ({unit_label})",
+        f"{cumulative / divisor:+,.1f}",
+        delta=f"over {ui.count_of(headline.height, grain)}",
         delta_color="off",
-        help="Sum of actual − expectation over the periods shown (negative = shortfall).",
+        delta_arrow="off",
+        help=f"{latest['region_name']}: actual − expectation summed over the periods shown "
+        "(negative = cumulative shortfall).",
     )
     below = in_latest.filter(pl.col("is_shortfall")).height
     tiles[3].metric(
-        f"Regions below expectation, {in_latest['period'][0]}",
+        "Regions below",
         f"{below} of {in_latest.height}",
-        delta=None
-        if current_streaks.is_empty()
-        else (
-            f"longest current streak: {ui.count_of(current_streaks['length'][0], grain)} "
-            f"({current_streaks['region_name'][0]}, {current_streaks['first_period'][0]}→{current_streaks['last_period'][0]})"
-        ),
-        delta_color="inverse" if below else "off",
+        delta=f"in {in_latest['period'][0]}",
+        delta_color="off",
+        delta_arrow="off",
+        help="Regions with a comparison in the latest period shown, and how many of them fell short.",
     )
+    streak_help = (
+        "Longest current shortfall streak: consecutive periods below expectation that run up to the region's "
+        "latest compared period (every streak: the table at the foot of the page)."
+    )
+    if current_streaks.is_empty():
+        tiles[4].metric(
+            "Current streak", "none", delta="no region below now", delta_color="off", delta_arrow="off",
+            help=streak_help,
+        )  # fmt: skip
+    else:
+        streak = current_streaks.row(0, named=True)
+        tiles[4].metric(
+            "Current streak",
+            ui.count_of(streak["length"], grain),
+            delta=f"{streak['region_name']}, {streak['first_period']}→{streak['last_period']}",
+            delta_color="off",
+            delta_arrow="off",
+            help=streak_help,
+        )
 
     # --- heatmap and bars ----------------------------------------------------------------------------------
     charted = ui.region_rows_ui(frame)

@@ -67,7 +67,7 @@ def test_filter_change_updates_the_url_and_redraws(dashboard_url, browser):
         page.get_by_test_id("stSidebar").locator('[data-testid="stSelectbox"]').filter(
             has_text="Compare with"
         ).click()
-        page.get_by_role("option", name="original expectation (first vintage)").click()
+        page.get_by_role("option", name="original expectation", exact=True).click()
         page.wait_for_function("window.location.search.includes('policy=original')", timeout=30_000)
         # The rerun may not have shown its status yet when the URL changes: wait for its text, then settle.
         page.wait_for_function(

@@ -48,7 +48,7 @@ def charts(at: AppTest) -> list:
 
 def test_scorecard_shows_tiles_heatmap_and_bars(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[0], monkeypatch)
-    assert len(at.metric) == 4
+    assert len(at.metric) == 5
     assert len(charts(at)) == 2
     assert "TikTok Shop" in texts(at) and "per year" in texts(at)
 
@@ -79,7 +79,7 @@ def test_scorecard_policy_filter_changes_attainment(case_warehouse, monkeypatch)
     at.selectbox(key="policy").select("original").run()
     assert not at.exception
     assert "original expectation" in texts(at)
-    assert len(at.metric) == 4 and tiles  # same layout, other vintage
+    assert len(at.metric) == 5 and tiles  # same layout, other vintage
 
 
 def test_trends_region_filter_shows_pacing(case_warehouse, monkeypatch):
@@ -262,6 +262,28 @@ def test_a_number_of_periods_reads_as_words():
 
 
 def test_a_streak_of_one_period_is_singular_on_the_tiles(case_warehouse, monkeypatch):
-    shown = texts(open_page(case_warehouse, PAGES[0], monkeypatch))
-    assert "longest current streak: 1 year (" in shown  # the case study's default: the US, 2024
-    assert " 1 years" not in shown
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    streak = next(m for m in at.metric if m.label == "Current streak")
+    assert streak.value == "1 year"  # the case study's default: the US, 2024
+    assert streak.delta == "United States, 2024→2024"
+    assert " 1 years" not in texts(at)
+
+
+def test_tiles_are_short_enough_not_to_be_cut_off(case_warehouse, monkeypatch):
+    """Five tiles across a laptop-width page (about 170 px each): '~ 100.0 USD bn' and 'Cumulative variance,
+    Global (USD bn)' were cut off with an ellipsis. Units go into short labels, the region and period into
+    the caption."""
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    tiles = {m.label: m for m in at.metric}
+    assert list(tiles) == [
+        "Actual (USD bn)",
+        "Attainment",
+        "Variance, sum (USD bn)",
+        "Regions below",
+        "Current streak",
+    ]
+    assert tiles["Actual (USD bn)"].value == "~ 100.0" and tiles["Actual (USD bn)"].delta == "+13.0"
+    assert tiles["Variance, sum (USD bn)"].value == "+8.0"
+    assert tiles["Regions below"].value == "0 of 1" and tiles["Regions below"].delta == "in 2025"
+    assert "Tiles: Global, latest year 2025." in texts(at)
+    assert all(len(m.label) <= 22 and len(str(m.value)) <= 10 for m in at.metric)
