@@ -30,7 +30,14 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             else counts["metric"].to_list()
         )
     )
-    metric = st.sidebar.selectbox("Metric", ["(all)", *metrics], key="metric", bind="query-params")
+    names = ui.metric_names(ident)  # 'Gross merchandise value' for 'gmv', as on the other pages
+    metric = st.sidebar.selectbox(
+        "Metric",
+        ["(all)", *metrics],
+        key="metric",
+        bind="query-params",
+        format_func=lambda m: names.get(m, m),
+    )
     metric = None if metric in (None, "(all)") else metric
 
     info = q.build_info(ident)
@@ -52,7 +59,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         backed = "" if r["has_numeric_comparison"] else " · :orange-badge[no numbers to check it]"
         source = f"[{r['publisher']}]({r['url']})" if r["url"] else r["publisher"]
         st.markdown(
-            f":{colour}-badge[{words}] **{r['entity']} · {r['metric']}** in {r['region_name']}, {r['period']} "
+            f":{colour}-badge[{words}] **{r['entity']} · {names.get(r['metric'], r['metric'])}** in {r['region_name']}, {r['period']} "
             f"— {source}, {r['as_of']}{backed}"
         )
     if claims.height > CLAIM_BADGES:

@@ -104,6 +104,7 @@ def test_evidence_shows_claims_as_badges_not_numbers(case_warehouse, monkeypatch
     at = open_page(case_warehouse, PAGES[3], monkeypatch)
     text = texts(at)
     assert ":red-badge[fell short of expectations]" in text
+    assert "**TikTok Shop · Gross merchandise value** in" in text  # the metric's name, not its id 'gmv'
     total = at.dataframe[1].value.shape[0]
     at.selectbox(key="entity").select("TikTok Shop").run()
     assert not at.exception
