@@ -103,13 +103,14 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         )
         st.stop()
     series_keys = windows.select("entity", "metric", "grain").unique(maintain_order=True)
-    labels = [f"{e} · {m} · per {g}" for e, m, g in series_keys.iter_rows()]
+    names = ui.metric_names(ident)
+    labels = [f"{e} · {names.get(m, m)} · per {g}" for e, m, g in series_keys.iter_rows()]
     which = st.selectbox("Series", range(len(labels)), format_func=labels.__getitem__, key="window_series")
     entity, metric, grain = series_keys.row(which)
     one = windows.filter(
         (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )
-    metric_label = ui.metric_names(ident).get(metric, metric)
+    metric_label = names.get(metric, metric)
     st.plotly_chart(charts.event_window_chart(one, event["date"], metric_label), theme=None, key="window")
     if one["is_overlapping"].any():
         others = sorted(

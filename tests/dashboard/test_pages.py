@@ -100,6 +100,14 @@ def test_events_category_filter_narrows_the_timeline(case_warehouse, monkeypatch
     assert 0 < at.dataframe[0].value.shape[0] < all_rows
 
 
+def test_events_series_are_named_by_their_metric_names(case_warehouse, monkeypatch):
+    at = open_page(case_warehouse, PAGES[2], monkeypatch)
+    series = at.selectbox(key="window_series")
+    assert "TikTok Shop · Gross merchandise value · per year" in series.options, (
+        series.options
+    )  # shown labels
+
+
 def test_evidence_shows_claims_as_badges_not_numbers(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[3], monkeypatch)
     text = texts(at)
