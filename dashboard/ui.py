@@ -74,6 +74,9 @@ def tables_toggle() -> bool:
     )
 
 
+DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
+
+
 def show_table(
     frame: pl.DataFrame,
     name: str,
@@ -94,7 +97,9 @@ def show_table(
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
     if grid:
-        st.dataframe(frame, hide_index=True, column_config=column_config, height=height)
+        # Dates as dates: without a column config the grid showed '2024-01-01 00:00:00' for a DATE column.
+        dates = {c: DATE_COLUMN for c, t in frame.schema.items() if t == pl.Date}
+        st.dataframe(frame, hide_index=True, column_config={**dates, **(column_config or {})}, height=height)
     else:
         st.caption(f"{total or frame.height:,} rows: {name.replace('_', ' ')} ({hidden_note})")
     limited = total is not None and total > frame.height and full_csv is not None

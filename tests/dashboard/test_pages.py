@@ -138,6 +138,14 @@ def test_sql_page_refuses_writes_and_runs_selects(case_warehouse, monkeypatch):
     assert not at.error and at.dataframe[0].value.iloc[0, 0] > 0
 
 
+def test_tables_show_dates_as_dates(case_warehouse, monkeypatch):
+    """A DATE column was drawn as '2024-01-01 00:00:00' in the grids; every table's dates get a date format."""
+    at = open_page(case_warehouse, PAGES[4], monkeypatch)  # the SQL page's default query has four dates
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["period_start"]["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}
+    assert columns["expectation_as_of"]["type_config"]["type"] == "date"
+
+
 def test_sql_page_example_loads_into_the_editor(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[4], monkeypatch)
     at.selectbox(key="example").select("target revisions").run()
