@@ -67,8 +67,6 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         "events",
         column_config={
             "url": st.column_config.LinkColumn("source link", display_text="open"),
-            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "date_end": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "jurisdiction_name": "jurisdiction",
         },
         grid=tables,

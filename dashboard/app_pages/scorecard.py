@@ -102,25 +102,21 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         delta_arrow="off",
         help="Regions with a comparison in the latest period shown, and how many of them fell short.",
     )
-    streak_help = (
-        "Longest current shortfall streak: consecutive periods below expectation that run up to the region's "
-        "latest compared period (every streak: the table at the foot of the page)."
-    )
     if current_streaks.is_empty():
-        tiles[4].metric(
-            "Current streak", "none", delta="no region below now", delta_color="off", delta_arrow="off",
-            help=streak_help,
-        )  # fmt: skip
+        streak_length, streak_where = "none", "no region below now"
     else:
         streak = current_streaks.row(0, named=True)
-        tiles[4].metric(
-            "Current streak",
-            ui.count_of(streak["length"], grain),
-            delta=f"{streak['region_name']}, {streak['first_period']}→{streak['last_period']}",
-            delta_color="off",
-            delta_arrow="off",
-            help=streak_help,
-        )
+        streak_length = ui.count_of(streak["length"], grain)
+        streak_where = f"{streak['region_name']}, {streak['first_period']}→{streak['last_period']}"
+    tiles[4].metric(
+        "Current streak",
+        streak_length,
+        delta=streak_where,
+        delta_color="off",
+        delta_arrow="off",
+        help="Longest current shortfall streak: consecutive periods below expectation that run up to the "
+        "region's latest compared period (every streak: the table at the foot of the page).",
+    )
 
     # --- heatmap and bars ----------------------------------------------------------------------------------
     charted = ui.region_rows_ui(frame)
