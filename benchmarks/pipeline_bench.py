@@ -83,7 +83,7 @@ def bench(runs: int) -> dict:
             )
             floor_wall.append(wall)
             floor_inside.append(float(out.strip()))
-            wall, _ = timed([sys.executable, "-c", "import pipelines.runner"])
+            wall, _ = timed([sys.executable, "-c", "import pipelines.defs.run"])
             startup.append(wall)
     med = statistics.median
     return {

@@ -16,7 +16,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.charts import OKABE_ITO, TEMPLATE, empty_figure, value_scale
-from pipelines.impact.periods import period_end, period_index, period_start
+from pipelines.effects.periods import period_end, period_index, period_start
 
 ACTUAL = "#000000"
 COUNTERFACTUAL = "#0072B2"

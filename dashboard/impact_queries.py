@@ -3,7 +3,7 @@
 Same rules as `dashboard/queries.py` (whose identity and query helpers are used here): one short read-only
 connection per call, closed right after, and results cached with `st.cache_data` keyed by the warehouse's
 identity (path, mtime_ns, inode) and the arguments, so a newly published warehouse is read on the next rerun
-and nothing holds the file open. The estimates (`pipelines.impact.assess`) take a second or more: they are
+and nothing holds the file open. The estimates (`pipelines.effects.assess`) take a second or more: they are
 computed once per (warehouse, event, metric, region, entity, controls, grain) and then served from the cache.
 statsmodels is imported only when the first estimate is asked for, so the other pages never pay for it.
 """
@@ -154,7 +154,7 @@ def assessment(
     grain: str | None,
 ) -> Assessment:
     """Counterfactual and difference-in-differences for one series (or their refusals), cached."""
-    from pipelines.impact.assess import assess_effect
+    from pipelines.effects.assess import assess_effect
 
     with _connection(ident) as con:
         try:
@@ -178,7 +178,7 @@ def narrative(
 ):
     """The cited paragraph (`Narrative`) for one period, its effect sentence about `event_id` (the event chosen
     on the page; None: `explain_period`'s default), or the reason there is none (a string)."""
-    from pipelines.impact.assess import explain_period
+    from pipelines.effects.assess import explain_period
 
     with _connection(ident) as con:
         try:

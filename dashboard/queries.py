@@ -38,8 +38,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from pipelines.readonly import SAFE_CONFIG
-from pipelines.sqlfiles import sql_files
+from pipelines.warehouse.console import SAFE_CONFIG
+from pipelines.warehouse.sqlfiles import sql_files
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 Identity = tuple[str, int, int]

@@ -17,8 +17,8 @@ from dashboard import charts, ui
 from dashboard import impact_charts as ic
 from dashboard import impact_queries as iq
 from dashboard import queries as q
-from pipelines.impact.periods import label, period_end, period_index, period_start
-from pipelines.impact.results import Refusal
+from pipelines.effects.periods import label, period_end, period_index, period_start
+from pipelines.effects.results import Refusal
 
 GRAIN_ORDER = ["month", "quarter", "half", "year"]
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import queries as q
 from dashboard import ui
-from pipelines.readonly import QueryRefused, run_readonly
+from pipelines.warehouse.console import QueryRefused, run_readonly
 
 TIME_LIMIT_S = 10.0
 DEFAULT_QUERY = "select * from actual_vs_expectation where policy = 'at_period_end' limit 100"

@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from pipelines.ingest.checks import Problem, RowChecks
+from pipelines.ingest.problems import Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.vocabulary import (
     BOUNDS,

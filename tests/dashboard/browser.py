@@ -37,7 +37,7 @@ def start_dashboard(
 ) -> tuple[subprocess.Popen, str]:
     """`impact dashboard`'s command on a free port (for `script`, the dashboard by default; the benchmark's
     bare page too), returned once Streamlit answers its health check."""
-    from pipelines.serve import DASHBOARD_APP, dashboard_command
+    from pipelines.cli.processes import DASHBOARD_APP, dashboard_command
 
     port = free_port()
     env = dict(os.environ) if warehouse is None else {**os.environ, "IMPACT_WAREHOUSE": str(warehouse)}

@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.sqlfiles import create_tables, create_views
-from pipelines.synthetic import generate_warehouse
-from pipelines.warehouse import rematerialise
+from pipelines.devtools.synthetic import generate_warehouse
+from pipelines.warehouse.build import rematerialise
+from pipelines.warehouse.sqlfiles import create_tables, create_views
 
 REPO = Path(__file__).resolve().parents[2]
 CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
@@ -34,8 +34,8 @@ def _altered_case(
 @pytest.fixture(scope="session")
 def case_warehouse(tmp_path_factory) -> Path:
     """The bundled case study, built by the real pipeline into a private folder."""
-    from pipelines.resources import ImpactSettings
-    from pipelines.runner import run_pipeline
+    from pipelines.defs.resources import ImpactSettings
+    from pipelines.defs.run import run_pipeline
 
     root = tmp_path_factory.mktemp("case")
     shutil.copytree(CASE_STUDY, root / "datasets" / CASE_STUDY.name)

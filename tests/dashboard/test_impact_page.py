@@ -13,10 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import impact_charts as ic
-from pipelines.impact.counterfactual import estimate_counterfactual
-from pipelines.impact.did import estimate_did
-from pipelines.impact.periods import period_end, period_start
-from pipelines.sqlfiles import create_tables, create_views
+from pipelines.effects.counterfactual import estimate_counterfactual
+from pipelines.effects.did import estimate_did
+from pipelines.effects.periods import period_end, period_start
+from pipelines.warehouse.sqlfiles import create_tables, create_views
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = "app_pages/impact.py"

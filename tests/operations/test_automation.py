@@ -12,11 +12,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.alerts import post_json
-from pipelines.definitions import defs
-from pipelines.inbox import file_inbox
-from pipelines.resources import ImpactSettings
-from pipelines.runner import run_pipeline
+from pipelines.defs.definitions import defs
+from pipelines.defs.resources import ImpactSettings
+from pipelines.defs.run import run_pipeline
+from pipelines.ingest.inbox import file_inbox
+from pipelines.warehouse.alerts import post_json
 
 REPO = Path(__file__).resolve().parents[2]
 CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"

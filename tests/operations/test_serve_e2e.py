@@ -68,7 +68,7 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
         [
             sys.executable,
             "-m",
-            "pipelines.cli",
+            "pipelines.cli.main",
             "run",
             "--data-dir",
             str(tmp_path),
@@ -85,7 +85,7 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
         [
             sys.executable,
             "-m",
-            "pipelines.cli",
+            "pipelines.cli.main",
             "serve",
             "--data-dir",
             str(tmp_path),

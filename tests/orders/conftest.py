@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.orders.generate import GeneratorConfig
+from pipelines.devtools.orders_generator import GeneratorConfig
 
 SEP = datetime(2024, 9, 1, tzinfo=UTC)
 

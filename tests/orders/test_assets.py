@@ -6,10 +6,10 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.orders.assets import order_figures, order_months
-from pipelines.orders.generate import generate_orders
-from pipelines.orders.run import run_orders
-from pipelines.resources import ImpactSettings
+from pipelines.defs.orders import order_figures, order_months
+from pipelines.defs.orders_run import run_orders
+from pipelines.defs.resources import ImpactSettings
+from pipelines.devtools.orders_generator import generate_orders
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_run_orders_unknown_month(data_dir):
     ],
 )
 def test_contiguous_batches(added, months, batches):
-    from pipelines.orders.run import _contiguous_batches
+    from pipelines.defs.orders_run import _contiguous_batches
 
     assert _contiguous_batches(added, months, size=2 if len(added) == 5 else 12) == batches
 
@@ -79,7 +79,7 @@ def test_bad_order_rows_reach_the_warehouse(data_dir):
     an analyst sees them next to rejected_rows, not only in Dagster's run metadata."""
     import duckdb
 
-    from pipelines.runner import run_pipeline
+    from pipelines.defs.run import run_pipeline
 
     with dg.instance_for_test() as instance:
         summary = run_orders(data_dir, instance=instance)

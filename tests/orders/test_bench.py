@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.devtools.orders_bench import agreement
+from pipelines.devtools.orders_generator import generate_orders
 from pipelines.orders import layout
-from pipelines.orders.bench import agreement
 from pipelines.orders.build import build_months
-from pipelines.orders.generate import generate_orders
 
 
 def test_floor_and_pipeline_agree_with_bad_rows(tmp_path, small_generator):

@@ -7,8 +7,8 @@ import dataclasses
 import polars as pl
 import pytest
 
+from pipelines.devtools.orders_generator import generate_orders, month_table, planned_orders
 from pipelines.orders.build import build_month
-from pipelines.orders.generate import generate_orders, month_table, planned_orders
 
 CANONICAL = [
     "figure_id", "entity", "metric", "region", "period", "kind", "value", "value_high",

@@ -8,7 +8,7 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.orders.generate import generate_orders, planned_orders
+from pipelines.devtools.orders_generator import generate_orders, planned_orders
 
 
 def read_all(root) -> pl.DataFrame:

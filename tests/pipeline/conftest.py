@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.resources import ImpactSettings
-from pipelines.runner import RunSummary, run_pipeline
+from pipelines.defs.resources import ImpactSettings
+from pipelines.defs.run import RunSummary, run_pipeline
 
 REPO = Path(__file__).resolve().parents[2]
 CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipelines.ingest.load import load_all
+from pipelines.ingest.assemble import load_all
 
 HEADER = "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
 GOOD = "ok1,Acme,revenue,US,2024,actual,12.5,USD bn,s2\n"

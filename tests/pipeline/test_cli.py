@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipelines.cli import main
+from pipelines.cli.main import main
 
 from .conftest import CASE_STUDY
 
@@ -68,7 +68,7 @@ def test_run_then_sql_in_every_format(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "pipelines.cli",
+            "pipelines.cli.main",
             "run",
             "--data-dir",
             str(tmp_path),
@@ -104,7 +104,7 @@ def test_run_exits_non_zero_when_nothing_can_be_published(tmp_path: Path) -> Non
         [
             sys.executable,
             "-m",
-            "pipelines.cli",
+            "pipelines.cli.main",
             "run",
             "--data-dir",
             str(tmp_path),

@@ -11,12 +11,12 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import warehouse
-from pipelines.assets import CORE_ASSETS
-from pipelines.checks import WAREHOUSE_CHECKS
-from pipelines.definitions import defs
-from pipelines.resources import ImpactSettings
-from pipelines.runner import run_pipeline
+from pipelines.defs.assets import CORE_ASSETS
+from pipelines.defs.checks import WAREHOUSE_CHECKS
+from pipelines.defs.definitions import defs
+from pipelines.defs.resources import ImpactSettings
+from pipelines.defs.run import run_pipeline
+from pipelines.warehouse import build as warehouse
 
 from .conftest import CASE_STUDY, TODAY
 
@@ -150,7 +150,7 @@ def test_a_failed_build_leaves_the_published_file_untouched(tmp_path: Path, monk
 def test_every_accepted_file_type_loads_the_same_rows(tmp_path: Path, suffix: str) -> None:
     import polars as pl
 
-    from pipelines.ingest.load import load_all
+    from pipelines.ingest.assemble import load_all
 
     folder = tmp_path / "datasets" / "cs"
     folder.mkdir(parents=True)

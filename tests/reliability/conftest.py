@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.resources import ImpactSettings
-from pipelines.runner import RunSummary, run_pipeline
+from pipelines.defs.resources import ImpactSettings
+from pipelines.defs.run import RunSummary, run_pipeline
 
 from .helpers import TODAY, make_data_dir
 

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest.load import load_all
+from pipelines.ingest.assemble import load_all
 
 TODAY = date(2026, 11, 24)
 SOURCES = (

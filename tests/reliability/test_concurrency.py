@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import warehouse as warehouse_module
-from pipelines.runner import run_pipeline
+from pipelines.defs.run import run_pipeline
+from pipelines.warehouse import build as warehouse_module
 
 from .conftest import settings_for
 from .helpers import PYTHON, REPO, consistent, make_data_dir, set_inputs, snapshot

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.runner import run_pipeline
+from pipelines.defs.run import run_pipeline
 
 from .conftest import settings_for
 from .helpers import REPO, VIEWS, make_data_dir

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.readonly import MAX_QUERY_CHARS, QueryRefused, run_readonly
+from pipelines.warehouse.console import MAX_QUERY_CHARS, QueryRefused, run_readonly
 
 from .helpers import EXAMPLES, VIEWS
 

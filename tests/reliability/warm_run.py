@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import pipelines.runner  # noqa: E402,F401  (what `impact run` imports lazily)
-from pipelines import cli  # noqa: E402
+import pipelines.defs.run  # noqa: E402,F401  (what `impact run` imports lazily)
+from pipelines.cli import main as cli  # noqa: E402
 
 if __name__ == "__main__":
     print("ready", flush=True)

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines.sqlfiles import create_tables, create_views
+from pipelines.warehouse.sqlfiles import create_tables, create_views
 
 BN = 1e9
 M = 1e6
@@ -491,7 +491,7 @@ def test_figure_evidence_keeps_every_figure(con):
 
 
 def test_examples_run(con):
-    from pipelines.sqlfiles import sql_files
+    from pipelines.warehouse.sqlfiles import sql_files
 
     examples = sql_files("examples")
     assert examples, "sql/examples is empty"

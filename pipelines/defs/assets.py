@@ -1,0 +1,190 @@
+"""The warehouse pipeline as Dagster assets: read -> reference -> sources/figures/events -> facts -> build -> publish.
+
+Asset bodies only wire: the rules live in `pipelines.ingest` (Polars) and `sql/` (SQL).
+"""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.resources import ImpactSettings
+from pipelines.ingest import assemble as load
+from pipelines.ingest.reference_tables import Reference
+from pipelines.warehouse import alerts
+from pipelines.warehouse import build as warehouse
+
+GROUP = "warehouse"
+
+
+def _today(settings: ImpactSettings) -> date | None:
+    return date.fromisoformat(settings.today) if settings.today else None
+
+
+def _stage_metadata(stage: load.Stage) -> dict:
+    rejected = sum(i["_row"].n_unique() for i in stage.issues.values())
+    return {"rows loaded": stage.rows.height, "rows rejected": rejected, "files": len(stage.issues)}
+
+
+@dg.asset(group_name=GROUP)
+def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
+    """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be)."""
+    files = load.read_inputs(settings.data_path)
+    context.add_output_metadata(
+        {
+            "files": len(files),
+            "unreadable": sum(f.status == "unreadable" for f in files),
+            "duplicate files": sum(f.status == "duplicate_file" for f in files),
+            "rows in": sum(f.raw.rows_in for f in files if f.raw is not None),
+        }
+    )
+    return files
+
+
+@dg.asset(group_name=GROUP)
+def reference_data(context: dg.AssetExecutionContext, input_files: list[load.FileLoad]) -> Reference:
+    """Regions (ISO countries in a hierarchy), metrics and entities: shipped, overridden, extended by datasets."""
+    ref = load.build_reference(input_files)
+    context.add_output_metadata(
+        {"regions": ref.regions.height, "metrics": ref.metrics.height, "entities": ref.entities.height}
+    )
+    return ref
+
+
+def _validated(
+    context: dg.AssetExecutionContext, files: list[load.FileLoad], kind: str, ctx: load.Context
+) -> load.Stage:
+    stage = load.validate_kind(files, kind, ctx)
+    context.add_output_metadata(_stage_metadata(stage))
+    return stage
+
+
+@dg.asset(group_name=GROUP)
+def sources(
+    context: dg.AssetExecutionContext,
+    settings: ImpactSettings,
+    input_files: list[load.FileLoad],
+    reference_data: Reference,
+) -> load.Stage:
+    """Who said it and when: validated sources from every dataset."""
+    return _validated(context, input_files, "sources", load.context(reference_data, today=_today(settings)))
+
+
+def _facts_context(settings: ImpactSettings, ref: Reference, src: load.Stage) -> load.Context:
+    return load.context(ref, src.rows, _today(settings))
+
+
+@dg.asset(group_name=GROUP)
+def figures(
+    context: dg.AssetExecutionContext,
+    settings: ImpactSettings,
+    input_files: list[load.FileLoad],
+    reference_data: Reference,
+    sources: load.Stage,
+) -> load.Stage:
+    """Reported figures, normalised: periods to dates, units to USD at the period's rate, regions to codes."""
+    return _validated(context, input_files, "figures", _facts_context(settings, reference_data, sources))
+
+
+@dg.asset(group_name=GROUP)
+def events(
+    context: dg.AssetExecutionContext,
+    settings: ImpactSettings,
+    input_files: list[load.FileLoad],
+    reference_data: Reference,
+    sources: load.Stage,
+) -> load.Stage:
+    """Dated regulatory, legal and political events tied to jurisdictions."""
+    return _validated(context, input_files, "events", _facts_context(settings, reference_data, sources))
+
+
+@dg.asset(group_name=GROUP)
+def normalised_facts(
+    context: dg.AssetExecutionContext,
+    input_files: list[load.FileLoad],
+    reference_data: Reference,
+    sources: load.Stage,
+    figures: load.Stage,
+    events: load.Stage,
+) -> load.LoadResult:
+    """All tables of the warehouse as frames, with every rejected row and one load record per file."""
+    result = load.assemble(input_files, reference_data, sources, figures, events)
+    context.add_output_metadata({**result.summary(), "rejected rows": result.rejected.height})
+    return result
+
+
+@dg.asset(group_name=GROUP)
+def warehouse_build(
+    context: dg.AssetExecutionContext, settings: ImpactSettings, normalised_facts: load.LoadResult
+) -> str:
+    """A complete new warehouse file beside the published one (tables, then the views of sql/)."""
+    warehouse.remove_stale_builds(settings.warehouse_path)
+    built = warehouse.build(
+        normalised_facts,
+        settings.warehouse_path,
+        settings.data_path,
+        alert_streak=settings.alert_streak_periods,
+        alert_miss=settings.alert_miss_pct / 100,
+    )
+    context.add_output_metadata({"path": str(built), "size (bytes)": built.stat().st_size})
+    return str(built)
+
+
+@dg.asset(
+    group_name=GROUP,
+    freshness_policy=dg.FreshnessPolicy.time_window(
+        fail_window=timedelta(hours=48), warn_window=timedelta(hours=36)
+    ),
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, settings: ImpactSettings, warehouse_build: str
+) -> str:
+    """The published DuckDB warehouse: swapped in atomically once the build's blocking checks pass."""
+    target = warehouse.publish(Path(warehouse_build), settings.warehouse_path)
+    with warehouse.open_readonly(target) as con:
+        counts = dict(
+            con.sql(
+                "select 'figures', count(*) from figures union all select 'events', count(*) "
+                "from events union all select 'sources', count(*) from sources"
+            ).fetchall()
+        )
+    context.add_output_metadata({"path": str(target), **{k: int(v) for k, v in counts.items()}})
+    return str(target)
+
+
+@dg.asset(group_name=GROUP)
+def alert_notifications(
+    context: dg.AssetExecutionContext, settings: ImpactSettings, published_warehouse: str
+) -> dict:
+    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set."""
+    path = Path(published_warehouse)
+    with warehouse.open_readonly(path) as con:
+        built_at = con.execute("select max(built_at) from build_info").fetchone()[0]
+    new = alerts.alerts_created_at(path, built_at)
+    outcome = {"new alerts": len(new), "webhook": "not configured"}
+    if new and settings.alert_webhook:
+        delivery = alerts.post_json(
+            settings.alert_webhook,
+            {"kind": "alerts", "warehouse": str(path), "built_at": built_at, "alerts": new},
+        )
+        outcome["webhook"] = (
+            f"{'delivered' if delivery.delivered else 'FAILED'} after {delivery.attempts} "
+            f"attempt(s): {delivery.detail}"
+        )
+        if not delivery.delivered:
+            context.log.warning(f"alert webhook failed: {delivery.detail}")
+    context.add_output_metadata(outcome)
+    return outcome
+
+
+CORE_ASSETS = [
+    input_files,
+    reference_data,
+    sources,
+    figures,
+    events,
+    normalised_facts,
+    warehouse_build,
+    published_warehouse,
+    alert_notifications,
+]

@@ -1,0 +1,198 @@
+"""Difference-in-differences: the treated region's change around the event minus the controls' change.
+
+Estimator: with one treated region and controls observed in the same periods, the two-way fixed-effects DiD
+(region and period effects, one treatment dummy) equals the change in the gap series
+gap_t = treated_t - mean(controls_t) from before the event to after it. We estimate it as the regression
+gap_t = a + effect * post_t, on logs when every value is positive (the effect is then in log points and
+exp(effect) - 1 is the relative effect), on levels otherwise. Standard errors are Newey-West (HAC), because
+the gap of one region is autocorrelated over time and clustering by region is impossible with one treated
+unit; the 95% interval uses the t distribution. No period is filled in: a period where the treated region
+or any control lacks a figure is left out, and the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import polars as pl
+import statsmodels.api as sm
+
+from pipelines.effects.overlaps import overlap_refusal
+from pipelines.effects.periods import label, period_index
+from pipelines.effects.results import Interval, Refusal
+
+METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
+MIN_PRE_PERIODS = 4
+MIN_POST_PERIODS = 1
+# How far the comparison reaches on each side of the event, per grain: (periods before, periods after).
+DEFAULT_SPAN = {"month": (24, 12), "quarter": (12, 4), "half": (6, 2), "year": (6, 2)}
+
+
+@dataclass(frozen=True)
+class DidEstimate:
+    method: str
+    scale: str  # 'log' | 'level'
+    treated: str
+    controls: list[str]
+    grain: str
+    pre_periods: int
+    post_periods: int
+    effect: Interval  # log points (scale 'log') or the series' unit (scale 'level')
+    relative_effect: Interval | None  # exp(effect) - 1 on the log scale
+    standard_error: float
+    gap: pl.DataFrame  # per period: treated, control mean, gap, is_post
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if k != "gap"}
+        out["effect"] = self.effect.__dict__
+        out["relative_effect"] = self.relative_effect.__dict__ if self.relative_effect else None
+        return {"status": "estimated", **out}
+
+
+def choose_controls(
+    regions: pl.DataFrame,
+    events: pl.DataFrame,
+    treated: str,
+    window_start: date,
+    window_end: date,
+    available: Iterable[str],
+) -> list[str]:
+    """Sibling regions of `treated` (same parent) with a series and no event touching them in the window.
+
+    regions: region_code, parent_code, path. events: event_id, date, date_end, jurisdiction; an event touches
+    a region when its jurisdiction is that region, an ancestor (this includes the event under study when it
+    was decided for the whole parent region) or a descendant.
+    """
+    by_code = {r["region_code"]: r for r in regions.iter_rows(named=True)}
+    if treated not in by_code:
+        return []
+    parent = by_code[treated]["parent_code"]
+    paths_hit = [
+        by_code[e["jurisdiction"]]["path"]
+        for e in events.iter_rows(named=True)
+        if e["jurisdiction"] in by_code
+        and e["date"] <= window_end
+        and (e.get("date_end") or e["date"]) >= window_start
+    ]
+    have = set(available)
+    return sorted(
+        code
+        for code, r in by_code.items()
+        if code != treated
+        and r["parent_code"] == parent
+        and parent is not None
+        and code in have
+        and not any(_related(r["path"], p) for p in paths_hit)
+    )
+
+
+def _related(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def estimate_did(
+    panel: pl.DataFrame,
+    treated: str,
+    controls: list[str],
+    event_date: date,
+    grain: str,
+    other_events: pl.DataFrame | None = None,
+    pre_periods: int | None = None,
+    post_periods: int | None = None,
+) -> DidEstimate | Refusal:
+    """DiD of `treated` against `controls` in `panel` (region_code, period_start, value) around the event."""
+    if not controls:
+        return Refusal(
+            "difference-in-differences",
+            "no control region: no sibling region has figures for this metric without an event of its own in "
+            "the window. Name controls explicitly (--controls) if you know comparable regions",
+        )
+    if grain not in DEFAULT_SPAN:
+        return Refusal("difference-in-differences", f"periods by {grain} cannot be lined up around an event")
+    event_idx = period_index(event_date, grain)
+    span_pre, span_post = DEFAULT_SPAN[grain]
+    pre_n, post_n = pre_periods or span_pre, post_periods or span_post
+    wide = _balanced(panel, [treated, *controls], event_idx, grain, pre_n, post_n)
+    notes = []
+    if wide["dropped"]:
+        notes.append(f"periods left out because a region lacks a figure: {', '.join(wide['dropped'][:8])}")
+    positions = wide["positions"]
+    n_pre = sum(p < 0 for p in positions)
+    n_post = len(positions) - n_pre
+    if n_pre < MIN_PRE_PERIODS or n_post < MIN_POST_PERIODS:
+        return Refusal(
+            "difference-in-differences",
+            f"{n_pre} {grain}s before and {n_post} after the event have figures for the treated region and every "
+            f"control; at least {MIN_PRE_PERIODS} before and {MIN_POST_PERIODS} after are needed",
+        )
+    refusal = overlap_refusal(
+        "difference-in-differences",
+        other_events,
+        event_idx + min(positions),
+        event_idx + max(positions),
+        grain,
+    )
+    if refusal:
+        return refusal
+
+    values = wide["values"]  # rows: periods, columns: treated then controls
+    scale = "log" if np.all(values > 0) else "level"
+    transformed = np.log(values) if scale == "log" else values
+    gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
+    post = np.array([p >= 0 for p in positions], dtype=float)
+    n = len(positions)
+    lags = max(1, math.floor(4 * (n / 100) ** (2 / 9)))
+    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    low, high = fit.conf_int(alpha=0.05)[1]
+    effect = Interval(float(fit.params[1]), float(low), float(high))
+    relative = (
+        Interval(math.expm1(effect.estimate), math.expm1(effect.lower), math.expm1(effect.upper))
+        if scale == "log"
+        else None
+    )
+    frame = pl.DataFrame(
+        {
+            "position": positions,
+            "period": [label(event_idx + p, grain) for p in positions],
+            "is_post": [p >= 0 for p in positions],
+            "treated": values[:, 0],
+            "control_mean": values[:, 1:].mean(axis=1),
+            "gap": gap,
+        }
+    )
+    return DidEstimate(
+        method=METHOD,
+        scale=scale,
+        treated=treated,
+        controls=list(controls),
+        grain=grain,
+        pre_periods=n_pre,
+        post_periods=n_post,
+        effect=effect,
+        relative_effect=relative,
+        standard_error=float(fit.bse[1]),
+        gap=frame,
+        notes=notes,
+    )
+
+
+def _balanced(panel, regions, event_idx, grain, pre_n, post_n) -> dict:
+    by_region = {}
+    for region in regions:
+        rows = panel.filter((pl.col("region_code") == region) & pl.col("value").is_not_null())
+        by_region[region] = {
+            period_index(r["period_start"], grain) - event_idx: r["value"] for r in rows.iter_rows(named=True)
+        }
+    window = range(-pre_n, post_n)
+    seen = sorted({p for series in by_region.values() for p in series if p in window})
+    kept = [p for p in seen if all(p in by_region[r] for r in regions)]
+    dropped = [label(event_idx + p, grain) for p in seen if p not in kept]
+    values = np.array([[by_region[r][p] for r in regions] for p in kept], dtype=float).reshape(
+        len(kept), len(regions)
+    )
+    return {"positions": kept, "values": values, "dropped": dropped}

@@ -1,0 +1,334 @@
+"""Load every dataset folder under DATA_DIR/datasets/ (plus DATA_DIR/reference/) into warehouse-shaped frames.
+
+The load runs in stages that the Dagster assets mirror one to one: read the files, build the reference data,
+validate sources, figures and events, then assemble. Each stage returns new values and mutates nothing.
+Nothing is lost: each input row ends up in exactly one output table or in `rejected`, and each file gets one
+`loads` row whose counts satisfy rows_in = rows_loaded + rows_rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.problems import ISSUE_SCHEMA
+from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
+from pipelines.ingest.validate import (
+    Context,
+    missing_columns,
+    validate_events,
+    validate_figures,
+    validate_sources,
+)
+from pipelines.normalise.fx import FxTable, monthly_rates
+
+INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events")
+REJECTED_SCHEMA = {
+    "file": pl.String,
+    "dataset": pl.String,
+    "input_kind": pl.String,
+    "row_number": pl.Int32,
+    "column_name": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
+    "suggestion": pl.String,
+}
+LOADS_SCHEMA = {
+    "file": pl.String,
+    "dataset": pl.String,
+    "input_kind": pl.String,
+    "content_hash": pl.String,
+    "modified_at": pl.Datetime("us"),
+    "status": pl.String,
+    "rows_in": pl.Int32,
+    "rows_loaded": pl.Int32,
+    "rows_rejected": pl.Int32,
+    "error": pl.String,
+    "duration_ms": pl.Float64,
+    "loaded_at": pl.Datetime("us"),
+}
+KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    name: str  # path relative to the data dir: stable across machines
+    dataset: str
+    kind: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """One file as read: its rows, or why it could not be read."""
+
+    file: InputFile
+    raw: RawTable | None
+    status: str  # loaded | unreadable | duplicate_file
+    error: str | None
+    read_issues: pl.DataFrame  # rows that could not be split into fields (ISSUE_SCHEMA)
+    read_ms: float
+
+    @property
+    def usable(self) -> bool:
+        return self.status == "loaded" and self.raw is not None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The rows one validation stage loaded, and per file the issues it found."""
+
+    rows: pl.DataFrame
+    issues: dict[str, pl.DataFrame]
+    ms: dict[str, float]
+
+
+@dataclass
+class LoadResult:
+    tables: dict[str, pl.DataFrame]
+    rejected: pl.DataFrame
+    loads: pl.DataFrame
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.loads.height,
+            "unreadable_files": self.loads.filter(pl.col("status") == "unreadable").height,
+            "rows_in": int(self.loads["rows_in"].sum()),
+            "rows_loaded": int(self.loads["rows_loaded"].sum()),
+            "rows_rejected": int(self.loads["rows_rejected"].sum()),
+        }
+
+
+def kind_of(path: Path) -> str | None:
+    """Which input kind a file holds, from its name prefix: 'figures-2024.csv' -> 'figures'."""
+    name = path.name.lower()
+    return next((k for k in INPUT_KINDS if name.startswith(k)), None)
+
+
+def discover(data_dir: Path) -> list[InputFile]:
+    """Every input file, in a deterministic order: reference overrides first, then datasets by name."""
+    folders = [(data_dir / "reference", "_reference")]
+    datasets = data_dir / "datasets"
+    if datasets.is_dir():
+        folders += [
+            (d, d.name) for d in sorted(datasets.iterdir()) if d.is_dir() and not d.name.startswith(".")
+        ]
+    found = []
+    for folder, dataset in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            f = input_file(path, dataset, data_dir)
+            if f is not None and (dataset != "_reference" or f.kind in reference.KINDS):
+                found.append(f)
+    return found
+
+
+def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
+    """Describe one file, or None when its name says no input kind."""
+    kind = kind_of(path)
+    if kind is None or not path.is_file() or path.name.startswith("."):
+        return None
+    try:
+        name = path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        name = str(path)
+    return InputFile(path, name, dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def read_inputs(data_dir: Path) -> list[FileLoad]:
+    return read_files(discover(Path(data_dir)))
+
+
+def read_files(inputs: list[InputFile]) -> list[FileLoad]:
+    """Read every input file once; identical copies of a file already seen are skipped, not loaded twice."""
+    seen: dict[str, str] = {}
+    out = []
+    for f in inputs:
+        started = time.perf_counter()
+        raw, status, error = None, "loaded", None
+        if f.content_hash in seen:
+            status, error = "duplicate_file", f"identical to {seen[f.content_hash]}, which is loaded instead"
+        else:
+            seen[f.content_hash] = f.name
+            try:
+                raw = read_table(f.path)
+            except UnreadableFile as exc:
+                status, error = "unreadable", str(exc)
+            except OSError as exc:
+                status, error = "unreadable", f"cannot open the file: {exc.strerror}"
+        if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
+            found = ", ".join(c for c in raw.frame.columns if c != ROW)
+            status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"
+        bad = raw.bad_rows if raw is not None else []
+        issues = pl.DataFrame(
+            {
+                ROW: [b.row for b in bad],
+                "column_name": [None] * len(bad),
+                "value": [b.value for b in bad],
+                "reason": [b.reason for b in bad],
+                "suggestion": [None] * len(bad),
+            },
+            schema=ISSUE_SCHEMA,
+        )
+        out.append(FileLoad(f, raw, status, error, issues, (time.perf_counter() - started) * 1000))
+    return out
+
+
+def build_reference(files: list[FileLoad]) -> reference.Reference:
+    return reference.build([f for f in files if f.file.kind in reference.KINDS and f.usable])
+
+
+def context(
+    ref: reference.Reference, sources: pl.DataFrame | None = None, today: date | None = None
+) -> Context:
+    ctx = Context(
+        resolver=ref.resolver,
+        metrics=ref.metric_props(),
+        fiscal_start=ref.fiscal_start(),
+        fx=FxTable(),
+        today=today or date.today(),
+    )
+    if sources is not None:
+        ctx.source_dates = dict(
+            zip(
+                sources["source_id"],
+                zip(sources["published_date"], sources["published_precision"], strict=True),
+                strict=True,
+            )
+        )
+    return ctx
+
+
+Validator = Callable[[pl.DataFrame, Context], tuple[pl.DataFrame, pl.DataFrame]]
+VALIDATORS: dict[str, Validator] = {
+    "sources": validate_sources,
+    "figures": validate_figures,
+    "events": validate_events,
+}
+
+
+def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
+    """Validate every readable file of one kind, then reject ids already loaded from an earlier file."""
+    key = KEYS[kind]
+    first_seen: dict[str, str] = {}
+    frames, issues, ms = [], {}, {}
+    for f in files:
+        if f.file.kind != kind or not f.usable:
+            continue
+        started = time.perf_counter()
+        rows, found = VALIDATORS[kind](f.raw.frame, ctx)
+        taken = [i for i in rows[key].to_list() if i in first_seen]
+        if taken:
+            dupes = rows.filter(pl.col(key).is_in(taken)).select(
+                pl.col(ROW),
+                pl.lit(key).alias("column_name"),
+                pl.col(key).alias("value"),
+                pl.format(
+                    "duplicate {} '{}' (already loaded from {})",
+                    pl.lit(key),
+                    pl.col(key),
+                    pl.col(key).replace_strict(first_seen, default=None),
+                ).alias("reason"),
+                pl.lit("give each row its own id, or remove the copy").alias("suggestion"),
+            )
+            found = pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
+            rows = rows.filter(~pl.col(key).is_in(taken))
+        first_seen.update(dict.fromkeys(rows[key].to_list(), f.file.name))
+        frames.append(
+            rows.with_columns(
+                pl.lit(f.file.dataset).alias("dataset"),
+                pl.lit(f.file.name).alias("file"),
+                pl.col(ROW).alias("row_number"),
+            ).drop(ROW)
+        )
+        issues[f.file.name] = found
+        ms[f.file.name] = (time.perf_counter() - started) * 1000
+    schema = reference.TABLE_SCHEMAS[kind]
+    rows = (
+        pl.concat([fr.select(list(schema)).cast(schema) for fr in frames])
+        if frames
+        else reference.empty_table(kind)
+    )
+    return Stage(rows, issues, ms)
+
+
+def assemble(
+    files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
+) -> LoadResult:
+    metrics, entities = ref.with_new_metrics_and_entities(figures.rows, events.rows)
+    tables = {
+        "regions": ref.regions,
+        "metrics": metrics,
+        "entities": entities,
+        "fx_rates": monthly_rates(),
+        "sources": sources.rows,
+        "figures": figures.rows,
+        "events": events.rows,
+    }
+    stage_issues = ref.issues | sources.issues | figures.issues | events.issues
+    stage_ms = sources.ms | figures.ms | events.ms
+    rejected, loads = [], []
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    for f in files:
+        meta = {"file": f.file.name, "dataset": f.file.dataset, "input_kind": f.file.kind}
+        found = pl.concat([f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))])
+        if f.status != "loaded":
+            rejected.append(pl.DataFrame([{**meta, "row_number": 0, "reason": f.error}]))
+        rejected.append(
+            found.rename({ROW: "row_number"}).with_columns(**{k: pl.lit(v) for k, v in meta.items()})
+        )
+        rows_in = f.raw.rows_in if f.raw is not None else 0
+        bad = found[ROW].n_unique() if f.usable else rows_in
+        loads.append(
+            {
+                **meta,
+                "content_hash": f.file.content_hash,
+                "modified_at": datetime.fromtimestamp(f.file.path.stat().st_mtime, UTC).replace(
+                    microsecond=0, tzinfo=None
+                ),
+                "status": f.status,
+                "rows_in": rows_in,
+                "rows_loaded": rows_in - bad,
+                "rows_rejected": bad,
+                "error": f.error,
+                "duration_ms": round(f.read_ms + stage_ms.get(f.file.name, 0.0), 3),
+                "loaded_at": now,
+            }
+        )
+    rejected.append(pl.DataFrame(schema=REJECTED_SCHEMA))
+    rejected_frame = pl.concat(
+        [
+            r.select([pl.col(c) if c in r.columns else pl.lit(None).alias(c) for c in REJECTED_SCHEMA]).cast(
+                REJECTED_SCHEMA
+            )
+            for r in rejected
+        ]
+    )
+    return LoadResult(
+        tables,
+        rejected_frame.sort("file", "row_number", maintain_order=True),
+        pl.DataFrame(loads, schema=LOADS_SCHEMA),
+    )
+
+
+def load_all(data_dir: Path, today: date | None = None) -> LoadResult:
+    """All stages in one call (what the Dagster assets do step by step)."""
+    return load_files(read_inputs(data_dir), today)
+
+
+def load_files(files: list[FileLoad], today: date | None = None) -> LoadResult:
+    ref = build_reference(files)
+    sources = validate_kind(files, "sources", context(ref, today=today))
+    ctx = context(ref, sources.rows, today)
+    return assemble(
+        files, ref, sources, validate_kind(files, "figures", ctx), validate_kind(files, "events", ctx)
+    )

@@ -1,0 +1,327 @@
+"""Reference data: regions, metrics and entities shipped with the package, extended by the data dir.
+
+Precedence (later wins): the package's `pipelines/reference/*.csv`, then `DATA_DIR/reference/`, then each
+dataset's own `regions.*`, `entities.*`, `metrics.*`. Metrics and entities that figures use without
+declaring them are added with sensible defaults, and say so in their description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
+from pipelines.ingest.readers import ROW
+from pipelines.ingest.vocabulary import metric_id
+from pipelines.normalise.regions import RegionResolver, build_regions
+
+if TYPE_CHECKING:
+    from pipelines.ingest.assemble import FileLoad
+
+PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+KINDS = ("regions", "entities", "metrics")
+UNIT_KINDS = ("money", "percent", "count", "ratio")
+TABLE_SCHEMAS = {
+    "metrics": {
+        "metric": pl.String,
+        "name": pl.String,
+        "unit_kind": pl.String,
+        "additive": pl.Boolean,
+        "higher_is_better": pl.Boolean,
+        "can_be_negative": pl.Boolean,
+        "description": pl.String,
+    },
+    "entities": {
+        "entity": pl.String,
+        "parent": pl.String,
+        "fiscal_year_start_month": pl.Int32,
+        "description": pl.String,
+    },
+    "sources": {
+        "source_id": pl.String,
+        "publisher": pl.String,
+        "title": pl.String,
+        "url": pl.String,
+        "published_on": pl.String,
+        "published_date": pl.Date,
+        "published_precision": pl.String,
+        "originally_reported_by": pl.String,
+        "reliability": pl.String,
+        "note": pl.String,
+        "dataset": pl.String,
+        "file": pl.String,
+        "row_number": pl.Int32,
+    },
+    "figures": {
+        "figure_id": pl.String,
+        "entity": pl.String,
+        "metric": pl.String,
+        "region_code": pl.String,
+        "period": pl.String,
+        "grain": pl.String,
+        "period_start": pl.Date,
+        "period_end": pl.Date,
+        "kind": pl.String,
+        "is_expectation": pl.Boolean,
+        "value": pl.Float64,
+        "value_high": pl.Float64,
+        "bound": pl.String,
+        "unit": pl.String,
+        "direction": pl.String,
+        "as_of": pl.Date,
+        "as_of_precision": pl.String,
+        "source_id": pl.String,
+        "note": pl.String,
+        "value_raw": pl.Float64,
+        "value_high_raw": pl.Float64,
+        "unit_raw": pl.String,
+        "currency": pl.String,
+        "fx_usd_per_unit": pl.Float64,
+        "dataset": pl.String,
+        "file": pl.String,
+        "row_number": pl.Int32,
+    },
+    "events": {
+        "event_id": pl.String,
+        "date": pl.Date,
+        "date_precision": pl.String,
+        "date_end": pl.Date,
+        "status": pl.String,
+        "jurisdiction": pl.String,
+        "category": pl.String,
+        "title": pl.String,
+        "entity": pl.String,
+        "source_id": pl.String,
+        "note": pl.String,
+        "dataset": pl.String,
+        "file": pl.String,
+        "row_number": pl.Int32,
+    },
+}
+
+
+def empty_table(kind: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=TABLE_SCHEMAS[kind])
+
+
+def _bool(expr: pl.Expr) -> pl.Expr:
+    return (
+        expr.str.to_lowercase()
+        .str.strip_chars()
+        .replace_strict(
+            {
+                "true": True,
+                "yes": True,
+                "1": True,
+                "y": True,
+                "false": False,
+                "no": False,
+                "0": False,
+                "n": False,
+            },
+            default=None,
+            return_dtype=pl.Boolean,
+        )
+    )
+
+
+def _checked(
+    f: FileLoad, issues: list[pl.DataFrame], required: list[str], optional: list[str]
+) -> pl.DataFrame:
+    """Rows of a reference file with its required fields present; issues are appended to `issues`."""
+    frame = f.raw.frame
+    frame = frame.select(  # the format's columns only: unknown ones are ignored
+        pl.col(ROW),
+        *[
+            pl.col(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+            for c in [*required, *optional]
+        ],
+    )
+    checks = RowChecks(frame)
+    checks.require(required)
+    good, found = checks.split()
+    issues.append(found)
+    return good
+
+
+def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) -> pl.DataFrame:
+    base = pl.read_csv(PACKAGE_REFERENCE / "metrics.csv", schema=TABLE_SCHEMAS["metrics"])
+    for f in files:
+        rows = _checked(
+            f,
+            issues[f.file.name],
+            ["metric", "unit_kind"],
+            ["name", "additive", "higher_is_better", "can_be_negative", "description"],
+        )
+        checks = RowChecks(
+            rows.with_columns(
+                pl.col("metric").map_elements(metric_id, return_dtype=pl.String),
+                pl.col("unit_kind").str.to_lowercase(),
+            )
+        )
+        checks.flag(
+            ~pl.col("unit_kind").is_in(UNIT_KINDS),
+            "unit_kind",
+            "unknown unit_kind",
+            f"use one of: {', '.join(UNIT_KINDS)}",
+        )
+        for flag in ("additive", "higher_is_better", "can_be_negative"):
+            checks.flag(
+                pl.col(flag).is_not_null() & _bool(pl.col(flag)).is_null(),
+                flag,
+                f"{flag} must be true or false",
+            )
+        good, found = checks.split()
+        issues[f.file.name].append(found)
+        money_or_count = pl.col("unit_kind").is_in(["money", "count"])
+        new = good.select(
+            "metric",
+            pl.coalesce("name", "metric").alias("name"),
+            "unit_kind",
+            pl.coalesce(_bool(pl.col("additive")), money_or_count).alias("additive"),
+            pl.coalesce(_bool(pl.col("higher_is_better")), pl.lit(True)).alias("higher_is_better"),
+            pl.coalesce(_bool(pl.col("can_be_negative")), ~money_or_count).alias("can_be_negative"),
+            "description",
+        )
+        base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
+    return base
+
+
+def _read_entities(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) -> pl.DataFrame:
+    base = pl.read_csv(PACKAGE_REFERENCE / "entities.csv", schema=TABLE_SCHEMAS["entities"])
+    for f in files:
+        rows = _checked(
+            f, issues[f.file.name], ["entity"], ["parent", "fiscal_year_start_month", "description"]
+        )
+        checks = RowChecks(
+            rows.with_columns(pl.col("fiscal_year_start_month").cast(pl.Int32, strict=False).alias("_fy"))
+        )
+        checks.flag(
+            pl.col("fiscal_year_start_month").is_not_null() & ~pl.col("_fy").is_between(1, 12),
+            "fiscal_year_start_month",
+            "fiscal_year_start_month must be a month number 1-12",
+        )
+        good, found = checks.split()
+        issues[f.file.name].append(found)
+        new = good.select(
+            "entity",
+            "parent",
+            pl.coalesce("_fy", pl.lit(1, pl.Int32)).alias("fiscal_year_start_month"),
+            "description",
+        )
+        base = pl.concat([base.filter(~pl.col("entity").is_in(new["entity"].implode())), new])
+    return base
+
+
+def _read_regions(
+    files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]
+) -> tuple[pl.DataFrame, RegionResolver]:
+    groups = pl.read_csv(PACKAGE_REFERENCE / "region_groups.csv", infer_schema=False)
+    aliases = pl.read_csv(PACKAGE_REFERENCE / "region_aliases.csv", infer_schema=False)
+    base = RegionResolver(build_regions(groups), aliases)
+    extras: list[pl.DataFrame] = []
+    declared: set[str] = set()
+    for f in files:
+        rows = _checked(f, issues[f.file.name], ["code", "name"], ["parent", "aliases", "level"])
+        declared |= set(rows["code"].to_list())
+        checks = RowChecks(rows.with_columns(pl.col("parent").fill_null("WORLD")))
+        checks.map_values(
+            "parent", "parent_code", lambda p, d=declared: p if p in d else _known(base, p), pl.String
+        )
+        good, found = checks.split()
+        issues[f.file.name].append(found)
+        extras.append(good)
+    if not extras or not sum(e.height for e in extras):
+        return build_regions(groups), base
+    extra = pl.concat(extras)
+    regions = build_regions(
+        groups, extra.select("code", "name", pl.col("parent_code").alias("parent"), "level")
+    )
+    more = pl.concat(
+        [
+            extra.filter(pl.col("aliases").is_not_null())
+            .select(pl.col("aliases").str.split(";").alias("alias"), pl.col("code").alias("region_code"))
+            .explode("alias")
+            .with_columns(pl.col("alias").str.strip_chars()),
+            extra.select(pl.col("name").alias("alias"), pl.col("code").alias("region_code")),
+        ]
+    )
+    return regions, RegionResolver(regions, pl.concat([aliases, more.select(aliases.columns)]))
+
+
+def _known(resolver: RegionResolver, text: str) -> str:
+    code = resolver.resolve(text)
+    if code is None:
+        raise Problem(f"unknown parent region '{text}'", resolver.suggest(text))
+    return code
+
+
+@dataclass
+class Reference:
+    regions: pl.DataFrame
+    resolver: RegionResolver
+    metrics: pl.DataFrame
+    entities: pl.DataFrame
+    issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
+
+    def metric_props(self) -> dict[str, dict]:
+        return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
+
+    def fiscal_start(self) -> dict[str, int]:
+        return dict(zip(self.entities["entity"], self.entities["fiscal_year_start_month"], strict=True))
+
+    def with_new_metrics_and_entities(
+        self, figures: pl.DataFrame, events: pl.DataFrame
+    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Add metrics and entities that figures or events use without declaring them, with defaults."""
+        unit_kind = {"USD": "money", "%": "percent", "count": "count", "ratio": "ratio"}
+        new_metrics = (
+            figures.filter(~pl.col("metric").is_in(self.metrics["metric"].implode()))
+            .group_by("metric")
+            .agg(pl.col("unit").drop_nulls().first(), pl.col("file").first())
+            .sort("metric")
+            .select(
+                "metric",
+                pl.col("metric").str.replace_all("_", " ").str.to_titlecase().alias("name"),
+                pl.col("unit").replace_strict(unit_kind, default="money").alias("unit_kind"),
+                pl.col("unit").is_in(["USD", "count"]).fill_null(True).alias("additive"),
+                pl.lit(True).alias("higher_is_better"),
+                pl.lit(True).alias("can_be_negative"),
+                pl.format(
+                    "added automatically (first used in {}); declare it in a metrics file to set its "
+                    "properties",
+                    pl.col("file"),
+                ).alias("description"),
+            )
+        )
+        used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()
+        new_entities = (
+            used.filter(~pl.col("entity").is_in(self.entities["entity"].implode()))
+            .sort("entity")
+            .select(
+                "entity",
+                pl.lit(None, pl.String).alias("parent"),
+                pl.lit(1, pl.Int32).alias("fiscal_year_start_month"),
+                pl.lit(
+                    "added automatically; declare it in an entities file to set its parent and fiscal year"
+                ).alias("description"),
+            )
+        )
+        return (
+            pl.concat([self.metrics, new_metrics.cast(TABLE_SCHEMAS["metrics"])]),
+            pl.concat([self.entities, new_entities.cast(TABLE_SCHEMAS["entities"])]),
+        )
+
+
+def build(files: list[FileLoad]) -> Reference:
+    """Reference tables from the package plus every readable regions/entities/metrics file, in order."""
+    by_kind = {k: [f for f in files if f.file.kind == k] for k in KINDS}
+    issues: dict[str, list[pl.DataFrame]] = {f.file.name: [] for f in files}
+    regions, resolver = _read_regions(by_kind["regions"], issues)
+    metrics = _read_metrics(by_kind["metrics"], issues)
+    entities = _read_entities(by_kind["entities"], issues)
+    merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
+    return Reference(regions, resolver, metrics, entities, merged)

@@ -1,0 +1,64 @@
+"""`impact validate`: check files without loading them, with the same rules as a run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest import assemble as load
+
+
+def _context_files(path: Path) -> list[Path]:
+    """A file is checked together with its folder's reference and sources files (ids it may refer to)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file())
+    context = [
+        p
+        for p in sorted(path.parent.iterdir())
+        if p.is_file() and p != path and load.kind_of(p) in ("sources", "regions", "entities", "metrics")
+    ]
+    return [*context, path]
+
+
+def validate_paths(paths: list[Path], data_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(loads, rejected) restricted to the named paths, checked against DATA_DIR/reference and sibling files."""
+    inputs: dict[Path, load.InputFile] = {}
+    reference_dir = data_dir / "reference"
+    for path in sorted(reference_dir.iterdir()) if reference_dir.is_dir() else []:
+        f = load.input_file(path, "_reference", data_dir)  # only the reference folder: datasets are not read
+        if f is not None and f.kind in ("regions", "entities", "metrics"):
+            inputs[path.resolve()] = f
+    named: set[str] = set()
+    for path in paths:
+        for p in _context_files(path):
+            f = load.input_file(p, p.parent.name, Path.cwd())
+            if f is None:
+                continue
+            inputs.setdefault(p.resolve(), f)
+            if path.is_dir() or p == path:
+                named.add(f.name)
+        if path.is_file() and load.kind_of(path) is None:
+            raise SystemExit(
+                f"{path}: cannot tell the input kind from the name; name it sources*, figures*, "
+                "events*, regions*, entities* or metrics*"
+            )
+    result = load.load_files(load.read_files(list(inputs.values())))
+    return (
+        result.loads.filter(pl.col("file").is_in(list(named))),
+        result.rejected.filter(pl.col("file").is_in(list(named))),
+    )
+
+
+def format_issues(loads: pl.DataFrame, rejected: pl.DataFrame) -> list[str]:
+    lines = []
+    for r in rejected.iter_rows(named=True):
+        where = f"{r['column_name']}: " if r["column_name"] else ""
+        hint = f" ({r['suggestion']})" if r["suggestion"] else ""
+        lines.append(f"{r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
+    for r in loads.iter_rows(named=True):
+        lines.append(
+            f"{r['file']}: {r['status']}, {r['rows_in']} rows, {r['rows_loaded']} valid, "
+            f"{r['rows_rejected']} rejected"
+        )
+    return lines

@@ -1,0 +1,192 @@
+"""Build the warehouse into a new DuckDB file and publish it by atomic swap.
+
+DuckDB allows one writer per file and a reader in another process blocks a writer, so the published file is
+never written in place: `build` writes `<target>.building-<pid>-<n>` beside it, checkpoints and closes it,
+and `publish` swaps it in with `os.replace`. Readers holding the old file keep a consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.ingest.assemble import LoadResult
+from pipelines.warehouse.alerts import raise_alerts
+from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views
+
+# DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
+STORAGE_VERSION = "v1.4.0"
+BUILDING = ".building-"
+# Views the dashboard reads on every page, computed once per build instead of once per query (in
+# dependency order). Their formulas stay in sql/views/.
+MATERIALISED_VIEWS = [
+    "actual_figures",
+    "chosen_expectations",
+    "actual_vs_expectation",
+    "variance_by_region_quarter",
+    "shortfall_streaks",
+    "pacing",
+    "event_windows",
+    "source_disagreement",
+    "qualitative_claims",
+    "figure_evidence",
+    "expectation_revisions",
+    "figure_counts",
+]
+_counter = itertools.count()
+
+
+def rematerialise(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the stored views after the base tables of a built warehouse were changed in place (tests,
+    repairs): drop the stored copies, recreate the views from sql/views/, store them again."""
+    for name in reversed(MATERIALISED_VIEWS):
+        con.execute(f"drop table if exists {name}")
+    create_views(con)
+    materialise_views(con, MATERIALISED_VIEWS)
+
+
+def connect_for_build(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection writing the new file `path` in the storage version DuckDB 1.x readers open.
+
+    DuckDB's default row groups (122,880 rows) are kept on purpose: 16,384-row groups made one series'
+    queries at most a millisecond faster at 1M figures, and at 10M every render's detach took 9-15 ms
+    instead of 5 (eight times the row groups' metadata; benchmarks/results/row-groups-2026-11-24.txt)."""
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_VERSION})
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a frame into an existing table, matching columns by name."""
+    if frame.height == 0:
+        return
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute(f"insert into {table} by name select * from _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def load_order_rejects(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
+    """Copy the orders path's per-month bad-row counts (datasets/*/order_rejects-YYYY-MM.parquet) into
+    `order_rejects`; returns how many count rows were copied."""
+    files = sorted(str(p) for p in data_dir.glob("datasets/*/order_rejects-*.parquet"))
+    if not files:
+        return 0
+    base = str(data_dir.resolve())
+    con.execute(
+        """
+        insert into order_rejects
+        select parse_path(filename)[-2] as dataset,
+               ltrim(replace(filename, $base, ''), '/') as file,
+               month, reason, "column" as column_name, value, rows
+        from read_parquet($files, filename = true, union_by_name = true)
+        order by month, reason, value
+        """,
+        {"files": [str(Path(f).resolve()) for f in files], "base": base},
+    )
+    return con.execute("select count(*) from order_rejects").fetchone()[0]
+
+
+def inputs_hash(loads: pl.DataFrame) -> str:
+    hashes = sorted(h for h in loads["content_hash"].to_list() if h)
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+def build(
+    result: LoadResult,
+    target: Path,
+    data_dir: Path | None = None,
+    alert_streak: int = 3,
+    alert_miss: float = 0.10,
+) -> Path:
+    """Write every table and view into a new file beside `target`; returns the new file's path.
+
+    Alerts are raised against the currently published `target` (what is new since the last build)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.with_name(f"{target.name}{BUILDING}{os.getpid()}-{next(_counter)}")
+    path.unlink(missing_ok=True)
+    con = connect_for_build(path)
+    try:
+        create_tables(con)
+        for table, frame in result.tables.items():
+            insert_frame(con, table, frame)
+        insert_frame(con, "rejected_rows", result.rejected)
+        insert_frame(con, "loads", result.loads)
+        if data_dir is not None:
+            load_order_rejects(con, Path(data_dir))
+        summary = result.summary()
+        built_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # naive UTC, as every timestamp here
+        con.execute(
+            "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                built_at,
+                str(data_dir) if data_dir else None,
+                version("impact"),
+                duckdb.__version__,
+                summary["files"],
+                summary["rows_in"],
+                summary["rows_loaded"],
+                summary["rows_rejected"],
+                inputs_hash(result.loads),
+            ],
+        )
+        create_views(con)
+        materialise_views(con, MATERIALISED_VIEWS)
+        raise_alerts(con, target, built_at, alert_streak, alert_miss)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        path.unlink(missing_ok=True)
+        raise
+    con.close()
+    return path
+
+
+def publish(built: Path, target: Path) -> Path:
+    """Atomically replace `target` with `built` (same directory, so `os.replace` is a rename)."""
+    with open(built, "rb") as fh:
+        os.fsync(fh.fileno())
+    # A WAL left beside the target would be replayed onto the new file: the pipeline never writes the
+    # target in place, so one can only be debris.
+    Path(f"{target}.wal").unlink(missing_ok=True)
+    os.replace(built, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return target
+
+
+def remove_stale_builds(target: Path) -> list[Path]:
+    """Delete half-built files left by runs that died (their process no longer exists)."""
+    removed = []
+    for path in target.parent.glob(f"{target.name}{BUILDING}*"):
+        pid = path.name.split(BUILDING, 1)[1].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        if pid.isdigit() and int(pid) == os.getpid():
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
