@@ -33,7 +33,7 @@ def label(index: int, grain: str) -> str:
     return str(start.year)
 
 
-# k periods each side of an event; mirrors window_sizes in sql/views/event_windows.sql (a test keeps them equal).
+# k periods each side of an event; mirrors window_sizes in sql/views/analysis/event_windows.sql (a test keeps them equal).
 WINDOW_K = {"month": 6, "quarter": 4, "half": 2, "year": 2}
 
 

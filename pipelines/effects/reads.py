@@ -12,7 +12,7 @@ import polars as pl
 
 # Finest grain first: the grain an effect is estimated on when a series exists at several.
 GRAIN_ORDER = ("month", "quarter", "half", "year")
-# Same order as the expectation_preference CTE in sql/views/event_windows.sql.
+# Same order as the expectation_preference CTE in sql/views/analysis/event_windows.sql.
 EXPECTATION_PREFERENCE = ("target", "guidance", "budget", "consensus", "projection")
 
 RELATED_REGIONS = """

@@ -19,27 +19,14 @@ import polars as pl
 
 from pipelines.ingest.assemble import LoadResult
 from pipelines.warehouse.alerts import raise_alerts
-from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views
+from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views, sql_files
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
 STORAGE_VERSION = "v1.4.0"
 BUILDING = ".building-"
-# Views the dashboard reads on every page, computed once per build instead of once per query (in
-# dependency order). Their formulas stay in sql/views/.
-MATERIALISED_VIEWS = [
-    "actual_figures",
-    "chosen_expectations",
-    "actual_vs_expectation",
-    "variance_by_region_quarter",
-    "shortfall_streaks",
-    "pacing",
-    "event_windows",
-    "source_disagreement",
-    "qualitative_claims",
-    "figure_evidence",
-    "expectation_revisions",
-    "figure_counts",
-]
+# Every view is stored as a table at publish time (computed once per build instead of once per query), in
+# layer order; the formulas stay in sql/views/.
+MATERIALISED_VIEWS = [path.stem for path in sql_files("views")]
 _counter = itertools.count()
 
 

@@ -1,4 +1,11 @@
-"""The warehouse's SQL lives in `sql/`: tables first, then views. One object per file, file name = object name."""
+"""The warehouse's SQL lives in `sql/`: tables first, then views by layer. One object per file, file name = object name.
+
+Views sit in layer folders applied in `VIEW_LAYERS` order; a view reads tables and views of earlier layers
+only (a test checks it), so creation needs no retries:
+- `chosen/`   which figure stands for a series' actual, which expectation vintage a policy picks
+- `compared/` actuals against expectations (variance, attainment, pacing)
+- `analysis/` what the comparisons add up to (by region and quarter, streaks, event windows, claims)
+"""
 
 from __future__ import annotations
 
@@ -9,9 +16,15 @@ import duckdb
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
 
-def sql_files(layer: str, sql_dir: Path = SQL_DIR) -> list[Path]:
-    """The `.sql` files of one layer (`tables`, `views`, `examples`), sorted by name."""
-    return sorted((sql_dir / layer).glob("*.sql"))
+VIEW_LAYERS = ("chosen", "compared", "analysis")
+
+
+def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
+    """The `.sql` files of one folder (`tables`, `examples`, ...), sorted by name; `views` gives every view,
+    layer by layer in `VIEW_LAYERS` order."""
+    if folder == "views":
+        return [path for layer in VIEW_LAYERS for path in sql_files(f"views/{layer}", sql_dir)]
+    return sorted((sql_dir / folder).glob("*.sql"))
 
 
 def create_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
@@ -20,21 +33,13 @@ def create_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> No
 
 
 def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Create every view; a view that reads another view is retried after it. Returns names in creation order."""
-    pending = sql_files("views", sql_dir)
+    """Create every view, layer by layer; returns their names in creation order.
+
+    Raises duckdb.CatalogException when a view reads a view of its own or a later layer."""
     created: list[str] = []
-    while pending:
-        failed: list[tuple[Path, Exception]] = []
-        for path in pending:
-            try:
-                con.execute(path.read_text())
-                created.append(path.stem)
-            except duckdb.CatalogException as exc:  # depends on a view not created yet
-                failed.append((path, exc))
-        if len(failed) == len(pending):
-            names = ", ".join(f"{p.name}: {e}" for p, e in failed)
-            raise RuntimeError(f"views that cannot be created: {names}")
-        pending = [p for p, _ in failed]
+    for path in sql_files("views", sql_dir):
+        con.execute(path.read_text())
+        created.append(path.stem)
     return created
 
 
