@@ -1,6 +1,7 @@
 -- Cumulative actual against an expectation for a longer period of an additive metric ("under $2bn in
 -- January-May against a $17.5bn year"): reported to-date figures that start on the expectation's start
 -- and end before its end, plus running sums of 2+ contiguous calendar months from the expectation's start.
+-- `unit` is the expectation's unit (the actuals are joined on the same unit): USD, orders, ...
 create or replace view pacing as
 
 with expectations as (
@@ -32,6 +33,7 @@ reported_to_date as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.period_start as to_date_start,
         a.period_end as to_date_end,
@@ -60,6 +62,7 @@ months_in_expectation as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.period_start as month_start,
         a.period_end as month_end,
@@ -109,6 +112,7 @@ summed_to_date as (
         expectation_kind,
         policy,
         expectation,
+        unit,
         expectation_source_id,
         expectation_start as to_date_start,
         month_end as to_date_end,
@@ -163,7 +167,8 @@ final as (
         source_ids,
         expectation_start,
         expectation_end,
-        expectation_source_id
+        expectation_source_id,
+        unit
     from measured
 )
 
