@@ -157,7 +157,11 @@ def test_annual_budget_against_twelve_monthly_actuals(con):
     assert row["actual_figure_ids"] == [f"r{m:02d}" for m in range(1, 13)]
     assert row["actual_figure_id"] is None
     assert row["actual_source_id"] == "s_filing,s_press"
-    assert (row["grain"], row["period_start"], row["period_end"]) == ("year", date(2024, 1, 1), date(2024, 12, 31))
+    assert (row["grain"], row["period_start"], row["period_end"]) == (
+        "year",
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )
     assert row["actual_as_of"] == date(2025, 2, 1)
 
 
@@ -238,7 +242,9 @@ def test_default_policy_per_kind_is_chosen_in_one_place(con):
 def test_when_reported_takes_the_vintage_known_on_the_report_day(con):
     by_policy = {
         r["policy"]: r
-        for r in rows(con, "select * from actual_vs_expectation where metric = 'net_profit' and period = '2025-Q1'")
+        for r in rows(
+            con, "select * from actual_vs_expectation where metric = 'net_profit' and period = '2025-Q1'"
+        )
     }
     # at_period_end: -120 (2025-03-01); when_reported: -90, published the same day as the actual (counts);
     # latest: -60, published after the report
@@ -283,14 +289,23 @@ def test_pacing_has_a_point_for_every_day(con):
 
 
 def test_pacing_partial_year_and_gap(con):
-    y25 = rows(con, "select * from pacing where expectation_period = '2025' and policy = 'latest' order by to_date_end")
+    y25 = rows(
+        con,
+        "select * from pacing where expectation_period = '2025' and policy = 'latest' order by to_date_end",
+    )
     assert len(y25) == 11 and not any(r["is_complete"] for r in y25)
     nov = y25[-1]
     assert nov["actual_to_date"] == 1210
     assert nov["elapsed_share"] == pytest.approx(334 / 365)
-    y26 = rows(con, "select * from pacing where expectation_period = '2026' and policy = 'latest' order by to_date_end")
+    y26 = rows(
+        con,
+        "select * from pacing where expectation_period = '2026' and policy = 'latest' order by to_date_end",
+    )
     assert [r["to_date_end"] for r in y26] == [date(2026, 1, 31), date(2026, 2, 28)]  # March is missing
     # a complete year: the last point is the comparison itself
-    y24 = rows(con, "select * from pacing where expectation_period = '2024' and metric = 'revenue' and region_code = 'US'"
-                    " and policy = 'latest' order by to_date_end")
+    y24 = rows(
+        con,
+        "select * from pacing where expectation_period = '2024' and metric = 'revenue' and region_code = 'US'"
+        " and policy = 'latest' order by to_date_end",
+    )
     assert y24[-1]["is_complete"] and y24[-1]["pace_attainment"] == pytest.approx(1205 / 1200)
