@@ -28,7 +28,7 @@ from pipelines.devtools.orders_generator import (
 )
 from pipelines.orders import layout
 from pipelines.orders.build import write_parquet
-from pipelines.orders.reference import region_paths
+from pipelines.orders.regions_and_rates import region_paths
 
 ENTITY = "Illustrative Marketplace"
 DATASET = "illustrative-marketplace"

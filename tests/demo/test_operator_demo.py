@@ -90,18 +90,16 @@ def test_streaks_of_several_consecutive_months_and_quarters(con):
     assert longest[FEE.country]["length"] >= 12 and longest[FEE.country]["first_period"] <= "2024-01"
     quarters = sql(
         con,
-        "select region_code, quarter from variance_by_region_quarter where entity = ? and metric = 'gmv'"
-        " and expectation_kind = 'projection' and policy = 'at_period_end' and is_shortfall"
-        " and region_code in (?, ?) order by quarter",
+        "select region_code, first_period, length from shortfall_streaks where entity = ? and metric = 'gmv'"
+        " and expectation_kind = 'projection' and policy = 'at_period_end' and grain = 'quarter'"
+        " and region_code in (?, ?) and first_period <= '2024-Q2' and last_period >= '2024-Q4'",
         ENTITY,
         BAN.country,
         FEE.country,
     )
-    short = {
-        c: set(quarters.filter(pl.col("region_code") == c)["quarter"]) for c in (BAN.country, FEE.country)
-    }
-    assert {"2024-Q2", "2024-Q3", "2024-Q4"} <= short[BAN.country]
-    assert {"2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"} <= short[FEE.country]
+    # months rolled up into the quarterly projections' quarters: the same misses, quarter after quarter
+    longest = {r["region_code"]: r["length"] for r in quarters.sort("length").to_dicts()}
+    assert longest[BAN.country] >= 3 and longest[FEE.country] >= 4
 
 
 def test_mid_year_revision_and_annual_targets(con):
