@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pipelines.orders.reference import month_start
+from pipelines.orders.months import month_start
 from pipelines.orders.scan import REQUIRED_COLUMNS, OrderFilesError, scan_months
 
 __all__ = ["REQUIRED_COLUMNS", "OrderFilesError", "aggregate_month", "aggregate_months", "connect"]

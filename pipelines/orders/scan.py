@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from pipelines.orders.reference import month_start, next_month
+from pipelines.orders.months import month_start, next_month
 
 REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
 GROUP_COLUMNS = ("month", "entity", "country", "currency", "status")
