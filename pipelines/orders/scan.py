@@ -70,8 +70,7 @@ def plan_branches(
             )
         try:
             columns = {
-                row[0]
-                for row in con.execute("describe select * from read_parquet(?)", [files]).fetchall()
+                row[0] for row in con.execute("describe select * from read_parquet(?)", [files]).fetchall()
             }
             missing = [c for c in REQUIRED_COLUMNS if c not in columns]
             if missing:
