@@ -10,9 +10,9 @@ import polars as pl
 
 from pipelines.orders import layout
 from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, Scanner, aggregate_months, connect
-from pipelines.orders.scan import scan_months
 from pipelines.orders.months import month_start, next_month
 from pipelines.orders.regions_and_rates import monthly_rates, region_paths
+from pipelines.orders.scan import scan_months
 
 SOURCE_ID = "orders-pipeline"
 SOURCE_COLUMNS = (

@@ -54,9 +54,9 @@ def test_shortcut_gives_the_numbers_of_checking_every_row(mixed, monkeypatch):
 
 
 def test_missing_statistics_prove_nothing(tmp_path):
-    import polars as pl
-
     from datetime import UTC, datetime
+
+    import polars as pl
 
     path = tmp_path / "year=2024" / "month=08" / "a.parquet"
     path.parent.mkdir(parents=True)
