@@ -58,10 +58,12 @@ def plan_branches(
     files_by_month: dict[str, list[str]],
     entity: str,
     row_groups: bool = True,
+    proofs: bool = True,
 ) -> list[Branch]:
     """The branches of a scan of every month given (checked: files exist, required columns present).
 
-    row_groups=False (Spark): clean-row-group proofs apply to whole files only. Raises OrderFilesError."""
+    row_groups=False (Spark): clean-row-group proofs apply to whole files only. proofs=False: no row group is
+    taken as clean (every row checked; the benchmark's 'before'). Raises OrderFilesError."""
     branches: list[Branch] = []
     for month, files in sorted(files_by_month.items()):
         if not files:
@@ -78,7 +80,7 @@ def plan_branches(
                     f"order files of {month} lack column(s) {', '.join(missing)}; found {sorted(columns)}"
                 )
             constant = _constant_entities(con, files) if "entity" in columns else dict.fromkeys(files, entity)
-            clean = _clean_row_groups(con, files, month)
+            clean = _clean_row_groups(con, files, month) if proofs else {}
         except duckdb.Error as error:
             raise OrderFilesError(f"cannot read the order files of {month}: {error}") from error
         branches.extend(_month_branches(month, files, constant, clean, entity, row_groups))
@@ -231,11 +233,13 @@ def duckdb_source(branch: Branch) -> str:
     return f"read_parquet([{files}]{numbers})"
 
 
-def scan_months(con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], entity: str) -> None:
+def scan_months(
+    con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], entity: str, proofs: bool = True
+) -> None:
     """The DuckDB engine: group the orders of every month given into the temp table `order_groups`, in ONE
     query: DuckDB plans the months' scans together and keeps both cores busy, where a query per month paid
-    its planning, start-up and tail cost each time."""
-    branches = plan_branches(con, files_by_month, entity)
+    its planning, start-up and tail cost each time. proofs=False checks every row (see plan_branches)."""
+    branches = plan_branches(con, files_by_month, entity, proofs=proofs)
     sql = scan_sql(branches, [duckdb_source(b) for b in branches], entity)
     con.execute(f"create or replace temp table order_groups as {sql}")
 
