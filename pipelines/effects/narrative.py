@@ -134,7 +134,9 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison["direction"] == "in_line":
         return f"{subject}: {actual_text}, in line with {expected_text}."
     word = "below" if comparison["direction"] == "below" else "above"
-    sense = {True: ": better than expected", False: ": worse than expected"}.get(comparison.get("favourable"), "")
+    sense = {True: ": better than expected", False: ": worse than expected"}.get(
+        comparison.get("favourable"), ""
+    )
     return f"{subject}: {actual_text}, which is {size} {word} {expected_text}{sense}."
 
 
