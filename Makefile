@@ -42,8 +42,9 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup browser  ## lint, then the whole suite (unit, SQL, pipeline, dashboard, browser)
+test: setup browser  ## lint (ruff check + format check), then the whole suite (unit, SQL, pipeline, dashboard, browser)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 test-fast: setup  ## the suite without the browser tests

@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard import queries as q  # noqa: E402
-from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
+from tests.browser.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
 
 Step = tuple[str, str, Callable[[], object]]  # (label, "warehouse" | "selection", call)
 

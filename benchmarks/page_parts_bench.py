@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.dashboard_bench import BARE_PAGE, PAGES, VIEWPORT, time_to_charts  # noqa: E402
-from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
+from tests.browser.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
 
 PARTS_PAGE = """
 import json

@@ -66,7 +66,7 @@ def generate_orders_command(
 ):
     """Synthetic order-level Parquet (clearly labelled synthetic) plus matching monthly projections."""
     from pipelines.devtools.orders_generator import GeneratorConfig, generate_orders
-    from pipelines.orders.reference import month_start
+    from pipelines.orders.months import month_start
 
     try:
         month_start(start)

@@ -47,7 +47,7 @@ def floor_query(files_by_month: dict[str, list[str]]) -> tuple[str, dict]:
     net_gmv, orders."""
     from datetime import UTC, datetime
 
-    from pipelines.orders.reference import month_start, next_month
+    from pipelines.orders.months import month_start, next_month
 
     branches, params = [], {}
     for i, (month, files) in enumerate(sorted(files_by_month.items())):
@@ -80,7 +80,7 @@ def agreement(data_dir: Path) -> dict:
 
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect, rates_for_months
-    from pipelines.orders.reference import monthly_rates, region_paths
+    from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
     root = layout.orders_dir(data_dir)
     months = layout.months_on_disk(root)
@@ -165,7 +165,7 @@ def _worker(spec: dict) -> dict:
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect
     from pipelines.orders.build import build_months
-    from pipelines.orders.reference import monthly_rates, region_paths
+    from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
     data_dir = Path(spec["data_dir"])
     root = layout.orders_dir(data_dir)

@@ -23,7 +23,8 @@ import pyarrow.parquet as pq
 
 from pipelines.orders import layout
 from pipelines.orders.aggregate import DEFAULT_ENTITY, rates_for_month
-from pipelines.orders.reference import month_start, monthly_rates, next_month, region_paths
+from pipelines.orders.months import month_start, next_month
+from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
 # code, currency, share of orders, mean basket (USD), cancelled share, refunded share, yearly growth
 COUNTRIES = pl.DataFrame(

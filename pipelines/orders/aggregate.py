@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from pipelines.orders.reference import month_start, next_month
+from pipelines.orders.months import month_start, next_month
 
 REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
 DEFAULT_ENTITY = "Demo Shop"

@@ -10,7 +10,8 @@ import polars as pl
 
 from pipelines.orders import layout
 from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, aggregate_months, connect
-from pipelines.orders.reference import month_start, monthly_rates, next_month, region_paths
+from pipelines.orders.months import month_start, next_month
+from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
 SOURCE_ID = "orders-pipeline"
 SOURCE_COLUMNS = (

@@ -13,11 +13,6 @@ SYNTHETIC_MARKER = "_generated.json"  # written by the generator; marks every fi
 _MONTH_DIR = re.compile(r"year=(\d{4})[/\\]month=(\d{1,2})$")
 
 
-def data_dir() -> Path:
-    """DATA_DIR for the orders path. Swap for the core's config resource once `pipelines/resources.py` exists."""
-    return Path(os.environ.get("IMPACT_DATA_DIR", "data"))
-
-
 def orders_dir(data_dir: Path) -> Path:
     return Path(data_dir) / ORDERS_SUBDIR
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.orders.build import SOURCE_COLUMNS, write_parquet
-from pipelines.orders.reference import month_start
+from pipelines.orders.months import month_start
 
 PROJECTIONS_SOURCE_ID = "orders-projections-synthetic"
 EVENTS_SOURCE_ID = "orders-generator-synthetic"

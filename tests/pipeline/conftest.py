@@ -1,29 +1,10 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from pipelines.defs.resources import ImpactSettings
-from pipelines.defs.run import RunSummary, run_pipeline
-
-REPO = Path(__file__).resolve().parents[2]
-CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
-TODAY = "2026-11-24"  # fixed so that future-date rules give the same answer on every day
-
-
-@pytest.fixture(scope="session")
-def case_study_run(tmp_path_factory: pytest.TempPathFactory) -> RunSummary:
-    """The bundled case study, built once through the real Dagster pipeline into a temporary data dir."""
-    data_dir = tmp_path_factory.mktemp("case-data")
-    shutil.copytree(CASE_STUDY, data_dir / "datasets" / "tiktok-2024")
-    settings = ImpactSettings(
-        data_dir=str(data_dir), warehouse=str(data_dir / "warehouse.duckdb"), today=TODAY
-    )
-    summary = run_pipeline(settings)
-    assert summary.published, summary.error
-    return summary
+from tests.case_study import CASE_STUDY, TODAY  # noqa: F401  (used by this tier's tests)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.defs.resources import ImpactSettings
-from pipelines.defs.run import RunSummary, run_pipeline
+from pipelines.defs.run import RunSummary
 
-from .helpers import TODAY, make_data_dir
+from .helpers import TODAY
 
 
 def settings_for(data_dir: Path, warehouse: Path) -> ImpactSettings:
@@ -15,9 +15,7 @@ def settings_for(data_dir: Path, warehouse: Path) -> ImpactSettings:
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> RunSummary:
-    """The bundled case study published once through the real Dagster pipeline (input set A)."""
-    data_dir = make_data_dir(tmp_path_factory.mktemp("published"))
-    summary = run_pipeline(settings_for(data_dir, data_dir / "warehouse.duckdb"))
-    assert summary.published, summary.error
-    return summary
+def published(case_study_run) -> RunSummary:
+    """The bundled case study published once through the real Dagster pipeline (input set A); the same
+    build as tests/conftest.py's `case_study_run`."""
+    return case_study_run

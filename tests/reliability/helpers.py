@@ -8,14 +8,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.case_study import CASE_STUDY, TODAY  # noqa: F401  (TODAY: used by the reliability tests)
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 IMPACT = REPO / ".venv" / "bin" / "impact"
 DUCKDB_CLI = REPO / ".venv" / "bin" / "duckdb"
-CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
-VIEWS = sorted((REPO / "sql" / "views").glob("*.sql"))
+VIEWS = sorted((REPO / "sql" / "views").rglob("*.sql"))  # in layer folders: chosen/ compared/ analysis/
 EXAMPLES = sorted((REPO / "sql" / "examples").glob("*.sql"))
-TODAY = "2026-11-24"  # fixed: future-date rules give the same answer on every day
 
 # Input set B = the case study plus this file: a new entity with an actual and a target for the same
 # series, so the two input sets differ in figures, entities, comparable pairs and build_info.inputs_hash.

@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.dashboard.browser import CHROMIUM, CHROMIUM_ARGS
+from .browser import CHROMIUM, CHROMIUM_ARGS
+from .conftest import require_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make browser)"),
 ]
 
 
@@ -60,6 +60,7 @@ def _entities(warehouse: Path) -> set[str]:
 
 
 def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path: Path) -> None:
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     shutil.copytree(REPO / "data" / "datasets" / "tiktok-2024", tmp_path / "datasets" / "tiktok-2024")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw" / "tiktok-2024-reports"
 DATASET = ROOT / "data" / "datasets" / "tiktok-2024"
 REFERENCE = ROOT / "pipelines" / "reference"

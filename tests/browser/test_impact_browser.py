@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dashboard.test_impact_page import monthly_warehouse  # noqa: F401  (the seeded monthly warehouse fixture)
+
 from .browser import MARKS, SHOTS, start_dashboard
-from .test_impact_page import monthly_warehouse  # noqa: F401  (the seeded monthly warehouse fixture)
 
 pytestmark = MARKS
 

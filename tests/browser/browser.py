@@ -1,4 +1,4 @@
-"""What the dashboard's browser tests share: Debian's Chromium, and the dashboard served on a free port."""
+"""What the browser tests share: Debian's Chromium, and the dashboard served on a free port."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
-MARKS = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium")]
+MARKS = [pytest.mark.browser]  # a missing Chromium fails (tests/browser/conftest.py), it does not skip
 
 
 def free_port() -> int:
