@@ -37,6 +37,12 @@ def write_examples(root: Path) -> list[Path]:
     ]
 
 
+def _book(path: Path) -> xlsxwriter.Workbook:
+    book = xlsxwriter.Workbook(path)
+    book.set_properties({"created": datetime(2025, 5, 1)})  # a fixed date: regenerating gives the same bytes
+    return book
+
+
 def _write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -47,7 +53,7 @@ def _acme_fpa(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2025)
     path = folder / "acme-fpa-fy2025.xlsx"
-    book = xlsxwriter.Workbook(path)
+    book = _book(path)
     ws = book.add_worksheet("P&L")
     bold, month_fmt = book.add_format({"bold": True}), book.add_format({"bold": True, "num_format": "mmm-yy"})
     money = book.add_format({"num_format": "#,##0.0;(#,##0.0)"})
@@ -225,7 +231,7 @@ def _kpi(folder: Path) -> list[Path]:
     rng = random.Random(7)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "kpi-2024.xlsx"
-    book = xlsxwriter.Workbook(path)
+    book = _book(path)
     ws = book.add_worksheet("KPIs")
     bold = book.add_format({"bold": True, "align": "center"})
     ws.write(0, 0, "Northwind Mobile: monthly KPIs", bold)

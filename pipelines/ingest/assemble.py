@@ -191,7 +191,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
             seen[f.content_hash] = f.name
             try:
                 raw = (
-                    layouts.read_layout_table(f.path, f.layout, f.kind)
+                    layouts.read_layout_table(f.path, f.layout, f.kind, f.name.removeprefix("datasets/"))
                     if f.layout is not None
                     else read_table(f.path)
                 )
@@ -209,7 +209,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
                 "column_name": [b.column for b in bad],
                 "value": [b.value for b in bad],
                 "reason": [b.reason for b in bad],
-                "suggestion": [None] * len(bad),
+                "suggestion": [b.suggestion for b in bad],
             },
             schema=ISSUE_SCHEMA,
         )

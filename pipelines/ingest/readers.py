@@ -42,6 +42,7 @@ class BadRow:
     value: str | None = None
     column: str | None = None  # the column concerned, when known (layout reads: the canonical field)
     origin: str | None = None  # sheet and cell ('Budget!F12') for files read through a layout
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True)

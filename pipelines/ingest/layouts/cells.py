@@ -59,7 +59,7 @@ class LayoutRead:
                 records.append([item.fields.get(f) for f in CANONICAL_FIELDS] + [item.origin])
                 numbers.append(n)
             else:
-                bad.append(BadRow(n, item.reason, item.value, column=item.column, origin=item.origin))
+                bad.append(BadRow(n, item.reason, item.value, item.column, item.origin, item.suggestion))
         schema = dict.fromkeys([*CANONICAL_FIELDS, ORIGIN], pl.String)
         frame = pl.DataFrame(records, schema=schema, orient="row")
         return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)

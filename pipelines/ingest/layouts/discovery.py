@@ -59,7 +59,7 @@ def _patterns(layout: Path) -> list[str]:
     return [files] if isinstance(files, str) else [str(f) for f in files if isinstance(f, str)]
 
 
-def read_layout_table(path: Path, layout_path: Path, kind: str) -> RawTable:
+def read_layout_table(path: Path, layout_path: Path, kind: str, name: str | None = None) -> RawTable:
     """The canonical rows of `path` read through `layout_path` (kind figures), or the layout's own [source]
     (kind sources, `path` = the layout). Raises UnreadableFile, with the layout's mistake as the reason."""
     try:
@@ -77,4 +77,4 @@ def read_layout_table(path: Path, layout_path: Path, kind: str) -> RawTable:
             f"layout {layout_path.name} matches no data file in its folder; name the file "
             f"'{layout_path.name[: -len(LAYOUT_SUFFIX)]}.xlsx' (or .csv) or list it in files = [...]"
         )
-    return read_with_layout(path, layout).raw_table()
+    return read_with_layout(path, layout, name).raw_table()

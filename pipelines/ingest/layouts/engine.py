@@ -20,11 +20,13 @@ from pipelines.ingest.layouts.spec import FieldRule, Layout
 from pipelines.ingest.problems import Problem
 
 
-def read_with_layout(path: Path, layout: Layout) -> LayoutRead:
+def read_with_layout(path: Path, layout: Layout, name: str | None = None) -> LayoutRead:
+    """`name` (default: the file's name) prefixes derived figure ids: '<name>:<origin>'; give the path
+    within the data dir so copies of one workbook in two datasets keep distinct ids."""
     out = LayoutRead()
     for sheet in read_sheets(Path(path), layout.sheets):
         out.sheets.append(sheet.name)
-        _read_sheet(sheet, layout, Path(path).name, out)
+        _read_sheet(sheet, layout, name or Path(path).name, out)
     if layout.phase is not None:
         phase_rows(out, layout)
     return out
