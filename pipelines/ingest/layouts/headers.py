@@ -80,7 +80,7 @@ def period_label(cell: object, fiscal_start: int = 1, year: str | None = None) -
     text = str(cell).strip()
     if m := _ISO_DATETIME.fullmatch(text):
         return f"{m['y']}-{m['m']}"
-    if m := _FISCAL_MONTH.fullmatch(text):
+    if (m := _FISCAL_MONTH.fullmatch(text)) and (m["m"] or m["m2"]).upper() in MONTHS:
         return _fiscal_month(m["fy"] or m["fy2"], m["m"] or m["m2"], fiscal_start, text)
     for pattern in (_MONTH_YEAR, _YEAR_MONTH):
         m = pattern.fullmatch(text)

@@ -152,7 +152,6 @@ def parse_layout(doc: dict, path: Path) -> Layout:
     if unknown := sorted(set(fields) - set(CANONICAL_FIELDS)):
         raise LayoutError(f"{where}: [fields] has unknown field(s) {', '.join(unknown)}")
     values = tuple(_value_column(v, where, i) for i, v in enumerate(doc.get("values", [])))
-    _check_shape(shape, fields, values, where)
     periods = doc.get("periods", {})
     numbers = doc.get("numbers", {})
     scale = str(doc.get("scale", "units")).strip().lower().removeprefix("in ")
@@ -161,7 +160,7 @@ def parse_layout(doc: dict, path: Path) -> Layout:
     fiscal = int(periods.get("fiscal_year_start_month", 1))
     if not 1 <= fiscal <= 12:
         raise LayoutError(f"{where}: periods.fiscal_year_start_month must be 1-12")
-    return Layout(
+    layout = Layout(
         path=path,
         files=tuple(_texts(doc.get("files", []), where, "files")),
         shape=shape,
@@ -182,6 +181,8 @@ def parse_layout(doc: dict, path: Path) -> Layout:
         phase=_phase(doc["phase"], where) if "phase" in doc else None,
         source=_source(doc["source"], where) if "source" in doc else None,
     )
+    _check_shape(shape, fields, values, where)
+    return layout
 
 
 def _check_shape(shape: str, fields: dict, values: tuple, where: str) -> None:

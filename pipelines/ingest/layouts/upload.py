@@ -13,8 +13,10 @@ The inbox filing (`pipelines.ingest.inbox.file_inbox`) then moves the pair into 
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,11 +81,14 @@ def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, over
     AlreadyInInbox (a file of that name is waiting, and overwrite is False)."""
     safe = check_upload(name, data)
     try:
-        import tomllib
-
-        parse_layout(tomllib.loads(layout_text), Path(safe + LAYOUT_SUFFIX))
+        layout = parse_layout(tomllib.loads(layout_text), Path(safe + LAYOUT_SUFFIX))
     except (LayoutError, ValueError) as exc:
         raise UploadRefused(f"the layout cannot be used: {exc}") from None
+    if layout.files and not any(fnmatch.fnmatch(safe.lower(), f.lower()) for f in layout.files):
+        raise UploadRefused(
+            f"the layout's files = {list(layout.files)} does not name '{safe}' (the name it is saved under): "
+            "remove the files line or add that name"
+        )
     inbox = (Path(data_dir) / "inbox").resolve()
     inbox.mkdir(parents=True, exist_ok=True)
     target = (inbox / safe).resolve()
