@@ -17,6 +17,7 @@ PAGES = [
     "app_pages/events.py",
     "app_pages/evidence.py",
     "app_pages/sql.py",
+    "app_pages/upload.py",
 ]
 
 

@@ -189,3 +189,14 @@ def test_examples_regenerate_identically(tmp_path):
     for path in written:
         shipped = EXAMPLES / path.relative_to(tmp_path)
         assert shipped.read_bytes() == path.read_bytes(), f"{shipped} differs from what the generator writes"
+
+
+def test_evidence_page_shows_the_cell_each_figure_came_from(examples_warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("IMPACT_WAREHOUSE", str(examples_warehouse))
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120).run()
+    at.switch_page("app_pages/evidence.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    origins = [v for df in at.dataframe if "origin" in df.value.columns for v in df.value["origin"].to_list()]
+    assert "'P&L'!E5" in origins and "KPIs!D5" in origins
