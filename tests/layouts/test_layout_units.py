@@ -34,6 +34,7 @@ EXAMPLES = REPO / "data" / "examples" / "datasets"
     [
         (datetime(2024, 4, 1), 1, None, "2024-04"),  # an Excel date-time header names its month
         ("2024-04-01 00:00:00", 1, None, "2024-04"),  # the same, exported to CSV
+        (45383, 1, None, "2024-04"),  # a date header without a date format: Excel shows its serial
         ("Apr-24", 1, None, "2024-04"),
         ("Apr 2024", 1, None, "2024-04"),
         ("2024 Apr", 1, None, "2024-04"),  # a year row over a month row, joined

@@ -3,7 +3,8 @@
 Rules (docs/data-formats.md, "Spreadsheet layouts"):
 - the header is `header_rows` rows after `skip_rows`; the rows above the last one are forward-filled to the
   right (a year written once over its months, merged or not) and the rows' texts are joined with a space;
-- a date-time header cell names its month (`2024-04-01 00:00` -> `2024-04`);
+- a date-time header cell names its month (`2024-04-01 00:00` -> `2024-04`), and so does a number header
+  between 36526 and 73050 (an Excel date serial without a date format: 45383 -> `2024-04`);
 - month names take their year from the header ('Apr 2024', 'Apr-24', '2024 Apr'), from a fiscal-year header
   ('FY2025 Apr' with the layout's fiscal_year_start_month) or from `periods.year` (a value or the sheet name);
 - anything else goes through the canonical period parser (`2024-Q3`, `Q1 2024`, `FY2025`, `2024`).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pipelines.ingest.layouts.grid import Sheet
 from pipelines.ingest.layouts.spec import Layout
@@ -27,6 +28,8 @@ _FISCAL_MONTH = re.compile(
     r"(?:FY\s*(?P<fy>\d{4}|\d{2})\s+(?P<m>[A-Za-z]{3,9})|(?P<m2>[A-Za-z]{3,9})\s+FY\s*(?P<fy2>\d{4}|\d{2}))",
     re.I,
 )
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year; serials after Feb 1900 agree)
+EXCEL_SERIALS = (36526, 73050)  # 2000-01-01 .. 2099-12-31: a number header in this range is a date serial
 _ISO_DATETIME = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
 
 
@@ -68,7 +71,10 @@ def read_header(sheet: Sheet, layout: Layout) -> Header:
     for c in range(width):
         parts = [layer[c] for layer in layers if layer[c] is not None]
         dated = [p for p in parts if isinstance(p, date | datetime)]
-        cells.append(dated[-1] if dated else " ".join(cell_text(p) or "" for p in parts).strip() or None)
+        if dated or len(parts) == 1:  # a lone cell keeps its type: a date, or a date serial (a number)
+            cells.append(dated[-1] if dated else parts[0])
+        else:
+            cells.append(" ".join(cell_text(p) or "" for p in parts).strip() or None)
         names.append(" ".join(cell_text(p) or "" for p in parts).strip() or None)
     return Header(top + layout.header_rows - 1, names, cells)
 
@@ -77,6 +83,9 @@ def period_label(cell: object, fiscal_start: int = 1, year: str | None = None) -
     """The canonical period label of a period header. Raises Problem with the accepted spellings."""
     if isinstance(cell, date | datetime):
         return f"{cell.year:04d}-{cell.month:02d}"
+    if isinstance(cell, int | float) and EXCEL_SERIALS[0] <= cell <= EXCEL_SERIALS[1]:
+        # a date header without a date format shows as its serial number (45383 = 2024-04-01)
+        return period_label(EXCEL_EPOCH + timedelta(days=int(cell)))
     text = str(cell).strip()
     if m := _ISO_DATETIME.fullmatch(text):
         return f"{m['y']}-{m['m']}"
