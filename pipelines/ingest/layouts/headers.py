@@ -28,7 +28,9 @@ _FISCAL_MONTH = re.compile(
     r"(?:FY\s*(?P<fy>\d{4}|\d{2})\s+(?P<m>[A-Za-z]{3,9})|(?P<m2>[A-Za-z]{3,9})\s+FY\s*(?P<fy2>\d{4}|\d{2}))",
     re.I,
 )
-EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts 1900 as a leap year; serials after Feb 1900 agree)
+EXCEL_EPOCH = date(
+    1899, 12, 30
+)  # Excel's day 0 (it counts 1900 as a leap year; serials after Feb 1900 agree)
 EXCEL_SERIALS = (36526, 73050)  # 2000-01-01 .. 2099-12-31: a number header in this range is a date serial
 _ISO_DATETIME = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?")
 
