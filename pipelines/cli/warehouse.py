@@ -28,7 +28,7 @@ def run(
     data_dir: Path, warehouse: Path, today: str | None, orders: bool, month: str | None, record: bool
 ) -> None:
     """Materialise everything once and publish the warehouse; print what was loaded and rejected."""
-    from pipelines.defs.resources import ImpactSettings, settings_from_env
+    from pipelines.defs.resources import settings_from_env
     from pipelines.defs.run import format_summary, run_pipeline
 
     if month and not orders:
@@ -46,10 +46,7 @@ def run(
         )
         for failed_month, error in done["failed"].items():
             click.echo(f"  FAILED {failed_month}: {error}")
-    env = settings_from_env()
-    settings = ImpactSettings(
-        **{**env.model_dump(), "data_dir": str(data_dir), "warehouse": str(warehouse), "today": today}
-    )
+    settings = settings_from_env(data_dir=str(data_dir), warehouse=str(warehouse), today=today)
 
     summary = run_pipeline(settings, record=record)
     click.echo(format_summary(summary))
