@@ -24,6 +24,7 @@ import statsmodels.api as sm
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
+from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
 MIN_PRE_PERIODS = 4
@@ -72,8 +73,9 @@ def choose_controls(
     if treated not in by_code:
         return []
     parent = by_code[treated]["parent_code"]
-    paths_hit = [
-        by_code[e["jurisdiction"]]["path"]
+    pairs = lineage_pairs(regions)
+    hit = [
+        e["jurisdiction"]
         for e in events.iter_rows(named=True)
         if e["jurisdiction"] in by_code
         and e["date"] <= window_end
@@ -87,12 +89,8 @@ def choose_controls(
         and r["parent_code"] == parent
         and parent is not None
         and code in have
-        and not any(_related(r["path"], p) for p in paths_hit)
+        and not any(are_related(pairs, code, j) for j in hit)
     )
-
-
-def _related(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def estimate_did(
