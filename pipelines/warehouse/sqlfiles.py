@@ -5,6 +5,8 @@ only (a test checks it), so creation needs no retries:
 - `base/`     rules written once: region containment (region_lineage), the grains and window sizes, the
               expectation preference (read by Python through pipelines/warehouse/rules.py)
 - `chosen/`   which figure stands for a series' actual, which expectation vintage a policy picks
+- `rolled/`   finer figures rolled up to a coarser period they tile completely (actual_rollups,
+              expectation_rollups), by the metric's aggregation
 - `compared/` actuals against expectations (variance, attainment, pacing)
 - `analysis/` what the comparisons add up to (by region and quarter, streaks, event windows, claims)
 """
@@ -18,7 +20,7 @@ import duckdb
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
 
-VIEW_LAYERS = ("base", "chosen", "compared", "analysis")
+VIEW_LAYERS = ("base", "chosen", "rolled", "compared", "analysis")
 
 
 def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
