@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-# months per period and k periods each side of an event, per grain: sql/views/base/grains.sql
+# months per period and k periods each side of an event, per grain: sql/views/base/grain_order.sql
 from pipelines.warehouse.rules import MONTHS_PER_PERIOD, WINDOW_K
 
 

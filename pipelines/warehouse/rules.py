@@ -1,7 +1,7 @@
 """The rules written once in sql/views/base/, read by Python: the grains (order, months per period, event
-window sizes), the expectation preference, and region containment (`region_lineage`).
+window sizes, unit labels), the expectation preference, and region containment (`region_lineage`).
 
-The value tables (`grains`, `expectation_preference`) are read by running their SQL file in an in-memory
+The value tables (`grain_order`, `expectation_preference`) are read by running their SQL file in an in-memory
 DuckDB, so Python needs no warehouse for them and cannot drift from the SQL views that join them. Region
 containment needs the regions: from a warehouse connection (`related_regions`), or by applying the view's
 SQL to a regions frame (`lineage_pairs`), so a pure function and the warehouse use the same rule.
@@ -27,10 +27,14 @@ def _values(name: str) -> tuple[tuple, ...]:
         return tuple(con.execute(f"select * from {name}").fetchall())
 
 
-# grain, grain_rank, months_per_period, window_k (sql/views/base/grains.sql)
-GRAIN_ORDER: tuple[str, ...] = tuple(row[0] for row in _values("grains"))
-MONTHS_PER_PERIOD: dict[str, int] = {row[0]: row[2] for row in _values("grains")}
-WINDOW_K: dict[str, int] = {row[0]: row[3] for row in _values("grains")}
+# grain, grain_rank, unit_label, months_per_period, window_k (sql/views/base/grain_order.sql)
+_PERIODIC = [row for row in _values("grain_order") if row[3] is not None]
+# the periodic grains (with an event window), finest first: the grain an effect is estimated on when a
+# series exists at several, and the order the pickers list grains in
+GRAIN_ORDER: tuple[str, ...] = tuple(row[0] for row in _PERIODIC)
+UNIT_LABEL: dict[str, str] = {row[0]: row[2] for row in _values("grain_order")}
+MONTHS_PER_PERIOD: dict[str, int] = {row[0]: row[3] for row in _PERIODIC}
+WINDOW_K: dict[str, int] = {row[0]: row[4] for row in _PERIODIC}
 # expectation kinds, most preferred first (sql/views/base/expectation_preference.sql)
 EXPECTATION_PREFERENCE: tuple[str, ...] = tuple(row[0] for row in _values("expectation_preference"))
 

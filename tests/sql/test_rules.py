@@ -1,4 +1,4 @@
-"""The rules written once in sql/views/base/ (region_lineage, grains, expectation_preference) and read by
+"""The rules written once in sql/views/base/ (region_lineage, grain_order, expectation_preference) and read by
 Python through pipelines/warehouse/rules.py."""
 
 from __future__ import annotations

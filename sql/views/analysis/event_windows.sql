@@ -6,10 +6,10 @@
 -- Only periods with an actual appear: a missing period is a missing row, never a zero.
 create or replace view event_windows as
 
--- k periods each side of the event, per grain (sql/views/base/grains.sql). Grains not listed ('day', 'span')
--- get no window. months_per_period turns dates into period positions.
+-- k periods each side of the event, per grain (sql/views/base/grain_order.sql). 'day' and 'span' get no
+-- window. months_per_period turns dates into period positions.
 with window_sizes as (
-    select grain, months_per_period, window_k as k from grains
+    select grain, months_per_period, window_k as k from grain_order where window_k is not null
 ),
 
 -- When a period has expectations of several kinds, the lowest preference wins
