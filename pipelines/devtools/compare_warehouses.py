@@ -20,7 +20,7 @@ import duckdb
 @dataclass(frozen=True)
 class Difference:
     relation: str
-    what: str  # 'only in old', 'only in new', 'columns', 'rows', 'same'
+    what: str  # 'only in old', 'only in new', 'columns' (added/removed; rows compared on the rest), 'rows', 'same'
     detail: str = ""
 
 
@@ -48,10 +48,15 @@ def compare(old: Path, new: Path, ignore: frozenset[str] = frozenset()) -> list[
             out.append(Difference(name, "only in old"))
         elif name not in before:
             out.append(Difference(name, "only in new", f"{len(after[name])} columns"))
-        elif before[name] != after[name]:
-            out.append(Difference(name, "columns", f"{before[name]} != {after[name]}"))
         else:
-            out.append(_compare_rows(con, name, [c for c, _ in before[name] if f"{name}.{c}" not in ignore]))
+            common = [c for c in before[name] if c in after[name]]
+            rows = _compare_rows(con, name, [c for c, _ in common if f"{name}.{c}" not in ignore])
+            if common == before[name] == after[name]:
+                out.append(rows)
+            else:
+                added = [c for c, _ in after[name] if (c, _) not in before[name]]
+                removed = [c for c, _ in before[name] if (c, _) not in after[name]]
+                out.append(Difference(name, "columns", f"+{added} -{removed}; common columns: {rows.detail}"))
     return out
 
 
