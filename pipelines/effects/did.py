@@ -139,20 +139,7 @@ def estimate_did(
         return refusal
 
     values = wide["values"]  # rows: periods, columns: treated then controls
-    scale = "log" if np.all(values > 0) else "level"
-    transformed = np.log(values) if scale == "log" else values
-    gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
-    post = np.array([p >= 0 for p in positions], dtype=float)
-    n = len(positions)
-    lags = max(1, math.floor(4 * (n / 100) ** (2 / 9)))
-    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
-    low, high = fit.conf_int(alpha=0.05)[1]
-    effect = Interval(float(fit.params[1]), float(low), float(high))
-    relative = (
-        Interval(math.expm1(effect.estimate), math.expm1(effect.lower), math.expm1(effect.upper))
-        if scale == "log"
-        else None
-    )
+    scale, gap, effect, relative, standard_error = _regress_gap(values, positions)
     frame = pl.DataFrame(
         {
             "position": positions,
@@ -173,10 +160,32 @@ def estimate_did(
         post_periods=n_post,
         effect=effect,
         relative_effect=relative,
-        standard_error=float(fit.bse[1]),
+        standard_error=standard_error,
         gap=frame,
         notes=notes,
     )
+
+
+def _regress_gap(values: np.ndarray, positions: list[int]):
+    """The gap (treated minus the controls' mean, in logs when every value is positive) regressed on a
+    post-event dummy with HAC (Newey-West) errors, lags floor(4 (n/100)^(2/9)).
+
+    Returns (scale 'log' | 'level', gap per period, effect Interval, relative effect Interval or None,
+    standard error)."""
+    scale = "log" if np.all(values > 0) else "level"
+    transformed = np.log(values) if scale == "log" else values
+    gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
+    post = np.array([p >= 0 for p in positions], dtype=float)
+    lags = max(1, math.floor(4 * (len(positions) / 100) ** (2 / 9)))
+    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    low, high = fit.conf_int(alpha=0.05)[1]
+    effect = Interval(float(fit.params[1]), float(low), float(high))
+    relative = (
+        Interval(math.expm1(effect.estimate), math.expm1(effect.lower), math.expm1(effect.upper))
+        if scale == "log"
+        else None
+    )
+    return scale, gap, effect, relative, float(fit.bse[1])
 
 
 def _balanced(panel, regions, event_idx, grain, pre_n, post_n) -> dict:
