@@ -19,6 +19,9 @@ DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 # The Dagster freshness check on the published warehouse fails after this many hours (it warns after
 # IMPACT_STALE_AFTER_HOURS): two daily schedules missed.
 STALE_FAIL_AFTER_HOURS = 48.0
+ORDERS_ENGINES = ("duckdb", "spark")
+DEFAULT_ORDERS_ENGINE = "duckdb"
+DEFAULT_SPARK_MASTER = "local[*]"
 
 
 class SettingError(ValueError):
@@ -35,6 +38,10 @@ class Settings:
     alert_miss_pct: float = 10.0  # IMPACT_ALERT_MISS_PCT: alert when a period misses by this many percent
     alert_webhook: str | None = None  # IMPACT_ALERT_WEBHOOK: POST new alerts and failed runs here as JSON
     stale_after_hours: float = 36.0  # IMPACT_STALE_AFTER_HOURS: the warehouse is stale after this long
+    orders_engine: str = (
+        DEFAULT_ORDERS_ENGINE  # IMPACT_ORDERS_ENGINE: 'duckdb' or 'spark' scans order Parquet
+    )
+    spark_master: str = DEFAULT_SPARK_MASTER  # IMPACT_SPARK_MASTER: local[*], spark://host:7077, yarn, ...
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +57,11 @@ class Settings:
             except ValueError:
                 raise SettingError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
 
+        engine = read("IMPACT_ORDERS_ENGINE", cls.orders_engine, str).strip().lower()
+        if engine not in ORDERS_ENGINES:
+            raise SettingError(
+                f"IMPACT_ORDERS_ENGINE={engine!r}: expected one of {', '.join(ORDERS_ENGINES)}"
+            )
         return cls(
             data_dir=read("IMPACT_DATA_DIR", cls.data_dir, str),
             warehouse=read("IMPACT_WAREHOUSE", cls.warehouse, str),
@@ -57,6 +69,8 @@ class Settings:
             alert_miss_pct=read("IMPACT_ALERT_MISS_PCT", cls.alert_miss_pct, float),
             alert_webhook=read("IMPACT_ALERT_WEBHOOK", cls.alert_webhook, str),
             stale_after_hours=read("IMPACT_STALE_AFTER_HOURS", cls.stale_after_hours, float),
+            orders_engine=engine,
+            spark_master=read("IMPACT_SPARK_MASTER", cls.spark_master, str),
         )
 
     def as_dict(self) -> dict:
@@ -90,3 +104,14 @@ def dagster_home(data_dir: Path) -> Path:
         config.write_text("telemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def env_orders_engine() -> str:
+    """IMPACT_ORDERS_ENGINE: which engine scans order-level Parquet ('duckdb' or 'spark'); SettingError
+    (a ValueError) else."""
+    return Settings.from_env().orders_engine
+
+
+def env_spark_master() -> str:
+    """IMPACT_SPARK_MASTER: the Spark master for --engine spark (local[*], spark://host:7077, yarn, ...)."""
+    return Settings.from_env().spark_master

@@ -37,4 +37,5 @@ class ImpactSettings(dg.ConfigurableResource):
 
 def settings_from_env(**overrides) -> ImpactSettings:
     """The resource from the environment's settings (IMPACT_*), with `overrides` (e.g. data_dir, today)."""
-    return ImpactSettings(**{**Settings.from_env().as_dict(), **overrides})
+    env = {k: v for k, v in Settings.from_env().as_dict().items() if k in ImpactSettings.model_fields}
+    return ImpactSettings(**{**env, **overrides})

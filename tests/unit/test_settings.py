@@ -21,6 +21,8 @@ def test_defaults_when_nothing_is_set() -> None:
         alert_miss_pct=10.0,
         alert_webhook=None,
         stale_after_hours=36.0,
+        orders_engine="duckdb",
+        spark_master="local[*]",
     )
 
 
