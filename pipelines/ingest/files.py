@@ -17,6 +17,7 @@ class InputFile:
     dataset: str
     kind: str
     content_hash: str
+    layout: Path | None = None  # the layout file this file is read through (docs: Spreadsheet layouts)
 
 
 @dataclass(frozen=True)
