@@ -12,7 +12,10 @@ import dagster as dg
 from pipelines.defs.assets import warehouse_build
 from pipelines.warehouse.quality import BLOCKING, CHECKS, count_offending
 
-__all__ = ["BLOCKING", "WAREHOUSE_CHECKS", "warehouse_checks"]
+__all__ = ["BLOCKING", "CHECKS_SQL", "WAREHOUSE_CHECKS", "warehouse_checks"]
+
+# check name -> its SQL (sql/checks/<name>.sql), in file-name order (the names are what the UI helpers need)
+CHECKS_SQL = {check.name: check.sql for check in CHECKS}
 
 
 @dg.multi_asset_check(
