@@ -64,21 +64,24 @@ if auth_required() and not st.user.get("is_logged_in", False):
         )
     st.stop()
 
+# No page icons: Streamlit 1.67's front end makes the browser tab's icon of a ':material/...:' page icon from
+# fonts.gstatic.com (an outside request on every page, issue 16), and emoji icons showed as empty boxes where
+# the machine has no emoji font (headless Chromium here). The sidebar's own glyphs come from the Material
+# Symbols font Streamlit bundles (served locally).
 page = st.navigation(
     [
         st.Page(
             PAGES / "scorecard.py",
             title="Scorecard",
-            icon=":material/grid_on:",
             url_path="scorecard",
             default=True,
         ),
-        st.Page(PAGES / "trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-        st.Page(PAGES / "events.py", title="Events", icon=":material/event:", url_path="events"),
-        st.Page(PAGES / "impact.py", title="Impact", icon=":material/insights:", url_path="impact"),
-        st.Page(PAGES / "evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
-        st.Page(PAGES / "sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
-        st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
+        st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
+        st.Page(PAGES / "events.py", title="Events", url_path="events"),
+        st.Page(PAGES / "impact.py", title="Impact", url_path="impact"),
+        st.Page(PAGES / "evidence.py", title="Evidence", url_path="evidence"),
+        st.Page(PAGES / "sql.py", title="SQL", url_path="sql"),
+        st.Page(PAGES / "upload.py", title="Upload", url_path="upload"),
     ]
 )
 try:

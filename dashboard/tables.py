@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
 
+from dashboard.charts.style import row_count
+
 DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
+
+
+def csv_file_name(name: str, selection: dict | None) -> str:
+    """'comparisons_TikTok-Shop_gmv_target_at_period_end_year.csv': the table and its selection, file-safe."""
+    parts = [name, *(str(v) for v in (selection or {}).values() if v is not None)]
+    return "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", p).strip("-") for p in parts) + ".csv"
+
+
+def with_selection(table, selection: dict | None):
+    """The table with the selection as leading columns (a frame), or a CSV's bytes with them prepended."""
+    if not selection:
+        return table
+    if isinstance(table, bytes):
+        table = pl.read_csv(table, infer_schema=False)
+    given = {k: v for k, v in selection.items() if k not in table.columns}
+    return table.select(*(pl.lit(v, pl.String).alias(k) for k, v in given.items()), pl.all())
 
 
 def show_table(
@@ -19,12 +38,15 @@ def show_table(
     full_csv: Callable[[], bytes] | None = None,
     grid: bool = True,
     hidden_note: str = "turn on *Show tables* in the sidebar to see them here",
+    selection: dict | None = None,
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
     The CSV is made when the button is clicked, not on every render. A table limited to its first rows
     passes `total` and `full_csv` (every row, read on click on a connection of its own) and says so.
     `grid=False` (the chart pages' tables while "Show tables" is off) offers the CSV and the row count only.
+    `selection` (e.g. entity, metric, expectation kind, policy, grain) goes into the CSV as leading columns
+    and into its file name, so a downloaded file says what it is (`csv_file_name`, `with_selection`).
     """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
@@ -34,7 +56,7 @@ def show_table(
         dates = {c: DATE_COLUMN for c, t in frame.schema.items() if t == pl.Date}
         st.dataframe(frame, hide_index=True, column_config={**dates, **(column_config or {})}, height=height)
     else:
-        st.caption(f"{total or frame.height:,} rows: {name.replace('_', ' ')} ({hidden_note})")
+        st.caption(f"{row_count(total or frame.height)}: {name.replace('_', ' ')} ({hidden_note})")
     limited = total is not None and total > frame.height and full_csv is not None
     if limited and grid:
         st.caption(
@@ -43,8 +65,10 @@ def show_table(
         )
     st.download_button(
         f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        full_csv if limited else frame.write_csv,
-        file_name=f"{name}.csv",
+        (lambda: with_selection(full_csv(), selection))
+        if limited
+        else with_selection(frame, selection).write_csv,
+        file_name=csv_file_name(name, selection),
         mime="text/csv",
         key=f"csv_{name}",
         on_click="ignore",

@@ -71,11 +71,12 @@ def tables_toggle() -> bool:
 
 
 def _pick(label: str, options: list, key: str, format_func=str, default=None, help: str | None = None):
+    """A sidebar selectbox whose choice is in the URL as its id (`url_choice`), widget key = the URL key."""
     if not options:
         return None
-    index = options.index(default) if default in options else 0
-    return st.sidebar.selectbox(
-        label, options, index=index, key=key, format_func=format_func, bind="query-params", help=help
+    default = default if default in options else options[0]
+    return url_choice(
+        st.sidebar.selectbox, label, options, key, default, prefix="", format_func=format_func, help=help
     )
 
 
@@ -167,24 +168,44 @@ def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
     return auto if choice in (None, "auto") else choice
 
 
-def url_choice(widget, label: str, options: list, key: str, default, **kwargs):
-    """A sidebar selectbox or multiselect whose choice lives in the URL as the plain option (`?event=EV07`,
-    `?region=CA`, `?controls=US&controls=MX`), so links from other pages and shared addresses work.
+def from_url(wanted, options: list, format_func=str):
+    """The option a URL value names: the option itself (its id) or its displayed label; None if neither."""
+    if wanted in options:
+        return wanted
+    return next((o for o in options if str(format_func(o)) == wanted), None)
+
+
+def url_choice(widget, label: str, options: list, key: str, default, prefix: str = "impact_", **kwargs):
+    """A selectbox or multiselect whose choice lives in the URL as the plain option (`?event=EV07`,
+    `?metric=ad_revenue`, `?controls=US&controls=MX`), so links from other pages and shared addresses work;
+    a URL may also name an option by its label. A value the options do not offer is named in a visible notice
+    and the default is shown instead (issue 16: ids were rewritten and the default taken silently).
 
     (`bind="query-params"` would put the displayed label in the URL, not the id.) The widget's own key is
-    `impact_<key>`, so the Scorecard's or Events' filters of the same name never leak in. A remembered choice
-    that the options no longer offer (another event was picked) falls back to the URL's, then the default.
+    `<prefix><key>` (the Impact page's `impact_` keeps the Scorecard's or Events' filters of the same name
+    out). A remembered choice that the options no longer offer falls back to the URL's, then the default.
     """
     multi = getattr(widget, "__name__", "") == "multiselect"
-    state_key = f"impact_{key}"
+    fmt = kwargs.get("format_func", str)
+    state_key = f"{prefix}{key}"
     current = st.session_state.get(state_key)
     valid = (lambda v: v is not None and all(x in options for x in v)) if multi else (lambda v: v in options)
     if not valid(current):
-        wanted = st.query_params.get_all(key) if multi else st.query_params.get(key)
+        if multi:
+            named = [from_url(w, options, fmt) for w in st.query_params.get_all(key)]
+            wanted = None if None in named else named
+        else:
+            given = st.query_params.get(key)
+            wanted = from_url(given, options, fmt) if given is not None else None
+            if given is not None and wanted is None:
+                st.warning(f"The address asks for {label.lower()} '{given}', which is not offered here.")
         st.session_state[state_key] = wanted if valid(wanted) else default
     value = widget(label, options, key=state_key, **kwargs)
     try:
-        if value or not multi:
+        if not prefix and value == default:  # the other pages' pickers: only a choice is in the URL, so a
+            if key in st.query_params:  # default does not follow the user to a page where it means another
+                del st.query_params[key]
+        elif value or not multi:
             st.query_params[key] = value
         elif key in st.query_params:
             del st.query_params[key]

@@ -84,12 +84,15 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             strict=True,
         )
     )
-    event_id = st.selectbox("Event", ids, format_func=titles.get, key="event", bind="query-params")
+    # The event's id in the URL (not its label), and no widget bound to `event`: a bound one took the parameter
+    # with it when the link below switched pages, and the Impact page opened its default event (issue 16).
+    event_id = widgets.url_choice(
+        st.selectbox, "Event", ids, "event", ids[0], prefix="", format_func=titles.get
+    )
     event = shown.filter(pl.col("event_id") == event_id).row(0, named=True)
     st.page_link(
         "app_pages/impact.py",
         label="Assess this event's impact (counterfactual, controls, narrative)",
-        icon=":material/insights:",
         query_params={"event": event_id},
     )
     if event["status"] == "expected":

@@ -72,9 +72,11 @@ with db.reading(ident):  # one short connection for this render's uncached queri
 
     shown_as_grids = widgets.tables_toggle()
     st.subheader("Comparisons behind these charts")
-    tables.show_table(frame, "comparisons", grid=shown_as_grids)
+    chosen = dict(zip(("entity", "metric", "expectation_kind", "policy"), key, strict=True))
+    chosen["grain"] = grain
+    tables.show_table(frame, "comparisons", grid=shown_as_grids, selection=chosen)
     st.subheader("Shortfall streaks")
     if streaks.is_empty():
         st.caption("no shortfall streaks at this grain")
     else:
-        tables.show_table(streaks, "shortfall_streaks", grid=shown_as_grids)
+        tables.show_table(streaks, "shortfall_streaks", grid=shown_as_grids, selection=chosen)

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import tables, widgets
+from dashboard.charts.style import row_count
 from dashboard.data import catalog
 from pipelines.warehouse.console import QueryRefused, run_readonly
 
@@ -49,5 +50,5 @@ if st.button("Run", type="primary", key="run") or query:
         st.error(f"Refused: {exc}")
     else:
         note = " (row limit reached)" if result.height >= max_rows else ""
-        st.caption(f"{result.height} rows{note}")
+        st.caption(f"{row_count(result.height)}{note}")
         tables.show_table(result, "query_result")

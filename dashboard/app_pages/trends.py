@@ -67,8 +67,14 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         if other:
             st.caption(f"Also reported at other grains: {', '.join(other)} (pick one under 'Period grain').")
         st.subheader("Figures in the chart")
-        tables.show_table(shown_actuals, "actuals", grid=shown_as_grids)
-        tables.show_table(shown_vintages, "expectation_vintages", grid=shown_as_grids)
+        picked = {"entity": series.entity, "metric": series.metric, "grain": grain}
+        tables.show_table(shown_actuals, "actuals", grid=shown_as_grids, selection=picked)
+        tables.show_table(
+            shown_vintages,
+            "expectation_vintages",
+            grid=shown_as_grids,
+            selection={**picked, "expectation_kind": series.kind},
+        )
         tables.show_table(
             nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"),
             "events_shown",

@@ -12,7 +12,6 @@ from dashboard.charts.style import (
     BOUND_SYMBOL,
     CATEGORY_COLOURS,
     EVENT_CATEGORIES,
-    OKABE_ITO,
     STATUS_SYMBOL,
     TEMPLATE,
     axis_title,
@@ -20,6 +19,7 @@ from dashboard.charts.style import (
     empty_figure,
     label_margin,
     midpoints,
+    region_colours,
     value_scale,
 )
 
@@ -80,9 +80,10 @@ def event_window_chart(frame: pl.DataFrame, event_date: dt.date, metric_label: s
         frame["unit"][0], frame["actual"].to_list() + frame["expectation"].to_list()
     )
     fig = go.Figure()
-    for i, name in enumerate(sorted(set(frame["region_name"].to_list()))):
+    palette = region_colours(set(frame["region_name"].to_list()))
+    for name in sorted(palette):
         part = frame.filter(pl.col("region_name") == name).sort("period_start")
-        colour = OKABE_ITO[(i + 4) % len(OKABE_ITO)]
+        colour = palette[name]
         mids = midpoints(part)
         fig.add_scatter(
             x=mids,

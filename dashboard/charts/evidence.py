@@ -7,7 +7,14 @@ import json
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.charts.style import BOUND_SYMBOL, TEMPLATE, empty_figure, format_value, value_scale
+from dashboard.charts.style import (
+    BOUND_SYMBOL,
+    TEMPLATE,
+    empty_figure,
+    format_value,
+    label_margin,
+    value_scale,
+)
 
 
 def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
@@ -55,6 +62,8 @@ def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
         height=max(240, 120 + 44 * frame.height),
         title=dict(text="Where sources disagree (same thing, different numbers)", font_size=14),
         xaxis_title=f"value ({unit_label})",
-        yaxis=dict(type="category", autorange="reversed"),
+        yaxis=dict(type="category", autorange="reversed", automargin=True),
+        # the labels ('TikTok Shop · gmv · US · 2024 (actual)') were cut off on the left
+        margin=dict(l=label_margin(labels)),
     )
     return fig

@@ -9,6 +9,7 @@ axis title, the source in every hover.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -44,6 +45,29 @@ pio.templates["impact"] = go.layout.Template(
     )
 )
 TEMPLATE = "impact"
+
+# Series colours for regions: Okabe-Ito without its yellow (#F0E442, about 1.2:1 against white: hard to see
+# as a line or marker on the white plot), each at least 2.2:1 against white.
+REGION_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+
+def region_colours(names) -> dict[str, str]:
+    """Each region's series colour, kept when other regions are added or removed: its own colour comes from a
+    stable hash of its name (not its position among the regions drawn, which recoloured the others); only
+    when two regions shown together hash alike does the later one (by name) take the next free colour."""
+    taken: dict[str, str] = {}
+    for name in sorted(names):
+        digest = hashlib.blake2b(name.encode(), digest_size=4).digest()
+        start = int.from_bytes(digest, "big") % len(REGION_PALETTE)
+        free = [REGION_PALETTE[(start + k) % len(REGION_PALETTE)] for k in range(len(REGION_PALETTE))]
+        used = set(taken.values())
+        taken[name] = next((c for c in free if c not in used), free[0])
+    return taken
+
+
+def row_count(n: int, what: str = "row") -> str:
+    """'1 row', '1,204 rows'."""
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
 
 
 # --- units ------------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from dashboard.charts.style import (
     BOUND_SYMBOL,
     CATEGORY_COLOURS,
     EVENT_CATEGORIES,
-    OKABE_ITO,
     SHORTFALL_SHADE,
     STATUS_SYMBOL,
     TEMPLATE,
@@ -29,6 +28,7 @@ from dashboard.charts.style import (
     empty_figure,
     format_value,
     midpoints,
+    region_colours,
     value_scale,
 )
 
@@ -192,7 +192,7 @@ def trend_chart(
     unit = (actuals["unit"].to_list() + vintages["unit"].to_list() + [None])[0]
     divisor, unit_label = value_scale(unit, actuals["value"].to_list() + vintages["value"].to_list())
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
-    palette = {name: OKABE_ITO[(i + 4) % len(OKABE_ITO)] for i, name in enumerate(regions)}
+    palette = region_colours(regions)
     shapes, traces = _shortfall_marks(shortfalls)
     for name in regions:
         a = actuals.filter(pl.col("region_name") == name).sort("period_start")

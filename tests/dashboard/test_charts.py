@@ -220,3 +220,27 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
 def test_empty_frames_give_a_message_not_an_empty_chart(builder):
     fig = builder(pl.DataFrame())
     assert fig.layout.annotations and "no " in fig.layout.annotations[0].text
+
+
+def test_region_colours_are_stable_distinct_and_visible_on_white():
+    """Issue 16 fault 11: a region keeps its colour when others are added or removed; no yellow."""
+    few = style.region_colours(["United States", "Canada"])
+    more = style.region_colours(["United States", "Canada", "Mexico", "Germany"])
+    assert len(set(more.values())) == 4
+    assert few == {r: more[r] for r in few}  # adding two regions recoloured neither
+    assert style.region_colours(["Canada"]) == {"Canada": few["Canada"]}  # nor did removing one
+
+    def contrast(hex_colour: str) -> float:
+        def lin(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (lin(int(hex_colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+        return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+    assert min(contrast(c) for c in style.REGION_PALETTE) >= 2.0
+    assert "#F0E442" not in style.REGION_PALETTE
+
+
+def test_row_counts_are_singular_for_one():
+    assert style.row_count(1) == "1 row"
+    assert style.row_count(1204) == "1,204 rows"

@@ -96,3 +96,23 @@ def test_tiles_headline_and_streak_words():
     )
     assert streak_words(streaks, "quarter") == ("3 quarters", "US, 2024-Q2→2024-Q4")
     assert streak_words(streaks.clear(), "quarter") == ("none", "no region below now")
+
+
+def test_url_values_name_an_option_by_id_or_label():
+    labels = {"original": "original expectation", "latest": "latest revision"}
+    assert widgets.from_url("original", list(labels), labels.get) == "original"
+    assert widgets.from_url("latest revision", list(labels), labels.get) == "latest"
+    assert widgets.from_url("no_such_policy", list(labels), labels.get) is None
+
+
+def test_csv_downloads_carry_their_selection():
+    """Issue 16 fault 6: the comparisons file had no entity, metric, kind or policy and was comparisons.csv."""
+    from dashboard.tables import csv_file_name, with_selection
+
+    chosen = {"entity": "TikTok Shop", "metric": "gmv", "expectation_kind": "target", "policy": "original"}
+    assert csv_file_name("comparisons", chosen) == "comparisons_TikTok-Shop_gmv_target_original.csv"
+    frame = with_selection(pl.DataFrame({"period": ["2024"], "actual": [1.0]}), chosen)
+    assert frame.columns == ["entity", "metric", "expectation_kind", "policy", "period", "actual"]
+    assert frame.row(0) == ("TikTok Shop", "gmv", "target", "original", "2024", 1.0)
+    again = with_selection(b"metric,period\ngmv,2024\n", chosen)  # a full CSV read on click
+    assert again.columns == ["entity", "expectation_kind", "policy", "metric", "period"]
