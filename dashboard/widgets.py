@@ -202,9 +202,9 @@ def url_choice(widget, label: str, options: list, key: str, default, prefix: str
         st.session_state[state_key] = wanted if valid(wanted) else default
     value = widget(label, options, key=state_key, **kwargs)
     try:
-        if not prefix and value == default:  # the other pages' pickers: only a choice is in the URL, so a
-            if key in st.query_params:  # default does not follow the user to a page where it means another
-                del st.query_params[key]
+        if not prefix and value == default and key not in st.query_params:
+            pass  # a default the address did not ask for stays out of it (it would follow the user to a page
+            # where it means another default); one the address named stays in it (ids round-trip)
         elif value or not multi:
             st.query_params[key] = value
         elif key in st.query_params:
