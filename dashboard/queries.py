@@ -28,7 +28,6 @@ wide or long results (evidence, disagreement) are limited, with the full table d
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,10 +37,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from pipelines.settings import Settings
 from pipelines.warehouse.console import SAFE_CONFIG
 from pipelines.warehouse.sqlfiles import sql_files
 
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 Identity = tuple[str, int, int]
 
 # The in-memory instance the warehouse is attached to: no extension loading. File access stays enabled, as
@@ -60,7 +59,7 @@ class NoWarehouse(RuntimeError):
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("IMPACT_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    return Settings.from_env().warehouse_path
 
 
 def identity(path: Path | None = None) -> Identity:
@@ -583,7 +582,7 @@ def event_windows(ident: Identity, event_id: str) -> pl.DataFrame:
 EVIDENCE_COLUMNS = """
 figure_id, entity, metric, region_code, region_name, period, grain, kind, value, value_high, bound,
 unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
-published_on, originally_reported_by, reliability, note, file, row_number
+published_on, originally_reported_by, reliability, note, file, row_number, origin
 """
 
 # In stored order (entity, metric, region): no sort of a million rows to show the first thousand.
@@ -643,7 +642,7 @@ from loads order by file
 """
 
 REJECTED = """
-select file, row_number, column_name, value, reason, suggestion, input_kind, dataset
+select file, row_number, origin, column_name, value, reason, suggestion, input_kind, dataset
 from rejected_rows order by file, row_number
 limit 10000
 """
