@@ -16,6 +16,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboard.data import catalog
 from dashboard.data import connection as db
+from pipelines.warehouse import rules
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
@@ -28,8 +29,8 @@ POLICY_CHOICES = {
     "original": "original expectation",
     "latest": "latest revision",
 }
-GRAIN_ORDER = ["month", "quarter", "half", "year"]
-GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
+GRAIN_ORDER = list(rules.GRAIN_ORDER)  # finest first: sql/views/base/grain_order.sql
+GRAIN_PLURAL = {g: rules.UNIT_LABEL[g] for g in GRAIN_ORDER}  # 'months', ... (the same view)
 
 
 def count_of(n: int, grain: str) -> str:
