@@ -19,12 +19,14 @@ from dashboard.data import connection as db
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
+    "when_reported": "expected when the result came out (latest vintage known on the actual's date)",
     "original": "original expectation (first vintage)",
     "latest": "latest revision",
 }
 # The sidebar's short names for them (the long ones were cut off in its 220 px wide select box).
 POLICY_CHOICES = {
     "at_period_end": "expected at the time",
+    "when_reported": "expected when reported",
     "original": "original expectation",
     "latest": "latest revision",
 }
@@ -129,16 +131,33 @@ def series_ui(ident: db.Identity) -> Series | None:
         default="target",
         help="target, guidance, consensus, projection or budget",
     )
-    policy = _pick(
+    default = catalog.default_policies(ident).get(kind, "at_period_end")
+    choice = _pick(
         "Compare with",
-        list(POLICIES),
+        [DEFAULT_POLICY, *POLICIES],
         "policy",
-        format_func=POLICY_CHOICES.get,
+        format_func=lambda p: policy_label(p, default),
         help="Which vintage of a revised expectation: "
         + "; ".join(f"**{POLICY_CHOICES[p]}**: {POLICIES[p]}" for p in POLICIES)
-        + ". See docs/warehouse.md, 'the policies'.",
+        + ". **default**: the expectation kind's own (consensus: expected when reported; the others: "
+        "expected at the time). See docs/warehouse.md, 'the policies'.",
     )
-    return Series(entity, metric, names.get(metric, metric), kind, policy)
+    return Series(entity, metric, names.get(metric, metric), kind, resolve_policy(choice, default))
+
+
+DEFAULT_POLICY = "default"
+
+
+def policy_label(choice: str, default: str) -> str:
+    """'default (expected when reported)' for the default choice, else the policy's short name."""
+    if choice == DEFAULT_POLICY:
+        return f"default ({POLICY_CHOICES[default]})"
+    return POLICY_CHOICES.get(choice, choice)
+
+
+def resolve_policy(choice: str | None, default: str) -> str:
+    """The policy a choice stands for: 'default' (or none) is the expectation kind's default policy."""
+    return default if choice in (None, DEFAULT_POLICY) or choice not in POLICIES else choice
 
 
 def grain_choices(available, preferred: str | None = None) -> tuple[list[str], str | None]:

@@ -51,7 +51,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)
-    st.plotly_chart(charts.attainment_heatmap(charted, series.metric_label), theme=None, key="heatmap")
+    st.plotly_chart(charts.performance_heatmap(charted, series.metric_label), theme=None, key="heatmap")
     shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
