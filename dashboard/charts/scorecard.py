@@ -41,7 +41,9 @@ MAX_LISTED_FIGURES = 12  # component figure ids listed in a hover; the rest are 
 
 def _components(c: dict, k: int, side: str) -> str:
     """' = sum of 12 months, 3 approximate (figures r01, r02, ...: Evidence page)' for a rolled-up side."""
-    words = rollup_words(c["basis"][k], c[f"{side}_components"][k], c[f"{side}_approximate_components"][k], side)
+    words = rollup_words(
+        c["basis"][k], c[f"{side}_components"][k], c[f"{side}_approximate_components"][k], side
+    )
     if not words:
         return ""
     ids = c[f"{side}_figure_ids"][k] or []
@@ -188,7 +190,9 @@ ACTUAL_LABELS = {
 }
 
 
-def _actual_bars(part: pl.DataFrame, sense: bool | None, divisor: float, unit_label: str, position: str) -> dict:
+def _actual_bars(
+    part: pl.DataFrame, sense: bool | None, divisor: float, unit_label: str, position: str
+) -> dict:
     """The actual bars better (or worse, or in line) than expected, hatched when a bound or approximate."""
     bounds = col(part, "actual_bound")
     return dict(
@@ -208,7 +212,9 @@ def _actual_bars(part: pl.DataFrame, sense: bool | None, divisor: float, unit_la
                 sources(part, "actual"),
                 [
                     sense_words(f, p) + (f" · attainment {a:.0%}" if a is not None else "")
-                    for f, p, a in zip(part["favourable"], part["performance_pct"], part["attainment"], strict=True)
+                    for f, p, a in zip(
+                        part["favourable"], part["performance_pct"], part["attainment"], strict=True
+                    )
                 ],
                 strict=True,
             )

@@ -50,11 +50,19 @@ def attainment_words(attainment: float | None) -> str:
 
 
 def rollup_words(basis: str | None, components: int | None, approximate: int | None, side: str) -> str:
-    """'sum of 12 months, 3 approximate' for a rolled-up side of a comparison; '' when reported as such."""
-    if not basis or not components or components <= 1 or not basis.startswith(f"{side}: "):
+    """'sum of 12 months, 3 approximate' for a rolled-up side of a comparison; '' when reported as such.
+    `basis` as actual_vs_expectation words it ('actual: sum of 12 months'), or without a side when both sides
+    were combined alike (variance_by_region_quarter's 'sum of 3 months')."""
+    if not basis or not components or components <= 1:
         return ""
-    text = basis.removeprefix(f"{side}: ")
+    if basis.startswith(f"{side}: "):
+        text = basis.removeprefix(f"{side}: ")
+    elif ":" not in basis and basis != "reported":
+        text = basis
+    else:
+        return ""
     return text + (f", {approximate} approximate" if approximate else "")
+
 
 pio.templates["impact"] = go.layout.Template(
     layout=go.Layout(

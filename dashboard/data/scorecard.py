@@ -36,9 +36,8 @@ select q.region_code, q.region_name,
        null::bigint as vintages,
        q.variance, q.variance_pct, q.attainment, q.direction, true as direction_certain, q.is_shortfall,
        false as is_approximate, false as is_bound, q.basis, q.favourable, q.performance_pct,
-       null::bigint as actual_components, null::bigint as actual_approximate_components,
-       null::varchar[] as actual_figure_ids, null::bigint as expectation_components,
-       null::bigint as expectation_approximate_components, null::varchar[] as expectation_figure_ids
+       q.actual_components, q.actual_approximate_components, q.actual_figure_ids,
+       q.expectation_components, q.expectation_approximate_components, q.expectation_figure_ids
 from variance_by_region_quarter as q
 where q.entity = $1 and q.metric = $2 and q.expectation_kind = $3 and q.policy = $4
 """

@@ -90,3 +90,22 @@ def test_consensus_default_view_compares_when_reported(tmp_path, monkeypatch):
     # 2020-Q3: -0.54 against a consensus of -0.38, 42% worse (red); 2021-Q3: -0.09 vs -0.26, 65% better
     assert cells["2020-Q3"] == pytest.approx(-42.1, abs=0.1)
     assert cells["2021-Q3"] == pytest.approx(65.4, abs=0.1)
+
+
+def test_rolled_up_cells_link_to_their_figures_on_evidence(tmp_path, monkeypatch):
+    path = warehouse("fiscal-quarters", tmp_path)
+    at = scorecard(path, monkeypatch, entity="Retailer", metric="revenue", kind="budget")
+    captions = " ".join(c.value for c in at.caption)
+    assert "FY2025-Q1: actual = sum of 3 months" in captions
+    assert "evidence?figures=M02%2CM03%2CM04" in captions
+    heat = specs(at)[0]
+    hover = dict(zip(heat["data"][0]["x"], first_row(heat["data"][0]["customdata"]), strict=True))
+    assert "sum of 3 months (figures M02, M03, M04: Evidence page)" in hover["FY2025-Q1"]
+
+    evidence = AppTest.from_file(APP, default_timeout=120)
+    evidence.query_params["figures"] = "M02,M03,M04"
+    evidence.run()
+    evidence.switch_page("app_pages/evidence.py").run()
+    assert not evidence.exception, [e.value for e in evidence.exception]
+    assert "Figures behind a rolled-up comparison" in [s.value for s in evidence.subheader]
+    assert any("3 of the 3 figures linked" in c.value for c in evidence.caption)

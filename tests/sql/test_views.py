@@ -527,7 +527,7 @@ def test_pacing_carries_the_expectations_unit_and_the_chart_labels_with_it(tmp_p
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
     con.executemany(
-        "insert into metrics values (?, ?, ?, ?, ?, ?, null)",
+        "insert into metrics values (?, ?, ?, ?, ?, ?, null, null)",
         [*METRICS, ("orders", "Orders", "count", True, True, False)],
     )
     con.executemany(
