@@ -228,10 +228,16 @@ WORST_REGIONS = 30
 
 def furthest_below(frame: pl.DataFrame, n: int = WORST_REGIONS) -> list[str]:
     """Region paths to show: the top level (the context) and the `n` regions with the largest cumulative
-    shortfall (sum of actual - expectation over the frame's periods, most negative first; ties by path)."""
+    shortfall (sum of actual - expectation over the frame's periods, signed in the metric's own sense: for a
+    lower-is-better metric an overrun counts as a shortfall; most negative first; ties by path)."""
+    # performance_pct has the sign of the variance, flipped for lower-is-better metrics
+    flipped = (
+        (pl.col("performance_pct") * pl.col("variance")) < 0 if "performance_pct" in frame.columns else False
+    )
+    in_sense = pl.when(flipped).then(-pl.col("variance")).otherwise(pl.col("variance"))
     ranked = (
         frame.group_by("region_path")
-        .agg(pl.col("variance").sum().alias("cumulative"), pl.col("region_depth").first())
+        .agg(in_sense.sum().alias("cumulative"), pl.col("region_depth").first())
         .sort(["cumulative", "region_path"])
     )
     top = ranked["region_depth"].min()
