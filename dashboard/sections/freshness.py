@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import streamlit as st
 
 from dashboard.data import catalog
 from dashboard.data import connection as db
+from pipelines.settings import Settings
 
-STALE_AFTER_HOURS = float(
-    os.environ.get("IMPACT_STALE_AFTER_HOURS", "36")
-)  # as ImpactSettings.stale_after_hours
+STALE_AFTER_HOURS = Settings.from_env().stale_after_hours  # IMPACT_STALE_AFTER_HOURS
 
 
 def freshness_ui(ident: db.Identity) -> None:
