@@ -160,12 +160,12 @@ for _m in (7, 8):
 # fmt: on
 
 
-def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
+def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb.DuckDBPyConnection:
     """A warehouse file with the reference rows, the sources and these figures, and the views."""
     con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null)", METRICS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null)", metrics)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
@@ -523,20 +523,9 @@ def test_pacing_carries_the_expectations_unit_and_the_chart_labels_with_it(tmp_p
             for m in (1, 2, 3)
         ),
     ]
-    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    create_tables(con)
-    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany(
-        "insert into metrics values (?, ?, ?, ?, ?, ?, null, null)",
-        [*METRICS, ("orders", "Orders", "count", True, True, False)],
+    con = seeded(
+        tmp_path / "warehouse.duckdb", figures, [*METRICS, ("orders", "Orders", "count", True, True, False)]
     )
-    con.executemany(
-        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
-        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
-        SOURCES,
-    )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", figures)
-    create_views(con)
     paces = con.sql(
         "select * from pacing where metric = 'orders' and policy = 'at_period_end' order by to_date_end"
     ).pl()
