@@ -27,6 +27,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     entities = sorted(set(counts["entity"].to_list()))
     entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
     entity = None if entity == "(all)" else entity
+    widgets.illustrative_caption(ident, entity)
     metrics = sorted(
         set(
             counts.filter(pl.col("entity") == entity)["metric"].to_list()

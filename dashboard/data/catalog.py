@@ -105,6 +105,20 @@ def figure_counts(ident: Identity) -> pl.DataFrame:
         return query(ident, FIGURE_COUNTS_OF_OLDER_BUILDS)
 
 
+# Entities whose every figure comes from a dataset named 'illustrative-*' (the operator demo's
+# 'illustrative-marketplace', docs/orders.md section 7): made-up data, labelled on every page and listed last.
+ILLUSTRATIVE_ENTITIES = """
+select entity from figures
+group by entity
+having bool_and(starts_with(dataset, 'illustrative-'))
+"""
+
+
+def illustrative_entities(ident: Identity) -> set[str]:
+    """Names of the entities whose figures are all illustrative (generated, not reported)."""
+    return set(query(ident, ILLUSTRATIVE_ENTITIES)["entity"].to_list())
+
+
 def metrics(ident: Identity) -> pl.DataFrame:
     return query(ident, METRICS)
 
