@@ -38,7 +38,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from pipelines.warehouse.console import SAFE_CONFIG
+from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
 from pipelines.warehouse.sqlfiles import sql_files
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -100,7 +100,8 @@ class Connection:
             self.cursor.sql(f"attach '{path}' as {self.alias} (read_only)")
         except duckdb.Error as exc:
             self.cursor.close()
-            raise NoWarehouse(f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
+            plain = held_open_message(Path(ident[0]), exc)
+            raise NoWarehouse(plain or f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
         self.cursor.sql(f"use {self.alias}")
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyRelation:
@@ -327,7 +328,8 @@ where q.entity = $1 and q.metric = $2 and q.expectation_kind = $3 and q.policy =
 REGION_PLACES = (
     "select region_code, level as region_level, depth as region_depth, path as region_path from regions"
 )
-PUBLISHERS = "select source_id, publisher from sources"
+# one row per source_id (ids are scoped to their dataset: two datasets may share one; the first publisher is shown)
+PUBLISHERS = "select source_id, min(publisher) as publisher from sources group by source_id"
 
 COMPARISON_COLUMNS = [
     "region_code", "region_name", "region_level", "region_depth", "region_path",
@@ -500,7 +502,7 @@ select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdictio
        r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note
 from events as e
 left join regions as r on r.region_code = e.jurisdiction
-left join sources as s using (source_id)
+left join sources as s on s.dataset = e.source_dataset and s.source_id = e.source_id
 order by e.date, e.event_id
 """
 

@@ -17,12 +17,28 @@ def env_warehouse() -> str:
     return os.environ.get("IMPACT_WAREHOUSE", DEFAULT_WAREHOUSE)
 
 
+PUBLISH_TAG = ("impact/publishes", "warehouse")  # on every run that publishes the warehouse
+# At most one publishing run at a time: the daemon queues the others (docs/operations.md, "Overlapping runs").
+DAGSTER_YAML = f"""telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: "{PUBLISH_TAG[0]}"
+        value: "{PUBLISH_TAG[1]}"
+        limit: 1
+"""
+
+
 def dagster_home(data_dir: Path) -> Path:
-    """A persistent DAGSTER_HOME so run history survives (DATA_DIR/dagster_home unless set)."""
+    """A persistent DAGSTER_HOME so run history survives (DATA_DIR/dagster_home unless set), with a
+    dagster.yaml limiting publishing runs to one at a time (added to a dagster.yaml written before)."""
     home = Path(os.environ.get("DAGSTER_HOME") or (data_dir / "dagster_home")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+        config.write_text(DAGSTER_YAML)
+    elif config.read_text() == "telemetry:\n  enabled: false\n":  # written by an earlier version
+        config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

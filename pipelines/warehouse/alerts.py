@@ -8,6 +8,8 @@ Delivery to a webhook happens after publishing and never fails a run.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -45,6 +47,37 @@ from candidates c
 """
 
 
+def _carry_forward(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Copy the published file's alerts into the build. A client holding the published file open for writing
+    (DuckDB's default) makes it impossible to attach, even read-only: then a copy of the file is attached
+    instead (its last checkpoint; the swap still publishes, and the holder keeps its old snapshot)."""
+    try:
+        _copy_alerts(con, previous)
+        return
+    except duckdb.IOException:
+        pass
+    copy = previous.with_name(f"{previous.name}.building-{os.getpid()}-previous")
+    try:
+        shutil.copyfile(previous, copy)
+        _copy_alerts(con, copy)
+    except (OSError, duckdb.Error):  # unreadable even as a copy: its alerts may be raised again
+        pass
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+
+
+def _copy_alerts(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(f"attach '{_quote(path)}' as previous (read_only)")
+    try:
+        if con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'previous' and table_name = 'alerts'"
+        ).fetchone()[0]:
+            con.execute("insert into alerts by name select * from previous.alerts")
+    finally:
+        con.execute("detach previous")
+
+
 def _value_sql(column: str) -> str:
     return (
         f"case when unit = 'USD' then format('USD {{:.2f}} bn', {column} / 1e9) "
@@ -57,15 +90,7 @@ def raise_alerts(
 ) -> int:
     """Fill `alerts` in the build: previous alerts carried forward, plus those not raised before. Returns new."""
     if previous is not None and previous.exists():
-        con.execute(f"attach '{_quote(previous)}' as previous (read_only)")
-        try:
-            if con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'previous' "
-                "and table_name = 'alerts'"
-            ).fetchone()[0]:
-                con.execute("insert into alerts by name select * from previous.alerts")
-        finally:
-            con.execute("detach previous")
+        _carry_forward(con, previous)
     before = con.execute("select count(*) from alerts").fetchone()[0]
     new_alerts = NEW_ALERTS_SQL.replace("{value:actual}", _value_sql("actual")).replace(
         "{value:expectation}", _value_sql("expectation")

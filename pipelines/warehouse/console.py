@@ -7,6 +7,7 @@ queries are interrupted after a time limit.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -55,10 +56,27 @@ def check_query(query: str) -> str:
     return statement.query
 
 
+def held_open_message(warehouse: Path, exc: BaseException) -> str | None:
+    """One plain line when `exc` is DuckDB refusing the file because another process holds it open for
+    writing (DuckDB's default for clients and SQL tools), naming that process and the fix; else None."""
+    text = str(exc)
+    if "Conflicting lock" not in text and "Could not set lock" not in text:
+        return None
+    found = re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", text)
+    who = f"process {found.group(2)} ({found.group(1)})" if found else "another process"
+    return (
+        f"{warehouse} is held open for writing by {who}; close that client, or open the file read-only "
+        f"(`duckdb -readonly {warehouse}`, or read_only=True) so the published warehouse can be read"
+    )
+
+
 def connect_safely(warehouse: Path) -> duckdb.DuckDBPyConnection:
     if not Path(warehouse).exists():
         raise QueryRefused(f"no warehouse at {warehouse}; build it with `impact run`")
-    return duckdb.connect(str(warehouse), read_only=True, config=SAFE_CONFIG)
+    try:
+        return duckdb.connect(str(warehouse), read_only=True, config=SAFE_CONFIG)
+    except duckdb.Error as exc:
+        raise QueryRefused(held_open_message(warehouse, exc) or str(exc).splitlines()[0]) from None
 
 
 def run_readonly(

@@ -1,6 +1,6 @@
 -- Dated regulatory, legal and political events, tied to a jurisdiction (a region).
 create or replace table events (
-    event_id         varchar primary key,
+    event_id         varchar not null,
     dataset          varchar not null,
     date             date not null,      -- first day of the given (possibly partial) date
     date_precision   varchar not null,   -- 'year' | 'month' | 'day'
@@ -11,7 +11,9 @@ create or replace table events (
     title            varchar not null,
     entity           varchar,
     source_id        varchar not null,
+    source_dataset   varchar not null,    -- the dataset holding the source: the event's own, or '_reference'
     note             varchar,
     file             varchar not null,
-    row_number       integer not null
+    row_number       integer not null,
+    primary key (dataset, event_id)
 );

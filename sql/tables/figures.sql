@@ -1,6 +1,6 @@
 -- One reported number (or direction) about an entity's metric in a region over a period, normalised.
 create or replace table figures (
-    figure_id         varchar primary key,  -- as given, else derived from the row's content
+    figure_id         varchar not null,     -- as given, else derived from the content; unique within its dataset
     dataset           varchar not null,
     entity            varchar not null,
     metric            varchar not null,
@@ -19,6 +19,7 @@ create or replace table figures (
     as_of             date not null,        -- when the figure became known (source's published date if not given)
     as_of_precision   varchar not null,     -- 'year' | 'month' | 'day'
     source_id         varchar not null,
+    source_dataset    varchar not null,     -- the dataset holding the source: the figure's own, or '_reference'
     note              varchar,
     value_raw         double,               -- value as written in the file
     value_high_raw    double,
@@ -26,5 +27,6 @@ create or replace table figures (
     currency          varchar,              -- ISO 4217 of the raw value, null when not money
     fx_usd_per_unit   double,               -- period-average rate used, 1.0 for USD
     file              varchar not null,
-    row_number        integer not null
+    row_number        integer not null,
+    primary key (dataset, figure_id)
 );

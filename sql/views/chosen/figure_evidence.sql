@@ -25,7 +25,7 @@ final as (
         s.reliability
     from figures as f
     left join regions as r on r.region_code = f.region_code
-    left join sources as s on s.source_id = f.source_id
+    left join sources as s on s.dataset = f.source_dataset and s.source_id = f.source_id
 )
 
 select * from final
