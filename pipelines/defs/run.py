@@ -56,7 +56,7 @@ def run_pipeline(
     target = settings.warehouse_path
     try:
         _, waited = publish_lock.acquire(target)
-    except publish_lock.PublishBusy as exc:
+    except (publish_lock.PublishBusy, OSError) as exc:
         return RunSummary(False, target, time.perf_counter() - started, error=str(exc))
     try:
         before = target.stat().st_mtime_ns if target.exists() else None
@@ -85,7 +85,9 @@ def run_pipeline(
     return summary
 
 
-def _materialize(settings: ImpactSettings, extra_assets: list | None, record: bool) -> dg.ExecuteInProcessResult:
+def _materialize(
+    settings: ImpactSettings, extra_assets: list | None, record: bool
+) -> dg.ExecuteInProcessResult:
     resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
     with _instance(record) as instance:
         return dg.materialize(
@@ -107,7 +109,9 @@ def _read_back(summary: RunSummary) -> None:
 def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     lines = []
     if summary.waited_s >= 0.5:
-        lines.append(f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs")
+        lines.append(
+            f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
+        )
     if summary.loads:
         total = {k: sum(r[k] for r in summary.loads) for k in ("rows_in", "rows_loaded", "rows_rejected")}
         unreadable = [r for r in summary.loads if r["status"] == "unreadable"]

@@ -116,7 +116,9 @@ def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
         shown = safe_file_name(path.name)
         if path.is_symlink():
             _set_aside(path, done, "symlink-")
-            results.append(Filed(shown, None, None, "", "refused", "a symbolic link: not followed, set aside"))
+            results.append(
+                Filed(shown, None, None, "", "refused", "a symbolic link: not followed, set aside")
+            )
             continue
         if not path.is_file() or path.suffix.lower() not in ACCEPTED_SUFFIXES:
             continue
@@ -132,7 +134,9 @@ def _take(path: Path, shown: str, target_dir: Path, done: Path, settle_s: float,
         return None
     data = path.read_bytes()
     after = path.lstat()
-    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
         return None  # written to while read: next time
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
@@ -145,7 +149,9 @@ def _take(path: Path, shown: str, target_dir: Path, done: Path, settle_s: float,
         return Filed(shown, None, None, digest, "unrecognised", reason)
     if already:
         _set_aside(path, done, "duplicate-")
-        return Filed(shown, kind, already[0], digest, "duplicate", f"same content as {already[0].name}, already filed")
+        return Filed(
+            shown, kind, already[0], digest, "duplicate", f"same content as {already[0].name}, already filed"
+        )
     target_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_file_name(Path(shown).stem)
     stem = stem if stem.lower().startswith(kind) else f"{kind}-{stem}"

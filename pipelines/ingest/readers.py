@@ -234,7 +234,9 @@ def _read_xlsx(data: bytes) -> RawTable:
     ]
     frame = frame.with_columns(fixes) if fixes else frame
     uncached = _formulas_without_value(data)
-    frame = frame.with_row_index("_sheet_index").filter(~pl.all_horizontal(pl.exclude("_sheet_index").is_null()))
+    frame = frame.with_row_index("_sheet_index").filter(
+        ~pl.all_horizontal(pl.exclude("_sheet_index").is_null())
+    )
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32))
     bad = []
     if uncached:
@@ -273,7 +275,10 @@ def _formulas_without_value(data: bytes) -> dict[str, int]:
         return {}
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     cached = {
-        c.coordinate: c.value for row in values.iter_rows() for c in row if getattr(c, "coordinate", None) in found
+        c.coordinate: c.value
+        for row in values.iter_rows()
+        for c in row
+        if getattr(c, "coordinate", None) in found
     }
     return {cell: row for cell, row in found.items() if cached.get(cell) in (None, "")}
 

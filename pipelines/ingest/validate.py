@@ -231,7 +231,9 @@ def _figure_rules(checks: RowChecks, ctx: Context) -> None:
     checks.flag(
         c("source_id").is_not_null() & c("_src_known").is_null(),
         "source_id",
-        pl.format("unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")),
+        pl.format(
+            "unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")
+        ),
         "add the source to the dataset's sources file (or to DATA_DIR/reference/ to share it)",
     )
     as_of_start = pl.coalesce(c("asof").struct.field("start"), c("_src_date"))
@@ -335,7 +337,9 @@ def _duplicate_figures(checks: RowChecks) -> None:
     checks.flag(
         c("figure_id").is_null() & (c(ROW) != c("_first_row")),
         None,
-        pl.format("duplicate figure: the same values as row {} (derived id {})", c("_first_row"), c("_figure_key")),
+        pl.format(
+            "duplicate figure: the same values as row {} (derived id {})", c("_first_row"), c("_figure_key")
+        ),
         "remove the repeated row, or give each row its own figure_id",
     )
     checks.frame = checks.frame.drop("_first_row")
@@ -389,7 +393,9 @@ def validate_events(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl
     checks.flag(
         c("source_id").is_not_null() & ~c("source_id").is_in(list(ctx.source_dates)),
         "source_id",
-        pl.format("unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")),
+        pl.format(
+            "unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")
+        ),
         "add the source to the dataset's sources file (or to DATA_DIR/reference/ to share it)",
     )
     owners = {sid: v[2] for sid, v in ctx.source_dates.items()}
