@@ -36,9 +36,7 @@ def dagster_home(data_dir: Path) -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or (data_dir / "dagster_home")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
-    elif config.read_text() == "telemetry:\n  enabled: false\n":  # written by an earlier version
+    if not config.exists() or config.read_text() == "telemetry:\n  enabled: false\n":
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home

@@ -11,9 +11,8 @@ import dagster as dg
 from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
 from pipelines.ingest.reference_tables import Reference
-from pipelines.warehouse import alerts
+from pipelines.warehouse import alerts, publish_lock
 from pipelines.warehouse import build as warehouse
-from pipelines.warehouse import publish_lock
 
 GROUP = "warehouse"
 

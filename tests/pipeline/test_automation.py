@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import time
-
 import json
+import os
 import shutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
