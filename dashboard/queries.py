@@ -502,7 +502,7 @@ select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdictio
        r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note
 from events as e
 left join regions as r on r.region_code = e.jurisdiction
-left join sources as s on s.dataset = e.source_dataset and s.source_id = e.source_id
+left join sources as s on s.source_id = e.source_id and s.dataset in (e.dataset, '_reference')
 order by e.date, e.event_id
 """
 

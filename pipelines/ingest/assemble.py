@@ -258,6 +258,9 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
             continue
         started = time.perf_counter()
         first_seen = by_dataset.setdefault(f.file.dataset, {})
+        if kind == "sources" and f.file.dataset != REFERENCE_DATASET:
+            # a shared source's id is taken in every dataset, so a citation always means one source
+            first_seen = {**by_dataset.get(REFERENCE_DATASET, {}), **first_seen}
         rows, found = _guarded_validate(kind, f, ctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
@@ -275,7 +278,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
             )
             found = pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
             rows = rows.filter(~pl.col(key).is_in(taken))
-        first_seen.update(dict.fromkeys(rows[key].to_list(), f.file.name))
+        by_dataset[f.file.dataset].update(dict.fromkeys(rows[key].to_list(), f.file.name))
         frames.append(
             rows.with_columns(
                 pl.lit(f.file.dataset).alias("dataset"),

@@ -216,14 +216,8 @@ def _figure_rules(checks: RowChecks, ctx: Context) -> None:
             "source_id": list(ctx.source_dates),
             "_src_date": [v[0] for v in ctx.source_dates.values()],
             "_src_precision": [v[1] for v in ctx.source_dates.values()],
-            "source_dataset": [v[2] for v in ctx.source_dates.values()],
         },
-        schema={
-            "source_id": pl.String,
-            "_src_date": pl.Date,
-            "_src_precision": pl.String,
-            "source_dataset": pl.String,
-        },
+        schema={"source_id": pl.String, "_src_date": pl.Date, "_src_precision": pl.String},
     )
     checks.frame = checks.frame.join(
         src.with_columns(pl.lit(True).alias("_src_known")), on="source_id", how="left", maintain_order="left"
@@ -366,7 +360,6 @@ def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
         c("as_of_date").alias("as_of"),
         "as_of_precision",
         "source_id",
-        "source_dataset",
         "note",
         c("value").alias("value_raw"),
         c("value_high").alias("value_high_raw"),
@@ -398,10 +391,7 @@ def validate_events(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl
         ),
         "add the source to the dataset's sources file (or to DATA_DIR/reference/ to share it)",
     )
-    owners = {sid: v[2] for sid, v in ctx.source_dates.items()}
-    checks.frame = checks.frame.with_columns(
-        c("source_id").replace_strict(owners, default=None, return_dtype=pl.String).alias("source_dataset")
-    )
+
     # an event without a status is 'expected' if it lies ahead, else 'effective'
     status = (
         pl.when(c("status").is_not_null())
@@ -423,7 +413,6 @@ def validate_events(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl
         "title",
         "entity",
         "source_id",
-        "source_dataset",
         "note",
         ROW,
     )

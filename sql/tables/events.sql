@@ -11,7 +11,6 @@ create or replace table events (
     title            varchar not null,
     entity           varchar,
     source_id        varchar not null,
-    source_dataset   varchar not null,    -- the dataset holding the source: the event's own, or '_reference'
     note             varchar,
     file             varchar not null,
     row_number       integer not null,

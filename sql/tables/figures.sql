@@ -19,7 +19,6 @@ create or replace table figures (
     as_of             date not null,        -- when the figure became known (source's published date if not given)
     as_of_precision   varchar not null,     -- 'year' | 'month' | 'day'
     source_id         varchar not null,
-    source_dataset    varchar not null,     -- the dataset holding the source: the figure's own, or '_reference'
     note              varchar,
     value_raw         double,               -- value as written in the file
     value_high_raw    double,

@@ -202,7 +202,17 @@ def test_a_shared_reference_source_is_citable_from_every_dataset(tmp_path: Path)
     result = load.load_all(tmp_path, today=TODAY)
     _invariants(result)
     figures = result.tables["figures"]
-    assert figures.height == 2 and set(figures["source_dataset"]) == {"_reference"}
+    assert figures.height == 2 and set(figures["dataset"]) == {"a", "b"}
+    # a dataset cannot redefine a shared source's id (a citation must mean one source)
+    _dataset(tmp_path, "c", {"sources.csv": SOURCES, "figures.csv": FIGURES_HEAD + GOOD_ROW})
+    again = load.load_all(tmp_path, today=TODAY)
+    _invariants(again)
+    (reason,) = again.rejected["reason"].to_list()
+    assert reason == "duplicate source_id 'books' (already loaded from reference/sources.csv)"
+    assert again.tables["figures"].height == 3
+    with _publish(again, tmp_path) as con:
+        rows = con.execute("select dataset, publisher from figure_evidence order by dataset").fetchall()
+    assert rows == [("a", "Shop accounting"), ("b", "Shop accounting"), ("c", "Shop accounting")]
 
 
 # fault 9: symbolic links in a dataset folder (or a linked dataset folder) were followed

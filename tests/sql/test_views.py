@@ -171,18 +171,7 @@ def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    # the figures' sources are in their own dataset (source_dataset = dataset, the second value of a row)
-    columns = [
-        c
-        for (c,) in con.execute(
-            "select column_name from duckdb_columns() where table_name = 'figures'"
-        ).fetchall()
-        if c != "source_dataset"
-    ]
-    con.executemany(
-        f"insert into figures ({', '.join(columns)}, source_dataset) values ({', '.join(['?'] * 28)})",
-        [(*f, f[1]) for f in figures],
-    )
+    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", figures)
     create_views(con)
     return con
 
