@@ -39,6 +39,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
+from pipelines.warehouse.export import csv_for_spreadsheets
 from pipelines.warehouse.sqlfiles import sql_files
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -674,7 +675,7 @@ def evidence_csv(ident: Identity, entity: str | None, metric: str | None) -> byt
     sql = (
         f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow} order by entity, metric, region_code"
     )
-    return run_query(ident, sql, params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, sql, params)).encode()  # formulas neutralised (OWASP)
 
 
 def claims(ident: Identity, entity: str | None, metric: str | None) -> pl.DataFrame:
@@ -701,7 +702,7 @@ def disagreement_count(ident: Identity, entity: str | None, metric: str | None) 
 
 def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
     narrow, params = where_given(entity=entity, metric=metric)
-    return run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params)).encode()
 
 
 def loads(ident: Identity) -> pl.DataFrame:

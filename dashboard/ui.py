@@ -15,6 +15,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries as q
+from pipelines.warehouse.export import csv_for_spreadsheets
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
@@ -110,7 +111,7 @@ def show_table(
         )
     st.download_button(
         f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        full_csv if limited else frame.write_csv,
+        full_csv if limited else (lambda: csv_for_spreadsheets(frame)),  # formulas neutralised (OWASP)
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, ui
 from dashboard import queries as q
+from dashboard.text import md
 
 st.title("Events: what happened around the misses")
 ident = ui.current_identity()
@@ -96,7 +97,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     windows = q.event_windows(ident, event_id)
     if windows.is_empty():
         st.info(
-            f"No figures around this event: no entity has actuals in {event['jurisdiction_name'] or event['jurisdiction']} "
+            f"No figures around this event: no entity has actuals in {md(event['jurisdiction_name'] or event['jurisdiction'])} "
             "or the regions under it near this date."
         )
         st.stop()
@@ -115,6 +116,6 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             {e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id}
         )
         st.caption(
-            f"Other events fall in the same window ({', '.join(others)}): a change cannot be pinned on one event."
+            f"Other events fall in the same window ({md(', '.join(others))}): a change cannot be pinned on one event."
         )
     ui.show_table(one.drop("overlapping_event_ids"), "event_window", grid=tables)

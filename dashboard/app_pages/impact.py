@@ -17,6 +17,7 @@ from dashboard import charts, ui
 from dashboard import impact_charts as ic
 from dashboard import impact_queries as iq
 from dashboard import queries as q
+from dashboard.text import md, md_link
 from pipelines.effects.periods import label, period_end, period_index, period_start
 from pipelines.effects.results import Refusal
 
@@ -77,7 +78,7 @@ jurisdiction = event["jurisdiction_name"] or event["jurisdiction"]
 
 def event_card() -> None:
     with st.container(border=True):
-        st.subheader(event["title"])
+        st.subheader(md(event["title"]))  # text from data is shown as text (dashboard/text.py)
         if event["status"] == "expected":
             st.warning(
                 f"**Expected event**: it has not happened yet (dated {event['date']:%Y-%m-%d} at "
@@ -92,16 +93,17 @@ def event_card() -> None:
             event["status"], "green"
         )
         cols[1].markdown(f"**Status**  \n:{badge}-badge[{event['status']}]")
-        cols[2].markdown(f"**Jurisdiction**  \n{jurisdiction} ({event['jurisdiction']})")
+        cols[2].markdown(f"**Jurisdiction**  \n{md(jurisdiction)} ({md(event['jurisdiction'])})")
         cols[3].markdown(
-            f"**Category**  \n{event['category']}"
-            + (f"  \n:gray[{event['entity']}]" if event["entity"] else "")
+            f"**Category**  \n{md(event['category'])}"
+            + (f"  \n:gray[{md(event['entity'])}]" if event["entity"] else "")
         )
-        source = event["publisher"] or event["source_id"]
-        link = f"[{source}]({event['url']})" if event["url"] else source
-        cols[4].markdown(f"**Source**  \n{link}  \n:gray[{event['source_id']} · event {event['event_id']}]")
+        link = md_link(event["publisher"] or event["source_id"], event["url"])
+        cols[4].markdown(
+            f"**Source**  \n{link}  \n:gray[{md(event['source_id'])} · event {md(event['event_id'])}]"
+        )
         if event["note"]:
-            st.caption(event["note"])
+            st.caption(md(event["note"]))
 
 
 affected = iq.affected_series(ident, event_id)
@@ -202,7 +204,7 @@ if window.height and window["is_overlapping"].any():
     listed = events.filter(pl.col("event_id").is_in(others))
     st.markdown(
         f":red-badge[overlapping events] {listed.height} other event(s) in related jurisdictions fall inside "
-        f"the window ({', '.join(others[:6])}{', …' if len(others) > 6 else ''}), so a change cannot be pinned "
+        f"the window ({md(', '.join(others[:6]))}{', …' if len(others) > 6 else ''}), so a change cannot be pinned "
         "on this one alone."
     )
     with st.expander("The overlapping events"):
@@ -226,9 +228,9 @@ elif not flags:
 
 k = int(window["k"][0]) if window.height else None
 st.subheader(
-    f"{metric_label} in {region_names[region]}, {ui.count_of(k, grain)} before and after"
+    f"{md(metric_label)} in {md(region_names[region])}, {ui.count_of(k, grain)} before and after"
     if k
-    else f"{metric_label} in {region_names[region]} around the event"
+    else f"{md(metric_label)} in {md(region_names[region])} around the event"
 )
 if window.is_empty():
     st.info(

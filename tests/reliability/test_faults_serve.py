@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from pipelines.cli.processes import dashboard_command, serve_commands
+from pipelines.cli import processes
 
 from .helpers import IMPACT, PYTHON, REPO
 
@@ -83,7 +83,7 @@ def test_serve_stops_with_a_message_on_a_broken_code_location(tmp_path: Path) ->
 
 # fault 16: --host exposed the unauthenticated Dagster UI and GraphQL along with the dashboard
 def test_host_applies_to_the_dashboard_only() -> None:
-    commands = serve_commands("0.0.0.0", 8501, 3000, "127.0.0.1")
+    commands = processes.serve_commands("0.0.0.0", 8501, 3000, "127.0.0.1")
     web = commands["dagster webserver"]
     assert web[web.index("-h") + 1] == "127.0.0.1"
     dash = commands["dashboard"]
@@ -96,7 +96,7 @@ def test_host_applies_to_the_dashboard_only() -> None:
 
 # fault 16: visitors saw full tracebacks
 def test_visitors_never_see_tracebacks() -> None:
-    command = dashboard_command(8501, "127.0.0.1")
+    command = processes.dashboard_command(8501, "127.0.0.1")
     assert command[command.index("--client.showErrorDetails") + 1] == "none"
 
 
