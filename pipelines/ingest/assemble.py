@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.validate import (
@@ -40,6 +41,7 @@ REJECTED_SCHEMA = {
     "value": pl.String,
     "reason": pl.String,
     "suggestion": pl.String,
+    "origin": pl.String,
 }
 LOADS_SCHEMA = {
     "file": pl.String,
@@ -66,6 +68,7 @@ class InputFile:
     dataset: str
     kind: str
     content_hash: str
+    layout: Path | None = None  # the layout file this file is read through (docs: Spreadsheet layouts)
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,40 @@ def discover(data_dir: Path) -> list[InputFile]:
     for folder, dataset in folders:
         if not folder.is_dir():
             continue
+        laid_out = layouts.layout_files(folder) if dataset != "_reference" else {}
+        claimed = {p for files in laid_out.values() for p in files}
         for path in sorted(folder.iterdir()):
+            if path in claimed or layouts.is_layout(path):
+                continue
             f = input_file(path, dataset, data_dir)
             if f is not None and (dataset != REFERENCE_DATASET or f.kind in SHARED_KINDS):
                 found.append(f)
+        found += laid_out_inputs(laid_out, dataset, data_dir)
     return found
+
+
+def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) -> list[InputFile]:
+    """Files read through a layout (kind figures), each layout's own [source] (kind sources), and a layout
+    that matches no file (reported unreadable when read)."""
+    found = []
+    for layout, files in laid_out.items():
+        if layouts.has_source(layout):
+            found.append(_described(layout, layout, dataset, base, "sources"))
+        for path in files or [layout]:
+            found.append(_described(path, layout, dataset, base, "figures"))
+    return found
+
+
+def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
+    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
@@ -181,7 +213,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
         else:
             seen[(f.dataset, f.content_hash)] = f.name
-            raw, status, error = _guarded_read(f.path)
+            raw, status, error = _guarded_read(f)
         if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
             found = ", ".join(c for c in raw.frame.columns if c != ROW)
             status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"
@@ -189,10 +221,10 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         issues = pl.DataFrame(
             {
                 ROW: [b.row for b in bad],
-                "column_name": [None] * len(bad),
+                "column_name": [b.column for b in bad],
                 "value": [b.value for b in bad],
                 "reason": [b.reason for b in bad],
-                "suggestion": [None] * len(bad),
+                "suggestion": [b.suggestion for b in bad],
             },
             schema=ISSUE_SCHEMA,
         )
@@ -200,9 +232,13 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
     return out
 
 
-def _guarded_read(path: Path) -> tuple[RawTable | None, str, str | None]:
+def _guarded_read(f: InputFile) -> tuple[RawTable | None, str, str | None]:
     try:
-        return read_table(path), "loaded", None
+        if f.layout is not None:
+            table = layouts.read_layout_table(f.path, f.layout, f.kind, f.name.removeprefix("datasets/"))
+        else:
+            table = read_table(f.path)
+        return table, "loaded", None
     except UnreadableFile as exc:
         return None, "unreadable", str(exc)
     except OSError as exc:
@@ -337,8 +373,14 @@ def assemble(
         found = pl.concat([f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))])
         if f.status != "loaded":
             rejected.append(pl.DataFrame([{**meta, "row_number": 0, "reason": f.error}]))
+        origins = f.raw.origins() if f.raw is not None else {}
         rejected.append(
-            found.rename({ROW: "row_number"}).with_columns(**{k: pl.lit(v) for k, v in meta.items()})
+            found.rename({ROW: "row_number"}).with_columns(
+                pl.col("row_number")
+                .replace_strict(origins, default=None, return_dtype=pl.String)
+                .alias("origin"),
+                **{k: pl.lit(v) for k, v in meta.items()},
+            )
         )
         rows_in = f.raw.rows_in if f.raw is not None else 0
         bad = found[ROW].n_unique() if f.usable else rows_in

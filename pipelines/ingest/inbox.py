@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.assemble import INPUT_KINDS, kind_of
+from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
 from pipelines.ingest.validate import REQUIRED
 
@@ -110,8 +112,14 @@ def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
     done = inbox / "processed"
     results = []
     now = time.time()
+    pairs = {layout: files for layout, files in layout_files(inbox).items() if files}
+    for layout, files in pairs.items():
+        group = [layout, *files]
+        if all(not p.is_symlink() and _settled(p, settle_s, now) for p in group):
+            results += _file_with_layout(data_dir, layout, files)
+    claimed = {p for layout, files in pairs.items() for p in [layout, *files]}
     for path in sorted(inbox.iterdir()):
-        if _waiting(path) or path == done:
+        if _waiting(path) or path == done or path in claimed:
             continue
         shown = safe_file_name(path.name)
         if path.is_symlink():
@@ -163,3 +171,37 @@ def _take(path: Path, shown: str, target_dir: Path, done: Path, settle_s: float,
     tmp.replace(target)
     _set_aside(path, done)  # the original is kept, never deleted
     return Filed(shown, kind, target, digest, "filed", f"filed as {target.name}")
+
+
+def _file_with_layout(data_dir: Path, layout: Path, files: list[Path]) -> list[Filed]:
+    """A layout and the files it reads go together into their own dataset folder,
+    DATA_DIR/datasets/inbox-<layout name>-<hash>/, under their own names (the layout's `files` patterns keep
+    matching). A pair whose content is already filed is set aside as a duplicate."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in [layout, *files])).hexdigest()
+    stem = layout.name[: -len(LAYOUT_SUFFIX)]
+    folder = data_dir / "datasets" / f"{INBOX_DATASET}-{stem}-{digest[:12]}"
+    done = layout.parent / "processed"
+    done.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir():
+        for p in [layout, *files]:
+            _set_aside(p, done, "duplicate-")
+        return [
+            Filed(
+                p.name, "figures", folder, digest, "duplicate", f"same files as {folder.name}, already filed"
+            )
+            for p in files
+        ]
+    staging = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for p in [layout, *files]:
+        shutil.copy2(p, staging / p.name)
+    staging.replace(folder)  # the folder appears whole: a run never sees a file without its layout
+    for p in [layout, *files]:
+        _set_aside(p, done)  # the originals are kept, never deleted
+    return [
+        Filed(
+            p.name, "figures", folder / p.name, digest, "filed", f"filed with {layout.name} as {folder.name}/"
+        )
+        for p in files
+    ]

@@ -41,7 +41,7 @@ REQUIRED = {
 }
 OPTIONAL = {
     "sources": ["title", "url", "published_on", "originally_reported_by", "reliability", "note"],
-    "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note"],
+    "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note", "origin"],
     "events": ["date_end", "status", "entity", "note"],
 }
 REFERENCE_DATASET = "_reference"  # DATA_DIR/reference/: shared regions, entities, metrics and sources
@@ -366,6 +366,7 @@ def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
         c("unit").alias("unit_raw"),
         "currency",
         "fx_usd_per_unit",
+        "origin",
         ROW,
     )
 
