@@ -37,7 +37,7 @@ def _stop_group(proc: subprocess.Popen) -> None:
 
 
 # fault 7: children creating the Dagster storages at once left two alembic heads in 2 of 8 first starts
-def test_the_dagster_instance_is_prepared_once_before_the_children(tmp_path: Path) -> None:
+def test_the_dagster_instance_is_prepared_once_before_the_children(tmp_path: Path, monkeypatch) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
     done = subprocess.run(
         [str(PYTHON), "-m", "pipelines.defs.instance", str(tmp_path)],
@@ -52,8 +52,16 @@ def test_the_dagster_instance_is_prepared_once_before_the_children(tmp_path: Pat
     with sqlite3.connect(home / "schedules" / "schedules.db") as con:
         heads = con.execute("select version_num from alembic_version").fetchall()
     assert len(heads) == 1, f"schedule storage must have one alembic head, found {heads}"
-    config = (home / "dagster.yaml").read_text()
-    assert 'key: "impact/publishes"' in config and "limit: 1" in config  # one publishing run at a time
+    # fault 6, the Dagster side: the daemon's run queue lets one publishing run through at a time
+    import dagster as dg
+
+    from pipelines.defs.definitions import warehouse_job
+
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    with dg.DagsterInstance.get() as instance:
+        limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    assert {"key": "impact/publishes", "value": "warehouse", "limit": 1} in limits
+    assert warehouse_job.tags.get("impact/publishes") == "warehouse"
 
 
 # fault 7: a broken code location was served anyway, with a schedule that silently did nothing
