@@ -83,4 +83,7 @@ except q.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:
     watch_for_new_build()
-page.run()
+try:
+    page.run()
+except q.NoWarehouse as exc:  # e.g. the file held open for writing by another client: one plain line
+    st.warning(str(exc))

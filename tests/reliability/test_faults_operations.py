@@ -147,6 +147,16 @@ def test_overlapping_runs_publish_the_newest_inputs(tmp_path: Path) -> None:
     print(f"\noverlap: the second run's report:\n{out_newer}")
 
 
+DASHBOARD_PROBE = """
+import os, sys
+from streamlit.testing.v1 import AppTest
+os.environ["IMPACT_WAREHOUSE"] = sys.argv[1]
+at = AppTest.from_file("dashboard/app.py", default_timeout=180).run()
+assert not at.exception, [e.value for e in at.exception]
+print("\\n".join(w.value for w in at.warning))
+"""
+
+
 def _holder(warehouse: Path) -> subprocess.Popen:
     """A DuckDB client holding the file read-write, as SQL tools and notebooks open it by default."""
     holder = subprocess.Popen(
@@ -182,6 +192,19 @@ def test_a_read_write_client_blocks_neither_the_run_nor_gets_a_traceback(tmp_pat
         assert sql.returncode != 0 and "Traceback" not in sql.stderr
         lines = [line for line in sql.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and f"process {holder.pid}" in lines[0] and "-readonly" in lines[0], sql.stderr
+        # the dashboard says the same in one line, no traceback
+        dashboard = subprocess.run(
+            [str(PYTHON), "-c", DASHBOARD_PROBE, str(warehouse)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,
+        )
+        assert dashboard.returncode == 0, dashboard.stderr[-2000:]
+        assert (
+            f"held open for writing by process {holder.pid}" in dashboard.stdout
+            and "-readonly" in dashboard.stdout
+        )
         # the run publishes anyway (the holder keeps its old snapshot)
         again = subprocess.run(
             [str(IMPACT), "run", *args], capture_output=True, text=True, cwd=REPO, timeout=300
