@@ -13,17 +13,19 @@ from pipelines.defs.assets import warehouse_build
 
 CHECKS_SQL = {
     "unique_keys": """
-        select (select count(*) - count(distinct figure_id) from figures)
-             + (select count(*) - count(distinct event_id) from events)
-             + (select count(*) - count(distinct source_id) from sources)""",
+        select (select count(*) - count(distinct (dataset, figure_id)) from figures)
+             + (select count(*) - count(distinct (dataset, event_id)) from events)
+             + (select count(*) - count(distinct (dataset, source_id)) from sources)""",
     "known_regions_metrics_entities": """
         select (select count(*) from figures f where not exists (select 1 from regions r where r.region_code = f.region_code))
              + (select count(*) from figures f where not exists (select 1 from metrics m where m.metric = f.metric))
              + (select count(*) from figures f where not exists (select 1 from entities e where e.entity = f.entity))
              + (select count(*) from events v where not exists (select 1 from regions r where r.region_code = v.jurisdiction))""",
     "every_figure_has_a_source": """
-        select (select count(*) from figures f where not exists (select 1 from sources s where s.source_id = f.source_id))
-             + (select count(*) from events v where not exists (select 1 from sources s where s.source_id = v.source_id))""",
+        select (select count(*) from figures f where not exists (select 1 from sources s
+                    where s.source_id = f.source_id and s.dataset in (f.dataset, '_reference')))
+             + (select count(*) from events v where not exists (select 1 from sources s
+                    where s.source_id = v.source_id and s.dataset in (v.dataset, '_reference')))""",
     "rows_in_equals_loaded_plus_rejected": """
         with per_kind as (
             select input_kind, sum(rows_loaded)::bigint as loaded from loads group by input_kind
@@ -46,10 +48,11 @@ CHECKS_SQL = {
         select count(*) from (select distinct file, row_number from rejected_rows)""",
 }
 DESCRIPTIONS = {
-    "unique_keys": "figure_id, event_id and source_id are unique",
+    "unique_keys": "figure_id, event_id and source_id are unique within their dataset",
     "known_regions_metrics_entities": "every figure's region, metric and entity and every event's jurisdiction "
     "exist in the reference tables",
-    "every_figure_has_a_source": "every figure and event points to an existing source",
+    "every_figure_has_a_source": "every figure and event points to a source of its own dataset or a shared "
+    "one (reference/)",
     "rows_in_equals_loaded_plus_rejected": "per file, rows in = rows loaded + rows rejected, and the tables "
     "hold exactly the rows loaded",
     "expectation_vintages_ordered": "no two vintages of the same expectation share an as_of date with different "
