@@ -18,9 +18,11 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
+from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.validate import (
     REFERENCE_DATASET,
     Context,
@@ -32,59 +34,10 @@ from pipelines.ingest.validate import (
 from pipelines.normalise.fx import FxTable, monthly_rates
 
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events")
-REJECTED_SCHEMA = {
-    "file": pl.String,
-    "dataset": pl.String,
-    "input_kind": pl.String,
-    "row_number": pl.Int32,
-    "column_name": pl.String,
-    "value": pl.String,
-    "reason": pl.String,
-    "suggestion": pl.String,
-    "origin": pl.String,
-}
-LOADS_SCHEMA = {
-    "file": pl.String,
-    "dataset": pl.String,
-    "input_kind": pl.String,
-    "content_hash": pl.String,
-    "modified_at": pl.Datetime("us"),
-    "status": pl.String,
-    "rows_in": pl.Int32,
-    "rows_loaded": pl.Int32,
-    "rows_rejected": pl.Int32,
-    "error": pl.String,
-    "duration_ms": pl.Float64,
-    "loaded_at": pl.Datetime("us"),
-}
+REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
+LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
 SHARED_KINDS = (*reference.KINDS, "sources")  # what DATA_DIR/reference/ may hold
-
-
-@dataclass(frozen=True)
-class InputFile:
-    path: Path
-    name: str  # path relative to the data dir: stable across machines
-    dataset: str
-    kind: str
-    content_hash: str
-    layout: Path | None = None  # the layout file this file is read through (docs: Spreadsheet layouts)
-
-
-@dataclass(frozen=True)
-class FileLoad:
-    """One file as read: its rows, or why it could not be read."""
-
-    file: InputFile
-    raw: RawTable | None
-    status: str  # loaded | unreadable | duplicate_file
-    error: str | None
-    read_issues: pl.DataFrame  # rows that could not be split into fields (ISSUE_SCHEMA)
-    read_ms: float
-
-    @property
-    def usable(self) -> bool:
-        return self.status == "loaded" and self.raw is not None
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,11 @@ import currency_converter
 import polars as pl
 
 from pipelines.normalise.dates import add_months
+from pipelines.normalise.errors import InputError
 
 
-class FxError(ValueError):
+class FxError(InputError):
     """No rate for a currency or period; `suggestion` says what to do."""
-
-    def __init__(self, message: str, suggestion: str | None = None) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)

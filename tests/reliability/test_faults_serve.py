@@ -85,7 +85,7 @@ def test_serve_stops_with_a_message_on_a_broken_code_location(tmp_path: Path) ->
         raise AssertionError("impact serve kept serving a broken code location") from None
     assert proc.returncode == 1
     assert "not started: the code location pipelines.defs.definitions does not load" in err
-    assert "invalid literal for int()" in err and "Traceback" not in err
+    assert "IMPACT_ALERT_STREAK_PERIODS='three'" in err and "Traceback" not in err
     assert "dashboard:" not in out  # no child was started
 
 
