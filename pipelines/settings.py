@@ -42,6 +42,12 @@ class Settings:
         DEFAULT_ORDERS_ENGINE  # IMPACT_ORDERS_ENGINE: 'duckdb' or 'spark' scans order Parquet
     )
     spark_master: str = DEFAULT_SPARK_MASTER  # IMPACT_SPARK_MASTER: local[*], spark://host:7077, yarn, ...
+    inbox_settle_seconds: float = (
+        10.0  # IMPACT_INBOX_SETTLE_SECONDS: an inbox file unchanged this long is done
+    )
+    publish_wait_seconds: float = (
+        900.0  # IMPACT_PUBLISH_WAIT_SECONDS: a run waits this long for another's publish
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +77,8 @@ class Settings:
             stale_after_hours=read("IMPACT_STALE_AFTER_HOURS", cls.stale_after_hours, float),
             orders_engine=engine,
             spark_master=read("IMPACT_SPARK_MASTER", cls.spark_master, str),
+            inbox_settle_seconds=read("IMPACT_INBOX_SETTLE_SECONDS", cls.inbox_settle_seconds, float),
+            publish_wait_seconds=read("IMPACT_PUBLISH_WAIT_SECONDS", cls.publish_wait_seconds, float),
         )
 
     def as_dict(self) -> dict:

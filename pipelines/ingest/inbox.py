@@ -29,9 +29,9 @@ from pipelines.ingest.assemble import INPUT_KINDS, kind_of
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
 from pipelines.ingest.validate import REQUIRED
+from pipelines.settings import Settings
 
 INBOX_DATASET = "inbox"
-SETTLE_SECONDS = float(os.environ.get("IMPACT_INBOX_SETTLE_SECONDS", "10"))
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
 
@@ -104,7 +104,7 @@ def _set_aside(path: Path, done: Path, prefix: str = "") -> Path:
 def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
     """File every finished file of DATA_DIR/inbox/ into DATA_DIR/datasets/inbox/; return what happened to
     each file taken (files still being written, in-progress names and dot files are left for later)."""
-    settle_s = SETTLE_SECONDS if settle_s is None else settle_s
+    settle_s = Settings.from_env().inbox_settle_seconds if settle_s is None else settle_s
     inbox = data_dir / "inbox"
     if not inbox.is_dir():
         return []

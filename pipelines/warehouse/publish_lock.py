@@ -20,7 +20,8 @@ import os
 import time
 from pathlib import Path
 
-WAIT_SECONDS = float(os.environ.get("IMPACT_PUBLISH_WAIT_SECONDS", "900"))
+from pipelines.settings import Settings
+
 _held: dict[str, int] = {}  # folder -> open fd of the lock this process holds
 
 
@@ -60,7 +61,7 @@ def acquire(warehouse: Path, wait_s: float | None = None) -> tuple[bool, float]:
     folder = _folder(warehouse)
     if folder in _held:
         return False, 0.0
-    wait_s = WAIT_SECONDS if wait_s is None else wait_s
+    wait_s = Settings.from_env().publish_wait_seconds if wait_s is None else wait_s
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     started = time.monotonic()
     while True:
