@@ -16,7 +16,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries as q
+from dashboard.data import connection as db
+from dashboard.data import evidence as evidence_data
 from pipelines.ingest.assemble import load_all
 from pipelines.warehouse import build as warehouse
 
@@ -74,8 +75,8 @@ def test_md_escapes_and_links_only_http() -> None:
 
 # fault 15 (dashboard): CSV downloads passed =HYPERLINK(...), +cmd and @SUM through unchanged
 def test_csv_downloads_neutralise_formulas(hostile_warehouse: Path) -> None:
-    ident = q.identity(hostile_warehouse)
-    text = q.evidence_csv(ident, None, None).decode()
+    ident = db.identity(hostile_warehouse)
+    text = evidence_data.evidence_csv(ident, None, None).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
     assert all(r["title"] == "'@SUM(1+1)" for r in rows if r["title"])

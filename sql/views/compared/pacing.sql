@@ -9,6 +9,7 @@
 -- expected_to_date <= 0); run_rate_projection = actual_to_date / elapsed_share (the landing at this pace);
 -- performance_pct = (actual_to_date - expected_to_date) / |expected_to_date|, sign flipped for lower-is-better
 -- metrics; favourable: ahead of pace given higher_is_better (null exactly on pace).
+-- unit: the expectation's unit (the actuals are matched on it): USD, orders, ...
 -- Policies: those of chosen_expectations ('at_period_end', 'original', 'latest'); is_default_policy as in
 -- actual_vs_expectation.
 create or replace view pacing as
@@ -69,6 +70,7 @@ components as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.grain as component_grain,
         g.grain_rank as component_rank,
@@ -133,6 +135,7 @@ summed_to_date as (
         r.expectation_kind,
         r.policy,
         r.expectation,
+        r.unit,
         r.expectation_source_id,
         r.expectation_start as to_date_start,
         r.component_end as to_date_end,
@@ -164,6 +167,7 @@ reported_to_date as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.period_start as to_date_start,
         a.period_end as to_date_end,
@@ -234,7 +238,8 @@ final as (
         end as favourable,
         (actual_to_date - expectation * elapsed_share) / nullif(abs(expectation * elapsed_share), 0)
             * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
-        is_default_policy
+        is_default_policy,
+        unit
     from measured
 )
 
