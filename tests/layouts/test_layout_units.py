@@ -200,7 +200,7 @@ def test_inbox_files_an_upload_with_its_layout(tmp_path):
     save_to_inbox(
         tmp_path, "earnings.csv", (EXAMPLES / "earnings" / "earnings-2024.csv").read_bytes(), layout
     )
-    filed = file_inbox(tmp_path)
+    filed = file_inbox(tmp_path, settle_s=0)  # saved by write-then-rename: complete when it appears
     assert [f.status for f in filed] == ["filed"]
     folder = filed[0].target.parent
     assert folder.parent == tmp_path / "datasets" and folder.name.startswith("inbox-earnings-")
