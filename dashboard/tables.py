@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts.style import row_count
+from pipelines.warehouse.export import csv_for_spreadsheets
 
 DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
 
@@ -65,9 +66,8 @@ def show_table(
         )
     st.download_button(
         f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        (lambda: with_selection(full_csv(), selection))
-        if limited
-        else with_selection(frame, selection).write_csv,
+        full_csv if limited else (lambda: csv_for_spreadsheets(with_selection(frame, selection))),
+        # formulas neutralised (OWASP); the selection as leading columns and in the file name
         file_name=csv_file_name(name, selection),
         mime="text/csv",
         key=f"csv_{name}",

@@ -20,6 +20,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     series = widgets.series_ui(ident)
     if series is None:
         st.stop()
+    widgets.illustrative_caption(ident, series.entity)
 
     region_table = catalog.regions(ident)
     names = dict(zip(region_table["region_code"].to_list(), region_table["name"].to_list(), strict=True))
@@ -55,7 +56,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.caption(
             f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {series.kind} "
             f"(dashed: original; dotted: latest revision). Marker shapes: ◆ approximate, ▼ at most, ▲ at least. "
-            f"Shaded: {names[chosen[0]]} below its {series.kind} ({widgets.POLICIES[series.policy]}). "
+            f"Shaded: {names[chosen[0]]} worse than its {series.kind} ({widgets.POLICIES[series.policy]}). "
             "Events: only those in or above the shown regions; hollow = expected."
         )
         st.plotly_chart(

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data.connection import Identity, query, run_query, where_given
+from dashboard.data.connection import Identity, in_list, query, run_query, where_given
+from pipelines.warehouse.export import csv_for_spreadsheets
 
 # Rows shown in the long tables (the full table is a download away).
 SHOWN_ROWS = 1_000
@@ -99,13 +100,22 @@ def evidence(
     return query(ident, EVIDENCE.format(narrow=narrow), *params, limit)
 
 
+def figures_by_id(ident: Identity, figure_ids: list[str]) -> pl.DataFrame:
+    """The figures with these ids (figure_evidence), in the order given: the components behind a rolled-up
+    comparison (`actual_figure_ids` / `expectation_figure_ids` of actual_vs_expectation)."""
+    narrow, params = in_list("figure_id", figure_ids)
+    found = query(ident, f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow}", *params)
+    order = {fid: i for i, fid in enumerate(figure_ids)}
+    return found.sort(pl.col("figure_id").replace_strict(order, default=len(order), return_dtype=pl.Int64))
+
+
 def evidence_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
     """Every figure of the selection as CSV: uncached, on its own connection (for a deferred download)."""
     narrow, params = where_given(entity=entity, metric=metric)
     sql = (
         f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow} order by entity, metric, region_code"
     )
-    return run_query(ident, sql, params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, sql, params)).encode()  # formulas neutralised (OWASP)
 
 
 def claims(ident: Identity, entity: str | None, metric: str | None) -> pl.DataFrame:
@@ -132,7 +142,7 @@ def disagreement_count(ident: Identity, entity: str | None, metric: str | None) 
 
 def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
     narrow, params = where_given(entity=entity, metric=metric)
-    return run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params)).encode()
 
 
 def loads(ident: Identity) -> pl.DataFrame:

@@ -8,13 +8,14 @@ import streamlit as st
 
 from dashboard import tables
 from dashboard.charts.style import value_scale
+from dashboard.text import md, md_link
 
 
 def event_card(event: dict) -> None:
     """Title, date (and precision), status, jurisdiction, category, source of one event."""
     jurisdiction = event["jurisdiction_name"] or event["jurisdiction"]
     with st.container(border=True):
-        st.subheader(event["title"])
+        st.subheader(md(event["title"]))  # text from data is shown as text (dashboard/text.py)
         if event["status"] == "expected":
             st.warning(
                 f"**Expected event**: it has not happened yet (dated {event['date']:%Y-%m-%d} at "
@@ -29,16 +30,17 @@ def event_card(event: dict) -> None:
             event["status"], "green"
         )
         cols[1].markdown(f"**Status**  \n:{badge}-badge[{event['status']}]")
-        cols[2].markdown(f"**Jurisdiction**  \n{jurisdiction} ({event['jurisdiction']})")
+        cols[2].markdown(f"**Jurisdiction**  \n{md(jurisdiction)} ({md(event['jurisdiction'])})")
         cols[3].markdown(
-            f"**Category**  \n{event['category']}"
-            + (f"  \n:gray[{event['entity']}]" if event["entity"] else "")
+            f"**Category**  \n{md(event['category'])}"
+            + (f"  \n:gray[{md(event['entity'])}]" if event["entity"] else "")
         )
-        source = event["publisher"] or event["source_id"]
-        link = f"[{source}]({event['url']})" if event["url"] else source
-        cols[4].markdown(f"**Source**  \n{link}  \n:gray[{event['source_id']} · event {event['event_id']}]")
+        link = md_link(event["publisher"] or event["source_id"], event["url"])
+        cols[4].markdown(
+            f"**Source**  \n{link}  \n:gray[{md(event['source_id'])} · event {md(event['event_id'])}]"
+        )
         if event["note"]:
-            st.caption(event["note"])
+            st.caption(md(event["note"]))
 
 
 def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> None:
@@ -89,6 +91,7 @@ def window_table(window: pl.DataFrame, unit: str | None) -> None:
         (pl.col("actual") / divisor).alias(f"actual ({unit_label})"),
         (pl.col("expectation") / divisor).alias(f"expectation ({unit_label})"),
         "expectation_kind",
+        (pl.col("performance_pct") * 100).alias("better (+) / worse (-) than expected %"),
         (pl.col("attainment") * 100).alias("attainment %"),
         (pl.col("change_vs_pre_pct") * 100).alias("change vs period before the event %"),
         "actual_source_id",
@@ -100,12 +103,15 @@ def window_table(window: pl.DataFrame, unit: str | None) -> None:
         column_config={
             f"actual ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
             f"expectation ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
+            "better (+) / worse (-) than expected %": st.column_config.NumberColumn(format="%+.1f%%"),
             "attainment %": st.column_config.NumberColumn(format="%.1f%%"),
             "change vs period before the event %": st.column_config.NumberColumn(format="%+.1f%%"),
         },
     )
     st.caption(
-        "Attainment = actual / the expectation known when the period ended (100 % = as expected). Change is "
+        "Better / worse than expected: the variance as a share of |expectation|, in the metric's own sense "
+        "(positive = better, also where lower is better); attainment = actual / expectation, none when the "
+        "expectation is zero or negative. The expectation is the kind's default policy. Change is "
         "against position -1, the last period before the event. A missing period is a missing row, never a "
         "zero."
     )

@@ -23,6 +23,8 @@ PAIRS = pl.DataFrame(
 
 def test_series_choices_follow_the_pairs():
     assert widgets.entity_choices(PAIRS) == ["Shop", "Ads"]
+    # generated demo entities come last, whatever their number of figures: the dashboard opens on real ones
+    assert widgets.entity_choices(PAIRS, {"Shop"}) == ["Ads", "Shop"]
     assert widgets.metric_choices(PAIRS, "Shop") == ["gmv", "orders"]
     assert widgets.metric_choices(PAIRS, "Nobody") == []
     assert widgets.kind_choices(PAIRS, "Shop", "gmv") == ["projection", "target"]
@@ -52,6 +54,19 @@ def test_furthest_below_keeps_the_top_level_and_the_worst():
             "region_path": ["W", "W/A", "W/B", "W/C", "W/A"],
             "region_depth": [0, 1, 1, 1, 1],
             "variance": [-1.0, -5.0, 2.0, -3.0, -1.0],
+        }
+    )
+    assert widgets.furthest_below(frame, n=2) == ["W", "W/A", "W/C"]
+
+
+def test_furthest_below_reads_the_metric_sense():
+    """Costs (lower is better): the largest overruns are the worst, not the largest savings."""
+    frame = pl.DataFrame(
+        {
+            "region_path": ["W", "W/A", "W/B", "W/C"],
+            "region_depth": [0, 1, 1, 1],
+            "variance": [1.0, 5.0, -2.0, 3.0],
+            "performance_pct": [-0.01, -0.05, 0.02, -0.03],
         }
     )
     assert widgets.furthest_below(frame, n=2) == ["W", "W/A", "W/C"]
