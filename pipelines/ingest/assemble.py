@@ -18,6 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
+from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.validate import (
@@ -76,6 +78,7 @@ class FileLoad:
     error: str | None
     read_issues: pl.DataFrame  # rows that could not be split into fields (ISSUE_SCHEMA)
     read_ms: float
+    settings: DatasetSettings | None = None  # a dataset.toml file's settings, once read
 
     @property
     def usable(self) -> bool:
@@ -127,14 +130,14 @@ def discover(data_dir: Path) -> list[InputFile]:
             continue
         for path in sorted(folder.iterdir()):
             f = input_file(path, dataset, data_dir)
-            if f is not None and (dataset != "_reference" or f.kind in reference.KINDS):
+            if f is not None and (dataset != "_reference" or f.kind in reference.REFERENCE_KINDS):
                 found.append(f)
     return found
 
 
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     """Describe one file, or None when its name says no input kind."""
-    kind = kind_of(path)
+    kind = "settings" if path.name.lower() == SETTINGS_FILE else kind_of(path)
     if kind is None or not path.is_file() or path.name.startswith("."):
         return None
     try:
@@ -155,6 +158,9 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
     for f in inputs:
         started = time.perf_counter()
         raw, status, error = None, "loaded", None
+        if f.kind == "settings":
+            out.append(_read_settings(f, started))
+            continue
         if f.content_hash in seen:
             status, error = "duplicate_file", f"identical to {seen[f.content_hash]}, which is loaded instead"
         else:
@@ -181,6 +187,23 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         )
         out.append(FileLoad(f, raw, status, error, issues, (time.perf_counter() - started) * 1000))
     return out
+
+
+def _read_settings(f: InputFile, started: float) -> FileLoad:
+    settings, status, error = None, "loaded", None
+    try:
+        settings = read_settings(f.path)
+    except SettingsError as exc:
+        status, error = "unreadable", f"{exc}; the dataset is loaded without its settings"
+    except OSError as exc:
+        status, error = "unreadable", f"cannot open the file: {exc.strerror}"
+    empty = pl.DataFrame(schema=ISSUE_SCHEMA)
+    return FileLoad(f, None, status, error, empty, (time.perf_counter() - started) * 1000, settings)
+
+
+def dataset_settings(files: list[FileLoad]) -> dict[str, DatasetSettings]:
+    """dataset name -> its dataset.toml settings (datasets without one are absent)."""
+    return {f.file.dataset: f.settings for f in files if f.settings is not None}
 
 
 def build_reference(files: list[FileLoad]) -> reference.Reference:
@@ -219,13 +242,15 @@ VALIDATORS: dict[str, Validator] = {
 def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     """Validate every readable file of one kind, then reject ids already loaded from an earlier file."""
     key = KEYS[kind]
+    settings = dataset_settings(files)
     first_seen: dict[str, str] = {}
     frames, issues, ms = [], {}, {}
     for f in files:
         if f.file.kind != kind or not f.usable:
             continue
         started = time.perf_counter()
-        rows, found = VALIDATORS[kind](f.raw.frame, ctx)
+        fctx = ctx.for_file(settings.get(f.file.dataset), f.file.name, f.raw.delimiter)
+        rows, found = VALIDATORS[kind](f.raw.frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
             dupes = rows.filter(pl.col(key).is_in(taken)).select(

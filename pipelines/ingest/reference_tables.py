@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("regions", "entities", "metrics")
+REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
 UNIT_KINDS = ("money", "percent", "count", "ratio")
 TABLE_SCHEMAS = {
     "metrics": {
