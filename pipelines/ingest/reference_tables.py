@@ -25,6 +25,8 @@ PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("regions", "entities", "metrics")
 REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
 UNIT_KINDS = ("money", "percent", "count", "ratio")
+# how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
+AGGREGATIONS = ("sum", "mean", "last", "none")
 TABLE_SCHEMAS = {
     "metrics": {
         "metric": pl.String,
@@ -34,6 +36,7 @@ TABLE_SCHEMAS = {
         "higher_is_better": pl.Boolean,
         "can_be_negative": pl.Boolean,
         "description": pl.String,
+        "aggregation": pl.String,
     },
     "entities": {
         "entity": pl.String,
@@ -155,12 +158,13 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             f,
             issues[f.file.name],
             ["metric", "unit_kind"],
-            ["name", "additive", "higher_is_better", "can_be_negative", "description"],
+            ["name", "additive", "higher_is_better", "can_be_negative", "description", "aggregation"],
         )
         checks = RowChecks(
             rows.with_columns(
                 pl.col("metric").map_elements(metric_id, return_dtype=pl.String),
                 pl.col("unit_kind").str.to_lowercase(),
+                pl.col("aggregation").str.strip_chars().str.to_lowercase().replace("", None),
             )
         )
         checks.flag(
@@ -168,6 +172,12 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             "unit_kind",
             "unknown unit_kind",
             f"use one of: {', '.join(UNIT_KINDS)}",
+        )
+        checks.flag(
+            pl.col("aggregation").is_not_null() & ~pl.col("aggregation").is_in(AGGREGATIONS),
+            "aggregation",
+            "unknown aggregation",
+            f"use one of: {', '.join(AGGREGATIONS)} (or leave empty for the default from unit_kind and additive)",
         )
         for flag in ("additive", "higher_is_better", "can_be_negative"):
             checks.flag(
@@ -186,6 +196,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             pl.coalesce(_bool(pl.col("higher_is_better")), pl.lit(True)).alias("higher_is_better"),
             pl.coalesce(_bool(pl.col("can_be_negative")), ~money_or_count).alias("can_be_negative"),
             "description",
+            "aggregation",
         )
         base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
     return base
@@ -296,6 +307,7 @@ class Reference:
                     "properties",
                     pl.col("file"),
                 ).alias("description"),
+                pl.lit(None, pl.String).alias("aggregation"),
             )
         )
         used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()

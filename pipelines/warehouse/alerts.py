@@ -3,6 +3,8 @@
 Alerts are computed inside the build, against the previously published warehouse attached read-only, so
 they are published atomically with the data that raised them and carried forward from build to build.
 Delivery to a webhook happens after publishing and never fails a run.
+Both kinds read the comparisons under each expectation kind's default policy (view default_policies:
+consensus 'when_reported', the others 'at_period_end') and "short" means `favourable = false`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ with streaks as (
     select s.*, 'shortfall_streak' as alert_type, s.length::double as measure,
            s.first_period || '..' || s.last_period as period_label
     from shortfall_streaks s
-    where s.policy = 'at_period_end' and s.length >= $streak
+    inner join default_policies d on d.expectation_kind = s.expectation_kind and d.default_policy = s.policy
+    where s.length >= $streak
 ), misses as (
     select a.*, 'large_miss' as alert_type, a.variance_pct as measure
     from actual_vs_expectation a
-    where a.policy = 'at_period_end' and a.is_shortfall and abs(a.variance_pct) >= $miss
+    where a.is_default_policy and a.favourable = false and abs(a.variance_pct) >= $miss
 ), candidates as (
     select alert_type, entity, metric, region_code, period_label as period, expectation_kind, policy, measure,
            format('{} {} in {} fell short of {} ({}) for {} consecutive {} periods, {} to {}', entity, metric,

@@ -6,5 +6,7 @@ create or replace table metrics (
     additive         boolean not null,     -- finer periods may be summed into coarser ones
     higher_is_better boolean not null,
     can_be_negative  boolean not null,
-    description      varchar
+    description      varchar,
+    aggregation      varchar               -- how finer periods combine: 'sum' | 'mean' | 'last' | 'none';
+                                           -- null = the default of view metric_aggregations
 );

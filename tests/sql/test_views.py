@@ -165,7 +165,7 @@ def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null)", METRICS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null)", METRICS)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
@@ -264,7 +264,7 @@ def test_range_compares_with_midpoint(con):
 def test_at_period_end_needs_a_vintage_before_the_end(con):
     # the ID range target has one vintage, published before the year ended: all three policies
     found = rows(con, "select policy from actual_vs_expectation where region_code = 'ID' and period = '2024'")
-    assert sorted(r["policy"] for r in found) == ["at_period_end", "latest", "original"]
+    assert sorted(r["policy"] for r in found) == ["at_period_end", "latest", "original", "when_reported"]
     # a target first published after the period has no at_period_end row
     con.execute(
         "create or replace temp table late as select * from actual_vs_expectation"

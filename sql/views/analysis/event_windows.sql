@@ -1,6 +1,7 @@
 -- Each event's window: for every region under the event's jurisdiction (the jurisdiction included) and every
 -- entity/metric/grain with actual figures there, the periods from k before to k after the period containing
--- the event, with the actual, the expectation (policy at_period_end, preferred kind), attainment, the change
+-- the event, with the actual, the expectation (the kind's default policy, preferred kind), attainment,
+-- favourable, performance_pct, the change
 -- against the last period before the event, and flags. Documented in docs/event-impact.md.
 -- Only periods with an actual appear: a missing period is a missing row, never a zero.
 create or replace view event_windows as
@@ -40,7 +41,7 @@ actuals as (
 ),
 
 comparisons as (
-    select * from actual_vs_expectation where policy = 'at_period_end'
+    select * from actual_vs_expectation where is_default_policy
 ),
 
 preferred_expectations as (
@@ -183,6 +184,8 @@ final as (
         x.attainment,
         x.variance_pct,
         x.is_shortfall,
+        x.favourable,
+        x.performance_pct,
         b.actual - max(case when b.position = -1 then b.actual end) over series_window as change_vs_pre,
         b.actual / nullif(max(case when b.position = -1 then b.actual end) over series_window, 0) - 1
             as change_vs_pre_pct,

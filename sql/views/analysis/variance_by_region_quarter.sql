@@ -1,6 +1,8 @@
--- Actual vs expectation at quarter grain: quarter figures as reported, plus additive metrics' months
--- summed into a quarter when all three months have both an actual and a (policy-chosen) expectation.
--- A reported quarter comparison wins over the sum of its months for the same kind and policy.
+-- Actual vs expectation at quarter grain: actual_vs_expectation's quarter rows (reported, or rolled up there
+-- to the expectation's calendar or fiscal quarter; basis says which), plus the months of metrics whose
+-- aggregation is 'sum' summed into a calendar quarter when all three months have both an actual and a
+-- (policy-chosen) expectation. A quarter comparison of actual_vs_expectation wins over the sum of its months
+-- for the same kind and policy. favourable / performance_pct as in actual_vs_expectation.
 create or replace view variance_by_region_quarter as
 
 with comparisons as (
@@ -8,7 +10,7 @@ with comparisons as (
 ),
 
 metrics as (
-    select * from metrics
+    select * from metric_aggregations
 ),
 
 regions as (
@@ -29,7 +31,7 @@ reported as (
         expectation,
         coalesce(expectation_low, expectation) as band_low,
         coalesce(expectation_high, expectation) as band_high,
-        'reported' as basis,
+        basis,
         actual_source_id as actual_source_ids,
         expectation_source_id as expectation_source_ids
     from comparisons
@@ -39,7 +41,7 @@ reported as (
 calendar_months as (
     select c.*
     from comparisons as c
-    inner join metrics as m on m.metric = c.metric and m.additive
+    inner join metrics as m on m.metric = c.metric and m.aggregation = 'sum'
     where c.grain = 'month'
       and c.period_start = date_trunc('month', c.period_start)
       and c.period_end = last_day(c.period_start)
@@ -87,7 +89,7 @@ measured as (
         q.*,
         q.actual - q.expectation as variance,
         (q.actual - q.expectation) / nullif(abs(q.expectation), 0) as variance_pct,
-        q.actual / nullif(q.expectation, 0) as attainment,
+        case when q.expectation > 0 then q.actual / q.expectation end as attainment,
         case
             when q.actual < q.band_low then 'below'
             when q.actual > q.band_high then 'above'
@@ -118,6 +120,8 @@ final as (
         attainment,
         direction,
         case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
+        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
+        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
         basis,
         actual_source_ids,
         expectation_source_ids

@@ -1,67 +1,182 @@
--- One row per chosen actual x expectation kind x policy, with variance, attainment and direction.
--- Ranges compare against their midpoint (direction: inside the range is 'in_line'); only figures with the
--- same unit are compared. direction_certain is false when an at_least/at_most bound could flip the direction.
+-- One row per actual x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
+-- Pairs, in order of precedence (a period never gets two rows for one kind and policy):
+--   1. an actual and an expectation reported for exactly the same period (basis 'reported');
+--   2. an expectation period with no such actual, against actual_rollups (finer actuals tiling it completely,
+--      by the metric's aggregation; basis 'actual: sum of 12 months');
+--   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
+--      'expectation: sum of 3 months').
+-- Policies: 'at_period_end', 'original', 'latest' as chosen_expectations picks them, and 'when_reported':
+-- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
+-- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
+-- 'when_reported' row. is_default_policy: the policy is default_policies' choice for the expectation kind.
+-- Measures (ranges compare against their midpoint; only figures with the same unit are compared):
+--   variance = actual - expectation; variance_pct = variance / |expectation| (null when 0);
+--   attainment = actual / expectation, null when expectation <= 0 (not a share of plan then);
+--   direction: below | in_line | above the expectation (inside a range: in_line);
+--   favourable: better than expected given the metric's higher_is_better, null when in line;
+--   performance_pct: variance_pct with the sign flipped for lower-is-better metrics (positive = better);
+--   is_shortfall: favourable is false. direction_certain is false when an at_least/at_most bound could flip
+--   the direction; is_approximate / is_bound carry the flags of the figures and of every rolled-up component.
+-- Evidence: actual_figure_ids / expectation_figure_ids list every figure behind the row (one when reported),
+-- actual_source_id / expectation_source_id their sources (comma-joined for rollups).
 create or replace view actual_vs_expectation as
 
 with actuals as (
     select * from actual_figures
 ),
 
+actual_rolled as (
+    select * from actual_rollups
+),
+
 expectations as (
     select * from chosen_expectations
 ),
 
-metrics as (
-    select * from metrics
+expectation_rolled as (
+    select * from expectation_rollups
+),
+
+vintages as (
+    select * from expectation_revisions
+),
+
+aggregations as (
+    select * from metric_aggregations
+),
+
+policies as (
+    select * from default_policies
 ),
 
 regions as (
     select * from regions
 ),
 
-paired as (
+actual_side as (
     select
-        a.entity,
-        a.metric,
-        a.region_code,
-        r.name as region_name,
-        a.period,
-        a.grain,
-        a.period_start,
-        a.period_end,
-        a.unit,
-        a.value as actual,
-        coalesce(a.value_low, a.value) as actual_low,
-        coalesce(a.value_high, a.value) as actual_high,
-        a.kind as actual_kind,
-        a.bound as actual_bound,
-        a.as_of as actual_as_of,
-        a.source_id as actual_source_id,
-        a.figure_id as actual_figure_id,
-        e.value as expectation,
-        e.value_low as expectation_low,
-        e.value_high as expectation_high,
-        coalesce(e.value_low, e.value) as band_low,
-        coalesce(e.value_high, e.value) as band_high,
-        e.kind as expectation_kind,
-        e.bound as expectation_bound,
-        e.as_of as expectation_as_of,
-        e.source_id as expectation_source_id,
-        e.figure_id as expectation_figure_id,
-        e.as_of > a.period_end as expectation_published_after_period,
-        e.vintages,
-        e.policy,
-        m.higher_is_better
-    from actuals as a
-    inner join expectations as e
+        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
+        value_high, kind, bound, as_of, source_id, figure_id,
+        [figure_id] as figure_ids,
+        1::bigint as components,
+        (bound <> 'exact')::bigint as approximate_components,
+        null::varchar as basis
+    from actuals
+    union all
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
+        value_high, kind, bound, as_of, source_id, figure_id,
+        component_figure_ids as figure_ids,
+        components,
+        approximate_components,
+        basis
+    from actual_rolled
+),
+
+expectation_side as (
+    select
+        entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
+        bound, as_of, source_id, figure_id, vintages,
+        [figure_id] as figure_ids,
+        1::bigint as components,
+        (bound <> 'exact')::bigint as approximate_components,
+        null::varchar as basis
+    from expectations
+    union all
+    select
+        entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
+        bound, as_of, source_id, figure_id, vintages,
+        component_figure_ids as figure_ids,
+        components,
+        approximate_components,
+        basis
+    from expectation_rolled
+),
+
+pairs as (
+    select
+        a.*,
+        e.kind as e_kind, e.policy as e_policy, e.value as e_value, e.value_low as e_value_low,
+        e.value_high as e_value_high, e.bound as e_bound, e.as_of as e_as_of, e.source_id as e_source_id,
+        e.figure_id as e_figure_id, e.vintages as e_vintages, e.figure_ids as e_figure_ids,
+        e.components as e_components, e.approximate_components as e_approximate_components, e.basis as e_basis
+    from actual_side as a
+    inner join expectation_side as e
         on  e.entity = a.entity
         and e.metric = a.metric
         and e.region_code = a.region_code
         and e.period_start = a.period_start
         and e.period_end = a.period_end
         and e.unit is not distinct from a.unit
-    left join metrics as m on m.metric = a.metric
-    left join regions as r on r.region_code = a.region_code
+    union all
+    select
+        a.*,
+        v.kind, 'when_reported', v.value, v.value_low, v.value_high, v.bound, v.as_of, v.source_id,
+        v.figure_id, v.vintages, [v.figure_id], 1::bigint, (v.bound <> 'exact')::bigint, null::varchar
+    from actual_side as a
+    inner join vintages as v
+        on  v.entity = a.entity
+        and v.metric = a.metric
+        and v.region_code = a.region_code
+        and v.period_start = a.period_start
+        and v.period_end = a.period_end
+        and v.unit is not distinct from a.unit
+        and v.as_of <= a.as_of
+    qualify row_number() over (
+        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind
+        order by v.as_of desc, v.figure_id desc
+    ) = 1
+),
+
+paired as (
+    select
+        p.entity,
+        p.metric,
+        p.region_code,
+        r.name as region_name,
+        p.period,
+        p.grain,
+        p.period_start,
+        p.period_end,
+        p.unit,
+        p.value as actual,
+        coalesce(p.value_low, p.value) as actual_low,
+        coalesce(p.value_high, p.value) as actual_high,
+        p.kind as actual_kind,
+        p.bound as actual_bound,
+        p.as_of as actual_as_of,
+        p.source_id as actual_source_id,
+        p.figure_id as actual_figure_id,
+        p.figure_ids as actual_figure_ids,
+        p.components as actual_components,
+        p.approximate_components as actual_approximate_components,
+        p.e_value as expectation,
+        p.e_value_low as expectation_low,
+        p.e_value_high as expectation_high,
+        coalesce(p.e_value_low, p.e_value) as band_low,
+        coalesce(p.e_value_high, p.e_value) as band_high,
+        p.e_kind as expectation_kind,
+        p.e_bound as expectation_bound,
+        p.e_as_of as expectation_as_of,
+        p.e_source_id as expectation_source_id,
+        p.e_figure_id as expectation_figure_id,
+        p.e_figure_ids as expectation_figure_ids,
+        p.e_components as expectation_components,
+        p.e_approximate_components as expectation_approximate_components,
+        p.e_as_of > p.period_end as expectation_published_after_period,
+        p.e_vintages as vintages,
+        p.e_policy as policy,
+        coalesce(
+            'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
+        ) as basis,
+        p.basis is not null or p.e_basis is not null as is_rollup,
+        m.aggregation,
+        m.higher_is_better,
+        d.default_policy is not null as is_default_policy
+    from pairs as p
+    left join aggregations as m on m.metric = p.metric
+    left join policies as d on d.expectation_kind = p.e_kind and d.default_policy = p.e_policy
+    left join regions as r on r.region_code = p.region_code
 ),
 
 measured as (
@@ -69,7 +184,7 @@ measured as (
         *,
         actual - expectation as variance,
         (actual - expectation) / nullif(abs(expectation), 0) as variance_pct,
-        actual / nullif(expectation, 0) as attainment,
+        case when expectation > 0 then actual / expectation end as attainment,
         case
             when actual < band_low then 'below'
             when actual > band_high then 'above'
@@ -124,7 +239,19 @@ final as (
         end as direction_certain,
         case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
         actual_bound = 'approx' or expectation_bound = 'approx' as is_approximate,
-        actual_bound in ('at_least', 'at_most') or expectation_bound in ('at_least', 'at_most') as is_bound
+        actual_bound in ('at_least', 'at_most') or expectation_bound in ('at_least', 'at_most') as is_bound,
+        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
+        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        is_default_policy,
+        basis,
+        is_rollup,
+        aggregation,
+        actual_components,
+        actual_approximate_components,
+        actual_figure_ids,
+        expectation_components,
+        expectation_approximate_components,
+        expectation_figure_ids
     from measured
 )
 

@@ -1,6 +1,16 @@
--- Cumulative actual against an expectation for a longer period of an additive metric ("under $2bn in
--- January-May against a $17.5bn year"): reported to-date figures that start on the expectation's start
--- and end before its end, plus running sums of 2+ contiguous calendar months from the expectation's start.
+-- Cumulative actual against an expectation for a longer period, for metrics whose aggregation is 'sum'
+-- (docs/warehouse.md, "Pacing"): one row per to-date point of the FINEST grain of actuals present inside the
+-- expectation's period (every day for daily actuals, every month for monthly ones), while those actuals run
+-- without a gap from the expectation's start; the point where they reach its end is included (the period is
+-- then complete and pace_attainment equals attainment). Reported to-date spans ('2024-01..2024-05') that start
+-- on the expectation's start and end before its end are points too (basis 'reported').
+-- expected_to_date = expectation x elapsed_share, elapsed_share = elapsed days / days in the period (linear in
+-- days: a 30-day month half gone by the 15th); pace_attainment = actual_to_date / expected_to_date (null when
+-- expected_to_date <= 0); run_rate_projection = actual_to_date / elapsed_share (the landing at this pace);
+-- performance_pct = (actual_to_date - expected_to_date) / |expected_to_date|, sign flipped for lower-is-better
+-- metrics; favourable: ahead of pace given higher_is_better (null exactly on pace).
+-- Policies: those of chosen_expectations ('at_period_end', 'original', 'latest'); is_default_policy as in
+-- actual_vs_expectation.
 create or replace view pacing as
 
 with expectations as (
@@ -11,14 +21,136 @@ actuals as (
     select * from actual_figures
 ),
 
-metrics as (
-    select * from metrics
+aggregations as (
+    select * from metric_aggregations
 ),
 
-additive_expectations as (
-    select e.*
+grains as (
+    select * from grain_order
+),
+
+policies as (
+    select * from default_policies
+),
+
+series_grains as (
+    select distinct a.entity, a.metric, a.region_code, a.unit, g.grain_rank
+    from actuals as a
+    inner join grains as g on g.grain = a.grain
+    where a.grain <> 'span'
+),
+
+summed_expectations as (
+    select e.*, g.grain_rank
     from expectations as e
-    inner join metrics as m on m.metric = e.metric and m.additive
+    inner join aggregations as m on m.metric = e.metric and m.aggregation = 'sum'
+    inner join grains as g on g.grain = e.grain
+),
+
+paced as (
+    select e.*
+    from summed_expectations as e
+    semi join series_grains as s
+        on  s.entity = e.entity
+        and s.metric = e.metric
+        and s.region_code = e.region_code
+        and s.unit is not distinct from e.unit
+        and s.grain_rank < e.grain_rank
+),
+
+components as (
+    select
+        e.entity,
+        e.metric,
+        e.region_code,
+        e.period as expectation_period,
+        e.period_start as expectation_start,
+        e.period_end as expectation_end,
+        e.kind as expectation_kind,
+        e.policy,
+        e.value as expectation,
+        e.source_id as expectation_source_id,
+        a.grain as component_grain,
+        g.grain_rank as component_rank,
+        a.period_start as component_start,
+        a.period_end as component_end,
+        a.value,
+        a.bound,
+        a.source_id,
+        a.as_of,
+        lag(a.period_end) over (
+            partition by e.entity, e.metric, e.region_code, e.period_start, e.period_end, e.kind, e.policy, a.grain
+            order by a.period_start
+        ) as previous_end
+    from paced as e
+    inner join actuals as a
+        on  a.entity = e.entity
+        and a.metric = e.metric
+        and a.region_code = e.region_code
+        and a.unit is not distinct from e.unit
+        and a.period_start >= e.period_start
+        and a.period_end <= e.period_end
+    inner join grains as g on g.grain = a.grain and g.grain_rank < e.grain_rank
+    where a.grain <> 'span'
+),
+
+finest as (
+    select *
+    from components
+    qualify component_rank = min(component_rank) over (
+        partition by entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy
+    )
+),
+
+running as (
+    select
+        *,
+        row_number() over running_window as points,
+        sum(value) over running_window as running_value,
+        bool_and(coalesce(component_start = previous_end + 1, component_start = expectation_start))
+            over running_window as is_contiguous,
+        bool_and(bound = 'exact') over running_window as all_exact,
+        bool_and(bound in ('exact', 'at_most')) over running_window as all_at_most,
+        bool_and(bound in ('exact', 'at_least')) over running_window as all_at_least,
+        max(as_of) over running_window as running_as_of,
+        list(source_id) over running_window as running_sources
+    from finest
+    window running_window as (
+        partition by entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy
+        order by component_start
+        rows between unbounded preceding and current row
+    )
+),
+
+summed_to_date as (
+    select
+        r.entity,
+        r.metric,
+        r.region_code,
+        r.expectation_period,
+        r.expectation_start,
+        r.expectation_end,
+        r.expectation_kind,
+        r.policy,
+        r.expectation,
+        r.expectation_source_id,
+        r.expectation_start as to_date_start,
+        r.component_end as to_date_end,
+        r.running_value as actual_to_date,
+        -- a sum of upper bounds is an upper bound, of lower bounds a lower bound; anything else is approximate
+        case
+            when r.all_exact then 'exact'
+            when r.all_at_most then 'at_most'
+            when r.all_at_least then 'at_least'
+            else 'approx'
+        end as actual_bound,
+        case when r.points = 1 then 'reported' else 'sum of ' || r.points || ' ' || g.unit_label end as basis,
+        r.component_grain as to_date_grain,
+        r.running_as_of as actual_as_of,
+        array_to_string(list_sort(list_distinct(r.running_sources)), ',') as source_ids
+    from running as r
+    inner join grains as g on g.grain = r.component_grain
+    where r.is_contiguous  -- no gap since the expectation's start
 ),
 
 reported_to_date as (
@@ -38,8 +170,10 @@ reported_to_date as (
         a.value as actual_to_date,
         a.bound as actual_bound,
         'reported' as basis,
+        a.grain as to_date_grain,
+        a.as_of as actual_as_of,
         a.source_id as source_ids
-    from additive_expectations as e
+    from summed_expectations as e
     inner join actuals as a
         on  a.entity = e.entity
         and a.metric = e.metric
@@ -47,98 +181,25 @@ reported_to_date as (
         and a.unit is not distinct from e.unit
         and a.period_start = e.period_start
         and a.period_end < e.period_end
-),
-
-months_in_expectation as (
-    select
-        e.entity,
-        e.metric,
-        e.region_code,
-        e.period as expectation_period,
-        e.period_start as expectation_start,
-        e.period_end as expectation_end,
-        e.kind as expectation_kind,
-        e.policy,
-        e.value as expectation,
-        e.source_id as expectation_source_id,
-        a.period_start as month_start,
-        a.period_end as month_end,
-        a.value,
-        a.bound,
-        a.source_id,
-        datediff('month', e.period_start, a.period_start) as month_index
-    from additive_expectations as e
-    inner join actuals as a
-        on  a.entity = e.entity
-        and a.metric = e.metric
-        and a.region_code = e.region_code
-        and a.unit is not distinct from e.unit
-        and a.period_start >= e.period_start
-        and a.period_end < e.period_end
-    where a.grain = 'month'
-      and a.period_start = date_trunc('month', a.period_start)
-      and a.period_end = last_day(a.period_start)
-      and e.period_start = date_trunc('month', e.period_start)
-),
-
-running as (
-    select
-        *,
-        row_number() over running_window as months,
-        sum(value) over running_window as running_value,
-        bool_and(bound = 'exact') over running_window as all_exact,
-        bool_and(bound in ('exact', 'at_most')) over running_window as all_at_most,
-        bool_and(bound in ('exact', 'at_least')) over running_window as all_at_least,
-        list(source_id) over running_window as running_sources
-    from months_in_expectation
-    window running_window as (
-        partition by entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy
-        order by month_start
-        rows between unbounded preceding and current row
-    )
-),
-
-summed_to_date as (
-    select
-        entity,
-        metric,
-        region_code,
-        expectation_period,
-        expectation_start,
-        expectation_end,
-        expectation_kind,
-        policy,
-        expectation,
-        expectation_source_id,
-        expectation_start as to_date_start,
-        month_end as to_date_end,
-        running_value as actual_to_date,
-        -- a sum of upper bounds is an upper bound, of lower bounds a lower bound; anything else is approximate
-        case
-            when all_exact then 'exact'
-            when all_at_most then 'at_most'
-            when all_at_least then 'at_least'
-            else 'approx'
-        end as actual_bound,
-        'sum of ' || months || ' months' as basis,
-        array_to_string(list_sort(list_distinct(running_sources)), ',') as source_ids
-    from running
-    where months = month_index + 1  -- no month missing since the expectation's start
-      and months >= 2                -- a single month is already a reported to-date figure
+    where a.grain = 'span'
 ),
 
 to_date as (
-    select * from reported_to_date
-    union all
     select * from summed_to_date
+    union all by name
+    select * from reported_to_date
 ),
 
 measured as (
     select
-        *,
-        (datediff('day', expectation_start, to_date_end) + 1)::double
-            / (datediff('day', expectation_start, expectation_end) + 1) as elapsed_share
-    from to_date
+        t.*,
+        (datediff('day', t.expectation_start, t.to_date_end) + 1)::double
+            / (datediff('day', t.expectation_start, t.expectation_end) + 1) as elapsed_share,
+        m.higher_is_better,
+        d.default_policy is not null as is_default_policy
+    from to_date as t
+    left join aggregations as m on m.metric = t.metric
+    left join policies as d on d.expectation_kind = t.expectation_kind and d.default_policy = t.policy
 ),
 
 final as (
@@ -158,12 +219,22 @@ final as (
         elapsed_share,
         actual_to_date / nullif(expectation, 0) as share_achieved,
         expectation * elapsed_share as expected_to_date,
-        actual_to_date / nullif(expectation * elapsed_share, 0) as pace_attainment,
+        case when expectation > 0 then actual_to_date / (expectation * elapsed_share) end as pace_attainment,
         actual_to_date / elapsed_share as run_rate_projection,
         source_ids,
         expectation_start,
         expectation_end,
-        expectation_source_id
+        expectation_source_id,
+        to_date_grain,
+        actual_as_of,
+        to_date_end = expectation_end as is_complete,
+        case
+            when actual_to_date <> expectation * elapsed_share
+                then (actual_to_date > expectation * elapsed_share) = higher_is_better
+        end as favourable,
+        (actual_to_date - expectation * elapsed_share) / nullif(abs(expectation * elapsed_share), 0)
+            * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        is_default_policy
     from measured
 )
 
