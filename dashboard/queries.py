@@ -706,6 +706,11 @@ def loads(ident: Identity) -> pl.DataFrame:
     return query(ident, LOADS)
 
 
+def fx_rates_used(ident: Identity) -> pl.DataFrame:
+    """The exchange rates behind the USD values, per currency and source (view fx_rates_used)."""
+    return query(ident, "select * from fx_rates_used order by currency, first_month")
+
+
 def rejected(ident: Identity) -> pl.DataFrame:
     return query(ident, REJECTED)
 

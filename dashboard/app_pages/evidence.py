@@ -136,6 +136,17 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             full_csv=lambda: q.evidence_csv(ident, entity, metric),
         )
 
+    st.subheader("Exchange rates used")
+    rates = q.fx_rates_used(ident)
+    if rates.is_empty():
+        st.caption("every figure is in USD or a unit without currency: no exchange rate used")
+    else:
+        st.caption(
+            "Monthly rates behind the USD values, with who published them: the ECB reference rates, or a "
+            "rates file brought with the data (fx*.csv), which wins for its currency and months."
+        )
+        ui.show_table(rates, "fx_rates_used")
+
     st.subheader("Loads and rejected rows")
     ui.show_table(q.loads(ident), "loads")
     rejected = q.rejected(ident)

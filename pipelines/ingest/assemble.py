@@ -29,9 +29,9 @@ from pipelines.ingest.validate import (
     validate_figures,
     validate_sources,
 )
-from pipelines.normalise.fx import FxTable, monthly_rates
+from pipelines.normalise.fx import FxTable
 
-INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events")
+INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = {
     "file": pl.String,
     "dataset": pl.String,
@@ -217,7 +217,7 @@ def context(
         resolver=ref.resolver,
         metrics=ref.metric_props(),
         fiscal_start=ref.fiscal_start(),
-        fx=FxTable(),
+        fx=FxTable(ref.fx_rates),
         today=today or date.today(),
     )
     if sources is not None:
@@ -294,7 +294,7 @@ def assemble(
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,
-        "fx_rates": monthly_rates(),
+        "fx_rates": ref.fx_rates,
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,

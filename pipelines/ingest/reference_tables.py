@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from pipelines.ingest import fx_file
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.vocabulary import metric_id
+from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
 
 if TYPE_CHECKING:
     from pipelines.ingest.assemble import FileLoad
 
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
-KINDS = ("regions", "entities", "metrics")
+KINDS = ("regions", "entities", "metrics", "fx")
 REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
 UNIT_KINDS = ("money", "percent", "count", "ratio")
 # how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
@@ -278,6 +280,7 @@ class Reference:
     metrics: pl.DataFrame
     entities: pl.DataFrame
     issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
+    fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -336,5 +339,11 @@ def build(files: list[FileLoad]) -> Reference:
     regions, resolver = _read_regions(by_kind["regions"], issues)
     metrics = _read_metrics(by_kind["metrics"], issues)
     entities = _read_entities(by_kind["entities"], issues)
+    user_rates = []
+    for f in by_kind["fx"]:
+        rates, found = fx_file.rates_from_file(f.raw.frame, f.raw.delimiter)
+        user_rates.append(rates)
+        issues[f.file.name].append(found)
+    fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
     merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
-    return Reference(regions, resolver, metrics, entities, merged)
+    return Reference(regions, resolver, metrics, entities, merged, fx_rates)

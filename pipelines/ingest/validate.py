@@ -41,6 +41,7 @@ REQUIRED = {
     "regions": ["code", "name"],
     "entities": ["entity"],
     "metrics": ["metric", "unit_kind"],
+    "fx": ["currency", "source"],
 }
 OPTIONAL = {
     "sources": ["title", "url", "published_on", "originally_reported_by", "reliability", "note"],
