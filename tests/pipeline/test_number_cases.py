@@ -179,3 +179,40 @@ def test_users_rates_take_precedence_over_the_ecb_and_bad_rows_are_rejected(tmp_
         True,
         True,
     ]
+
+
+def test_constant_currency_on_plan_reads_one_every_month(tmp_path):
+    con = built(CASES / "constant-currency", tmp_path)
+    paces = rows(
+        con,
+        "select to_date_end, pace_attainment, run_rate_projection, expectation, fx_effect, favourable from pacing"
+        " where expectation_period = '2021' and policy = 'at_period_end' order by to_date_end",
+    )
+    # before: 1.1424 in January, 1.2268 in February, 1.0345 in November (the lira fell ~45% in 2021)
+    assert len(paces) == 12
+    assert [p["pace_attainment"] for p in paces] == [pytest.approx(1.0, abs=1e-12)] * 12
+    assert all(p["run_rate_projection"] == pytest.approx(p["expectation"]) for p in paces)
+    assert all(p["favourable"] is None for p in paces)  # exactly on pace: neither better nor worse
+    assert paces[0]["fx_effect"] > 0 and paces[-1]["fx_effect"] == pytest.approx(0, abs=1e-3)
+    compared = rows(con, "select * from actual_vs_expectation")
+    assert compared and all(r["currency"] == "TRY" for r in compared)
+    assert all(
+        r["variance"] == 0 and r["attainment"] == 1.0 and r["direction"] == "in_line" for r in compared
+    )
+
+
+def test_fx_effect_separates_the_rate_from_the_performance(tmp_path):
+    data = case_copy("constant-currency", tmp_path)
+    figures = data / "datasets" / "tr" / "figures.csv"
+    text = figures.read_text().replace(
+        "A10,Branch,revenue,TR,2021-10,actual,100", "A10,Branch,revenue,TR,2021-10,actual,120"
+    )
+    figures.write_text(
+        text.replace("A12,Branch,revenue,TR,2021-12,actual,100", "A12,Branch,revenue,TR,2021-12,actual,80")
+    )
+    con = built(data, tmp_path)
+    (q4,) = rows(con, "select * from actual_vs_expectation where period = '2021-Q4' and policy = 'latest'")
+    # 300 TRY m against 300: on plan in lira; at each month's rate more fell in October, when the lira was dearer
+    assert (q4["currency"], q4["attainment"], q4["variance"]) == ("TRY", 1.0, 0.0)
+    assert q4["fx_effect"] > 0
+    assert q4["actual_at_own_rates"] - q4["actual"] == pytest.approx(q4["fx_effect"])

@@ -296,7 +296,7 @@ def test_pacing_partial_year_and_gap(con):
     assert len(y25) == 11 and not any(r["is_complete"] for r in y25)
     nov = y25[-1]
     assert nov["actual_to_date"] == 1210
-    assert nov["elapsed_share"] == pytest.approx(334 / 365)
+    assert nov["elapsed_share"] == pytest.approx(11 / 12)  # whole months: 11 of 12
     y26 = rows(
         con,
         "select * from pacing where expectation_period = '2026' and policy = 'latest' order by to_date_end",
