@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export IMPACT_DATA_DIR ?= data
 export IMPACT_WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: help setup browser run build serve dashboard test test-fast lint format bench soak clean
+.PHONY: help setup browser java run build serve dashboard test test-fast lint format bench soak clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,11 @@ browser:  ## install Debian's chromium for the browser tests (needs root or sudo
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+java:  ## install Debian's Java 17 runtime for Spark (the --engine spark tests; needs root or sudo)
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
 build: setup  ## build and publish the warehouse from the bundled data
 	$(BIN)/impact run
 
@@ -42,7 +47,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup browser  ## lint (ruff check + format check), then the whole suite (unit, SQL, pipeline, dashboard, browser)
+test: setup browser java  ## lint (ruff check + format check), then the whole suite (unit, SQL, pipeline, dashboard, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

@@ -26,3 +26,21 @@ def dagster_home(data_dir: Path) -> Path:
         config.write_text("telemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+ORDERS_ENGINES = ("duckdb", "spark")
+DEFAULT_ORDERS_ENGINE = "duckdb"
+DEFAULT_SPARK_MASTER = "local[*]"
+
+
+def env_orders_engine() -> str:
+    """IMPACT_ORDERS_ENGINE: which engine scans order-level Parquet ('duckdb' or 'spark'); ValueError else."""
+    engine = os.environ.get("IMPACT_ORDERS_ENGINE", DEFAULT_ORDERS_ENGINE).strip().lower()
+    if engine not in ORDERS_ENGINES:
+        raise ValueError(f"IMPACT_ORDERS_ENGINE={engine!r}: expected one of {', '.join(ORDERS_ENGINES)}")
+    return engine
+
+
+def env_spark_master() -> str:
+    """IMPACT_SPARK_MASTER: the Spark master for --engine spark (local[*], spark://host:7077, yarn, ...)."""
+    return os.environ.get("IMPACT_SPARK_MASTER") or DEFAULT_SPARK_MASTER

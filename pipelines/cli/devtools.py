@@ -121,21 +121,46 @@ def bench() -> None:
 )
 @click.option("--threads", type=int, default=None, help="DuckDB threads for every run [default: all cores].")
 @click.option("--skip-dagster", is_flag=True, help="Do not measure Dagster's per-run overhead.")
-def bench_orders_command(rows, months, repeats, json_path, bench_dir, memory_limit, threads, skip_dagster):
-    """Pipeline aggregation vs one plain DuckDB query on the same Parquet; incremental month; spill run."""
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="spark: DuckDB vs Spark local[2] vs a standalone 2-worker cluster started here.",
+)
+@click.option(
+    "--bad-rows-window",
+    type=click.FloatRange(0.0001, 1),
+    default=1.0,
+    show_default=True,
+    help="Bad rows in the last share of each month (1: spread; 0.1: a burst, row groups provably clean).",
+)
+def bench_orders_command(
+    rows, months, repeats, json_path, bench_dir, memory_limit, threads, skip_dagster, engine, bad_rows_window
+):
+    """Pipeline aggregation vs one plain DuckDB query on the same Parquet; incremental month; spill run.
+    With --engine spark: the same aggregation on DuckDB and on Spark (local[2], standalone cluster)."""
     from pipelines.devtools.orders_bench import BenchConfig, format_table, run_benchmark
 
     cfg = BenchConfig(
         rows=rows,
         months=months,
         repeats=repeats,
-        bench_dir=bench_dir or Path(tempfile.gettempdir()) / "impact-bench" / f"orders-{rows}",
+        bench_dir=bench_dir
+        or Path(tempfile.gettempdir()) / "impact-bench" / f"orders-{rows}-{bad_rows_window:g}",
         memory_limit=memory_limit,
         threads=threads,
         dagster=not skip_dagster,
+        bad_rows_window=bad_rows_window,
     )
-    results = run_benchmark(cfg, echo=click.echo)
-    click.echo(format_table(results))
+    if engine == "spark":
+        from pipelines.devtools.engines_bench import format_engines, run_engines
+
+        results = run_engines(cfg, echo=click.echo)
+        click.echo(format_engines(results))
+    else:
+        results = run_benchmark(cfg, echo=click.echo)
+        click.echo(format_table(results))
     if json_path:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, indent=2) + "\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.options import data_dir_option, warehouse_option
+from pipelines.settings import ORDERS_ENGINES, env_orders_engine
 
 
 @click.command()
@@ -20,24 +21,49 @@ from pipelines.cli.options import data_dir_option, warehouse_option
 )
 @click.option("--month", default=None, help="With --orders: only this month (YYYY-MM).")
 @click.option(
+    "--engine",
+    type=click.Choice(ORDERS_ENGINES),
+    default=None,
+    show_default="$IMPACT_ORDERS_ENGINE or duckdb",
+    help="With --orders: the engine that scans the order files.",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    show_default="$IMPACT_SPARK_MASTER or local[*]",
+    help="With --engine spark: local[N], spark://host:7077, yarn, k8s://..., sc://host:15002.",
+)
+@click.option(
     "--record",
     is_flag=True,
     help="Record the run in DATA_DIR/dagster_home so the Dagster UI lists it (slower: ~7 s more).",
 )
 def run(
-    data_dir: Path, warehouse: Path, today: str | None, orders: bool, month: str | None, record: bool
+    data_dir: Path,
+    warehouse: Path,
+    today: str | None,
+    orders: bool,
+    month: str | None,
+    engine: str | None,
+    spark_master: str | None,
+    record: bool,
 ) -> None:
-    """Materialise everything once and publish the warehouse; print what was loaded and rejected."""
+    """Materialise everything once and publish the warehouse; print what was loaded and rejected.
+
+    With --orders, a month whose order scan fails stops the command (exit 1) before the warehouse is
+    rebuilt: the published warehouse stays the last good one."""
     from pipelines.defs.resources import ImpactSettings, settings_from_env
     from pipelines.defs.run import format_summary, run_pipeline
 
-    if month and not orders:
-        raise click.UsageError("--month needs --orders")
+    if (month or engine or spark_master) and not orders:
+        raise click.UsageError("--month, --engine and --spark-master need --orders")
+    if spark_master and (engine or env_orders_engine()) != "spark":
+        raise click.UsageError("--spark-master needs --engine spark (or IMPACT_ORDERS_ENGINE=spark)")
     if orders:
         from pipelines.defs.orders_run import run_orders
 
         try:
-            done = run_orders(data_dir, month)
+            done = run_orders(data_dir, month, engine=engine, spark_master=spark_master)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(
@@ -46,6 +72,11 @@ def run(
         )
         for failed_month, error in done["failed"].items():
             click.echo(f"  FAILED {failed_month}: {error}")
+        if done["failed"]:
+            raise click.ClickException(
+                f"order figures failed for {len(done['failed'])} month(s); nothing of those months was "
+                f"written and the warehouse at {warehouse} was not rebuilt"
+            )
     env = settings_from_env()
     settings = ImpactSettings(
         **{**env.model_dump(), "data_dir": str(data_dir), "warehouse": str(warehouse), "today": today}

@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.automation import alert_on_failed_run, daily_rebuild, inbox_sensor
 from pipelines.defs.checks import WAREHOUSE_CHECKS
-from pipelines.defs.orders import ORDER_ASSETS, ORDER_JOBS, ORDER_SENSORS
+from pipelines.defs.orders import ORDER_ASSETS, ORDER_JOBS, ORDER_SENSORS, pyspark_resource
 from pipelines.defs.resources import settings_from_env
 
 warehouse_job = dg.define_asset_job(
@@ -22,5 +22,5 @@ defs = dg.Definitions(
     jobs=[warehouse_job, *ORDER_JOBS],
     schedules=[daily_rebuild(warehouse_job)],
     sensors=[inbox_sensor(warehouse_job), alert_on_failed_run, *ORDER_SENSORS],
-    resources={"settings": settings_from_env()},
+    resources={"settings": settings_from_env(), "pyspark": pyspark_resource()},
 )

@@ -4,16 +4,22 @@ Partitions are dynamic (`order_months`), not a fixed monthly calendar: the month
 under DATA_DIR/orders/, whatever the generator's --start or the operator's history. The sensor registers a
 new or changed month and requests a run of just that month; `run_orders` (CLI) registers and runs them too.
 A backfill from the UI selects `order_figures` and any set of registered months.
+
+Engine: the asset's run config `engine` ('duckdb' or 'spark'; default IMPACT_ORDERS_ENGINE, else duckdb).
+With 'spark' the scan runs on the session of the `pyspark` resource (dagster-pyspark's LazyPySparkResource,
+started only when used; its spark_config comes from IMPACT_SPARK_MASTER and can be changed at launch).
 """
 
 import json
 from pathlib import Path
 
 import dagster as dg
+from dagster_pyspark import LazyPySparkResource
 
 from pipelines.defs.resources import ImpactSettings
 from pipelines.orders import layout
 from pipelines.orders.build import build_months
+from pipelines.settings import ORDERS_ENGINES, env_orders_engine, env_spark_master
 
 order_months = dg.DynamicPartitionsDefinition(name="order_months")
 
@@ -23,17 +29,52 @@ MONTHS_PER_RUN = (
 )
 
 
+class OrderScanConfig(dg.Config):
+    """Which engine scans the order files: 'duckdb' or 'spark' (None: IMPACT_ORDERS_ENGINE, else duckdb)."""
+
+    engine: str | None = None
+
+
+def pyspark_resource(master: str | None = None) -> LazyPySparkResource:
+    """The `pyspark` resource for a master (None: IMPACT_SPARK_MASTER, else local[*]); loopback-bound for a
+    master on this machine (pipelines/orders/spark.py)."""
+    from pipelines.orders.spark import spark_config
+
+    return LazyPySparkResource(spark_config=spark_config(master or env_spark_master()))
+
+
+def _scanner(engine: str | None, pyspark: LazyPySparkResource):
+    """None for DuckDB (build_months' default); for Spark, a scanner on the resource's session."""
+    engine = engine or env_orders_engine()
+    if engine not in ORDERS_ENGINES:
+        raise ValueError(f"unknown orders engine {engine!r}: expected one of {', '.join(ORDERS_ENGINES)}")
+    if engine == "duckdb":
+        return None
+    from pipelines.orders.spark import prepare, spark_scanner
+
+    prepare(pyspark.spark_config)  # unreachable master: a clear error now, not a hung job
+    return spark_scanner(pyspark.spark_session)
+
+
 @dg.asset(
     partitions_def=order_months,
     backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=MONTHS_PER_RUN),
     group_name="orders",
     check_specs=[dg.AssetCheckSpec("order_rows_accounted", asset="order_figures")],
-    kinds={"duckdb", "parquet"},
+    kinds={"duckdb", "spark", "parquet"},
 )
-def order_figures(context: dg.AssetExecutionContext, settings: ImpactSettings) -> dg.MaterializeResult:
+def order_figures(
+    context: dg.AssetExecutionContext,
+    config: OrderScanConfig,
+    settings: ImpactSettings,
+    pyspark: LazyPySparkResource,
+) -> dg.MaterializeResult:
     """Actual gmv, net_gmv and order counts per month, by country and every region above it, in USD
-    (DATA_DIR/datasets/orders/figures-YYYY-MM.parquet), with each month's bad order rows counted by reason."""
-    summaries = build_months(settings.data_path, context.partition_keys)
+    (DATA_DIR/datasets/orders/figures-YYYY-MM.parquet), with each month's bad order rows counted by reason.
+    Every month of the run is aggregated before any file is written: a failed scan writes nothing."""
+    scan = _scanner(config.engine, pyspark)
+    options = {"scan": scan} if scan else {}
+    summaries = build_months(settings.data_path, context.partition_keys, **options)
     totals = {key: sum(s[key] for s in summaries) for key in ("rows_in", "rows_aggregated", "rows_rejected")}
     unaccounted = totals["rows_in"] - totals["rows_aggregated"] - totals["rows_rejected"]
     by_reason = {
@@ -46,6 +87,7 @@ def order_figures(context: dg.AssetExecutionContext, settings: ImpactSettings) -
             **{f"rejected: {reason}": n for reason, n in by_reason.items()},
             "per month": dg.MetadataValue.md(_month_table(summaries)),
             "seconds": round(sum(s["seconds"] for s in summaries), 3),
+            "engine": config.engine or env_orders_engine(),
         },
         check_results=[
             dg.AssetCheckResult(

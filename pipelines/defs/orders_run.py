@@ -7,17 +7,23 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.orders import MONTHS_PER_RUN, order_figures, order_months
+from pipelines.defs.orders import MONTHS_PER_RUN, order_figures, order_months, pyspark_resource
 from pipelines.defs.resources import ImpactSettings
 from pipelines.defs.run import QUIET, dagster_home
 from pipelines.orders import layout
 
 
 def run_orders(
-    data_dir: str | Path, month: str | None = None, instance: dg.DagsterInstance | None = None
+    data_dir: str | Path,
+    month: str | None = None,
+    instance: dg.DagsterInstance | None = None,
+    engine: str | None = None,
+    spark_master: str | None = None,
 ) -> dict:
     """Materialise `order_figures` for every month under DATA_DIR/orders/ (or only `month`), up to
-    MONTHS_PER_RUN months per Dagster run (as a UI backfill would).
+    MONTHS_PER_RUN months per Dagster run (as a UI backfill would), scanned by `engine` ('duckdb' or
+    'spark'; None: IMPACT_ORDERS_ENGINE, else duckdb) on `spark_master` (None: IMPACT_SPARK_MASTER, else
+    local[*]).
 
     Returns a summary: months run, rows in/aggregated/rejected, failures (month -> error) and timings.
     The warehouse build that picks the figures up is the caller's next step."""
@@ -30,6 +36,8 @@ def run_orders(
         )
     months = [month] if month else on_disk
     settings = ImpactSettings(data_dir=str(data_dir))
+    resources = {"settings": settings, "pyspark": pyspark_resource(spark_master)}
+    run_config = {**QUIET, "ops": {"order_figures": {"config": {"engine": engine}}}}
     started = time.perf_counter()
     if instance is None:
         dagster_home(data_dir)
@@ -40,9 +48,9 @@ def run_orders(
     for batch in _contiguous_batches(instance.get_dynamic_partitions(order_months.name), months):
         result = dg.materialize(
             [order_figures],
-            resources={"settings": settings},
+            resources=resources,
             instance=instance,
-            run_config=QUIET,
+            run_config=run_config,
             raise_on_error=False,
             tags={
                 "impact/trigger": "cli",
@@ -81,5 +89,8 @@ def _contiguous_batches(
 def _first_error(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error:
-            return event.step_failure_data.error.message.strip()
+            error = event.step_failure_data.error
+            while error.cause and error.message.startswith("dagster._core.errors"):
+                error = error.cause  # the asset's own exception, not Dagster's wrapper
+            return error.message.strip()
     return "run failed"

@@ -123,6 +123,7 @@ class BenchConfig:
     threads: int | None = None
     dagster: bool = True
     seed: int = 7
+    bad_rows_window: float = 1.0  # GeneratorConfig.bad_rows_window: 1.0 spreads bad rows, 0.1 bursts them
 
 
 def ensure_data(cfg: BenchConfig, echo=print) -> dict:
@@ -131,7 +132,12 @@ def ensure_data(cfg: BenchConfig, echo=print) -> dict:
     from pipelines.orders import layout
 
     gen = GeneratorConfig(
-        rows=cfg.rows, months=cfg.months, start="2024-01", seed=cfg.seed, bad_rows_share=0.0005
+        rows=cfg.rows,
+        months=cfg.months,
+        start="2024-01",
+        seed=cfg.seed,
+        bad_rows_share=0.0005,
+        bad_rows_window=cfg.bad_rows_window,
     )
     root = layout.orders_dir(cfg.bench_dir)
     marker = root / layout.SYNTHETIC_MARKER
@@ -192,8 +198,14 @@ def _worker(spec: dict) -> dict:
         groups = con.execute(UNCHECKED_FLOOR_SQL, [files]).fetchall()
         rows = None
         con.close()
-    elif spec["mode"] in ("pipeline", "incremental"):
+    elif spec["mode"] in ("pipeline", "incremental", "pipeline_unproven"):
         chosen = months[-1:] if spec["mode"] == "incremental" else months
+        if spec["mode"] == "pipeline_unproven":  # before row-group proofs: every row checked
+            from functools import partial
+
+            from pipelines.orders.scan import scan_months
+
+            limits["scan"] = partial(scan_months, proofs=False)
         summaries = build_months(data_dir, chosen, **limits)
         rows, groups = sum(s["rows_in"] for s in summaries), sum(s["figures"] for s in summaries)
     elif spec["mode"] == "dagster":
@@ -253,6 +265,7 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
         "floor": {**base, "mode": "floor"},
         "floor_unchecked": {**base, "mode": "floor_unchecked"},
         "pipeline": {**base, "mode": "pipeline"},
+        "pipeline_unproven": {**base, "mode": "pipeline_unproven"},
         "incremental": {**base, "mode": "incremental"},
         "floor_spill": {**spill, "mode": "floor"},
         "pipeline_spill": {**spill, "mode": "pipeline"},
@@ -269,6 +282,9 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
         "pipeline_vs_floor": round(results["pipeline"]["seconds"] / results["floor"]["seconds"], 3),
         "pipeline_vs_unchecked_floor": round(
             results["pipeline"]["seconds"] / results["floor_unchecked"]["seconds"], 3
+        ),
+        "unproven_vs_unchecked_floor": round(
+            results["pipeline_unproven"]["seconds"] / results["floor_unchecked"]["seconds"], 3
         ),
         "incremental_vs_full": round(results["incremental"]["seconds"] / results["pipeline"]["seconds"], 3),
         "spill_pipeline_vs_floor": round(

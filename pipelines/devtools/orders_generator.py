@@ -67,6 +67,9 @@ class GeneratorConfig:
     shock_date: str = "2024-11-06"  # Canada orders TikTok's Canadian business wound up
     shock: float = 0.25  # share of the country's orders lost after the date
     bad_rows_share: float = 0.0
+    # Bad rows fall in the last `bad_rows_window` share of each month's rows in time order: 1.0 spreads them
+    # over the whole month (every row group gets some); 0.1 makes them a burst, as a faulty batch would.
+    bad_rows_window: float = 1.0
     rows_per_file: int = 4_000_000
     row_group_size: int = 1_000_000
     projection_bias: float = 0.02  # planners were this much too optimistic
@@ -169,7 +172,8 @@ def month_table(cfg: GeneratorConfig, month: str, plan: pl.DataFrame, order_id_s
     countries = counts["country"].to_list()
     amount_valid = np.ones(n, dtype=bool)
     if cfg.bad_rows_share > 0:
-        bad = rng.choice(n, size=round(n * cfg.bad_rows_share), replace=False)
+        window = max(round(n * cfg.bad_rows_window), round(n * cfg.bad_rows_share))
+        bad = n - window + rng.choice(window, size=round(n * cfg.bad_rows_share), replace=False)
         kind = np.arange(bad.size) % 4
         amount_valid[bad[kind == 0]] = False
         country_idx[bad[kind == 1]] = len(countries)

@@ -40,7 +40,9 @@ class _Citer:
 
     def __call__(self, *source_ids: str | None) -> str:
         markers = []
-        for sid in dict.fromkeys(s for s in source_ids if s):
+        # a rolled-up figure's source_id joins its components' sources with commas
+        split = (part for s in source_ids if s for part in s.split(","))
+        for sid in dict.fromkeys(split):
             self.order.setdefault(sid, len(self.order) + 1)
             markers.append(f"[{self.order[sid]}]")
         return "".join(markers)
@@ -111,14 +113,18 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison is None:
         value = actual.get("value")
         return (
-            f"{subject}: {amount(value, unit)} {cite(actual.get('source_id'))}; no expectation published before "
-            "the period ended to compare it with."
+            f"{subject}: {amount(value, unit)} {cite(actual.get('source_id'))}; no expectation known by "
+            "then to compare it with."
         )
     a_src, e_src = comparison["actual_source_id"], comparison["expectation_source_id"]
     actual_text = f"{amount(comparison['actual'], unit)} {cite(a_src)}"
     expected_text = (
         f"the {comparison['expectation_kind']} of {amount(comparison['expectation'], unit)} {cite(e_src)}"
     )
+    if comparison.get("actual_components", 1) > 1:
+        actual_text += f" ({_basis(comparison, 'actual')})"
+    if comparison.get("expectation_components", 1) > 1:
+        expected_text += f" ({_basis(comparison, 'expectation')})"
     variance, pct = comparison["variance"], comparison["variance_pct"]
     size = (
         f"{amount(abs(variance), unit)} ({abs(pct) * 100:.1f}%) {cite(a_src, e_src)}"
@@ -128,7 +134,17 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison["direction"] == "in_line":
         return f"{subject}: {actual_text}, in line with {expected_text}."
     word = "below" if comparison["direction"] == "below" else "above"
-    return f"{subject}: {actual_text}, which is {size} {word} {expected_text}."
+    sense = {True: ": better than expected", False: ": worse than expected"}.get(
+        comparison.get("favourable"), ""
+    )
+    return f"{subject}: {actual_text}, which is {size} {word} {expected_text}{sense}."
+
+
+def _basis(comparison: dict, side: str) -> str:
+    """'sum of 12 months, 3 approximate' for a rolled-up side of a comparison."""
+    text = comparison["basis"].removeprefix(f"{side}: ")
+    approximate = comparison.get(f"{side}_approximate_components") or 0
+    return text + (f", {approximate} approximate" if approximate else "")
 
 
 def _streak_sentence(streak, streak_sources, unit, cite) -> str:

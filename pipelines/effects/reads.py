@@ -140,13 +140,15 @@ def comparison(
     metric: str,
     region_code: str,
     period: str,
-    policy: str = "at_period_end",
+    policy: str | None = None,
 ) -> dict | None:
-    """The actual against the preferred expectation kind for one period (actual_vs_expectation)."""
+    """The actual against the preferred expectation kind for one period (actual_vs_expectation), under
+    `policy`, or under each kind's default policy (`is_default_policy`) when None."""
     rows = con.sql(
         "select * from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
-        " and policy = ? order by coalesce(list_position(?, expectation_kind), 99)",
-        params=[entity, metric, region_code, period, policy, list(EXPECTATION_PREFERENCE)],
+        " and (policy = ? or (? is null and is_default_policy))"
+        " order by coalesce(list_position(?, expectation_kind), 99)",
+        params=[entity, metric, region_code, period, policy, policy, list(EXPECTATION_PREFERENCE)],
     ).pl()
     return rows.row(0, named=True) if rows.height else None
 
@@ -162,10 +164,12 @@ def actual(
 
 
 def streak_containing(
-    con: duckdb.DuckDBPyConnection, comparison_row: dict, policy: str = "at_period_end"
+    con: duckdb.DuckDBPyConnection, comparison_row: dict, policy: str | None = None
 ) -> tuple[dict | None, list[str]]:
-    """The shortfall streak the compared period belongs to, and the source ids of every period in it."""
+    """The shortfall streak the compared period belongs to (under `policy`, default the comparison's own),
+    and the source ids of every period in it."""
     c = comparison_row
+    policy = policy or c["policy"]
     rows = con.sql(
         "select * from shortfall_streaks where entity = ? and metric = ? and region_code = ? and grain = ?"
         " and expectation_kind = ? and policy = ? and streak_start <= ? and streak_end >= ?",

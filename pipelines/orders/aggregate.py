@@ -14,15 +14,17 @@ ordered_at_outside_month, missing_amount, unknown_country, unknown_currency, mis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
 
-from pipelines.orders.months import month_start, next_month
+from pipelines.orders.months import month_start
+from pipelines.orders.scan import REQUIRED_COLUMNS, OrderFilesError, scan_months
 
-REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
+__all__ = ["REQUIRED_COLUMNS", "OrderFilesError", "aggregate_month", "aggregate_months", "connect"]
+
 DEFAULT_ENTITY = "Demo Shop"
 METRICS = ("gmv", "net_gmv", "orders")
 REJECT_REASONS = (
@@ -32,10 +34,8 @@ REJECT_REASONS = (
     "unknown_currency",
     "missing_status",
 )
-
-
-class OrderFilesError(ValueError):
-    """A month's files cannot be aggregated at all (missing, unreadable, or missing a required column)."""
+# scan(con, files_by_month, entity) fills the temp table `order_groups` (pipelines/orders/scan.py)
+Scanner = Callable[[duckdb.DuckDBPyConnection, dict[str, list[str]], str], None]
 
 
 @dataclass
@@ -61,105 +61,6 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp_di
     if temp_dir:
         con.execute("set temp_directory = ?", [temp_dir])
     return con
-
-
-def _month_branches(
-    con: duckdb.DuckDBPyConnection, files: list[str], month: str, entity: str, first: int
-) -> list[tuple[str, dict]]:
-    """The SELECTs that group one month's files, with their parameters (checked: files exist, columns
-    present). Files whose Parquet statistics prove one entity for every row (exact min = max, no nulls) are
-    grouped under that constant and their entity column is never read: the column costs a quarter of the
-    scan otherwise. Other files read it, with `entity` for rows that leave it empty."""
-    if not files:
-        raise OrderFilesError(
-            f"no Parquet files for month {month}: expected .../year=YYYY/month=MM/*.parquet"
-        )
-    try:
-        columns = {
-            row[0] for row in con.execute("describe select * from read_parquet(?)", [files]).fetchall()
-        }
-        constant = _constant_entities(con, files) if "entity" in columns else dict.fromkeys(files, entity)
-    except duckdb.Error as error:
-        raise OrderFilesError(f"cannot read the order files of {month}: {error}") from error
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise OrderFilesError(
-            f"order files of {month} lack column(s) {', '.join(missing)}; found {sorted(columns)}"
-        )
-    groups: dict[str | None, list[str]] = {}
-    for path in files:
-        value = constant.get(path)
-        groups.setdefault(entity if value == "" else value, []).append(path)
-    start = datetime.combine(month_start(month), datetime.min.time(), UTC)
-    end = datetime.combine(next_month(month_start(month)), datetime.min.time(), UTC)
-    branches = []
-    for i, (value, paths) in enumerate(groups.items(), start=first):
-        entity_expr = f"$entity_{i}::varchar" if value is not None else "coalesce(entity, $entity)"
-        # `inside` is a grouping key rather than a filter on each aggregate: a plain group-by keeps the scan
-        # at raw speed. It is null for a missing timestamp. Comparing as TIMESTAMPTZ in a UTC session makes
-        # naive (UTC by convention) and tz-aware columns behave the same. The month's bounds are constants
-        # of its branch, so the per-row test is two comparisons.
-        sql = f"""
-        select $month_{i} as month, {entity_expr} as entity, country, currency, status,
-               ordered_at::timestamptz >= $start_{i} and ordered_at::timestamptz < $end_{i} as inside,
-               count(*)::bigint as n, count(amount)::bigint as n_amount, sum(amount)::double as amount
-        from read_parquet($files_{i})
-        group by all"""
-        params = {f"month_{i}": month, f"start_{i}": start, f"end_{i}": end, f"files_{i}": paths}
-        if value is not None:
-            params[f"entity_{i}"] = value
-        branches.append((sql, params))
-    return branches
-
-
-def _constant_entities(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, str]:
-    """file -> its one entity when the footer's statistics prove it ('' when every value is null).
-
-    Parquet's min_value/max_value are bounds even when a writer truncates them (a truncated max is rounded
-    up), so min = max with no nulls in every row group means every value is that string. Files without
-    statistics, or with the legacy min/max fields only, are read."""
-    rows = con.execute(
-        """
-        select file_name,
-               case when sum(stats_null_count) = sum(row_group_num_rows) then ''
-                    when bool_and(stats_null_count = 0 and stats_min_value = stats_max_value)
-                         and count(distinct stats_min_value) = 1 then any_value(stats_min_value) end
-        from parquet_metadata($files)
-        where path_in_schema = 'entity'
-        group by file_name
-        """,
-        {"files": files},
-    ).fetchall()
-    return {name: value for name, value in rows if value is not None}
-
-
-def scan_months(con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], entity: str) -> None:
-    """Group the orders of every month given into the temp table `order_groups`, one row per
-    month/entity/country/currency/status, in ONE query: DuckDB plans the months' scans together and keeps
-    both cores busy, where a query per month paid its planning, start-up and tail cost each time."""
-    branches, params = [], {}
-    for month, files in sorted(files_by_month.items()):
-        for sql, branch_params in _month_branches(con, files, month, entity, len(branches)):
-            branches.append(sql)
-            params.update(branch_params)
-    if any("$entity)" in sql for sql in branches):  # DuckDB refuses unused named parameters
-        params["entity"] = entity
-    scanned = "\n        union all".join(branches)
-    con.execute(
-        f"""
-        create or replace temp table order_groups as
-        with scanned as ({scanned}
-        )
-        select month, entity, country, currency, status,
-               sum(n)::bigint as rows_in,
-               coalesce(sum(n) filter (where inside is not true), 0)::bigint as rows_outside,
-               coalesce(sum(n_amount) filter (where inside), 0)::bigint as rows_valid,
-               sum(amount) filter (where inside) as amount
-        from scanned
-        group by all
-        """,
-        params,
-    )
 
 
 def rates_for_month(rates: pl.DataFrame, month: str) -> pl.DataFrame:
@@ -197,11 +98,15 @@ def aggregate_months(
     regions: pl.DataFrame,
     rates: pl.DataFrame,
     entity: str = DEFAULT_ENTITY,
+    scan: Scanner = scan_months,
 ) -> list[MonthAggregate]:
     """Scan several months' files at once; one MonthAggregate per month, in month order. Every month's
-    result is exactly what aggregating it alone gives (its own bounds, rates and bad-row counts)."""
+    result is exactly what aggregating it alone gives (its own bounds, rates and bad-row counts).
+
+    scan: the engine that fills `order_groups` (DuckDB's `scan_months`, or Spark's); whatever it is, the
+    classification, FX, bad-row counts and rollup below run here, on its small grouped result."""
     months = sorted(files_by_month)
-    scan_months(con, files_by_month, entity)
+    scan(con, files_by_month, entity)
     month_rates = rates_for_months(rates, months)
     country_paths = regions.filter(pl.col("level") == "country").select("region_code", "path")
     # Small tables go in as list parameters and results come out as Python rows: registering or fetching

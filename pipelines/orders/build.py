@@ -9,9 +9,10 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.orders import layout
-from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, aggregate_months, connect
+from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, Scanner, aggregate_months, connect
 from pipelines.orders.months import month_start, next_month
 from pipelines.orders.regions_and_rates import monthly_rates, region_paths
+from pipelines.orders.scan import scan_months
 
 SOURCE_ID = "orders-pipeline"
 SOURCE_COLUMNS = (
@@ -90,8 +91,12 @@ def build_months(
     threads: int | None = None,
     memory_limit: str | None = None,
     temp_dir: str | None = None,
+    scan: Scanner = scan_months,
 ) -> list[dict]:
-    """build_month for several months (a ranged run or a backfill): scanned in one query, written per month."""
+    """build_month for several months (a ranged run or a backfill): scanned in one query, written per month.
+
+    scan: the engine (DuckDB's `scan_months`, or `pipelines.orders.spark.spark_scanner(session)`). Every month
+    is aggregated before any file is written, so a failed scan leaves the dataset as it was."""
     orders_root = layout.orders_dir(data_dir)
     dataset = layout.dataset_dir(data_dir)
     dataset.mkdir(parents=True, exist_ok=True)
@@ -102,7 +107,7 @@ def build_months(
     started = time.perf_counter()
     con = connect(threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)
     try:
-        aggregates = aggregate_months(con, files, regions, rates, entity)
+        aggregates = aggregate_months(con, files, regions, rates, entity, scan=scan)
     finally:
         con.close()
     # The months are scanned together; each month's share of the time is by its rows.

@@ -6,12 +6,12 @@ import polars as pl
 import pytest
 
 from pipelines.orders.aggregate import (
-    _constant_entities,
     aggregate_month,
     aggregate_months,
     connect,
     rates_for_month,
 )
+from pipelines.orders.scan import _constant_entities
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.defs.orders import order_figures, order_months
+from pipelines.defs.orders import order_figures, order_months, pyspark_resource
 from pipelines.defs.orders_run import run_orders
 from pipelines.defs.resources import ImpactSettings
 from pipelines.devtools.orders_generator import generate_orders
@@ -24,7 +24,7 @@ def test_materialize_one_partition(data_dir):
         result = dg.materialize(
             [order_figures],
             partition_key="2024-12",
-            resources={"settings": ImpactSettings(data_dir=str(data_dir))},
+            resources={"settings": ImpactSettings(data_dir=str(data_dir)), "pyspark": pyspark_resource()},
             instance=instance,
         )
     assert result.success

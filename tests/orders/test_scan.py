@@ -1,0 +1,85 @@
+"""The scan written once (pipelines/orders/scan.py): row groups proven clean by their Parquet statistics skip
+the in-month and amount checks, with exactly the numbers of checking every row; the statement transpiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.orders import scan
+from pipelines.orders.aggregate import aggregate_months, connect
+from pipelines.orders.regions_and_rates import monthly_rates, region_paths
+from tests.orders.mixed_orders import assert_same_numbers, make_mixed_orders, order_groups
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    return make_mixed_orders(tmp_path_factory.mktemp("mixed"))
+
+
+def _groups(files):
+    con = connect()
+    try:
+        return aggregate_months(con, files, region_paths(), monthly_rates()), order_groups(con)
+    finally:
+        con.close()
+
+
+def test_plan_uses_statistics(mixed):
+    branches = scan.plan_branches(connect(), mixed, "Demo Shop")
+    clean_file = [b for b in branches if b.clean and not b.row_ranges]
+    split = [b for b in branches if b.row_ranges]
+    assert [len(b.files) for b in clean_file] == [1, 1, 1]  # part-clean.parquet of each month
+    assert all(b.files[0].endswith("part-clean.parquet") for b in clean_file)
+    # part-mixed.parquet: the outer row groups proven clean, the middle one checked row by row
+    assert {(b.clean, tuple(b.row_ranges)) for b in split} == {
+        (True, ((0, 300), (600, 900))),
+        (False, ((300, 600),)),
+    }
+    # the generator spreads its bad rows over every row group: nothing of it can be proven clean
+    generated = [b for b in branches if len(b.files) > 1]
+    assert generated and not any(b.clean for b in generated)
+    assert all(b.entity == "Demo Shop" for b in branches)
+
+
+def test_shortcut_gives_the_numbers_of_checking_every_row(mixed, monkeypatch):
+    fast, fast_groups = _groups(mixed)
+    monkeypatch.setattr(scan, "_clean_row_groups", lambda con, files, month: {})
+    checked, checked_groups = _groups(mixed)
+    assert [b for b in scan.plan_branches(connect(), mixed, "Demo Shop") if b.clean] == []
+    assert_same_numbers((fast, fast_groups), (checked, checked_groups))
+    october = fast[0].rejected_by_reason
+    assert october["ordered_at_outside_month"] >= 3  # the generator's and part-mixed's two + the null one
+    assert october["missing_status"] == 1
+    assert fast[0].rows_in == fast[0].rows_aggregated + fast[0].rows_rejected
+
+
+def test_missing_statistics_prove_nothing(tmp_path):
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    path = tmp_path / "year=2024" / "month=08" / "a.parquet"
+    path.parent.mkdir(parents=True)
+    frame = pl.DataFrame(
+        {
+            "ordered_at": [datetime(2024, 8, 2, tzinfo=UTC), datetime(2024, 9, 2, tzinfo=UTC)],
+            "country": ["US", "US"],
+            "currency": ["USD", "USD"],
+            "amount": [1.0, 2.0],
+            "status": ["completed", "completed"],
+        }
+    )
+    frame.write_parquet(path, statistics=False)
+    [branch] = scan.plan_branches(connect(), {"2024-08": [str(path)]}, "Shop")
+    assert not branch.clean
+
+
+def test_statement_transpiles_to_spark_sql(mixed):
+    from pipelines.orders.spark import to_spark_sql
+
+    branches = scan.plan_branches(connect(), mixed, "Demo Shop", row_groups=False)
+    sql = to_spark_sql(scan.scan_sql(branches, [f"v{i}" for i in range(len(branches))], "Demo Shop"))
+    assert "read_parquet" not in sql and "::" not in sql
+    assert "CAST(ordered_at AS TIMESTAMP) >= CAST('2024-10-01T00:00:00+00:00' AS TIMESTAMP)" in sql
+    assert "FILTER(WHERE" in sql and "GROUP BY ALL" in sql
+    assert not any(b.row_ranges for b in branches)
