@@ -39,6 +39,7 @@ TABLE_SCHEMAS = {
         "can_be_negative": pl.Boolean,
         "description": pl.String,
         "aggregation": pl.String,
+        "max_abs_value": pl.Float64,
     },
     "entities": {
         "entity": pl.String,
@@ -160,14 +161,28 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             f,
             issues[f.file.name],
             ["metric", "unit_kind"],
-            ["name", "additive", "higher_is_better", "can_be_negative", "description", "aggregation"],
+            [
+                "name",
+                "additive",
+                "higher_is_better",
+                "can_be_negative",
+                "description",
+                "aggregation",
+                "max_abs_value",
+            ],
         )
         checks = RowChecks(
             rows.with_columns(
                 pl.col("metric").map_elements(metric_id, return_dtype=pl.String),
                 pl.col("unit_kind").str.to_lowercase(),
                 pl.col("aggregation").str.strip_chars().str.to_lowercase().replace("", None),
+                pl.col("max_abs_value").cast(pl.Float64, strict=False).alias("_max"),
             )
+        )
+        checks.flag(
+            pl.col("max_abs_value").is_not_null() & ~(pl.col("_max") > 0).fill_null(False),
+            "max_abs_value",
+            "max_abs_value must be a positive number (in the metric's base unit: USD, %, count, ratio)",
         )
         checks.flag(
             ~pl.col("unit_kind").is_in(UNIT_KINDS),
@@ -199,6 +214,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             pl.coalesce(_bool(pl.col("can_be_negative")), ~money_or_count).alias("can_be_negative"),
             "description",
             "aggregation",
+            pl.col("_max").alias("max_abs_value"),
         )
         base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
     return base
@@ -311,6 +327,7 @@ class Reference:
                     pl.col("file"),
                 ).alias("description"),
                 pl.lit(None, pl.String).alias("aggregation"),
+                pl.lit(None, pl.Float64).alias("max_abs_value"),
             )
         )
         used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()

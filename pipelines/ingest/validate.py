@@ -48,9 +48,12 @@ OPTIONAL = {
     "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note"],
     "events": ["date_end", "status", "entity", "note"],
 }
-MAX_ABS_BASE_VALUE = (
-    1e15  # a quadrillion USD (or units): larger is a unit or typing error, not a business figure
-)
+# The largest plausible absolute value per unit kind, in the base unit, unless the metric sets its own
+# (metrics.max_abs_value): larger is a unit or typing error. Money: USD 10 trillion, above any annual
+# budget or revenue on record (US federal outlays FY2024: USD 6.75tn; the largest company revenue: under
+# USD 0.7tn); a world-GDP metric declares its own. Counts: a trillion (transactions a year of the largest
+# card networks: ~0.25tn). Percent: 100,000 % (a 1,000-fold growth). Ratio: a million.
+PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6}
 DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
 PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
 READ_SCHEMA = pl.Struct({"value": pl.Float64, "approx": pl.Boolean})
@@ -322,13 +325,23 @@ def _convert_to_base(checks: RowChecks, ctx: Context) -> None:
         (c("value") * factor).alias("value_base"),
         (c("value_high") * factor).alias("value_high_base"),
     )
+    own = {m: p["max_abs_value"] for m, p in ctx.metrics.items() if p.get("max_abs_value")}
+    limit = pl.coalesce(
+        c("metric").replace_strict(own, default=None, return_dtype=pl.Float64),
+        c("u").struct.field("kind").replace_strict(PLAUSIBLE, default=None, return_dtype=pl.Float64),
+    )
     checks.flag(
-        c("value_base").abs() > MAX_ABS_BASE_VALUE,
+        (c("value_base").abs() > limit) | (c("value_high_base").abs() > limit),
         "value",
         pl.format(
-            "implausibly large value ({} {} in base units)", c("value_base"), c("u").struct.field("base_unit")
+            "implausibly large value for {}: {} {} (the limit is {} {})",
+            c("metric"),
+            pl.max_horizontal(c("value_base").abs(), c("value_high_base").abs()).cast(pl.String),
+            c("u").struct.field("base_unit"),
+            limit.cast(pl.String),
+            c("u").struct.field("base_unit"),
         ),
-        "check the unit's scale (bn vs m)",
+        "check the unit's scale (bn vs m), or set max_abs_value for the metric in a metrics file",
     )
     unit_kinds = {m: p["unit_kind"] for m, p in ctx.metrics.items() if p.get("unit_kind")}
     expected_kind = c("metric").replace_strict(unit_kinds, default=None, return_dtype=pl.String)

@@ -216,3 +216,20 @@ def test_fx_effect_separates_the_rate_from_the_performance(tmp_path):
     assert (q4["currency"], q4["attainment"], q4["variance"]) == ("TRY", 1.0, 0.0)
     assert q4["fx_effect"] > 0
     assert q4["actual_at_own_rates"] - q4["actual"] == pytest.approx(q4["fx_effect"])
+
+
+def test_implausibly_large_is_per_metric_and_unit(dataset):
+    dataset(
+        "figures.csv",
+        "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
+        "B1,State,revenue,US,2024,budget,49,USD tn,s1\n"  # before: passed (the limit was USD 1e15)
+        "B2,State,revenue,US,2024,budget,4.9,USD tn,s1\n"
+        "B3,World,gdp,WORLD,2023,actual,105,USD tn,s2\n"
+        "B4,Acme,orders,US,2024,actual,2,count tn,s2\n",
+    )
+    dataset("metrics.csv", "metric,unit_kind,max_abs_value\ngdp,money,2e14\n")
+    result = load_all(dataset.data_dir, TODAY)
+    assert sorted(result.tables["figures"]["figure_id"]) == ["B2", "B3"]
+    reasons = dict(zip(result.rejected["row_number"], result.rejected["reason"], strict=True))
+    assert "implausibly large value for revenue" in reasons[1] and "USD" in reasons[1]
+    assert "implausibly large value for orders" in reasons[4] and "count" in reasons[4]

@@ -111,7 +111,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(tmp_path_factory.mktemp("rollups") / "warehouse.duckdb"))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?)", METRICS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?, null)", METRICS)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
