@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import polars as pl
 from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
+from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.validate import (
@@ -55,6 +56,7 @@ LOADS_SCHEMA = {
     "error": pl.String,
     "duration_ms": pl.Float64,
     "loaded_at": pl.Datetime("us"),
+    "notes": pl.String,
 }
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
 
@@ -92,6 +94,7 @@ class Stage:
     rows: pl.DataFrame
     issues: dict[str, pl.DataFrame]
     ms: dict[str, float]
+    notes: dict[str, list[str]] = field(default_factory=dict)  # file name -> what was read how (entities)
 
 
 @dataclass
@@ -218,6 +221,7 @@ def context(
         metrics=ref.metric_props(),
         fiscal_start=ref.fiscal_start(),
         fx=FxTable(ref.fx_rates),
+        entity_aliases=ref.entity_aliases,
         today=today or date.today(),
     )
     if sources is not None:
@@ -243,14 +247,16 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     """Validate every readable file of one kind, then reject ids already loaded from an earlier file."""
     key = KEYS[kind]
     settings = dataset_settings(files)
+    names = _entity_names(files, ctx)
     first_seen: dict[str, str] = {}
-    frames, issues, ms = [], {}, {}
+    frames, issues, ms, notes = [], {}, {}, {}
     for f in files:
         if f.file.kind != kind or not f.usable:
             continue
         started = time.perf_counter()
         fctx = ctx.for_file(settings.get(f.file.dataset), f.file.name, f.raw.delimiter)
-        rows, found = VALIDATORS[kind](f.raw.frame, fctx)
+        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        rows, found = VALIDATORS[kind](frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
             dupes = rows.filter(pl.col(key).is_in(taken)).select(
@@ -283,7 +289,18 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if frames
         else reference.empty_table(kind)
     )
-    return Stage(rows, issues, ms)
+    return Stage(rows, issues, ms, {n: v for n, v in notes.items() if v})
+
+
+def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
+    """One spelling per entity key across every figures and events file (see pipelines/ingest/identity.py)."""
+    used = [
+        name
+        for f in files
+        if f.file.kind in ("figures", "events") and f.usable and "entity" in f.raw.frame.columns
+        for name in f.raw.frame["entity"].drop_nulls().to_list()
+    ]
+    return entity_names(ctx.fiscal_start, ctx.entity_aliases, used)
 
 
 def assemble(
@@ -301,6 +318,7 @@ def assemble(
     }
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms
+    stage_notes = figures.notes | events.notes
     rejected, loads = [], []
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     for f in files:
@@ -327,6 +345,7 @@ def assemble(
                 "error": f.error,
                 "duration_ms": round(f.read_ms + stage_ms.get(f.file.name, 0.0), 3),
                 "loaded_at": now,
+                "notes": "; ".join(stage_notes.get(f.file.name, [])) or None,
             }
         )
     rejected.append(pl.DataFrame(schema=REJECTED_SCHEMA))

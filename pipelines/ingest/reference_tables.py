@@ -220,11 +220,25 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
     return base
 
 
+def _entity_aliases(files: list[FileLoad]) -> dict[str, str]:
+    """alias -> entity from the entities files' optional `aliases` column (';' separated)."""
+    aliases: dict[str, str] = {}
+    for f in files:
+        if "aliases" not in f.raw.frame.columns:
+            continue
+        for entity, written in f.raw.frame.select("entity", "aliases").drop_nulls().iter_rows():
+            aliases |= {a.strip(): entity.strip() for a in written.split(";") if a.strip()}
+    return aliases
+
+
 def _read_entities(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) -> pl.DataFrame:
     base = pl.read_csv(PACKAGE_REFERENCE / "entities.csv", schema=TABLE_SCHEMAS["entities"])
     for f in files:
         rows = _checked(
-            f, issues[f.file.name], ["entity"], ["parent", "fiscal_year_start_month", "description"]
+            f,
+            issues[f.file.name],
+            ["entity"],
+            ["parent", "fiscal_year_start_month", "description", "aliases"],
         )
         checks = RowChecks(
             rows.with_columns(pl.col("fiscal_year_start_month").cast(pl.Int32, strict=False).alias("_fy"))
@@ -297,6 +311,7 @@ class Reference:
     entities: pl.DataFrame
     issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
     fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
+    entity_aliases: dict[str, str]  # alias -> entity, from entities files
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -363,4 +378,5 @@ def build(files: list[FileLoad]) -> Reference:
         issues[f.file.name].append(found)
     fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
     merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
-    return Reference(regions, resolver, metrics, entities, merged, fx_rates)
+    aliases = _entity_aliases(by_kind["entities"])
+    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases)

@@ -32,7 +32,7 @@ from pipelines.normalise.fx import FxTable
 from pipelines.normalise.numbers import DECIMAL_POINT, NumberConvention, detect_convention, read_number
 from pipelines.normalise.periods import parse_period
 from pipelines.normalise.regions import RegionResolver
-from pipelines.normalise.units import UnitError, parse_unit
+from pipelines.normalise.units import SCALES, UnitError, parse_unit
 
 REQUIRED = {
     "sources": ["source_id", "publisher"],
@@ -71,6 +71,7 @@ class Context:
     metrics: dict[str, dict]  # metric -> {unit_kind, can_be_negative, ...}
     fiscal_start: dict[str, int]  # entity -> fiscal year start month
     fx: FxTable
+    entity_aliases: dict[str, str] = field(default_factory=dict)  # alias -> entity (entities files)
     source_dates: dict[str, tuple[date | None, str | None]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
     settings: DatasetSettings = NO_SETTINGS  # the dataset.toml of the file being validated
@@ -161,6 +162,7 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
         pl.col("metric").replace_strict(metric_ids, default=None, return_dtype=pl.String)
     )
     checks.vocabulary("kind", KINDS)
+    _bare_scale_counts(checks, ctx)
     checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
     _read_values(checks, ctx)
     checks.vocabulary("bound", BOUNDS, default="exact")
@@ -180,6 +182,16 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     _convert_to_base(checks, ctx)
     good, issues = checks.split()
     return _figure_rows(good), issues
+
+
+def _bare_scale_counts(checks: RowChecks, ctx: Context) -> None:
+    """A count metric (metrics.unit_kind 'count') takes a bare scale as its unit: 'billion' = 'count billion'."""
+    counts = [m for m, p in ctx.metrics.items() if p.get("unit_kind") == "count"]
+    unit = pl.col("unit").str.strip_chars()
+    bare = unit.str.to_lowercase().is_in(list(SCALES)) & pl.col("metric").is_in(counts)
+    checks.frame = checks.frame.with_columns(
+        pl.when(bare).then(pl.lit("count ") + unit).otherwise(pl.col("unit")).alias("unit")
+    )
 
 
 def _read_values(checks: RowChecks, ctx: Context) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipelines.ingest.assemble import load_all
@@ -233,3 +234,33 @@ def test_implausibly_large_is_per_metric_and_unit(dataset):
     reasons = dict(zip(result.rejected["row_number"], result.rejected["reason"], strict=True))
     assert "implausibly large value for revenue" in reasons[1] and "USD" in reasons[1]
     assert "implausibly large value for orders" in reasons[4] and "count" in reasons[4]
+
+
+def test_entity_spellings_are_one_entity_and_aliases_resolve(dataset):
+    dataset("entities.csv", "entity,fiscal_year_start_month,aliases\nTikTok Shop,1,TTS; Douyin Shop Intl\n")
+    dataset(
+        "figures.csv",
+        "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
+        "i1,TikTok Shop,gmv,US,2024,actual,1,USD bn,s2\n"
+        "i2,tiktok  shop,gmv,US,2023,actual,1,USD bn,s2\n"
+        "i3,TikTok-Shop.,gmv,US,2022,actual,1,USD bn,s2\n"
+        "i4,TTS,gmv,US,2021,actual,1,USD bn,s2\n"
+        "i5,Acme Corp,orders,US,2024,actual,2,billion,s2\n"  # a count metric takes a bare scale
+        "i6,ACME corp,orders,US,2023,actual,3,m,s2\n",
+    )
+    result = load_all(dataset.data_dir, TODAY)
+    figures = result.tables["figures"]
+    assert dict(zip(figures["figure_id"], figures["entity"], strict=True)) == {
+        "i1": "TikTok Shop",
+        "i2": "TikTok Shop",
+        "i3": "TikTok Shop",
+        "i4": "TikTok Shop",
+        "i5": "Acme Corp",
+        "i6": "Acme Corp",
+    }
+    assert figures.filter(pl.col("figure_id") == "i5")["value"].to_list() == [2e9]
+    (notes,) = result.loads.filter(pl.col("input_kind") == "figures")["notes"].to_list()
+    assert "'tiktok  shop' read as 'TikTok Shop'" in notes and "'TTS' read as 'TikTok Shop'" in notes
+    assert "'ACME corp' read as 'Acme Corp'" in notes
+    entities = result.tables["entities"]["entity"].to_list()
+    assert entities.count("Acme Corp") == 1 and "ACME corp" not in entities
