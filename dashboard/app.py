@@ -74,6 +74,7 @@ page = st.navigation(
         st.Page(PAGES / "impact.py", title="Impact", icon=":material/insights:", url_path="impact"),
         st.Page(PAGES / "evidence.py", title="Evidence", icon=":material/fact_check:", url_path="evidence"),
         st.Page(PAGES / "sql.py", title="SQL", icon=":material/terminal:", url_path="sql"),
+        st.Page(PAGES / "upload.py", title="Upload", icon=":material/upload_file:", url_path="upload"),
     ]
 )
 try:

@@ -583,7 +583,7 @@ def event_windows(ident: Identity, event_id: str) -> pl.DataFrame:
 EVIDENCE_COLUMNS = """
 figure_id, entity, metric, region_code, region_name, period, grain, kind, value, value_high, bound,
 unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
-published_on, originally_reported_by, reliability, note, file, row_number
+published_on, originally_reported_by, reliability, note, file, row_number, origin
 """
 
 # In stored order (entity, metric, region): no sort of a million rows to show the first thousand.
@@ -643,7 +643,7 @@ from loads order by file
 """
 
 REJECTED = """
-select file, row_number, column_name, value, reason, suggestion, input_kind, dataset
+select file, row_number, origin, column_name, value, reason, suggestion, input_kind, dataset
 from rejected_rows order by file, row_number
 limit 10000
 """

@@ -119,6 +119,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             "note",
             "file",
             "row_number",
+            "origin",  # sheet and cell for files read through a layout: 'P&L'!F12
         )
         st.caption(
             "'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD)."

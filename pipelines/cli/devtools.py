@@ -165,3 +165,22 @@ def bench_orders_command(
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(results, indent=2) + "\n")
         click.echo(f"wrote {json_path}")
+
+
+@generate.command("examples")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("data/examples"),
+    show_default=True,
+    help="Data dir to write datasets/ into (the examples are not loaded by a default run).",
+)
+def examples(out: Path) -> None:
+    """Regenerate the spreadsheet examples (FP&A workbook, earnings table, KPI sheet) and their layouts."""
+    from pipelines.devtools.spreadsheet_examples import write_examples
+
+    for path in write_examples(out):
+        click.echo(path)
+    click.echo(
+        f"load them into their own warehouse: impact run --data-dir {out} --warehouse {out}/warehouse.duckdb"
+    )

@@ -9,7 +9,7 @@ import warnings
 
 import click
 
-from pipelines.cli import devtools, effects, serve, warehouse
+from pipelines.cli import devtools, effects, layouts, serve, warehouse
 
 # Dagster flags beta parameters (backfill_policy) on every import: noise for someone running a command.
 warnings.filterwarnings("ignore", message=r".*is currently in beta.*")
@@ -30,6 +30,8 @@ for command in (
     effects.explain,
     devtools.generate,
     devtools.bench,
+    layouts.import_,
+    layouts.layout,
 ):
     main.add_command(command)
 

@@ -21,6 +21,7 @@ from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
 from pipelines.ingest.identity import canonical_entities, entity_names
+from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.validate import (
@@ -42,6 +43,7 @@ REJECTED_SCHEMA = {
     "value": pl.String,
     "reason": pl.String,
     "suggestion": pl.String,
+    "origin": pl.String,
 }
 LOADS_SCHEMA = {
     "file": pl.String,
@@ -68,6 +70,7 @@ class InputFile:
     dataset: str
     kind: str
     content_hash: str
+    layout: Path | None = None  # the layout file this file is read through (docs: Spreadsheet layouts)
 
 
 @dataclass(frozen=True)
@@ -131,11 +134,40 @@ def discover(data_dir: Path) -> list[InputFile]:
     for folder, dataset in folders:
         if not folder.is_dir():
             continue
+        laid_out = layouts.layout_files(folder) if dataset != "_reference" else {}
+        claimed = {p for files in laid_out.values() for p in files}
         for path in sorted(folder.iterdir()):
+            if path in claimed or layouts.is_layout(path):
+                continue
             f = input_file(path, dataset, data_dir)
             if f is not None and (dataset != "_reference" or f.kind in reference.REFERENCE_KINDS):
                 found.append(f)
+        found += laid_out_inputs(laid_out, dataset, data_dir)
     return found
+
+
+def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) -> list[InputFile]:
+    """Files read through a layout (kind figures), each layout's own [source] (kind sources), and a layout
+    that matches no file (reported unreadable when read)."""
+    found = []
+    for layout, files in laid_out.items():
+        if layouts.has_source(layout):
+            found.append(_described(layout, layout, dataset, base, "sources"))
+        for path in files or [layout]:
+            found.append(_described(path, layout, dataset, base, "figures"))
+    return found
+
+
+def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
+    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    return InputFile(path, _relative(path, base), dataset, kind, digest, layout)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
@@ -143,11 +175,9 @@ def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     kind = "settings" if path.name.lower() == SETTINGS_FILE else kind_of(path)
     if kind is None or not path.is_file() or path.name.startswith("."):
         return None
-    try:
-        name = path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        name = str(path)
-    return InputFile(path, name, dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest())
+    return InputFile(
+        path, _relative(path, base), dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest()
+    )
 
 
 def read_inputs(data_dir: Path) -> list[FileLoad]:
@@ -169,7 +199,11 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         else:
             seen[f.content_hash] = f.name
             try:
-                raw = read_table(f.path)
+                raw = (
+                    layouts.read_layout_table(f.path, f.layout, f.kind, f.name.removeprefix("datasets/"))
+                    if f.layout is not None
+                    else read_table(f.path)
+                )
             except UnreadableFile as exc:
                 status, error = "unreadable", str(exc)
             except OSError as exc:
@@ -181,10 +215,10 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         issues = pl.DataFrame(
             {
                 ROW: [b.row for b in bad],
-                "column_name": [None] * len(bad),
+                "column_name": [b.column for b in bad],
                 "value": [b.value for b in bad],
                 "reason": [b.reason for b in bad],
-                "suggestion": [None] * len(bad),
+                "suggestion": [b.suggestion for b in bad],
             },
             schema=ISSUE_SCHEMA,
         )
@@ -326,8 +360,14 @@ def assemble(
         found = pl.concat([f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))])
         if f.status != "loaded":
             rejected.append(pl.DataFrame([{**meta, "row_number": 0, "reason": f.error}]))
+        origins = f.raw.origins() if f.raw is not None else {}
         rejected.append(
-            found.rename({ROW: "row_number"}).with_columns(**{k: pl.lit(v) for k, v in meta.items()})
+            found.rename({ROW: "row_number"}).with_columns(
+                pl.col("row_number")
+                .replace_strict(origins, default=None, return_dtype=pl.String)
+                .alias("origin"),
+                **{k: pl.lit(v) for k, v in meta.items()},
+            )
         )
         rows_in = f.raw.rows_in if f.raw is not None else 0
         bad = found[ROW].n_unique() if f.usable else rows_in

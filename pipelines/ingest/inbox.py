@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.assemble import INPUT_KINDS, kind_of
+from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
 from pipelines.ingest.validate import REQUIRED
 
@@ -51,8 +52,12 @@ def file_inbox(data_dir: Path) -> list[Filed]:
     target_dir = data_dir / "datasets" / INBOX_DATASET
     done = inbox / "processed"
     results = []
+    pairs = {layout: files for layout, files in layout_files(inbox).items() if files}
+    for layout, files in pairs.items():
+        results += _file_with_layout(data_dir, layout, files)
+    claimed = {p for files in pairs.values() for p in files}
     for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if path.suffix.lower() not in ACCEPTED_SUFFIXES:
+        if path.suffix.lower() not in ACCEPTED_SUFFIXES or path in claimed:
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         kind = kind_of(path) or kind_from_columns(path)
@@ -94,3 +99,37 @@ def file_inbox(data_dir: Path) -> list[Filed]:
             path.unlink()
             results.append(Filed(path.name, kind, target, digest, "filed", f"filed as {target.name}"))
     return results
+
+
+def _file_with_layout(data_dir: Path, layout: Path, files: list[Path]) -> list[Filed]:
+    """A layout and the files it reads go together into their own dataset folder,
+    DATA_DIR/datasets/inbox-<layout name>-<hash>/, under their own names (the layout's `files` patterns keep
+    matching). A pair whose content is already filed is set aside as a duplicate."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in [layout, *files])).hexdigest()
+    stem = layout.name[: -len(LAYOUT_SUFFIX)]
+    folder = data_dir / "datasets" / f"{INBOX_DATASET}-{stem}-{digest[:12]}"
+    done = layout.parent / "processed"
+    done.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir():
+        for p in [layout, *files]:
+            shutil.move(p, done / f"duplicate-{p.name}")
+        return [
+            Filed(
+                p.name, "figures", folder, digest, "duplicate", f"same files as {folder.name}, already filed"
+            )
+            for p in files
+        ]
+    staging = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for p in [layout, *files]:
+        shutil.copy2(p, staging / p.name)
+    staging.replace(folder)  # the folder appears whole: a run never sees a file without its layout
+    for p in [layout, *files]:
+        p.unlink()
+    return [
+        Filed(
+            p.name, "figures", folder / p.name, digest, "filed", f"filed with {layout.name} as {folder.name}/"
+        )
+        for p in files
+    ]

@@ -40,6 +40,9 @@ class BadRow:
     row: int
     reason: str
     value: str | None = None
+    column: str | None = None  # the column concerned, when known (layout reads: the canonical field)
+    origin: str | None = None  # sheet and cell ('Budget!F12') for files read through a layout
+    suggestion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,13 @@ class RawTable:
     @property
     def rows_in(self) -> int:
         return self.frame.height + len(self.bad_rows)
+
+    def origins(self) -> dict[int, str]:
+        """Row number -> sheet and cell ('Budget!F12'); empty for files without an `origin` column."""
+        found = {b.row: b.origin for b in self.bad_rows if b.origin}
+        if "origin" in self.frame.columns:
+            found |= dict(zip(self.frame[ROW].to_list(), self.frame["origin"].to_list(), strict=True))
+        return found
 
 
 def normalise_header(name: str) -> str:

@@ -90,6 +90,7 @@ TABLE_SCHEMAS = {
         "dataset": pl.String,
         "file": pl.String,
         "row_number": pl.Int32,
+        "origin": pl.String,
     },
     "events": {
         "event_id": pl.String,

@@ -45,7 +45,7 @@ REQUIRED = {
 }
 OPTIONAL = {
     "sources": ["title", "url", "published_on", "originally_reported_by", "reliability", "note"],
-    "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note"],
+    "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note", "origin"],
     "events": ["date_end", "status", "entity", "note"],
 }
 # The largest plausible absolute value per unit kind, in the base unit, unless the metric sets its own
@@ -422,6 +422,7 @@ def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
         c("unit").alias("unit_raw"),
         "currency",
         "fx_usd_per_unit",
+        "origin",
         ROW,
     )
 

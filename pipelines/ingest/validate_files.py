@@ -41,7 +41,8 @@ def validate_paths(paths: list[Path], data_dir: Path) -> tuple[pl.DataFrame, pl.
         if path.is_file() and load.kind_of(path) is None:
             raise SystemExit(
                 f"{path}: cannot tell the input kind from the name; name it sources*, figures*, "
-                "events*, regions*, entities* or metrics*"
+                "events*, regions*, entities* or metrics*; a spreadsheet read through a layout is checked with "
+                f"'impact import {path} --preview'"
             )
     result = load.load_files(load.read_files(list(inputs.values())))
     return (

@@ -26,5 +26,6 @@ create or replace table figures (
     currency          varchar,              -- ISO 4217 of the raw value, null when not money
     fx_usd_per_unit   double,               -- period-average rate used, 1.0 for USD
     file              varchar not null,
-    row_number        integer not null
+    row_number        integer not null,     -- 1 = first data row; for a file read through a layout, the canonical row
+    origin            varchar               -- sheet and cell for files read through a layout: 'Budget!F12'
 );

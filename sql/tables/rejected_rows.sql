@@ -7,5 +7,6 @@ create or replace table rejected_rows (
     column_name  varchar,
     value        varchar,
     reason       varchar not null,
-    suggestion   varchar
+    suggestion   varchar,
+    origin       varchar    -- sheet and cell ('Budget!F12') for files read through a layout
 );

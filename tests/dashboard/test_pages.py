@@ -304,3 +304,14 @@ def test_tiles_are_short_enough_not_to_be_cut_off(case_warehouse, monkeypatch):
     assert tiles["Regions below"].value == "0 of 1" and tiles["Regions below"].delta == "in 2025"
     assert "Tiles: Global, latest year 2025." in texts(at)
     assert all(len(m.label) <= 22 and len(str(m.value)) <= 10 for m in at.metric)
+
+
+def test_upload_page_needs_no_warehouse_and_states_its_limit(tmp_path, monkeypatch):
+    """The Upload page reads no warehouse: with none built it still offers the upload, with its size limit."""
+    monkeypatch.setenv("IMPACT_WAREHOUSE", str(tmp_path / "nothing.duckdb"))
+    monkeypatch.setenv("IMPACT_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/upload.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Upload a spreadsheet"
+    assert "CSV or .xlsx up to 10 MB" in texts(at) and str(tmp_path / "inbox") in texts(at)

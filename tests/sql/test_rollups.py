@@ -117,7 +117,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", FIGURES)
+    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)}, null)", FIGURES)  # origin: none
     create_views(con)
     yield con
     con.close()

@@ -171,7 +171,7 @@ def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)})", figures)
+    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)}, null)", figures)  # origin: none
     create_views(con)
     return con
 

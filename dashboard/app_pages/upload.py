@@ -1,0 +1,149 @@
+"""Upload: bring a spreadsheet (CSV or .xlsx, up to 10 MB), give or guess its layout, preview the canonical
+rows and every rejected cell, then save the file and its layout into the inbox (the inbox sensor builds) or
+build now. The rules (safe names, size, no overwrite without asking) live in
+`pipelines.ingest.layouts.upload`; the reading and checking in `pipelines.ingest.layouts.preview`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from pipelines.ingest.layouts.upload import MAX_UPLOAD_BYTES, AlreadyInInbox, UploadRefused, check_upload
+from pipelines.settings import env_data_dir, env_warehouse
+
+LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
+DATA_DIR = Path(env_data_dir())
+
+
+def file_ui() -> tuple[str, bytes] | None:
+    """The uploaded file (safe name, bytes), or None; a refused file is explained and dropped."""
+    uploaded = st.file_uploader(
+        f"Spreadsheet (CSV or .xlsx, at most {LIMIT_MB} MB)",
+        type=["csv", "xlsx"],
+        max_upload_size=LIMIT_MB,
+        key="upload_file",
+    )
+    if uploaded is None:
+        return None
+    data = uploaded.getvalue()
+    try:
+        return check_upload(uploaded.name, data), data
+    except UploadRefused as exc:
+        st.error(f"Refused: {exc}")
+        return None
+
+
+def layout_ui(name: str, data: bytes) -> str:
+    """The layout's TOML text: guessed from the file, or from an uploaded layout file; editable either way."""
+    from pipelines.ingest.layouts.guess import guess_layout
+    from pipelines.ingest.readers import UnreadableFile
+
+    layout_file = st.file_uploader(
+        "Layout file (optional: otherwise one is guessed)",
+        type=["toml"],
+        max_upload_size=1,
+        key="upload_layout",
+    )
+    if layout_file is not None:
+        proposed = layout_file.getvalue().decode("utf-8", errors="replace")
+    else:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="impact-guess-") as tmp:
+            (Path(tmp) / name).write_bytes(data)
+            try:
+                proposed = guess_layout(Path(tmp) / name)
+            except UnreadableFile as exc:
+                st.error(f"Cannot read {name}: {exc}")
+                return ""
+    key = f"layout_text:{name}:{layout_file.file_id if layout_file else 'guess'}"
+    return st.text_area("Layout (TOML; see docs/data-formats.md, section 10)", proposed, height=320, key=key)
+
+
+def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
+    """Show what would load and every rejected cell; True when nothing would be rejected."""
+    from pipelines.ingest.layouts.preview import preview_bytes
+
+    try:
+        shown = preview_bytes(name, data, layout_text, DATA_DIR)
+    except Exception as exc:  # a layout that is not even TOML is reported in `rejected`; anything else here
+        st.error(f"Cannot preview: {exc}")
+        return False
+    rejected = shown.rejected["row_number"].n_unique()
+    st.markdown(
+        f"**{shown.rows_in} rows read, {shown.rows.height} would load, {rejected} rejected**; "
+        f"{shown.empty_cells} empty cells; {len(shown.skipped)} rows left out by the layout's rules."
+    )
+    if shown.rows.height:
+        st.dataframe(shown.rows.head(200), hide_index=True, key="preview_rows")
+    if shown.rejected.height:
+        st.subheader("Rejected cells")
+        st.dataframe(shown.rejected, hide_index=True, key="preview_rejected")
+    for line in shown.skipped:
+        st.caption(f"left out: {line}")
+    return rejected == 0
+
+
+def save_ui(name: str, data: bytes, layout_text: str) -> None:
+    from pipelines.ingest.layouts.upload import save_to_inbox
+
+    overwrite = st.session_state.get("confirm_overwrite", False)
+    cols = st.columns(2)
+    if cols[0].button("Save into the inbox", type="primary", key="save_inbox"):
+        try:
+            saved = save_to_inbox(DATA_DIR, name, data, layout_text, overwrite=overwrite)
+            st.success(
+                f"Saved {saved.data_file.name} and {saved.layout_file.name} into {saved.data_file.parent}: "
+                "the inbox sensor files them and builds."
+            )
+        except AlreadyInInbox as exc:
+            st.warning(f"{exc} Tick 'Overwrite' below and save again.")
+        except UploadRefused as exc:
+            st.error(f"Refused: {exc}")
+    st.checkbox("Overwrite a file of the same name waiting in the inbox", key="confirm_overwrite")
+    if cols[1].button("Build now", key="build_now"):
+        build_now()
+
+
+def build_now() -> None:
+    """File the inbox and run the pipeline in a separate process (Dagster stays out of the dashboard)."""
+    from pipelines.ingest.inbox import file_inbox
+
+    filed = file_inbox(DATA_DIR)
+    with st.spinner("Building the warehouse ..."):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipelines.cli.main",
+                "run",
+                "--data-dir",
+                str(DATA_DIR),
+                "--warehouse",
+                env_warehouse(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    st.write(f"filed: {', '.join(f'{f.source} ({f.status})' for f in filed) or 'nothing new'}")
+    (st.success if done.returncode == 0 else st.error)(done.stdout.strip() or done.stderr.strip()[-2000:])
+
+
+st.title("Upload a spreadsheet")
+st.caption(
+    f"CSV or .xlsx up to {LIMIT_MB} MB. It is read through a layout (guessed here, or your own), checked exactly "
+    f"as a run checks files, and saved with its layout into {DATA_DIR / 'inbox'}; nothing loads before you save."
+)
+chosen = file_ui()
+if chosen is not None:
+    file_name, file_data = chosen
+    text = layout_ui(file_name, file_data)
+    if text:
+        st.subheader("Preview")
+        preview_ui(file_name, file_data, text)
+        save_ui(file_name, file_data, text)

@@ -1,0 +1,116 @@
+"""`impact import PATH [--layout FILE] [--preview]` and `impact layout guess PATH`: spreadsheets through layouts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines.cli.options import data_dir_option
+
+
+def _layout_for(path: Path, layout: Path | None) -> Path:
+    from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
+
+    if layout is not None:
+        return layout
+    found = [lay for lay, files in layout_files(path.parent).items() if path in files]
+    if not found:
+        raise click.ClickException(
+            f"no layout for {path.name}: give --layout FILE, or write {path.stem}{LAYOUT_SUFFIX} beside it "
+            f"(start from 'impact layout guess {path}')"
+        )
+    return found[0]
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--layout", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The layout file."
+)
+@click.option(
+    "--preview", is_flag=True, help="Print the first canonical rows and every problem; load nothing."
+)
+@click.option(
+    "--rows", type=click.IntRange(min=0), default=10, show_default=True, help="Rows shown by --preview."
+)
+@click.option("--overwrite", is_flag=True, help="Replace a file of the same name waiting in the inbox.")
+@data_dir_option
+def import_(
+    path: Path, layout: Path | None, preview: bool, rows: int, overwrite: bool, data_dir: Path
+) -> None:
+    """Read a spreadsheet or CSV through its layout. With --preview: show what would load and every rejected
+    cell (exit 1 when any). Without: put the file and its layout into DATA_DIR/inbox/ for the next run."""
+    import polars as pl
+
+    layout = _layout_for(path, layout)
+    if not preview:
+        from pipelines.ingest.layouts.upload import UploadRefused, save_to_inbox
+
+        try:
+            saved = save_to_inbox(
+                data_dir, path.name, path.read_bytes(), layout.read_text(encoding="utf-8"), overwrite
+            )
+        except UploadRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(
+            f"saved {saved.data_file} and {saved.layout_file.name}; the inbox sensor (or 'impact run') files them"
+        )
+        return
+    from pipelines.ingest.layouts.preview import preview as run_preview
+
+    shown = run_preview(path, layout, data_dir)
+    click.echo(
+        f"{path.name} through {layout.name}: {shown.rows_in} rows read, {shown.rows.height} would load, "
+        f"{shown.rejected['row_number'].n_unique()} rejected; {shown.empty_cells} empty cells"
+    )
+    with pl.Config(
+        tbl_rows=max(rows, 1),
+        tbl_cols=20,
+        fmt_str_lengths=40,
+        tbl_width_chars=200,
+        tbl_hide_dataframe_shape=True,
+    ):
+        if rows and shown.rows.height:
+            click.echo(shown.rows.head(rows))
+    for line in shown.skipped:
+        click.echo(f"skipped {line}")
+    for r in shown.rejected.iter_rows(named=True):
+        where = r["origin"] or f"row {r['row_number']}"
+        column = f" {r['column_name']}" if r["column_name"] else ""
+        hint = f" ({r['suggestion']})" if r["suggestion"] else ""
+        click.echo(f"REJECTED {where}{column}: {r['reason']}{hint}")
+    sys.exit(1 if shown.rejected.height else 0)
+
+
+@click.group()
+def layout() -> None:
+    """Spreadsheet layouts (docs/data-formats.md, 'Spreadsheet layouts')."""
+
+
+@layout.command("guess")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write [default: PATH's <stem>.layout.toml].",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing layout file.")
+def guess(path: Path, out: Path | None, force: bool) -> None:
+    """Propose a layout for a spreadsheet (header rows, month columns, scenarios, side-by-side values) and write
+    it for review; placeholders ('CHANGE ME') mark what the sheet cannot tell."""
+    from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
+    from pipelines.ingest.layouts.guess import guess_layout
+    from pipelines.ingest.readers import UnreadableFile
+
+    out = out or path.with_name(path.name[: -len(path.suffix)] + LAYOUT_SUFFIX)
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists; use --force to replace it or --out to write elsewhere")
+    try:
+        text = guess_layout(path)
+    except UnreadableFile as exc:
+        raise click.ClickException(f"{path.name}: {exc}") from None
+    out.write_text(text, encoding="utf-8")
+    click.echo(text)
+    click.echo(f"# written to {out}; then: impact import {path} --preview")

@@ -1,0 +1,206 @@
+"""Read a spreadsheet through its layout into canonical figure rows (long, wide and side_by_side shapes).
+
+`read_with_layout(path, layout)` -> LayoutRead: one canonical row per value cell (wide, side_by_side) or per
+data row (long), each with its origin cell; one CellProblem per cell that cannot become a row (a column the
+layout names but the header lacks, a header that is no period, an empty or merged header above values).
+Values, units, kinds and the rest are then validated exactly like a canonical figures file.
+Raises UnreadableFile when the file or a named sheet cannot be read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from pipelines.ingest.layouts.cells import CanonicalRow, CellProblem, LayoutRead, format_number, number_text
+from pipelines.ingest.layouts.grid import Sheet, address, read_sheets
+from pipelines.ingest.layouts.headers import Header, cell_text, period_label, read_header
+from pipelines.ingest.layouts.phasing import phase_rows
+from pipelines.ingest.layouts.spec import FieldRule, Layout
+from pipelines.ingest.problems import Problem
+
+
+def read_with_layout(path: Path, layout: Layout, name: str | None = None) -> LayoutRead:
+    """`name` (default: the file's name) prefixes derived figure ids: '<name>:<origin>'; give the path
+    within the data dir so copies of one workbook in two datasets keep distinct ids."""
+    out = LayoutRead()
+    for sheet in read_sheets(Path(path), layout.sheets):
+        out.sheets.append(sheet.name)
+        _read_sheet(sheet, layout, name or Path(path).name, out)
+    if layout.phase is not None:
+        phase_rows(out, layout)
+    return out
+
+
+class _Table:
+    """One sheet's table: header, column lookup and the data rows the layout keeps."""
+
+    def __init__(self, sheet: Sheet, layout: Layout, out: LayoutRead) -> None:
+        self.sheet, self.layout = sheet, layout
+        self.header: Header = read_header(sheet, layout)
+        self.index = {n.casefold(): c for c, n in reversed(list(enumerate(self.header.names))) if n}
+        self.data_rows = list(self._rows(out))
+
+    def header_range(self) -> str:
+        return f"{address(self.sheet.name, self.header.row, 0)}:{address('', self.header.row, self.sheet.width - 1)}"
+
+    def _rows(self, out: LayoutRead):
+        for r in range(self.header.row + 1, len(self.sheet.rows)):
+            cells = self.sheet.rows[r]
+            first = next((cell_text(v) for v in cells if v is not None), None)
+            if first is None:
+                continue
+            if self.layout.stop_at is not None and self.layout.stop_at.search(first):
+                out.skipped.append(
+                    f"{address(self.sheet.name, r, 0)} and below: stop_at '{self.layout.stop_at.pattern}'"
+                )
+                return
+            skip = next((c for c, rx in self.layout.skip_when if rx.search(self.text(r, c) or "")), None)
+            if skip is not None:
+                out.skipped.append(f"{address(self.sheet.name, r, 0)}: skip_when {skip}")
+                continue
+            yield r
+
+    def text(self, r: int, column: str) -> str | None:
+        c = self.index.get(column.casefold())
+        return cell_text(self.sheet.cell(r, c)) if c is not None else None
+
+    def field(self, rule: FieldRule, r: int) -> str | None:
+        raw = (
+            rule.value
+            if rule.value is not None
+            else self.sheet.name
+            if rule.sheet
+            else self.text(r, rule.column)
+        )
+        return rule.mapped(raw)
+
+
+def _read_sheet(sheet: Sheet, layout: Layout, file_name: str, out: LayoutRead) -> None:
+    table = _Table(sheet, layout, out)
+    missing = sorted({c for c in _named_columns(layout) if c.casefold() not in table.index})
+    if missing:
+        found = [n for n in table.header.names if n]
+        for column in missing:
+            close = difflib.get_close_matches(column, found, n=1)
+            out.items.append(
+                CellProblem(
+                    table.header_range(),
+                    None,
+                    column,
+                    f"column '{column}' not found in the header row {table.header_range()} of {file_name}; "
+                    "nothing is read from this sheet",
+                    (f"did you mean '{close[0]}'? " if close else "")
+                    + f"the header holds: {', '.join(found) or 'nothing'}; check skip_rows and header_rows",
+                )
+            )
+        return
+    reader = {"wide": _wide, "long": _long, "side_by_side": _side_by_side}[layout.shape]
+    reader(table, file_name, out)
+
+
+def _named_columns(layout: Layout) -> list[str]:
+    named = [r.column for r in layout.fields.values() if r.column]
+    named += [c for c, _ in layout.skip_when] + [v.column for v in layout.values]
+    named += [v.as_of.column for v in layout.values if v.as_of and v.as_of.column]
+    return named + ([layout.sign[0]] if layout.sign else [])
+
+
+def _row_fields(table: _Table, r: int) -> dict[str, str | None]:
+    return {name: table.field(rule, r) for name, rule in table.layout.fields.items()}
+
+
+def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_name: str) -> None:
+    """Finish one canonical row: number conventions, sign flip, scale, a figure id from the origin."""
+    layout, origin = table.layout, address(table.sheet.name, r, c)
+    number, text = number_text(table.sheet.cell(r, c), layout.decimal, layout.thousands)
+    if (
+        number is not None
+        and layout.sign
+        and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
+    ):
+        number = -number
+    fields["value"] = format_number(number) if number is not None else text
+    if layout.scale and fields.get("unit"):
+        fields["unit"] = f"{fields['unit']} {layout.scale}"
+    fields.setdefault("figure_id", None)
+    fields["figure_id"] = fields["figure_id"] or f"{file_name}:{origin}"
+    out.items.append(CanonicalRow(fields, origin))
+
+
+def _wide(table: _Table, file_name: str, out: LayoutRead) -> None:
+    layout, sheet = table.layout, table.sheet
+    labels = layout.label_columns()
+    year = None
+    if layout.period_year is not None:
+        year = layout.period_year.mapped(
+            layout.period_year.value or (sheet.name if layout.period_year.sheet else None)
+        )
+    periods: dict[int, str | CellProblem] = {}
+    for c in range(sheet.width):
+        name = table.header.names[c]
+        if name is not None and name.casefold() in labels:
+            continue
+        head = address(sheet.name, table.header.row, c)
+        if name is None:
+            merged = sheet.merged.get((table.header.row, c))
+            why = f"part of merged cells {merged}" if merged else "empty"
+            periods[c] = CellProblem(
+                "",
+                "period",
+                None,
+                f"the header cell {head} above this value is {why}: it names no period",
+                "give every month column its own header cell (unmerge it)",
+            )
+            continue
+        try:
+            periods[c] = period_label(table.header.cells[c], layout.fiscal_year_start_month, year)
+        except Problem as exc:
+            periods[c] = CellProblem("", "period", name, f"{exc.reason} (header cell {head})", exc.suggestion)
+    for r in table.data_rows:
+        base = _row_fields(table, r)
+        for c, period in periods.items():
+            if sheet.cell(r, c) is None:
+                out.empty_cells += 1
+            elif isinstance(period, CellProblem):
+                out.items.append(
+                    CellProblem(
+                        address(sheet.name, r, c),
+                        period.column,
+                        period.value,
+                        period.reason,
+                        period.suggestion,
+                    )
+                )
+            else:
+                _emit(table, out, {**base, "period": period}, r, c, file_name)
+
+
+def _long(table: _Table, file_name: str, out: LayoutRead) -> None:
+    value_rule = table.layout.fields["value"]
+    c = table.index.get(value_rule.column.casefold()) if value_rule.column else None
+    for r in table.data_rows:
+        fields = _row_fields(table, r)
+        if c is None:  # a constant value: the row itself is the origin
+            fields["figure_id"] = fields.get("figure_id") or f"{file_name}:{address(table.sheet.name, r, 0)}"
+            out.items.append(CanonicalRow(fields, address(table.sheet.name, r, 0)))
+        elif table.sheet.cell(r, c) is None:
+            fields["value"] = None  # a qualitative claim (direction) or a missing value: validation decides
+            fields["figure_id"] = fields.get("figure_id") or f"{file_name}:{address(table.sheet.name, r, c)}"
+            out.items.append(CanonicalRow(fields, address(table.sheet.name, r, c)))
+        else:
+            _emit(table, out, fields, r, c, file_name)
+
+
+def _side_by_side(table: _Table, file_name: str, out: LayoutRead) -> None:
+    for r in table.data_rows:
+        base = _row_fields(table, r)
+        for vc in table.layout.values:
+            c = table.index[vc.column.casefold()]
+            if table.sheet.cell(r, c) is None:
+                out.empty_cells += 1
+                continue
+            fields = {**base, "kind": vc.kind}
+            if vc.as_of is not None:
+                fields["as_of"] = table.field(vc.as_of, r)
+            _emit(table, out, fields, r, c, file_name)

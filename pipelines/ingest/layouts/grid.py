@@ -1,0 +1,118 @@
+"""Spreadsheets as grids of cells with their real addresses, for the layout engine.
+
+Reads .xlsx with openpyxl (cell values as Excel stores them: numbers, text, date-times; formulas as their
+cached results) and CSV with the standard library. Row and column indexes are the sheet's own, so
+`address(sheet, r, c)` names the cell a person sees in Excel (`Budget!F12`). Merged cells are kept as
+ranges: every cell covered by a merge but its top-left one is empty in Excel, and a rejection can say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from pipelines.ingest.readers import UnreadableFile, _decode_text, _sniff_delimiter
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str  # '' for a CSV file
+    rows: list[list[object]]  # rows[r][c]: r = 0 is the sheet's row 1, c = 0 its column A; None = empty
+    merged: dict[tuple[int, int], str] = field(default_factory=dict)  # covered (r, c) -> 'F4:G4'
+
+    def cell(self, r: int, c: int) -> object:
+        row = self.rows[r] if r < len(self.rows) else []
+        return row[c] if c < len(row) else None
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def address(sheet: str, r: int, c: int) -> str:
+    """Excel's A1 address of 0-based (r, c), prefixed with the sheet: `Budget!F12`, `'P&L 2024'!B3`."""
+    cell = f"{get_column_letter(c + 1)}{r + 1}"
+    if not sheet:
+        return cell
+    quoted = (
+        sheet if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet) else "'" + sheet.replace("'", "''") + "'"
+    )
+    return f"{quoted}!{cell}"
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook in their order; [''] for a CSV file."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return [""]
+    return _workbook(path).sheetnames
+
+
+def read_sheets(path: Path, wanted: tuple[str, ...] | None) -> list[Sheet]:
+    """The sheets named in `wanted` (None = all, () = the first). Raises UnreadableFile, naming a sheet that
+    is not there and the sheets that are."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return [_read_csv(path)]
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise UnreadableFile(f"a layout reads .xlsx or .csv files, not '{suffix}'")
+    book = _workbook(path)
+    names = book.sheetnames if wanted is None else (list(wanted) or book.sheetnames[:1])
+    lookup = {n.casefold(): n for n in book.sheetnames}
+    missing = [n for n in names if n.casefold() not in lookup]
+    if missing:
+        raise UnreadableFile(
+            f"sheet(s) {', '.join(repr(m) for m in missing)} not found; the workbook has "
+            + ", ".join(repr(n) for n in book.sheetnames)
+        )
+    return [_sheet(book[lookup[n.casefold()]]) for n in names]
+
+
+def _workbook(path: Path):
+    try:
+        return load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile(f"not a readable Excel .xlsx file: {str(exc).splitlines()[0]}") from None
+
+
+def _sheet(ws) -> Sheet:
+    rows = [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    merged: dict[tuple[int, int], str] = {}
+    for rng in ws.merged_cells.ranges:
+        for r in range(rng.min_row - 1, rng.max_row):
+            for c in range(rng.min_col - 1, rng.max_col):
+                if (r, c) != (rng.min_row - 1, rng.min_col - 1):
+                    merged[(r, c)] = rng.coord
+    return Sheet(ws.title, rows, merged)
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _read_csv(path: Path) -> Sheet:
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    text = _decode_text(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    try:
+        rows = [[_clean(v) for v in row] for row in reader]
+    except csv.Error as exc:
+        raise UnreadableFile(f"cannot split the file into fields: {exc} (stray quote?)") from None
+    return Sheet("", rows)

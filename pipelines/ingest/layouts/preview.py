@@ -1,0 +1,92 @@
+"""Preview a file read through a layout: its canonical rows and every problem, checked exactly as a run would
+check them (the same stages, against the data dir's reference data and sources), without loading anything.
+
+`preview(path, layout_path, data_dir)` -> Preview. Used by `impact import --preview` and the Upload page.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.ingest import assemble as load
+from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
+from pipelines.ingest.layouts.engine import read_with_layout
+from pipelines.ingest.layouts.spec import LayoutError, load_layout
+from pipelines.ingest.readers import UnreadableFile
+
+ROW_COLUMNS = (
+    "origin",
+    "entity",
+    "metric",
+    "region_code",
+    "period",
+    "kind",
+    "value_raw",
+    "unit_raw",
+    "as_of",
+    "source_id",
+    "note",
+)
+REJECTED_COLUMNS = ("origin", "row_number", "column_name", "value", "reason", "suggestion")
+
+
+@dataclass(frozen=True)
+class Preview:
+    rows: pl.DataFrame  # canonical rows that would load (ROW_COLUMNS), in sheet order
+    rejected: pl.DataFrame  # every problem (REJECTED_COLUMNS); row_number 0 = the file or layout as a whole
+    rows_in: int
+    skipped: list[str]  # rows the layout's skip_when / stop_at rules left out, by address
+    empty_cells: int
+
+
+def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = None) -> Preview:
+    path, layout_path = Path(path), Path(layout_path)
+    laid_out = load.laid_out_inputs({layout_path: [path]}, "preview", path.parent)
+    others = [
+        f
+        for f in load.discover(Path(data_dir))
+        if f.path.resolve() not in (path.resolve(), layout_path.resolve())
+    ]
+    known = {f.path.resolve() for f in others}
+    siblings = [  # the file's own folder may declare its entities, metrics, regions and sources
+        f
+        for p in sorted(path.parent.iterdir())
+        if p.resolve() not in known
+        and (f := load.input_file(p, "preview", path.parent)) is not None
+        and f.kind in ("sources", "regions", "entities", "metrics")
+    ]
+    result = load.load_files(load.read_files([*others, *siblings, *laid_out]), today)
+    names = [f.name for f in laid_out]
+    rows = result.tables["figures"].filter(pl.col("file") == path.name)
+    rejected = result.rejected.filter(pl.col("file").is_in(names))
+    loads = result.loads.filter(pl.col("file").is_in(names) & (pl.col("input_kind") == "figures"))
+    skipped, empty = [], 0
+    try:
+        read = read_with_layout(path, load_layout(layout_path), path.name)
+        skipped, empty = read.skipped, read.empty_cells
+    except (LayoutError, UnreadableFile):
+        pass  # already in `rejected` as the file's row 0
+    return Preview(
+        rows.sort("row_number").select(ROW_COLUMNS),
+        rejected.select(REJECTED_COLUMNS),
+        int(loads["rows_in"].sum()),
+        skipped,
+        empty,
+    )
+
+
+def preview_bytes(
+    name: str, data: bytes, layout_text: str, data_dir: Path, today: date | None = None
+) -> Preview:
+    """The same for a file and layout held in memory (an upload), written to a private temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="impact-preview-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        layout = Path(tmp) / (path.name[: -len(path.suffix)] + LAYOUT_SUFFIX)
+        layout.write_text(layout_text, encoding="utf-8")
+        return preview(path, layout, data_dir, today)

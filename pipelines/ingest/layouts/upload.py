@@ -1,0 +1,108 @@
+"""Saving an uploaded spreadsheet and its layout into DATA_DIR/inbox/, safely.
+
+- only .csv and .xlsx, at most MAX_UPLOAD_BYTES (10 MB: a spreadsheet of figures is far smaller; the
+  dashboard's upload widget is limited to the same size), not empty, an .xlsx must be a zip (Excel's format)
+  and a CSV valid UTF-8;
+- the name is reduced to its last part and to letters, digits, '.', '-' and '_' (no folders, no '..',
+  no hidden files), so a file can only land directly in DATA_DIR/inbox/;
+- an existing file of that name is kept unless `overwrite=True` (the caller asks the person first);
+- each file is written under a hidden temporary name and renamed into place, the layout before the data
+  file, so the inbox sensor never sees a half-written file or a data file without its layout.
+The inbox filing (`pipelines.ingest.inbox.file_inbox`) then moves the pair into a dataset folder.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
+from pipelines.ingest.layouts.spec import LayoutError, parse_layout
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+class UploadRefused(ValueError):
+    """The upload cannot be accepted; the message says why, for the person uploading."""
+
+
+class AlreadyInInbox(UploadRefused):
+    """A file of that name is waiting in the inbox: ask before overwriting."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    data_file: Path
+    layout_file: Path
+
+
+def safe_name(name: str) -> str:
+    """The upload's name reduced to a safe file name in the inbox; raises UploadRefused."""
+    base = unicodedata.normalize("NFKC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.")
+    base = re.sub(r"\.{2,}", ".", base)[-120:].lstrip("-.")
+    suffix = Path(base).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UploadRefused(f"'{name}': only {' and '.join(UPLOAD_SUFFIXES)} files can be uploaded")
+    if not Path(base).stem:
+        raise UploadRefused(f"'{name}' has no usable file name")
+    return base[: -len(suffix)] + suffix
+
+
+def check_upload(name: str, data: bytes) -> str:
+    """The safe name of an acceptable upload; raises UploadRefused saying what is wrong."""
+    safe = safe_name(name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRefused(
+            f"'{name}' is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB"
+        )
+    if not data.strip():
+        raise UploadRefused(f"'{name}' is empty")
+    if safe.endswith(".xlsx") and not data.startswith(b"PK"):
+        raise UploadRefused(f"'{name}' is not an Excel .xlsx workbook (an old .xls, or a renamed file?)")
+    if safe.endswith(".csv"):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UploadRefused(
+                f"'{name}' is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
+            ) from None
+    return safe
+
+
+def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, overwrite: bool = False) -> Saved:
+    """Write the upload and its layout into DATA_DIR/inbox/. Raises UploadRefused (bad file or layout) and
+    AlreadyInInbox (a file of that name is waiting, and overwrite is False)."""
+    safe = check_upload(name, data)
+    try:
+        layout = parse_layout(tomllib.loads(layout_text), Path(safe + LAYOUT_SUFFIX))
+    except (LayoutError, ValueError) as exc:
+        raise UploadRefused(f"the layout cannot be used: {exc}") from None
+    if layout.files and not any(fnmatch.fnmatch(safe.lower(), f.lower()) for f in layout.files):
+        raise UploadRefused(
+            f"the layout's files = {list(layout.files)} does not name '{safe}' (the name it is saved under): "
+            "remove the files line or add that name"
+        )
+    inbox = (Path(data_dir) / "inbox").resolve()
+    inbox.mkdir(parents=True, exist_ok=True)
+    target = (inbox / safe).resolve()
+    layout = (inbox / (safe[: -len(Path(safe).suffix)] + LAYOUT_SUFFIX)).resolve()
+    if target.parent != inbox or layout.parent != inbox:
+        raise UploadRefused(f"'{name}' would land outside the inbox")
+    if not overwrite and (target.exists() or layout.exists()):
+        raise AlreadyInInbox(f"'{safe}' is already waiting in the inbox; overwrite it?")
+    _write_atomically(layout, layout_text.encode("utf-8"))
+    _write_atomically(target, data)
+    return Saved(target, layout)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.upload.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
