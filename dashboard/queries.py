@@ -706,9 +706,19 @@ def loads(ident: Identity) -> pl.DataFrame:
     return query(ident, LOADS)
 
 
+FX_RATES_USED = "select * from fx_rates_used order by currency, first_month"
+HAS_FX_RATES_USED = (
+    "select count(*) as n from (select view_name as name from duckdb_views() union all "
+    "select table_name from duckdb_tables()) where name = 'fx_rates_used'"
+)
+
+
 def fx_rates_used(ident: Identity) -> pl.DataFrame:
-    """The exchange rates behind the USD values, per currency and source (view fx_rates_used)."""
-    return query(ident, "select * from fx_rates_used order by currency, first_month")
+    """The exchange rates behind the USD values, per currency and source (view fx_rates_used; empty for
+    warehouses built before it existed)."""
+    if query(ident, HAS_FX_RATES_USED)["n"][0] == 0:
+        return pl.DataFrame(schema={"currency": pl.String, "source": pl.String})
+    return query(ident, FX_RATES_USED)
 
 
 def rejected(ident: Identity) -> pl.DataFrame:
