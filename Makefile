@@ -30,8 +30,9 @@ java:  ## install Debian's Java 17 runtime for Spark (the --engine spark tests; 
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-build: setup  ## build and publish the warehouse from the bundled data
-	$(BIN)/impact run
+build: setup  ## the operator demo's orders (generated once per seed), then build and publish the warehouse
+	$(BIN)/impact demo
+	$(BIN)/impact run --record
 
 run: build  ## build the warehouse, then serve the dashboard and Dagster
 	$(BIN)/impact serve

@@ -28,7 +28,6 @@ wide or long results (evidence, disagreement) are limited, with the full table d
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,10 +37,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from pipelines.settings import Settings
 from pipelines.warehouse.console import SAFE_CONFIG
 from pipelines.warehouse.sqlfiles import sql_files
 
-DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 Identity = tuple[str, int, int]
 
 # The in-memory instance the warehouse is attached to: no extension loading. File access stays enabled, as
@@ -60,7 +59,7 @@ class NoWarehouse(RuntimeError):
 
 
 def warehouse_path() -> Path:
-    return Path(os.environ.get("IMPACT_WAREHOUSE") or DEFAULT_WAREHOUSE)
+    return Settings.from_env().warehouse_path
 
 
 def identity(path: Path | None = None) -> Identity:

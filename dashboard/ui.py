@@ -7,7 +7,6 @@ what the analyst sees.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries as q
+from pipelines.settings import Settings
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
@@ -36,9 +36,7 @@ def count_of(n: int, grain: str) -> str:
     return f"{n} {grain if n == 1 else GRAIN_PLURAL.get(grain, grain)}"
 
 
-STALE_AFTER_HOURS = float(
-    os.environ.get("IMPACT_STALE_AFTER_HOURS", "36")
-)  # as ImpactSettings.stale_after_hours
+STALE_AFTER_HOURS = Settings.from_env().stale_after_hours  # IMPACT_STALE_AFTER_HOURS
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,98 @@
-"""Defaults and environment lookups shared by the CLI and the resources (no heavy imports here)."""
+"""Every IMPACT_* setting, read from the environment once, typed, with its default (docs/operations.md).
+
+`Settings.from_env()` is the only place that reads IMPACT_* variables. The Dagster resource
+(`pipelines.defs.resources.ImpactSettings`) is built from it, the CLI uses it for its option defaults, and the
+dashboard reads the warehouse path and the staleness limit from it. No heavy imports here.
+
+Errors: `SettingError` (a ValueError) names the variable and the bad value when a number does not parse.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "data"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
+# The Dagster freshness check on the published warehouse fails after this many hours (it warns after
+# IMPACT_STALE_AFTER_HOURS): two daily schedules missed.
+STALE_FAIL_AFTER_HOURS = 48.0
+ORDERS_ENGINES = ("duckdb", "spark")
+DEFAULT_ORDERS_ENGINE = "duckdb"
+DEFAULT_SPARK_MASTER = "local[*]"
+
+
+class SettingError(ValueError):
+    """An IMPACT_* variable holds a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where inputs are read from, where the warehouse is published, and the alert and staleness limits."""
+
+    data_dir: str = DEFAULT_DATA_DIR  # IMPACT_DATA_DIR: datasets/, reference/, inbox/, orders/, dagster_home/
+    warehouse: str = DEFAULT_WAREHOUSE  # IMPACT_WAREHOUSE: the published DuckDB file
+    alert_streak_periods: int = 3  # IMPACT_ALERT_STREAK_PERIODS: alert when a shortfall streak is this long
+    alert_miss_pct: float = 10.0  # IMPACT_ALERT_MISS_PCT: alert when a period misses by this many percent
+    alert_webhook: str | None = None  # IMPACT_ALERT_WEBHOOK: POST new alerts and failed runs here as JSON
+    stale_after_hours: float = 36.0  # IMPACT_STALE_AFTER_HOURS: the warehouse is stale after this long
+    orders_engine: str = (
+        DEFAULT_ORDERS_ENGINE  # IMPACT_ORDERS_ENGINE: 'duckdb' or 'spark' scans order Parquet
+    )
+    spark_master: str = DEFAULT_SPARK_MASTER  # IMPACT_SPARK_MASTER: local[*], spark://host:7077, yarn, ...
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings from IMPACT_* variables (empty or unset: the default). Raises SettingError."""
+        env = os.environ if environ is None else environ
+
+        def read(name: str, default, kind):
+            raw = env.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                return kind(raw)
+            except ValueError:
+                raise SettingError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
+
+        engine = read("IMPACT_ORDERS_ENGINE", cls.orders_engine, str).strip().lower()
+        if engine not in ORDERS_ENGINES:
+            raise SettingError(
+                f"IMPACT_ORDERS_ENGINE={engine!r}: expected one of {', '.join(ORDERS_ENGINES)}"
+            )
+        return cls(
+            data_dir=read("IMPACT_DATA_DIR", cls.data_dir, str),
+            warehouse=read("IMPACT_WAREHOUSE", cls.warehouse, str),
+            alert_streak_periods=read("IMPACT_ALERT_STREAK_PERIODS", cls.alert_streak_periods, int),
+            alert_miss_pct=read("IMPACT_ALERT_MISS_PCT", cls.alert_miss_pct, float),
+            alert_webhook=read("IMPACT_ALERT_WEBHOOK", cls.alert_webhook, str),
+            stale_after_hours=read("IMPACT_STALE_AFTER_HOURS", cls.stale_after_hours, float),
+            orders_engine=engine,
+            spark_master=read("IMPACT_SPARK_MASTER", cls.spark_master, str),
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse)
 
 
 def env_data_dir() -> str:
-    return os.environ.get("IMPACT_DATA_DIR", DEFAULT_DATA_DIR)
+    """IMPACT_DATA_DIR, else 'data' (the CLI's --data-dir default, read when the command runs)."""
+    return Settings.from_env().data_dir
 
 
 def env_warehouse() -> str:
-    return os.environ.get("IMPACT_WAREHOUSE", DEFAULT_WAREHOUSE)
+    """IMPACT_WAREHOUSE, else 'data/warehouse.duckdb' (the CLI's --warehouse default)."""
+    return Settings.from_env().warehouse
 
 
 def dagster_home(data_dir: Path) -> Path:
@@ -28,19 +106,12 @@ def dagster_home(data_dir: Path) -> Path:
     return home
 
 
-ORDERS_ENGINES = ("duckdb", "spark")
-DEFAULT_ORDERS_ENGINE = "duckdb"
-DEFAULT_SPARK_MASTER = "local[*]"
-
-
 def env_orders_engine() -> str:
-    """IMPACT_ORDERS_ENGINE: which engine scans order-level Parquet ('duckdb' or 'spark'); ValueError else."""
-    engine = os.environ.get("IMPACT_ORDERS_ENGINE", DEFAULT_ORDERS_ENGINE).strip().lower()
-    if engine not in ORDERS_ENGINES:
-        raise ValueError(f"IMPACT_ORDERS_ENGINE={engine!r}: expected one of {', '.join(ORDERS_ENGINES)}")
-    return engine
+    """IMPACT_ORDERS_ENGINE: which engine scans order-level Parquet ('duckdb' or 'spark'); SettingError
+    (a ValueError) else."""
+    return Settings.from_env().orders_engine
 
 
 def env_spark_master() -> str:
     """IMPACT_SPARK_MASTER: the Spark master for --engine spark (local[*], spark://host:7077, yarn, ...)."""
-    return os.environ.get("IMPACT_SPARK_MASTER") or DEFAULT_SPARK_MASTER
+    return Settings.from_env().spark_master

@@ -9,7 +9,7 @@ import warnings
 
 import click
 
-from pipelines.cli import devtools, effects, layouts, serve, warehouse
+from pipelines.cli import demo, devtools, effects, layouts, serve, warehouse
 
 # Dagster flags beta parameters (backfill_policy) on every import: noise for someone running a command.
 warnings.filterwarnings("ignore", message=r".*is currently in beta.*")
@@ -29,6 +29,7 @@ for command in (
     effects.effect,
     effects.explain,
     devtools.generate,
+    demo.demo,
     devtools.bench,
     layouts.import_,
     layouts.layout,

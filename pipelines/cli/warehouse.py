@@ -52,7 +52,7 @@ def run(
 
     With --orders, a month whose order scan fails stops the command (exit 1) before the warehouse is
     rebuilt: the published warehouse stays the last good one."""
-    from pipelines.defs.resources import ImpactSettings, settings_from_env
+    from pipelines.defs.resources import settings_from_env
     from pipelines.defs.run import format_summary, run_pipeline
 
     if (month or engine or spark_master) and not orders:
@@ -77,10 +77,7 @@ def run(
                 f"order figures failed for {len(done['failed'])} month(s); nothing of those months was "
                 f"written and the warehouse at {warehouse} was not rebuilt"
             )
-    env = settings_from_env()
-    settings = ImpactSettings(
-        **{**env.model_dump(), "data_dir": str(data_dir), "warehouse": str(warehouse), "today": today}
-    )
+    settings = settings_from_env(data_dir=str(data_dir), warehouse=str(warehouse), today=today)
 
     summary = run_pipeline(settings, record=record)
     click.echo(format_summary(summary))

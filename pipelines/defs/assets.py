@@ -11,10 +11,12 @@ import dagster as dg
 from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
 from pipelines.ingest.reference_tables import Reference
+from pipelines.settings import STALE_FAIL_AFTER_HOURS, Settings
 from pipelines.warehouse import alerts
 from pipelines.warehouse import build as warehouse
 
 GROUP = "warehouse"
+_SETTINGS = Settings.from_env()  # read when the definitions load: the freshness policy is fixed then
 
 
 def _today(settings: ImpactSettings) -> date | None:
@@ -133,7 +135,8 @@ def warehouse_build(
 @dg.asset(
     group_name=GROUP,
     freshness_policy=dg.FreshnessPolicy.time_window(
-        fail_window=timedelta(hours=48), warn_window=timedelta(hours=36)
+        fail_window=timedelta(hours=max(STALE_FAIL_AFTER_HOURS, _SETTINGS.stale_after_hours)),
+        warn_window=timedelta(hours=_SETTINGS.stale_after_hours),
     ),
 )
 def published_warehouse(

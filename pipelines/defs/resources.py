@@ -1,29 +1,30 @@
-"""Resources: the only door to the outside world. Configured from environment variables in one place."""
+"""Resources: the only door to the outside world, built from `pipelines.settings.Settings` (the one place
+that reads IMPACT_* variables)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines.settings import DEFAULT_DATA_DIR, DEFAULT_WAREHOUSE, env_data_dir, env_warehouse
+from pipelines.settings import Settings
 
-__all__ = ["ImpactSettings", "env_data_dir", "env_warehouse", "settings_from_env"]
+__all__ = ["ImpactSettings", "settings_from_env"]
+
+_DEFAULTS = Settings()
 
 
 class ImpactSettings(dg.ConfigurableResource):
-    """Where inputs are read from and where the warehouse is published."""
+    """Where inputs are read from and where the warehouse is published; the fields and defaults of
+    `pipelines.settings.Settings`, plus `today` for reproducible runs."""
 
-    data_dir: str = DEFAULT_DATA_DIR
-    warehouse: str = DEFAULT_WAREHOUSE
+    data_dir: str = _DEFAULTS.data_dir
+    warehouse: str = _DEFAULTS.warehouse
     today: str | None = None  # ISO date; fixes 'today' for reproducible tests (future-date checks)
-    alert_streak_periods: int = 3  # alert when a shortfall streak reaches this many periods
-    alert_miss_pct: float = 10.0  # alert when a period misses its expectation by at least this many percent
-    alert_webhook: str | None = None  # POST new alerts and failed runs here as JSON
-    stale_after_hours: float = (
-        36.0  # the published warehouse is stale after this long (daily schedule + slack)
-    )
+    alert_streak_periods: int = _DEFAULTS.alert_streak_periods
+    alert_miss_pct: float = _DEFAULTS.alert_miss_pct
+    alert_webhook: str | None = _DEFAULTS.alert_webhook
+    stale_after_hours: float = _DEFAULTS.stale_after_hours
 
     @property
     def data_path(self) -> Path:
@@ -34,13 +35,7 @@ class ImpactSettings(dg.ConfigurableResource):
         return Path(self.warehouse)
 
 
-def settings_from_env() -> ImpactSettings:
-    """Every setting can come from the environment (IMPACT_*); see docs/configuration.md."""
-    return ImpactSettings(
-        data_dir=env_data_dir(),
-        warehouse=env_warehouse(),
-        alert_streak_periods=int(os.environ.get("IMPACT_ALERT_STREAK_PERIODS", "3")),
-        alert_miss_pct=float(os.environ.get("IMPACT_ALERT_MISS_PCT", "10")),
-        alert_webhook=os.environ.get("IMPACT_ALERT_WEBHOOK") or None,
-        stale_after_hours=float(os.environ.get("IMPACT_STALE_AFTER_HOURS", "36")),
-    )
+def settings_from_env(**overrides) -> ImpactSettings:
+    """The resource from the environment's settings (IMPACT_*), with `overrides` (e.g. data_dir, today)."""
+    env = {k: v for k, v in Settings.from_env().as_dict().items() if k in ImpactSettings.model_fields}
+    return ImpactSettings(**{**env, **overrides})

@@ -73,6 +73,21 @@ class GeneratorConfig:
     rows_per_file: int = 4_000_000
     row_group_size: int = 1_000_000
     projection_bias: float = 0.02  # planners were this much too optimistic
+    # further shocks as (country, YYYY-MM-DD, share lost); at most one per country (with the one above)
+    more_shocks: tuple[tuple[str, str, float], ...] = ()
+    dataset: str = layout.DEFAULT_DATASET  # the dataset folder the orders path writes its figures into
+
+    def shocks(self) -> dict[str, tuple[date, float]]:
+        """Country -> (event date, share of orders lost after it); ValueError for two shocks in one country."""
+        found: dict[str, tuple[date, float]] = {}
+        listed = [(self.shock_country, self.shock_date, self.shock), *self.more_shocks]
+        for country, day, share in listed:
+            if share <= 0:
+                continue
+            if country in found:
+                raise ValueError(f"two shocks for {country}: the generator takes at most one per country")
+            found[country] = (date.fromisoformat(day), float(share))
+        return found
 
 
 def month_labels(start: str, months: int) -> list[str]:
@@ -83,9 +98,9 @@ def month_labels(start: str, months: int) -> list[str]:
     return labels
 
 
-def _post_event_share(cfg: GeneratorConfig, month: str) -> float:
-    """Share of the month's time after the shock date (0 before, 1 for later months)."""
-    first, end, event = month_start(month), next_month(month_start(month)), date.fromisoformat(cfg.shock_date)
+def _post_event_share(event: date, month: str) -> float:
+    """Share of the month's time after the event date (0 before, 1 for later months)."""
+    first, end = month_start(month), next_month(month_start(month))
     if event <= first:
         return 1.0
     if event >= end:
@@ -95,13 +110,15 @@ def _post_event_share(cfg: GeneratorConfig, month: str) -> float:
 
 def planned_orders(cfg: GeneratorConfig) -> pl.DataFrame:
     """Orders per month and country: expected (no shock) and generated (with shock), summing to cfg.rows."""
-    rows = []
+    rows, shocks = [], cfg.shocks()
     for t, month in enumerate(month_labels(cfg.start, cfg.months)):
         season = SEASONALITY[int(month[5:]) - 1]
-        post = _post_event_share(cfg, month)
         for c in COUNTRIES.iter_rows(named=True):
             expected = c["share"] * season * (1 + c["growth"]) ** (t / 12)
-            hit = 1 - cfg.shock * post if c["country"] == cfg.shock_country else 1.0
+            hit = 1.0
+            if c["country"] in shocks:
+                event, share = shocks[c["country"]]
+                hit = 1 - share * _post_event_share(event, month)
             rows.append(
                 {"month": month, "country": c["country"], "expected": expected, "weight": expected * hit}
             )
@@ -121,18 +138,18 @@ def _dictionary(indices: np.ndarray, values: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int8)), pa.array(values))
 
 
-def _timestamps(rng, n: int, month: str, shocked: bool, cfg: GeneratorConfig) -> np.ndarray:
-    """Microseconds since epoch, uniform in the month; for the shocked country in the event month the
-    density after the event date is (1 - shock)."""
+def _timestamps(rng, n: int, month: str, shock: tuple[date, float] | None) -> np.ndarray:
+    """Microseconds since epoch, uniform in the month; for a shocked country (shock: event date, share lost)
+    in the event month the density after the event date is (1 - share)."""
     first = datetime.combine(month_start(month), datetime.min.time(), UTC)
     end = datetime.combine(next_month(month_start(month)), datetime.min.time(), UTC)
     span = int((end - first).total_seconds() * 1_000_000)
     u = rng.random(n)
-    post = _post_event_share(cfg, month)
-    if shocked and 0 < post < 1:
-        pre = 1 - post
-        mass = u * (pre + post * (1 - cfg.shock))
-        u = np.where(mass < pre, mass, pre + (mass - pre) / (1 - cfg.shock))
+    post = _post_event_share(shock[0], month) if shock else 0.0
+    if 0 < post < 1:
+        pre, kept = 1 - post, 1 - shock[1]
+        mass = u * (pre + post * kept)
+        u = np.where(mass < pre, mass, pre + (mass - pre) / kept)
     return int(first.timestamp() * 1_000_000) + (u * span).astype(np.int64)
 
 
@@ -145,9 +162,10 @@ def month_table(cfg: GeneratorConfig, month: str, plan: pl.DataFrame, order_id_s
     n_by_country = counts["n"].to_numpy()
     country_idx = np.repeat(np.arange(counts.height), n_by_country)
     n = int(n_by_country.sum())
+    shocks = cfg.shocks()
     ts = np.concatenate(
         [
-            _timestamps(rng, int(k), month, code == cfg.shock_country, cfg)
+            _timestamps(rng, int(k), month, shocks.get(code))
             for code, k in zip(counts["country"], n_by_country, strict=True)
         ]
     )
@@ -217,9 +235,15 @@ def write_month(cfg: GeneratorConfig, month: str, plan: pl.DataFrame, order_id_s
 
 
 def generate_orders(
-    cfg: GeneratorConfig, out: Path, dataset: Path, workers: int | None = None, progress=None
+    cfg: GeneratorConfig,
+    out: Path,
+    dataset: Path,
+    workers: int | None = None,
+    progress=None,
+    write_dataset: bool = True,
 ) -> dict:
-    """Write cfg.months of orders under out/ and the projections/events/sources under dataset/."""
+    """Write cfg.months of orders under out/ and (unless write_dataset is False: a caller writing its own
+    plan, such as the operator demo) the projections/events/sources under dataset/."""
     out, dataset = Path(out), Path(dataset)
     out.mkdir(parents=True, exist_ok=True)
     plan = planned_orders(cfg)
@@ -239,7 +263,8 @@ def generate_orders(
             if progress:
                 progress(rows)
     (out / layout.SYNTHETIC_MARKER).write_text(json.dumps(asdict(cfg), indent=2) + "\n")
-    write_projections(cfg, plan, dataset)
+    if write_dataset:
+        write_projections(cfg, plan, dataset)
     return {"rows": written, "months": cfg.months, "out": str(out), "dataset": str(dataset)}
 
 

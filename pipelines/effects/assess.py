@@ -22,6 +22,7 @@ from pipelines.effects.did import DEFAULT_SPAN, DidEstimate, choose_controls, es
 from pipelines.effects.narrative import Narrative, write_narrative
 from pipelines.effects.periods import period_end, period_index, period_start, window_around
 from pipelines.effects.results import Refusal
+from pipelines.warehouse.rules import lineage_pairs
 
 
 @dataclass(frozen=True)
@@ -183,15 +184,14 @@ def default_event(events: pl.DataFrame, regions: pl.DataFrame, region_code: str,
     latest date wins, then the highest event id. events: event_id, date, status, jurisdiction; regions:
     region_code, depth, path.
     """
-    by_code = {r["region_code"]: r for r in regions.iter_rows(named=True)}
-    here = by_code.get(region_code, {}).get("path", region_code)
+    enclosing = lineage_pairs(regions)  # (ancestor, descendant) -> the ancestor's depth
 
     def rank(e: dict) -> tuple:
-        place = by_code.get(e["jurisdiction"])
         if e["jurisdiction"] == region_code:
             return (2, 0, e["date"], e["event_id"])
-        if place and here.startswith(place["path"] + "/"):
-            return (1, place["depth"], e["date"], e["event_id"])
+        depth = enclosing.get((e["jurisdiction"], region_code))
+        if depth is not None:
+            return (1, depth, e["date"], e["event_id"])
         return (0, 0, e["date"], e["event_id"])
 
     candidates = [e for e in events.iter_rows(named=True) if e["status"] != "expected" and e["date"] <= until]

@@ -16,17 +16,16 @@ data are too thin (see `MIN_PRE_PERIODS`).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import polars as pl
-from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index, period_start
 from pipelines.effects.results import Interval, Refusal
+from pipelines.effects.state_space import fit_pre_period
 
 METHOD = "structural time series (statsmodels UnobservedComponents), fitted on the pre-period"
 Z95 = 1.959963984540054
@@ -114,13 +113,42 @@ def estimate_counterfactual(
         notes.append(f"only {last + 1} of {post_n} post-event periods have figures yet")
 
     n_pre = -first
-    fit = _fit(y, X, n_pre, grain, seasonal, trend)
+    fit = fit_pre_period(y, X, n_pre, SEASON_LENGTH[grain] if seasonal else None, trend)
     if isinstance(fit, Refusal):
         return fit
     mean, cov, fitted, fitted_var, burn = fit
 
     y_post = y[n_pre:]
     panels = _panels(positions, event_idx, grain, y, mean, cov, fitted, fitted_var, burn)
+    effects = _effects(y_post, mean, cov)
+    if isinstance(effects, Refusal):
+        return effects
+    average, cumulative, relative = effects
+    n_post = len(y_post)
+    return CounterfactualEstimate(
+        method=METHOD,
+        model=_model_name(grain, seasonal, trend, used_controls),
+        grain=grain,
+        pre_start=label(event_idx + first, grain),
+        pre_end=label(event_idx - 1, grain),
+        post_start=label(event_idx, grain),
+        post_end=label(event_idx + last, grain),
+        pre_periods=n_pre,
+        post_periods=n_post,
+        controls=used_controls,
+        average_effect=average,
+        cumulative_effect=cumulative,
+        relative_effect=relative,
+        panels=panels,
+        notes=notes,
+    )
+
+
+def _effects(
+    y_post: np.ndarray, mean: np.ndarray, cov: np.ndarray
+) -> tuple[Interval, Interval, Interval] | Refusal:
+    """(average, cumulative, relative) effect of the observed post-period against the counterfactual's
+    mean and covariance, with 95% intervals; a Refusal when the counterfactual total is not clearly > 0."""
     cum_mean, cum_var = mean.sum(), cov.sum()
     cum_sd = np.sqrt(cum_var)
     cumulative = Interval(
@@ -136,28 +164,17 @@ def estimate_counterfactual(
             "counterfactual",
             "the counterfactual total is not clearly above zero, so a relative effect is meaningless",
         )
+    return average, cumulative, relative
+
+
+def _model_name(grain: str, seasonal: bool, trend: bool, used_controls: list[str]) -> str:
+    """'local linear trend + seasonal (12 periods) + 2 control series as regressors (CA, MX)'."""
     parts = ["local linear trend" if trend else "local level"]
     if seasonal:
         parts.append(f"seasonal ({SEASON_LENGTH[grain]} periods)")
     if used_controls:
         parts.append(f"{len(used_controls)} control series as regressors ({', '.join(used_controls)})")
-    return CounterfactualEstimate(
-        method=METHOD,
-        model=" + ".join(parts),
-        grain=grain,
-        pre_start=label(event_idx + first, grain),
-        pre_end=label(event_idx - 1, grain),
-        post_start=label(event_idx, grain),
-        post_end=label(event_idx + last, grain),
-        pre_periods=n_pre,
-        post_periods=n_post,
-        controls=used_controls,
-        average_effect=average,
-        cumulative_effect=cumulative,
-        relative_effect=relative,
-        panels=panels,
-        notes=notes,
-    )
+    return " + ".join(parts)
 
 
 def _by_position(frame: pl.DataFrame, event_idx: int, grain: str) -> dict[int, float | None]:
@@ -212,68 +229,6 @@ def _control_matrix(controls, positions, event_idx, grain, notes) -> tuple[np.nd
     if not columns:
         return None, []
     return np.array(columns, dtype=float).T, names
-
-
-def _fit(y, X, n_pre, grain, seasonal, trend):
-    """Fit on the pre-period; return the post-period forecast mean and covariance, and in-sample one-step fits."""
-    mu, sd = y[:n_pre].mean(), y[:n_pre].std(ddof=1)
-    if not np.isfinite(sd) or sd == 0:
-        return Refusal("counterfactual", "the pre-event series is constant, so there is nothing to model")
-    z = (y - mu) / sd
-    Xz = None
-    if X is not None:
-        x_sd = X[:n_pre].std(axis=0, ddof=1)
-        keep = x_sd > 0
-        Xz = ((X - X[:n_pre].mean(axis=0)) / np.where(keep, x_sd, 1))[:, keep] if keep.any() else None
-    spec = {
-        "level": "lltrend" if trend else "llevel",
-        "seasonal": SEASON_LENGTH[grain] if seasonal else None,
-        "mle_regression": False,
-    }
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence chatter; a failed fit is caught below
-        pre_model = UnobservedComponents(z[:n_pre], exog=None if Xz is None else Xz[:n_pre], **spec)
-        params = pre_model.fit(disp=False, maxiter=200).params
-        hidden = z.copy()
-        hidden[n_pre:] = np.nan
-        full = UnobservedComponents(hidden, exog=Xz, **spec)
-        filtered = full.filter(params)
-    mean, cov = _forecast_moments(full, filtered, n_pre, len(y))
-    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
-        return Refusal("counterfactual", "the model could not be fitted to this series (numerical failure)")
-    fitted = filtered.forecasts[0, :n_pre] * sd + mu
-    fitted_var = filtered.forecasts_error_cov[0, 0, :n_pre] * sd**2
-    burn = max(filtered.loglikelihood_burn, pre_model.k_states)
-    return mean * sd + mu, cov * sd**2, fitted, fitted_var, burn
-
-
-def _forecast_moments(model, filtered, n_pre, n):
-    """Joint distribution of the hidden post-period observations given the pre-period."""
-    design = _time_varying(model.ssm["design"])
-    transition = _time_varying(model.ssm["transition"])[:, :, 0]
-    obs_var = _time_varying(model.ssm["obs_cov"])[0, 0, 0]
-    h = n - n_pre
-
-    def z_at(t):
-        return design[0, :, t if design.shape[2] > 1 else 0]
-
-    mean = filtered.forecasts[0, n_pre:n].copy()
-    cov = np.zeros((h, h))
-    for i in range(h):
-        state_cov = filtered.predicted_state_cov[:, :, n_pre + i]  # Cov(state at n_pre+i | pre-period)
-        carried = state_cov @ z_at(n_pre + i)
-        for j in range(i, h):
-            cov[i, j] = z_at(n_pre + j) @ carried
-            carried = transition @ carried
-        cov[i, i] += obs_var
-    cov = np.triu(cov) + np.triu(cov, 1).T
-    return mean, cov
-
-
-def _time_varying(matrix) -> np.ndarray:
-    """System matrices come back 2-d when time-invariant, 3-d (last axis = time) otherwise."""
-    matrix = np.asarray(matrix)
-    return matrix[:, :, None] if matrix.ndim == 2 else matrix
 
 
 def _relative(actual_total, cf_total, cf_sd) -> Interval | None:

@@ -24,6 +24,7 @@ import statsmodels.api as sm
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
+from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
 MIN_PRE_PERIODS = 4
@@ -72,8 +73,9 @@ def choose_controls(
     if treated not in by_code:
         return []
     parent = by_code[treated]["parent_code"]
-    paths_hit = [
-        by_code[e["jurisdiction"]]["path"]
+    pairs = lineage_pairs(regions)
+    hit = [
+        e["jurisdiction"]
         for e in events.iter_rows(named=True)
         if e["jurisdiction"] in by_code
         and e["date"] <= window_end
@@ -87,12 +89,8 @@ def choose_controls(
         and r["parent_code"] == parent
         and parent is not None
         and code in have
-        and not any(_related(r["path"], p) for p in paths_hit)
+        and not any(are_related(pairs, code, j) for j in hit)
     )
-
-
-def _related(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
 
 
 def estimate_did(
@@ -141,20 +139,7 @@ def estimate_did(
         return refusal
 
     values = wide["values"]  # rows: periods, columns: treated then controls
-    scale = "log" if np.all(values > 0) else "level"
-    transformed = np.log(values) if scale == "log" else values
-    gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
-    post = np.array([p >= 0 for p in positions], dtype=float)
-    n = len(positions)
-    lags = max(1, math.floor(4 * (n / 100) ** (2 / 9)))
-    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
-    low, high = fit.conf_int(alpha=0.05)[1]
-    effect = Interval(float(fit.params[1]), float(low), float(high))
-    relative = (
-        Interval(math.expm1(effect.estimate), math.expm1(effect.lower), math.expm1(effect.upper))
-        if scale == "log"
-        else None
-    )
+    scale, gap, effect, relative, standard_error = _regress_gap(values, positions)
     frame = pl.DataFrame(
         {
             "position": positions,
@@ -175,10 +160,32 @@ def estimate_did(
         post_periods=n_post,
         effect=effect,
         relative_effect=relative,
-        standard_error=float(fit.bse[1]),
+        standard_error=standard_error,
         gap=frame,
         notes=notes,
     )
+
+
+def _regress_gap(values: np.ndarray, positions: list[int]):
+    """The gap (treated minus the controls' mean, in logs when every value is positive) regressed on a
+    post-event dummy with HAC (Newey-West) errors, lags floor(4 (n/100)^(2/9)).
+
+    Returns (scale 'log' | 'level', gap per period, effect Interval, relative effect Interval or None,
+    standard error)."""
+    scale = "log" if np.all(values > 0) else "level"
+    transformed = np.log(values) if scale == "log" else values
+    gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
+    post = np.array([p >= 0 for p in positions], dtype=float)
+    lags = max(1, math.floor(4 * (len(positions) / 100) ** (2 / 9)))
+    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    low, high = fit.conf_int(alpha=0.05)[1]
+    effect = Interval(float(fit.params[1]), float(low), float(high))
+    relative = (
+        Interval(math.expm1(effect.estimate), math.expm1(effect.lower), math.expm1(effect.upper))
+        if scale == "log"
+        else None
+    )
+    return scale, gap, effect, relative, float(fit.bse[1])
 
 
 def _balanced(panel, regions, event_idx, grain, pre_n, post_n) -> dict:

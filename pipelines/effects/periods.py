@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+# months per period and k periods each side of an event, per grain: sql/views/base/grain_order.sql
+from pipelines.warehouse.rules import MONTHS_PER_PERIOD, WINDOW_K
 
 
 def period_index(day: date, grain: str) -> int:
@@ -31,10 +32,6 @@ def label(index: int, grain: str) -> str:
     if grain == "half":
         return f"{start.year}-H{(start.month - 1) // 6 + 1}"
     return str(start.year)
-
-
-# k periods each side of an event; mirrors window_sizes in sql/views/analysis/event_windows.sql (a test keeps them equal).
-WINDOW_K = {"month": 6, "quarter": 4, "half": 2, "year": 2}
 
 
 def window_around(start: date, end: date, grain: str) -> tuple[date, date]:

@@ -10,17 +10,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-# Finest grain first: the grain an effect is estimated on when a series exists at several.
-GRAIN_ORDER = ("month", "quarter", "half", "year")
-# Same order as the expectation_preference CTE in sql/views/analysis/event_windows.sql.
-EXPECTATION_PREFERENCE = ("target", "guidance", "budget", "consensus", "projection")
-
-RELATED_REGIONS = """
-    with here as (select path from regions where region_code = ?)
-    select r.region_code
-    from regions as r, here
-    where r.path = here.path or starts_with(here.path, r.path || '/') or starts_with(r.path, here.path || '/')
-"""
+from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, GRAIN_ORDER, RELATED_REGIONS_SQL
 
 
 def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
@@ -56,11 +46,11 @@ def related_events(
     """Events whose jurisdiction is the region, an ancestor or a descendant, optionally dated in [start, end]."""
     return con.sql(
         f"select e.event_id, e.date, e.date_end, e.status, e.jurisdiction, e.category, e.title, e.source_id"
-        f" from events as e where e.jurisdiction in ({RELATED_REGIONS})"
+        f" from events as e where e.jurisdiction in ({RELATED_REGIONS_SQL})"
         " and (? is null or coalesce(e.date_end, e.date) >= ?) and (? is null or e.date <= ?)"
         " and e.event_id is distinct from ?"
         " order by e.date, e.event_id",
-        params=[region_code, start, start, end, end, exclude],
+        params=[region_code, region_code, start, start, end, end, exclude],
     ).pl()
 
 

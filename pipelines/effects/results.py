@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,3 @@ class Interval:
 
     def covers(self, value: float) -> bool:
         return self.lower <= value <= self.upper
-
-
-@dataclass(frozen=True)
-class Notes:
-    """Caveats attached to an estimate that is still given (a dropped control, a short post-period)."""
-
-    items: list[str] = field(default_factory=list)

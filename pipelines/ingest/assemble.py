@@ -20,10 +20,12 @@ import polars as pl
 from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
+from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
-from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
+from pipelines.ingest.readers import ROW, UnreadableFile, read_table
+from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.validate import (
     Context,
     missing_columns,
@@ -34,60 +36,9 @@ from pipelines.ingest.validate import (
 from pipelines.normalise.fx import FxTable
 
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
-REJECTED_SCHEMA = {
-    "file": pl.String,
-    "dataset": pl.String,
-    "input_kind": pl.String,
-    "row_number": pl.Int32,
-    "column_name": pl.String,
-    "value": pl.String,
-    "reason": pl.String,
-    "suggestion": pl.String,
-    "origin": pl.String,
-}
-LOADS_SCHEMA = {
-    "file": pl.String,
-    "dataset": pl.String,
-    "input_kind": pl.String,
-    "content_hash": pl.String,
-    "modified_at": pl.Datetime("us"),
-    "status": pl.String,
-    "rows_in": pl.Int32,
-    "rows_loaded": pl.Int32,
-    "rows_rejected": pl.Int32,
-    "error": pl.String,
-    "duration_ms": pl.Float64,
-    "loaded_at": pl.Datetime("us"),
-    "notes": pl.String,
-}
+REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
+LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
-
-
-@dataclass(frozen=True)
-class InputFile:
-    path: Path
-    name: str  # path relative to the data dir: stable across machines
-    dataset: str
-    kind: str
-    content_hash: str
-    layout: Path | None = None  # the layout file this file is read through (docs: Spreadsheet layouts)
-
-
-@dataclass(frozen=True)
-class FileLoad:
-    """One file as read: its rows, or why it could not be read."""
-
-    file: InputFile
-    raw: RawTable | None
-    status: str  # loaded | unreadable | duplicate_file
-    error: str | None
-    read_issues: pl.DataFrame  # rows that could not be split into fields (ISSUE_SCHEMA)
-    read_ms: float
-    settings: DatasetSettings | None = None  # a dataset.toml file's settings, once read
-
-    @property
-    def usable(self) -> bool:
-        return self.status == "loaded" and self.raw is not None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from pipelines.ingest.readers import ROW
+from pipelines.normalise.errors import InputError
 
 ISSUE_SCHEMA = {
     ROW: pl.Int32,
@@ -23,13 +24,15 @@ ISSUE_SCHEMA = {
 }
 
 
-class Problem(ValueError):
-    """A value that fails a rule: `reason` for a person, and a `suggestion` where one exists."""
+class Problem(InputError):
+    """A value that fails a row rule: `reason` for a person, and a `suggestion` where one exists (str() is the
+    reason alone: the suggestion has its own column)."""
 
-    def __init__(self, reason: str, suggestion: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.suggestion = suggestion
+    shows_suggestion = False
+
+    @property
+    def reason(self) -> str:
+        return self.problem
 
 
 def problem_of(exc: Exception) -> Problem:

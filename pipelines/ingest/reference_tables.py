@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
 from pipelines.ingest import fx_file
+from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
+from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
-
-if TYPE_CHECKING:
-    from pipelines.ingest.assemble import FileLoad
 
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("regions", "entities", "metrics", "fx")
@@ -29,86 +27,8 @@ REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
 UNIT_KINDS = ("money", "percent", "count", "ratio")
 # how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
 AGGREGATIONS = ("sum", "mean", "last", "none")
-TABLE_SCHEMAS = {
-    "metrics": {
-        "metric": pl.String,
-        "name": pl.String,
-        "unit_kind": pl.String,
-        "additive": pl.Boolean,
-        "higher_is_better": pl.Boolean,
-        "can_be_negative": pl.Boolean,
-        "description": pl.String,
-        "aggregation": pl.String,
-        "max_abs_value": pl.Float64,
-    },
-    "entities": {
-        "entity": pl.String,
-        "parent": pl.String,
-        "fiscal_year_start_month": pl.Int32,
-        "description": pl.String,
-    },
-    "sources": {
-        "source_id": pl.String,
-        "publisher": pl.String,
-        "title": pl.String,
-        "url": pl.String,
-        "published_on": pl.String,
-        "published_date": pl.Date,
-        "published_precision": pl.String,
-        "originally_reported_by": pl.String,
-        "reliability": pl.String,
-        "note": pl.String,
-        "dataset": pl.String,
-        "file": pl.String,
-        "row_number": pl.Int32,
-    },
-    "figures": {
-        "figure_id": pl.String,
-        "entity": pl.String,
-        "metric": pl.String,
-        "region_code": pl.String,
-        "period": pl.String,
-        "grain": pl.String,
-        "period_start": pl.Date,
-        "period_end": pl.Date,
-        "kind": pl.String,
-        "is_expectation": pl.Boolean,
-        "value": pl.Float64,
-        "value_high": pl.Float64,
-        "bound": pl.String,
-        "unit": pl.String,
-        "direction": pl.String,
-        "as_of": pl.Date,
-        "as_of_precision": pl.String,
-        "source_id": pl.String,
-        "note": pl.String,
-        "value_raw": pl.Float64,
-        "value_high_raw": pl.Float64,
-        "unit_raw": pl.String,
-        "currency": pl.String,
-        "fx_usd_per_unit": pl.Float64,
-        "dataset": pl.String,
-        "file": pl.String,
-        "row_number": pl.Int32,
-        "origin": pl.String,
-    },
-    "events": {
-        "event_id": pl.String,
-        "date": pl.Date,
-        "date_precision": pl.String,
-        "date_end": pl.Date,
-        "status": pl.String,
-        "jurisdiction": pl.String,
-        "category": pl.String,
-        "title": pl.String,
-        "entity": pl.String,
-        "source_id": pl.String,
-        "note": pl.String,
-        "dataset": pl.String,
-        "file": pl.String,
-        "row_number": pl.Int32,
-    },
-}
+# The shapes of the frames the load builds, from sql/tables/*.sql (pipelines/ingest/schemas.py).
+TABLE_SCHEMAS = {kind: table_schema(kind) for kind in ("metrics", "entities", "sources", "figures", "events")}
 
 
 def empty_table(kind: str) -> pl.DataFrame:

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pipelines.normalise.errors import InputError
+
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
@@ -26,13 +28,10 @@ _MONTH_YEAR = re.compile(rf"(?:(\d{{1,2}})\s+)?({_MONTH_NAMES})\.?(?:\s+(\d{{1,2
 _YEAR_MONTH_NAME = re.compile(rf"(\d{{4}})[-\s]+({_MONTH_NAMES})")
 
 
-class DateError(ValueError):
+class DateError(InputError):
     """A date that cannot be read; `suggestion` says how to write it."""
 
-    def __init__(self, message: str, suggestion: str | None = DATE_FORMS) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
+    default_suggestion = DATE_FORMS
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import currency_converter
 import polars as pl
 
 from pipelines.normalise.dates import add_months
+from pipelines.normalise.errors import InputError
 
 RATES_FILE_HINT = (
     "add a rates file to the dataset or to reference/ (fx*.csv: currency, period or date, usd_per_unit or "
@@ -20,13 +21,8 @@ RATES_FILE_HINT = (
 )
 
 
-class FxError(ValueError):
+class FxError(InputError):
     """No rate for a currency or period; `suggestion` says what to do."""
-
-    def __init__(self, message: str, suggestion: str | None = None) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pipelines.normalise.dates import (
     month_end,
     parse_partial_date,
 )
+from pipelines.normalise.errors import InputError
 
 PERIOD_FORMS = (
     "write years as '2024' or 'FY2024', halves as '2024-H1', quarters as '2024-Q3', months as '2024-09', "
@@ -42,13 +43,10 @@ _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)
 BARE_LABELS = ("refuse", "fiscal", "calendar")
 
 
-class PeriodError(ValueError):
+class PeriodError(InputError):
     """A period that cannot be read; `suggestion` says how to write it."""
 
-    def __init__(self, message: str, suggestion: str | None = PERIOD_FORMS) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
+    default_suggestion = PERIOD_FORMS
 
 
 @dataclass(frozen=True)

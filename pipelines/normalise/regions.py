@@ -10,6 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.normalise.errors import InputError
+
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 REGION_COLUMNS = {
     "region_code": pl.String,
@@ -26,13 +28,8 @@ _EXCLUSION = re.compile(
 )
 
 
-class RegionError(ValueError):
+class RegionError(InputError):
     """An unknown or inconsistent region; `suggestion` says what to write instead."""
-
-    def __init__(self, message: str, suggestion: str | None = None) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
 
 
 @cache

@@ -9,6 +9,8 @@ from functools import cache
 
 import pycountry
 
+from pipelines.normalise.errors import InputError
+
 UNIT_FORMS = (
     "write money as '<ISO currency> <scale>' (e.g. 'USD bn', 'EUR m', 'CNY'), percentages as '%' or 'pp', "
     "counts as 'count', 'count m' or 'users m', ratios as 'ratio' or 'x'"
@@ -59,13 +61,10 @@ COUNT_WORDS = {
 _TOKEN = re.compile(r"[a-z]{1,3}\$|[$€£¥₹%]|[a-z]+|\d+s?")
 
 
-class UnitError(ValueError):
+class UnitError(InputError):
     """A unit that cannot be read; `suggestion` says how to write it."""
 
-    def __init__(self, message: str, suggestion: str | None = UNIT_FORMS) -> None:
-        super().__init__(f"{message}; {suggestion}" if suggestion else message)
-        self.problem = message
-        self.suggestion = suggestion
+    default_suggestion = UNIT_FORMS
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 ORDERS_SUBDIR = "orders"  # DATA_DIR/orders/year=YYYY/month=MM/*.parquet
-DATASET_SUBDIR = Path("datasets") / "orders"  # canonical figures/sources the core's build picks up
+DEFAULT_DATASET = (
+    "orders"  # DATA_DIR/datasets/<dataset>/: canonical figures/sources the core's build picks up
+)
 SYNTHETIC_MARKER = "_generated.json"  # written by the generator; marks every figure as synthetic
 
 _MONTH_DIR = re.compile(r"year=(\d{4})[/\\]month=(\d{1,2})$")
@@ -18,7 +21,13 @@ def orders_dir(data_dir: Path) -> Path:
 
 
 def dataset_dir(data_dir: Path) -> Path:
-    return Path(data_dir) / DATASET_SUBDIR
+    """DATA_DIR/datasets/orders, or the dataset the generator named in its marker (the operator demo's
+    orders go to DATA_DIR/datasets/illustrative-marketplace, so the dataset's name says what it is)."""
+    marker = orders_dir(data_dir) / SYNTHETIC_MARKER
+    name = DEFAULT_DATASET
+    if marker.exists():
+        name = json.loads(marker.read_text()).get("dataset") or DEFAULT_DATASET
+    return Path(data_dir) / "datasets" / name
 
 
 def month_dir(orders_root: Path, month: str) -> Path:

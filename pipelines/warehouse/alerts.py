@@ -18,41 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-NEW_ALERTS_SQL = """
-with streaks as (
-    select s.*, 'shortfall_streak' as alert_type, s.length::double as measure,
-           s.first_period || '..' || s.last_period as period_label
-    from shortfall_streaks s
-    inner join default_policies d on d.expectation_kind = s.expectation_kind and d.default_policy = s.policy
-    where s.length >= $streak
-), misses as (
-    select a.*, 'large_miss' as alert_type, a.variance_pct as measure
-    from actual_vs_expectation a
-    where a.is_default_policy and a.favourable = false and abs(a.variance_pct) >= $miss
-), candidates as (
-    select alert_type, entity, metric, region_code, period_label as period, expectation_kind, policy, measure,
-           format('{} {} in {} fell short of {} ({}) for {} consecutive {} periods, {} to {}', entity, metric,
-                  region_code, expectation_kind, policy, length, grain, first_period, last_period) as message,
-           null::varchar as source_ids
-    from streaks
-    union all
-    select alert_type, entity, metric, region_code, period, expectation_kind, policy, measure,
-           format('{} {} in {} for {} missed its {} by {:.1f}% ({} against {})', entity, metric, region_code,
-                  period, expectation_kind, abs(measure) * 100, {value:actual}, {value:expectation}),
-           actual_source_id || ',' || expectation_source_id
-    from misses
-)
-select md5(concat_ws('|', alert_type, entity, metric, region_code, period, expectation_kind, policy)) as alert_id,
-       $now::timestamp as created_at, c.*
-from candidates c
-"""
+from pipelines.warehouse.sqlfiles import SQL_DIR
 
-
-def _value_sql(column: str) -> str:
-    return (
-        f"case when unit = 'USD' then format('USD {{:.2f}} bn', {column} / 1e9) "
-        f"else format('{{:.4g}} {{}}', {column}, unit) end"
-    )
+ALERTS_SQL = SQL_DIR / "alerts"
 
 
 def raise_alerts(
@@ -70,9 +38,8 @@ def raise_alerts(
         finally:
             con.execute("detach previous")
     before = con.execute("select count(*) from alerts").fetchone()[0]
-    new_alerts = NEW_ALERTS_SQL.replace("{value:actual}", _value_sql("actual")).replace(
-        "{value:expectation}", _value_sql("expectation")
-    )
+    con.execute((ALERTS_SQL / "value_text.sql").read_text())
+    new_alerts = (ALERTS_SQL / "new_alerts.sql").read_text()
     con.execute(
         f"insert into alerts by name select * from ({new_alerts}) n "
         "where n.alert_id not in (select alert_id from alerts)",

@@ -2,6 +2,8 @@
 
 Views sit in layer folders applied in `VIEW_LAYERS` order; a view reads tables and views of earlier layers
 only (a test checks it), so creation needs no retries:
+- `base/`     rules written once: region containment (region_lineage), the grains' order and window sizes
+              (grain_order), the expectation preference (read by Python through pipelines/warehouse/rules.py)
 - `chosen/`   which figure stands for a series' actual, which expectation vintage a policy picks
 - `rolled/`   finer figures rolled up to a coarser period they tile completely (actual_rollups,
               expectation_rollups), by the metric's aggregation
@@ -18,7 +20,7 @@ import duckdb
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
 
-VIEW_LAYERS = ("chosen", "rolled", "compared", "analysis")
+VIEW_LAYERS = ("base", "chosen", "rolled", "compared", "analysis")
 
 
 def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from pipelines.cli.main import main as impact_commands
 from pipelines.effects.assess import explain_period
-from pipelines.effects.periods import WINDOW_K
+from pipelines.warehouse.rules import WINDOW_K
 from pipelines.warehouse.sqlfiles import create_tables, create_views
 
 from .conftest import REGIONS, SOURCES, insert_figure

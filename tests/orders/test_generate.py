@@ -58,3 +58,13 @@ def test_projections_cover_countries_and_regions(tmp_path, small_generator):
     world = projections.filter((pl.col("region") == "WORLD") & (pl.col("metric") == "gmv"))
     assert world.height == 3
     assert all("Synthetic" in note for note in projections["note"])
+
+
+def test_more_shocks_cut_each_country_and_one_per_country(small_generator):
+    cfg = dataclasses.replace(small_generator, rows=1_000_000, more_shocks=(("US", "2024-12-01", 0.5),))
+    plan = planned_orders(cfg).sort("month")
+    ratio = {c: (g["weight"] / g["expected"]).to_list() for (c,), g in plan.group_by("country")}
+    assert ratio["US"] == pytest.approx([1.0, 1.0, 0.5])
+    assert ratio["CA"] == pytest.approx([1.0, 1 - 0.25 * 25 / 30, 0.75])
+    with pytest.raises(ValueError, match="two shocks for CA"):
+        dataclasses.replace(small_generator, more_shocks=(("CA", "2024-12-01", 0.1),)).shocks()

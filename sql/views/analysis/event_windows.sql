@@ -6,27 +6,14 @@
 -- Only periods with an actual appear: a missing period is a missing row, never a zero.
 create or replace view event_windows as
 
--- k periods each side of the event, per grain: edit the values to change a window. Grains not listed
--- ('day', 'span') get no window. months_per_period turns dates into period positions.
+-- k periods each side of the event, per grain (sql/views/base/grain_order.sql). 'day' and 'span' get no
+-- window. months_per_period turns dates into period positions.
 with window_sizes as (
-    select * from (values
-        ('month', 1, 6),
-        ('quarter', 3, 4),
-        ('half', 6, 2),
-        ('year', 12, 2)
-    ) as t(grain, months_per_period, k)
+    select grain, months_per_period, window_k as k from grain_order where window_k is not null
 ),
 
--- When a period has expectations of several kinds, the lowest preference wins.
-expectation_preference as (
-    select * from (values
-        ('target', 1),
-        ('guidance', 2),
-        ('budget', 3),
-        ('consensus', 4),
-        ('projection', 5)
-    ) as t(expectation_kind, preference)
-),
+-- When a period has expectations of several kinds, the lowest preference wins
+-- (sql/views/base/expectation_preference.sql, joined below).
 
 events as (
     select * from events
@@ -72,11 +59,10 @@ affected_regions as (
         e.source_id as event_source_id,
         e.jurisdiction,
         r.region_code,
-        r.name as region_name,
-        r.path as region_path
+        r.name as region_name
     from events as e
-    inner join regions as j on j.region_code = e.jurisdiction
-    inner join regions as r on r.path = j.path or starts_with(r.path, j.path || '/')
+    inner join region_lineage as l on l.ancestor_code = e.jurisdiction
+    inner join regions as r on r.region_code = l.descendant_code
 ),
 
 positioned as (
@@ -123,7 +109,7 @@ bounded as (
 
 windows as (
     select distinct
-        event_id, region_code, region_path, entity, metric, grain, window_start, window_end
+        event_id, region_code, entity, metric, grain, window_start, window_end
     from bounded
 ),
 
@@ -141,10 +127,11 @@ overlapping as (
         on  o.event_id <> w.event_id
         and o.date <= w.window_end
         and coalesce(o.date_end, o.date) >= w.window_start
-    inner join regions as oj on oj.region_code = o.jurisdiction
-    where oj.path = w.region_path
-       or starts_with(w.region_path, oj.path || '/')
-       or starts_with(oj.path, w.region_path || '/')
+    where exists (
+        select 1 from region_lineage as l
+        where (l.ancestor_code = o.jurisdiction and l.descendant_code = w.region_code)
+           or (l.ancestor_code = w.region_code and l.descendant_code = o.jurisdiction)
+    )
     group by all
 ),
 
