@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/dashboard_bench.py --warehouse data/warehouse.duckdb [--warehouse w1m.duckdb ...]
         [--browser] [--repeat 7]
 
-Query time: each page's queries as the page runs them on a cold cache (`queries.clear_cache()`): the same
-`dashboard.queries` functions with the page's default selection, inside one `queries.reading()` block, so
+Query time: each page's queries as the page runs them on a cold cache (`connection.clear_cache()`): the same
+`dashboard.data` read functions with the page's default selection, inside one `connection.reading()` block, so
 one short read-only connection is opened, used by every query and closed (its open and close are counted).
 Median of --repeat runs per page; per-query medians beside it. "selection" is what a new entity, metric,
 policy or grain costs once the warehouse-wide lists (figure counts, metrics, regions, events, build info)
@@ -40,26 +40,28 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard import queries as q  # noqa: E402
+from dashboard.data import catalog, evidence, scorecard, trends  # noqa: E402
+from dashboard.data import connection as q  # noqa: E402
+from dashboard.data import events as event_reads  # noqa: E402
 from tests.browser.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
 
 Step = tuple[str, str, Callable[[], object]]  # (label, "warehouse" | "selection", call)
 
 
 def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
-    """What each page asks `dashboard.queries` for when it opens (default selection), in order."""
+    """What each page asks `dashboard.data` for when it opens (default selection), in order."""
     with q.reading(ident):
-        pairs = q.comparable_pairs(ident)
+        pairs = catalog.comparable_pairs(ident)
         entity, metric = pairs.row(0)[:2]
         kinds = pairs["expectation_kinds"][0].to_list()
         kind = "target" if "target" in kinds else kinds[0]
         regions = (
-            q.figure_counts_by_region(ident, entity, metric)
+            trends.figure_counts_by_region(ident, entity, metric)
             .sort(["depth", "figures"], descending=[False, True])["region_code"]
             .to_list()[:2]
         )
-        events = q.events(ident)
-        grains, has_quarters = q.comparison_grains(ident, entity, metric, kind, "at_period_end")
+        events = catalog.events(ident)
+        grains, has_quarters = scorecard.comparison_grains(ident, entity, metric, kind, "at_period_end")
     q.clear_cache()
     grain = "quarter" if has_quarters else min(grains, key=["month", "quarter", "half", "year"].index)
     trend_grain = next(
@@ -67,61 +69,61 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
     )  # the finest grain with both actuals and expectations
     event_id = events["event_id"][0] if events.height else ""
     series = (entity, metric, kind, "at_period_end")
-    sidebar: list[Step] = [("build_info", "warehouse", lambda: q.build_info(ident))]
+    sidebar: list[Step] = [("build_info", "warehouse", lambda: catalog.build_info(ident))]
     chooser: list[Step] = [
-        ("figure_counts + pairs", "warehouse", lambda: q.comparable_pairs(ident)),
-        ("metrics", "warehouse", lambda: q.metrics(ident)),
+        ("figure_counts + pairs", "warehouse", lambda: catalog.comparable_pairs(ident)),
+        ("metrics", "warehouse", lambda: catalog.metrics(ident)),
     ]
     # small per-build tables the comparisons are completed with (region tree, publishers)
     lookups: list[Step] = [
-        ("region places", "warehouse", lambda: q.query(ident, q.REGION_PLACES)),
-        ("publishers", "warehouse", lambda: q.query(ident, q.PUBLISHERS)),
+        ("region places", "warehouse", lambda: catalog.region_places(ident)),
+        ("publishers", "warehouse", lambda: catalog.publishers(ident)),
     ]
     scorecard_frame = (
-        (lambda: q.quarter_comparisons(ident, *series))
+        (lambda: scorecard.quarter_comparisons(ident, *series))
         if grain == "quarter" and has_quarters
-        else (lambda: q.comparisons(ident, *series, grain=grain))
+        else (lambda: scorecard.comparisons(ident, *series, grain=grain))
     )
     return {
         "scorecard": sidebar
         + chooser
         + lookups
         + [
-            ("comparison_grains", "selection", lambda: q.comparison_grains(ident, *series)),
+            ("comparison_grains", "selection", lambda: scorecard.comparison_grains(ident, *series)),
             ("comparisons (shown grain)", "selection", scorecard_frame),
-            ("streaks", "selection", lambda: q.streaks(ident, *series, grain=grain)),
+            ("streaks", "selection", lambda: scorecard.streaks(ident, *series, grain=grain)),
         ],
         "trends": sidebar
         + chooser
         + lookups
         + [
-            ("regions", "warehouse", lambda: q.regions(ident)),
-            ("series_regions", "selection", lambda: q.figure_counts_by_region(ident, entity, metric)),
-            ("actuals", "selection", lambda: q.actuals(ident, entity, metric, regions)),
-            ("vintages", "selection", lambda: q.vintages(ident, entity, metric, kind, regions)),
+            ("regions", "warehouse", lambda: catalog.regions(ident)),
+            ("series_regions", "selection", lambda: trends.figure_counts_by_region(ident, entity, metric)),
+            ("actuals", "selection", lambda: trends.actuals(ident, entity, metric, regions)),
+            ("vintages", "selection", lambda: trends.vintages(ident, entity, metric, kind, regions)),
             (
                 "shortfall periods",
                 "selection",
-                lambda: q.shortfall_periods(ident, *series, trend_grain, regions[0]),
+                lambda: trends.shortfall_periods(ident, *series, trend_grain, regions[0]),
             ),
-            ("events", "warehouse", lambda: q.events(ident)),
-            ("pacing", "selection", lambda: q.pacing(ident, entity, metric, "at_period_end", regions)),
+            ("events", "warehouse", lambda: catalog.events(ident)),
+            ("pacing", "selection", lambda: trends.pacing(ident, entity, metric, "at_period_end", regions)),
         ],
         "events": sidebar
         + [
-            ("events", "warehouse", lambda: q.events(ident)),
-            ("metrics", "warehouse", lambda: q.metrics(ident)),
-            ("event_windows", "selection", lambda: q.event_windows(ident, event_id)),
+            ("events", "warehouse", lambda: catalog.events(ident)),
+            ("metrics", "warehouse", lambda: catalog.metrics(ident)),
+            ("event_windows", "selection", lambda: event_reads.event_windows(ident, event_id)),
         ],
         "evidence": sidebar
         + [
-            ("figure_counts", "warehouse", lambda: q.figure_counts(ident)),
-            ("claims", "selection", lambda: q.claims(ident, None, None)),
-            ("evidence (first rows)", "selection", lambda: q.evidence(ident, None, None)),
-            ("disagreement (widest)", "selection", lambda: q.disagreement(ident, None, None)),
-            ("disagreement_count", "selection", lambda: q.disagreement_count(ident, None, None)),
-            ("loads", "warehouse", lambda: q.loads(ident)),
-            ("rejected", "warehouse", lambda: q.rejected(ident)),
+            ("figure_counts", "warehouse", lambda: catalog.figure_counts(ident)),
+            ("claims", "selection", lambda: evidence.claims(ident, None, None)),
+            ("evidence (first rows)", "selection", lambda: evidence.evidence(ident, None, None)),
+            ("disagreement (widest)", "selection", lambda: evidence.disagreement(ident, None, None)),
+            ("disagreement_count", "selection", lambda: evidence.disagreement_count(ident, None, None)),
+            ("loads", "warehouse", lambda: evidence.loads(ident)),
+            ("rejected", "warehouse", lambda: evidence.rejected(ident)),
         ],
     }
 
@@ -351,7 +353,7 @@ def bench_browser(warehouses: list[Path], repeat: int, pages: list[str] | None =
                         )  # fmt: skip
                     ident = q.identity(warehouse)
                     with q.reading(ident):
-                        entities = q.comparable_pairs(ident)["entity"].unique(maintain_order=True)
+                        entities = catalog.comparable_pairs(ident)["entity"].unique(maintain_order=True)
                     changes = time_filter_changes(returning, url, entities.to_list()[:2], repeat + 2)
                     returning.close()
                     rows.append(

@@ -14,9 +14,13 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 
 import streamlit as st  # noqa: E402
 
-from dashboard import queries as q  # noqa: E402
-from dashboard import ui  # noqa: E402
+from dashboard.data import connection as db  # noqa: E402
+from dashboard.sections.freshness import freshness_ui  # noqa: E402
 
+# The page scripts' folder is app_pages/, not pages/: Streamlit (1.67, runtime/pages_manager.py) treats a
+# `pages/` folder beside the main script as a v1 multipage app and, until st.navigation has run once in the
+# process, runs the first session through its legacy router (script_runner._mpa_v1) with every file there as
+# a page of its own.
 PAGES = ROOT / "dashboard" / "app_pages"
 
 st.set_page_config(page_title="Impact: actuals vs expectations", layout="wide")
@@ -26,8 +30,8 @@ st.set_page_config(page_title="Impact: actuals vs expectations", layout="wide")
 def watch_for_new_build() -> None:
     """Rerun the whole app when a new warehouse is published (its identity changes): no restart needed."""
     try:
-        current = q.identity()
-    except q.NoWarehouse:
+        current = db.identity()
+    except db.NoWarehouse:
         current = None
     seen = st.session_state.setdefault("warehouse_identity", current)
     if current != seen:
@@ -78,8 +82,8 @@ page = st.navigation(
     ]
 )
 try:
-    ui.freshness_ui(q.identity())
-except q.NoWarehouse:
+    freshness_ui(db.identity())
+except db.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:
     watch_for_new_build()

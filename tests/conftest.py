@@ -34,6 +34,29 @@ def case_study_run(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The case study and the operator demo in one warehouse, as `make build` makes it (`impact demo`, then
+    the build), once per session: {'data', 'warehouse', 'written' (write_demo's answer), 'orders'}."""
+    import dagster as dg
+
+    from pipelines.defs.orders_run import run_orders
+    from pipelines.defs.resources import ImpactSettings
+    from pipelines.defs.run import run_pipeline
+    from pipelines.devtools.operator_demo import write_demo
+
+    data = tmp_path_factory.mktemp("demo-data")
+    shutil.copytree(CASE_STUDY, data / "datasets" / CASE_STUDY.name)
+    written = write_demo(data)
+    with dg.DagsterInstance.ephemeral() as instance:
+        orders = run_orders(data, instance=instance)
+    assert not orders["failed"], orders["failed"]
+    warehouse = data / "warehouse.duckdb"
+    summary = run_pipeline(ImpactSettings(data_dir=str(data), warehouse=str(warehouse), today=TODAY))
+    assert summary.published, summary.error
+    return {"data": data, "warehouse": warehouse, "written": written, "orders": orders}
+
+
+@pytest.fixture(scope="session")
 def case_warehouse(case_study_run) -> Path:
     """The published case-study warehouse file (read it; copy it before changing anything)."""
     return case_study_run.warehouse

@@ -5,13 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, ui
-from dashboard import queries as q
+from dashboard import tables, widgets
+from dashboard.charts.events import event_window_chart, events_timeline
+from dashboard.data import catalog
+from dashboard.data import connection as db
+from dashboard.data import events as data
 
 st.title("Events: what happened around the misses")
-ident = ui.current_identity()
-with q.reading(ident):  # one short connection for this render's uncached queries
-    events = q.events(ident)
+ident = widgets.current_identity()
+with db.reading(ident):  # one short connection for this render's uncached queries
+    events = catalog.events(ident)
     if events.is_empty():
         st.info("The warehouse has no events: add an events file to a dataset and run `impact run`.")
         st.stop()
@@ -47,9 +50,9 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.info("No event matches these filters.")
         st.stop()
 
-    st.plotly_chart(charts.events_timeline(shown), theme=None, key="timeline")
-    tables = ui.tables_toggle()
-    ui.show_table(
+    st.plotly_chart(events_timeline(shown), theme=None, key="timeline")
+    shown_as_grids = widgets.tables_toggle()
+    tables.show_table(
         shown.select(
             "date",
             "date_precision",
@@ -69,7 +72,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             "url": st.column_config.LinkColumn("source link", display_text="open"),
             "jurisdiction_name": "jurisdiction",
         },
-        grid=tables,
+        grid=shown_as_grids,
     )
 
     st.subheader("Before and after one event")
@@ -93,7 +96,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.caption(
             f"This event is **expected** (date precision: {event['date_precision']}); it may not have happened."
         )
-    windows = q.event_windows(ident, event_id)
+    windows = data.event_windows(ident, event_id)
     if windows.is_empty():
         st.info(
             f"No figures around this event: no entity has actuals in {event['jurisdiction_name'] or event['jurisdiction']} "
@@ -101,7 +104,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         )
         st.stop()
     series_keys = windows.select("entity", "metric", "grain").unique(maintain_order=True)
-    names = ui.metric_names(ident)
+    names = widgets.metric_names(ident)
     labels = [f"{e} · {names.get(m, m)} · per {g}" for e, m, g in series_keys.iter_rows()]
     which = st.selectbox("Series", range(len(labels)), format_func=labels.__getitem__, key="window_series")
     entity, metric, grain = series_keys.row(which)
@@ -109,7 +112,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )
     metric_label = names.get(metric, metric)
-    st.plotly_chart(charts.event_window_chart(one, event["date"], metric_label), theme=None, key="window")
+    st.plotly_chart(event_window_chart(one, event["date"], metric_label), theme=None, key="window")
     if one["is_overlapping"].any():
         others = sorted(
             {e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id}
@@ -117,4 +120,4 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.caption(
             f"Other events fall in the same window ({', '.join(others)}): a change cannot be pinned on one event."
         )
-    ui.show_table(one.drop("overlapping_event_ids"), "event_window", grid=tables)
+    tables.show_table(one.drop("overlapping_event_ids"), "event_window", grid=shown_as_grids)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, ui
-from dashboard import queries as q
+from dashboard import tables, widgets
+from dashboard.charts.evidence import disagreement_chart
+from dashboard.charts.style import as_reported
+from dashboard.data import catalog
+from dashboard.data import connection as db
+from dashboard.data import evidence as data
 
 DIRECTION_BADGE = {
     "below": ("red", "fell short of expectations"),
@@ -17,9 +21,9 @@ DIRECTION_BADGE = {
 CLAIM_BADGES = 20
 
 st.title("Evidence: where every number comes from")
-ident = ui.current_identity()
-with q.reading(ident):  # one short connection for this render's uncached queries
-    counts = q.figure_counts(ident)
+ident = widgets.current_identity()
+with db.reading(ident):  # one short connection for this render's uncached queries
+    counts = catalog.figure_counts(ident)
     entities = sorted(set(counts["entity"].to_list()))
     entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
     entity = None if entity == "(all)" else entity
@@ -30,7 +34,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             else counts["metric"].to_list()
         )
     )
-    names = ui.metric_names(ident)  # 'Gross merchandise value' for 'gmv', as on the other pages
+    names = widgets.metric_names(ident)  # 'Gross merchandise value' for 'gmv', as on the other pages
     metric = st.sidebar.selectbox(
         "Metric",
         ["(all)", *metrics],
@@ -40,7 +44,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
     )
     metric = None if metric in (None, "(all)") else metric
 
-    info = q.build_info(ident)
+    info = catalog.build_info(ident)
     if info.height:
         b = info.row(0, named=True)
         st.caption(
@@ -49,7 +53,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         )
 
     st.subheader("Qualitative claims (no number was reported)")
-    claims = q.claims(ident, entity, metric)
+    claims = data.claims(ident, entity, metric)
     if claims.is_empty():
         st.caption("no direction-only claims for this selection")
     # Badges for the latest few: a page of a thousand markdown lines took the browser seconds (10M figures:
@@ -64,37 +68,39 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         )
     if claims.height > CLAIM_BADGES:
         st.caption(f"The {CLAIM_BADGES} latest of {claims.height:,} claims; all of them in the table.")
-        ui.show_table(claims, "qualitative_claims")
+        tables.show_table(claims, "qualitative_claims")
     elif claims.height:  # the badges above are the table; a grid of the same rows only delayed the page
-        ui.show_table(claims, "qualitative_claims", grid=False, hidden_note="the claims above, one row each")
+        tables.show_table(
+            claims, "qualitative_claims", grid=False, hidden_note="the claims above, one row each"
+        )
 
     st.subheader("Where sources disagree")
-    dis = q.disagreement(ident, entity, metric)
+    dis = data.disagreement(ident, entity, metric)
     if dis.is_empty():
         st.caption("no disagreement between sources for this selection")
     else:
-        disagreeing = q.disagreement_count(ident, entity, metric)
+        disagreeing = data.disagreement_count(ident, entity, metric)
         if disagreeing > dis.height:
             st.caption(
                 f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
                 "pick an entity and metric to narrow them down."
             )
-        st.plotly_chart(charts.disagreement_chart(dis), theme=None, key="disagreement")
-        ui.show_table(
+        st.plotly_chart(disagreement_chart(dis), theme=None, key="disagreement")
+        tables.show_table(
             dis.drop("values_json"),
             "source_disagreement",
             total=disagreeing,
-            full_csv=lambda: q.disagreement_csv(ident, entity, metric),
+            full_csv=lambda: data.disagreement_csv(ident, entity, metric),
         )
 
     st.subheader("Figures")
-    figures = q.evidence(ident, entity, metric)
+    figures = data.evidence(ident, entity, metric)
     if figures.is_empty():
         st.info("No figures for this selection.")
     else:
         shown = figures.with_columns(
             pl.struct("value", "value_high", "bound", "unit", "direction")
-            .map_elements(lambda r: charts.as_reported(**r), return_dtype=pl.String)
+            .map_elements(lambda r: as_reported(**r), return_dtype=pl.String)
             .alias("as reported"),
         ).select(
             "as reported",
@@ -124,7 +130,7 @@ with q.reading(ident):  # one short connection for this render's uncached querie
         st.caption(
             "'as reported': ≤ at most, ≥ at least, ~ approximate, a–b a range. Values in the base unit (USD)."
         )
-        ui.show_table(
+        tables.show_table(
             shown,
             "figures",
             column_config={"url": st.column_config.LinkColumn("source link", display_text="open")},
@@ -134,11 +140,11 @@ with q.reading(ident):  # one short connection for this render's uncached querie
                     & (pl.col("metric") == metric if metric else pl.lit(True))
                 )["figures"].sum()
             ),
-            full_csv=lambda: q.evidence_csv(ident, entity, metric),
+            full_csv=lambda: data.evidence_csv(ident, entity, metric),
         )
 
     st.subheader("Exchange rates used")
-    rates = q.fx_rates_used(ident)
+    rates = data.fx_rates_used(ident)
     if rates.is_empty():
         st.caption("every figure is in USD or a unit without currency: no exchange rate used")
     else:
@@ -146,16 +152,16 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             "Monthly rates behind the USD values, with who published them: the ECB reference rates, or a "
             "rates file brought with the data (fx*.csv), which wins for its currency and months."
         )
-        ui.show_table(rates, "fx_rates_used")
+        tables.show_table(rates, "fx_rates_used")
 
     st.subheader("Loads and rejected rows")
-    ui.show_table(q.loads(ident), "loads")
-    rejected = q.rejected(ident)
+    tables.show_table(data.loads(ident), "loads")
+    rejected = data.rejected(ident)
     if rejected.is_empty():
         st.caption("no rejected rows: every input row loaded")
     else:
-        ui.show_table(rejected, "rejected_rows")
-    order_rejects = q.order_rejects(ident)
+        tables.show_table(rejected, "rejected_rows")
+    order_rejects = data.order_rejects(ident)
     if not order_rejects.is_empty():
         st.subheader("Bad order rows (orders path)")
         months = order_rejects["month"].n_unique()
@@ -163,4 +169,4 @@ with q.reading(ident):  # one short connection for this render's uncached querie
             f"{order_rejects['rows'].sum():,} order rows left out of GMV across {months} "
             f"month{'' if months == 1 else 's'}, counted by reason (docs/orders.md section 3)."
         )
-        ui.show_table(order_rejects, "order_rejects")
+        tables.show_table(order_rejects, "order_rejects")

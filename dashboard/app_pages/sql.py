@@ -6,21 +6,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import queries as q
-from dashboard import ui
+from dashboard import tables, widgets
+from dashboard.data import catalog
 from pipelines.warehouse.console import QueryRefused, run_readonly
 
 TIME_LIMIT_S = 10.0
 DEFAULT_QUERY = "select * from actual_vs_expectation where policy = 'at_period_end' limit 100"
 
 st.title("SQL: query the warehouse")
-ident = ui.current_identity()
+ident = widgets.current_identity()
 st.caption(
     "One read-only SELECT at a time over the tables and views documented in docs/warehouse.md. Writes, DDL, "
     "ATTACH, COPY, INSTALL/LOAD, PRAGMA/SET and reading files are refused; at most the row limit is "
     f"returned, and a query is stopped after {TIME_LIMIT_S:g} s. The same numbers as the dashboard."
 )
-examples = q.example_queries()
+examples = catalog.example_queries()
 
 
 def use_example() -> None:
@@ -50,4 +50,4 @@ if st.button("Run", type="primary", key="run") or query:
     else:
         note = " (row limit reached)" if result.height >= max_rows else ""
         st.caption(f"{result.height} rows{note}")
-        ui.show_table(result, "query_result")
+        tables.show_table(result, "query_result")

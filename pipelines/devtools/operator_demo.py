@@ -21,8 +21,8 @@ from pathlib import Path
 
 from pipelines.devtools.operator_plan import ILLUSTRATIVE, plan_figures, plan_sources
 from pipelines.devtools.orders_generator import (
-    COUNTRIES,
     GeneratorConfig,
+    countries,
     generate_orders,
     planned_orders,
 )
@@ -78,6 +78,9 @@ DEMO_CONFIG = GeneratorConfig(
     more_shocks=tuple((e.country, e.date, e.share) for e in EVENTS if e is not BAN),
     projection_bias=0.0,
     dataset=DATASET,
+    # a wholesale marketplace: orders 25 times the generator's retail baskets (about 350-1,250 USD), so a
+    # quarter's GMV is some 250 million USD and the misses read in millions on the dashboard
+    basket_scale=25.0,
 )
 
 
@@ -117,7 +120,7 @@ def write_demo(data_dir: Path, cfg: GeneratorConfig = DEMO_CONFIG, workers: int 
     plan = planned_orders(cfg)
     dataset.mkdir(parents=True, exist_ok=True)
     write_parquet(
-        plan_figures(plan, COUNTRIES, region_paths(), cfg.shocks(), cfg.entity),
+        plan_figures(plan, countries(cfg), region_paths(), cfg.shocks(), cfg.entity),
         dataset / "figures-plan.parquet",
     )
     _write_csv(dataset / "sources-demo.csv", [*plan_sources(plan, cfg.entity), _events_source()])

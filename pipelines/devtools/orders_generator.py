@@ -76,6 +76,9 @@ class GeneratorConfig:
     # further shocks as (country, YYYY-MM-DD, share lost); at most one per country (with the one above)
     more_shocks: tuple[tuple[str, str, float], ...] = ()
     dataset: str = layout.DEFAULT_DATASET  # the dataset folder the orders path writes its figures into
+    basket_scale: float = (
+        1.0  # multiplies every country's mean basket (a wholesale marketplace: larger orders)
+    )
 
     def shocks(self) -> dict[str, tuple[date, float]]:
         """Country -> (event date, share of orders lost after it); ValueError for two shocks in one country."""
@@ -171,7 +174,7 @@ def month_table(cfg: GeneratorConfig, month: str, plan: pl.DataFrame, order_id_s
     )
     order = np.argsort(ts, kind="stable")  # order data arrives in time order
     ts, country_idx = ts[order], country_idx[order]
-    basket = counts["basket_usd"].to_numpy()[country_idx]
+    basket = counts["basket_usd"].to_numpy()[country_idx] * cfg.basket_scale
     to_local = 1 / np.array([usd_per_unit[c] for c in counts["currency"]])[country_idx]
     amount_usd = basket * rng.lognormal(-(AMOUNT_SIGMA**2) / 2, AMOUNT_SIGMA, n)
     amount = np.round(amount_usd * to_local, 2)
@@ -271,4 +274,9 @@ def generate_orders(
 def write_projections(cfg: GeneratorConfig, plan: pl.DataFrame, dataset: Path) -> None:
     from pipelines.orders.projections import projection_figures, write_projection_dataset
 
-    write_projection_dataset(cfg, projection_figures(cfg, plan, COUNTRIES, region_paths()), dataset)
+    write_projection_dataset(cfg, projection_figures(cfg, plan, countries(cfg), region_paths()), dataset)
+
+
+def countries(cfg: GeneratorConfig) -> pl.DataFrame:
+    """COUNTRIES with the mean baskets the config draws from (basket_usd times basket_scale)."""
+    return COUNTRIES.with_columns(pl.col("basket_usd") * cfg.basket_scale)

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import charts
+from dashboard.charts import events, evidence, pacing, scorecard, style, trends
 
 
 def comparison(region, path, depth, period, actual, expectation, **extra) -> dict:
@@ -70,7 +70,7 @@ def frame() -> pl.DataFrame:
     ],
 )
 def test_value_scale(unit, values, expected):
-    assert charts.value_scale(unit, values) == expected
+    assert style.value_scale(unit, values) == expected
 
 
 @pytest.mark.parametrize(
@@ -83,11 +83,11 @@ def test_value_scale(unit, values, expected):
     ],
 )
 def test_as_reported(args, text):
-    assert charts.as_reported(*args) == text
+    assert style.as_reported(*args) == text
 
 
 def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
-    fig = charts.attainment_heatmap(frame)
+    fig = scorecard.attainment_heatmap(frame)
     heat = fig.data[0]
     assert heat.type == "heatmap" and heat.zmid == 100
     assert heat.colorscale[0][1].lower() != heat.colorscale[-1][1].lower()  # red end, blue end
@@ -100,34 +100,34 @@ def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
 
 
 def test_bar_labels_only_while_they_fit(frame):
-    small = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"))
+    small = scorecard.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"))
     assert {t.textposition for t in small.data} == {"outside"}
     rows = [
         comparison(f"C{i:03d}", f"WORLD/C{i:03d}", 1, "2024", 9e9, 10e9)
-        for i in range(charts.MAX_BAR_LABELS + 1)
+        for i in range(scorecard.MAX_BAR_LABELS + 1)
     ]
-    big = charts.actual_vs_expectation_bars(pl.DataFrame(rows))
+    big = scorecard.actual_vs_expectation_bars(pl.DataFrame(rows))
     assert {t.textposition for t in big.data} == {"none"}
     assert all(t.text and "%{text}" in t.hovertemplate for t in big.data)  # the values stay in the hover
 
 
 def test_heatmap_labels_cells_only_while_readable(frame):
-    assert charts.attainment_heatmap(frame).data[0].texttemplate == "%{text}"
+    assert scorecard.attainment_heatmap(frame).data[0].texttemplate == "%{text}"
     rows = [
         comparison(f"C{i:03d}", f"WORLD/C{i:03d}", 1, str(year), 9e9, 10e9)
         for i in range(40)
-        for year in range(2000, 2000 + charts.MAX_CELL_LABELS // 40 + 1)
+        for year in range(2000, 2000 + scorecard.MAX_CELL_LABELS // 40 + 1)
     ]
-    big = charts.attainment_heatmap(pl.DataFrame(rows)).data[0]
+    big = scorecard.attainment_heatmap(pl.DataFrame(rows)).data[0]
     assert big.texttemplate is None and big.text is None
     assert all("attainment 90%" in c for row in big.customdata for c in row)  # the numbers stay in the hover
 
 
 def test_bars_colour_below_red_and_above_blue_with_units_and_ranges(frame):
-    fig = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"), "GMV")
+    fig = scorecard.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"), "GMV")
     by_name = {t.name: t for t in fig.data}
-    assert by_name["actual, below expectation"].marker.color == charts.BELOW
-    assert by_name["actual, above expectation"].marker.color == charts.ABOVE
+    assert by_name["actual, below expectation"].marker.color == style.BELOW
+    assert by_name["actual, above expectation"].marker.color == style.ABOVE
     assert fig.layout.yaxis.title.text == "GMV (USD bn)"
     expectation = by_name["expectation (range as whisker)"]
     assert expectation.error_y.visible and max(expectation.error_y.array) == pytest.approx(2.0)
@@ -135,7 +135,7 @@ def test_bars_colour_below_red_and_above_blue_with_units_and_ranges(frame):
 
 
 def test_bars_mark_bounds_with_hatching(frame):
-    fig = charts.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2023"))
+    fig = scorecard.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2023"))
     above = next(t for t in fig.data if t.name == "actual, above expectation")
     assert above.marker.pattern.shape[0] == "/" and above.text[0].startswith("≤")
 
@@ -193,7 +193,7 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
             "source_id": ["e", "f"],
         }
     )
-    fig = charts.trend_chart(actuals, vintages, shortfalls, events, "GMV")
+    fig = trends.trend_chart(actuals, vintages, shortfalls, events, "GMV")
     names = [t.name for t in fig.data]
     assert "US: actual" in names and "US: target" in names and "US: target (latest)" in names
     assert "event: law" in names and "event: ban" in names
@@ -210,11 +210,11 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
 @pytest.mark.parametrize(
     "builder",
     [
-        charts.attainment_heatmap,
-        charts.actual_vs_expectation_bars,
-        charts.pacing_chart,
-        charts.events_timeline,
-        charts.disagreement_chart,
+        scorecard.attainment_heatmap,
+        scorecard.actual_vs_expectation_bars,
+        pacing.pacing_chart,
+        events.events_timeline,
+        evidence.disagreement_chart,
     ],
 )
 def test_empty_frames_give_a_message_not_an_empty_chart(builder):

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import queries as q
+from dashboard.data import connection as q
 
 
 def _warehouse(path: Path, label: str) -> Path:

@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import impact_charts as ic
+from dashboard.charts import did as did_charts
+from dashboard.charts import effects as effect_charts
 from pipelines.effects.counterfactual import estimate_counterfactual
 from pipelines.effects.did import estimate_did
 from pipelines.effects.periods import period_end, period_start
@@ -256,7 +257,7 @@ def estimates():
 
 def test_effect_panels_have_three_rows_bands_and_the_event(estimates):
     cf, _, _ = estimates
-    fig = ic.effect_panels(cf.panels, EVENT_DATE, "month", "USD", "GMV")
+    fig = effect_charts.effect_panels(cf.panels, EVENT_DATE, "month", "USD", "GMV")
     assert {"xaxis", "xaxis2", "xaxis3"} <= set(fig.layout.to_plotly_json())
     names = [t.name for t in fig.data]
     assert "actual" in names and "95% interval" in names and "cumulative effect" in names
@@ -270,7 +271,7 @@ def test_effect_panels_have_three_rows_bands_and_the_event(estimates):
 
 def test_did_chart_indexes_the_gap_and_shows_both_averages(estimates):
     _, did, _ = estimates
-    fig = ic.did_chart(did.gap, EVENT_DATE, "month", did.scale, "USD", "United States", "GMV")
+    fig = did_charts.did_chart(did.gap, EVENT_DATE, "month", did.scale, "USD", "United States", "GMV")
     by_name = {t.name: t for t in fig.data}
     assert {"United States", "controls (mean)", "gap", "average before", "average after"} <= set(by_name)
     before, after = by_name["average before"].y[0], by_name["average after"].y[0]
@@ -280,7 +281,7 @@ def test_did_chart_indexes_the_gap_and_shows_both_averages(estimates):
 
 def test_controls_chart_indexes_every_region(estimates):
     _, _, long = estimates
-    fig = ic.controls_chart(long, "US", EVENT_DATE, "month", "GMV")
+    fig = did_charts.controls_chart(long, "US", EVENT_DATE, "month", "GMV")
     assert [t.name for t in fig.data] == ["United States (treated)", "Canada", "Mexico"]
     pre = [y for x, y in zip(fig.data[0].x, fig.data[0].y, strict=True) if x < EVENT_DATE.replace(day=1)]
     assert sum(pre) / len(pre) == pytest.approx(100)
@@ -288,8 +289,8 @@ def test_controls_chart_indexes_every_region(estimates):
 
 def test_empty_frames_give_a_message_not_a_chart():
     for fig in (
-        ic.effect_panels(pl.DataFrame(), EVENT_DATE, "month"),
-        ic.did_chart(pl.DataFrame(), EVENT_DATE, "month", "log"),
-        ic.controls_chart(pl.DataFrame(), "US", EVENT_DATE, "month"),
+        effect_charts.effect_panels(pl.DataFrame(), EVENT_DATE, "month"),
+        did_charts.did_chart(pl.DataFrame(), EVENT_DATE, "month", "log"),
+        did_charts.controls_chart(pl.DataFrame(), "US", EVENT_DATE, "month"),
     ):
         assert not fig.data and fig.layout.annotations

@@ -76,11 +76,19 @@ def test_scorecard_filters_come_from_the_url(case_warehouse, monkeypatch):
 
 def test_scorecard_policy_filter_changes_attainment(case_warehouse, monkeypatch):
     at = open_page(case_warehouse, PAGES[0], monkeypatch)
-    tiles = [m.value for m in at.metric]
+
+    def tiles():
+        return {m.label: (m.value, m.delta) for m in at.metric}
+
+    at_period_end = tiles()
     at.selectbox(key="policy").select("original").run()
     assert not at.exception
     assert "original expectation" in texts(at)
-    assert len(at.metric) == 5 and tiles  # same layout, other vintage
+    original = tiles()
+    assert list(original) == list(at_period_end)  # same five tiles
+    # The actual is the same figure; what it is compared with (the first vintage) changes the variance.
+    assert original["Actual (USD bn)"][0] == at_period_end["Actual (USD bn)"][0]
+    assert original != at_period_end, (original, at_period_end)
 
 
 def test_trends_region_filter_shows_pacing(case_warehouse, monkeypatch):
@@ -272,7 +280,7 @@ def test_chart_pages_offer_tables_as_csv_and_show_them_on_request(page, case_war
 
 
 def test_a_number_of_periods_reads_as_words():
-    from dashboard import ui
+    from dashboard import widgets as ui
 
     assert ui.count_of(1, "year") == "1 year"
     assert ui.count_of(3, "half") == "3 halves"

@@ -7,7 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import queries as q
+from dashboard.data import connection as q
+from dashboard.data import evidence
 
 KEYS = ["entity", "metric", "region_code", "period", "kind_group", "spread_pct", "spread"]
 # the plain definition of "the N widest disagreements": one top-N over the whole view
@@ -26,7 +27,7 @@ def _widest(path: Path, limit: int, entity: str | None = None) -> list[tuple]:
 
 def _shown(path: Path, limit: int, entity: str | None = None) -> list[tuple]:
     q.clear_cache()
-    frame = q.disagreement(q.identity(path), entity, None, limit)
+    frame = evidence.disagreement(q.identity(path), entity, None, limit)
     return [tuple(row) for row in frame.select(KEYS).iter_rows()]
 
 
@@ -75,6 +76,6 @@ def test_the_widest_disagreements_of_a_generated_warehouse(synthetic_warehouse):
     with duckdb.connect(str(synthetic_warehouse), read_only=True) as con:
         [(last,)] = con.sql("select max(entity) from source_disagreement").fetchall()
     for entity in (None, last):
-        expected = _widest(synthetic_warehouse, q.DISAGREEMENTS_SHOWN, entity)
-        assert len(expected) == q.DISAGREEMENTS_SHOWN
-        assert _shown(synthetic_warehouse, q.DISAGREEMENTS_SHOWN, entity) == expected
+        expected = _widest(synthetic_warehouse, evidence.DISAGREEMENTS_SHOWN, entity)
+        assert len(expected) == evidence.DISAGREEMENTS_SHOWN
+        assert _shown(synthetic_warehouse, evidence.DISAGREEMENTS_SHOWN, entity) == expected

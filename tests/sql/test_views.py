@@ -160,12 +160,12 @@ for _m in (7, 8):
 # fmt: on
 
 
-def seeded(path, figures: list[tuple]) -> duckdb.DuckDBPyConnection:
+def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb.DuckDBPyConnection:
     """A warehouse file with the reference rows, the sources and these figures, and the views."""
     con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null)", METRICS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null)", metrics)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
@@ -497,3 +497,42 @@ def test_examples_run(con):
     assert examples, "sql/examples is empty"
     for path in examples:
         con.sql(path.read_text()).fetchall()
+
+
+def test_pacing_carries_the_expectations_unit_and_the_chart_labels_with_it(tmp_path):
+    """A yearly target in orders paced by monthly actuals: `pacing.unit` is 'orders', and the Trends page's
+    pacing chart and expectation picker say orders (they said USD whatever the unit, issue 12)."""
+
+    from dashboard.charts.pacing import pacing_chart
+    from dashboard.sections.pacing import expectation_labels
+
+    figures = [
+        fig("o1", "orders", "US", Y2024, "target", 1_200_000, "2024-01-03", "s_leak", unit="orders"),
+        *(
+            fig(
+                f"o{m + 1}",
+                "orders",
+                "US",
+                month(2024, m),
+                "actual",
+                100_000,
+                "2025-02-01",
+                "s_filing",
+                unit="orders",
+            )  # fmt: skip
+            for m in (1, 2, 3)
+        ),
+    ]
+    con = seeded(
+        tmp_path / "warehouse.duckdb", figures, [*METRICS, ("orders", "Orders", "count", True, True, False)]
+    )
+    paces = con.sql(
+        "select * from pacing where metric = 'orders' and policy = 'at_period_end' order by to_date_end"
+    ).pl()
+    con.close()
+    assert paces["basis"].to_list() == ["reported", "sum of 2 months", "sum of 3 months"]
+    assert set(paces["unit"].to_list()) == {"orders"}
+    title = pacing_chart(paces.tail(1), "Orders").layout.yaxis.title.text
+    assert "orders" in title and "USD" not in title, title
+    _, labels = expectation_labels(paces, {"US": "United States"})
+    assert labels == ["United States · target for 2024 (1.2 orders m)"], labels

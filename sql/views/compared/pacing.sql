@@ -15,6 +15,7 @@
 -- expectation's rate, so pace, run-rate and shares are those in that currency (a budget of 100 a month met
 -- every month paces 1.0 whatever the lira did); fx_effect = actual_to_date at each month's own rates minus
 -- actual_to_date (0 for USD and non-money figures).
+-- unit: the expectation's unit (the actuals are matched on it): USD, orders, ...
 -- Policies: those of chosen_expectations ('at_period_end', 'original', 'latest'); is_default_policy as in
 -- actual_vs_expectation.
 create or replace view pacing as
@@ -75,6 +76,7 @@ components as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.grain as component_grain,
         g.grain_rank as component_rank,
@@ -144,6 +146,7 @@ summed_to_date as (
         r.expectation_kind,
         r.policy,
         r.expectation,
+        r.unit,
         r.expectation_source_id,
         r.expectation_start as to_date_start,
         r.component_end as to_date_end,
@@ -183,6 +186,7 @@ reported_to_date as (
         e.kind as expectation_kind,
         e.policy,
         e.value as expectation,
+        e.unit,
         e.source_id as expectation_source_id,
         a.period_start as to_date_start,
         a.period_end as to_date_end,
@@ -271,7 +275,8 @@ final as (
         end as favourable,
         (actual_to_date - expectation * elapsed_share) / nullif(abs(expectation * elapsed_share), 0)
             * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
-        is_default_policy
+        is_default_policy,
+        unit
     from measured
 )
 

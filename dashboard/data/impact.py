@@ -1,6 +1,6 @@
 """Data for the Impact page: the affected series of an event, its window, and the cached estimates.
 
-Same rules as `dashboard/queries.py` (whose identity and query helpers are used here): one short read-only
+Same rules as the other pages' reads (`dashboard.data.connection`): one short read-only
 connection per call, closed right after, and results cached with `st.cache_data` keyed by the warehouse's
 identity (path, mtime_ns, inode) and the arguments, so a newly published warehouse is read on the next rerun
 and nothing holds the file open. The estimates (`pipelines.effects.assess`) take a second or more: they are
@@ -17,15 +17,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from dashboard import queries as q
-
-Identity = q.Identity
+from dashboard.data.connection import Identity, connect, query
 
 
 @contextmanager
 def _connection(ident: Identity):
-    """A short read-only connection, attached as the other pages' are (`dashboard.queries.connect`)."""
-    con = q.connect(ident)
+    """A short read-only connection, attached as the other pages' are (`dashboard.data.connection.connect`)."""
+    con = connect(ident)
     try:
         yield con.cursor  # a DuckDB connection whose default database is the attached warehouse
     finally:
@@ -102,17 +100,17 @@ SOURCES = (
 
 
 def affected_series(ident: Identity, event_id: str) -> pl.DataFrame:
-    return q.query(ident, AFFECTED_SERIES, event_id)
+    return query(ident, AFFECTED_SERIES, event_id)
 
 
 def events_with_figures(ident: Identity) -> pl.DataFrame:
-    return q.query(ident, EVENTS_WITH_FIGURES)
+    return query(ident, EVENTS_WITH_FIGURES)
 
 
 def window(ident: Identity, event_id: str, region: str, entity: str, metric: str, grain: str) -> pl.DataFrame:
     """The event_windows rows of one series (empty on a warehouse built before the view existed)."""
     try:
-        return q.query(ident, WINDOW, event_id, region, entity, metric, grain)
+        return query(ident, WINDOW, event_id, region, entity, metric, grain)
     except duckdb.CatalogException:
         return pl.DataFrame()
 
@@ -121,15 +119,15 @@ def series(
     ident: Identity, entity: str, metric: str, grain: str, regions: list[str], start, end
 ) -> pl.DataFrame:
     """Actuals of several regions' series between two dates (the treated region and its controls)."""
-    return q.query(ident, SERIES, entity, metric, grain, sorted(regions), end, start)
+    return query(ident, SERIES, entity, metric, grain, sorted(regions), end, start)
 
 
 def candidate_controls(ident: Identity, entity: str, metric: str, grain: str, treated: str) -> pl.DataFrame:
-    return q.query(ident, CANDIDATE_CONTROLS, entity, metric, grain, treated)
+    return query(ident, CANDIDATE_CONTROLS, entity, metric, grain, treated)
 
 
 def sources(ident: Identity, source_ids: list[str]) -> pl.DataFrame:
-    return q.query(ident, SOURCES, sorted({s for s in source_ids if s}))
+    return query(ident, SOURCES, sorted({s for s in source_ids if s}))
 
 
 # --- the estimates and the narrative (cached) ---------------------------------------------------------------

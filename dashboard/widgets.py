@@ -1,4 +1,6 @@
-"""Widget groups shared by the pages: each `*_ui()` draws its widgets and returns the user's selection.
+"""Widget groups shared by the pages: each `*_ui()` draws its widgets in the sidebar and returns the user's
+selection; the choices they offer come from pure functions (`*_choices`, `furthest_below`), unit-tested
+without Streamlit.
 
 Filters are bound to the URL (`bind="query-params"`, the key is the parameter name), so a link reproduces
 what the analyst sees.
@@ -6,15 +8,14 @@ what the analyst sees.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from dashboard import queries as q
-from pipelines.settings import Settings
+from dashboard.data import catalog
+from dashboard.data import connection as db
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
@@ -36,9 +37,6 @@ def count_of(n: int, grain: str) -> str:
     return f"{n} {grain if n == 1 else GRAIN_PLURAL.get(grain, grain)}"
 
 
-STALE_AFTER_HOURS = Settings.from_env().stale_after_hours  # IMPACT_STALE_AFTER_HOURS
-
-
 @dataclass(frozen=True)
 class Series:
     entity: str
@@ -48,11 +46,11 @@ class Series:
     policy: str
 
 
-def current_identity() -> q.Identity:
+def current_identity() -> db.Identity:
     """The warehouse's identity, or a message and a stop when there is none."""
     try:
-        return q.identity()
-    except q.NoWarehouse as exc:
+        return db.identity()
+    except db.NoWarehouse as exc:
         st.info(f"**No warehouse yet**: run `impact run` to build it. ({exc})")
         st.stop()
 
@@ -72,74 +70,6 @@ def tables_toggle() -> bool:
     )
 
 
-DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
-
-
-def show_table(
-    frame: pl.DataFrame,
-    name: str,
-    column_config: dict | None = None,
-    height: int | str = "auto",
-    total: int | None = None,
-    full_csv: Callable[[], bytes] | None = None,
-    grid: bool = True,
-    hidden_note: str = "turn on *Show tables* in the sidebar to see them here",
-) -> None:
-    """A table with its CSV download; an empty table is a message, not an empty grid.
-
-    The CSV is made when the button is clicked, not on every render. A table limited to its first rows
-    passes `total` and `full_csv` (every row, read on click on a connection of its own) and says so.
-    `grid=False` (the chart pages' tables while "Show tables" is off) offers the CSV and the row count only.
-    """
-    if frame.is_empty():
-        st.caption(f"no rows: {name.replace('_', ' ')}")
-        return
-    if grid:
-        # Dates as dates: without a column config the grid showed '2024-01-01 00:00:00' for a DATE column.
-        dates = {c: DATE_COLUMN for c, t in frame.schema.items() if t == pl.Date}
-        st.dataframe(frame, hide_index=True, column_config={**dates, **(column_config or {})}, height=height)
-    else:
-        st.caption(f"{total or frame.height:,} rows: {name.replace('_', ' ')} ({hidden_note})")
-    limited = total is not None and total > frame.height and full_csv is not None
-    if limited and grid:
-        st.caption(
-            f"Showing the first {frame.height:,} of {total:,} rows; the download has all of them "
-            "(narrow the selection in the sidebar to see others here)."
-        )
-    st.download_button(
-        f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        full_csv if limited else frame.write_csv,
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-        on_click="ignore",
-    )
-
-
-def freshness_ui(ident: q.Identity) -> None:
-    """How old the published data is; a warning when it is older than the daily rebuild allows."""
-    try:
-        info = q.build_info(ident)
-    except Exception:  # an unreadable or half-written file must not break every page
-        st.sidebar.warning("The warehouse cannot be read right now; retrying on the next refresh.")
-        return
-    if info.is_empty():
-        st.sidebar.caption("build time unknown")
-        return
-    built = info["built_at"][0]
-    age = dt.datetime.now(dt.UTC).replace(tzinfo=None) - built
-    hours = age.total_seconds() / 3600
-    text = (
-        f"{hours * 60:.0f} min" if hours < 1 else f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.0f} days"
-    )
-    if hours > STALE_AFTER_HOURS:
-        st.sidebar.warning(
-            f"**Data is stale**: built {text} ago ({built:%Y-%m-%d %H:%M} UTC). Run `impact run`."
-        )
-    else:
-        st.sidebar.caption(f"Data built {text} ago ({built:%Y-%m-%d %H:%M} UTC)")
-
-
 def _pick(label: str, options: list, key: str, format_func=str, default=None, help: str | None = None):
     if not options:
         return None
@@ -149,34 +79,52 @@ def _pick(label: str, options: list, key: str, format_func=str, default=None, he
     )
 
 
-def metric_names(ident: q.Identity) -> dict[str, str]:
-    frame = q.metrics(ident)
+def metric_names(ident: db.Identity) -> dict[str, str]:
+    """Metric id -> its display name ('gmv' -> 'Gross merchandise value')."""
+    frame = catalog.metrics(ident)
     return dict(zip(frame["metric"].to_list(), frame["name"].to_list(), strict=True))
 
 
-def series_ui(ident: q.Identity) -> Series | None:
+def entity_choices(pairs: pl.DataFrame) -> list[str]:
+    """Entities with a comparison, in the pairs' order (most figures first)."""
+    return list(dict.fromkeys(pairs["entity"].to_list()))
+
+
+def metric_choices(pairs: pl.DataFrame, entity: str) -> list[str]:
+    """The entity's metrics with a comparison, most figures first."""
+    return pairs.filter(pl.col("entity") == entity)["metric"].to_list()
+
+
+def kind_choices(pairs: pl.DataFrame, entity: str, metric: str) -> list[str]:
+    """Expectation kinds (target, guidance, ...) with numeric figures for this entity and metric."""
+    rows = pairs.filter((pl.col("entity") == entity) & (pl.col("metric") == metric))
+    return rows["expectation_kinds"][0].to_list() if rows.height else []
+
+
+def _no_comparison(ident: db.Identity) -> None:
+    if catalog.figure_counts(ident).is_empty():
+        st.info("The warehouse has no figures yet: add files to a dataset and run `impact run`.")
+    else:
+        st.info(
+            "No numeric comparison is possible: the warehouse has no entity and metric with both a "
+            "numeric actual and a numeric expectation. Qualitative claims and all figures are on the "
+            "**Evidence** page."
+        )
+
+
+def series_ui(ident: db.Identity) -> Series | None:
     """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared."""
-    pairs = q.comparable_pairs(ident)
+    pairs = catalog.comparable_pairs(ident)
     if pairs.is_empty():
-        counts = q.figure_counts(ident)
-        if counts.is_empty():
-            st.info("The warehouse has no figures yet: add files to a dataset and run `impact run`.")
-        else:
-            st.info(
-                "No numeric comparison is possible: the warehouse has no entity and metric with both a "
-                "numeric actual and a numeric expectation. Qualitative claims and all figures are on the "
-                "**Evidence** page."
-            )
+        _no_comparison(ident)
         return None
     names = metric_names(ident)
-    entities = list(dict.fromkeys(pairs["entity"].to_list()))
-    entity = _pick("Entity", entities, "entity")
-    rows = pairs.filter(pl.col("entity") == entity)
-    metric = _pick("Metric", rows["metric"].to_list(), "metric", format_func=lambda m: names.get(m, m))
-    kinds = rows.filter(pl.col("metric") == metric)["expectation_kinds"][0].to_list()
+    entity = _pick("Entity", entity_choices(pairs), "entity")
+    metrics = metric_choices(pairs, entity)
+    metric = _pick("Metric", metrics, "metric", format_func=lambda m: names.get(m, m))
     kind = _pick(
         "Expectation",
-        kinds,
+        kind_choices(pairs, entity, metric),
         "kind",
         default="target",
         help="target, guidance, consensus, projection or budget",
@@ -193,12 +141,20 @@ def series_ui(ident: q.Identity) -> Series | None:
     return Series(entity, metric, names.get(metric, metric), kind, policy)
 
 
-def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
-    """Period grain; 'auto' takes `preferred` (or the finest grain with data)."""
+def grain_choices(available, preferred: str | None = None) -> tuple[list[str], str | None]:
+    """(grains in GRAIN_ORDER that have data, the grain 'auto' stands for: `preferred` if available, else the
+    finest); ([], None) when none of the known grains has data."""
     grains = [g for g in GRAIN_ORDER if g in available]
     if not grains:
+        return [], None
+    return grains, preferred if preferred in grains else grains[0]
+
+
+def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
+    """Period grain; 'auto' takes `preferred` (or the finest grain with data)."""
+    grains, auto = grain_choices(available, preferred)
+    if not grains:
         return None
-    auto = preferred if preferred in grains else grains[0]
     choice = st.sidebar.segmented_control(
         "Period grain",
         ["auto", *grains],
@@ -209,6 +165,32 @@ def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
         help="Annual data is shown per year; monthly data can be rolled up into quarters.",
     )
     return auto if choice in (None, "auto") else choice
+
+
+def url_choice(widget, label: str, options: list, key: str, default, **kwargs):
+    """A sidebar selectbox or multiselect whose choice lives in the URL as the plain option (`?event=EV07`,
+    `?region=CA`, `?controls=US&controls=MX`), so links from other pages and shared addresses work.
+
+    (`bind="query-params"` would put the displayed label in the URL, not the id.) The widget's own key is
+    `impact_<key>`, so the Scorecard's or Events' filters of the same name never leak in. A remembered choice
+    that the options no longer offer (another event was picked) falls back to the URL's, then the default.
+    """
+    multi = getattr(widget, "__name__", "") == "multiselect"
+    state_key = f"impact_{key}"
+    current = st.session_state.get(state_key)
+    valid = (lambda v: v is not None and all(x in options for x in v)) if multi else (lambda v: v in options)
+    if not valid(current):
+        wanted = st.query_params.get_all(key) if multi else st.query_params.get(key)
+        st.session_state[state_key] = wanted if valid(wanted) else default
+    value = widget(label, options, key=state_key, **kwargs)
+    try:
+        if value or not multi:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+    except StreamlitAPIException:  # still bound to another page's widget on the first run after a switch
+        pass
+    return value
 
 
 def year_range_ui(years: list[int], key: str = "years") -> tuple[int, int]:
@@ -262,3 +244,40 @@ def region_rows_ui(frame: pl.DataFrame) -> pl.DataFrame:
     if choice == "all":
         return frame
     return frame.filter(pl.col("region_path").is_in(furthest_below(frame)))
+
+
+def region_levels_ui(frame: pl.DataFrame) -> pl.DataFrame:
+    """With regions at several levels (world, region, country), which levels to show; returns their rows."""
+    levels = list(dict.fromkeys(frame.sort("region_depth")["region_level"].to_list()))
+    if len(levels) < 2:
+        return frame
+    shown = st.sidebar.multiselect("Region levels", levels, default=levels, key="levels", bind="query-params")
+    return frame.filter(pl.col("region_level").is_in(shown or levels))
+
+
+def bar_period_ui(frame: pl.DataFrame) -> str:
+    """The Scorecard's period for the bars: by default the latest period with the most regions."""
+    periods = frame.sort("period_start").unique("period", maintain_order=True)["period"].to_list()
+    counts = dict(frame.group_by("period").len().iter_rows())
+    default = max(reversed(periods), key=lambda p: counts[p])
+    return st.selectbox(
+        "Period for the bars", periods, index=periods.index(default), key="period", bind="query-params"
+    )
+
+
+def region_choices(counts: pl.DataFrame, known: set[str]) -> list[str]:
+    """Region codes with figures (`figure_counts_by_region`), top levels first, then most figures."""
+    ranked = counts.sort(["depth", "figures"], descending=[False, True])["region_code"].to_list()
+    return [c for c in ranked if c in known]
+
+
+def regions_ui(codes: list[str], names: dict[str, str]) -> list[str]:
+    """The Trends page's regions (the first two by default)."""
+    return st.sidebar.multiselect(
+        "Regions",
+        codes,
+        default=codes[:2],
+        key="regions",
+        bind="query-params",
+        format_func=lambda c: f"{names[c]} ({c})",
+    )

@@ -1,0 +1,60 @@
+"""The Evidence page's chart: where sources disagree about the same figure."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard.charts.style import BOUND_SYMBOL, TEMPLATE, empty_figure, format_value, value_scale
+
+
+def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
+    """Each group of competing figures as a row: one dot per source, a bar from lowest to highest."""
+    if frame.is_empty():
+        return empty_figure("no disagreement between sources for this selection")
+    values = [v["value"] for r in frame["values_json"] for v in json.loads(r)]
+    divisor, unit_label = value_scale(frame["unit"][0], values)
+    fig = go.Figure()
+    labels = [
+        f"{e} · {m} · {r} · {p} ({k})"
+        for e, m, r, p, k in frame.select(
+            "entity", "metric", "region_code", "period", "kind_group"
+        ).iter_rows()
+    ]
+    fig.add_bar(
+        y=labels,
+        x=[(hi - lo) / divisor for lo, hi in zip(frame["min_value"], frame["max_value"], strict=True)],
+        base=[lo / divisor for lo in frame["min_value"]],
+        orientation="h",
+        marker_color="#e0e0e0",
+        name="spread (lowest to highest)",
+        hoverinfo="skip",
+    )
+    xs, ys, hover, symbols = [], [], [], []
+    for label, raw in zip(labels, frame["values_json"], strict=True):
+        for v in json.loads(raw):
+            xs.append(v["value"] / divisor)
+            ys.append(label)
+            symbols.append(BOUND_SYMBOL.get(v["bound"], "circle"))
+            hover.append(
+                f"{v['kind']} {format_value(v['value'], divisor, v['bound'])} {unit_label}<br>source {v['source_id']} · as of {v['as_of']} · figure {v['figure_id']}"
+            )
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="markers",
+        name="one source's figure",
+        marker=dict(size=12, color="#0072B2", symbol=symbols),
+        customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        height=max(240, 120 + 44 * frame.height),
+        title=dict(text="Where sources disagree (same thing, different numbers)", font_size=14),
+        xaxis_title=f"value ({unit_label})",
+        yaxis=dict(type="category", autorange="reversed"),
+    )
+    return fig

@@ -1,0 +1,118 @@
+"""The charts' shared style: one look everywhere (the `impact` Plotly template), the colours, and the unit
+scaling and number formats every chart uses. No Streamlit, no queries.
+
+A diverging red/blue scale around 100 % attainment (red = below expectation, blue = above; ColorBrewer RdBu,
+safe for the common colour-vision deficiencies), the Okabe-Ito palette for categories, units in every value
+axis title, the source in every hover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import polars as pl
+
+BELOW = "#b2182b"
+ABOVE = "#2166ac"
+IN_LINE = "#8c8c8c"
+EXPECTATION = "#bdbdbd"
+SHORTFALL_SHADE = "rgba(178, 24, 43, 0.10)"
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000"]
+DIRECTION_COLOURS = {"below": BELOW, "above": ABOVE, "in_line": IN_LINE}
+EVENT_CATEGORIES = ["law", "litigation", "ruling", "regulation", "order", "ban", "market_exit", "other"]
+CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, OKABE_ITO, strict=True))
+BOUND_PREFIX = {"at_most": "≤ ", "at_least": "≥ ", "approx": "~ ", "exact": ""}
+BOUND_SYMBOL = {"exact": "circle", "approx": "diamond", "at_most": "triangle-down", "at_least": "triangle-up"}
+BOUND_WORDS = {"exact": "", "approx": " (approximate)", "at_most": " (at most)", "at_least": " (at least)"}
+STATUS_SYMBOL = {"effective": "circle", "announced": "diamond", "expected": "circle-open", "overturned": "x"}
+HEATMAP_RANGE = (50.0, 150.0)  # attainment %, clipped so one outlier does not wash out the scale
+
+pio.templates["impact"] = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family="Inter, Helvetica, Arial, sans-serif", size=13, color="#262730"),
+        colorway=OKABE_ITO,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis=dict(gridcolor="#ececec", zeroline=False, linecolor="#bbbbbb"),
+        yaxis=dict(gridcolor="#ececec", zeroline=True, zerolinecolor="#bbbbbb", linecolor="#bbbbbb"),
+        hoverlabel=dict(bgcolor="white", font_size=12),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        title=dict(x=0, xanchor="left", y=0.98, yanchor="top", yref="container", font_size=15),
+        margin=dict(l=90, r=30, t=110, b=70),
+    )
+)
+TEMPLATE = "impact"
+
+
+# --- units ------------------------------------------------------------------------------------------------
+
+
+def value_scale(unit: str | None, values) -> tuple[float, str]:
+    """(divisor, axis unit label): USD 45e9 -> (1e9, 'USD bn'); '%' stays '%'."""
+    unit = unit or ""
+    numbers = [abs(v) for v in values if v is not None and v == v]
+    top = max(numbers, default=0.0)
+    if unit in ("%", "ratio"):
+        return 1.0, unit
+    for divisor, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if top >= divisor:
+            return divisor, f"{unit} {suffix}".strip()
+    return 1.0, unit
+
+
+def format_value(
+    value: float | None, divisor: float, bound: str | None = None, high: float | None = None
+) -> str:
+    """'≤ 2.0', '~ 45.0', '12.0–14.5'; '' for no number (never invent one)."""
+    if value is None or value != value:
+        return ""
+    prefix = BOUND_PREFIX.get(bound or "exact", "")
+    text = f"{value / divisor:,.1f}" if abs(value / divisor) < 1000 else f"{value / divisor:,.0f}"
+    if high is not None and high == high and high != value:
+        text += f"–{high / divisor:,.1f}"
+    return prefix + text
+
+
+def as_reported(value, value_high, bound, unit, direction) -> str:
+    """A figure as a person would say it: '≤ 2.0 USD bn', '12.0–14.5 USD bn', 'fell short (no number)'."""
+    if value is None:
+        words = {"below": "below expectations", "in_line": "in line", "above": "above expectations"}
+        return f"{words.get(direction, direction or '?')} (no number)"
+    divisor, label = value_scale(unit, [value, value_high])
+    return f"{format_value(value, divisor, bound, value_high)} {label}".strip()
+
+
+def axis_title(metric_label: str, unit_label: str) -> str:
+    return f"{metric_label} ({unit_label})" if unit_label else metric_label
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure(layout=dict(template=TEMPLATE, height=220))
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=15, color="#666"), x=0.5, y=0.5)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def col(frame: pl.DataFrame, name: str) -> list:
+    return frame[name].to_list() if name in frame.columns else [None] * frame.height
+
+
+def sources(frame: pl.DataFrame, prefix: str) -> list[str]:
+    ids, publishers = col(frame, f"{prefix}_source_id"), col(frame, f"{prefix}_publisher")
+    return [f"{p} [{i}]" if p else (i or "?") for i, p in zip(ids, publishers, strict=True)]
+
+
+def label_margin(labels) -> int:
+    """Left margin wide enough for the longest category label (Plotly's automargin is unreliable in Streamlit)."""
+    return min(60 + 7 * max((len(str(x)) for x in labels), default=0), 320)
+
+
+def region_label(name: str, depth: int | None, min_depth: int = 0) -> str:
+    return "\u2003" * max((depth or 0) - min_depth, 0) + name
+
+
+def midpoints(frame: pl.DataFrame) -> list[dt.date]:
+    return [s + (e - s) / 2 for s, e in zip(frame["period_start"], frame["period_end"], strict=True)]

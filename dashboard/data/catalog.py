@@ -1,0 +1,141 @@
+"""What is in the warehouse, shared by every page: build info, figure counts, comparable pairs, metrics,
+regions, publishers, events and the documented example queries.
+
+Each function holds one query (its SQL just above it) and returns a Polars frame, cached by the warehouse's
+identity (`dashboard.data.connection`).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from dashboard.data.connection import Identity, cached, query
+from pipelines.warehouse.sqlfiles import sql_files
+
+BUILD_INFO = "select built_at, files, rows_in, rows_loaded, rows_rejected, product_version from build_info"
+
+FIGURE_COUNTS = """
+select entity, metric, region_code, kind, is_expectation, unit, figures, numeric_figures
+from figure_counts
+"""
+
+
+# Pairs with a comparison, derived from the figure counts (stored at build time, cached by identity and
+# shared by every page) rather than a scan of `figures`.
+def pairs_from_counts(counts: pl.DataFrame) -> pl.DataFrame:
+    if counts.is_empty():
+        return pl.DataFrame(
+            schema={
+                "entity": pl.String,
+                "metric": pl.String,
+                "actual_figures": pl.Int64,
+                "expectation_figures": pl.Int64,
+                "expectation_kinds": pl.List(pl.String),
+            }
+        )
+    numeric = counts.filter(pl.col("numeric_figures") > 0)
+    frame = (
+        counts.group_by("entity", "metric")
+        .agg(
+            pl.col("numeric_figures")
+            .filter(~pl.col("is_expectation"))
+            .sum()
+            .cast(pl.Int64)
+            .alias("actual_figures"),
+            pl.col("numeric_figures")
+            .filter(pl.col("is_expectation"))
+            .sum()
+            .cast(pl.Int64)
+            .alias("expectation_figures"),
+        )
+        .join(
+            numeric.filter(pl.col("is_expectation"))
+            .group_by("entity", "metric")
+            .agg(pl.col("kind").unique().sort().alias("expectation_kinds")),
+            on=["entity", "metric"],
+            how="left",
+        )
+        .filter((pl.col("actual_figures") > 0) & (pl.col("expectation_figures") > 0))
+    )
+    return frame.sort(
+        [pl.col("actual_figures") + pl.col("expectation_figures"), "entity", "metric"],
+        descending=[True, False, False],
+    )
+
+
+METRICS = "select metric, name, unit_kind, additive, higher_is_better from metrics"
+
+REGIONS = "select region_code, name, parent_code, level, depth, path from regions order by path"
+
+REGION_PLACES = (
+    "select region_code, level as region_level, depth as region_depth, path as region_path from regions"
+)
+PUBLISHERS = "select source_id, publisher from sources"
+
+
+def build_info(ident: Identity) -> pl.DataFrame:
+    return query(ident, BUILD_INFO)
+
+
+@cached
+def _pairs(ident: Identity) -> pl.DataFrame:
+    return pairs_from_counts(figure_counts(ident))
+
+
+def comparable_pairs(ident: Identity) -> pl.DataFrame:
+    """Entity and metric pairs with a numeric actual and a numeric expectation, most figures first."""
+    return _pairs(ident)
+
+
+# Warehouses built before figure_counts had region_code: the same counts from `figures` (slower, once per build).
+FIGURE_COUNTS_OF_OLDER_BUILDS = """
+select entity, metric, region_code, kind, is_expectation, unit, count(*)::bigint as figures,
+       count(value)::bigint as numeric_figures
+from figures
+group by entity, metric, region_code, kind, is_expectation, unit
+"""
+
+
+def figure_counts(ident: Identity) -> pl.DataFrame:
+    try:
+        return query(ident, FIGURE_COUNTS)
+    except duckdb.BinderException:
+        return query(ident, FIGURE_COUNTS_OF_OLDER_BUILDS)
+
+
+def metrics(ident: Identity) -> pl.DataFrame:
+    return query(ident, METRICS)
+
+
+def regions(ident: Identity) -> pl.DataFrame:
+    return query(ident, REGIONS)
+
+
+def region_places(ident: Identity) -> pl.DataFrame:
+    """region_code, region_level, region_depth, region_path: the region tree's columns to join on."""
+    return query(ident, REGION_PLACES)
+
+
+def publishers(ident: Identity) -> pl.DataFrame:
+    """source_id, publisher of every source."""
+    return query(ident, PUBLISHERS)
+
+
+EVENTS = """
+select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdiction, r.name as jurisdiction_name,
+       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note
+from events as e
+left join regions as r on r.region_code = e.jurisdiction
+left join sources as s using (source_id)
+order by e.date, e.event_id
+"""
+
+
+def events(ident: Identity) -> pl.DataFrame:
+    return query(ident, EVENTS)
+
+
+def example_queries() -> dict[str, str]:
+    """The documented example queries (sql/examples), by a readable name."""
+    return {path.stem.replace("_", " "): path.read_text().strip() for path in sql_files("examples")}

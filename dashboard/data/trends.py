@@ -1,0 +1,125 @@
+"""The Trends page's reads: actuals and expectation vintages of chosen regions, the shaded shortfall periods,
+pacing against a longer-period expectation, the regions with figures, and the events near the shown regions.
+One query per function; results cached by the warehouse's identity.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.data import catalog
+from dashboard.data.connection import Identity, cached, in_list, query, run_query
+
+SHORTFALL_PERIODS = """
+select period_start, period_end
+from actual_vs_expectation
+where entity = ? and metric = ? and expectation_kind = ? and policy = ? and grain = ? and region_code = ?
+  and is_shortfall
+order by period_start
+"""
+
+
+def shortfall_periods(
+    ident: Identity, entity: str, metric: str, kind: str, policy: str, grain: str, region_code: str
+) -> pl.DataFrame:
+    """The periods of one region's series below expectation (the Trends chart's shading): two columns, not
+    the comparisons with their sources."""
+    return query(ident, SHORTFALL_PERIODS, entity, metric, kind, policy, grain, region_code)
+
+
+# Region names and publishers are joined, and rows sorted, in Polars from the cached small tables (as for
+# the comparisons): the pruned scans alone are a few milliseconds.
+ACTUALS = """
+select a.region_code, a.period, a.grain, a.period_start, a.period_end, a.value,
+       a.value_low, a.value_high, a.bound, a.kind, a.as_of, a.source_id, a.candidates, a.unit
+from actual_figures as a
+where a.entity = ? and a.metric = ? and {regions}
+"""
+ACTUAL_COLUMNS = [
+    "region_code", "region_name", "period", "grain", "period_start", "period_end", "value", "value_low",
+    "value_high", "bound", "kind", "as_of", "source_id", "publisher", "candidates", "unit",
+]  # fmt: skip
+
+VINTAGES = """
+select e.region_code, e.period, e.grain, e.period_start, e.period_end, e.kind,
+       e.vintage, e.vintages, e.value, e.value_low, e.value_high, e.bound, e.as_of, e.source_id,
+       e.is_original, e.is_latest, e.unit
+from expectation_revisions as e
+where e.entity = ? and e.metric = ? and e.kind = ? and {regions}
+"""
+VINTAGE_COLUMNS = [
+    "region_code", "region_name", "period", "grain", "period_start", "period_end", "kind", "vintage", "vintages",
+    "value", "value_low", "value_high", "bound", "as_of", "source_id", "publisher", "is_original", "is_latest",
+    "unit",
+]  # fmt: skip
+
+
+def _named(ident: Identity, frame: pl.DataFrame, columns: list[str], order: list[str]) -> pl.DataFrame:
+    """Add region_name (inner join, as in SQL) and publisher (left join) from the cached tables; sort."""
+    names = catalog.regions(ident).select("region_code", pl.col("name").alias("region_name"))
+    publishers = catalog.publishers(ident)
+    return (
+        frame.join(names, on="region_code", how="inner")
+        .join(publishers, on="source_id", how="left")
+        .sort(order)
+        .select(columns)
+    )
+
+
+PACING = """
+select region_code, expectation_period, expectation_kind, expectation, expectation_start, expectation_end,
+       expectation_source_id, to_date_start, to_date_end, actual_to_date, actual_bound, basis, elapsed_share,
+       share_achieved, expected_to_date, pace_attainment, run_rate_projection, source_ids, unit
+from pacing
+where entity = ? and metric = ? and policy = ? and {regions}
+order by region_code, expectation_start, expectation_kind, to_date_end
+"""
+
+
+@cached
+def figure_counts_by_region(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """Regions with numeric figures for this entity and metric (for the region picker), from the cached
+    figure counts: region_code, depth, figures."""
+    counts = catalog.figure_counts(ident).filter(
+        (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("numeric_figures") > 0)
+    )
+    return (
+        counts.group_by("region_code")
+        .agg(pl.col("numeric_figures").sum().cast(pl.Int64).alias("figures"))
+        .join(catalog.regions(ident).select("region_code", "depth"), on="region_code")
+        .select("region_code", "depth", "figures")
+        .sort("region_code")
+    )
+
+
+@cached
+def actuals(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
+    where, codes = in_list("a.region_code", sorted(region_codes))
+    frame = run_query(ident, ACTUALS.format(regions=where), [entity, metric, *codes])
+    return _named(ident, frame, ACTUAL_COLUMNS, ["region_code", "period_start"])
+
+
+@cached
+def vintages(ident: Identity, entity: str, metric: str, kind: str, region_codes: list[str]) -> pl.DataFrame:
+    """Every vintage of one expectation kind for these regions (expectation_revisions)."""
+    where, codes = in_list("e.region_code", sorted(region_codes))
+    frame = run_query(ident, VINTAGES.format(regions=where), [entity, metric, kind, *codes])
+    return _named(ident, frame, VINTAGE_COLUMNS, ["region_code", "period_start", "kind", "vintage"])
+
+
+def pacing(ident: Identity, entity: str, metric: str, policy: str, region_codes: list[str]) -> pl.DataFrame:
+    regions, codes = in_list("region_code", sorted(region_codes))
+    return query(ident, PACING.format(regions=regions), entity, metric, policy, *codes)
+
+
+def events_near_regions(frame: pl.DataFrame, region_paths: list[str]) -> pl.DataFrame:
+    """Events whose jurisdiction lies in a shown region, or contains one (a WORLD-wide event applies to US)."""
+    if frame.is_empty() or not region_paths:
+        return frame.clear()
+    paths = frame["jurisdiction_path"].fill_null("")
+    keep = pl.Series([False] * frame.height)
+    for shown in region_paths:
+        inside = (paths == shown) | paths.str.starts_with(shown + "/")
+        contains = pl.Series([p != "" and (shown == p or shown.startswith(p + "/")) for p in paths])
+        keep = keep | inside | contains
+    return frame.filter(keep)

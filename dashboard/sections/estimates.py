@@ -1,0 +1,164 @@
+"""The Impact page's estimates: the counterfactual (three panels), difference-in-differences against control
+regions, the treated region and its controls indexed, and the cited narrative of the event's period. Each
+says why there is no estimate when the estimator refused (pipelines.effects.results.Refusal)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import widgets
+from dashboard.charts.did import controls_chart, did_chart
+from dashboard.charts.effects import effect_panels
+from dashboard.charts.style import value_scale
+from dashboard.data import connection as db
+from dashboard.data import impact as data
+from pipelines.effects.periods import label, period_end, period_index, period_start
+from pipelines.effects.results import Refusal
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:+.1f}%"
+
+
+def amount(x: float, unit: str | None) -> str:
+    d, lab = value_scale(unit, [x])
+    return f"{x / d:+,.2f} {lab}".strip()
+
+
+def counterfactual_section(cf, event: dict, grain: str, unit: str | None, metric_label: str) -> None:
+    st.subheader("Counterfactual: what would have happened without the event")
+    if isinstance(cf, Refusal):
+        st.info(f"**No counterfactual for this series.** {cf.reason}.")
+        return
+    c = st.columns(3)
+    c[0].metric(
+        "Relative effect",
+        pct(cf.relative_effect.estimate),
+        help="Cumulative effect / cumulative counterfactual over the post-period.",
+    )
+    c[0].caption(f"95% interval {pct(cf.relative_effect.lower)} to {pct(cf.relative_effect.upper)}")
+    total, average = cf.cumulative_effect, cf.average_effect
+    c[1].metric(f"Cumulative effect, {cf.post_start} to {cf.post_end}", amount(total.estimate, unit))
+    c[1].caption(f"95% interval {amount(total.lower, unit)} to {amount(total.upper, unit)}")
+    c[2].metric(f"Average effect per {grain}", amount(average.estimate, unit))
+    c[2].caption(f"95% interval {amount(average.lower, unit)} to {amount(average.upper, unit)}")
+    covers_zero = cf.relative_effect.lower <= 0 <= cf.relative_effect.upper
+    st.markdown(
+        "The interval **includes zero**: the data do not show a clear effect."
+        if covers_zero
+        else "The interval **excludes zero**: the series departed from what the model expected."
+    )
+    st.plotly_chart(
+        effect_panels(cf.panels, event["date"], grain, unit, metric_label), theme=None, key="panels"
+    )
+    st.caption(
+        f"Model: {cf.model}, fitted on {widgets.count_of(cf.pre_periods, grain)} before the event "
+        f"({cf.pre_start} to {cf.pre_end}) and run over {cf.post_periods} after ({cf.post_start} to "
+        f"{cf.post_end}) with the actuals hidden. The period containing the event counts as the first period "
+        "after it. Before the event the dashed line is the model's one-step fit; the band is the 95% interval. "
+        "Intervals take the model's variances as known, so they are slightly optimistic on short series."
+    )
+    for note in cf.notes:
+        st.caption(f"Note: {note}")
+
+
+def did_section(did, choice, event: dict, unit: str | None) -> None:
+    st.subheader("Difference-in-differences: against regions the event did not touch")
+    if isinstance(did, Refusal):
+        st.info(f"**No difference-in-differences estimate.** {did.reason}.")
+        return
+    c = st.columns(3)
+    if did.relative_effect is not None:
+        c[0].metric("Relative effect", pct(did.relative_effect.estimate))
+        c[0].caption(f"95% interval {pct(did.relative_effect.lower)} to {pct(did.relative_effect.upper)}")
+    else:
+        c[0].metric("Effect (level)", amount(did.effect.estimate, unit))
+        c[0].caption(f"95% interval {amount(did.effect.lower, unit)} to {amount(did.effect.upper, unit)}")
+    all_names = {**choice.control_names, **choice.region_names}
+    c[1].metric("Control regions", len(did.controls))
+    c[1].caption(
+        ", ".join(f"{all_names.get(r, r)} ({r})" for r in did.controls)
+        + (" · chosen by you" if choice.controls else " · chosen automatically (untouched siblings)")
+    )
+    grain = choice.grain
+    c[2].metric(
+        f"{widgets.GRAIN_PLURAL.get(grain, grain).capitalize()} compared",
+        f"{did.pre_periods} before · {did.post_periods} after",
+    )
+    treated = choice.region_names[choice.region]
+    st.plotly_chart(
+        did_chart(did.gap, event["date"], grain, did.scale, unit, treated, choice.metric_label),
+        theme=None,
+        key="did",
+    )
+    st.caption(
+        "Gap = log(treated) − mean log(controls) (levels when a value is not positive); the effect is the "
+        "change of its average from before to after, with Newey-West standard errors. It assumes the controls "
+        "would have moved like the treated region without the event: check that in the chart below."
+    )
+    for note in did.notes:
+        st.caption(f"Note: {note}")
+
+
+def controls_section(ident: db.Identity, cf, did, choice, event: dict) -> None:
+    """The treated region and every control used, indexed to their pre-event average."""
+    used = sorted(set(getattr(did, "controls", []) or []) | set(getattr(cf, "controls", []) or []))
+    if not used:
+        return
+    grain, idx = choice.grain, period_index(event["date"], choice.grain)
+    span = data.series(
+        ident,
+        choice.entity,
+        choice.metric,
+        grain,
+        [choice.region, *used],
+        period_start(idx - 36, grain),
+        period_end(idx + 12, grain),
+    )
+    with st.expander("Treated region and controls, indexed", expanded=True):
+        st.plotly_chart(
+            controls_chart(span, choice.region, event["date"], grain, choice.metric_label),
+            theme=None,
+            key="controls_chart",
+        )
+
+
+def narrative_period(event: dict, window: pl.DataFrame, grain: str) -> tuple[str, str]:
+    """(the event's period, the period to narrate): the closest period with an actual when the event's own
+    period has none."""
+    event_period = label(period_index(event["date"], grain), grain)
+    if not window.height or event_period in window["period"].to_list():
+        return event_period, event_period
+    after = window.filter(pl.col("position") >= 0)
+    return event_period, (after if after.height else window).sort("position")["period"][
+        0 if after.height else -1
+    ]
+
+
+def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFrame) -> None:
+    event_period, period = narrative_period(event, window, choice.grain)
+    st.subheader(f"What the figures say about {period}")
+    if period != event_period:
+        st.caption(
+            f"The event's period {event_period} has no actual figure; the closest period with one is shown."
+        )
+    st.caption(
+        "Generated from templates (deterministic); [n] points to the sources below. Its last sentence is "
+        "about the event chosen above."
+    )
+    story = data.narrative(ident, choice.entity, choice.metric, choice.region, period, choice.event_id)
+    if isinstance(story, str):
+        st.info(f"No narrative for {period}: {story}.")
+        return
+    st.markdown(story.text.replace("$", "\\$"))
+    cited = data.sources(ident, [c.source_id for c in story.citations])
+    urls = dict(zip(cited["source_id"].to_list(), cited["url"].to_list(), strict=True))
+    titles = dict(zip(cited["source_id"].to_list(), cited["title"].to_list(), strict=True))
+    lines = []
+    for c in story.citations:
+        name = f"{c.publisher}" + (f", *{titles[c.source_id]}*" if titles.get(c.source_id) else "")
+        name = f"[{name}]({urls[c.source_id]})" if urls.get(c.source_id) else name
+        lines.append(f"{c.marker}. {name} · {c.published_on} · `{c.source_id}`")
+    if lines:
+        st.markdown("**Sources**  \n" + "  \n".join(lines))

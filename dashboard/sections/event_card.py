@@ -1,0 +1,111 @@
+"""The Impact page's event card, its flags (expected, overlapping events, after the data's end) and the table
+of the figures k periods before and after the event."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import tables
+from dashboard.charts.style import value_scale
+
+
+def event_card(event: dict) -> None:
+    """Title, date (and precision), status, jurisdiction, category, source of one event."""
+    jurisdiction = event["jurisdiction_name"] or event["jurisdiction"]
+    with st.container(border=True):
+        st.subheader(event["title"])
+        if event["status"] == "expected":
+            st.warning(
+                f"**Expected event**: it has not happened yet (dated {event['date']:%Y-%m-%d} at "
+                f"{event['date_precision']} precision). Nothing can be measured after it."
+            )
+        cols = st.columns(5)
+        when = f"{event['date']:%Y-%m-%d}"
+        if event["date_end"]:
+            when += f" to {event['date_end']:%Y-%m-%d}"
+        cols[0].markdown(f"**Date**  \n{when}  \n:gray[precision: {event['date_precision']}]")
+        badge = {"expected": "orange", "overturned": "gray", "announced": "blue"}.get(
+            event["status"], "green"
+        )
+        cols[1].markdown(f"**Status**  \n:{badge}-badge[{event['status']}]")
+        cols[2].markdown(f"**Jurisdiction**  \n{jurisdiction} ({event['jurisdiction']})")
+        cols[3].markdown(
+            f"**Category**  \n{event['category']}"
+            + (f"  \n:gray[{event['entity']}]" if event["entity"] else "")
+        )
+        source = event["publisher"] or event["source_id"]
+        link = f"[{source}]({event['url']})" if event["url"] else source
+        cols[4].markdown(f"**Source**  \n{link}  \n:gray[{event['source_id']} · event {event['event_id']}]")
+        if event["note"]:
+            st.caption(event["note"])
+
+
+def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> None:
+    """What limits a reading of the window: an expected event, overlapping events, data not in yet."""
+    st.subheader("Flags")
+    flags = 0
+    if event["status"] == "expected":
+        flags += 1
+        st.markdown(
+            ":orange-badge[expected] the event has not happened yet: figures after its date are not its effect."
+        )
+    if window.height and window["is_overlapping"].any():
+        flags += 1
+        ids = window["overlapping_event_ids"].to_list()
+        others = sorted({e for row in ids if row for e in row} - {event["event_id"]})
+        listed = events.filter(pl.col("event_id").is_in(others))
+        st.markdown(
+            f":red-badge[overlapping events] {listed.height} other event(s) in related jurisdictions fall "
+            f"inside the window ({', '.join(others[:6])}{', …' if len(others) > 6 else ''}), so a change "
+            "cannot be pinned on this one alone."
+        )
+        with st.expander("The overlapping events"):
+            tables.show_table(
+                listed.select("event_id", "date", "status", "jurisdiction", "category", "title"),
+                "overlapping_events",
+            )
+    if window.height and window["after_data_end"].any():
+        flags += 1
+        st.markdown(
+            f":violet-badge[after data end] the window runs to {window['window_end'][0]:%Y-%m-%d} but the "
+            f"series' last figure ends {window['data_end'][0]:%Y-%m-%d}: later periods are not in yet."
+        )
+    if not window.height:
+        st.caption("No window: this series has no figures within the window around the event.")
+    elif not flags:
+        st.caption(
+            "None: the event has happened, no other event in a related jurisdiction falls in the window, and "
+            "the data covers the whole window."
+        )
+
+
+def window_table(window: pl.DataFrame, unit: str | None) -> None:
+    """The window's figures in the chart's unit, attainment and change in %."""
+    divisor, unit_label = value_scale(unit, window["actual"].to_list() + window["expectation"].to_list())
+    shown = window.select(
+        pl.col("position").alias("position (0 = event's period)"),
+        "period",
+        (pl.col("actual") / divisor).alias(f"actual ({unit_label})"),
+        (pl.col("expectation") / divisor).alias(f"expectation ({unit_label})"),
+        "expectation_kind",
+        (pl.col("attainment") * 100).alias("attainment %"),
+        (pl.col("change_vs_pre_pct") * 100).alias("change vs period before the event %"),
+        "actual_source_id",
+        "expectation_source_id",
+    )
+    tables.show_table(
+        shown,
+        "impact_window",
+        column_config={
+            f"actual ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
+            f"expectation ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
+            "attainment %": st.column_config.NumberColumn(format="%.1f%%"),
+            "change vs period before the event %": st.column_config.NumberColumn(format="%+.1f%%"),
+        },
+    )
+    st.caption(
+        "Attainment = actual / the expectation known when the period ended (100 % = as expected). Change is "
+        "against position -1, the last period before the event. A missing period is a missing row, never a "
+        "zero."
+    )

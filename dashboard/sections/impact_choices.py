@@ -1,0 +1,123 @@
+"""The Impact page's sidebar: event, region, metric, entity, grain and control regions, each in the URL as its
+id (`impact?event=EV07&region=CA&metric=gmv`), so links from other pages and shared addresses work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from dashboard.data import connection as db
+from dashboard.data import impact as data
+from dashboard.widgets import GRAIN_ORDER, url_choice
+
+
+@dataclass(frozen=True)
+class ImpactChoice:
+    event_id: str
+    region: str
+    metric: str
+    entity: str
+    grain: str
+    controls: tuple[str, ...] | None  # None: chosen automatically (untouched siblings)
+    region_names: dict
+    metric_label: str
+    control_names: dict
+
+
+def default_event(events: pl.DataFrame, assessable: set[str]) -> str:
+    """The latest event that has happened and has figures in its jurisdiction (or under it); else the latest."""
+    happened = events.filter((pl.col("status") != "expected") & pl.col("event_id").is_in(list(assessable)))
+    return (happened if happened.height else events)["event_id"][-1]
+
+
+def event_ui(ident: db.Identity, events: pl.DataFrame) -> str:
+    titles = {
+        r["event_id"]: f"{r['date']:%Y-%m-%d} · {r['title']}"
+        + (" (expected)" if r["status"] == "expected" else "")
+        for r in events.iter_rows(named=True)
+    }
+    assessable = set(data.events_with_figures(ident)["event_id"].to_list())
+    ids = events["event_id"].to_list()
+    return url_choice(
+        st.sidebar.selectbox, "Event", ids, "event", default_event(events, assessable), format_func=titles.get
+    )
+
+
+def ranked_series(affected: pl.DataFrame, region: str, event_entity: str | None) -> pl.DataFrame:
+    """The region's series, default first: the event's entity, then the longest run of figures before the
+    event, then the finest grain."""
+    in_region = affected.filter(pl.col("region_code") == region).with_columns(
+        (pl.col("entity") == (event_entity or "")).alias("is_event_entity"),
+        pl.col("grain")
+        .replace_strict({g: i for i, g in enumerate(GRAIN_ORDER)}, default=9)
+        .alias("grain_rank"),
+    )
+    return in_region.sort(
+        ["is_event_entity", "figures_before", "figures", "grain_rank"], descending=[True, True, True, False]
+    )
+
+
+def series_choice_ui(ident: db.Identity, event: dict, affected: pl.DataFrame) -> ImpactChoice:
+    """Region, metric, entity, grain and controls for the chosen event's affected series."""
+    rows = affected.unique("region_code", maintain_order=True)
+    region_names = dict(zip(rows["region_code"].to_list(), rows["region_name"].to_list(), strict=True))
+    codes = list(region_names)
+    region = url_choice(
+        st.sidebar.selectbox,
+        "Region",
+        codes,
+        "region",
+        event["jurisdiction"] if event["jurisdiction"] in codes else codes[0],
+        format_func=lambda c: (
+            f"{region_names[c]} ({c})" + (" · jurisdiction" if c == event["jurisdiction"] else "")
+        ),
+        help="The event's jurisdiction or a region under it, with figures.",
+    )
+    ranked = ranked_series(affected, region, event["entity"])
+    names = dict(zip(ranked["metric"].to_list(), ranked["metric_name"].to_list(), strict=True))
+    metrics = list(dict.fromkeys(ranked["metric"].to_list()))
+    metric = url_choice(
+        st.sidebar.selectbox, "Metric", metrics, "metric", metrics[0], format_func=lambda m: names.get(m, m)
+    )
+    for_metric = ranked.filter(pl.col("metric") == metric)
+    entities = list(dict.fromkeys(for_metric["entity"].to_list()))
+    entity = url_choice(st.sidebar.selectbox, "Entity", entities, "entity", entities[0])
+    grain = _grain_ui(for_metric.filter(pl.col("entity") == entity))
+    candidates = data.candidate_controls(ident, entity, metric, grain, region)
+    control_names = dict(
+        zip(candidates["region_code"].to_list(), candidates["region_name"].to_list(), strict=True)
+    )
+    chosen = url_choice(
+        st.sidebar.multiselect,
+        "Control regions",
+        list(control_names),
+        "controls",
+        [],
+        format_func=lambda c: f"{control_names[c]} ({c})",
+        placeholder="automatic: untouched sibling regions",
+        help="Regions the event did not touch, to compare with. Empty: sibling regions (same parent) with "
+        "this series and no event of their own in the window.",
+    )
+    controls = tuple(sorted(chosen)) if chosen else None
+    return ImpactChoice(
+        event["event_id"], region, metric, entity, grain, controls, region_names, names.get(metric, metric),
+        control_names,
+    )  # fmt: skip
+
+
+def _grain_ui(for_series: pl.DataFrame) -> str:
+    """auto: the grain with the most figures (a counterfactual needs months or quarters)."""
+    grains = [g for g in GRAIN_ORDER if g in for_series["grain"].to_list()]
+    most = for_series.sort(["figures", "grain_rank"], descending=[True, False])["grain"][0]
+    choice = url_choice(
+        st.sidebar.selectbox,
+        "Period grain",
+        ["auto", *grains],
+        "grain",
+        "auto",
+        format_func=lambda g: f"auto ({most})" if g == "auto" else g,
+        help="auto: the grain with the most figures. A counterfactual needs months or quarters.",
+    )
+    return most if choice in (None, "auto") else choice

@@ -1,0 +1,83 @@
+"""The Scorecard's five tiles: actual, attainment, cumulative variance, regions below, current streak."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import widgets
+from dashboard.charts.style import format_value
+
+
+def headline_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The tiles' region: the shallowest region with the most periods (ties: its rows first), by period."""
+    path = (
+        frame.group_by("region_path", "region_depth")
+        .len()
+        .sort(["region_depth", "len"], descending=[False, True])
+        .row(0)[0]
+    )
+    return frame.filter(pl.col("region_path") == path).sort("period_start")
+
+
+def streak_words(current_streaks: pl.DataFrame, grain: str) -> tuple[str, str]:
+    """(length, where) of the longest current shortfall streak: ('3 quarters', 'US, 2024-Q2→2024-Q4')."""
+    if current_streaks.is_empty():
+        return "none", "no region below now"
+    streak = current_streaks.row(0, named=True)
+    where = f"{streak['region_name']}, {streak['first_period']}→{streak['last_period']}"
+    return widgets.count_of(streak["length"], grain), where
+
+
+def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_label: str) -> None:
+    """Five tiles side by side (about 170 px each at a laptop's width: labels and values stay short, so that
+    none is cut off with an ellipsis; what they are about, region and period, is in the caption above)."""
+    latest = headline.row(-1, named=True)
+    in_latest = frame.filter(pl.col("period_start") == frame["period_start"].max())
+    tiles = st.columns(5)
+    tiles[0].metric(
+        f"Actual ({unit_label})",
+        format_value(latest["actual"], divisor, latest["actual_bound"]) or "n/a",
+        delta=f"{latest['variance'] / divisor:+,.1f}",
+        delta_description=f"vs {format_value(latest['expectation'], divisor)} expected",
+        delta_color="normal",
+        help=f"{latest['region_name']}, {latest['period']}: the latest period of the top-level region shown. "
+        "'≤'/'≥' mark bounds, '~' approximations.",
+    )
+    tiles[1].metric(
+        "Attainment",
+        "n/a" if latest["attainment"] is None else f"{latest['attainment']:.0%}",
+        delta=None if latest["direction"] is None else latest["direction"].replace("_", " "),
+        delta_color="off",
+        delta_arrow="off",
+        help=f"actual / expectation, {latest['region_name']}, {latest['period']}",
+    )
+    cumulative = headline.select(pl.col("variance").sum()).item()
+    tiles[2].metric(
+        f"Variance, sum ({unit_label})",
+        f"{cumulative / divisor:+,.1f}",
+        delta=f"over {widgets.count_of(headline.height, grain)}",
+        delta_color="off",
+        delta_arrow="off",
+        help=f"{latest['region_name']}: actual − expectation summed over the periods shown "
+        "(negative = cumulative shortfall).",
+    )
+    below = in_latest.filter(pl.col("is_shortfall")).height
+    tiles[3].metric(
+        "Regions below",
+        f"{below} of {in_latest.height}",
+        delta=f"in {in_latest['period'][0]}",
+        delta_color="off",
+        delta_arrow="off",
+        help="Regions with a comparison in the latest period shown, and how many of them fell short.",
+    )
+    length, where = streak_words(streaks.filter(pl.col("is_current")), grain)
+    tiles[4].metric(
+        "Current streak",
+        length,
+        delta=where,
+        delta_color="off",
+        delta_arrow="off",
+        help="Longest current shortfall streak: consecutive periods below expectation that run up to the "
+        "region's latest compared period (every streak: the table at the foot of the page).",
+    )
