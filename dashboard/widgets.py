@@ -16,20 +16,23 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboard.data import catalog
 from dashboard.data import connection as db
+from pipelines.warehouse import rules
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
+    "when_reported": "expected when the result came out (latest vintage known on the actual's date)",
     "original": "original expectation (first vintage)",
     "latest": "latest revision",
 }
 # The sidebar's short names for them (the long ones were cut off in its 220 px wide select box).
 POLICY_CHOICES = {
     "at_period_end": "expected at the time",
+    "when_reported": "expected when reported",
     "original": "original expectation",
     "latest": "latest revision",
 }
-GRAIN_ORDER = ["month", "quarter", "half", "year"]
-GRAIN_PLURAL = {"month": "months", "quarter": "quarters", "half": "halves", "year": "years"}
+GRAIN_ORDER = list(rules.GRAIN_ORDER)  # finest first: sql/views/base/grain_order.sql
+GRAIN_PLURAL = {g: rules.UNIT_LABEL[g] for g in GRAIN_ORDER}  # 'months', ... (the same view)
 
 
 def count_of(n: int, grain: str) -> str:
@@ -129,16 +132,33 @@ def series_ui(ident: db.Identity) -> Series | None:
         default="target",
         help="target, guidance, consensus, projection or budget",
     )
-    policy = _pick(
+    default = catalog.default_policies(ident).get(kind, "at_period_end")
+    choice = _pick(
         "Compare with",
-        list(POLICIES),
+        [DEFAULT_POLICY, *POLICIES],
         "policy",
-        format_func=POLICY_CHOICES.get,
+        format_func=lambda p: policy_label(p, default),
         help="Which vintage of a revised expectation: "
         + "; ".join(f"**{POLICY_CHOICES[p]}**: {POLICIES[p]}" for p in POLICIES)
-        + ". See docs/warehouse.md, 'the policies'.",
+        + ". **default**: the expectation kind's own (consensus: expected when reported; the others: "
+        "expected at the time). See docs/warehouse.md, 'the policies'.",
     )
-    return Series(entity, metric, names.get(metric, metric), kind, policy)
+    return Series(entity, metric, names.get(metric, metric), kind, resolve_policy(choice, default))
+
+
+DEFAULT_POLICY = "default"
+
+
+def policy_label(choice: str, default: str) -> str:
+    """'default (expected when reported)' for the default choice, else the policy's short name."""
+    if choice == DEFAULT_POLICY:
+        return f"default ({POLICY_CHOICES[default]})"
+    return POLICY_CHOICES.get(choice, choice)
+
+
+def resolve_policy(choice: str | None, default: str) -> str:
+    """The policy a choice stands for: 'default' (or none) is the expectation kind's default policy."""
+    return default if choice in (None, DEFAULT_POLICY) or choice not in POLICIES else choice
 
 
 def grain_choices(available, preferred: str | None = None) -> tuple[list[str], str | None]:
@@ -209,10 +229,16 @@ WORST_REGIONS = 30
 
 def furthest_below(frame: pl.DataFrame, n: int = WORST_REGIONS) -> list[str]:
     """Region paths to show: the top level (the context) and the `n` regions with the largest cumulative
-    shortfall (sum of actual - expectation over the frame's periods, most negative first; ties by path)."""
+    shortfall (sum of actual - expectation over the frame's periods, signed in the metric's own sense: for a
+    lower-is-better metric an overrun counts as a shortfall; most negative first; ties by path)."""
+    # performance_pct has the sign of the variance, flipped for lower-is-better metrics
+    flipped = (
+        (pl.col("performance_pct") * pl.col("variance")) < 0 if "performance_pct" in frame.columns else False
+    )
+    in_sense = pl.when(flipped).then(-pl.col("variance")).otherwise(pl.col("variance"))
     ranked = (
         frame.group_by("region_path")
-        .agg(pl.col("variance").sum().alias("cumulative"), pl.col("region_depth").first())
+        .agg(in_sense.sum().alias("cumulative"), pl.col("region_depth").first())
         .sort(["cumulative", "region_path"])
     )
     top = ranked["region_depth"].min()

@@ -52,6 +52,16 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             f"{b['rows_loaded']} loaded, {b['rows_rejected']} rejected (version {b['product_version']})."
         )
 
+    component_ids = [f for f in st.query_params.get("figures", "").split(",") if f]
+    if component_ids:  # linked from a rolled-up comparison on the Scorecard
+        st.subheader("Figures behind a rolled-up comparison")
+        components = data.figures_by_id(ident, component_ids)
+        st.caption(
+            f"{components.height} of the {len(component_ids)} figures linked (in period order) that were combined "
+            "into one comparison by the metric's aggregation (docs/warehouse.md, 'Rollups')."
+        )
+        tables.show_table(components, "rollup_components")
+
     st.subheader("Qualitative claims (no number was reported)")
     claims = data.claims(ident, entity, metric)
     if claims.is_empty():

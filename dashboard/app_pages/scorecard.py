@@ -10,6 +10,7 @@ from dashboard.charts import scorecard as charts
 from dashboard.charts.style import value_scale
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
+from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
 
 st.title("Scorecard: actuals against expectations")
@@ -45,13 +46,14 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     st.caption(
         f"{series.entity} · {series.metric_label} against its **{series.kind}**, "
         f"{widgets.POLICIES[series.policy]}; per {grain}, {first_year}–{last_year}. Tiles: "
-        f"{latest['region_name']}, latest {grain} {latest['period']}. Red = below expectation, blue = above."
+        f"{latest['region_name']}, latest {grain} {latest['period']}. Blue = better than expected, red = worse "
+        "(in the metric's own sense: for costs, below budget is better)."
     )
     streaks = data.streaks(ident, *key, grain=grain)
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)
-    st.plotly_chart(charts.attainment_heatmap(charted, series.metric_label), theme=None, key="heatmap")
+    st.plotly_chart(charts.performance_heatmap(charted, series.metric_label), theme=None, key="heatmap")
     shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
@@ -63,6 +65,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             else ""
         )
     )
+    rollup_links(charted)
     period = widgets.bar_period_ui(frame)
     st.plotly_chart(
         charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),

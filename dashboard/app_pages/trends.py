@@ -55,7 +55,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.caption(
             f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {series.kind} "
             f"(dashed: original; dotted: latest revision). Marker shapes: ◆ approximate, ▼ at most, ▲ at least. "
-            f"Shaded: {names[chosen[0]]} below its {series.kind} ({widgets.POLICIES[series.policy]}). "
+            f"Shaded: {names[chosen[0]]} worse than its {series.kind} ({widgets.POLICIES[series.policy]}). "
             "Events: only those in or above the shown regions; hollow = expected."
         )
         st.plotly_chart(

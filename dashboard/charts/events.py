@@ -20,6 +20,7 @@ from dashboard.charts.style import (
     empty_figure,
     label_margin,
     midpoints,
+    sense_words,
     value_scale,
 )
 
@@ -99,11 +100,19 @@ def event_window_chart(frame: pl.DataFrame, event_date: dt.date, metric_label: s
                 zip(
                     part["period"],
                     part["actual_source_id"],
-                    [f"{a:.0%}" if a is not None else "no expectation" for a in part["attainment"]],
+                    [
+                        "no expectation" if e is None else sense_words(f, p)
+                        for e, f, p in zip(
+                            part["expectation"],
+                            col(part, "favourable"),
+                            col(part, "performance_pct"),
+                            strict=True,
+                        )
+                    ],
                     strict=True,
                 )
             ),
-            hovertemplate="%{customdata[0]}: %{y:,.2f} " + unit_label + "<br>attainment %{customdata[2]}"
+            hovertemplate="%{customdata[0]}: %{y:,.2f} " + unit_label + "<br>%{customdata[2]}"
             "<br>source %{customdata[1]}<extra>" + name + "</extra>",
         )
         if part["expectation"].drop_nulls().len():

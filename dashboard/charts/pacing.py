@@ -1,5 +1,5 @@
-"""The pacing chart: cumulative actual to date against the straight-line path to a longer-period expectation
-(a year's target paced by months). Rows of the `pacing` view in, a Plotly figure out; values labelled in the
+"""The pacing chart: cumulative actual to date against the cumulative goal line (the straight-line path to a
+longer-period expectation: a year's target paced by months, a month's by days), with the run-rate landing. Rows of the `pacing` view in, a Plotly figure out; values labelled in the
 view's `unit` (the expectation's unit, e.g. USD or orders).
 """
 
@@ -11,14 +11,14 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard.charts.style import (
-    ABOVE,
-    BELOW,
     BOUND_SYMBOL,
     IN_LINE,
+    SENSE_COLOURS,
     TEMPLATE,
     axis_title,
     empty_figure,
     format_value,
+    sense_words,
     value_scale,
 )
 
@@ -31,17 +31,26 @@ def pacing_unit(frame: pl.DataFrame) -> str | None:
     return units[0] if units.len() else None
 
 
+MAX_POINT_LABELS = 12  # to-date points labelled on the chart (daily actuals: the values stay in the hover)
+
+
 def _actual_to_date(frame: pl.DataFrame, divisor: float) -> dict:
-    """The actual-to-date markers, red when behind the straight-line pace, blue when ahead."""
+    """The actual-to-date markers, blue when ahead of the goal line, red when behind it, in the metric's own
+    sense (`pacing.favourable`: for a cost, behind the line is better); joined by a line when there are many
+    (every day of a month)."""
+    many = frame.height > MAX_POINT_LABELS
+    favourable = frame["favourable"].to_list() if "favourable" in frame.columns else [None] * frame.height
+    performance = frame["performance_pct"].to_list() if "performance_pct" in frame.columns else favourable
     return dict(
         type="scatter",
         x=frame["to_date_end"].to_list(),
         y=[v / divisor for v in frame["actual_to_date"]],
-        mode="markers+text",
+        mode="lines+markers" if many else "markers+text",
         name="actual to date",
+        line=dict(color="#555", width=1),
         marker=dict(
-            size=14,
-            color=[BELOW if (p or 0) < 1 else ABOVE for p in frame["pace_attainment"]],
+            size=8 if many else 14,
+            color=[SENSE_COLOURS[f] for f in favourable],
             symbol=[BOUND_SYMBOL.get(b, "circle") for b in frame["actual_bound"]],
         ),
         text=[
@@ -60,12 +69,28 @@ def _actual_to_date(frame: pl.DataFrame, divisor: float) -> dict:
                 frame["basis"],
                 frame["source_ids"],
                 frame["to_date_start"],
-                [f"{p:.0%}" for p in frame["pace_attainment"]],
+                ["n/a" if p is None else f"{p:.0%}" for p in frame["pace_attainment"]],
+                [sense_words(f, p) for f, p in zip(favourable, performance, strict=True)],
                 strict=True,
             )
         ),
-        hovertemplate="%{customdata[2]} to %{x}: %{text}<br>pace attainment %{customdata[3]} · %{customdata[0]}"
-        "<br>source: %{customdata[1]}<extra></extra>",
+        hovertemplate="%{customdata[2]} to %{x}: %{text}<br>%{customdata[4]} (pace %{customdata[3]}) · "
+        "%{customdata[0]}<br>source: %{customdata[1]}<extra></extra>",
+    )
+
+
+def _run_rate(frame: pl.DataFrame, divisor: float, end) -> dict:
+    """From the latest point to where the period lands at the current pace (`run_rate_projection`)."""
+    last = frame.sort("to_date_end").row(-1, named=True)
+    return dict(
+        type="scatter",
+        x=[last["to_date_end"], end],
+        y=[last["actual_to_date"] / divisor, last["run_rate_projection"] / divisor],
+        mode="lines+markers",
+        name="run-rate landing",
+        line=dict(color=SENSE_COLOURS[last.get("favourable")], dash="dot", width=2),
+        marker=dict(size=[0, 10], color=SENSE_COLOURS[last.get("favourable")]),
+        hovertemplate="lands at %{y:,.2f} at this pace<extra></extra>",
     )
 
 
@@ -84,7 +109,7 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
         x=[start, end],
         y=[0, target],
         mode="lines",
-        name="expected pace (straight line)",
+        name="cumulative goal (straight line)",
         line=dict(color=IN_LINE, dash="dash"),
     )
     whole = dict(
@@ -96,7 +121,10 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
         line=dict(color="#555", width=1),
         hovertemplate="%{y:,.2f} " + unit_label + "<extra></extra>",
     )
-    fig = go.Figure(data=[pace, whole, _actual_to_date(frame, divisor)])
+    traces = [pace, whole, _actual_to_date(frame, divisor)]
+    if "is_complete" not in frame.columns or not frame["is_complete"].any():
+        traces.append(_run_rate(frame, divisor, end))
+    fig = go.Figure(data=traces)
     fig.update_layout(
         template=TEMPLATE,
         height=380,

@@ -1,5 +1,6 @@
-"""The Scorecard's charts: attainment by region and period (heatmap), and actual against expectation for one
-period (grouped bars). Frames of `dashboard.data.scorecard.comparisons` in, Plotly figures out.
+"""The Scorecard's charts: performance against expectation by region and period (heatmap, coloured in the
+metric's own sense: `favourable` / `performance_pct`), and actual against expectation for one period
+(grouped bars, coloured better / worse than expected). Frames of `dashboard.data.scorecard.comparisons` in, Plotly figures out.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ import polars as pl
 
 from dashboard.charts.style import (
     BOUND_WORDS,
-    DIRECTION_COLOURS,
     EXPECTATION,
     HEATMAP_RANGE,
+    SENSE_COLOURS,
     TEMPLATE,
+    attainment_words,
     axis_title,
     col,
     empty_figure,
     format_value,
     label_margin,
     region_label,
+    rollup_words,
+    sense_words,
     sources,
     value_scale,
 )
@@ -28,26 +32,53 @@ MAX_CELL_LABELS = 600
 MAX_BAR_LABELS = 40  # regions
 HEATMAP_COLUMNS = (
     "region_path", "region_name", "period", "attainment", "variance", "actual", "actual_bound",
-    "expectation", "expectation_bound", "is_approximate", "is_bound", "basis",
+    "expectation", "expectation_bound", "is_approximate", "is_bound", "basis", "favourable", "performance_pct",
+    "actual_components", "actual_approximate_components", "actual_figure_ids",
+    "expectation_components", "expectation_approximate_components", "expectation_figure_ids",
 )  # fmt: skip
+MAX_LISTED_FIGURES = 12  # component figure ids listed in a hover; the rest are counted
+
+
+def _components(c: dict, k: int, side: str) -> str:
+    """' = sum of 12 months, 3 approximate (figures r01, r02, ...: Evidence page)' for a rolled-up side."""
+    words = rollup_words(
+        c["basis"][k], c[f"{side}_components"][k], c[f"{side}_approximate_components"][k], side
+    )
+    if not words:
+        return ""
+    ids = c[f"{side}_figure_ids"][k] or []
+    listed = ", ".join(ids[:MAX_LISTED_FIGURES]) + (
+        f" +{len(ids) - MAX_LISTED_FIGURES}" if len(ids) > MAX_LISTED_FIGURES else ""
+    )
+    return f"<br>  = {words} (figures {listed}: Evidence page)"
 
 
 def _cell_hover(c: dict, k: int, divisor: float, unit_label: str, actual_src: str, exp_src: str) -> str:
-    """The hover text of one heatmap cell: actual and expectation with their sources, attainment, variance."""
+    """The hover text of one heatmap cell: actual and expectation with their sources (and, when rolled up, what
+    they combine), better or worse than expected, attainment, variance."""
     attainment, variance = c["attainment"][k], c["variance"][k]
-    basis = c["basis"][k]
     return (
         f"<b>{c['region_name'][k]} · {c['period'][k]}</b><br>"
         f"actual {format_value(c['actual'][k], divisor, c['actual_bound'][k])} {unit_label}"
-        f"{BOUND_WORDS.get(c['actual_bound'][k] or 'exact', '')} · {actual_src}<br>"
-        f"expected {format_value(c['expectation'][k], divisor, c['expectation_bound'][k])} {unit_label}"
-        f" · {exp_src}<br>"
-        f"attainment {'' if attainment is None else f'{attainment:.0%}'} · variance "
-        f"{'' if variance is None else f'{variance / divisor:+,.2f}'} {unit_label}"
-        + (f"<br>basis: {basis}" if basis and basis != "reported" else "")
+        f"{BOUND_WORDS.get(c['actual_bound'][k] or 'exact', '')} · {actual_src}"
+        + _components(c, k, "actual")
+        + f"<br>expected {format_value(c['expectation'][k], divisor, c['expectation_bound'][k])} {unit_label}"
+        f" · {exp_src}"
+        + _components(c, k, "expectation")
+        + f"<br><b>{sense_words(c['favourable'][k], c['performance_pct'][k])}</b> · "
+        + attainment_words(attainment)
+        + f" · variance {'' if variance is None else f'{variance / divisor:+,.2f}'} {unit_label}"
         + ("<br>approximate figure" if c["is_approximate"][k] else "")
         + ("<br>a bound ('at most'/'at least'): direction may be uncertain" if c["is_bound"][k] else "")
     )
+
+
+def cell_colour_value(favourable: bool | None, performance_pct: float | None) -> float:
+    """The heatmap's colour value of one comparison: performance in % (positive = better than expected), 0 when
+    in line (inside a range: neutral, not a tint of the midpoint), NaN when the metric has no sense."""
+    if performance_pct is None:
+        return float("nan")
+    return 0.0 if favourable is None else performance_pct * 100
 
 
 def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
@@ -71,17 +102,17 @@ def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
     actual_src, exp_src = sources(frame, "actual"), sources(frame, "expectation")
     for k in range(frame.height):
         i, j = row_of[c["region_path"][k]], col_of[c["period"][k]]
-        attainment, variance = c["attainment"][k], c["variance"][k]
-        if attainment is not None:
-            z[i, j] = attainment * 100
+        variance = c["variance"][k]
+        z[i, j] = cell_colour_value(c["favourable"][k], c["performance_pct"][k])
         flag = ("≈" if c["is_approximate"][k] else "") + ("±" if c["is_bound"][k] else "")
         text[i, j] = "" if variance is None else f"{variance / divisor:+,.1f}{flag}"
         hover[i, j] = _cell_hover(c, k, divisor, unit_label, actual_src[k], exp_src[k])
     return y_labels, periods, z, text, hover
 
 
-def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
-    """Regions (rows, in hierarchy order) x periods (columns): colour = attainment %, text = variance."""
+def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
+    """Regions (rows, in hierarchy order) x periods (columns): colour = better (blue) or worse (red) than
+    expected by `performance_pct`, in the metric's own sense; text = variance."""
     if frame.is_empty():
         return empty_figure("no comparison of actuals with expectations for this selection")
     frame = frame.sort("region_path", "period_start")
@@ -101,12 +132,14 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale="RdBu",
-            zmid=100,
+            zmid=0,
             zmin=HEATMAP_RANGE[0],
             zmax=HEATMAP_RANGE[1],
             xgap=2,
             ygap=2,
-            colorbar=dict(title=dict(text="attainment %<br>(100 = as expected)"), ticksuffix="%"),
+            colorbar=dict(
+                title=dict(text="better / worse<br>than expected (%)"), ticksuffix="%", tickprefix=""
+            ),
         )
     )
     fig.update_layout(
@@ -114,7 +147,9 @@ def attainment_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.F
         height=max(300, 190 + 28 * len(y_labels)),
         margin=dict(l=label_margin(y_labels), t=90),
         title=dict(
-            text=f"Attainment by region and period · cell text: variance in {unit_label}", font_size=14
+            text=f"Better (blue) / worse (red) than expected by region and period · cell text: variance in "
+            f"{unit_label}",
+            font_size=14,
         ),
         xaxis=dict(title="period", type="category", side="bottom"),
         yaxis=dict(title="region", autorange="reversed", type="category"),
@@ -149,22 +184,24 @@ def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, posi
 
 
 ACTUAL_LABELS = {
-    "below": "actual, below expectation",
-    "in_line": "actual, in line",
-    "above": "actual, above expectation",
+    False: "actual, worse than expected",
+    None: "actual, in line",
+    True: "actual, better than expected",
 }
 
 
-def _actual_bars(part: pl.DataFrame, direction: str, divisor: float, unit_label: str, position: str) -> dict:
-    """The actual bars of one direction, hatched when a bound or approximate."""
+def _actual_bars(
+    part: pl.DataFrame, sense: bool | None, divisor: float, unit_label: str, position: str
+) -> dict:
+    """The actual bars better (or worse, or in line) than expected, hatched when a bound or approximate."""
     bounds = col(part, "actual_bound")
     return dict(
         type="bar",
         x=part["region_name"].to_list(),
         y=[v / divisor for v in part["actual"].to_list()],
-        name=ACTUAL_LABELS[direction],
+        name=ACTUAL_LABELS[sense],
         marker=dict(
-            color=DIRECTION_COLOURS[direction],
+            color=SENSE_COLOURS[sense],
             pattern=dict(shape=["/" if b in ("at_most", "at_least", "approx") else "" for b in bounds]),
         ),
         offsetgroup="actual",
@@ -173,18 +210,24 @@ def _actual_bars(part: pl.DataFrame, direction: str, divisor: float, unit_label:
         customdata=list(
             zip(
                 sources(part, "actual"),
-                [f"{a:.0%}" if a is not None else "" for a in part["attainment"]],
+                [
+                    sense_words(f, p) + (f" · attainment {a:.0%}" if a is not None else "")
+                    for f, p, a in zip(
+                        part["favourable"], part["performance_pct"], part["attainment"], strict=True
+                    )
+                ],
                 strict=True,
             )
         ),
         hovertemplate="%{x}<br>actual %{text} "
         + unit_label
-        + "<br>attainment %{customdata[1]}<br>source: %{customdata[0]}<extra></extra>",
+        + "<br>%{customdata[1]}<br>source: %{customdata[0]}<extra></extra>",
     )
 
 
 def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
-    """One period: grey expectation bars (range as error bars) beside actual bars coloured by direction."""
+    """One period: grey expectation bars (range as error bars) beside actual bars coloured better (blue) / worse
+    (red) than expected in the metric's own sense."""
     if frame.is_empty():
         return empty_figure("no expectation for these regions in this period")
     frame = frame.sort("region_path")
@@ -195,10 +238,11 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
     values = frame["expectation"].to_list() + frame["actual"].to_list()
     divisor, unit_label = value_scale(frame["unit"][0], values)
     traces = [_expectation_bars(frame, divisor, unit_label, position)]
-    for direction in ACTUAL_LABELS:
-        part = frame.filter(pl.col("direction") == direction)
+    for sense in ACTUAL_LABELS:
+        kept = pl.col("favourable").is_null() if sense is None else pl.col("favourable") == sense
+        part = frame.filter(kept)
         if part.height:
-            traces.append(_actual_bars(part, direction, divisor, unit_label, position))
+            traces.append(_actual_bars(part, sense, divisor, unit_label, position))
     fig = go.Figure(data=traces)
     fig.update_layout(
         template=TEMPLATE,

@@ -1,8 +1,9 @@
 """The charts' shared style: one look everywhere (the `impact` Plotly template), the colours, and the unit
 scaling and number formats every chart uses. No Streamlit, no queries.
 
-A diverging red/blue scale around 100 % attainment (red = below expectation, blue = above; ColorBrewer RdBu,
-safe for the common colour-vision deficiencies), the Okabe-Ito palette for categories, units in every value
+A diverging red/blue scale around "as expected" in the metric's own sense (`favourable`, `performance_pct`
+of actual_vs_expectation: red = worse than expected, blue = better, whether higher or lower is better and
+whatever the expectation's sign; ColorBrewer RdBu, safe for the common colour-vision deficiencies), the Okabe-Ito palette for categories, units in every value
 axis title, the source in every hover.
 """
 
@@ -27,7 +28,41 @@ BOUND_PREFIX = {"at_most": "≤ ", "at_least": "≥ ", "approx": "~ ", "exact": 
 BOUND_SYMBOL = {"exact": "circle", "approx": "diamond", "at_most": "triangle-down", "at_least": "triangle-up"}
 BOUND_WORDS = {"exact": "", "approx": " (approximate)", "at_most": " (at most)", "at_least": " (at least)"}
 STATUS_SYMBOL = {"effective": "circle", "announced": "diamond", "expected": "circle-open", "overturned": "x"}
-HEATMAP_RANGE = (50.0, 150.0)  # attainment %, clipped so one outlier does not wash out the scale
+# performance % (variance as a share of |expectation|, positive = better), clipped so one outlier does not
+# wash out the scale
+HEATMAP_RANGE = (-50.0, 50.0)
+WORSE, BETTER = BELOW, ABOVE
+SENSE_COLOURS = {True: BETTER, False: WORSE, None: IN_LINE}
+SENSE_WORDS = {True: "better than expected", False: "worse than expected", None: "in line"}
+
+
+def sense_words(favourable: bool | None, performance_pct: float | None) -> str:
+    """'better than expected by 12%', 'worse than expected by 3%', 'in line': the comparison in the metric's
+    own sense (lower-is-better metrics and negative expectations included)."""
+    if favourable is None or performance_pct is None:
+        return SENSE_WORDS[None] if favourable is None else SENSE_WORDS[favourable]
+    return f"{SENSE_WORDS[favourable]} by {abs(performance_pct):.0%}"
+
+
+def attainment_words(attainment: float | None) -> str:
+    """'attainment 104%', or why there is none (the expectation is zero or negative: not a share of plan)."""
+    return "attainment n/a (expectation ≤ 0)" if attainment is None else f"attainment {attainment:.0%}"
+
+
+def rollup_words(basis: str | None, components: int | None, approximate: int | None, side: str) -> str:
+    """'sum of 12 months, 3 approximate' for a rolled-up side of a comparison; '' when reported as such.
+    `basis` as actual_vs_expectation words it ('actual: sum of 12 months'), or without a side when both sides
+    were combined alike (variance_by_region_quarter's 'sum of 3 months')."""
+    if not basis or not components or components <= 1:
+        return ""
+    if basis.startswith(f"{side}: "):
+        text = basis.removeprefix(f"{side}: ")
+    elif ":" not in basis and basis != "reported":
+        text = basis
+    else:
+        return ""
+    return text + (f", {approximate} approximate" if approximate else "")
+
 
 pio.templates["impact"] = go.layout.Template(
     layout=go.Layout(

@@ -72,6 +72,7 @@ REGION_PLACES = (
     "select region_code, level as region_level, depth as region_depth, path as region_path from regions"
 )
 PUBLISHERS = "select source_id, publisher from sources"
+DEFAULT_POLICIES = "select expectation_kind, default_policy from default_policies"
 
 
 def build_info(ident: Identity) -> pl.DataFrame:
@@ -139,3 +140,13 @@ def events(ident: Identity) -> pl.DataFrame:
 def example_queries() -> dict[str, str]:
     """The documented example queries (sql/examples), by a readable name."""
     return {path.stem.replace("_", " "): path.read_text().strip() for path in sql_files("examples")}
+
+
+def default_policies(ident: Identity) -> dict[str, str]:
+    """Expectation kind -> its default policy (view default_policies, the one place it is chosen: consensus
+    'when_reported', the other kinds 'at_period_end'); {} for a warehouse built before that view existed."""
+    try:
+        frame = query(ident, DEFAULT_POLICIES)
+    except duckdb.CatalogException:
+        return {}
+    return dict(zip(frame["expectation_kind"], frame["default_policy"], strict=True))

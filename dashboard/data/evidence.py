@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data.connection import Identity, query, run_query, where_given
+from dashboard.data.connection import Identity, in_list, query, run_query, where_given
 
 # Rows shown in the long tables (the full table is a download away).
 SHOWN_ROWS = 1_000
@@ -97,6 +97,15 @@ def evidence(
     """The first `limit` figures of the selection (figure_evidence), in stored order."""
     narrow, params = where_given(entity=entity, metric=metric)
     return query(ident, EVIDENCE.format(narrow=narrow), *params, limit)
+
+
+def figures_by_id(ident: Identity, figure_ids: list[str]) -> pl.DataFrame:
+    """The figures with these ids (figure_evidence), in the order given: the components behind a rolled-up
+    comparison (`actual_figure_ids` / `expectation_figure_ids` of actual_vs_expectation)."""
+    narrow, params = in_list("figure_id", figure_ids)
+    found = query(ident, f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow}", *params)
+    order = {fid: i for i, fid in enumerate(figure_ids)}
+    return found.sort(pl.col("figure_id").replace_strict(order, default=len(order), return_dtype=pl.Int64))
 
 
 def evidence_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:

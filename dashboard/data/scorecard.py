@@ -18,7 +18,9 @@ select a.region_code, a.region_name,
        a.expectation, a.expectation_low, a.expectation_high, a.expectation_bound, a.expectation_as_of,
        a.expectation_source_id, a.vintages,
        a.variance, a.variance_pct, a.attainment, a.direction, a.direction_certain, a.is_shortfall,
-       a.is_approximate, a.is_bound, 'reported' as basis
+       a.is_approximate, a.is_bound, a.basis, a.favourable, a.performance_pct,
+       a.actual_components, a.actual_approximate_components, a.actual_figure_ids,
+       a.expectation_components, a.expectation_approximate_components, a.expectation_figure_ids
 from actual_vs_expectation as a
 where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and {narrow}
 """
@@ -33,7 +35,9 @@ select q.region_code, q.region_name,
        q.expectation_source_ids as expectation_source_id,
        null::bigint as vintages,
        q.variance, q.variance_pct, q.attainment, q.direction, true as direction_certain, q.is_shortfall,
-       false as is_approximate, false as is_bound, q.basis
+       false as is_approximate, false as is_bound, q.basis, q.favourable, q.performance_pct,
+       q.actual_components, q.actual_approximate_components, q.actual_figure_ids,
+       q.expectation_components, q.expectation_approximate_components, q.expectation_figure_ids
 from variance_by_region_quarter as q
 where q.entity = $1 and q.metric = $2 and q.expectation_kind = $3 and q.policy = $4
 """
@@ -45,7 +49,9 @@ COMPARISON_COLUMNS = [
     "expectation", "expectation_low", "expectation_high", "expectation_bound", "expectation_as_of",
     "expectation_source_id", "expectation_publisher", "vintages",
     "variance", "variance_pct", "attainment", "direction", "direction_certain", "is_shortfall",
-    "is_approximate", "is_bound", "basis",
+    "is_approximate", "is_bound", "basis", "favourable", "performance_pct",
+    "actual_components", "actual_approximate_components", "actual_figure_ids",
+    "expectation_components", "expectation_approximate_components", "expectation_figure_ids",
 ]  # fmt: skip
 
 

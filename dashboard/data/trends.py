@@ -69,7 +69,8 @@ def _named(ident: Identity, frame: pl.DataFrame, columns: list[str], order: list
 PACING = """
 select region_code, expectation_period, expectation_kind, expectation, expectation_start, expectation_end,
        expectation_source_id, to_date_start, to_date_end, actual_to_date, actual_bound, basis, elapsed_share,
-       share_achieved, expected_to_date, pace_attainment, run_rate_projection, source_ids, unit
+       share_achieved, expected_to_date, pace_attainment, run_rate_projection, source_ids, unit,
+       favourable, performance_pct, to_date_grain, is_complete
 from pacing
 where entity = ? and metric = ? and policy = ? and {regions}
 order by region_code, expectation_start, expectation_kind, to_date_end

@@ -89,6 +89,7 @@ def window_table(window: pl.DataFrame, unit: str | None) -> None:
         (pl.col("actual") / divisor).alias(f"actual ({unit_label})"),
         (pl.col("expectation") / divisor).alias(f"expectation ({unit_label})"),
         "expectation_kind",
+        (pl.col("performance_pct") * 100).alias("better (+) / worse (-) than expected %"),
         (pl.col("attainment") * 100).alias("attainment %"),
         (pl.col("change_vs_pre_pct") * 100).alias("change vs period before the event %"),
         "actual_source_id",
@@ -100,12 +101,15 @@ def window_table(window: pl.DataFrame, unit: str | None) -> None:
         column_config={
             f"actual ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
             f"expectation ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
+            "better (+) / worse (-) than expected %": st.column_config.NumberColumn(format="%+.1f%%"),
             "attainment %": st.column_config.NumberColumn(format="%.1f%%"),
             "change vs period before the event %": st.column_config.NumberColumn(format="%+.1f%%"),
         },
     )
     st.caption(
-        "Attainment = actual / the expectation known when the period ended (100 % = as expected). Change is "
+        "Better / worse than expected: the variance as a share of |expectation|, in the metric's own sense "
+        "(positive = better, also where lower is better); attainment = actual / expectation, none when the "
+        "expectation is zero or negative. The expectation is the kind's default policy. Change is "
         "against position -1, the last period before the event. A missing period is a missing row, never a "
         "zero."
     )

@@ -1,4 +1,5 @@
-"""The Scorecard's five tiles: actual, attainment, cumulative variance, regions below, current streak."""
+"""The Scorecard's five tiles: actual, performance (better / worse than expected, in the metric's own sense),
+cumulative variance, regions worse than expected, current streak."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard import widgets
-from dashboard.charts.style import format_value
+from dashboard.charts.style import SENSE_WORDS, attainment_words, format_value
+
+
+def variance_colour(variance: float | None, favourable: bool | None) -> str:
+    """st.metric's delta_color for a variance: green ('normal' on a rise) when the variance is better than
+    expected, red when worse, whichever way the metric is better ('inverse' for lower-is-better metrics, and
+    for a rise that is a worse loss); grey when in line."""
+    if favourable is None or not variance:
+        return "off"
+    return "normal" if (variance > 0) == favourable else "inverse"
 
 
 def headline_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -40,17 +50,20 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
         format_value(latest["actual"], divisor, latest["actual_bound"]) or "n/a",
         delta=f"{latest['variance'] / divisor:+,.1f}",
         delta_description=f"vs {format_value(latest['expectation'], divisor)} expected",
-        delta_color="normal",
+        delta_color=variance_colour(latest["variance"], latest["favourable"]),
         help=f"{latest['region_name']}, {latest['period']}: the latest period of the top-level region shown. "
         "'≤'/'≥' mark bounds, '~' approximations.",
     )
+    performance = latest["performance_pct"]
     tiles[1].metric(
-        "Attainment",
-        "n/a" if latest["attainment"] is None else f"{latest['attainment']:.0%}",
-        delta=None if latest["direction"] is None else latest["direction"].replace("_", " "),
-        delta_color="off",
-        delta_arrow="off",
-        help=f"actual / expectation, {latest['region_name']}, {latest['period']}",
+        "Performance",
+        "n/a" if performance is None else f"{performance:+.0%}",
+        delta=SENSE_WORDS[latest["favourable"]],
+        delta_color={True: "normal", False: "inverse", None: "off"}[latest["favourable"]],
+        delta_arrow={True: "up", False: "down", None: "off"}[latest["favourable"]],
+        help=f"{latest['region_name']}, {latest['period']}: variance as a share of |expectation|, positive = "
+        f"better than expected (the sign is flipped for metrics where lower is better); "
+        f"{attainment_words(latest['attainment'])}.",
     )
     cumulative = headline.select(pl.col("variance").sum()).item()
     tiles[2].metric(
@@ -62,14 +75,15 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
         help=f"{latest['region_name']}: actual − expectation summed over the periods shown "
         "(negative = cumulative shortfall).",
     )
-    below = in_latest.filter(pl.col("is_shortfall")).height
+    worse = in_latest.filter(pl.col("favourable").not_()).height
     tiles[3].metric(
-        "Regions below",
-        f"{below} of {in_latest.height}",
+        "Regions worse",
+        f"{worse} of {in_latest.height}",
         delta=f"in {in_latest['period'][0]}",
         delta_color="off",
         delta_arrow="off",
-        help="Regions with a comparison in the latest period shown, and how many of them fell short.",
+        help="Regions with a comparison in the latest period shown, and how many of them did worse than "
+        "expected (below when higher is better, above when lower is better).",
     )
     length, where = streak_words(streaks.filter(pl.col("is_current")), grain)
     tiles[4].metric(
@@ -78,6 +92,6 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
         delta=where,
         delta_color="off",
         delta_arrow="off",
-        help="Longest current shortfall streak: consecutive periods below expectation that run up to the "
+        help="Longest current shortfall streak: consecutive periods worse than expected that run up to the "
         "region's latest compared period (every streak: the table at the foot of the page).",
     )

@@ -10,8 +10,10 @@ import pytest
 from dashboard.charts import events, evidence, pacing, scorecard, style, trends
 
 
-def comparison(region, path, depth, period, actual, expectation, **extra) -> dict:
+def comparison(region, path, depth, period, actual, expectation, higher_is_better=True, **extra) -> dict:
     start = dt.date(int(period[:4]), 1, 1)
+    direction = "below" if actual < expectation else "above" if actual > expectation else "in_line"
+    performance = (actual - expectation) / abs(expectation) * (1 if higher_is_better else -1)
     row = dict(
         region_code=region,
         region_name=region,
@@ -34,12 +36,20 @@ def comparison(region, path, depth, period, actual, expectation, **extra) -> dic
         expectation_source_id=f"src-e-{region}",
         expectation_publisher="Bank",
         variance=actual - expectation,
-        attainment=actual / expectation,
-        direction="below" if actual < expectation else "above" if actual > expectation else "in_line",
-        is_shortfall=actual < expectation,
+        attainment=actual / expectation if expectation > 0 else None,
+        direction=direction,
+        favourable=None if direction == "in_line" else (direction == "above") == higher_is_better,
+        performance_pct=performance,
+        is_shortfall=direction == ("below" if higher_is_better else "above"),
         is_approximate=False,
         is_bound=False,
         basis="reported",
+        actual_components=1,
+        actual_approximate_components=0,
+        actual_figure_ids=[f"f-a-{region}"],
+        expectation_components=1,
+        expectation_approximate_components=0,
+        expectation_figure_ids=[f"f-e-{region}"],
     )
     row.update(extra)
     return row
@@ -86,10 +96,11 @@ def test_as_reported(args, text):
     assert style.as_reported(*args) == text
 
 
-def test_heatmap_diverges_around_100_percent_with_sources_in_hover(frame):
-    fig = scorecard.attainment_heatmap(frame)
+def test_heatmap_diverges_around_as_expected_with_sources_in_hover(frame):
+    fig = scorecard.performance_heatmap(frame)
     heat = fig.data[0]
-    assert heat.type == "heatmap" and heat.zmid == 100
+    assert heat.type == "heatmap" and heat.zmid == 0
+    assert "better / worse" in heat.colorbar.title.text
     assert heat.colorscale[0][1].lower() != heat.colorscale[-1][1].lower()  # red end, blue end
     assert fig.layout.yaxis.title.text == "region" and "USD bn" in fig.layout.title.text
     cells = [c for row in heat.customdata for c in row if c]
@@ -112,32 +123,75 @@ def test_bar_labels_only_while_they_fit(frame):
 
 
 def test_heatmap_labels_cells_only_while_readable(frame):
-    assert scorecard.attainment_heatmap(frame).data[0].texttemplate == "%{text}"
+    assert scorecard.performance_heatmap(frame).data[0].texttemplate == "%{text}"
     rows = [
         comparison(f"C{i:03d}", f"WORLD/C{i:03d}", 1, str(year), 9e9, 10e9)
         for i in range(40)
         for year in range(2000, 2000 + scorecard.MAX_CELL_LABELS // 40 + 1)
     ]
-    big = scorecard.attainment_heatmap(pl.DataFrame(rows)).data[0]
+    big = scorecard.performance_heatmap(pl.DataFrame(rows)).data[0]
     assert big.texttemplate is None and big.text is None
     assert all("attainment 90%" in c for row in big.customdata for c in row)  # the numbers stay in the hover
 
 
-def test_bars_colour_below_red_and_above_blue_with_units_and_ranges(frame):
+def test_bars_colour_worse_red_and_better_blue_with_units_and_ranges(frame):
     fig = scorecard.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2024"), "GMV")
     by_name = {t.name: t for t in fig.data}
-    assert by_name["actual, below expectation"].marker.color == style.BELOW
-    assert by_name["actual, above expectation"].marker.color == style.ABOVE
+    assert by_name["actual, worse than expected"].marker.color == style.WORSE == style.BELOW
+    assert by_name["actual, better than expected"].marker.color == style.BETTER == style.ABOVE
     assert fig.layout.yaxis.title.text == "GMV (USD bn)"
     expectation = by_name["expectation (range as whisker)"]
     assert expectation.error_y.visible and max(expectation.error_y.array) == pytest.approx(2.0)
-    assert "~ 45.0" in by_name["actual, below expectation"].text  # approximate actual marked
+    assert "~ 45.0" in by_name["actual, worse than expected"].text  # approximate actual marked
 
 
 def test_bars_mark_bounds_with_hatching(frame):
     fig = scorecard.actual_vs_expectation_bars(frame.filter(pl.col("period") == "2023"))
-    above = next(t for t in fig.data if t.name == "actual, above expectation")
+    above = next(t for t in fig.data if t.name == "actual, better than expected")
     assert above.marker.pattern.shape[0] == "/" and above.text[0].startswith("≤")
+
+
+def test_colours_read_the_metric_sense_not_the_ratio():
+    """A loss smaller than planned is better (blue); costs over budget are worse (red), though both are 'above'."""
+    frame = pl.DataFrame(
+        [
+            comparison("US", "WORLD/US", 1, "2024", -50e6, -100e6),  # planned loss of 100, lost 50
+            comparison(
+                "ID", "WORLD/ID", 1, "2024", 410e6, 400e6, higher_is_better=False
+            ),  # costs over budget
+        ]
+    )
+    bars = {t.name: t for t in scorecard.actual_vs_expectation_bars(frame).data}
+    assert list(bars["actual, better than expected"].x) == ["US"]
+    assert bars["actual, better than expected"].marker.color == style.BETTER
+    assert list(bars["actual, worse than expected"].x) == ["ID"]
+    heat = scorecard.performance_heatmap(frame).data[0]
+    z = {label.strip(): row[0] for label, row in zip(heat.y, heat.z, strict=True)}
+    assert z["US"] == pytest.approx(50.0) and z["ID"] == pytest.approx(
+        -2.5
+    )  # blue end positive, red negative
+    hover = {label.strip(): row[0] for label, row in zip(heat.y, heat.customdata, strict=True)}
+    assert "better than expected by 50%" in hover["US"] and "attainment n/a (expectation ≤ 0)" in hover["US"]
+    assert "worse than expected by 2%" in hover["ID"]
+
+
+def test_rolled_up_cells_say_so_in_the_hover():
+    row = comparison(
+        "US",
+        "WORLD/US",
+        1,
+        "2024",
+        1205.0,
+        1200.0,
+        basis="actual: sum of 12 months",
+        actual_components=12,
+        actual_approximate_components=3,
+        actual_figure_ids=[f"r{m:02d}" for m in range(1, 13)],
+    )
+    heat = scorecard.performance_heatmap(pl.DataFrame([row])).data[0]
+    hover = heat.customdata[0][0]
+    assert "sum of 12 months, 3 approximate" in hover
+    assert "figures r01, r02" in hover and "Evidence page" in hover
 
 
 def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
@@ -210,7 +264,7 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
 @pytest.mark.parametrize(
     "builder",
     [
-        scorecard.attainment_heatmap,
+        scorecard.performance_heatmap,
         scorecard.actual_vs_expectation_bars,
         pacing.pacing_chart,
         events.events_timeline,
@@ -220,3 +274,42 @@ def test_trend_chart_has_actuals_vintages_shortfalls_and_events():
 def test_empty_frames_give_a_message_not_an_empty_chart(builder):
     fig = builder(pl.DataFrame())
     assert fig.layout.annotations and "no " in fig.layout.annotations[0].text
+
+
+def test_pacing_draws_the_cumulative_goal_line_daily_points_and_the_run_rate():
+    days = [dt.date(2024, 11, d) for d in range(1, 16)]
+    frame = pl.DataFrame(
+        {
+            "region_code": ["WORLD"] * 15,
+            "expectation_period": ["2024-11"] * 15,
+            "expectation_kind": ["target"] * 15,
+            "expectation": [30000.0] * 15,
+            "expectation_start": [dt.date(2024, 11, 1)] * 15,
+            "expectation_end": [dt.date(2024, 11, 30)] * 15,
+            "to_date_start": [dt.date(2024, 11, 1)] * 15,
+            "to_date_end": days,
+            "actual_to_date": [820.0 * d for d in range(1, 16)],
+            "actual_bound": ["exact"] * 15,
+            "basis": ["reported"] + [f"sum of {d} days" for d in range(2, 16)],
+            "elapsed_share": [d / 30 for d in range(1, 16)],
+            "share_achieved": [820.0 * d / 30000 for d in range(1, 16)],
+            "expected_to_date": [1000.0 * d for d in range(1, 16)],
+            "pace_attainment": [0.82] * 15,
+            "run_rate_projection": [24600.0] * 15,
+            "source_ids": ["pos"] * 15,
+            "unit": ["USD"] * 15,
+            "favourable": [False] * 15,
+            "performance_pct": [-0.18] * 15,
+            "is_complete": [False] * 15,
+        }
+    )
+    fig = pacing.pacing_chart(frame, "Revenue")
+    by_name = {t.name: t for t in fig.data}
+    goal = by_name["cumulative goal (straight line)"]
+    assert goal.y[0] == 0 and goal.y[-1] == pytest.approx(30.0)  # in USD k
+    actual = by_name["actual to date"]
+    assert actual.mode == "lines+markers" and len(actual.x) == 15  # every day, joined (no 15 labels)
+    assert set(actual.marker.color) == {style.WORSE}  # behind the line on revenue: worse
+    landing = by_name["run-rate landing"]
+    assert landing.y[-1] == pytest.approx(24.6)
+    assert "worse than expected by 18%" in actual.customdata[-1][4]

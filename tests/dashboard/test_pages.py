@@ -178,6 +178,7 @@ def test_many_regions_chart_the_furthest_below_and_all_on_request(synthetic_ware
     shown = heatmap_rows(at)
     # the same ranking computed independently in SQL: cumulative variance over the quarters shown
     entity, metric, kind, policy = (at.selectbox(key=k).value for k in ("entity", "metric", "kind", "policy"))
+    policy = "at_period_end" if policy == "default" else policy  # a target's default policy
     with duckdb.connect(str(synthetic_warehouse), read_only=True) as con:
         ranked = con.sql(
             """select r.name, r.depth, r.path, sum(q.variance) as cumulative
@@ -303,14 +304,15 @@ def test_tiles_are_short_enough_not_to_be_cut_off(case_warehouse, monkeypatch):
     tiles = {m.label: m for m in at.metric}
     assert list(tiles) == [
         "Actual (USD bn)",
-        "Attainment",
+        "Performance",
         "Variance, sum (USD bn)",
-        "Regions below",
+        "Regions worse",
         "Current streak",
     ]
     assert tiles["Actual (USD bn)"].value == "~ 100.0" and tiles["Actual (USD bn)"].delta == "+13.0"
     assert tiles["Variance, sum (USD bn)"].value == "+8.0"
-    assert tiles["Regions below"].value == "0 of 1" and tiles["Regions below"].delta == "in 2025"
+    assert tiles["Regions worse"].value == "0 of 1" and tiles["Regions worse"].delta == "in 2025"
+    assert tiles["Performance"].delta == "better than expected"
     assert "Tiles: Global, latest year 2025." in texts(at)
     assert all(len(m.label) <= 22 and len(str(m.value)) <= 10 for m in at.metric)
 

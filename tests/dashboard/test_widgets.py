@@ -57,6 +57,19 @@ def test_furthest_below_keeps_the_top_level_and_the_worst():
     assert widgets.furthest_below(frame, n=2) == ["W", "W/A", "W/C"]
 
 
+def test_furthest_below_reads_the_metric_sense():
+    """Costs (lower is better): the largest overruns are the worst, not the largest savings."""
+    frame = pl.DataFrame(
+        {
+            "region_path": ["W", "W/A", "W/B", "W/C"],
+            "region_depth": [0, 1, 1, 1],
+            "variance": [1.0, 5.0, -2.0, 3.0],
+            "performance_pct": [-0.01, -0.05, 0.02, -0.03],
+        }
+    )
+    assert widgets.furthest_below(frame, n=2) == ["W", "W/A", "W/C"]
+
+
 def test_default_event_is_the_latest_assessable_that_happened():
     events = pl.DataFrame({"event_id": ["E1", "E2", "E3"], "status": ["effective", "effective", "expected"]})
     assert default_event(events, {"E1", "E3"}) == "E1"

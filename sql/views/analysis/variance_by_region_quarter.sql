@@ -2,7 +2,8 @@
 -- to the expectation's calendar or fiscal quarter; basis says which), plus the months of metrics whose
 -- aggregation is 'sum' summed into a calendar quarter when all three months have both an actual and a
 -- (policy-chosen) expectation. A quarter comparison of actual_vs_expectation wins over the sum of its months
--- for the same kind and policy. favourable / performance_pct as in actual_vs_expectation.
+-- for the same kind and policy. favourable / performance_pct as in actual_vs_expectation; the *_components,
+-- *_approximate_components and *_figure_ids columns add up those of the rows combined (the evidence).
 create or replace view variance_by_region_quarter as
 
 with comparisons as (
@@ -33,7 +34,13 @@ reported as (
         coalesce(expectation_high, expectation) as band_high,
         basis,
         actual_source_id as actual_source_ids,
-        expectation_source_id as expectation_source_ids
+        expectation_source_id as expectation_source_ids,
+        actual_components,
+        actual_approximate_components,
+        actual_figure_ids,
+        expectation_components,
+        expectation_approximate_components,
+        expectation_figure_ids
     from comparisons
     where grain = 'quarter'
 ),
@@ -63,7 +70,13 @@ summed as (
         sum(coalesce(expectation_high, expectation)) as band_high,
         'sum of 3 months' as basis,
         string_agg(distinct actual_source_id, ',' order by actual_source_id) as actual_source_ids,
-        string_agg(distinct expectation_source_id, ',' order by expectation_source_id) as expectation_source_ids
+        string_agg(distinct expectation_source_id, ',' order by expectation_source_id) as expectation_source_ids,
+        sum(actual_components)::bigint as actual_components,
+        sum(actual_approximate_components)::bigint as actual_approximate_components,
+        flatten(list(actual_figure_ids order by period_start)) as actual_figure_ids,
+        sum(expectation_components)::bigint as expectation_components,
+        sum(expectation_approximate_components)::bigint as expectation_approximate_components,
+        flatten(list(expectation_figure_ids order by period_start)) as expectation_figure_ids
     from calendar_months
     group by entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind
     having count(distinct period_start) = 3
@@ -124,7 +137,13 @@ final as (
         variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
         basis,
         actual_source_ids,
-        expectation_source_ids
+        expectation_source_ids,
+        actual_components,
+        actual_approximate_components,
+        actual_figure_ids,
+        expectation_components,
+        expectation_approximate_components,
+        expectation_figure_ids
     from measured
     left join regions as r using (region_code)
 )
