@@ -59,8 +59,9 @@ test-fast: setup  ## the suite without the browser tests
 bench: setup  ## benchmarks: pipeline run vs plain DuckDB, dashboard queries
 	$(BIN)/python benchmarks/run_all.py
 
-soak: setup  ## the bad-input property test with 4000 random examples (CI runs a fixed 300)
+soak: setup  ## 4000 random bad inputs (CI: 300), then 10 min of inbox drops, overlapping runs, hostile console queries (CI: 45 s)
 	IMPACT_SOAK_EXAMPLES=4000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability/test_bad_input_properties.py
+	IMPACT_SOAK_SECONDS=600 $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/reliability/test_soak.py
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb* .pytest_cache

@@ -87,4 +87,7 @@ except db.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:
     watch_for_new_build()
-page.run()
+try:
+    page.run()
+except db.NoWarehouse as exc:  # e.g. the file held open for writing by another client: one plain line
+    st.warning(str(exc))

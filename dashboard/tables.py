@@ -7,6 +7,8 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
+from pipelines.warehouse.export import csv_for_spreadsheets
+
 DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
 
 
@@ -43,7 +45,7 @@ def show_table(
         )
     st.download_button(
         f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        full_csv if limited else frame.write_csv,
+        full_csv if limited else (lambda: csv_for_spreadsheets(frame)),  # formulas neutralised (OWASP)
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

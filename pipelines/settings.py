@@ -42,6 +42,12 @@ class Settings:
         DEFAULT_ORDERS_ENGINE  # IMPACT_ORDERS_ENGINE: 'duckdb' or 'spark' scans order Parquet
     )
     spark_master: str = DEFAULT_SPARK_MASTER  # IMPACT_SPARK_MASTER: local[*], spark://host:7077, yarn, ...
+    inbox_settle_seconds: float = (
+        10.0  # IMPACT_INBOX_SETTLE_SECONDS: an inbox file unchanged this long is done
+    )
+    publish_wait_seconds: float = (
+        900.0  # IMPACT_PUBLISH_WAIT_SECONDS: a run waits this long for another's publish
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,6 +77,8 @@ class Settings:
             stale_after_hours=read("IMPACT_STALE_AFTER_HOURS", cls.stale_after_hours, float),
             orders_engine=engine,
             spark_master=read("IMPACT_SPARK_MASTER", cls.spark_master, str),
+            inbox_settle_seconds=read("IMPACT_INBOX_SETTLE_SECONDS", cls.inbox_settle_seconds, float),
+            publish_wait_seconds=read("IMPACT_PUBLISH_WAIT_SECONDS", cls.publish_wait_seconds, float),
         )
 
     def as_dict(self) -> dict:
@@ -95,13 +103,27 @@ def env_warehouse() -> str:
     return Settings.from_env().warehouse
 
 
+PUBLISH_TAG = ("impact/publishes", "warehouse")  # on every run that publishes the warehouse
+# At most one publishing run at a time: the daemon queues the others (docs/operations.md, "Overlapping runs").
+DAGSTER_YAML = f"""telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: "{PUBLISH_TAG[0]}"
+        value: "{PUBLISH_TAG[1]}"
+        limit: 1
+"""
+
+
 def dagster_home(data_dir: Path) -> Path:
-    """A persistent DAGSTER_HOME so run history survives (DATA_DIR/dagster_home unless set)."""
+    """A persistent DAGSTER_HOME so run history survives (DATA_DIR/dagster_home unless set), with a
+    dagster.yaml limiting publishing runs to one at a time (added to a dagster.yaml written before)."""
     home = Path(os.environ.get("DAGSTER_HOME") or (data_dir / "dagster_home")).resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() == "telemetry:\n  enabled: false\n":
+        config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -108,6 +108,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     labels = [f"{e} · {names.get(m, m)} · per {g}" for e, m, g in series_keys.iter_rows()]
     which = st.selectbox("Series", range(len(labels)), format_func=labels.__getitem__, key="window_series")
     entity, metric, grain = series_keys.row(which)
+    widgets.illustrative_caption(ident, entity)
     one = windows.filter(
         (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )

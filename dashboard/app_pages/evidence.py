@@ -11,6 +11,7 @@ from dashboard.charts.style import as_reported
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import evidence as data
+from dashboard.text import md, md_link
 
 DIRECTION_BADGE = {
     "below": ("red", "fell short of expectations"),
@@ -27,6 +28,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     entities = sorted(set(counts["entity"].to_list()))
     entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
     entity = None if entity == "(all)" else entity
+    widgets.illustrative_caption(ident, entity)
     metrics = sorted(
         set(
             counts.filter(pl.col("entity") == entity)["metric"].to_list()
@@ -71,10 +73,10 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     for r in claims.head(CLAIM_BADGES).iter_rows(named=True):
         colour, words = DIRECTION_BADGE.get(r["direction"], ("gray", r["direction"]))
         backed = "" if r["has_numeric_comparison"] else " · :orange-badge[no numbers to check it]"
-        source = f"[{r['publisher']}]({r['url']})" if r["url"] else r["publisher"]
+        source = md_link(r["publisher"], r["url"])  # text from data is shown as text (dashboard/text.py)
         st.markdown(
-            f":{colour}-badge[{words}] **{r['entity']} · {names.get(r['metric'], r['metric'])}** in {r['region_name']}, {r['period']} "
-            f"— {source}, {r['as_of']}{backed}"
+            f":{colour}-badge[{words}] **{md(r['entity'])} · {md(names.get(r['metric'], r['metric']))}** in "
+            f"{md(r['region_name'])}, {md(r['period'])} — {source}, {r['as_of']}{backed}"
         )
     if claims.height > CLAIM_BADGES:
         st.caption(f"The {CLAIM_BADGES} latest of {claims.height:,} claims; all of them in the table.")

@@ -39,6 +39,7 @@ if affected.is_empty():
     )
     st.stop()
 choice = series_choice_ui(ident, event, affected)
+widgets.illustrative_caption(ident, choice.entity)
 region_name = choice.region_names[choice.region]
 
 # --- the event and its window ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     series = widgets.series_ui(ident)
     if series is None:
         st.stop()
+    widgets.illustrative_caption(ident, series.entity)
     key = (series.entity, series.metric, series.kind, series.policy)
     reported_grains, has_quarters = data.comparison_grains(ident, *key)
     grain = widgets.grain_ui(

@@ -42,7 +42,17 @@ max_rows = right.number_input(
 if "sql" not in st.session_state:
     st.session_state["sql"] = DEFAULT_QUERY
 query = st.text_area("Query", key="sql", height=200, bind="query-params")
-if st.button("Run", type="primary", key="run") or query:
+if "sql_from_link" not in st.session_state:
+    # The first time this session shows the page: a query that came in the link (/sql?sql=...) is shown, not
+    # run, until the visitor presses Run; otherwise a link could make anyone's session run any query or show
+    # a forged message as a result table.
+    st.session_state["sql_from_link"] = query if query and query != DEFAULT_QUERY else None
+clicked = st.button("Run", type="primary", key="run")
+if clicked:
+    st.session_state["sql_from_link"] = None
+if query and query == st.session_state["sql_from_link"]:
+    st.info("This query came with the link you opened. Read it, then press **Run** to run it.")
+elif clicked or query:
     try:
         result = run_readonly(Path(ident[0]), query or "", max_rows=int(max_rows), timeout_s=TIME_LIMIT_S)
     except QueryRefused as exc:

@@ -20,6 +20,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     series = widgets.series_ui(ident)
     if series is None:
         st.stop()
+    widgets.illustrative_caption(ident, series.entity)
 
     region_table = catalog.regions(ident)
     names = dict(zip(region_table["region_code"].to_list(), region_table["name"].to_list(), strict=True))

@@ -36,31 +36,60 @@ def file_ui() -> tuple[str, bytes] | None:
         return None
 
 
+def saved_layouts() -> dict[str, Path]:
+    """Layouts already in the data dir (a workbook sent every month reuses its layout), by dataset/name."""
+    found = (
+        sorted((DATA_DIR / "datasets").glob("*/*.layout.toml")) if (DATA_DIR / "datasets").is_dir() else []
+    )
+    return {f"{p.parent.name}/{p.name}": p for p in found}
+
+
 def layout_ui(name: str, data: bytes) -> str:
-    """The layout's TOML text: guessed from the file, or from an uploaded layout file; editable either way."""
+    """The layout's TOML text: guessed from the file, uploaded, or one already saved; editable in every case."""
+    from pipelines.ingest.layouts.upload import for_file_name
+
+    saved = saved_layouts()
+    choice = st.radio(
+        "Layout",
+        ["Guess it from the file", "Upload a layout file", "Use a saved layout"],
+        horizontal=True,
+        key="layout_choice",
+    )
+    source = "guess"
+    if choice == "Upload a layout file":
+        layout_file = st.file_uploader(
+            "Layout file (.layout.toml)", type=["toml"], max_upload_size=1, key="upload_layout"
+        )
+        if layout_file is None:
+            return ""
+        proposed, source = layout_file.getvalue().decode("utf-8", errors="replace"), layout_file.file_id
+    elif choice == "Use a saved layout":
+        if not saved:
+            st.info(f"No saved layouts under {DATA_DIR / 'datasets'} yet.")
+            return ""
+        picked = st.selectbox("Saved layout", list(saved), key="saved_layout")
+        proposed, source = for_file_name(saved[picked].read_text(encoding="utf-8"), name), picked
+    else:
+        proposed = _guess(name, data)
+        if proposed is None:
+            return ""
+    key = f"layout_text:{name}:{source}"
+    return st.text_area("Layout (TOML; see docs/data-formats.md, section 10)", proposed, height=320, key=key)
+
+
+def _guess(name: str, data: bytes) -> str | None:
+    import tempfile
+
     from pipelines.ingest.layouts.guess import guess_layout
     from pipelines.ingest.readers import UnreadableFile
 
-    layout_file = st.file_uploader(
-        "Layout file (optional: otherwise one is guessed)",
-        type=["toml"],
-        max_upload_size=1,
-        key="upload_layout",
-    )
-    if layout_file is not None:
-        proposed = layout_file.getvalue().decode("utf-8", errors="replace")
-    else:
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="impact-guess-") as tmp:
-            (Path(tmp) / name).write_bytes(data)
-            try:
-                proposed = guess_layout(Path(tmp) / name)
-            except UnreadableFile as exc:
-                st.error(f"Cannot read {name}: {exc}")
-                return ""
-    key = f"layout_text:{name}:{layout_file.file_id if layout_file else 'guess'}"
-    return st.text_area("Layout (TOML; see docs/data-formats.md, section 10)", proposed, height=320, key=key)
+    with tempfile.TemporaryDirectory(prefix="impact-guess-") as tmp:
+        (Path(tmp) / name).write_bytes(data)
+        try:
+            return guess_layout(Path(tmp) / name)
+        except UnreadableFile as exc:
+            st.error(f"Cannot read {name}: {exc}")
+            return None
 
 
 def preview_ui(name: str, data: bytes, layout_text: str) -> bool:

@@ -71,7 +71,8 @@ REGIONS = "select region_code, name, parent_code, level, depth, path from region
 REGION_PLACES = (
     "select region_code, level as region_level, depth as region_depth, path as region_path from regions"
 )
-PUBLISHERS = "select source_id, publisher from sources"
+# one row per source_id (ids are scoped to their dataset: two datasets may share one; the first publisher is shown)
+PUBLISHERS = "select source_id, min(publisher) as publisher from sources group by source_id"
 DEFAULT_POLICIES = "select expectation_kind, default_policy from default_policies"
 
 
@@ -105,6 +106,20 @@ def figure_counts(ident: Identity) -> pl.DataFrame:
         return query(ident, FIGURE_COUNTS_OF_OLDER_BUILDS)
 
 
+# Entities whose every figure comes from a dataset named 'illustrative-*' (the operator demo's
+# 'illustrative-marketplace', docs/orders.md section 7): made-up data, labelled on every page and listed last.
+ILLUSTRATIVE_ENTITIES = """
+select entity from figures
+group by entity
+having bool_and(starts_with(dataset, 'illustrative-'))
+"""
+
+
+def illustrative_entities(ident: Identity) -> set[str]:
+    """Names of the entities whose figures are all illustrative (generated, not reported)."""
+    return set(query(ident, ILLUSTRATIVE_ENTITIES)["entity"].to_list())
+
+
 def metrics(ident: Identity) -> pl.DataFrame:
     return query(ident, METRICS)
 
@@ -128,7 +143,7 @@ select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdictio
        r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note
 from events as e
 left join regions as r on r.region_code = e.jurisdiction
-left join sources as s using (source_id)
+left join sources as s on s.source_id = e.source_id and s.dataset in (e.dataset, '_reference')
 order by e.date, e.event_id
 """
 

@@ -40,7 +40,7 @@ import polars as pl
 import streamlit as st
 
 from pipelines.settings import Settings
-from pipelines.warehouse.console import SAFE_CONFIG
+from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
 
 Identity = tuple[str, int, int]
 
@@ -96,7 +96,8 @@ class Connection:
             self.cursor.sql(f"attach '{path}' as {self.alias} (read_only)")
         except duckdb.Error as exc:
             self.cursor.close()
-            raise NoWarehouse(f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
+            plain = held_open_message(Path(ident[0]), exc)  # another client holds it open for writing
+            raise NoWarehouse(plain or f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
         self.cursor.sql(f"use {self.alias}")
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyRelation:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard.data.connection import Identity, in_list, query, run_query, where_given
+from pipelines.warehouse.export import csv_for_spreadsheets
 
 # Rows shown in the long tables (the full table is a download away).
 SHOWN_ROWS = 1_000
@@ -114,7 +115,7 @@ def evidence_csv(ident: Identity, entity: str | None, metric: str | None) -> byt
     sql = (
         f"select {EVIDENCE_COLUMNS} from figure_evidence where {narrow} order by entity, metric, region_code"
     )
-    return run_query(ident, sql, params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, sql, params)).encode()  # formulas neutralised (OWASP)
 
 
 def claims(ident: Identity, entity: str | None, metric: str | None) -> pl.DataFrame:
@@ -141,7 +142,7 @@ def disagreement_count(ident: Identity, entity: str | None, metric: str | None) 
 
 def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) -> bytes:
     narrow, params = where_given(entity=entity, metric=metric)
-    return run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params).write_csv().encode()
+    return csv_for_spreadsheets(run_query(ident, DISAGREEMENT_ALL.format(narrow=narrow), params)).encode()
 
 
 def loads(ident: Identity) -> pl.DataFrame:

@@ -8,13 +8,14 @@ import streamlit as st
 
 from dashboard import tables
 from dashboard.charts.style import value_scale
+from dashboard.text import md, md_link
 
 
 def event_card(event: dict) -> None:
     """Title, date (and precision), status, jurisdiction, category, source of one event."""
     jurisdiction = event["jurisdiction_name"] or event["jurisdiction"]
     with st.container(border=True):
-        st.subheader(event["title"])
+        st.subheader(md(event["title"]))  # text from data is shown as text (dashboard/text.py)
         if event["status"] == "expected":
             st.warning(
                 f"**Expected event**: it has not happened yet (dated {event['date']:%Y-%m-%d} at "
@@ -29,16 +30,17 @@ def event_card(event: dict) -> None:
             event["status"], "green"
         )
         cols[1].markdown(f"**Status**  \n:{badge}-badge[{event['status']}]")
-        cols[2].markdown(f"**Jurisdiction**  \n{jurisdiction} ({event['jurisdiction']})")
+        cols[2].markdown(f"**Jurisdiction**  \n{md(jurisdiction)} ({md(event['jurisdiction'])})")
         cols[3].markdown(
-            f"**Category**  \n{event['category']}"
-            + (f"  \n:gray[{event['entity']}]" if event["entity"] else "")
+            f"**Category**  \n{md(event['category'])}"
+            + (f"  \n:gray[{md(event['entity'])}]" if event["entity"] else "")
         )
-        source = event["publisher"] or event["source_id"]
-        link = f"[{source}]({event['url']})" if event["url"] else source
-        cols[4].markdown(f"**Source**  \n{link}  \n:gray[{event['source_id']} · event {event['event_id']}]")
+        link = md_link(event["publisher"] or event["source_id"], event["url"])
+        cols[4].markdown(
+            f"**Source**  \n{link}  \n:gray[{md(event['source_id'])} · event {md(event['event_id'])}]"
+        )
         if event["note"]:
-            st.caption(event["note"])
+            st.caption(md(event["note"]))
 
 
 def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> None:

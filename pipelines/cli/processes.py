@@ -1,7 +1,12 @@
 """Start the product's long-running processes: the Streamlit dashboard and, for `impact serve`, Dagster.
 
-`impact serve` runs three children (Dagster webserver, Dagster daemon for schedules and sensors, the
-dashboard), prints their URLs, and stops all of them when it is interrupted or when any one of them dies.
+`impact serve` first prepares the Dagster instance and checks the code location in one process
+(`pipelines.defs.instance`; a broken location stops it with that message), then runs three children (Dagster
+webserver, Dagster daemon for schedules and sensors, the dashboard), prints their URLs, and stops all of them
+when it is interrupted or terminated or when any one of them dies. `--host` applies to the dashboard only:
+the Dagster UI (no login, and its GraphQL API can launch runs) stays on 127.0.0.1 unless `--dagster-host`
+asks for another interface, with a warning. `impact dashboard` passes SIGTERM and SIGINT on to Streamlit and
+waits for it, so stopping the command stops the server.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
         # an analyst's menu: print, theme, record; not Streamlit's developer items (Deploy, Clear cache)
         "--client.toolbarMode",
         "viewer",
+        # visitors see that something failed, never a traceback with server paths and code
+        "--client.showErrorDetails",
+        "none",
     ]
 
 
@@ -54,48 +62,101 @@ def product_env(data_dir: Path, warehouse: Path) -> dict[str, str]:
     }
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def run_dashboard(warehouse: Path, port: int, host: str) -> int:
+    """Serve the dashboard until Streamlit exits; SIGTERM or SIGINT to this process stops Streamlit too."""
     env = {**os.environ, "IMPACT_WAREHOUSE": str(Path(warehouse).resolve())}
     print(f"dashboard: http://{host}:{port}  (warehouse {warehouse})", flush=True)
-    try:
-        return subprocess.call(dashboard_command(port, host), env=env)
-    except KeyboardInterrupt:
+    child = subprocess.Popen(dashboard_command(port, host), env=env, start_new_session=True)
+    stop = _stop_on_signals()
+    while child.poll() is None and stop["signal"] is None:
+        time.sleep(0.2)
+    if child.poll() is None:
+        _stop_all({"dashboard": child})
         return 0
+    return child.returncode
 
 
-def serve(data_dir: Path, warehouse: Path, host: str, dashboard_port: int, dagster_port: int) -> int:
-    home = dagster_home(data_dir)
-    env = {**product_env(data_dir, warehouse), "DAGSTER_HOME": str(home)}
-    commands = {
-        "dagster webserver": [
-            str(BIN / "dagster-webserver"),
-            "-m",
-            "pipelines.defs.definitions",
-            "-h",
-            host,
-            "-p",
-            str(dagster_port),
-        ],
-        "dagster daemon": [str(BIN / "dagster-daemon"), "run", "-m", "pipelines.defs.definitions"],
-        "dashboard": dashboard_command(dashboard_port, host),
-    }
-    children = {
-        name: subprocess.Popen(cmd, env=env, start_new_session=True) for name, cmd in commands.items()
-    }
-    print(f"dashboard:  http://{host}:{dashboard_port}", flush=True)
-    print(
-        f"dagster UI: http://{host}:{dagster_port}  (schedules and the inbox sensor run while this is up; "
-        f"drop files into {data_dir / 'inbox'})",
-        flush=True,
-    )
-    print("Ctrl-C stops everything.", flush=True)
-    stop = {"signal": None}
+def _stop_on_signals() -> dict:
+    stop: dict = {"signal": None}
 
     def on_signal(signum, _frame) -> None:
         stop["signal"] = signum
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    return stop
+
+
+def serve_commands(
+    host: str, dashboard_port: int, dagster_port: int, dagster_host: str
+) -> dict[str, list[str]]:
+    """The three children of `impact serve`: the dashboard on `host`, the Dagster UI on `dagster_host`."""
+    return {
+        "dagster webserver": [
+            str(BIN / "dagster-webserver"),
+            "-m",
+            "pipelines.defs.definitions",
+            "-h",
+            dagster_host,
+            "-p",
+            str(dagster_port),
+        ],
+        "dagster daemon": [str(BIN / "dagster-daemon"), "run", "-m", "pipelines.defs.definitions"],
+        "dashboard": dashboard_command(dashboard_port, host),
+    }
+
+
+def prepare_dagster(data_dir: Path, env: dict[str, str]) -> str | None:
+    """Run `pipelines.defs.instance` once (storages created, code location loaded); its message or None."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.defs.instance", str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode == 0:
+        return None
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else f"preparing Dagster failed with exit code {done.returncode}"
+
+
+def serve(
+    data_dir: Path,
+    warehouse: Path,
+    host: str,
+    dashboard_port: int,
+    dagster_port: int,
+    dagster_host: str = "127.0.0.1",
+) -> int:
+    home = dagster_home(data_dir)
+    env = {**product_env(data_dir, warehouse), "DAGSTER_HOME": str(home)}
+    problem = prepare_dagster(data_dir, env)
+    if problem:
+        print(f"impact serve: not started: {problem}", file=sys.stderr, flush=True)
+        return 1
+    if dagster_host not in LOOPBACK:
+        print(
+            f"WARNING: the Dagster UI listens on {dagster_host}: it has no login, and anyone who reaches it can "
+            "launch runs through its GraphQL API; put it behind an authenticating proxy (docs/operations.md)",
+            file=sys.stderr,
+            flush=True,
+        )
+    commands = serve_commands(host, dashboard_port, dagster_port, dagster_host)
+    children = {
+        name: subprocess.Popen(cmd, env=env, start_new_session=True) for name, cmd in commands.items()
+    }
+    print(f"dashboard:  http://{host}:{dashboard_port}", flush=True)
+    print(
+        f"dagster UI: http://{dagster_host}:{dagster_port}  (schedules and the inbox sensor run while this is "
+        f"up; drop files into {data_dir / 'inbox'})",
+        flush=True,
+    )
+    print("Ctrl-C stops everything.", flush=True)
+    stop = _stop_on_signals()
     code = 0
     while stop["signal"] is None:
         dead = {n: c.returncode for n, c in children.items() if c.poll() is not None}

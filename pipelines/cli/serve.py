@@ -28,12 +28,22 @@ def dashboard(warehouse: Path, port: int, host: str) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Interface to listen on; anything but loopback exposes the product (see docs/operations.md).",
+    help="The dashboard's interface; anything but loopback exposes it (see docs/operations.md). The Dagster "
+    "UI stays on 127.0.0.1 unless --dagster-host is given.",
 )
 @click.option("--port", type=int, default=8501, show_default=True, help="Dashboard port.")
 @click.option("--dagster-port", type=int, default=3000, show_default=True)
-def serve(data_dir: Path, warehouse: Path, host: str, port: int, dagster_port: int) -> None:
+@click.option(
+    "--dagster-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The Dagster UI's interface. It has no login and can launch runs: anything but loopback is warned "
+    "about.",
+)
+def serve(
+    data_dir: Path, warehouse: Path, host: str, port: int, dagster_port: int, dagster_host: str
+) -> None:
     """Serve the dashboard and Dagster (webserver + daemon: schedules and the inbox sensor) until Ctrl-C."""
     from pipelines.cli.processes import serve as serve_all
 
-    sys.exit(serve_all(data_dir, warehouse, host, port, dagster_port))
+    sys.exit(serve_all(data_dir, warehouse, host, port, dagster_port, dagster_host))

@@ -102,7 +102,13 @@ def validate(paths: tuple[Path, ...], data_dir: Path) -> None:
 @click.argument("query")
 @warehouse_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--limit", type=int, default=10_000, show_default=True, help="Maximum rows returned.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=10_000,
+    show_default=True,
+    help="Maximum rows returned (1 to 100,000; the limit cannot be turned off).",
+)
 def sql(query: str, warehouse: Path, fmt: str, limit: int) -> None:
     """Run a read-only query against the published warehouse."""
     import polars as pl
@@ -114,7 +120,9 @@ def sql(query: str, warehouse: Path, fmt: str, limit: int) -> None:
     except QueryRefused as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "csv":
-        click.echo(frame.write_csv(), nl=False)
+        from pipelines.warehouse.export import csv_for_spreadsheets
+
+        click.echo(csv_for_spreadsheets(frame), nl=False)
     elif fmt == "json":
         click.echo(json.dumps(frame.to_dicts(), default=str, indent=1))
     else:

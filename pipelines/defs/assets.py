@@ -12,7 +12,7 @@ from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
 from pipelines.ingest.reference_tables import Reference
 from pipelines.settings import STALE_FAIL_AFTER_HOURS, Settings
-from pipelines.warehouse import alerts
+from pipelines.warehouse import alerts, publish_lock
 from pipelines.warehouse import build as warehouse
 
 GROUP = "warehouse"
@@ -30,7 +30,13 @@ def _stage_metadata(stage: load.Stage) -> dict:
 
 @dg.asset(group_name=GROUP)
 def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
-    """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be)."""
+    """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be).
+
+    Takes the publish lock first (pipelines/warehouse/publish_lock.py): held until the swap, so no other run
+    can publish between this read and this run's publish."""
+    _, waited = publish_lock.acquire(settings.warehouse_path)
+    if waited >= 0.5:
+        context.log.warning(f"waited {waited:.1f} s for another run to publish first")
     files = load.read_inputs(settings.data_path)
     context.add_output_metadata(
         {
@@ -143,7 +149,10 @@ def published_warehouse(
     context: dg.AssetExecutionContext, settings: ImpactSettings, warehouse_build: str
 ) -> str:
     """The published DuckDB warehouse: swapped in atomically once the build's blocking checks pass."""
-    target = warehouse.publish(Path(warehouse_build), settings.warehouse_path)
+    try:
+        target = warehouse.publish(Path(warehouse_build), settings.warehouse_path)
+    finally:
+        publish_lock.release(settings.warehouse_path)
     with warehouse.open_readonly(target) as con:
         counts = dict(
             con.sql(

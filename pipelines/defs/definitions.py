@@ -17,11 +17,16 @@ from pipelines.defs.automation import alert_on_failed_run, daily_rebuild, inbox_
 from pipelines.defs.checks import WAREHOUSE_CHECKS
 from pipelines.defs.orders import ORDER_ASSETS, ORDER_JOBS, ORDER_SENSORS, pyspark_resource
 from pipelines.defs.resources import settings_from_env
+from pipelines.settings import PUBLISH_TAG
 
 warehouse_job = dg.define_asset_job(
     "build_warehouse",
     selection=dg.AssetSelection.assets(*CORE_ASSETS),
     description="Read every dataset, validate and normalise, build a new warehouse, check it, publish it.",
+    # one process for the whole run, so the publish lock taken when the inputs are read is still held at the
+    # swap; and a tag the daemon's run queue limits to one run at a time (pipelines/settings.py)
+    executor_def=dg.in_process_executor,
+    tags=dict([PUBLISH_TAG]),
 )
 
 defs = dg.Definitions(

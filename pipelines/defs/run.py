@@ -12,7 +12,8 @@ import duckdb
 from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
-from pipelines.settings import dagster_home
+from pipelines.settings import PUBLISH_TAG, dagster_home
+from pipelines.warehouse import publish_lock
 
 
 @dataclass
@@ -26,6 +27,7 @@ class RunSummary:
         default_factory=list
     )  # name, passed, offending, blocking
     error: str | None = None
+    waited_s: float = 0.0  # for another run holding the publish lock
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -52,19 +54,19 @@ def run_pipeline(
     started = time.perf_counter()
     dagster_home(settings.data_path)
     target = settings.warehouse_path
-    before = target.stat().st_mtime_ns if target.exists() else None
-    resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
-    with _instance(record) as instance:
-        result = dg.materialize(
-            [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS],
-            resources=resources,
-            instance=instance,
-            raise_on_error=False,
-            tags={"impact/trigger": "cli"},
-            run_config=QUIET,
-        )
+    try:
+        _, waited = publish_lock.acquire(target)
+    except (publish_lock.PublishBusy, OSError) as exc:
+        return RunSummary(False, target, time.perf_counter() - started, error=str(exc))
+    try:
+        before = target.stat().st_mtime_ns if target.exists() else None
+        result = _materialize(settings, extra_assets, record)
+    finally:
+        publish_lock.release(target)
     published = result.success and target.exists() and target.stat().st_mtime_ns != before
-    summary = RunSummary(published=published, warehouse=target, seconds=time.perf_counter() - started)
+    summary = RunSummary(
+        published=published, warehouse=target, seconds=time.perf_counter() - started, waited_s=waited
+    )
     for evaluation in result.get_asset_check_evaluations():
         offending = evaluation.metadata.get("offending rows")
         summary.checks.append(
@@ -83,6 +85,21 @@ def run_pipeline(
     return summary
 
 
+def _materialize(
+    settings: ImpactSettings, extra_assets: list | None, record: bool
+) -> dg.ExecuteInProcessResult:
+    resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
+    with _instance(record) as instance:
+        return dg.materialize(
+            [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS],
+            resources=resources,
+            instance=instance,
+            raise_on_error=False,
+            tags={"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]},
+            run_config=QUIET,
+        )
+
+
 def _read_back(summary: RunSummary) -> None:
     with duckdb.connect(str(summary.warehouse), read_only=True) as con:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
@@ -91,6 +108,10 @@ def _read_back(summary: RunSummary) -> None:
 
 def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     lines = []
+    if summary.waited_s >= 0.5:
+        lines.append(
+            f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
+        )
     if summary.loads:
         total = {k: sum(r[k] for r in summary.loads) for k in ("rows_in", "rows_loaded", "rows_rejected")}
         unreadable = [r for r in summary.loads if r["status"] == "unreadable"]

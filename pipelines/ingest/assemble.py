@@ -24,9 +24,10 @@ from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
-from pipelines.ingest.readers import ROW, UnreadableFile, read_table
+from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.validate import (
+    REFERENCE_DATASET,
     Context,
     missing_columns,
     validate_events,
@@ -39,6 +40,7 @@ INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events",
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
 LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
+SHARED_KINDS = (*reference.KINDS, "sources")  # what DATA_DIR/reference/ may hold
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,17 @@ def kind_of(path: Path) -> str | None:
 
 
 def discover(data_dir: Path) -> list[InputFile]:
-    """Every input file, in a deterministic order: reference overrides first, then datasets by name."""
-    folders = [(data_dir / "reference", "_reference")]
+    """Every input file, in a deterministic order: reference overrides first, then datasets by name.
+
+    Symbolic links are not followed (a link in a dataset folder could otherwise read any file the process can,
+    such as /etc/passwd, into rejected_rows); they are skipped like any file whose name says no input kind."""
+    folders = [(data_dir / "reference", REFERENCE_DATASET)]
     datasets = data_dir / "datasets"
     if datasets.is_dir():
         folders += [
-            (d, d.name) for d in sorted(datasets.iterdir()) if d.is_dir() and not d.name.startswith(".")
+            (d, d.name)
+            for d in sorted(datasets.iterdir())
+            if d.is_dir() and not d.is_symlink() and not d.name.startswith(".")
         ]
     found = []
     for folder, dataset in folders:
@@ -91,7 +98,7 @@ def discover(data_dir: Path) -> list[InputFile]:
             if path in claimed or layouts.is_layout(path):
                 continue
             f = input_file(path, dataset, data_dir)
-            if f is not None and (dataset != "_reference" or f.kind in reference.REFERENCE_KINDS):
+            if f is not None and (dataset != REFERENCE_DATASET or f.kind in SHARED_KINDS):
                 found.append(f)
         found += laid_out_inputs(laid_out, dataset, data_dir)
     return found
@@ -111,7 +118,7 @@ def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) 
 
 def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
     digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
-    return InputFile(path, _relative(path, base), dataset, kind, digest, layout)
+    return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -124,11 +131,23 @@ def _relative(path: Path, base: Path) -> str:
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     """Describe one file, or None when its name says no input kind."""
     kind = "settings" if path.name.lower() == SETTINGS_FILE else kind_of(path)
-    if kind is None or not path.is_file() or path.name.startswith("."):
+    if kind is None or path.is_symlink() or not path.is_file() or path.name.startswith("."):
         return None
-    return InputFile(
-        path, _relative(path, base), dataset, kind, hashlib.sha256(path.read_bytes()).hexdigest()
-    )
+    try:
+        name = path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        name = str(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:  # unreadable (permissions, gone since listed): read_files says so as row 0
+        digest = f"unreadable:{name}:{exc.strerror}"
+    return InputFile(path, safe_name(name), safe_name(dataset), kind, digest)
+
+
+def safe_name(name: str) -> str:
+    """A file or folder name as text that can be stored and shown: bytes that are not UTF-8 (kept by Python
+    as surrogate escapes) become U+FFFD, so they can neither crash the load nor be mistaken for other text."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_inputs(data_dir: Path) -> list[FileLoad]:
@@ -136,8 +155,12 @@ def read_inputs(data_dir: Path) -> list[FileLoad]:
 
 
 def read_files(inputs: list[InputFile]) -> list[FileLoad]:
-    """Read every input file once; identical copies of a file already seen are skipped, not loaded twice."""
-    seen: dict[str, str] = {}
+    """Read every input file once; identical copies of a file already seen in the same dataset (a file
+    dropped twice) are skipped, not loaded twice. A copy in another dataset is that dataset's own input.
+
+    No reader failure ends the run: whatever a reader raises makes that file unreadable (row 0) with the
+    reason, and the other files load."""
+    seen: dict[tuple[str, str], str] = {}
     out = []
     for f in inputs:
         started = time.perf_counter()
@@ -145,20 +168,12 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         if f.kind == "settings":
             out.append(_read_settings(f, started))
             continue
-        if f.content_hash in seen:
-            status, error = "duplicate_file", f"identical to {seen[f.content_hash]}, which is loaded instead"
+        if (f.dataset, f.content_hash) in seen:
+            status = "duplicate_file"
+            error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
         else:
-            seen[f.content_hash] = f.name
-            try:
-                raw = (
-                    layouts.read_layout_table(f.path, f.layout, f.kind, f.name.removeprefix("datasets/"))
-                    if f.layout is not None
-                    else read_table(f.path)
-                )
-            except UnreadableFile as exc:
-                status, error = "unreadable", str(exc)
-            except OSError as exc:
-                status, error = "unreadable", f"cannot open the file: {exc.strerror}"
+            seen[(f.dataset, f.content_hash)] = f.name
+            raw, status, error = _guarded_read(f)
         if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
             found = ", ".join(c for c in raw.frame.columns if c != ROW)
             status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"
@@ -194,6 +209,22 @@ def dataset_settings(files: list[FileLoad]) -> dict[str, DatasetSettings]:
     return {f.file.dataset: f.settings for f in files if f.settings is not None}
 
 
+def _guarded_read(f: InputFile) -> tuple[RawTable | None, str, str | None]:
+    try:
+        if f.layout is not None:
+            table = layouts.read_layout_table(f.path, f.layout, f.kind, f.name.removeprefix("datasets/"))
+        else:
+            table = read_table(f.path)
+        return table, "loaded", None
+    except UnreadableFile as exc:
+        return None, "unreadable", str(exc)
+    except OSError as exc:
+        return None, "unreadable", f"cannot open the file: {exc.strerror}"
+    except Exception as exc:  # noqa: BLE001 - a reader's own bug must cost this file, not the run
+        first = (str(exc).splitlines() or [""])[0][:300]
+        return None, "unreadable", f"the file could not be read ({type(exc).__name__}: {first})"
+
+
 def build_reference(files: list[FileLoad]) -> reference.Reference:
     return reference.build([f for f in files if f.file.kind in reference.KINDS and f.usable])
 
@@ -210,9 +241,9 @@ def context(
         today=today or date.today(),
     )
     if sources is not None:
-        ctx.source_dates = dict(
+        ctx.all_sources = dict(
             zip(
-                sources["source_id"],
+                zip(sources["dataset"], sources["source_id"], strict=True),
                 zip(sources["published_date"], sources["published_precision"], strict=True),
                 strict=True,
             )
@@ -229,19 +260,26 @@ VALIDATORS: dict[str, Validator] = {
 
 
 def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
-    """Validate every readable file of one kind, then reject ids already loaded from an earlier file."""
+    """Validate every readable file of one kind, then reject ids already loaded from an earlier file of the
+    same dataset (ids are scoped to their dataset: another dataset's ids never collide with them).
+
+    `impact validate` runs this same function, so a check and a run cannot disagree."""
     key = KEYS[kind]
     settings = dataset_settings(files)
     names = _entity_names(files, ctx)
-    first_seen: dict[str, str] = {}
     frames, issues, ms, notes = [], {}, {}, {}
+    by_dataset: dict[str, dict[str, str]] = {}
     for f in files:
         if f.file.kind != kind or not f.usable:
             continue
         started = time.perf_counter()
+        first_seen = by_dataset.setdefault(f.file.dataset, {})
+        if kind == "sources" and f.file.dataset != REFERENCE_DATASET:
+            # a shared source's id is taken in every dataset, so a citation always means one source
+            first_seen = {**by_dataset.get(REFERENCE_DATASET, {}), **first_seen}
         fctx = ctx.for_file(settings.get(f.file.dataset), f.file.name, f.raw.delimiter)
         frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
-        rows, found = VALIDATORS[kind](frame, fctx)
+        rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
             dupes = rows.filter(pl.col(key).is_in(taken)).select(
@@ -258,7 +296,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
             )
             found = pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
             rows = rows.filter(~pl.col(key).is_in(taken))
-        first_seen.update(dict.fromkeys(rows[key].to_list(), f.file.name))
+        by_dataset[f.file.dataset].update(dict.fromkeys(rows[key].to_list(), f.file.name))
         frames.append(
             rows.with_columns(
                 pl.lit(f.file.dataset).alias("dataset"),
@@ -286,6 +324,26 @@ def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
         for name in f.raw.frame["entity"].drop_nulls().to_list()
     ]
     return entity_names(ctx.fiscal_start, ctx.entity_aliases, used)
+
+
+def _guarded_validate(
+    kind: str, f: FileLoad, frame: pl.DataFrame, ctx: Context
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate one file (`frame`: its rows, entity names made one); if a rule itself fails on it, every row
+    of that file (and only that file) is rejected with the error, and the run goes on."""
+    try:
+        return VALIDATORS[kind](frame, ctx.for_dataset(f.file.dataset))
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
+        first = (str(exc).splitlines() or [""])[0][:300]
+        issues = f.raw.frame.select(
+            pl.col(ROW),
+            pl.lit(None, pl.String).alias("column_name"),
+            pl.lit(None, pl.String).alias("value"),
+            pl.lit(f"the file could not be validated ({type(exc).__name__}: {first})").alias("reason"),
+            pl.lit("report this file to the maintainers").alias("suggestion"),
+        )
+        empty = reference.empty_table(kind).drop("dataset", "file", "row_number")
+        return empty.with_columns(pl.lit(None, pl.Int32).alias(ROW)), issues.cast(ISSUE_SCHEMA)
 
 
 def assemble(
@@ -326,9 +384,7 @@ def assemble(
             {
                 **meta,
                 "content_hash": f.file.content_hash,
-                "modified_at": datetime.fromtimestamp(f.file.path.stat().st_mtime, UTC).replace(
-                    microsecond=0, tzinfo=None
-                ),
+                "modified_at": _modified_at(f.file.path),
                 "status": f.status,
                 "rows_in": rows_in,
                 "rows_loaded": rows_in - bad,
@@ -353,6 +409,13 @@ def assemble(
         rejected_frame.sort("file", "row_number", maintain_order=True),
         pl.DataFrame(loads, schema=LOADS_SCHEMA),
     )
+
+
+def _modified_at(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.lstat().st_mtime, UTC).replace(microsecond=0, tzinfo=None)
+    except OSError:  # removed since it was read
+        return None
 
 
 def load_all(data_dir: Path, today: date | None = None) -> LoadResult:

@@ -29,6 +29,7 @@ ACCEPTED_SUFFIXES = {
 ROW = "_row"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_COLUMNS = {"as_of", "published_on", "date", "date_end"}
+_EXACT_FLOAT_INTS = 2.0**53  # every whole number below this is exact in a float64 (IEEE 754)
 
 
 class UnreadableFile(Exception):
@@ -207,9 +208,12 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
         if dtype == pl.Datetime or dtype == pl.Date:
             expr = col.dt.strftime("%Y-%m-%d")
         elif dtype.is_float():
+            # Whole numbers print without '.0' only where a float holds them exactly (below 2^53); NaN, inf
+            # and huge values stay as text ('NaN', 'inf', '1e+20') for the validators to reject with a reason.
+            whole = col.is_finite() & (col == col.round(0)) & (col.abs() < _EXACT_FLOAT_INTS)
             expr = (
-                pl.when(col == col.round(0))
-                .then(col.cast(pl.Int64).cast(pl.String))
+                pl.when(whole)
+                .then(col.cast(pl.Int64, strict=False).cast(pl.String))
                 .otherwise(col.cast(pl.String))
             )
         else:
@@ -240,8 +244,65 @@ def _read_xlsx(data: bytes) -> RawTable:
         if c in _DATE_COLUMNS
     ]
     frame = frame.with_columns(fixes) if fixes else frame
-    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
-    return RawTable(frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32)), [])
+    uncached = _formulas_without_value(data)
+    frame = frame.with_row_index("_sheet_index").filter(
+        ~pl.all_horizontal(pl.exclude("_sheet_index").is_null())
+    )
+    frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32))
+    bad = []
+    if uncached:
+        header_row = _header_row(data)
+        marks = {}
+        for cell, row in uncached.items():
+            marks.setdefault(row - header_row - 1, []).append(cell)
+        hit = frame.filter(pl.col("_sheet_index").is_in(list(marks)))
+        for index, number in zip(hit["_sheet_index"], hit[ROW], strict=True):
+            cells = ", ".join(marks[index])
+            bad.append(
+                BadRow(
+                    number,
+                    f"cell {cells} holds a formula with no saved result (the file was written by a program "
+                    "that does not calculate formulas); open and save it in Excel or LibreOffice, or type "
+                    "the value",
+                )
+            )
+        frame = frame.filter(~pl.col("_sheet_index").is_in(list(marks)))
+    return RawTable(frame.drop("_sheet_index"), bad)
+
+
+def _formulas_without_value(data: bytes) -> dict[str, int]:
+    """Cells of the first sheet holding a formula but no cached result: {'F3': 3}. Such a cell reads as
+    empty (or as 0 in some readers), so its row is rejected instead of loading a value nobody computed."""
+    from openpyxl import load_workbook  # only for .xlsx files
+
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+    found = {
+        c.coordinate: c.row
+        for row in formulas.iter_rows()
+        for c in row
+        if getattr(c, "data_type", None) == "f" and hasattr(c, "coordinate")
+    }
+    if not found:
+        return {}
+    values = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    cached = {
+        c.coordinate: c.value
+        for row in values.iter_rows()
+        for c in row
+        if getattr(c, "coordinate", None) in found
+    }
+    return {cell: row for cell, row in found.items() if cached.get(cell) in (None, "")}
+
+
+def _header_row(data: bytes) -> int:
+    """The sheet row number of the first row with any value (the header, as the frame reader takes it)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    for row in sheet.iter_rows():
+        if any(c.value not in (None, "") for c in row):
+            return row[0].row
+    return 1
 
 
 def _excel_serial_to_iso(text: str) -> str:

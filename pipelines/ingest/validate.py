@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
@@ -54,6 +54,7 @@ OPTIONAL = {
 # USD 0.7tn); a world-GDP metric declares its own. Counts: a trillion (transactions a year of the largest
 # card networks: ~0.25tn). Percent: 100,000 % (a 1,000-fold growth). Ratio: a million.
 PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6}
+REFERENCE_DATASET = "_reference"  # DATA_DIR/reference/: shared regions, entities, metrics and sources
 DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
 PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
 READ_SCHEMA = pl.Struct({"value": pl.Float64, "approx": pl.Boolean})
@@ -72,8 +73,21 @@ class Context:
     fiscal_start: dict[str, int]  # entity -> fiscal year start month
     fx: FxTable
     entity_aliases: dict[str, str] = field(default_factory=dict)  # alias -> entity (entities files)
-    source_dates: dict[str, tuple[date | None, str | None]] = field(default_factory=dict)
+    # the sources a file may cite: source_id -> (published date, precision, dataset holding the source)
+    source_dates: dict[str, tuple[date | None, str | None, str]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    # every loaded source: (dataset, source_id) -> (published date, precision)
+    all_sources: dict[tuple[str, str], tuple[date | None, str | None]] = field(default_factory=dict)
+
+    def for_dataset(self, dataset: str) -> Context:
+        """The context a file of `dataset` is checked in. Ids are scoped to their dataset: a figure or event
+        cites a source of its own dataset, or a shared one from DATA_DIR/reference/ (its own wins on a clash),
+        so no dataset can change which source another dataset's figures cite."""
+        visible: dict[str, tuple[date | None, str | None, str]] = {}
+        for owner in (REFERENCE_DATASET, dataset):
+            visible.update({sid: (*v, owner) for (ds, sid), v in self.all_sources.items() if ds == owner})
+        return replace(self, source_dates=visible)
+
     settings: DatasetSettings = NO_SETTINGS  # the dataset.toml of the file being validated
     numbers_declared: NumberConvention | None = None  # the file's declared number convention
     delimiter: str | None = None  # the file's field delimiter; None for typed formats
@@ -180,6 +194,7 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
+    _duplicate_figures(checks)
     good, issues = checks.split()
     return _figure_rows(good), issues
 
@@ -276,8 +291,8 @@ def _figure_rules(checks: RowChecks, ctx: Context) -> None:
     src = pl.DataFrame(
         {
             "source_id": list(ctx.source_dates),
-            "_src_date": [d for d, _ in ctx.source_dates.values()],
-            "_src_precision": [p for _, p in ctx.source_dates.values()],
+            "_src_date": [v[0] for v in ctx.source_dates.values()],
+            "_src_precision": [v[1] for v in ctx.source_dates.values()],
         },
         schema={"source_id": pl.String, "_src_date": pl.Date, "_src_precision": pl.String},
     )
@@ -287,8 +302,10 @@ def _figure_rules(checks: RowChecks, ctx: Context) -> None:
     checks.flag(
         c("source_id").is_not_null() & c("_src_known").is_null(),
         "source_id",
-        pl.format("unknown source '{}': no row with that source_id in any sources file", c("source_id")),
-        "add the source to the dataset's sources file",
+        pl.format(
+            "unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")
+        ),
+        "add the source to the dataset's sources file (or to DATA_DIR/reference/ to share it)",
     )
     as_of_start = pl.coalesce(c("asof").struct.field("start"), c("_src_date"))
     checks.frame = checks.frame.with_columns(
@@ -389,16 +406,30 @@ def _derived_id(row: dict) -> str:
     return f"auto-{digest[:12]}"
 
 
+def _duplicate_figures(checks: RowChecks) -> None:
+    """A row without figure_id gets an id derived from its content, so a repeated row (exports often repeat
+    one) would collide with the first: it is rejected as a duplicate figure naming the first row."""
+    c = pl.col
+    derived = pl.struct(pl.all()).map_elements(_derived_id, return_dtype=pl.String)
+    checks.frame = checks.frame.with_columns(
+        pl.when(c("figure_id").is_null()).then(derived).otherwise(c("figure_id")).alias("_figure_key")
+    )
+    checks.frame = checks.frame.with_columns(c(ROW).first().over("_figure_key").alias("_first_row"))
+    checks.flag(
+        c("figure_id").is_null() & (c(ROW) != c("_first_row")),
+        None,
+        pl.format(
+            "duplicate figure: the same values as row {} (derived id {})", c("_first_row"), c("_figure_key")
+        ),
+        "remove the repeated row, or give each row its own figure_id",
+    )
+    checks.frame = checks.frame.drop("_first_row")
+
+
 def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
     c = pl.col
-    rows = good.with_columns(
-        pl.when(c("figure_id").is_null())
-        .then(pl.struct(pl.all()).map_elements(_derived_id, return_dtype=pl.String))
-        .otherwise(c("figure_id"))
-        .alias("figure_id"),
-    )
-    return rows.select(
-        "figure_id",
+    return good.select(
+        c("_figure_key").alias("figure_id"),
         "entity",
         "metric",
         "region_code",
@@ -443,9 +474,12 @@ def validate_events(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl
     checks.flag(
         c("source_id").is_not_null() & ~c("source_id").is_in(list(ctx.source_dates)),
         "source_id",
-        pl.format("unknown source '{}': no row with that source_id in any sources file", c("source_id")),
-        "add the source to the dataset's sources file",
+        pl.format(
+            "unknown source '{}': no row with that source_id in this dataset's sources", c("source_id")
+        ),
+        "add the source to the dataset's sources file (or to DATA_DIR/reference/ to share it)",
     )
+
     # an event without a status is 'expected' if it lies ahead, else 'effective'
     status = (
         pl.when(c("status").is_not_null())

@@ -26,8 +26,8 @@ def validate_paths(paths: list[Path], data_dir: Path) -> tuple[pl.DataFrame, pl.
     inputs: dict[Path, load.InputFile] = {}
     reference_dir = data_dir / "reference"
     for path in sorted(reference_dir.iterdir()) if reference_dir.is_dir() else []:
-        f = load.input_file(path, "_reference", data_dir)  # only the reference folder: datasets are not read
-        if f is not None and f.kind in ("regions", "entities", "metrics"):
+        f = load.input_file(path, load.REFERENCE_DATASET, data_dir)  # the shared folder; other datasets are
+        if f is not None and f.kind in load.SHARED_KINDS:  # never read: ids are scoped to their dataset
             inputs[path.resolve()] = f
     named: set[str] = set()
     for path in paths:

@@ -10,6 +10,8 @@ consensus 'when_reported', the others 'at_period_end') and "short" means `favour
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -23,20 +25,43 @@ from pipelines.warehouse.sqlfiles import SQL_DIR
 ALERTS_SQL = SQL_DIR / "alerts"
 
 
+def _carry_forward(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
+    """Copy the published file's alerts into the build. A client holding the published file open for writing
+    (DuckDB's default) makes it impossible to attach, even read-only: then a copy of the file is attached
+    instead (its last checkpoint; the swap still publishes, and the holder keeps its old snapshot)."""
+    try:
+        _copy_alerts(con, previous)
+        return
+    except duckdb.IOException:
+        pass
+    copy = previous.with_name(f"{previous.name}.building-{os.getpid()}-previous")
+    try:
+        shutil.copyfile(previous, copy)
+        _copy_alerts(con, copy)
+    except (OSError, duckdb.Error):  # unreadable even as a copy: its alerts may be raised again
+        pass
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+
+
+def _copy_alerts(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(f"attach '{_quote(path)}' as previous (read_only)")
+    try:
+        if con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'previous' and table_name = 'alerts'"
+        ).fetchone()[0]:
+            con.execute("insert into alerts by name select * from previous.alerts")
+    finally:
+        con.execute("detach previous")
+
+
 def raise_alerts(
     con: duckdb.DuckDBPyConnection, previous: Path | None, now, streak_periods: int, miss_share: float
 ) -> int:
     """Fill `alerts` in the build: previous alerts carried forward, plus those not raised before. Returns new."""
     if previous is not None and previous.exists():
-        con.execute(f"attach '{_quote(previous)}' as previous (read_only)")
-        try:
-            if con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'previous' "
-                "and table_name = 'alerts'"
-            ).fetchone()[0]:
-                con.execute("insert into alerts by name select * from previous.alerts")
-        finally:
-            con.execute("detach previous")
+        _carry_forward(con, previous)
     before = con.execute("select count(*) from alerts").fetchone()[0]
     con.execute((ALERTS_SQL / "value_text.sql").read_text())
     new_alerts = (ALERTS_SQL / "new_alerts.sql").read_text()

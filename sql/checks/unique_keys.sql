@@ -1,14 +1,15 @@
 -- blocking: true
--- description: figure_id, event_id and source_id are unique
--- One row per duplicate beyond the first: table_name, key.
-select 'figures' as table_name, figure_id as key
+-- description: figure_id, event_id and source_id are unique within their dataset
+-- One row per duplicate beyond the first: table_name, dataset, key. Ids are scoped to their dataset
+-- (docs/data-formats.md, section 1): two datasets may use the same id.
+select 'figures' as table_name, dataset, figure_id as key
 from figures
-qualify row_number() over (partition by figure_id) > 1
+qualify row_number() over (partition by dataset, figure_id) > 1
 union all
-select 'events', event_id
+select 'events', dataset, event_id
 from events
-qualify row_number() over (partition by event_id) > 1
+qualify row_number() over (partition by dataset, event_id) > 1
 union all
-select 'sources', source_id
+select 'sources', dataset, source_id
 from sources
-qualify row_number() over (partition by source_id) > 1
+qualify row_number() over (partition by dataset, source_id) > 1

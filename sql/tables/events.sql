@@ -1,6 +1,6 @@
 -- Dated regulatory, legal and political events, tied to a jurisdiction (a region).
 create or replace table events (
-    event_id         varchar primary key,
+    event_id         varchar not null,
     dataset          varchar not null,
     date             date not null,      -- first day of the given (possibly partial) date
     date_precision   varchar not null,   -- 'year' | 'month' | 'day'
@@ -13,5 +13,6 @@ create or replace table events (
     source_id        varchar not null,
     note             varchar,
     file             varchar not null,
-    row_number       integer not null
+    row_number       integer not null,
+    primary key (dataset, event_id)
 );

@@ -1,6 +1,6 @@
 -- One reported number (or direction) about an entity's metric in a region over a period, normalised.
 create or replace table figures (
-    figure_id         varchar primary key,  -- as given, else derived from the row's content
+    figure_id         varchar not null,     -- as given, else derived from the content; unique within its dataset
     dataset           varchar not null,
     entity            varchar not null,
     metric            varchar not null,
@@ -27,5 +27,6 @@ create or replace table figures (
     fx_usd_per_unit   double,               -- period-average rate used, 1.0 for USD
     file              varchar not null,
     row_number        integer not null,     -- 1 = first data row; for a file read through a layout, the canonical row
-    origin            varchar               -- sheet and cell for files read through a layout: 'Budget!F12'
+    origin            varchar,              -- sheet and cell for files read through a layout: 'Budget!F12'
+    primary key (dataset, figure_id)      -- ids are scoped to their dataset
 );

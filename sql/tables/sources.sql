@@ -1,6 +1,6 @@
 -- Who said it and when. Every figure and event points to one source.
 create or replace table sources (
-    source_id               varchar primary key,
+    source_id               varchar not null,
     publisher               varchar not null,
     title                   varchar,
     url                     varchar,
@@ -12,5 +12,6 @@ create or replace table sources (
     note                    varchar,
     dataset                 varchar not null,
     file                    varchar not null,
-    row_number              integer not null
+    row_number              integer not null,
+    primary key (dataset, source_id)       -- ids are scoped to their dataset ('_reference': shared)
 );

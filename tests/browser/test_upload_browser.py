@@ -59,6 +59,10 @@ def test_upload_preview_save_and_no_silent_overwrite(upload_site, browser):
         page.wait_for_timeout(1500)  # the rejected-cells grid draws after the script has finished
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "upload-guessed.png"), full_page=True)
+        page.get_by_text("Upload a layout file").click()
+        page.wait_for_function(
+            "document.querySelectorAll('[data-testid=\"stFileUploader\"]').length >= 2", timeout=60_000
+        )
         choose_file(page, 1, str(ACME / "acme-fpa-fy2025.layout.toml"))
         wait_for_text(page, "180 rows read, 180 would load, 0 rejected")
         wait_until_settled(page, 0)

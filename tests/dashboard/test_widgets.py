@@ -23,6 +23,8 @@ PAIRS = pl.DataFrame(
 
 def test_series_choices_follow_the_pairs():
     assert widgets.entity_choices(PAIRS) == ["Shop", "Ads"]
+    # generated demo entities come last, whatever their number of figures: the dashboard opens on real ones
+    assert widgets.entity_choices(PAIRS, {"Shop"}) == ["Ads", "Shop"]
     assert widgets.metric_choices(PAIRS, "Shop") == ["gmv", "orders"]
     assert widgets.metric_choices(PAIRS, "Nobody") == []
     assert widgets.kind_choices(PAIRS, "Shop", "gmv") == ["projection", "target"]

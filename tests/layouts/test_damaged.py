@@ -19,11 +19,11 @@ LAYOUT = "acme-fpa-fy2025.layout.toml"
 
 
 def _copy(data_dir: Path, name: str, layout_edit=None, sheet_edit=None) -> None:
-    """A copy of the FP&A example as dataset `name`, its layout and workbook changed; the copies use the
-    original's source (their own [source] table is removed)."""
+    """A copy of the FP&A example as dataset `name`, its layout and workbook changed; each copy keeps the
+    layout's [source] table (ids are scoped to their dataset: a dataset cites its own sources)."""
     folder = data_dir / "datasets" / name
     folder.mkdir(parents=True)
-    text = (ACME / LAYOUT).read_text().split("[source]")[0]
+    text = (ACME / LAYOUT).read_text()
     (folder / LAYOUT).write_text(layout_edit(text) if layout_edit else text)
     shutil.copy(ACME / WORKBOOK, folder / WORKBOOK)
     if sheet_edit:

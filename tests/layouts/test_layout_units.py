@@ -20,6 +20,7 @@ from pipelines.ingest.layouts.upload import (
     AlreadyInInbox,
     UploadRefused,
     check_upload,
+    for_file_name,
     safe_name,
     save_to_inbox,
 )
@@ -199,7 +200,7 @@ def test_inbox_files_an_upload_with_its_layout(tmp_path):
     save_to_inbox(
         tmp_path, "earnings.csv", (EXAMPLES / "earnings" / "earnings-2024.csv").read_bytes(), layout
     )
-    filed = file_inbox(tmp_path)
+    filed = file_inbox(tmp_path, settle_s=0)  # saved by write-then-rename: complete when it appears
     assert [f.status for f in filed] == ["filed"]
     folder = filed[0].target.parent
     assert folder.parent == tmp_path / "datasets" and folder.name.startswith("inbox-earnings-")
@@ -260,3 +261,17 @@ def test_cli_guess_writes_the_layout_and_refuses_to_overwrite(tmp_path):
     assert first.exit_code == 0 and (tmp_path / "earnings.layout.toml").exists()
     again = CliRunner().invoke(main, ["layout", "guess", str(data)])
     assert again.exit_code == 1 and "use --force" in again.output
+
+
+def test_a_saved_layout_is_reused_for_next_months_file(tmp_path):
+    text = (EXAMPLES / "acme-fpa" / "acme-fpa-fy2025.layout.toml").read_text()
+    reused = for_file_name(text, "acme fpa 2025-05.xlsx")
+    assert '# files = ["acme-fpa-fy2025.xlsx"]  (reused for acme-fpa-2025-05.xlsx)' in reused
+    assert for_file_name(text, "acme-fpa-fy2025.xlsx") == text  # the file it names: unchanged
+    saved = save_to_inbox(
+        tmp_path,
+        "acme fpa 2025-05.xlsx",
+        (EXAMPLES / "acme-fpa" / "acme-fpa-fy2025.xlsx").read_bytes(),
+        reused,
+    )
+    assert saved.layout_file.name == "acme-fpa-2025-05.layout.toml"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -45,6 +47,8 @@ def _drop(tmp_path: Path, name: str, content: str) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     (inbox / name).write_text(content)
+    finished = time.time() - 60  # written a minute ago: settled (the inbox takes only finished files)
+    os.utime(inbox / name, (finished, finished))
 
 
 SOURCES = "source_id,publisher,published_on\nsrc,Press,2025-01-10\n"

@@ -151,16 +151,27 @@ def test_stray_quote_rejects_only_that_row(dataset) -> None:
     assert rejected["reason"][0]
 
 
-def test_same_file_in_two_datasets_loads_once(dataset) -> None:
+def test_same_file_twice_in_a_dataset_loads_once(dataset) -> None:
     dataset("figures.csv", HEADER + GOOD)
-    copy = dataset.data_dir / "datasets" / "zz-copy"
+    dataset("figures_copy.csv", HEADER + GOOD)
+    result = load_all(dataset.data_dir, today=TODAY)
+    _invariant(result)
+    assert result.tables["figures"].height == 1
+    status = result.loads.filter(pl.col("file").str.ends_with("figures_copy.csv"))["status"][0]
+    assert status == "duplicate_file"
+
+
+def test_a_copy_in_another_dataset_is_that_datasets_own_input(dataset) -> None:
+    """Ids and files are scoped to their dataset: a copy elsewhere neither replaces nor removes the original."""
+    dataset("figures.csv", HEADER + GOOD)
+    copy = dataset.data_dir / "datasets" / "aa-copy"  # sorts first
     copy.mkdir()
     (copy / "figures.csv").write_text(HEADER + GOOD)
     result = load_all(dataset.data_dir, today=TODAY)
     _invariant(result)
-    assert result.tables["figures"].height == 1
-    status = result.loads.filter(pl.col("file") == "datasets/zz-copy/figures.csv")["status"][0]
-    assert status == "duplicate_file"
+    assert set(result.loads["status"]) == {"loaded"}
+    original = result.loads.filter(pl.col("dataset") != "aa-copy").filter(pl.col("input_kind") == "figures")
+    assert original["rows_loaded"].to_list() == [1]
 
 
 def test_events_and_sources_damage(dataset) -> None:

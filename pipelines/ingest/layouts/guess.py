@@ -95,7 +95,7 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str) -> str:
     ):
         header_rows, header = 2, r + 1
         period_cols, year = [], None
-        for c in range(len(sheet.rows[header])):
+        for c in range(sheet.width):
             year = cell_text(sheet.cell(r, c)) or year
             try:
                 period_label(" ".join(t for t in (year, cell_text(sheet.cell(header, c))) if t))
@@ -104,7 +104,7 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str) -> str:
                 continue
     labels = {
         c: cell_text(sheet.cell(header, c)) or cell_text(sheet.cell(r, c))
-        for c in range(len(sheet.rows[r]))
+        for c in range(sheet.width)
         if c not in period_cols and (cell_text(sheet.cell(header, c)) or cell_text(sheet.cell(r, c)))
     }
     lines = [

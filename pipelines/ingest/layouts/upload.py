@@ -102,6 +102,20 @@ def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, over
     return Saved(target, layout)
 
 
+def for_file_name(layout_text: str, name: str) -> str:
+    """A saved layout reused for a file of another name: a one-line `files = [...]` that does not name it is
+    commented out, so the layout reads the file it is saved beside (`<name>.layout.toml`)."""
+    safe = safe_name(name)
+    lines = []
+    for line in layout_text.splitlines():
+        m = re.fullmatch(r"\s*files\s*=\s*(\[.*\]|\".*\")\s*(#.*)?", line)
+        patterns = re.findall(r'"([^"]*)"', m.group(1)) if m else []
+        if m and not any(fnmatch.fnmatch(safe.lower(), p.lower()) for p in patterns):
+            line = f"# {line.strip()}  (reused for {safe})"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.upload.tmp")
     tmp.write_bytes(data)

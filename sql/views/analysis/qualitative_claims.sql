@@ -46,7 +46,7 @@ final as (
         c.figure_id
     from claims as c
     left join regions as r on r.region_code = c.region_code
-    left join sources as s on s.source_id = c.source_id
+    left join sources as s on s.source_id = c.source_id and s.dataset in (c.dataset, '_reference')
     left join compared_periods as p
         on  p.entity = c.entity
         and p.metric = c.metric

@@ -25,7 +25,9 @@ final as (
         s.reliability
     from figures as f
     left join regions as r on r.region_code = f.region_code
-    left join sources as s on s.source_id = f.source_id
+    -- ids are scoped to their dataset: the figure's own dataset's source, or a shared one (reference/);
+    -- a dataset cannot define a shared source's id, so at most one matches
+    left join sources as s on s.source_id = f.source_id and s.dataset in (f.dataset, '_reference')
 )
 
 select * from final

@@ -1,0 +1,60 @@
+"""The operator demo on the dashboard (issue 16): the dashboard opens on the case study, the entity picker
+reaches the demo, and every page where the demo is selected says it is illustrative."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.widgets import ILLUSTRATIVE_NOTE
+from pipelines.devtools.operator_demo import BAN, ENTITY
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+NOTE = ILLUSTRATIVE_NOTE.split(".")[0].strip("*")  # 'Illustrative data'
+
+
+def open_with(warehouse: Path, page: str | None, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    if page:
+        at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(str(c.value) for c in at.caption)
+
+
+def test_dashboard_opens_on_the_case_study_and_reaches_the_demo(demo_build, monkeypatch):
+    at = open_with(demo_build["warehouse"], None, monkeypatch)
+    picker = at.sidebar.selectbox(key="entity")
+    assert picker.value in {"TikTok", "TikTok Shop"}  # the demo has far more figures, yet comes last
+    assert ENTITY in picker.options and picker.options[-1] == ENTITY
+    assert NOTE not in captions(at)
+    picker.set_value(ENTITY).run()
+    assert not at.exception
+    assert NOTE in captions(at) and ENTITY in captions(at)
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("app_pages/scorecard.py", {"entity": ENTITY}),
+        ("app_pages/trends.py", {"entity": ENTITY}),
+        ("app_pages/evidence.py", {"entity": ENTITY}),
+        ("app_pages/events.py", {"event": BAN.event_id}),
+        ("app_pages/impact.py", {"event": BAN.event_id}),
+    ],
+)
+def test_each_page_says_the_demo_is_illustrative(demo_build, monkeypatch, page, params):
+    at = open_with(demo_build["warehouse"], page, monkeypatch, **params)
+    if "entity" in params:  # the entity picker keeps its value across pages: choose the demo in it
+        at.sidebar.selectbox(key="entity").set_value(params["entity"]).run()
+        assert not at.exception, [e.value for e in at.exception]
+    assert NOTE in captions(at), page
