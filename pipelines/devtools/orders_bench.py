@@ -185,7 +185,7 @@ def _worker(spec: dict) -> dict:
         "memory_limit": spec.get("memory_limit"),
         "temp_dir": spec.get("temp_dir"),
     }
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if spec["mode"] == "floor":
         con = connect(**limits)
         sql, params = floor_query({m: layout.month_files(root, m) for m in months})
@@ -217,6 +217,7 @@ def _worker(spec: dict) -> dict:
     return {
         "mode": spec["mode"],
         "seconds": seconds,
+        "cpu_s": time.process_time() - cpu_started,  # every thread's CPU time: less sensitive to load
         "rows": rows,
         "result_rows": len(groups) if isinstance(groups, list) else groups,
         "reference_load_s": reference_s,
@@ -238,6 +239,7 @@ def _summarise(runs: list[dict], total_rows: int) -> dict:
     return {
         "seconds": round(seconds, 3),
         "runs_s": [round(r["seconds"], 3) for r in runs],
+        "cpu_s": round(statistics.median(r.get("cpu_s", 0.0) for r in runs), 3),
         "rows": rows,
         "rows_per_s": round(rows / seconds),
         "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),

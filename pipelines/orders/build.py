@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -104,6 +105,8 @@ def build_months(
     regions, rates = region_paths(), monthly_rates()
     summaries = []
     files = {month: layout.month_files(orders_root, month) for month in months}
+    if memory_limit and scan is scan_months:  # a tight memory budget: fewer scans at once (scan_months)
+        scan = partial(scan_months, row_groups=False)
     started = time.perf_counter()
     con = connect(threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)
     try:
