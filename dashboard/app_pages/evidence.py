@@ -155,6 +155,17 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             full_csv=lambda: data.evidence_csv(ident, entity, metric),
         )
 
+    st.subheader("Exchange rates used")
+    rates = data.fx_rates_used(ident)
+    if rates.is_empty():
+        st.caption("every figure is in USD or a unit without currency: no exchange rate used")
+    else:
+        st.caption(
+            "Monthly rates behind the USD values, with who published them: the ECB reference rates, or a "
+            "rates file brought with the data (fx*.csv), which wins for its currency and months."
+        )
+        tables.show_table(rates, "fx_rates_used")
+
     st.subheader("Loads and rejected rows")
     tables.show_table(data.loads(ident), "loads")
     rejected = data.rejected(ident)

@@ -1,5 +1,5 @@
 """The Evidence page's reads: the figures behind the numbers, qualitative claims, the widest disagreements
-between sources, the loads and the rejected rows. One query per function; long results are limited and the
+between sources, the exchange rates used, the loads and the rejected rows. One query per function; long results are limited and the
 full table is read on demand (uncached, on a connection of its own) for its CSV download.
 """
 
@@ -147,6 +147,21 @@ def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) ->
 
 def loads(ident: Identity) -> pl.DataFrame:
     return query(ident, LOADS)
+
+
+FX_RATES_USED = "select * from fx_rates_used order by currency, first_month"
+HAS_FX_RATES_USED = (
+    "select count(*) as n from (select view_name as name from duckdb_views() union all "
+    "select table_name from duckdb_tables()) where name = 'fx_rates_used'"
+)
+
+
+def fx_rates_used(ident: Identity) -> pl.DataFrame:
+    """The exchange rates behind the USD values, per currency and source (view fx_rates_used; empty for
+    warehouses built before it existed)."""
+    if query(ident, HAS_FX_RATES_USED)["n"][0] == 0:
+        return pl.DataFrame(schema={"currency": pl.String, "source": pl.String})
+    return query(ident, FX_RATES_USED)
 
 
 def rejected(ident: Identity) -> pl.DataFrame:

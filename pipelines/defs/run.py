@@ -120,6 +120,7 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
             f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}"
         )
         lines += [f"  unreadable {r['file']}: {r['error']}" for r in unreadable]
+        lines += [f"  note {r['file']}: {r['notes']}" for r in summary.loads if r.get("notes")]
     for r in summary.rejected[:max_rejected]:
         if r["row_number"] == 0:
             continue

@@ -11,14 +11,17 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
+from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
 from pipelines.ingest.files import FileLoad, InputFile
+from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
@@ -31,9 +34,9 @@ from pipelines.ingest.validate import (
     validate_figures,
     validate_sources,
 )
-from pipelines.normalise.fx import FxTable, monthly_rates
+from pipelines.normalise.fx import FxTable
 
-INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events")
+INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
 LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
@@ -47,6 +50,7 @@ class Stage:
     rows: pl.DataFrame
     issues: dict[str, pl.DataFrame]
     ms: dict[str, float]
+    notes: dict[str, list[str]] = field(default_factory=dict)  # file name -> what was read how (entities)
 
 
 @dataclass
@@ -126,7 +130,7 @@ def _relative(path: Path, base: Path) -> str:
 
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     """Describe one file, or None when its name says no input kind."""
-    kind = kind_of(path)
+    kind = "settings" if path.name.lower() == SETTINGS_FILE else kind_of(path)
     if kind is None or path.is_symlink() or not path.is_file() or path.name.startswith("."):
         return None
     try:
@@ -161,6 +165,9 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
     for f in inputs:
         started = time.perf_counter()
         raw, status, error = None, "loaded", None
+        if f.kind == "settings":
+            out.append(_read_settings(f, started))
+            continue
         if (f.dataset, f.content_hash) in seen:
             status = "duplicate_file"
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
@@ -183,6 +190,23 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
         )
         out.append(FileLoad(f, raw, status, error, issues, (time.perf_counter() - started) * 1000))
     return out
+
+
+def _read_settings(f: InputFile, started: float) -> FileLoad:
+    settings, status, error = None, "loaded", None
+    try:
+        settings = read_settings(f.path)
+    except SettingsError as exc:
+        status, error = "unreadable", f"{exc}; the dataset is loaded without its settings"
+    except OSError as exc:
+        status, error = "unreadable", f"cannot open the file: {exc.strerror}"
+    empty = pl.DataFrame(schema=ISSUE_SCHEMA)
+    return FileLoad(f, None, status, error, empty, (time.perf_counter() - started) * 1000, settings)
+
+
+def dataset_settings(files: list[FileLoad]) -> dict[str, DatasetSettings]:
+    """dataset name -> its dataset.toml settings (datasets without one are absent)."""
+    return {f.file.dataset: f.settings for f in files if f.settings is not None}
 
 
 def _guarded_read(f: InputFile) -> tuple[RawTable | None, str, str | None]:
@@ -212,7 +236,8 @@ def context(
         resolver=ref.resolver,
         metrics=ref.metric_props(),
         fiscal_start=ref.fiscal_start(),
-        fx=FxTable(),
+        fx=FxTable(ref.fx_rates),
+        entity_aliases=ref.entity_aliases,
         today=today or date.today(),
     )
     if sources is not None:
@@ -240,7 +265,9 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
 
     `impact validate` runs this same function, so a check and a run cannot disagree."""
     key = KEYS[kind]
-    frames, issues, ms = [], {}, {}
+    settings = dataset_settings(files)
+    names = _entity_names(files, ctx)
+    frames, issues, ms, notes = [], {}, {}, {}
     by_dataset: dict[str, dict[str, str]] = {}
     for f in files:
         if f.file.kind != kind or not f.usable:
@@ -250,7 +277,9 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if kind == "sources" and f.file.dataset != REFERENCE_DATASET:
             # a shared source's id is taken in every dataset, so a citation always means one source
             first_seen = {**by_dataset.get(REFERENCE_DATASET, {}), **first_seen}
-        rows, found = _guarded_validate(kind, f, ctx)
+        fctx = ctx.for_file(settings.get(f.file.dataset), f.file.name, f.raw.delimiter)
+        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
             dupes = rows.filter(pl.col(key).is_in(taken)).select(
@@ -283,14 +312,27 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if frames
         else reference.empty_table(kind)
     )
-    return Stage(rows, issues, ms)
+    return Stage(rows, issues, ms, {n: v for n, v in notes.items() if v})
 
 
-def _guarded_validate(kind: str, f: FileLoad, ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Validate one file; if a rule itself fails on it, every row of that file (and only that file) is
-    rejected with the error, and the run goes on."""
+def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
+    """One spelling per entity key across every figures and events file (see pipelines/ingest/identity.py)."""
+    used = [
+        name
+        for f in files
+        if f.file.kind in ("figures", "events") and f.usable and "entity" in f.raw.frame.columns
+        for name in f.raw.frame["entity"].drop_nulls().to_list()
+    ]
+    return entity_names(ctx.fiscal_start, ctx.entity_aliases, used)
+
+
+def _guarded_validate(
+    kind: str, f: FileLoad, frame: pl.DataFrame, ctx: Context
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate one file (`frame`: its rows, entity names made one); if a rule itself fails on it, every row
+    of that file (and only that file) is rejected with the error, and the run goes on."""
     try:
-        return VALIDATORS[kind](f.raw.frame, ctx.for_dataset(f.file.dataset))
+        return VALIDATORS[kind](frame, ctx.for_dataset(f.file.dataset))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
         first = (str(exc).splitlines() or [""])[0][:300]
         issues = f.raw.frame.select(
@@ -312,13 +354,14 @@ def assemble(
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,
-        "fx_rates": monthly_rates(),
+        "fx_rates": ref.fx_rates,
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,
     }
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms
+    stage_notes = figures.notes | events.notes
     rejected, loads = [], []
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     for f in files:
@@ -349,6 +392,7 @@ def assemble(
                 "error": f.error,
                 "duration_ms": round(f.read_ms + stage_ms.get(f.file.name, 0.0), 3),
                 "loaded_at": now,
+                "notes": "; ".join(stage_notes.get(f.file.name, [])) or None,
             }
         )
     rejected.append(pl.DataFrame(schema=REJECTED_SCHEMA))

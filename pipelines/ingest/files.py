@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest.dataset_settings import DatasetSettings
 from pipelines.ingest.readers import RawTable
 
 
@@ -30,6 +31,7 @@ class FileLoad:
     error: str | None
     read_issues: pl.DataFrame  # rows that could not be split into fields (ISSUE_SCHEMA)
     read_ms: float
+    settings: DatasetSettings | None = None  # a dataset.toml file's settings, once read
 
     @property
     def usable(self) -> bool:

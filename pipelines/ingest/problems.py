@@ -38,7 +38,10 @@ class Problem(InputError):
 def problem_of(exc: Exception) -> Problem:
     if isinstance(exc, Problem):
         return exc
-    return Problem(str(exc), getattr(exc, "suggestion", None))
+    # the normalise errors carry the reason alone in `problem` (or `reason`): str(exc) appends the suggestion,
+    # which then printed twice ("reason; suggestion" and "suggestion")
+    reason = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+    return Problem(reason, getattr(exc, "suggestion", None))
 
 
 @dataclass

@@ -50,6 +50,7 @@ class BadRow:
 class RawTable:
     frame: pl.DataFrame  # all columns pl.String, plus `_row`
     bad_rows: list[BadRow]  # rows that could not be split into fields
+    delimiter: str | None = None  # a text file's field delimiter; None for typed formats (numbers are typed)
 
     @property
     def rows_in(self) -> int:
@@ -141,7 +142,7 @@ def _read_csv(data: bytes) -> RawTable:
         rows.append([f if f.strip() else None for f in fields])
         numbers.append(row_number)
     frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
-    return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
+    return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad, delimiter)
 
 
 def _check_header(columns: list[str], original: list[str] | None = None) -> None:

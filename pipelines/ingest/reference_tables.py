@@ -12,15 +12,18 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import fx_file
 from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.vocabulary import metric_id
+from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
 
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
-KINDS = ("regions", "entities", "metrics")
+KINDS = ("regions", "entities", "metrics", "fx")
+REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
 UNIT_KINDS = ("money", "percent", "count", "ratio")
 # how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
 AGGREGATIONS = ("sum", "mean", "last", "none")
@@ -79,14 +82,28 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             f,
             issues[f.file.name],
             ["metric", "unit_kind"],
-            ["name", "additive", "higher_is_better", "can_be_negative", "description", "aggregation"],
+            [
+                "name",
+                "additive",
+                "higher_is_better",
+                "can_be_negative",
+                "description",
+                "aggregation",
+                "max_abs_value",
+            ],
         )
         checks = RowChecks(
             rows.with_columns(
                 pl.col("metric").map_elements(metric_id, return_dtype=pl.String),
                 pl.col("unit_kind").str.to_lowercase(),
                 pl.col("aggregation").str.strip_chars().str.to_lowercase().replace("", None),
+                pl.col("max_abs_value").cast(pl.Float64, strict=False).alias("_max"),
             )
+        )
+        checks.flag(
+            pl.col("max_abs_value").is_not_null() & ~(pl.col("_max") > 0).fill_null(False),
+            "max_abs_value",
+            "max_abs_value must be a positive number (in the metric's base unit: USD, %, count, ratio)",
         )
         checks.flag(
             ~pl.col("unit_kind").is_in(UNIT_KINDS),
@@ -118,16 +135,31 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             pl.coalesce(_bool(pl.col("can_be_negative")), ~money_or_count).alias("can_be_negative"),
             "description",
             "aggregation",
+            pl.col("_max").alias("max_abs_value"),
         )
         base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
     return base
+
+
+def _entity_aliases(files: list[FileLoad]) -> dict[str, str]:
+    """alias -> entity from the entities files' optional `aliases` column (';' separated)."""
+    aliases: dict[str, str] = {}
+    for f in files:
+        if "aliases" not in f.raw.frame.columns:
+            continue
+        for entity, written in f.raw.frame.select("entity", "aliases").drop_nulls().iter_rows():
+            aliases |= {a.strip(): entity.strip() for a in written.split(";") if a.strip()}
+    return aliases
 
 
 def _read_entities(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) -> pl.DataFrame:
     base = pl.read_csv(PACKAGE_REFERENCE / "entities.csv", schema=TABLE_SCHEMAS["entities"])
     for f in files:
         rows = _checked(
-            f, issues[f.file.name], ["entity"], ["parent", "fiscal_year_start_month", "description"]
+            f,
+            issues[f.file.name],
+            ["entity"],
+            ["parent", "fiscal_year_start_month", "description", "aliases"],
         )
         checks = RowChecks(
             rows.with_columns(pl.col("fiscal_year_start_month").cast(pl.Int32, strict=False).alias("_fy"))
@@ -199,6 +231,8 @@ class Reference:
     metrics: pl.DataFrame
     entities: pl.DataFrame
     issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
+    fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
+    entity_aliases: dict[str, str]  # alias -> entity, from entities files
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -229,6 +263,7 @@ class Reference:
                     pl.col("file"),
                 ).alias("description"),
                 pl.lit(None, pl.String).alias("aggregation"),
+                pl.lit(None, pl.Float64).alias("max_abs_value"),
             )
         )
         used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()
@@ -257,5 +292,12 @@ def build(files: list[FileLoad]) -> Reference:
     regions, resolver = _read_regions(by_kind["regions"], issues)
     metrics = _read_metrics(by_kind["metrics"], issues)
     entities = _read_entities(by_kind["entities"], issues)
+    user_rates = []
+    for f in by_kind["fx"]:
+        rates, found = fx_file.rates_from_file(f.raw.frame, f.raw.delimiter)
+        user_rates.append(rates)
+        issues[f.file.name].append(found)
+    fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
     merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
-    return Reference(regions, resolver, metrics, entities, merged)
+    aliases = _entity_aliases(by_kind["entities"])
+    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases)

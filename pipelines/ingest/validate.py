@@ -7,12 +7,14 @@ except the file bookkeeping columns the caller adds.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import polars as pl
 
+from pipelines.ingest.dataset_settings import NO_SETTINGS, DatasetSettings
 from pipelines.ingest.problems import Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.vocabulary import (
@@ -27,9 +29,10 @@ from pipelines.ingest.vocabulary import (
 )
 from pipelines.normalise.dates import parse_partial_date
 from pipelines.normalise.fx import FxTable
+from pipelines.normalise.numbers import DECIMAL_POINT, NumberConvention, detect_convention, read_number
 from pipelines.normalise.periods import parse_period
 from pipelines.normalise.regions import RegionResolver
-from pipelines.normalise.units import parse_unit
+from pipelines.normalise.units import SCALES, UnitError, parse_unit
 
 REQUIRED = {
     "sources": ["source_id", "publisher"],
@@ -38,18 +41,24 @@ REQUIRED = {
     "regions": ["code", "name"],
     "entities": ["entity"],
     "metrics": ["metric", "unit_kind"],
+    "fx": ["currency", "source"],
 }
 OPTIONAL = {
     "sources": ["title", "url", "published_on", "originally_reported_by", "reliability", "note"],
     "figures": ["figure_id", "value", "value_high", "bound", "unit", "direction", "as_of", "note", "origin"],
     "events": ["date_end", "status", "entity", "note"],
 }
+# The largest plausible absolute value per unit kind, in the base unit, unless the metric sets its own
+# (metrics.max_abs_value): larger is a unit or typing error. Money: USD 10 trillion, above any annual
+# budget or revenue on record (US federal outlays FY2024: USD 6.75tn; the largest company revenue: under
+# USD 0.7tn); a world-GDP metric declares its own. Counts: a trillion (transactions a year of the largest
+# card networks: ~0.25tn). Percent: 100,000 % (a 1,000-fold growth). Ratio: a million.
+PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6}
 REFERENCE_DATASET = "_reference"  # DATA_DIR/reference/: shared regions, entities, metrics and sources
-MAX_ABS_BASE_VALUE = (
-    1e15  # a quadrillion USD (or units): larger is a unit or typing error, not a business figure
-)
 DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
 PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
+READ_SCHEMA = pl.Struct({"value": pl.Float64, "approx": pl.Boolean})
+_NO_UNIT = "\x00no unit"  # map_keys skips null keys: a value without a unit is still read
 UNIT_SCHEMA = pl.Struct(
     {"kind": pl.String, "currency": pl.String, "scale": pl.Float64, "base_unit": pl.String}
 )
@@ -63,6 +72,7 @@ class Context:
     metrics: dict[str, dict]  # metric -> {unit_kind, can_be_negative, ...}
     fiscal_start: dict[str, int]  # entity -> fiscal year start month
     fx: FxTable
+    entity_aliases: dict[str, str] = field(default_factory=dict)  # alias -> entity (entities files)
     # the sources a file may cite: source_id -> (published date, precision, dataset holding the source)
     source_dates: dict[str, tuple[date | None, str | None, str]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
@@ -77,6 +87,25 @@ class Context:
         for owner in (REFERENCE_DATASET, dataset):
             visible.update({sid: (*v, owner) for (ds, sid), v in self.all_sources.items() if ds == owner})
         return replace(self, source_dates=visible)
+
+    settings: DatasetSettings = NO_SETTINGS  # the dataset.toml of the file being validated
+    numbers_declared: NumberConvention | None = None  # the file's declared number convention
+    delimiter: str | None = None  # the file's field delimiter; None for typed formats
+
+    def for_file(self, settings: DatasetSettings | None, file_name: str, delimiter: str | None) -> Context:
+        """This context for one file: its dataset's settings and how the file writes numbers."""
+        settings = settings or NO_SETTINGS
+        return dataclasses.replace(
+            self, settings=settings, numbers_declared=settings.numbers_for(file_name), delimiter=delimiter
+        )
+
+    def number_convention(self, frame: pl.DataFrame, columns: tuple[str, ...]) -> NumberConvention:
+        """The file's number convention: declared, else detected from its text values; typed formats
+        (Parquet, JSON Lines, Excel) write numbers with a decimal point."""
+        if self.delimiter is None:
+            return DECIMAL_POINT
+        texts = [t for c in columns if c in frame.columns for t in frame[c].drop_nulls().unique().to_list()]
+        return detect_convention(texts, self.delimiter, self.numbers_declared)
 
 
 def missing_columns(kind: str, frame: pl.DataFrame) -> list[str]:
@@ -136,7 +165,10 @@ def validate_sources(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
 
 
 def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, pl.DataFrame]:
-    checks = RowChecks(_with_optional("figures", frame))
+    frame = _with_optional("figures", frame)
+    if ctx.settings.region:  # the dataset's default region (dataset.toml [entities] region)
+        frame = frame.with_columns(pl.col("region").fill_null(ctx.settings.region))
+    checks = RowChecks(frame)
     checks.require(REQUIRED["figures"])
     checks.duplicates("figure_id", "figure_id")
     metric_ids = {m: metric_id(m) for m in checks.frame["metric"].drop_nulls().unique()}  # once per name
@@ -144,22 +176,67 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
         pl.col("metric").replace_strict(metric_ids, default=None, return_dtype=pl.String)
     )
     checks.vocabulary("kind", KINDS)
+    _bare_scale_counts(checks, ctx)
+    checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
+    _read_values(checks, ctx)
     checks.vocabulary("bound", BOUNDS, default="exact")
     checks.vocabulary("direction", DIRECTIONS)
-    checks.numbers("value")
-    checks.numbers("value_high")
     _resolve_region(checks, "region", ctx)
     checks.frame = checks.frame.with_columns(
-        pl.col("entity").replace_strict(ctx.fiscal_start, default=1, return_dtype=pl.Int32).alias("_fiscal")
+        pl.col("entity")
+        .replace_strict(
+            ctx.fiscal_start, default=ctx.settings.fiscal_year_start_month or 1, return_dtype=pl.Int32
+        )
+        .alias("_fiscal")
     )
-    checks.map_keys(["period", "_fiscal"], "p", lambda v: vars(parse_period(v[0], v[1])), PERIOD_SCHEMA)
-    checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
+    bare = ctx.settings.bare_quarter_labels or "refuse"
+    checks.map_keys(["period", "_fiscal"], "p", lambda v: vars(parse_period(v[0], v[1], bare)), PERIOD_SCHEMA)
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
     _duplicate_figures(checks)
     good, issues = checks.split()
     return _figure_rows(good), issues
+
+
+def _bare_scale_counts(checks: RowChecks, ctx: Context) -> None:
+    """A count metric (metrics.unit_kind 'count') takes a bare scale as its unit: 'billion' = 'count billion'."""
+    counts = [m for m, p in ctx.metrics.items() if p.get("unit_kind") == "count"]
+    unit = pl.col("unit").str.strip_chars()
+    bare = unit.str.to_lowercase().is_in(list(SCALES)) & pl.col("metric").is_in(counts)
+    checks.frame = checks.frame.with_columns(
+        pl.when(bare).then(pl.lit("count ") + unit).otherwise(pl.col("unit")).alias("unit")
+    )
+
+
+def _read_values(checks: RowChecks, ctx: Context) -> None:
+    """value and value_high read as written (pipelines/normalise/numbers.py) in the file's convention, against
+    the row's unit; a value written as an approximation ('~5', '120000 Appx') makes an empty bound 'approx'."""
+    convention = ctx.number_convention(checks.frame, ("value", "value_high"))
+
+    def read(values: tuple) -> dict:
+        text, unit_text = values
+        try:
+            unit = parse_unit(unit_text) if unit_text != _NO_UNIT else None
+        except UnitError:
+            unit = None  # the unit's own problem is reported on the unit column
+        number = read_number(text, convention, unit)
+        return {"value": number.value, "approx": number.approx}
+
+    c = pl.col
+    checks.frame = checks.frame.with_columns(
+        c("value").is_not_null().alias("_value_written"), c("unit").fill_null(_NO_UNIT).alias("_unit_key")
+    )
+    for column in ("value", "value_high"):
+        checks.map_keys([column, "_unit_key"], f"_{column}_read", read, READ_SCHEMA, report=column)
+        checks.frame = checks.frame.with_columns(c(f"_{column}_read").struct.field("value").alias(column))
+    approx = c("_value_read").struct.field("approx") | c("_value_high_read").struct.field("approx")
+    checks.frame = checks.frame.with_columns(
+        pl.when(c("bound").is_null() & approx.fill_null(False))
+        .then(pl.lit("approx"))
+        .otherwise(c("bound"))
+        .alias("bound")
+    ).drop("_unit_key", "_value_read", "_value_high_read")
 
 
 def _resolve_region(checks: RowChecks, column: str, ctx: Context) -> None:
@@ -174,8 +251,8 @@ def _resolve_region(checks: RowChecks, column: str, ctx: Context) -> None:
 
 def _figure_rules(checks: RowChecks, ctx: Context) -> None:
     c = pl.col
-    checks.flag(
-        c("value").is_null() & c("direction").is_null(),
+    checks.flag(  # a value written but not read has its own message already: one problem, one message
+        ~c("_value_written") & c("direction").is_null(),
         "value",
         "value is empty and no direction is given",
         "give a value, or a direction (below, in_line, above) for a qualitative claim",
@@ -277,13 +354,23 @@ def _convert_to_base(checks: RowChecks, ctx: Context) -> None:
         (c("value") * factor).alias("value_base"),
         (c("value_high") * factor).alias("value_high_base"),
     )
+    own = {m: p["max_abs_value"] for m, p in ctx.metrics.items() if p.get("max_abs_value")}
+    limit = pl.coalesce(
+        c("metric").replace_strict(own, default=None, return_dtype=pl.Float64),
+        c("u").struct.field("kind").replace_strict(PLAUSIBLE, default=None, return_dtype=pl.Float64),
+    )
     checks.flag(
-        c("value_base").abs() > MAX_ABS_BASE_VALUE,
+        (c("value_base").abs() > limit) | (c("value_high_base").abs() > limit),
         "value",
         pl.format(
-            "implausibly large value ({} {} in base units)", c("value_base"), c("u").struct.field("base_unit")
+            "implausibly large value for {}: {} {} (the limit is {} {})",
+            c("metric"),
+            pl.max_horizontal(c("value_base").abs(), c("value_high_base").abs()).cast(pl.String),
+            c("u").struct.field("base_unit"),
+            limit.cast(pl.String),
+            c("u").struct.field("base_unit"),
         ),
-        "check the unit's scale (bn vs m)",
+        "check the unit's scale (bn vs m), or set max_abs_value for the metric in a metrics file",
     )
     unit_kinds = {m: p["unit_kind"] for m, p in ctx.metrics.items() if p.get("unit_kind")}
     expected_kind = c("metric").replace_strict(unit_kinds, default=None, return_dtype=pl.String)

@@ -15,6 +15,11 @@ import polars as pl
 from pipelines.normalise.dates import add_months
 from pipelines.normalise.errors import InputError
 
+RATES_FILE_HINT = (
+    "add a rates file to the dataset or to reference/ (fx*.csv: currency, period or date, usd_per_unit or "
+    "units_per_usd, source; see docs/data-formats.md)"
+)
+
 
 class FxError(InputError):
     """No rate for a currency or period; `suggestion` says what to do."""
@@ -94,19 +99,19 @@ class FxTable:
             return FxRate(1.0, len(wanted), None)
         series = self._series.get(currency)
         if not series:
-            raise FxError(f"no ECB exchange rate for currency {currency!r}", self._suggest(currency))
+            raise FxError(
+                f"no exchange rate for currency {currency!r} (the bundled ECB rates do not cover it)",
+                f"{RATES_FILE_HINT}{self._suggest(currency)}",
+            )
         first, last = min(series), max(series)
         if wanted[0] < first:
-            raise FxError(
-                f"no {currency} rate before {first:%Y-%m} (period starts {start})",
-                "give the value in USD or add the rate by hand",
-            )
+            raise FxError(f"no {currency} rate before {first:%Y-%m} (period starts {start})", RATES_FILE_HINT)
         available = [series[m] for m in wanted if m in series]
         after = [m for m in wanted if m > last]
         if after and self._last_month is not None and last < self._last_month:
             raise FxError(
-                f"{currency} has no ECB rate after {last:%Y-%m} (the currency is no longer quoted)",
-                "give the value in a current currency",
+                f"{currency} has no rate after {last:%Y-%m} (the ECB no longer quotes it)",
+                f"give the value in a current currency, or {RATES_FILE_HINT}",
             )
         if not available:
             return FxRate(series[last], 1, f"no {currency} rate after {last:%Y-%m}; used {last:%Y-%m}'s rate")
@@ -120,10 +125,13 @@ class FxTable:
         return FxRate(sum(available) / len(available), len(available), note)
 
     def _suggest(self, currency: str) -> str:
-        close = difflib.get_close_matches(currency, self._series, n=3, cutoff=0.6)
+        """'; or did you mean ...' among the currencies still quoted (rates up to the last month): retired
+        ones (CYP, EEK, TRL, ...) are never suggested."""
+        current = [c for c, series in self._series.items() if max(series) == self._last_month]
+        close = difflib.get_close_matches(currency, current, n=3, cutoff=0.6)
         if close:
-            return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-        return "the ECB publishes rates for: " + ", ".join(sorted(self._series))
+            return "; or did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        return ""
 
 
 def _months_between(start: date, end: date) -> list[date]:

@@ -38,6 +38,9 @@ _SHARED_YEAR = re.compile(
 )
 _SPAN_SEPARATOR = re.compile(r"\s*\.\.\s*|\s*[–—]\s*|\s+TO\s+|\s+-\s+")
 _SHORTHAND = re.compile(r"(?:[HQ]\d|\d{1,2})")
+# '2023-05-01 00:00:00': how Excel exports a month header; never read as a day
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+BARE_LABELS = ("refuse", "fiscal", "calendar")
 
 
 class PeriodError(InputError):
@@ -54,12 +57,21 @@ class Period:
     end: date  # inclusive
 
 
-def parse_period(text: str, fiscal_year_start_month: int = 1) -> Period:
+def parse_period(text: str, fiscal_year_start_month: int = 1, bare_labels: str = "refuse") -> Period:
     """Read a period label in any common spelling and return it with its canonical label and dates.
 
     'FY' years use the entity's fiscal start month and are named by the calendar year in which they end;
-    plain '2024' and '2024-Q1' are always calendar periods.
+    plain '2024' is a calendar year. A bare quarter or half ('2021-Q1', 'Q4 2021') on an entity whose fiscal
+    year does not start in January is ambiguous (DESIGN.md section 3): `bare_labels` 'refuse' raises
+    PeriodError suggesting FY2021-Q1 or CY2021-Q1, 'fiscal' reads it as the fiscal quarter, 'calendar' as
+    the calendar one. A date-time ('2023-05-01 00:00:00') is refused with the month and day spellings.
     """
+    if isinstance(text, str) and (match := _DATE_TIME.fullmatch(text.strip())):
+        day = match[1]
+        raise PeriodError(
+            f"period {text!r} is a date-time (how spreadsheets export a date or month header)",
+            f"write the month as '{day[:7]}' or the day as '{day}'",
+        )
     if fiscal_year_start_month is None:  # an entity without a fiscal calendar reports calendar years
         fiscal_year_start_month = 1
     if not isinstance(fiscal_year_start_month, int) or not 1 <= fiscal_year_start_month <= 12:
@@ -74,18 +86,18 @@ def parse_period(text: str, fiscal_year_start_month: int = 1) -> Period:
         cleaned = f"{match['a']} {year}..{match['b']} {year}"
     parts = _SPAN_SEPARATOR.split(cleaned)
     if len(parts) == 1:
-        return _parse_single(cleaned, fiscal_year_start_month, text)
+        return _parse_single(cleaned, fiscal_year_start_month, text, bare_labels)
     if len(parts) != 2 or not all(parts):
         raise PeriodError(f"cannot read {text!r} as a period")
-    return _parse_span(parts[0], parts[1], fiscal_year_start_month, text)
+    return _parse_span(parts[0], parts[1], fiscal_year_start_month, text, bare_labels)
 
 
-def _parse_span(left_text: str, right_text: str, fiscal_start: int, text: str) -> Period:
-    left = _parse_single(left_text, fiscal_start, text)
+def _parse_span(left_text: str, right_text: str, fiscal_start: int, text: str, bare: str) -> Period:
+    left = _parse_single(left_text, fiscal_start, text, bare)
     if _SHORTHAND.fullmatch(right_text) and left.grain in ("half", "quarter", "month", "day"):
         # '2024-Q2..Q3': the right bound borrows the left bound's year (and month, for days)
         right_text = left.label.rsplit("-", 1)[0] + "-" + right_text
-    right = _parse_single(right_text, fiscal_start, text)
+    right = _parse_single(right_text, fiscal_start, text, bare)
     if right.end < left.start:
         raise PeriodError(
             f"period {text!r} ends ({right.end}) before it starts ({left.start})",
@@ -122,14 +134,15 @@ def _named_period(start: date, end: date, fiscal_start: int) -> Period | None:
     return None
 
 
-def _parse_single(cleaned: str, fiscal_start: int, text: str) -> Period:
+def _parse_single(cleaned: str, fiscal_start: int, text: str, bare: str = "refuse") -> Period:
     if match := _YEAR_ONLY.fullmatch(cleaned):
         return _year_period(match["fy"], match["year"], None, None, fiscal_start, text)
     for pattern in (_YEAR_PART, _PART_YEAR):
         if match := pattern.fullmatch(cleaned):
             kind = match["kind"] or match["kind2"]
             number = int(match["num"] or match["num2"])
-            return _year_period(match["fy"], match["year"], kind, number, fiscal_start, text)
+            prefix = match["fy"] or _bare_prefix(bare, fiscal_start, kind, number, match["year"], text)
+            return _year_period(prefix, match["year"], kind, number, fiscal_start, text)
     if match := _FIRST_MONTHS.fullmatch(cleaned):
         return _first_months(int(match["months"]), _full_year(match["year"], text), fiscal_start, text)
     if cleaned in MONTHS:
@@ -147,6 +160,22 @@ def _parse_single(cleaned: str, fiscal_start: int, text: str) -> Period:
         "day": start.isoformat(),
     }[partial.precision]
     return Period(label, partial.precision, partial.start, partial.end)
+
+
+def _bare_prefix(bare: str, fiscal_start: int, kind: str, number: int, year: str, text: str) -> str | None:
+    """What a quarter or half label without FY/CY means: calendar on a January fiscal year; otherwise what
+    the dataset settings say (periods.bare_quarter_labels), else refused."""
+    if fiscal_start == 1 or bare == "calendar":
+        return None
+    if bare == "fiscal":
+        return "FY"
+    year = year if len(year) == 4 else f"20{year}"
+    raise PeriodError(
+        f"period {text!r} is ambiguous: the entity's fiscal year starts in month {fiscal_start}, so it may "
+        "be the fiscal or the calendar quarter",
+        f"write 'FY{year}-{kind}{number}' (fiscal) or 'CY{year}-{kind}{number}' (calendar), or set "
+        "periods.bare_quarter_labels in dataset.toml",
+    )
 
 
 def _full_year(year_text: str, text: str) -> int:

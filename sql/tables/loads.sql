@@ -11,5 +11,6 @@ create or replace table loads (
     rows_rejected  integer not null,
     error          varchar,
     duration_ms    double,
-    loaded_at      timestamp
+    loaded_at      timestamp,
+    notes          varchar      -- how the file was read where it matters: entity spellings made one
 );

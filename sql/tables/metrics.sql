@@ -7,6 +7,8 @@ create or replace table metrics (
     higher_is_better boolean not null,
     can_be_negative  boolean not null,
     description      varchar,
-    aggregation      varchar               -- how finer periods combine: 'sum' | 'mean' | 'last' | 'none';
+    aggregation      varchar,              -- how finer periods combine: 'sum' | 'mean' | 'last' | 'none';
                                            -- null = the default of view metric_aggregations
+    max_abs_value    double                -- larger values (base unit) are rejected as implausible; null =
+                                           -- the unit kind's limit (pipelines/ingest/validate.py PLAUSIBLE)
 );

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -325,3 +326,27 @@ def test_upload_page_needs_no_warehouse_and_states_its_limit(tmp_path, monkeypat
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Upload a spreadsheet"
     assert "CSV or .xlsx up to 10 MB" in texts(at) and str(tmp_path / "inbox") in texts(at)
+
+
+def test_evidence_lists_the_exchange_rates_with_their_source(tmp_path, monkeypatch):
+    from pipelines.ingest.assemble import load_all
+    from pipelines.warehouse.build import build
+
+    data = Path(__file__).resolve().parents[1] / "data" / "cases" / "constant-currency"
+    shutil.copytree(data, tmp_path / "cc")
+    (tmp_path / "cc" / "reference").mkdir()
+    (tmp_path / "cc" / "reference" / "fx.csv").write_text(
+        "currency,period,units_per_usd,source\nTRY,2021-01,7.4,Central Bank of the Republic of Turkey\n"
+    )
+    warehouse = build(load_all(tmp_path / "cc"), tmp_path / "cc.duckdb", tmp_path / "cc")
+    at = open_page(warehouse, PAGES[3], monkeypatch)
+    assert any(sub.value == "Exchange rates used" for sub in at.subheader)
+    shown = [
+        f.value for f in at.dataframe if "source" in f.value.columns and "first_month" in f.value.columns
+    ]
+    assert shown and set(shown[0]["source"]) >= {"Central Bank of the Republic of Turkey"}
+    assert any(s.startswith("ECB") for s in shown[0]["source"])  # February to December: the ECB's
+    with duckdb.connect(str(warehouse)) as con:  # a warehouse built before the view still opens
+        con.execute("drop table fx_rates_used")
+    at = open_page(warehouse, PAGES[3], monkeypatch)
+    assert "no exchange rate used" in texts(at)

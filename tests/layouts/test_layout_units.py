@@ -250,7 +250,7 @@ def test_cli_preview_prints_rows_and_every_rejected_cell(tmp_path):
     )
     assert result.exit_code == 1, result.output
     assert "180 rows read, 179 would load, 1 rejected" in result.output
-    assert "REJECTED 'P&L'!F5 value: value is not a number" in result.output
+    assert "REJECTED 'P&L'!F5 value: value 'tbc' is not a number" in result.output
     assert "'P&L'!E5" in result.output  # the first canonical rows, with their cells
 
 

@@ -43,7 +43,7 @@ def test_january_to_may_pacing_against_the_full_year_target(con) -> None:
         where region_code = 'US' and expectation_period = '2024' and policy = 'original'
           and to_date_end = date '2024-05-31'""",
     )
-    assert (share, elapsed, bound) == (round(2 / 17.5, 3), round(152 / 366, 3), "at_most")
+    assert (share, elapsed, bound) == (round(2 / 17.5, 3), round(5 / 12, 3), "at_most")
 
 
 def test_revised_2025_targets(con) -> None:

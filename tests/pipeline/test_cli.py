@@ -42,12 +42,15 @@ def test_validate_prints_file_row_column_reason_and_fails(tmp_path: Path) -> Non
     lines = result.output.splitlines()
     assert any(
         line.endswith(
-            "figures.csv:2: value: value is not a number (write a plain number such as 17.5; put "
-            "the currency and scale in unit)"
+            "figures.csv:2: value: value 'x' is not a number (write a number such as 17.5 or 1,234.5; "
+            "put the currency and scale in unit)"
         )
         for line in lines
     ), lines
     assert any(":2: region: unknown region 'Germny'" in line and "DE" in line for line in lines), lines
+    # one problem, one message: the suggestion is not repeated inside the reason
+    (period,) = [line for line in lines if ":2: period:" in line]
+    assert period.count("quarters run Q1-Q4") == 1, period
     assert any(":2: period:" in line and "2024-Q5" in line for line in lines), lines
     # nothing was written anywhere
     assert not (tmp_path / "warehouse.duckdb").exists()

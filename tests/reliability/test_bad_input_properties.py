@@ -16,6 +16,7 @@ import os
 import tempfile
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -439,3 +440,87 @@ def test_report_bad_input_totals() -> None:
         f"{TOTALS['unreadable']} files unreadable (reported as such); load time "
         f"{TOTALS['seconds']:.1f} s; invariant held for every file"
     )
+
+
+# --- numbers as spreadsheets write them (issue 14) ------------------------------------------------------------
+# Each generated file writes every value in ONE convention (decimal mark, thousands separator), declared in
+# dataset.toml or not, with the decorations spreadsheets add: currency symbols (agreeing with the unit, or
+# contradicting it), parentheses and minus signs, '%' for percent units, approximation words. Invariant: a
+# value that loads equals the value written (and is 'approx' exactly when written so); a symbol that
+# contradicts the unit never loads; with a declared convention every consistent value loads.
+CONVENTIONS = [(".", ","), (".", " "), (".", "'"), (".", ""), (",", "."), (",", " "), (",", "")]
+UNITS = {"USD": ("net_profit", ["$", "USD "], ["€"]), "EUR": ("net_profit", ["€", "EUR "], ["$", "£"]),
+         "%": ("operating_margin", ["%"], [])}  # fmt: skip
+
+
+def _written(amount: Decimal, places: int, mark: str, sep: str) -> str:
+    whole, _, frac = f"{abs(amount):.{places}f}".partition(".")
+    groups = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)][::-1]
+    return sep.join(groups) + (mark + frac if frac else "")
+
+
+@st.composite
+def written_number(draw, mark: str, sep: str) -> tuple[str, str, float, bool, bool]:
+    """(text, unit, value written, approx, contradicts the unit)."""
+    places = draw(st.integers(0, 3))
+    unit = draw(st.sampled_from(sorted(UNITS)))
+    largest = 10**4 if unit == "%" else 10**9  # below the implausibly-large limits (validate.PLAUSIBLE)
+    amount = Decimal(draw(st.integers(-largest, largest))).scaleb(-places)
+    _, agree, clash = UNITS[unit]
+    text = _written(amount, places, mark, draw(st.sampled_from([sep, ""])) if sep else "")
+    contradicts = False
+    if unit == "%":
+        text += draw(st.sampled_from(["%", " %", ""]))
+    else:
+        symbol = draw(st.sampled_from(["", "", *agree, *clash]))
+        contradicts = symbol in clash
+        text = f"{symbol}{text}" if symbol != "USD " else f"{text} USD"
+    if amount < 0:
+        text = draw(st.sampled_from([f"-{text}", f"({text})", f"\u2212{text}"]))
+    approx = draw(st.integers(0, 4)) == 0
+    if approx:
+        text = draw(st.sampled_from([f"~{text}", f"about {text}", f"{text} Appx", f"approx. {text}"]))
+    return text, unit, float(amount), approx, contradicts
+
+
+@st.composite
+def number_file(draw) -> tuple[bytes, str | None, list[tuple[str, str, float, bool, bool]]]:
+    mark, sep = draw(st.sampled_from(CONVENTIONS))
+    numbers = draw(st.lists(written_number(mark, sep), min_size=1, max_size=8))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    if delimiter in (mark, sep):
+        delimiter = ";" if mark == "," else "\t"
+    rows = [
+        [f"n{i}", "Acme", UNITS[unit][0], "US", "2024", "actual", text, unit, "s2"]
+        for i, (text, unit, *_) in enumerate(numbers)
+    ]
+    header = ["figure_id", "entity", "metric", "region", "period", "kind", "value", "unit", "source_id"]
+    declared = draw(st.booleans())
+    settings = f'[numbers]\ndecimal_mark = "{mark}"\nthousands_separator = "{sep}"\n' if declared else None
+    return _csv(header, rows, delimiter), settings, numbers
+
+
+@settings(max_examples=SOAK or 100, derandomize=not SOAK, deadline=None, database=None)
+@given(case=number_file())
+def test_a_loaded_value_always_equals_the_value_written(case) -> None:
+    data, toml, numbers = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "datasets" / "n"
+        folder.mkdir(parents=True)
+        (folder / "sources.csv").write_text(SOURCES)
+        (folder / "figures.csv").write_bytes(data)
+        if toml:
+            (folder / "dataset.toml").write_text(toml)
+        result = load_all(Path(tmp), today=TODAY)
+    loaded = {r["figure_id"]: r for r in result.tables["figures"].iter_rows(named=True)}
+    rejected = set(result.rejected.filter(pl.col("row_number") > 0)["row_number"].to_list())
+    for i, (text, unit, value, approx, contradicts) in enumerate(numbers):
+        got = loaded.get(f"n{i}")
+        assert (got is None) == (i + 1 in rejected), (text, "every row loads or is rejected, not both")
+        if contradicts:
+            assert got is None, (text, unit, "a symbol that contradicts the unit loaded")
+        elif toml:
+            assert got is not None, (text, unit, toml, result.rejected.to_dicts())
+        if got is not None:
+            assert got["value_raw"] == value, (text, unit, toml, got["value_raw"], value)
+            assert (got["bound"] == "approx") == approx, (text, got["bound"])

@@ -111,7 +111,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(tmp_path_factory.mktemp("rollups") / "warehouse.duckdb"))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?)", METRICS)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?, null)", METRICS)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
@@ -296,7 +296,7 @@ def test_pacing_partial_year_and_gap(con):
     assert len(y25) == 11 and not any(r["is_complete"] for r in y25)
     nov = y25[-1]
     assert nov["actual_to_date"] == 1210
-    assert nov["elapsed_share"] == pytest.approx(334 / 365)
+    assert nov["elapsed_share"] == pytest.approx(11 / 12)  # whole months: 11 of 12
     y26 = rows(
         con,
         "select * from pacing where expectation_period = '2026' and policy = 'latest' order by to_date_end",

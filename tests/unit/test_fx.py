@@ -72,9 +72,16 @@ def test_future_period_uses_the_last_published_month(fx):
 @pytest.mark.parametrize(
     ("currency", "start", "end", "message", "suggestion"),
     [
-        ("EURO", date(2024, 1, 1), date(2024, 1, 31), "no ECB exchange rate", "did you mean 'EUR'"),
-        ("CNY", date(1990, 1, 1), date(1990, 12, 31), "before 2005-04", "USD"),  # ECB quotes CNY from 2005
-        ("CYP", date(2024, 1, 1), date(2024, 12, 31), "no longer quoted", "current currency"),  # joined euro
+        ("EURO", date(2024, 1, 1), date(2024, 1, 31), "no exchange rate", "did you mean 'EUR'"),
+        ("UAH", date(2014, 1, 1), date(2014, 12, 31), "do not cover it", "rates file"),  # names the fix
+        (
+            "CNY",
+            date(1990, 1, 1),
+            date(1990, 12, 31),
+            "before 2005-04",
+            "fx*.csv",
+        ),  # ECB quotes CNY from 2005
+        ("CYP", date(2024, 1, 1), date(2024, 12, 31), "no longer quotes", "current currency"),  # joined euro
         ("USD", date(2024, 3, 1), date(2024, 1, 1), "before it starts", None),
     ],
 )
@@ -82,3 +89,10 @@ def test_missing_rates_explain_themselves(fx, currency, start, end, message, sug
     with pytest.raises(FxError, match=message) as caught:
         fx.usd_per_unit(currency, start, end)
     assert suggestion is None or suggestion in caught.value.suggestion
+
+
+def test_suggestions_list_only_current_currencies(fx):
+    # 'TRL' (the old lira, retired 2005) is close to 'TRX' but no longer quoted: only TRY is offered
+    with pytest.raises(FxError) as caught:
+        fx.usd_per_unit("TRX", date(2024, 1, 1), date(2024, 1, 31))
+    assert "'TRY'" in caught.value.suggestion and "TRL" not in caught.value.suggestion

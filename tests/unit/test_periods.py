@@ -23,7 +23,7 @@ from pipelines.normalise.periods import Period, PeriodError, parse_period
         ("Q3 2024", 1, Period("2024-Q3", "quarter", date(2024, 7, 1), date(2024, 9, 30))),
         ("2024q3", 1, Period("2024-Q3", "quarter", date(2024, 7, 1), date(2024, 9, 30))),
         ("3Q24", 1, Period("2024-Q3", "quarter", date(2024, 7, 1), date(2024, 9, 30))),  # analyst shorthand
-        ("2024-Q1", 10, Period("2024-Q1", "quarter", date(2024, 1, 1), date(2024, 3, 31))),  # always calendar
+        ("CY2024-Q1", 10, Period("2024-Q1", "quarter", date(2024, 1, 1), date(2024, 3, 31))),  # said calendar
         ("FY2024-Q1", 10, Period("FY2024-Q1", "quarter", date(2023, 10, 1), date(2023, 12, 31))),
         ("Q4 FY2024", 4, Period("FY2024-Q4", "quarter", date(2024, 1, 1), date(2024, 3, 31))),
         ("2024-02", 1, Period("2024-02", "month", date(2024, 2, 1), date(2024, 2, 29))),  # leap day
@@ -97,3 +97,36 @@ def test_fiscal_start_month_must_be_a_month():
 
 def test_missing_fiscal_start_month_means_calendar_year():
     assert parse_period("FY2024", None).start.isoformat() == "2024-01-01"
+
+
+@pytest.mark.parametrize("text", ["2021-Q1", "Q4 2021", "2021-H2", "2021-Q1..2021-Q3"])
+def test_bare_quarter_on_a_fiscal_entity_is_refused_with_both_spellings(text):
+    # Apple's fiscal year starts in October: '2021-Q1' may be Oct-Dec 2020 or Jan-Mar 2021
+    with pytest.raises(PeriodError) as error:
+        parse_period(text, 10)
+    assert "ambiguous" in error.value.problem
+    assert "FY2021-" in error.value.suggestion and "CY2021-" in error.value.suggestion
+
+
+@pytest.mark.parametrize(
+    ("bare", "expected"),
+    [
+        ("fiscal", Period("FY2021-Q1", "quarter", date(2020, 10, 1), date(2020, 12, 31))),
+        ("calendar", Period("2021-Q1", "quarter", date(2021, 1, 1), date(2021, 3, 31))),
+    ],
+)
+def test_dataset_setting_says_what_bare_quarters_mean(bare, expected):
+    assert parse_period("2021-Q1", 10, bare) == expected
+
+
+def test_bare_quarter_on_a_calendar_entity_is_the_calendar_quarter():
+    assert parse_period("Q4 2021", 1).start == date(2021, 10, 1)
+
+
+@pytest.mark.parametrize("text", ["2023-05-01 00:00:00", "2023-05-01T00:00", "2023-05-01 00:00:00.000"])
+def test_a_date_time_is_refused_with_the_month_and_day_spellings(text):
+    # how Excel exports a month header: never silently the day 2023-05-01
+    with pytest.raises(PeriodError) as error:
+        parse_period(text)
+    assert "date-time" in error.value.problem
+    assert "'2023-05'" in error.value.suggestion and "'2023-05-01'" in error.value.suggestion

@@ -89,4 +89,5 @@ def test_problem_of_keeps_a_normalise_errors_suggestion() -> None:
     error = PeriodError("bad period", "write 2024-Q1")
     problem = problem_of(error)
     assert isinstance(problem, Problem) and problem.suggestion == "write 2024-Q1"
-    assert problem.reason == "bad period; write 2024-Q1" and str(Problem("r", "s")) == "r"
+    # one problem, one message: the reason alone (the suggestion has its own column, never repeated in it)
+    assert problem.reason == "bad period" and str(Problem("r", "s")) == "r"

@@ -36,6 +36,10 @@ final as (
         period_start,
         period_end,
         value_mid as value,
+        currency,
+        -- in the figure's own currency, to a millionth of its unit (the division's rounding noise would make
+        -- on-plan figures differ): what constant-currency comparisons compare
+        round(value_mid / fx_usd_per_unit, 6) as value_native,
         bound,
         kind,
         as_of,

@@ -51,6 +51,10 @@ final as (
         kind,
         policy,
         value_mid as value,
+        currency,
+        -- in the figure's own currency, to a millionth of its unit (the division's rounding noise would make
+        -- on-plan figures differ): what constant-currency comparisons compare
+        round(value_mid / fx_usd_per_unit, 6) as value_native,
         case when value_high is not null then value end as value_low,
         value_high,
         bound,

@@ -9,6 +9,10 @@
 -- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
 -- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
 -- 'when_reported' row. is_default_policy: the policy is default_policies' choice for the expectation kind.
+-- Constant currency: when the actual and the expectation share a currency (column currency), actual is the
+-- actual restated at the expectation's rate, so every measure below is the one computed in that currency;
+-- actual_at_own_rates is the actual at its own period's rates (USD, for cross-currency views) and
+-- fx_effect = actual_at_own_rates - actual, the exchange-rate effect (0 for USD and non-money figures).
 -- Measures (ranges compare against their midpoint; only figures with the same unit are compared):
 --   variance = actual - expectation; variance_pct = variance / |expectation| (null when 0);
 --   attainment = actual / expectation, null when expectation <= 0 (not a share of plan then);
@@ -56,7 +60,7 @@ regions as (
 actual_side as (
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
-        value_high, kind, bound, as_of, source_id, figure_id,
+        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
@@ -65,7 +69,7 @@ actual_side as (
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
-        value_high, kind, bound, as_of, source_id, figure_id,
+        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
         component_figure_ids as figure_ids,
         components,
         approximate_components,
@@ -76,7 +80,7 @@ actual_side as (
 expectation_side as (
     select
         entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
-        bound, as_of, source_id, figure_id, vintages,
+        bound, as_of, source_id, figure_id, vintages, currency, value_native,
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
@@ -85,7 +89,7 @@ expectation_side as (
     union all
     select
         entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
-        bound, as_of, source_id, figure_id, vintages,
+        bound, as_of, source_id, figure_id, vintages, currency, value_native,
         component_figure_ids as figure_ids,
         components,
         approximate_components,
@@ -99,7 +103,8 @@ pairs as (
         e.kind as e_kind, e.policy as e_policy, e.value as e_value, e.value_low as e_value_low,
         e.value_high as e_value_high, e.bound as e_bound, e.as_of as e_as_of, e.source_id as e_source_id,
         e.figure_id as e_figure_id, e.vintages as e_vintages, e.figure_ids as e_figure_ids,
-        e.components as e_components, e.approximate_components as e_approximate_components, e.basis as e_basis
+        e.components as e_components, e.approximate_components as e_approximate_components, e.basis as e_basis,
+        e.currency as e_currency, e.value_native as e_value_native
     from actual_side as a
     inner join expectation_side as e
         on  e.entity = a.entity
@@ -112,7 +117,8 @@ pairs as (
     select
         a.*,
         v.kind, 'when_reported', v.value, v.value_low, v.value_high, v.bound, v.as_of, v.source_id,
-        v.figure_id, v.vintages, [v.figure_id], 1::bigint, (v.bound <> 'exact')::bigint, null::varchar
+        v.figure_id, v.vintages, [v.figure_id], 1::bigint, (v.bound <> 'exact')::bigint, null::varchar,
+        v.currency, v.value_native
     from actual_side as a
     inner join vintages as v
         on  v.entity = a.entity
@@ -128,6 +134,19 @@ pairs as (
     ) = 1
 ),
 
+constant_currency as (
+    -- an actual in the expectation's currency is restated at the expectation's own rate (e.value / e.native):
+    -- every ratio is then the ratio in that currency; the rest of the USD difference is fx_effect
+    select
+        *,
+        case
+            when currency is not null and currency = e_currency and e_value_native <> 0
+                then e_value * (value_native / e_value_native)
+            else value
+        end as actual_constant
+    from pairs
+),
+
 paired as (
     select
         p.entity,
@@ -139,9 +158,12 @@ paired as (
         p.period_start,
         p.period_end,
         p.unit,
-        p.value as actual,
-        coalesce(p.value_low, p.value) as actual_low,
-        coalesce(p.value_high, p.value) as actual_high,
+        p.actual_constant as actual,
+        coalesce(p.value_low, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_low,
+        coalesce(p.value_high, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_high,
+        case when p.currency = p.e_currency then p.currency end as currency,
+        p.value as actual_at_own_rates,
+        p.value - p.actual_constant as fx_effect,
         p.kind as actual_kind,
         p.bound as actual_bound,
         p.as_of as actual_as_of,
@@ -173,7 +195,7 @@ paired as (
         m.aggregation,
         m.higher_is_better,
         d.default_policy is not null as is_default_policy
-    from pairs as p
+    from constant_currency as p
     left join aggregations as m on m.metric = p.metric
     left join policies as d on d.expectation_kind = p.e_kind and d.default_policy = p.e_policy
     left join regions as r on r.region_code = p.region_code
@@ -205,7 +227,10 @@ final as (
         period_start,
         period_end,
         unit,
+        currency,
         actual,
+        actual_at_own_rates,
+        fx_effect,
         actual_kind,
         actual_bound,
         actual_as_of,

@@ -5,10 +5,16 @@
 -- then complete and pace_attainment equals attainment). Reported to-date spans ('2024-01..2024-05') that start
 -- on the expectation's start and end before its end are points too (basis 'reported').
 -- expected_to_date = expectation x elapsed_share, elapsed_share = elapsed days / days in the period (linear in
--- days: a 30-day month half gone by the 15th); pace_attainment = actual_to_date / expected_to_date (null when
+-- days: a 30-day month half gone by the 15th), or elapsed months / months in the period when whole months
+-- (monthly or coarser actuals, or a reported span of whole months) pace a period of whole months (January to
+-- May is 5/12 of the year, DESIGN.md section 3); pace_attainment = actual_to_date / expected_to_date (null when
 -- expected_to_date <= 0); run_rate_projection = actual_to_date / elapsed_share (the landing at this pace);
 -- performance_pct = (actual_to_date - expected_to_date) / |expected_to_date|, sign flipped for lower-is-better
 -- metrics; favourable: ahead of pace given higher_is_better (null exactly on pace).
+-- Constant currency (as in actual_vs_expectation): an actual in the expectation's currency is restated at the
+-- expectation's rate, so pace, run-rate and shares are those in that currency (a budget of 100 a month met
+-- every month paces 1.0 whatever the lira did); fx_effect = actual_to_date at each month's own rates minus
+-- actual_to_date (0 for USD and non-money figures).
 -- unit: the expectation's unit (the actuals are matched on it): USD, orders, ...
 -- Policies: those of chosen_expectations ('at_period_end', 'original', 'latest'); is_default_policy as in
 -- actual_vs_expectation.
@@ -77,6 +83,9 @@ components as (
         a.period_start as component_start,
         a.period_end as component_end,
         a.value,
+        a.value_native,
+        e.value_native as expectation_native,
+        coalesce(a.currency = e.currency and e.value_native <> 0, false) as is_constant_currency,
         a.bound,
         a.source_id,
         a.as_of,
@@ -109,6 +118,8 @@ running as (
         *,
         row_number() over running_window as points,
         sum(value) over running_window as running_value,
+        sum(value_native) over running_window as running_native,
+        bool_and(is_constant_currency) over running_window as all_constant_currency,
         bool_and(coalesce(component_start = previous_end + 1, component_start = expectation_start))
             over running_window as is_contiguous,
         bool_and(bound = 'exact') over running_window as all_exact,
@@ -139,7 +150,15 @@ summed_to_date as (
         r.expectation_source_id,
         r.expectation_start as to_date_start,
         r.component_end as to_date_end,
-        r.running_value as actual_to_date,
+        -- in the expectation's currency when every component shares it: the native sum at the expectation's rate
+        case
+            when r.all_constant_currency then r.expectation * (r.running_native / r.expectation_native)
+            else r.running_value
+        end as actual_to_date,
+        case
+            when r.all_constant_currency then r.running_value - r.expectation * (r.running_native / r.expectation_native)
+            else 0.0
+        end as fx_effect,
         -- a sum of upper bounds is an upper bound, of lower bounds a lower bound; anything else is approximate
         case
             when r.all_exact then 'exact'
@@ -171,7 +190,16 @@ reported_to_date as (
         e.source_id as expectation_source_id,
         a.period_start as to_date_start,
         a.period_end as to_date_end,
-        a.value as actual_to_date,
+        case
+            when a.currency is not null and a.currency = e.currency and e.value_native <> 0
+                then e.value * (a.value_native / e.value_native)
+            else a.value
+        end as actual_to_date,
+        a.value - case
+            when a.currency is not null and a.currency = e.currency and e.value_native <> 0
+                then e.value * (a.value_native / e.value_native)
+            else a.value
+        end as fx_effect,
         a.bound as actual_bound,
         'reported' as basis,
         a.grain as to_date_grain,
@@ -197,8 +225,16 @@ to_date as (
 measured as (
     select
         t.*,
-        (datediff('day', t.expectation_start, t.to_date_end) + 1)::double
-            / (datediff('day', t.expectation_start, t.expectation_end) + 1) as elapsed_share,
+        case
+            -- whole months of a period of whole months: a month is 1/12 of a year whatever its days (a plan of
+            -- 100 a month met every month paces 1.0 at every month-end, not 0.98 in January)
+            when t.to_date_grain <> 'day'
+                and day(t.expectation_start) = 1 and day(t.to_date_end + 1) = 1 and day(t.expectation_end + 1) = 1
+                then datediff('month', t.expectation_start, t.to_date_end + 1)::double
+                    / datediff('month', t.expectation_start, t.expectation_end + 1)
+            else (datediff('day', t.expectation_start, t.to_date_end) + 1)::double
+                / (datediff('day', t.expectation_start, t.expectation_end) + 1)
+        end as elapsed_share,
         m.higher_is_better,
         d.default_policy is not null as is_default_policy
     from to_date as t
@@ -218,6 +254,7 @@ final as (
         to_date_start,
         to_date_end,
         actual_to_date,
+        fx_effect,
         actual_bound,
         basis,
         elapsed_share,

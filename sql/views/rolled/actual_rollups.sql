@@ -10,7 +10,8 @@
 -- the last component's bound. kind: 'actual' when every component is one, else 'estimate'. as_of: the latest
 -- component's as_of (when the whole period became known). source_id: the components' sources, comma-joined.
 -- Columns as actual_figures plus aggregation, component_grain, components, approximate_components (bound not
--- exact), component_figure_ids (varchar[], in period order), basis ('sum of 12 months').
+-- exact), component_figure_ids (varchar[], in period order), basis ('sum of 12 months'); currency and
+-- value_native: the components' one currency and the value aggregated in it (null when they differ).
 create or replace view actual_rollups as
 
 with actuals as (
@@ -84,6 +85,8 @@ components as (
         coalesce(a.value_low, a.value) as value_low,
         coalesce(a.value_high, a.value) as value_high,
         a.value_high is not null as is_range,
+        a.currency,
+        a.value_native,
         a.bound,
         a.kind,
         a.as_of,
@@ -131,6 +134,11 @@ tilings as (
         arg_max(value, component_start) as last_value,
         arg_max(value_low, component_start) as last_low,
         arg_max(value_high, component_start) as last_high,
+        sum(value_native) as sum_native,
+        avg(value_native) as mean_native,
+        arg_max(value_native, component_start) as last_native,
+        -- one currency for every component, else none (no constant-currency comparison)
+        case when count(distinct currency) = 1 and count(currency) = count(*) then min(currency) end as currency,
         arg_max(bound, component_start) as last_bound,
         arg_max(is_range, component_start) as last_is_range,
         bool_or(is_range) as any_range,
@@ -195,6 +203,10 @@ final as (
         c.components,
         c.approximate_components,
         c.component_figure_ids,
+        c.currency,
+        case when c.currency is not null then
+            case c.aggregation when 'sum' then c.sum_native when 'mean' then c.mean_native else c.last_native end
+        end as value_native,
         c.aggregation || ' of ' || c.components || ' ' || g.unit_label as basis
     from chosen as c
     inner join grains as g on g.grain = c.component_grain

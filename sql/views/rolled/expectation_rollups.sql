@@ -77,6 +77,8 @@ components as (
         coalesce(e.value_low, e.value) as value_low,
         coalesce(e.value_high, e.value) as value_high,
         e.value_high is not null as is_range,
+        e.currency,
+        e.value_native,
         e.bound,
         e.as_of,
         e.source_id,
@@ -128,6 +130,11 @@ tilings as (
         arg_max(value, component_start) as last_value,
         arg_max(value_low, component_start) as last_low,
         arg_max(value_high, component_start) as last_high,
+        sum(value_native) as sum_native,
+        avg(value_native) as mean_native,
+        arg_max(value_native, component_start) as last_native,
+        -- one currency for every component, else none (no constant-currency comparison)
+        case when count(distinct currency) = 1 and count(currency) = count(*) then min(currency) end as currency,
         arg_max(bound, component_start) as last_bound,
         arg_max(is_range, component_start) as last_is_range,
         bool_or(is_range) as any_range,
@@ -192,6 +199,10 @@ final as (
         c.components,
         c.approximate_components,
         c.component_figure_ids,
+        c.currency,
+        case when c.currency is not null then
+            case c.aggregation when 'sum' then c.sum_native when 'mean' then c.mean_native else c.last_native end
+        end as value_native,
         c.aggregation || ' of ' || c.components || ' ' || g.unit_label as basis
     from chosen as c
     inner join grains as g on g.grain = c.component_grain
