@@ -49,7 +49,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         dates = shown_actuals["period_start"].to_list() + shown_vintages["period_start"].to_list()
         ends = shown_actuals["period_end"].to_list() + shown_vintages["period_end"].to_list()
         first, last = (min(dates), max(ends)) if dates else (dt.date.min, dt.date.max)
-        nearby = data.events_near_regions(catalog.events(ident), [paths[c] for c in chosen])
+        concerning = data.events_for_entity(catalog.events(ident), series.entity, data.entity_parents(ident))
+        nearby = data.events_near_regions(concerning, [paths[c] for c in chosen])
         nearby = nearby.filter(
             pl.col("date").is_between(first - dt.timedelta(days=92), last + dt.timedelta(days=92))
         )
@@ -57,7 +58,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {series.kind} "
             f"(dashed: original; dotted: latest revision). Marker shapes: ◆ approximate, ▼ at most, ▲ at least. "
             f"Shaded: {names[chosen[0]]} worse than its {series.kind} ({widgets.POLICIES[series.policy]}). "
-            "Events: only those in or above the shown regions; hollow = expected."
+            "Events: only those about this business or its group, in or above the shown regions; hollow = expected."
         )
         st.plotly_chart(
             trend_chart(shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label),

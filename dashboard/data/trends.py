@@ -124,3 +124,33 @@ def events_near_regions(frame: pl.DataFrame, region_paths: list[str]) -> pl.Data
         contains = pl.Series([p != "" and (shown == p or shown.startswith(p + "/")) for p in paths])
         keep = keep | inside | contains
     return frame.filter(keep)
+
+
+ENTITY_PARENTS = "select entity, parent from entities"
+
+
+def entity_parents(ident: Identity) -> dict[str, str | None]:
+    """Entity -> its parent entity (null for a top-level one), from the `entities` table."""
+    frame = query(ident, ENTITY_PARENTS)
+    return dict(zip(frame["entity"], frame["parent"], strict=True))
+
+
+def entity_family(entity: str, parents: dict[str, str | None]) -> set[str]:
+    """The entity, its ancestors (ByteDance above TikTok above TikTok Shop) and its descendants."""
+    family, up = {entity}, parents.get(entity)
+    while up and up not in family:
+        family.add(up)
+        up = parents.get(up)
+    grew = True
+    while grew:
+        below = {child for child, parent in parents.items() if parent in family and child not in family}
+        family |= below
+        grew = bool(below)
+    return family
+
+
+def events_for_entity(frame: pl.DataFrame, entity: str, parents: dict[str, str | None]) -> pl.DataFrame:
+    """Events that concern the entity: those naming no entity, the entity itself, or one of its family
+    (`entity_family`). An event about another business (the illustrative demo's, say) is left out."""
+    family = sorted(entity_family(entity, parents))
+    return frame.filter(pl.col("entity").is_null() | pl.col("entity").is_in(family))
