@@ -11,6 +11,7 @@ from dashboard.charts.style import as_reported
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import evidence as data
+from dashboard.figures import show_chart
 from dashboard.text import md, md_link
 
 DIRECTION_BADGE = {
@@ -97,7 +98,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
                 f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
                 "pick an entity and metric to narrow them down."
             )
-        st.plotly_chart(disagreement_chart(dis), theme=None, key="disagreement")
+        show_chart(disagreement_chart(dis), key="disagreement")
         tables.show_table(
             dis.drop("values_json"),
             "source_disagreement",
