@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
+from pipelines.words import counted
+
 BELOW = "#b2182b"
 ABOVE = "#2166ac"
 IN_LINE = "#8c8c8c"
@@ -117,8 +119,8 @@ def region_colours(names) -> dict[str, str]:
 
 
 def row_count(n: int, what: str = "row") -> str:
-    """'1 row', '1,204 rows'."""
-    return f"{n:,} {what}{'' if n == 1 else 's'}"
+    """'1 row', '1,204 rows' (pipelines.words.counted)."""
+    return counted(n, what)
 
 
 # --- units ------------------------------------------------------------------------------------------------
