@@ -75,6 +75,7 @@ def test_months_fan_out_within_the_limit(data_dir):
         assert frame.equals(one_step[name]), name  # the same figures and bad-row counts as one step
 
 
+@pytest.mark.slow  # two multiprocess runs: ~15-30 s
 def test_a_failed_month_leaves_the_others_and_its_last_output(data_dir):
     """Re-running the months gives identical files (idempotent); the month whose step fails (its order
     file is not Parquet) keeps its previous files byte for byte, and the other months still complete."""
