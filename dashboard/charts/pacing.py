@@ -61,7 +61,8 @@ def _actual_to_date(frame: pl.DataFrame, divisor: float) -> dict:
                 frame["actual_to_date"], frame["actual_bound"], frame["share_achieved"], strict=True
             )
         ],
-        textposition="top center",
+        # the last point sits at the period's end, the plot's right edge: its label goes to its left
+        textposition=["top center"] * (frame.height - 1) + ["top left"],
         customdata=list(
             zip(
                 frame["basis"],
@@ -133,9 +134,13 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     if "is_complete" not in frame.columns or not frame["is_complete"].any():
         traces.append(_run_rate(frame, divisor, end))
     fig = go.Figure(data=traces)
+    # head room above the highest point for its label (Plotly's autorange leaves room for markers, not text)
+    ys = [y for t in traces for y in t["y"] if y is not None]
+    low, high = min(0.0, *ys), max(0.0, *ys)
     fig.update_layout(
         template=TEMPLATE,
         height=380,
+        yaxis_range=[low - 0.04 * (high - low), high + 0.16 * (high - low or 1)],
         title=dict(
             text="Pacing: cumulative actual against the expectation for the whole period", font_size=14
         ),
