@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the pat
 import streamlit as st  # noqa: E402
 
 from dashboard.data import connection as db  # noqa: E402
-from dashboard.sections.freshness import freshness_ui  # noqa: E402
+from dashboard.sections.freshness import freshness_ui, version_notice  # noqa: E402
 
 # The page scripts' folder is app_pages/, not pages/: Streamlit (1.67, runtime/pages_manager.py) treats a
 # `pages/` folder beside the main script as a v1 multipage app and, until st.navigation has run once in the
@@ -86,6 +86,7 @@ page = st.navigation(
 )
 try:
     freshness_ui(db.identity())
+    version_notice(db.identity())
 except db.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:

@@ -350,3 +350,23 @@ def test_evidence_lists_the_exchange_rates_with_their_source(tmp_path, monkeypat
         con.execute("drop table fx_rates_used")
     at = open_page(warehouse, PAGES[3], monkeypatch)
     assert "no exchange rate used" in texts(at)
+
+
+# --- a warehouse built by another version of the product ---------------------------------------------------
+
+
+def test_a_warehouse_of_another_version_is_named_not_a_bare_error(case_warehouse, tmp_path, monkeypatch):
+    """An upgrade without a rebuild: build_info.schema_fingerprint differs from the dashboard's own SQL (or
+    is missing: built before the column existed). The page says so and how to rebuild; a current build
+    shows no such notice."""
+    import duckdb
+
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    assert not any("another version" in w.value for w in at.warning)
+    older = tmp_path / "older.duckdb"
+    older.write_bytes(case_warehouse.read_bytes())
+    con = duckdb.connect(str(older))
+    con.execute("alter table build_info drop column schema_fingerprint")
+    con.close()
+    at = open_page(older, PAGES[0], monkeypatch)
+    assert any("another version of the product" in w.value and "impact run" in w.value for w in at.warning)
