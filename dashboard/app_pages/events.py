@@ -10,6 +10,7 @@ from dashboard.charts.events import event_window_chart, events_timeline
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import events as data
+from dashboard.figures import show_chart
 
 st.title("Events: what happened around the misses")
 ident = widgets.current_identity()
@@ -50,7 +51,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.info("No event matches these filters.")
         st.stop()
 
-    st.plotly_chart(events_timeline(shown), theme=None, key="timeline")
+    show_chart(events_timeline(shown), key="timeline")
     shown_as_grids = widgets.tables_toggle()
     tables.show_table(
         shown.select(
@@ -116,7 +117,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         (pl.col("entity") == entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )
     metric_label = names.get(metric, metric)
-    st.plotly_chart(event_window_chart(one, event["date"], metric_label), theme=None, key="window")
+    show_chart(event_window_chart(one, event["date"], metric_label), key="window")
     if one["is_overlapping"].any():
         others = sorted(
             {e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id}

@@ -17,7 +17,6 @@ from dashboard.charts.style import (
     axis_title,
     col,
     empty_figure,
-    label_margin,
     midpoints,
     region_colours,
     sense_words,
@@ -63,7 +62,6 @@ def events_timeline(frame: pl.DataFrame) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         height=max(300, 200 + 40 * len(rows)),
-        margin=dict(l=label_margin(rows)),
         title=dict(
             text="Events by jurisdiction · filled = occurred, ◇ = announced, hollow = expected", font_size=14
         ),

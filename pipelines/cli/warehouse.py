@@ -10,6 +10,7 @@ import click
 
 from pipelines.cli.options import data_dir_option, warehouse_option
 from pipelines.settings import ORDERS_ENGINES, env_orders_engine
+from pipelines.words import counted
 
 
 @click.command()
@@ -75,7 +76,7 @@ def run(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(
-            f"orders: {len(done['months'])} month(s), {done['rows_in']} rows in, "
+            f"orders: {len(done['months'])} month(s), {counted(done['rows_in'])} in, "
             f"{done['rows_aggregated']} aggregated, {done['rows_rejected']} rejected"
         )
         for failed_month, error in done["failed"].items():
