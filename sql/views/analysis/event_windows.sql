@@ -28,17 +28,7 @@ actuals as (
 ),
 
 comparisons as (
-    -- in the base unit, as the window's actual figures
-    select * replace (
-        actual * to_base as actual,
-        actual_at_own_rates * to_base as actual_at_own_rates,
-        fx_effect * to_base as fx_effect,
-        expectation * to_base as expectation,
-        expectation_low * to_base as expectation_low,
-        expectation_high * to_base as expectation_high,
-        variance * to_base as variance,
-        base_unit as unit
-    )
+    select * replace (expectation * to_base as expectation)  -- the base unit, as the window's actual figures
     from actual_vs_expectation
     where is_default_policy
 ),

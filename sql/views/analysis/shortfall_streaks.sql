@@ -3,17 +3,7 @@
 create or replace view shortfall_streaks as
 
 with comparisons as (
-    -- in the base unit: a streak's shortfalls are added up
-    select * replace (
-        actual * to_base as actual,
-        actual_at_own_rates * to_base as actual_at_own_rates,
-        fx_effect * to_base as fx_effect,
-        expectation * to_base as expectation,
-        expectation_low * to_base as expectation_low,
-        expectation_high * to_base as expectation_high,
-        variance * to_base as variance,
-        base_unit as unit
-    )
+    select * replace (variance * to_base as variance)  -- the base unit: a streak's shortfalls are added up
     from actual_vs_expectation
 ),
 

@@ -9,14 +9,8 @@ create or replace view variance_by_region_quarter as
 with comparisons as (
     -- in the base unit: months are added up, and may be reported in different units
     select * replace (
-        actual * to_base as actual,
-        actual_at_own_rates * to_base as actual_at_own_rates,
-        fx_effect * to_base as fx_effect,
-        expectation * to_base as expectation,
-        expectation_low * to_base as expectation_low,
-        expectation_high * to_base as expectation_high,
-        variance * to_base as variance,
-        base_unit as unit
+        actual * to_base as actual, expectation * to_base as expectation, variance * to_base as variance,
+        expectation_low * to_base as expectation_low, expectation_high * to_base as expectation_high
     )
     from actual_vs_expectation
 ),
