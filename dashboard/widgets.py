@@ -8,6 +8,7 @@ what the analyst sees.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -202,11 +203,21 @@ def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
     return auto if choice in (None, "auto") else choice
 
 
+def _loose(text) -> str:
+    """'illustrative-marketplace', 'Illustrative  Marketplace' -> 'illustrative marketplace'."""
+    return " ".join(re.split(r"[^0-9a-z]+", str(text).lower())).strip()
+
+
 def from_url(wanted, options: list, format_func=str):
-    """The option a URL value names: the option itself (its id) or its displayed label; None if neither."""
+    """The option a URL value names: the option itself (its id), its displayed label, or either written
+    loosely (any case, '-' or '_' for spaces: `?entity=illustrative-marketplace`); None if none of these."""
     if wanted in options:
         return wanted
-    return next((o for o in options if str(format_func(o)) == wanted), None)
+    exact = next((o for o in options if str(format_func(o)) == wanted), None)
+    if exact is not None or wanted is None:
+        return exact
+    loose = _loose(wanted)
+    return next((o for o in options if loose in (_loose(o), _loose(format_func(o)))), None)
 
 
 def url_choice(widget, label: str, options: list, key: str, default, prefix: str = "impact_", **kwargs):

@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.data import catalog
 from dashboard.data.connection import Identity, cached, in_list, query, run_query
+from pipelines.effects import entities
 
 SHORTFALL_PERIODS = """
 select period_start, period_end
@@ -135,22 +136,6 @@ def entity_parents(ident: Identity) -> dict[str, str | None]:
     return dict(zip(frame["entity"], frame["parent"], strict=True))
 
 
-def entity_family(entity: str, parents: dict[str, str | None]) -> set[str]:
-    """The entity, its ancestors (ByteDance above TikTok above TikTok Shop) and its descendants."""
-    family, up = {entity}, parents.get(entity)
-    while up and up not in family:
-        family.add(up)
-        up = parents.get(up)
-    grew = True
-    while grew:
-        below = {child for child, parent in parents.items() if parent in family and child not in family}
-        family |= below
-        grew = bool(below)
-    return family
-
-
-def events_for_entity(frame: pl.DataFrame, entity: str, parents: dict[str, str | None]) -> pl.DataFrame:
-    """Events that concern the entity: those naming no entity, the entity itself, or one of its family
-    (`entity_family`). An event about another business (the illustrative demo's, say) is left out."""
-    family = sorted(entity_family(entity, parents))
-    return frame.filter(pl.col("entity").is_null() | pl.col("entity").is_in(family))
+# The family rule lives with the effect estimators, which apply it too (pipelines/effects/entities.py).
+entity_family = entities.entity_family
+events_for_entity = entities.events_for_entity
