@@ -46,6 +46,8 @@ def short_label(title: str, limit: int = LABEL_CHARS) -> str:
     words = title[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(").split(" ")
     while len(words) > 1 and words[-1].lower() in DANGLING:
         words.pop()
+    if len(words) < 2:  # one word says little ('Illustrative…'): cut inside the next word instead
+        return title[: limit - 1].rstrip() + "…"
     return " ".join(words).rstrip(" ,;:-(") + "…"
 
 
