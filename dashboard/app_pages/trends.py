@@ -17,7 +17,8 @@ from dashboard.sections.pacing import pacing_section
 st.title("Trends: actual and expected over time")
 ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
-    series = widgets.series_ui(ident)
+    # the default expectation kind is one drawn at the chart's grain (the demo's monthly plan: projection)
+    series = widgets.series_ui(ident, kind_grains=lambda e, m: data.kind_grains(ident, e, m))
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)

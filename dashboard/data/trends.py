@@ -127,6 +127,20 @@ def events_near_regions(frame: pl.DataFrame, region_paths: list[str]) -> pl.Data
     return frame.filter(keep)
 
 
+# The grains at which each expectation kind, and the actuals ('actual'), exist for one series: the Trends
+# page's default kind is one drawn at the grain it shows (`widgets.default_kind`).
+KIND_GRAINS = """
+select kind, grain from expectation_revisions where entity = ? and metric = ? group by all
+union all
+select 'actual' as kind, grain from actual_figures where entity = ? and metric = ? group by all
+"""
+
+
+def kind_grains(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """kind ('actual' for the actuals), grain: where the series has figures of each kind."""
+    return query(ident, KIND_GRAINS, entity, metric, entity, metric)
+
+
 ENTITY_PARENTS = "select entity, parent from entities"
 
 
