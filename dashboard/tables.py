@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts.style import row_count
+from dashboard.grids import grid_frame
 from pipelines.warehouse.export import FORMULA_STARTS, csv_for_spreadsheets
 
 DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
@@ -40,6 +41,7 @@ def show_table(
     grid: bool = True,
     hidden_note: str = "turn on *Show tables* in the sidebar to see them here",
     selection: dict | None = None,
+    scale: tuple[float, str] | None = None,
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
@@ -48,14 +50,19 @@ def show_table(
     `grid=False` (the chart pages' tables while "Show tables" is off) offers the CSV and the row count only.
     `selection` (e.g. entity, metric, expectation kind, policy, grain) goes into the CSV as leading columns
     and into its file name, so a downloaded file says what it is (`csv_file_name`, `with_selection`).
+    The grid shows amounts in the chart's unit (`scale`: the chart's (divisor, unit label); by default the
+    frame's own unit scaled as a chart would) and shares as %, an em dash for an empty cell
+    (dashboard/grids.py); the CSV keeps the raw base-unit values.
     """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
     if grid:
+        shown, formats = grid_frame(frame, scale)
         # Dates as dates: without a column config the grid showed '2024-01-01 00:00:00' for a DATE column.
-        dates = {c: DATE_COLUMN for c, t in frame.schema.items() if t == pl.Date}
-        st.dataframe(frame, hide_index=True, column_config={**dates, **(column_config or {})}, height=height)
+        config = {c: DATE_COLUMN for c, t in shown.schema.items() if t == pl.Date}
+        config |= {c: st.column_config.NumberColumn(format=f) for c, f in formats.items()}
+        st.dataframe(shown, hide_index=True, column_config={**config, **(column_config or {})}, height=height)
     else:
         st.caption(f"{row_count(total or frame.height)}: {name.replace('_', ' ')} ({hidden_note})")
     limited = total is not None and total > frame.height and full_csv is not None

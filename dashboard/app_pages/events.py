@@ -12,6 +12,7 @@ from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import events as data
 from dashboard.data import trends as trends_data
+from dashboard.figures import show_chart
 from dashboard.sections import event_choices
 
 st.title("Events: what happened around the misses")
@@ -56,7 +57,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.info("No event matches these filters.")
         st.stop()
 
-    st.plotly_chart(events_timeline(shown), theme=None, key="timeline")
+    show_chart(events_timeline(shown), key="timeline")
     twice = shown.filter(pl.col("reported_as").list.len() > 1)
     if twice.height:
         st.caption(
@@ -141,7 +142,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         (pl.col("entity") == series_entity) & (pl.col("metric") == metric) & (pl.col("grain") == grain)
     )
     metric_label = names.get(metric, metric)
-    st.plotly_chart(event_window_chart(one, event["date"], metric_label), theme=None, key="window")
+    show_chart(event_window_chart(one, event["date"], metric_label), key="window")
     if one["is_overlapping"].any():
         others = sorted(
             {e for ids_ in one["overlapping_event_ids"].to_list() if ids_ for e in ids_} - {event_id}

@@ -11,7 +11,9 @@ from dashboard.charts.style import as_reported
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import evidence as data
+from dashboard.figures import show_chart
 from dashboard.text import md, md_link
+from pipelines.words import counted
 
 DIRECTION_BADGE = {
     "below": ("red", "fell short of expectations"),
@@ -52,7 +54,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if info.height:
         b = info.row(0, named=True)
         st.caption(
-            f"Warehouse built {b['built_at']:%Y-%m-%d %H:%M} UTC from {b['files']} files: {b['rows_in']} rows in, "
+            f"Warehouse built {b['built_at']:%Y-%m-%d %H:%M} UTC from {counted(b['files'], 'file')}: "
+            f"{counted(b['rows_in'])} in, "
             f"{b['rows_loaded']} loaded, {b['rows_rejected']} rejected (version {b['product_version']})."
         )
 
@@ -103,7 +106,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
                 f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
                 "pick an entity and metric to narrow them down."
             )
-        st.plotly_chart(disagreement_chart(dis), theme=None, key="disagreement")
+        show_chart(disagreement_chart(dis), key="disagreement")
         tables.show_table(
             dis.drop("values_json"),
             "source_disagreement",

@@ -10,6 +10,7 @@ from dashboard.charts import scorecard as charts
 from dashboard.charts.style import value_scale
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
+from dashboard.figures import show_chart
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
 
@@ -54,7 +55,11 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)
-    st.plotly_chart(charts.performance_heatmap(charted, series.metric_label), theme=None, key="heatmap")
+    show_chart(
+        charts.performance_heatmap(charted, series.metric_label),
+        key="heatmap",
+        dense=charts.cell_text_too_dense_for_phone(charted),
+    )
     shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
@@ -68,9 +73,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     )
     rollup_links(charted)
     period = widgets.bar_period_ui(frame)
-    st.plotly_chart(
+    show_chart(
         charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),
-        theme=None,
         key="bars",
     )
 

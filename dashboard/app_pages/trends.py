@@ -12,6 +12,7 @@ from dashboard.charts.trends import trend_chart
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.data import trends as data
+from dashboard.figures import show_chart
 from dashboard.sections.pacing import pacing_section
 
 st.title("Trends: actual and expected over time")
@@ -61,10 +62,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             f"Shaded: {names[chosen[0]]} worse than its {series.kind} ({widgets.POLICIES[series.policy]}). "
             "Events: only those about this business or its group, in or above the shown regions; hollow = expected."
         )
-        st.plotly_chart(
-            trend_chart(shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label),
-            theme=None,
-            key="trend",
+        show_chart(
+            trend_chart(shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label), key="trend"
         )
         other = [g for g in widgets.GRAIN_ORDER if g in either and g != grain]
         if other:

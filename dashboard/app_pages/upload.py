@@ -13,6 +13,7 @@ import streamlit as st
 
 from pipelines.ingest.layouts.upload import MAX_UPLOAD_BYTES, AlreadyInInbox, UploadRefused, check_upload
 from pipelines.settings import env_data_dir, env_warehouse
+from pipelines.words import counted
 
 LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
 DATA_DIR = Path(env_data_dir())
@@ -103,8 +104,8 @@ def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
         return False
     rejected = shown.rejected["row_number"].n_unique()
     st.markdown(
-        f"**{shown.rows_in} rows read, {shown.rows.height} would load, {rejected} rejected**; "
-        f"{shown.empty_cells} empty cells; {len(shown.skipped)} rows left out by the layout's rules."
+        f"**{counted(shown.rows_in)} read, {shown.rows.height} would load, {rejected} rejected**; "
+        f"{counted(shown.empty_cells, 'empty cell')}; {counted(len(shown.skipped))} left out by the layout's rules."
     )
     if shown.rows.height:
         st.dataframe(shown.rows.head(200), hide_index=True, key="preview_rows")

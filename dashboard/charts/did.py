@@ -150,9 +150,8 @@ def did_chart(
     fig.update_layout(
         template=TEMPLATE,
         height=560,
-        margin=dict(t=120),
+        margin=dict(t=56),
         title=dict(text=f"{metric_label}: difference-in-differences", font_size=14),
-        legend=dict(y=1.08),
     )
     fig.update_yaxes(title_text=unit_label or "value", row=1, col=1)
     fig.update_yaxes(title_text=gap_title, row=2, col=1)

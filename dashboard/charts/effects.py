@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard.charts.style import TEMPLATE, empty_figure, value_scale
+from dashboard.charts.style import TEMPLATE, empty_figure, value_scale, wrap
 from pipelines.effects.periods import period_end, period_index, period_start
 
 ACTUAL = "#000000"
@@ -74,9 +74,10 @@ def _band(fig, x, lower, upper, colour, name, row, legend=True) -> None:
 
 
 def _left_titles(fig: go.Figure) -> None:
-    """Subplot titles flush left, like the figure title."""
+    """Subplot titles flush left, like the figure title, wrapped to lines that fit a phone's width (a
+    subplot title never wraps by itself: at 390 px they ran past the chart's right edge)."""
     for annotation in fig.layout.annotations:
-        annotation.update(x=0, xanchor="left", font_size=13)
+        annotation.update(x=0, xanchor="left", align="left", font_size=12, text=wrap(annotation.text, 46))
 
 
 def _scaled(values, divisor):
@@ -204,9 +205,8 @@ def effect_panels(
     fig.update_layout(
         template=TEMPLATE,
         height=760,
-        margin=dict(t=120),
+        margin=dict(t=56),
         title=dict(text=f"{metric_label}: counterfactual analysis · shaded = after the event", font_size=14),
-        legend=dict(y=1.06),
         hovermode="x unified",
     )
     fig.update_yaxes(title_text=unit_label or "value", row=1, col=1)

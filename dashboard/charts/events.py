@@ -17,7 +17,6 @@ from dashboard.charts.style import (
     axis_title,
     col,
     empty_figure,
-    label_margin,
     midpoints,
     region_colours,
     sense_words,
@@ -147,8 +146,7 @@ def events_timeline(frame: pl.DataFrame, plot_px: int = PLOT_PX) -> go.Figure:
     rows = sorted(set(frame["y"].to_list()))
     fig.update_layout(
         template=TEMPLATE,
-        height=max(320, 200 + 70 * len(rows)),
-        margin=dict(l=label_margin(rows)),
+        height=max(320, 200 + 70 * len(rows)),  # room for a label above and one below each row's dots
         title=dict(
             text="Events by jurisdiction · filled = occurred, ◇ = announced, hollow = expected", font_size=14
         ),

@@ -12,13 +12,20 @@ from dashboard.charts.style import (
     TEMPLATE,
     empty_figure,
     format_value,
-    label_margin,
     value_scale,
+    wrap,
 )
+
+# Pixels per row: the row's label (up to two lines) above its bar and dots.
+ROW_PX = 62
 
 
 def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
-    """Each group of competing figures as a row: one dot per source, a bar from lowest to highest."""
+    """Each group of competing figures as a row: one dot per source, a bar from lowest to highest.
+
+    Each row's label ('TikTok Shop · gmv · US · 2024 (actual)') is written above its bar, across the plot,
+    not as a tick label to its left: as tick labels they took the left third of a laptop-wide chart, were
+    cut off on the left (issue 16, fault 3), and left a phone's chart no plot at all (8 px at 390 px)."""
     if frame.is_empty():
         return empty_figure("no disagreement between sources for this selection")
     values = [v["value"] for r in frame["values_json"] for v in json.loads(r)]
@@ -35,6 +42,7 @@ def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
         x=[(hi - lo) / divisor for lo, hi in zip(frame["min_value"], frame["max_value"], strict=True)],
         base=[lo / divisor for lo in frame["min_value"]],
         orientation="h",
+        width=0.3,
         marker_color="#e0e0e0",
         name="spread (lowest to highest)",
         hoverinfo="skip",
@@ -59,11 +67,32 @@ def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
     )
     fig.update_layout(
         template=TEMPLATE,
-        height=max(240, 120 + 44 * frame.height),
+        height=max(240, 130 + ROW_PX * frame.height),
         title=dict(text="Where sources disagree (same thing, different numbers)", font_size=14),
         xaxis_title=f"value ({unit_label})",
-        yaxis=dict(type="category", autorange="reversed", automargin=True),
-        # the labels ('TikTok Shop · gmv · US · 2024 (actual)') were cut off on the left
-        margin=dict(l=label_margin(labels)),
+        # reversed (first row on top), with room above the first row for its label
+        yaxis=dict(
+            type="category",
+            range=[frame.height - 0.5, -0.9],
+            showticklabels=False,
+            showgrid=False,
+            zeroline=False,
+        ),
+        annotations=[
+            dict(
+                text=wrap(label, 44),
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=label,
+                yref="y",
+                yanchor="bottom",
+                yshift=9,
+                showarrow=False,
+                align="left",
+                font=dict(size=12),
+            )
+            for label in labels
+        ],
     )
     return fig

@@ -20,15 +20,20 @@ from dashboard.charts.style import (
     col,
     empty_figure,
     format_value,
-    label_margin,
     region_label,
     rollup_words,
     sense_words,
     sources,
     value_scale,
+    wrap,
 )
 
 MAX_CELL_LABELS = 600
+# Periods up to which a heatmap's cell text fits even at a phone's width: at 390 px the plot is about 260 px
+# wide beside the region names, and a cell's text ('+12.3≈', 11 px) needs about 45 px. Wider heatmaps are
+# `dense`: their cell text is hidden below 700 px by the page (dashboard/figures.py), kept above.
+PHONE_CELL_COLUMNS = 5
+REGION_LABEL_CHARS = 16  # a region name's line in the heatmap (longer names wrap onto a second line)
 MAX_BAR_LABELS = 40  # regions
 HEATMAP_COLUMNS = (
     "region_path", "region_name", "period", "attainment", "variance", "actual", "actual_bound",
@@ -138,23 +143,56 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             xgap=2,
             ygap=2,
             colorbar=dict(
-                title=dict(text="better / worse<br>than expected (%)"), ticksuffix="%", tickprefix=""
+                title=dict(text="better / worse than expected (%)", side="top"),
+                ticksuffix="%",
+                tickprefix="",
+                orientation="h",
+                x=0,
+                xanchor="left",
+                len=1.0,
+                yref="container",
+                y=0,
+                yanchor="bottom",
+                thickness=10,
             ),
         )
     )
+    # Periods on top and the colour bar flat underneath: a vertical colour bar on the right took 80 px of a
+    # phone's 358; region names wrap so the names' column stays narrow.
     fig.update_layout(
         template=TEMPLATE,
-        height=max(300, 190 + 28 * len(y_labels)),
-        margin=dict(l=label_margin(y_labels), t=90),
+        height=max(220, 130 + 28 * len(y_labels)),
+        margin=dict(t=8, b=72),
         title=dict(
             text=f"Better (blue) / worse (red) than expected by region and period · cell text: variance in "
             f"{unit_label}",
             font_size=14,
         ),
-        xaxis=dict(title="period", type="category", side="bottom"),
-        yaxis=dict(title="region", autorange="reversed", type="category"),
+        xaxis=dict(type="category", side="top", tickfont_size=11),
+        yaxis=dict(
+            autorange="reversed",
+            type="category",
+            tickvals=y_labels,
+            ticktext=[_wrapped_region(label) for label in y_labels],
+            tickfont_size=11,
+        ),
     )
     return fig
+
+
+def _wrapped_region(label: str) -> str:
+    """A heatmap row label on at most two lines, the hierarchy's indent kept on the second."""
+    name = label.lstrip("\u2003")
+    indent = label[: len(label) - len(name)]
+    lines = (wrap(name, REGION_LABEL_CHARS) or "").split("<br>")
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])[: REGION_LABEL_CHARS - 1] + "…"]
+    return "<br>".join(indent + line for line in lines)
+
+
+def cell_text_too_dense_for_phone(frame: pl.DataFrame) -> bool:
+    """Whether the heatmap of `frame` has more periods than a phone-width chart has room for cell text."""
+    return frame["period"].n_unique() > PHONE_CELL_COLUMNS
 
 
 def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, position: str) -> dict:

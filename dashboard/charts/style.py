@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import textwrap
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
+
+from pipelines.words import counted
 
 BELOW = "#b2182b"
 ABOVE = "#2166ac"
@@ -34,6 +37,8 @@ STATUS_SYMBOL = {"effective": "circle", "announced": "diamond", "expected": "cir
 HEATMAP_RANGE = (-50.0, 50.0)
 WORSE, BETTER = BELOW, ABOVE
 SENSE_COLOURS = {True: BETTER, False: WORSE, None: IN_LINE}
+# Characters per line of a wrapped label: about 300 px of 13 px text, what a chart gets at 390 px.
+WRAP_CHARS = 40
 SENSE_WORDS = {True: "better than expected", False: "worse than expected", None: "in line"}
 
 
@@ -71,12 +76,25 @@ pio.templates["impact"] = go.layout.Template(
         colorway=OKABE_ITO,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        xaxis=dict(gridcolor="#ececec", zeroline=False, linecolor="#bbbbbb"),
-        yaxis=dict(gridcolor="#ececec", zeroline=True, zerolinecolor="#bbbbbb", linecolor="#bbbbbb"),
+        # tick labels flat while they fit, else upright: at 30 degrees (Plotly's first choice) the first label
+        # reached left past the plot and the automargin took it from the plot's width
+        xaxis=dict(
+            gridcolor="#ececec", zeroline=False, linecolor="#bbbbbb", automargin=True, autotickangles=[0, 90]
+        ),
+        yaxis=dict(
+            gridcolor="#ececec", zeroline=True, zerolinecolor="#bbbbbb", linecolor="#bbbbbb", automargin=True
+        ),
         hoverlabel=dict(bgcolor="white", font_size=12),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        # Legends lie flat under the plot, whatever the width: a legend to the right of the plot took the
+        # whole width of a phone (Trends at 390 px: a 17-entry legend left the plot 8 px). Placed in the
+        # container's coordinates so its distance from the axis does not depend on the plot's height.
+        legend=dict(
+            orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left", font_size=11
+        ),
+        # Titles are drawn above the chart as page text by dashboard/figures.show_chart (they wrap there).
         title=dict(x=0, xanchor="left", y=0.98, yanchor="top", yref="container", font_size=15),
-        margin=dict(l=90, r=30, t=110, b=70),
+        # Small margins: the axes' automargin makes room for tick labels and axis titles as they are drawn.
+        margin=dict(l=4, r=6, t=16, b=8),
     )
 )
 TEMPLATE = "impact"
@@ -101,8 +119,8 @@ def region_colours(names) -> dict[str, str]:
 
 
 def row_count(n: int, what: str = "row") -> str:
-    """'1 row', '1,204 rows'."""
-    return f"{n:,} {what}{'' if n == 1 else 's'}"
+    """'1 row', '1,204 rows' (pipelines.words.counted)."""
+    return counted(n, what)
 
 
 # --- units ------------------------------------------------------------------------------------------------
@@ -144,7 +162,11 @@ def as_reported(value, value_high, bound, unit, direction) -> str:
 
 
 def axis_title(metric_label: str, unit_label: str) -> str:
-    return f"{metric_label} ({unit_label})" if unit_label else metric_label
+    """'GMV (USD bn)'; a long one on two lines ('Gross merchandise value<br>(USD m)'), so that it fits beside a
+    short plot (a rotated title never wraps by itself)."""
+    if not unit_label:
+        return metric_label
+    return f"{metric_label}{'<br>' if len(metric_label) > 16 else ' '}({unit_label})"
 
 
 def empty_figure(message: str) -> go.Figure:
@@ -164,9 +186,12 @@ def sources(frame: pl.DataFrame, prefix: str) -> list[str]:
     return [f"{p} [{i}]" if p else (i or "?") for i, p in zip(ids, publishers, strict=True)]
 
 
-def label_margin(labels) -> int:
-    """Left margin wide enough for the longest category label (Plotly's automargin is unreliable in Streamlit)."""
-    return min(60 + 7 * max((len(str(x)) for x in labels), default=0), 320)
+def wrap(text: str | None, width: int = WRAP_CHARS) -> str | None:
+    """A label broken into lines of at most `width` characters ('<br>' between them) at spaces, so that it fits
+    a phone's width: Plotly never wraps a title, annotation or tick label by itself."""
+    if not text or len(text) <= width:
+        return text
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def region_label(name: str, depth: int | None, min_depth: int = 0) -> str:

@@ -202,15 +202,15 @@ def trend_chart(
         traces += _vintage_traces(v, name, palette[name], divisor, unit_label)
     event_traces, annotations, lines = _event_marks(events)
     layout = _trend_layout()
+    entries = sum(1 for t in traces + event_traces if t.get("showlegend", True))
     layout.update(
         shapes=shapes + lines,
         annotations=annotations,
         template=TEMPLATE,
-        height=640,
+        # the plot keeps about 500 px; the legend below it takes up to a row per entry at a phone's width
+        height=560 + 16 * entries,
         title=dict(text="Actual and expected over time · shaded: periods below expectation"),
         hovermode="closest",
-        legend=dict(orientation="v", x=1.02, y=1, yanchor="top", xanchor="left"),
-        margin=dict(r=260, t=60),
     )
     _label_axes(layout, events, axis_title(metric_label, unit_label))
     return go.Figure(data=traces + event_traces, layout=layout)
@@ -222,13 +222,15 @@ def _label_axes(layout: dict, events: pl.DataFrame, y_title: str) -> None:
         [c for c in EVENT_CATEGORIES if c in set(events["category"].to_list())] if events.height else []
     )
     layout["yaxis"]["title"] = dict(text=y_title)
+    # The strip's rows are named by the legend ('event: ban'), not by tick labels: those took 60 px of a
+    # phone's width beside the plot; vertical room for the legend under the plot is cheaper there.
     layout["yaxis2"].update(
         title=dict(text="events"),
         showgrid=False,
         type="category",
-        tickmode="array",
-        tickvals=categories,
-        ticktext=[c.replace("_", " ") for c in categories],
+        categoryorder="array",
+        categoryarray=categories,
+        showticklabels=False,
     )
     # the legend-only trace has no x: never let plotly.js guess 'linear'
     layout["xaxis"]["type"] = "date"

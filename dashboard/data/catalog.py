@@ -80,6 +80,22 @@ def build_info(ident: Identity) -> pl.DataFrame:
     return query(ident, BUILD_INFO)
 
 
+# build_info's columns as the warehouse has them: a warehouse built before schema_fingerprint existed has none
+SCHEMA_FINGERPRINT = """
+select max(case when c.column_name = 'schema_fingerprint' then 1 end) is not null as recorded
+from duckdb_columns() as c
+where c.table_name = 'build_info' and c.schema_name = 'main' and c.database_name = current_database()
+"""
+
+
+def schema_fingerprint(ident: Identity) -> str | None:
+    """The fingerprint of the SQL the warehouse was built with (build_info.schema_fingerprint), None when the
+    warehouse predates the column (then it was built by an older version)."""
+    if not query(ident, SCHEMA_FINGERPRINT)["recorded"][0]:
+        return None
+    return query(ident, "select max(schema_fingerprint) as f from build_info")["f"][0]
+
+
 @cached
 def _pairs(ident: Identity) -> pl.DataFrame:
     return pairs_from_counts(figure_counts(ident))

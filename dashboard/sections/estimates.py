@@ -13,6 +13,7 @@ from dashboard.charts.effects import effect_panels
 from dashboard.charts.style import value_scale
 from dashboard.data import connection as db
 from dashboard.data import impact as data
+from dashboard.figures import show_chart
 from pipelines.effects.periods import label, period_end, period_index, period_start
 from pipelines.effects.results import Refusal
 
@@ -49,9 +50,7 @@ def counterfactual_section(cf, event: dict, grain: str, unit: str | None, metric
         if covers_zero
         else "The interval **excludes zero**: the series departed from what the model expected."
     )
-    st.plotly_chart(
-        effect_panels(cf.panels, event["date"], grain, unit, metric_label), theme=None, key="panels"
-    )
+    show_chart(effect_panels(cf.panels, event["date"], grain, unit, metric_label), key="panels")
     st.caption(
         f"Model: {cf.model}, fitted on {widgets.count_of(cf.pre_periods, grain)} before the event "
         f"({cf.pre_start} to {cf.pre_end}) and run over {cf.post_periods} after ({cf.post_start} to "
@@ -87,10 +86,8 @@ def did_section(did, choice, event: dict, unit: str | None) -> None:
         f"{did.pre_periods} before · {did.post_periods} after",
     )
     treated = choice.region_names[choice.region]
-    st.plotly_chart(
-        did_chart(did.gap, event["date"], grain, did.scale, unit, treated, choice.metric_label),
-        theme=None,
-        key="did",
+    show_chart(
+        did_chart(did.gap, event["date"], grain, did.scale, unit, treated, choice.metric_label), key="did"
     )
     st.caption(
         "Gap = log(treated) − mean log(controls) (levels when a value is not positive); the effect is the "
@@ -117,9 +114,8 @@ def controls_section(ident: db.Identity, cf, did, choice, event: dict) -> None:
         period_end(idx + 12, grain),
     )
     with st.expander("Treated region and controls, indexed", expanded=True):
-        st.plotly_chart(
+        show_chart(
             controls_chart(span, choice.region, event["date"], grain, choice.metric_label),
-            theme=None,
             key="controls_chart",
         )
 

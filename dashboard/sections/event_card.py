@@ -83,31 +83,23 @@ def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> No
 
 
 def window_table(window: pl.DataFrame, unit: str | None) -> None:
-    """The window's figures in the chart's unit, attainment and change in %."""
-    divisor, unit_label = value_scale(unit, window["actual"].to_list() + window["expectation"].to_list())
+    """The window's figures: in the grid in the chart's unit, attainment and change in %, an em dash where
+    there is no number (the grid printed 'None' for an attainment with a zero expectation); raw base-unit
+    values in the CSV."""
+    scale = value_scale(unit, window["actual"].to_list() + window["expectation"].to_list())
     shown = window.select(
-        pl.col("position").alias("position (0 = event's period)"),
+        "position",
         "period",
-        (pl.col("actual") / divisor).alias(f"actual ({unit_label})"),
-        (pl.col("expectation") / divisor).alias(f"expectation ({unit_label})"),
+        "actual",
+        "expectation",
         "expectation_kind",
-        (pl.col("performance_pct") * 100).alias("better (+) / worse (-) than expected %"),
-        (pl.col("attainment") * 100).alias("attainment %"),
-        (pl.col("change_vs_pre_pct") * 100).alias("change vs period before the event %"),
+        "performance_pct",
+        "attainment",
+        "change_vs_pre_pct",
         "actual_source_id",
         "expectation_source_id",
     )
-    tables.show_table(
-        shown,
-        "impact_window",
-        column_config={
-            f"actual ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
-            f"expectation ({unit_label})": st.column_config.NumberColumn(format="%,.2f"),
-            "better (+) / worse (-) than expected %": st.column_config.NumberColumn(format="%+.1f%%"),
-            "attainment %": st.column_config.NumberColumn(format="%.1f%%"),
-            "change vs period before the event %": st.column_config.NumberColumn(format="%+.1f%%"),
-        },
-    )
+    tables.show_table(shown, "impact_window", scale=scale)
     st.caption(
         "Better / worse than expected: the variance as a share of |expectation|, in the metric's own sense "
         "(positive = better, also where lower is better); attainment = actual / expectation, none when the "

@@ -9,8 +9,10 @@ import streamlit as st
 from dashboard.data import catalog
 from dashboard.data import connection as db
 from pipelines.settings import Settings
+from pipelines.warehouse.sqlfiles import schema_fingerprint
 
 STALE_AFTER_HOURS = Settings.from_env().stale_after_hours  # IMPACT_STALE_AFTER_HOURS
+OWN_SCHEMA = schema_fingerprint()  # the tables and views this dashboard's queries are written against
 
 
 def freshness_ui(ident: db.Identity) -> None:
@@ -35,3 +37,19 @@ def freshness_ui(ident: db.Identity) -> None:
         )
     else:
         st.sidebar.caption(f"Data built {text} ago ({built:%Y-%m-%d %H:%M} UTC)")
+
+
+def version_notice(ident: db.Identity) -> None:
+    """A warning above the page when the warehouse was built from other table and view definitions than the
+    ones this dashboard reads (a product upgrade without a rebuild): its columns may differ, and a page that
+    reads a missing one would otherwise stop with Streamlit's bare error box."""
+    try:
+        built_with = catalog.schema_fingerprint(ident)
+    except Exception:  # unreadable right now: freshness_ui says so
+        return
+    if built_with != OWN_SCHEMA:
+        st.warning(
+            "**This warehouse was built by another version of the product**: its tables and views differ "
+            "from the ones this dashboard reads, so some pages may fail or show less. Rebuild it with "
+            "`impact run` (the bundled data: `make build`)."
+        )

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import tables
 from dashboard.charts.pacing import pacing_chart, pacing_unit
 from dashboard.charts.style import format_value, value_scale
+from dashboard.figures import show_chart
 
 
 def expectation_labels(paces: pl.DataFrame, names: dict[str, str]) -> tuple[pl.DataFrame, list[str]]:
@@ -37,5 +38,5 @@ def pacing_section(paces: pl.DataFrame, names: dict[str, str], metric_label: str
     one = paces.filter(
         (pl.col("region_code") == r) & (pl.col("expectation_period") == p) & (pl.col("expectation_kind") == k)
     )
-    st.plotly_chart(pacing_chart(one, metric_label), theme=None, key="pacing")
+    show_chart(pacing_chart(one, metric_label), key="pacing")
     tables.show_table(paces, "pacing", grid=grid)

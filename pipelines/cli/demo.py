@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.options import data_dir_option
+from pipelines.words import counted
 
 
 @click.command()
@@ -33,7 +34,7 @@ def demo(data_dir: Path) -> None:
     ran = run_orders(data_dir)  # every month: a few seconds, and a run per 12 months in the Dagster UI
     click.echo(
         f"operator demo: {len(ran['months'])} month(s) aggregated in {ran['seconds']} s "
-        f"({ran['rows_in']:,} rows in, {ran['rows_rejected']:,} rejected)"
+        f"({counted(ran['rows_in'])} in, {ran['rows_rejected']:,} rejected)"
     )
     if ran["failed"]:
         raise click.ClickException(f"months failed: {ran['failed']}")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.options import data_dir_option
+from pipelines.words import counted
 
 
 def _layout_for(path: Path, layout: Path | None) -> Path:
@@ -62,7 +63,7 @@ def import_(
 
     shown = run_preview(path, layout, data_dir)
     click.echo(
-        f"{path.name} through {layout.name}: {shown.rows_in} rows read, {shown.rows.height} would load, "
+        f"{path.name} through {layout.name}: {counted(shown.rows_in)} read, {shown.rows.height} would load, "
         f"{shown.rejected['row_number'].n_unique()} rejected; {shown.empty_cells} empty cells"
     )
     with pl.Config(

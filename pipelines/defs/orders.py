@@ -5,6 +5,11 @@ under DATA_DIR/orders/, whatever the generator's --start or the operator's histo
 new or changed month and requests a run of just that month; `run_orders` (CLI) registers and runs them too.
 A backfill from the UI selects `order_figures` and any set of registered months.
 
+Fan-out: `order_figures` is a graph (month groups -> one `build_order_months` step per group -> totals and
+check). One group by default (one scan per run); `months_per_step: 1` with the multiprocess executor runs
+each month in its own process, `max_concurrent` at once; the pool `orders_scan` caps month steps across
+runs and executors (docs/scaling.md section 4).
+
 Engine: the asset's run config `engine` ('duckdb' or 'spark'; default IMPACT_ORDERS_ENGINE, else duckdb).
 With 'spark' the scan runs on the session of the `pyspark` resource (dagster-pyspark's LazyPySparkResource,
 started only when used; its spark_config comes from IMPACT_SPARK_MASTER and can be changed at launch).
@@ -29,10 +34,18 @@ MONTHS_PER_RUN = (
 )
 
 
+_CHECK = dg.AssetCheckSpec("order_rows_accounted", asset="order_figures")
+CHECK_OUTPUT = _CHECK.get_python_identifier()  # the graph's output that carries the check's result
+ORDERS_POOL = "orders_scan"  # Dagster pool of the scan steps: the instance's limit holds for every executor
+
+
 class OrderScanConfig(dg.Config):
-    """Which engine scans the order files: 'duckdb' or 'spark' (None: IMPACT_ORDERS_ENGINE, else duckdb)."""
+    """engine: 'duckdb' or 'spark' (None: IMPACT_ORDERS_ENGINE, else duckdb). months_per_step: how many of
+    the run's months one step scans (in one query); 1 fans every month out to its own step, which the
+    multiprocess (or k8s, celery) executor runs in parallel up to its limit."""
 
     engine: str | None = None
+    months_per_step: int = MONTHS_PER_RUN
 
 
 def pyspark_resource(master: str | None = None) -> LazyPySparkResource:
@@ -56,47 +69,77 @@ def _scanner(engine: str | None, pyspark: LazyPySparkResource):
     return spark_scanner(pyspark.spark_session)
 
 
-@dg.asset(
-    partitions_def=order_months,
-    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=MONTHS_PER_RUN),
-    group_name="orders",
-    check_specs=[dg.AssetCheckSpec("order_rows_accounted", asset="order_figures")],
-    kinds={"duckdb", "spark", "parquet"},
-)
-def order_figures(
-    context: dg.AssetExecutionContext,
-    config: OrderScanConfig,
-    settings: ImpactSettings,
-    pyspark: LazyPySparkResource,
-) -> dg.MaterializeResult:
-    """Actual gmv, net_gmv and order counts per month, by country and every region above it, in USD
-    (DATA_DIR/datasets/orders/figures-YYYY-MM.parquet), with each month's bad order rows counted by reason.
-    Every month of the run is aggregated before any file is written: a failed scan writes nothing."""
+@dg.op(out=dg.DynamicOut(list))
+def order_month_steps(context: dg.OpExecutionContext, config: OrderScanConfig):
+    """The run's months in groups of `months_per_step`, one dynamic step each (mapping key m2024_01...)."""
+    if config.months_per_step < 1:
+        raise ValueError(f"months_per_step must be at least 1, got {config.months_per_step}")
+    months = list(context.partition_keys)
+    for i in range(0, len(months), config.months_per_step):
+        group = months[i : i + config.months_per_step]
+        yield dg.DynamicOutput(group, mapping_key="m" + "_".join(group).replace("-", "_"))
+
+
+@dg.op(pool=ORDERS_POOL)
+def build_order_months(
+    config: OrderScanConfig, settings: ImpactSettings, pyspark: LazyPySparkResource, months: list
+) -> list:
+    """Scan a group of months and replace exactly their figure and bad-row files (atomically, each month
+    on its own): build_months. A failed scan writes nothing; other steps' months are not touched."""
     scan = _scanner(config.engine, pyspark)
-    options = {"scan": scan} if scan else {}
-    summaries = build_months(settings.data_path, context.partition_keys, **options)
+    return build_months(settings.data_path, months, **({"scan": scan} if scan else {}))
+
+
+@dg.op(out={"result": dg.Out(dg.Nothing), CHECK_OUTPUT: dg.Out(dg.Nothing)})
+def order_month_totals(context: dg.OpExecutionContext, config: OrderScanConfig, groups: list):
+    """The run's metadata (rows in, aggregated, rejected by reason, a table per month) and the check that
+    every row is accounted for."""
+    summaries = sorted((s for group in groups for s in group), key=lambda s: s["month"])
     totals = {key: sum(s[key] for s in summaries) for key in ("rows_in", "rows_aggregated", "rows_rejected")}
     unaccounted = totals["rows_in"] - totals["rows_aggregated"] - totals["rows_rejected"]
     by_reason = {
         r: sum(s["rejected_by_reason"][r] for s in summaries) for r in summaries[0]["rejected_by_reason"]
     }
-    return dg.MaterializeResult(
+    yield dg.Output(
+        None,
+        "result",
         metadata={
-            "months": dg.MetadataValue.json(context.partition_keys),
+            "months": dg.MetadataValue.json([s["month"] for s in summaries]),
             **{key.replace("_", " "): n for key, n in totals.items()},
             **{f"rejected: {reason}": n for reason, n in by_reason.items()},
             "per month": dg.MetadataValue.md(_month_table(summaries)),
             "seconds": round(sum(s["seconds"] for s in summaries), 3),
             "engine": config.engine or env_orders_engine(),
+            "steps": len(groups),
         },
-        check_results=[
-            dg.AssetCheckResult(
-                check_name="order_rows_accounted",
-                passed=unaccounted == 0,
-                metadata={"rows unaccounted": unaccounted},
-            )
-        ],
     )
+    yield dg.AssetCheckResult(
+        check_name="order_rows_accounted", passed=unaccounted == 0, metadata={"rows unaccounted": unaccounted}
+    )
+
+
+def _scan_config(config: OrderScanConfig) -> dict:
+    """The asset's one config block (`ops: order_figures: config:`), handed to each op of its graph."""
+    values = config if isinstance(config, dict) else config.model_dump()  # Dagster passes the dict
+    block = {"config": OrderScanConfig(**values).model_dump()}
+    return {name: block for name in ("order_month_steps", "build_order_months", "order_month_totals")}
+
+
+@dg.graph_asset(
+    partitions_def=order_months,
+    backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=MONTHS_PER_RUN),
+    group_name="orders",
+    check_specs=[_CHECK],
+    kinds={"duckdb", "spark", "parquet"},
+    config=dg.ConfigMapping(config_fn=_scan_config),
+)
+def order_figures():
+    """Actual gmv, net_gmv and order counts per month, by country and every region above it, in USD
+    (DATA_DIR/datasets/orders/figures-YYYY-MM.parquet), with each month's bad order rows counted by reason.
+    Each step aggregates its months before writing any file: a failed scan writes nothing."""
+    groups = order_month_steps().map(build_order_months).collect()
+    result, check = order_month_totals(groups)
+    return {"result": result, CHECK_OUTPUT: check}
 
 
 def _month_table(summaries: list[dict]) -> str:
@@ -115,7 +158,11 @@ def _month_table(summaries: list[dict]) -> str:
 order_figures_job = dg.define_asset_job(
     "order_figures_job",
     selection=dg.AssetSelection.assets(order_figures),
-    description="Turn one month of order files into actual figures; launch a backfill for many months.",
+    description="Turn one month of order files into actual figures; launch a backfill for many months. "
+    "To run a run's months in parallel: execution multiprocess (max_concurrent N) and months_per_step 1.",
+    # in-process unless the launch asks for multiprocess: a step process costs seconds of start-up
+    executor_def=dg.multi_or_in_process_executor,
+    config={"execution": {"config": {"in_process": {}}}},
 )
 
 

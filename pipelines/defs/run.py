@@ -14,6 +14,7 @@ from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
 from pipelines.warehouse import publish_lock
+from pipelines.words import counted
 
 
 @dataclass
@@ -133,8 +134,8 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     warnings = [c for c in summary.checks if not c[1] and not c[3]]
     errors = [c for c in summary.checks if not c[1] and c[3]]
     lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
-    lines += [f"  FAILED {name}: {n} offending rows" for name, _, n, _ in errors]
-    lines += [f"  warning {name}: {n} rows" for name, _, n, _ in warnings]
+    lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
+    lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
     if summary.published:
         lines.append(f"published: {summary.warehouse}  ({summary.seconds:.1f} s)")
         lines.append(

@@ -19,7 +19,7 @@ import polars as pl
 
 from pipelines.normalise.regions import load_reference_regions
 from pipelines.warehouse.build import MATERIALISED_VIEWS, connect_for_build
-from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views
+from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views, schema_fingerprint
 
 MONTHS = 120
 FIRST_MONTH = dt.date(2016, 1, 1)
@@ -169,8 +169,8 @@ def generate_warehouse(
         con.execute(
             "insert into build_info by name select ?::timestamp as built_at, 'synthetic' as data_dir, "
             "'synthetic' as product_version, ? as duckdb_version, 1 as files, ?::integer as rows_in, "
-            "?::integer as rows_loaded, 0 as rows_rejected, ? as inputs_hash",
-            [started, duckdb.__version__, total, total, f"synthetic-{figures}-{seed}"],
+            "?::integer as rows_loaded, 0 as rows_rejected, ? as inputs_hash, ? as schema_fingerprint",
+            [started, duckdb.__version__, total, total, f"synthetic-{figures}-{seed}", schema_fingerprint()],
         )
         create_views(con)
         materialise_views(con, MATERIALISED_VIEWS)  # as the pipeline publishes them

@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import assemble as load
+from pipelines.words import counted
 
 
 def _context_files(path: Path) -> list[Path]:
@@ -59,7 +60,7 @@ def format_issues(loads: pl.DataFrame, rejected: pl.DataFrame) -> list[str]:
         lines.append(f"{r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
     for r in loads.iter_rows(named=True):
         lines.append(
-            f"{r['file']}: {r['status']}, {r['rows_in']} rows, {r['rows_loaded']} valid, "
+            f"{r['file']}: {r['status']}, {counted(r['rows_in'])}, {r['rows_loaded']} valid, "
             f"{r['rows_rejected']} rejected"
         )
     return lines

@@ -19,7 +19,13 @@ import polars as pl
 
 from pipelines.ingest.assemble import LoadResult
 from pipelines.warehouse.alerts import raise_alerts
-from pipelines.warehouse.sqlfiles import create_tables, create_views, materialise_views, sql_files
+from pipelines.warehouse.sqlfiles import (
+    create_tables,
+    create_views,
+    materialise_views,
+    schema_fingerprint,
+    sql_files,
+)
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
 STORAGE_VERSION = "v1.4.0"
@@ -110,7 +116,7 @@ def build(
         summary = result.summary()
         built_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # naive UTC, as every timestamp here
         con.execute(
-            "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into build_info values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 built_at,
                 str(data_dir) if data_dir else None,
@@ -121,6 +127,7 @@ def build(
                 summary["rows_loaded"],
                 summary["rows_rejected"],
                 inputs_hash(result.loads),
+                schema_fingerprint(),
             ],
         )
         create_views(con)

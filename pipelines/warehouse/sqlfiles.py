@@ -13,6 +13,7 @@ only (a test checks it), so creation needs no retries:
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -29,6 +30,16 @@ def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
     if folder == "views":
         return [path for layer in VIEW_LAYERS for path in sql_files(f"views/{layer}", sql_dir)]
     return sorted((sql_dir / folder).glob("*.sql"))
+
+
+def schema_fingerprint(sql_dir: Path = SQL_DIR) -> str:
+    """16 hex digits of a SHA-256 over every table and view definition (relative path and text, in creation
+    order): written to build_info.schema_fingerprint by each build, so the dashboard can tell a warehouse
+    built by another version of the product (columns it reads may be missing) and say so instead of failing."""
+    digest = hashlib.sha256()
+    for path in [*sql_files("tables", sql_dir), *sql_files("views", sql_dir)]:
+        digest.update(path.relative_to(sql_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def create_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:

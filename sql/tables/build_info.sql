@@ -8,5 +8,8 @@ create or replace table build_info (
     rows_in         integer,
     rows_loaded     integer,
     rows_rejected   integer,
-    inputs_hash     varchar   -- hash over all input file hashes: same inputs, same hash
+    inputs_hash     varchar,  -- hash over all input file hashes: same inputs, same hash
+    schema_fingerprint varchar -- hash of sql/tables and sql/views as this build created them
+                               -- (pipelines/warehouse/sqlfiles.py schema_fingerprint): the dashboard warns
+                               -- when it differs from its own (a warehouse built by another version)
 );

@@ -102,7 +102,8 @@ def test_heatmap_diverges_around_as_expected_with_sources_in_hover(frame):
     assert heat.type == "heatmap" and heat.zmid == 0
     assert "better / worse" in heat.colorbar.title.text
     assert heat.colorscale[0][1].lower() != heat.colorscale[-1][1].lower()  # red end, blue end
-    assert fig.layout.yaxis.title.text == "region" and "USD bn" in fig.layout.title.text
+    assert list(fig.layout.yaxis.ticktext) == list(heat.y) and "USD bn" in fig.layout.title.text
+    assert heat.colorbar.orientation == "h" and fig.layout.xaxis.side == "top"  # no 80 px bar beside it
     cells = [c for row in heat.customdata for c in row if c]
     assert any("src-a-US" in c and "Bank" in c for c in cells)
     assert any("approximate" in c for c in cells)

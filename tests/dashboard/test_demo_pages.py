@@ -58,3 +58,13 @@ def test_each_page_says_the_demo_is_illustrative(demo_build, monkeypatch, page, 
         at.sidebar.selectbox(key="entity").set_value(params["entity"]).run()
         assert not at.exception, [e.value for e in at.exception]
     assert NOTE in captions(at), page
+
+
+def test_impact_window_grid_shows_units_and_percent_and_no_none(demo_build, monkeypatch):
+    """Issue 16, fault 5: the Impact page's window table printed a literal None; amounts in base units."""
+    at = open_with(demo_build["warehouse"], "app_pages/impact.py", monkeypatch, event=BAN.event_id)
+    (grid,) = [d for d in at.dataframe if any("attainment" in c for c in d.value.columns)]
+    columns = list(grid.value.columns)
+    assert "attainment (%)" in columns and any(c.startswith("actual (USD ") for c in columns), columns
+    assert "None" not in grid.value.astype(str).to_numpy().ravel().tolist()
+    assert grid.value.isna().sum().sum() == 0

@@ -350,3 +350,46 @@ def test_evidence_lists_the_exchange_rates_with_their_source(tmp_path, monkeypat
         con.execute("drop table fx_rates_used")
     at = open_page(warehouse, PAGES[3], monkeypatch)
     assert "no exchange rate used" in texts(at)
+
+
+# --- a warehouse built by another version of the product ---------------------------------------------------
+
+
+def test_a_warehouse_of_another_version_is_named_not_a_bare_error(case_warehouse, tmp_path, monkeypatch):
+    """An upgrade without a rebuild: build_info.schema_fingerprint differs from the dashboard's own SQL (or
+    is missing: built before the column existed). The page says so and how to rebuild; a current build
+    shows no such notice."""
+    import duckdb
+
+    at = open_page(case_warehouse, PAGES[0], monkeypatch)
+    assert not any("another version" in w.value for w in at.warning)
+    older = tmp_path / "older.duckdb"
+    older.write_bytes(case_warehouse.read_bytes())
+    con = duckdb.connect(str(older))
+    con.execute("alter table build_info drop column schema_fingerprint")
+    con.close()
+    at = open_page(older, PAGES[0], monkeypatch)
+    assert any("another version of the product" in w.value and "impact run" in w.value for w in at.warning)
+
+
+def test_the_estimators_are_imported_in_the_background_after_the_first_page(case_warehouse):
+    """A fresh server process: statsmodels is not loaded by the Scorecard, and is loaded once the first
+    render has finished (the warm-up thread), before anybody opens the Impact page."""
+    import subprocess
+    import sys
+
+    script = f"""
+import os, sys, threading
+os.environ["IMPACT_WAREHOUSE"] = {str(case_warehouse)!r}
+from streamlit.testing.v1 import AppTest
+before = "statsmodels.tsa.statespace.structural" in sys.modules
+at = AppTest.from_file({APP!r}, default_timeout=120).run()
+assert not at.exception
+for thread in threading.enumerate():
+    if thread.name == "warm-up":
+        thread.join(60)
+print(before, "statsmodels.tsa.statespace.structural" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "True"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines.devtools.operator_demo import BAN, ENTITY
 from pipelines.effects import reads
 from pipelines.effects.assess import assess_effect, explain_period
 from pipelines.effects.ranking import SHOWN_EVENTS
-from pipelines.devtools.operator_demo import BAN, ENTITY
 
 
 def test_events_of_another_business_do_not_shape_the_demo(demo_build):
@@ -28,7 +28,10 @@ def test_the_demo_narrative_has_its_four_parts(demo_build):
     assert list(parts) == ["The miss", "The streak", "The events", "The estimate"]
     assert "below the projection of USD" in parts["The miss"] and "2024-09" in parts["The miss"]
     assert "run of 8 [" in parts["The streak"] and "from 2024-05 to 2024-12" in parts["The streak"]
-    assert "One event in a related jurisdiction" in parts["The events"] and "banned in Thailand" in parts["The events"]
+    assert (
+        "One event in a related jurisdiction" in parts["The events"]
+        and "banned in Thailand" in parts["The events"]
+    )
     assert "95% interval" in parts["The estimate"] and "%" in parts["The estimate"]
     assert story.text.startswith("The miss: ") and "\n\nThe estimate: " in story.text
 

@@ -30,6 +30,7 @@ def test_validate_passes_clean_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(folder / "figures.csv"), "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "1 valid, 0 rejected" in result.output
+    assert "1 row, 1 valid" in result.output and "1 rows" not in result.output  # issue 16, fault 5
 
 
 def test_validate_prints_file_row_column_reason_and_fails(tmp_path: Path) -> None:

@@ -34,14 +34,35 @@ def grouped(*reports) -> dict[str, str]:
     return dict(rows)
 
 
-ORDER = ("A", date(2024, 11, 6), "day", "effective", "CA", "order", "Canada orders the wind-up of X Canada Inc.", "X")
+ORDER = (
+    "A",
+    date(2024, 11, 6),
+    "day",
+    "effective",
+    "CA",
+    "order",
+    "Canada orders the wind-up of X Canada Inc.",
+    "X",
+)
 
 
 @pytest.mark.parametrize(
     ("other", "same"),
     [
         # another source's words for the same order on the same day: 'orders' = 'order'
-        (("B", date(2024, 11, 6), "day", "effective", "CA", "order", "Canada order to dissolve X's unit", "X"), True),
+        (
+            (
+                "B",
+                date(2024, 11, 6),
+                "day",
+                "effective",
+                "CA",
+                "order",
+                "Canada order to dissolve X's unit",
+                "X",
+            ),
+            True,
+        ),
         # a month-precise report covers the day
         (("B", date(2024, 11, 1), "month", "effective", "CA", "order", "Canada orders X out", "X"), True),
         # a day apart (time zones, next-day reports) still the same; two days apart not

@@ -1,0 +1,110 @@
+"""What a grid shows (issue 16, fault 5): amounts in the chart's unit, shares as %, no literal 'None'. The CSV
+download keeps the table's raw base-unit values (dashboard/tables.py); only the grid's copy changes.
+
+`grid_frame(frame)` -> (display frame, {column: printf format}). Pure (no Streamlit), unit-tested.
+- AMOUNTS (the warehouse's numeric columns in the figure's base unit, e.g. USD): divided by the chart's divisor
+  (`style.value_scale` of the frame's one unit, or the `scale` given) and renamed 'actual (USD bn)'; left as
+  they are when the frame mixes units;
+- SHARES (fractions: 0.5044): times 100, renamed 'spread_pct (%)', shown '50.4%';
+- an empty cell is an em dash (Streamlit's grid prints None for a null), a list is 'a, b'.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.charts.style import value_scale
+
+AMOUNTS = frozenset(
+    [
+        "actual",
+        "actual_at_own_rates",
+        "actual_to_date",
+        "change",
+        "change_vs_pre",
+        "cumulative_shortfall",
+        "expectation",
+        "expectation_high",
+        "expectation_low",
+        "expected_to_date",
+        "fx_effect",
+        "max_value",
+        "min_value",
+        "previous_value",
+        "run_rate_projection",
+        "spread",
+        "value",
+        "value_high",
+        "value_low",
+        "variance",
+    ]
+)
+SHARES = frozenset(
+    [
+        "attainment",
+        "change_pct",
+        "change_vs_pre_pct",
+        "elapsed_share",
+        "pace_attainment",
+        "performance_pct",
+        "share_achieved",
+        "spread_pct",
+        "variance_pct",
+    ]
+)
+EMPTY = "—"
+AMOUNT_FORMAT = "%,.2f"
+SHARE_FORMAT = "%.1f%%"
+
+
+def frame_scale(frame: pl.DataFrame) -> tuple[float, str] | None:
+    """(divisor, unit label) for the frame's amounts when it has one unit (its `unit` column), else None."""
+    if "unit" not in frame.columns or frame["unit"].n_unique() != 1:
+        return None
+    values = [v for c in frame.columns if c in AMOUNTS for v in frame[c].to_list()]
+    return value_scale(frame["unit"][0], values)
+
+
+def grid_frame(
+    frame: pl.DataFrame, scale: tuple[float, str] | None = None
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """The frame as the grid shows it, and the printf format of each numeric column it rewrote."""
+    scale = scale or frame_scale(frame)
+    columns, formats = [], {}
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if name in AMOUNTS and dtype.is_numeric() and scale:
+            label = f"{name} ({scale[1]})" if scale[1] else name
+            column, formats[label] = (column / scale[0]).alias(label), AMOUNT_FORMAT
+        elif name in SHARES and dtype.is_numeric():
+            label = f"{name} (%)"
+            column, formats[label] = (column * 100).alias(label), SHARE_FORMAT
+        columns.append(column)
+    shown = frame.select(columns)
+    return shown.with_columns(_no_nulls(shown, formats)), {
+        k: v for k, v in formats.items() if shown[k].null_count() == 0
+    }
+
+
+def _no_nulls(shown: pl.DataFrame, formats: dict[str, str]) -> list[pl.Expr]:
+    """Columns holding a null (or a list) as text, with an em dash for each null."""
+    out = []
+    for name, dtype in shown.schema.items():
+        if isinstance(dtype, pl.List):
+            out.append(pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(", ").fill_null(EMPTY))
+        elif shown[name].null_count() == 0:
+            continue
+        elif dtype == pl.String:
+            out.append(pl.col(name).fill_null(EMPTY))
+        elif dtype.is_numeric() and name in formats:
+            fmt = formats[name]
+            out.append(
+                pl.col(name)
+                .map_elements(lambda v, f=fmt: f.replace("%,", "%") % v, return_dtype=pl.String)
+                .fill_null(EMPTY)
+                if "," not in fmt
+                else pl.col(name).map_elements(lambda v: f"{v:,.2f}", return_dtype=pl.String).fill_null(EMPTY)
+            )
+        else:
+            out.append(pl.col(name).cast(pl.String).fill_null(EMPTY))
+    return out

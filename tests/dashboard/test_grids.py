@@ -1,0 +1,62 @@
+"""What the grids show (issue 16, fault 5): the chart's unit, shares as %, no literal None; the raw values stay
+for the CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard.grids import EMPTY, grid_frame
+
+
+def test_amounts_in_the_charts_unit_and_shares_in_percent():
+    raw = pl.DataFrame(
+        {
+            "region_code": ["US", "GB"],
+            "unit": ["USD", "USD"],
+            "actual": [17_000_000_000.0, 2_500_000_000.0],
+            "expectation": [20_000_000_000.0, 2_000_000_000.0],
+            "spread_pct": [0.5044, 0.1],
+        }
+    )
+    shown, formats = grid_frame(raw)
+    assert shown.columns == [
+        "region_code",
+        "unit",
+        "actual (USD bn)",
+        "expectation (USD bn)",
+        "spread_pct (%)",
+    ]
+    assert shown["actual (USD bn)"].to_list() == [17.0, 2.5]
+    assert round(shown["spread_pct (%)"][0], 2) == 50.44 and formats["spread_pct (%)"] == "%.1f%%"
+    assert formats["actual (USD bn)"] == "%,.2f"
+    assert raw["actual"][0] == 17_000_000_000.0  # the frame the CSV is made from is untouched
+
+
+def test_the_charts_own_scale_wins_and_mixed_units_stay_raw():
+    raw = pl.DataFrame({"unit": ["USD", "orders"], "value": [3e9, 1e6]})
+    assert grid_frame(raw)[0].columns == ["unit", "value"]  # two units: no common divisor
+    shown, _ = grid_frame(raw.head(1), scale=(1e6, "USD m"))
+    assert shown["value (USD m)"].to_list() == [3000.0]
+
+
+def test_no_none_anywhere():
+    raw = pl.DataFrame(
+        {
+            "period": ["2024", "2025"],
+            "unit": ["USD", "USD"],
+            "actual": [1e9, None],
+            "attainment": [None, 0.97],
+            "note": [None, "x"],
+            "date_end": [dt.date(2024, 1, 1), None],
+            "figure_ids": [["a", "b"], None],
+        }
+    )
+    shown, formats = grid_frame(raw)
+    cells = [str(v) for row in shown.iter_rows() for v in row]
+    assert "None" not in cells and None not in [v for row in shown.iter_rows() for v in row]
+    assert shown["actual (USD bn)"].to_list() == ["1.00", EMPTY]
+    assert shown["attainment (%)"].to_list() == [EMPTY, "97.0%"]
+    assert shown["figure_ids"].to_list() == ["a, b", EMPTY]
+    assert "actual (USD bn)" not in formats  # text now: no number format for it
