@@ -271,10 +271,6 @@ def url_choice(widget, label: str, options: list, key: str, default, prefix: str
             if given is not None and wanted is None:
                 st.warning(f"The address asks for {label.lower()} '{given}', which is not offered here.")
         st.session_state[state_key] = wanted if valid(wanted) else default
-    else:  # set again: a value left by another page's widget of the same key is otherwise dropped for the
-        st.session_state[state_key] = (
-            current  # first option (Scorecard's entity -> the Events page's "(all)")
-        )
     value = widget(label, options, key=state_key, **kwargs)
     try:
         if not prefix and value == default and key not in st.query_params:

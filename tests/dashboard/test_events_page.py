@@ -71,13 +71,13 @@ def test_the_timeline_draws_each_event_once_with_its_labels_and_sources(case_war
 
 
 def open_with(warehouse: Path, page: str, monkeypatch, **params) -> AppTest:
-    """The app opened on an address with `params` (a fresh session, as a pasted link), then `page`."""
+    """A fresh session opened on `page` with the address's `params`, as a pasted link opens it."""
     monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
     at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page(page)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -36,9 +36,9 @@ def test_the_default_kind_is_drawn_at_the_finest_grain_with_actuals():
 def test_trends_opens_the_demo_on_its_monthly_projection(demo_build, monkeypatch):
     monkeypatch.setenv("IMPACT_WAREHOUSE", str(demo_build["warehouse"]))
     at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page("app_pages/trends.py")  # a fresh session on Trends, as a shared link opens it
     at.query_params["entity"] = ENTITY
     at.run()
-    at.switch_page("app_pages/trends.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.selectbox(key="kind").value == "projection"
     names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
