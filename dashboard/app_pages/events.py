@@ -122,8 +122,9 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             f"This event is **expected** (date precision: {event['date_precision']}); it may not have happened."
         )
     windows = data.event_windows(ident, event_id)
-    if entity is not None:  # only the chosen business's series (and its group's)
-        family = trends_data.entity_family(entity, trends_data.entity_parents(ident))
+    about = entity or event["entity"]  # the chosen business's series, else those of the event's business
+    if about is not None:  # (and its group's): an event about TikTok Shop says nothing of another company
+        family = trends_data.entity_family(about, trends_data.entity_parents(ident))
         windows = windows.filter(pl.col("entity").is_in(sorted(family)))
     if windows.is_empty():
         st.info(

@@ -51,26 +51,34 @@ def short_label(title: str, limit: int = LABEL_CHARS) -> str:
 
 
 def label_places(frame: pl.DataFrame, plot_px: int = PLOT_PX) -> list[str | None]:
-    """For each row of `frame` (date, row label `y`, title), where its label goes: 'top', 'bottom', or None
-    (no room: the label would overlap a neighbour's on the same row; the hover names it). Pure and in the
-    frame's row order; the date axis is assumed to span the frame's dates plus 5% each side, as Plotly pads it.
-    """
+    """For each row of `frame` (date, row label `y`, title), where its label goes: a Plotly text position
+    ('top center', 'bottom center'; 'top right' / 'top left' near the axis' ends, so it is not cut off), or
+    None (no room: it would overlap a neighbour's label on the same row and side; the hover names it). Pure,
+    in the frame's row order; the date axis is taken to span the frame's dates plus 5% each side, as Plotly
+    pads a scatter's axis."""
     if frame.is_empty():
         return []
     days = [d.toordinal() for d in frame["date"].to_list()]
-    span = max(max(days) - min(days), 1) * 1.1
-    px_per_day = plot_px / span
+    span = max(max(days) - min(days), 1)
+    px_per_day = plot_px / (span * 1.1)
+    left, right = 0.0, plot_px  # the padded axis: its first day sits 5% of the span in
     order = sorted(range(frame.height), key=lambda i: (days[i], i))
     taken: dict[tuple[str, str], float] = {}  # (row, side) -> the right edge (px) of the last label there
     places: list[str | None] = [None] * frame.height
     for i in order:
-        centre = days[i] * px_per_day
-        half = len(short_label(frame["title"][i])) * LABEL_PX_PER_CHAR / 2
+        centre = (days[i] - min(days) + 0.05 * span) * px_per_day
+        width = len(short_label(frame["title"][i])) * LABEL_PX_PER_CHAR
+        if centre - width / 2 < left:
+            start, align = centre, "right"
+        elif centre + width / 2 > right:
+            start, align = centre - width, "left"
+        else:
+            start, align = centre - width / 2, "center"
         for side in ("top", "bottom"):
             edge = taken.get((frame["y"][i], side))
-            if edge is None or centre - half >= edge + LABEL_GAP_PX:
-                places[i] = side
-                taken[(frame["y"][i], side)] = centre + half
+            if edge is None or start >= edge + LABEL_GAP_PX:
+                places[i] = f"{side} {align}"
+                taken[(frame["y"][i], side)] = start + width
                 break
     return places
 
@@ -122,7 +130,8 @@ def events_timeline(frame: pl.DataFrame, plot_px: int = PLOT_PX) -> go.Figure:
             mode="markers+text",
             name=category.replace("_", " "),
             text=[short_label(t) if p else "" for t, p in zip(part["title"], places, strict=True)],
-            textposition=[f"{p or 'top'} center" for p in places],
+            textposition=[p or "top center" for p in places],
+            cliponaxis=False,  # a label near the axis' end is drawn whole
             textfont=dict(size=11, color="#333"),
             marker=dict(
                 size=14,

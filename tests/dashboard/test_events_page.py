@@ -33,12 +33,13 @@ def test_a_short_label_cuts_at_a_word_and_not_after_a_small_word():
 @pytest.mark.parametrize(
     ("days", "rows", "places"),
     [
-        # far apart on one row: both above
-        ([0, 400], ["US", "US"], ["top", "top"]),
+        # far apart on one row: both above, the first reaching right and the last left (not cut off at the
+        # axis' ends), one in the middle centred
+        ([0, 200, 400], ["US", "US", "US"], ["top right", "top center", "top left"]),
         # close together (on a two-year axis): above, below, then no room (the hover names the third)
-        ([0, 3, 6, 700], ["US", "US", "US", "US"], ["top", "bottom", None, "top"]),
+        ([300, 303, 306, 0, 700], ["US"] * 5, ["top center", "bottom center", None, "top right", "top left"]),
         # close but on different rows: both above
-        ([0, 3, 700], ["US", "CA", "US"], ["top", "top", "top"]),
+        ([300, 303, 0, 700], ["US", "CA", "US", "US"], ["top center"] * 2 + ["top right", "top left"]),
     ],
 )
 def test_labels_go_where_they_fit(days, rows, places):
