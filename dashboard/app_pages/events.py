@@ -57,7 +57,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.info("No event matches these filters.")
         st.stop()
 
-    show_chart(events_timeline(shown), key="timeline")
+    # labels placed for a laptop's width: hidden below 700 px, where they would overlap (names in the hover)
+    show_chart(events_timeline(shown), key="timeline", dense=True)
     twice = shown.filter(pl.col("reported_as").list.len() > 1)
     if twice.height:
         st.caption(

@@ -34,6 +34,20 @@ def overlapping(boxes: list[dict]) -> list[tuple[int, int]]:
     ]
 
 
+def test_at_phone_width_the_labels_give_way(dashboard_url, browser):
+    """At 390 px the labels (placed for a laptop's plot width) would overlap: they are hidden there."""
+    page = browser.new_page(viewport={"width": 390, "height": 1200})
+    try:
+        page.goto(f"{dashboard_url}/events")
+        wait_until_settled(page, 2)
+        page.wait_for_timeout(1500)
+        labels = page.locator(".js-plotly-plot").first.locator("g.textpoint text")
+        shown = labels.evaluate_all("els => els.filter(e => e.getBoundingClientRect().width > 0).length")
+        assert labels.count() >= 8 and shown == 0
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("width", [1440, 1024])
 def test_the_timeline_labels_its_dots_without_overlaps(dashboard_url, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 1200})
