@@ -78,9 +78,19 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             selection={**picked, "expectation_kind": series.kind},
         )
         tables.show_table(
-            nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"),
+            nearby.select(
+                "date",
+                "status",
+                "jurisdiction",
+                "category",
+                "title",
+                pl.col("publishers").list.join("; ").alias("sources"),
+                pl.col("source_ids").list.join("; "),
+                pl.col("reported_as").list.join("; "),
+            ),
             "events_shown",
             grid=shown_as_grids,
+            selection=picked,
         )
 
     st.subheader("Pacing against a longer-period expectation")
