@@ -153,7 +153,9 @@ def comparison(
     """The actual against the preferred expectation kind for one period (actual_vs_expectation), under
     `policy`, or under each kind's default policy (`is_default_policy`) when None."""
     rows = con.sql(
-        "select * from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
+        "select * replace (actual * to_base as actual, expectation * to_base as expectation,"
+        " variance * to_base as variance, base_unit as unit)"  # the base unit, as the event windows
+        " from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
         " and (policy = ? or (? is null and is_default_policy))"
         " order by coalesce(list_position(?, expectation_kind), 99)",
         params=[entity, metric, region_code, period, policy, policy, list(EXPECTATION_PREFERENCE)],

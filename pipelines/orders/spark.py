@@ -4,10 +4,11 @@ comes back to the driver, into DuckDB's `order_groups`, where FX, bad-row reason
 the DuckDB engine (pipelines/orders/aggregate.py).
 
 Masters: `local[*]` (default), `local[N]`, `spark://host:7077` (standalone), `yarn`, `k8s://https://...`,
-and Spark Connect `sc://host:15002`. For a master on this machine (local[...], spark://127.0.0.1 or
-localhost) everything Spark starts binds to 127.0.0.1 (SPARK_LOCAL_IP, spark.driver.host and bindAddress)
-and the web UI is off: left alone, Spark binds the machine's other interface. For a remote master the
-driver must be reachable by the executors, so those are left to Spark's own configuration.
+and Spark Connect `sc://host:15002` (tested against a local Connect server, devtools/spark_connect.py).
+For a master on this machine (local[...], spark://127.0.0.1 or localhost) everything Spark starts binds to
+127.0.0.1 (SPARK_LOCAL_IP, spark.driver.host and bindAddress) and the web UI is off: left alone, Spark
+binds the machine's other interface. For a remote master the driver must be reachable by the executors, so
+those are left to Spark's own configuration.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ actuals as (
 ),
 
 comparisons as (
-    select * from actual_vs_expectation where is_default_policy
+    select * replace (expectation * to_base as expectation)  -- the base unit, as the window's actual figures
+    from actual_vs_expectation
+    where is_default_policy
 ),
 
 preferred_expectations as (
