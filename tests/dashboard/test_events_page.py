@@ -111,4 +111,6 @@ def test_a_second_report_of_an_event_opens_the_event(case_warehouse, monkeypatch
     options = at.sidebar.selectbox(key="impact_event").options
     assert not any("BRE03" in o or "dissolve its Canadian operations" in o for o in options)
     captions = "\n".join(str(c.value) for c in at.caption)
-    assert "Also reported by Taiwanese business daily \\(citing WSJ\\) (event BRE03)" in captions  # md-escaped
+    assert (
+        "Also reported by Taiwanese business daily \\(citing WSJ\\) (event BRE03)" in captions
+    )  # md-escaped
