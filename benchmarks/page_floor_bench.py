@@ -75,7 +75,7 @@ INVENTORY = """
 })()
 """
 
-FLOOR_PAGE = '''
+FLOOR_PAGE = """
 import json
 import os
 from pathlib import Path
@@ -170,7 +170,7 @@ others = ["Trends", "Events", "Impact", "Evidence", "SQL", "Upload"]
 pages = [st.Page(body, title="Scorecard", url_path="scorecard", default=True)]
 pages += [st.Page(lambda n=n: st.write(n), title=n, url_path=n.lower()) for n in others]
 st.navigation(pages).run()
-'''
+"""
 
 
 def open_page(context, url: str, script: str | None = None):
@@ -265,7 +265,9 @@ def main() -> None:
         server, url = start_dashboard(warehouse, timeout=90)
         try:
             for page in args.page or list(PAGES):
-                r = bench_page(browser, page, f"{url}/{PAGES[page]}", warehouse, tmp, args.repeat, args.first_visits)
+                r = bench_page(
+                    browser, page, f"{url}/{PAGES[page]}", warehouse, tmp, args.repeat, args.first_visits
+                )
                 results.append(r)
                 print(
                     f"{page:10s} {r['elements']:3d} elements  returning: page {r['page_ms']:6.0f} ms, floor "

@@ -70,14 +70,21 @@ if auth_required() and not st.user.get("is_logged_in", False):
 # fonts.gstatic.com (an outside request on every page, issue 16), and emoji icons showed as empty boxes where
 # the machine has no emoji font (headless Chromium here). The sidebar's own glyphs come from the Material
 # Symbols font Streamlit bundles (served locally).
+# The default page is served at `/`; its own url_path is reserved but not served (Streamlit 1.67), so it is
+# not "scorecard": that one is the hidden page below, which sends `/scorecard?...` to `/?...`.
+scorecard = st.Page(PAGES / "scorecard.py", title="Scorecard", url_path="scorecard-page", default=True)
+
+
+def _to_scorecard() -> None:
+    """`/scorecard` (a name people type or keep from a link): Streamlit serves the default page at `/` only and
+    showed "Page not found" here (issue 16); send the visitor there with the address's filters."""
+    st.switch_page(scorecard, query_params=st.query_params.to_dict())
+
+
 page = st.navigation(
     [
-        st.Page(
-            PAGES / "scorecard.py",
-            title="Scorecard",
-            url_path="scorecard",
-            default=True,
-        ),
+        scorecard,
+        st.Page(_to_scorecard, title="Scorecard", url_path="scorecard", visibility="hidden"),
         st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
         st.Page(PAGES / "events.py", title="Events", url_path="events"),
         st.Page(PAGES / "impact.py", title="Impact", url_path="impact"),

@@ -8,6 +8,7 @@ Streamlit does not tell the server how wide the browser is, so nothing here gues
   (dashboard/charts/style.py), so the plot area takes the width the legend used to take;
 - `PHONE_CSS`, set with every chart, hides a heatmap's cell text below 700 px where the chart marked itself
   as too dense for it (`dense`): the cells stay coloured and the numbers stay in the hover and the tables;
+  likewise the Events timeline's dot labels (placed for a laptop's width, they overlap at a phone's);
   and it narrows the page's side padding there from 16 to 8 px (a chart gets 374 px of 390, not 358) and an
   expander's from 16 to 4 px (the Impact page's controls chart: 364 px, not 340).
 """
@@ -25,6 +26,7 @@ PHONE_MAX_WIDTH_PX = 700
 PHONE_CSS = f"""<style>
 @media (max-width: {PHONE_MAX_WIDTH_PX}px) {{
   [class*="st-key-dense_"] .js-plotly-plot .heatmaplayer text {{ display: none; }}
+  [class*="st-key-dense_"] .js-plotly-plot .scatterlayer .textpoint text {{ display: none; }}
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.5rem; padding-right: 0.5rem; }}
   [data-testid="stExpanderDetails"] {{ padding-left: 0.25rem; padding-right: 0.25rem; }}
 }}

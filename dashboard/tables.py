@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.charts.style import row_count
 from dashboard.grids import grid_frame
-from pipelines.warehouse.export import csv_for_spreadsheets
+from pipelines.warehouse.export import FORMULA_STARTS, csv_for_spreadsheets
 
 DATE_COLUMN = st.column_config.DateColumn(format="YYYY-MM-DD")
 
@@ -71,9 +71,14 @@ def show_table(
             f"Showing the first {frame.height:,} of {total:,} rows; the download has all of them "
             "(narrow the selection in the sidebar to see others here)."
         )
+    if limited and selection:  # every row, read on click (already neutralised), with the selection's columns
+        safe = {k: f"'{v}" if str(v).startswith(FORMULA_STARTS) else v for k, v in selection.items()}
+        download = lambda: with_selection(full_csv(), safe).write_csv()  # noqa: E731
+    else:
+        download = full_csv if limited else (lambda: csv_for_spreadsheets(with_selection(frame, selection)))
     st.download_button(
         f"Download {'all ' if limited else ''}{name.replace('_', ' ')} (CSV)",
-        full_csv if limited else (lambda: csv_for_spreadsheets(with_selection(frame, selection))),
+        download,
         # formulas neutralised (OWASP); the selection as leading columns and in the file name
         file_name=csv_file_name(name, selection),
         mime="text/csv",

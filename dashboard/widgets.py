@@ -8,6 +8,7 @@ what the analyst sees.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -130,8 +131,28 @@ def _no_comparison(ident: db.Identity) -> None:
         )
 
 
-def series_ui(ident: db.Identity) -> Series | None:
-    """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared."""
+def default_kind(kinds: list[str], grains: pl.DataFrame, preferred: str = "target") -> str | None:
+    """The expectation kind to open on: the one with expectations at the finest grain that also has actuals
+    (so the chart draws it: the operator demo's monthly plan is a projection, its target annual), ties by
+    `preferred`, then the expectation preference (sql/views/base/expectation_preference.sql).
+    grains: kind ('actual' for the actuals), grain. None when `kinds` is empty."""
+    if not kinds:
+        return None
+    actual = set(grains.filter(pl.col("kind") == "actual")["grain"].to_list())
+    order = list(rules.EXPECTATION_PREFERENCE)
+
+    def rank(kind: str) -> tuple:
+        shared = set(grains.filter(pl.col("kind") == kind)["grain"].to_list()) & actual
+        finest = min((GRAIN_ORDER.index(g) for g in shared if g in GRAIN_ORDER), default=len(GRAIN_ORDER))
+        return (finest, kind != preferred, order.index(kind) if kind in order else len(order), kind)
+
+    return min(kinds, key=rank)
+
+
+def series_ui(ident: db.Identity, kind_grains=None) -> Series | None:
+    """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared.
+    kind_grains: (entity, metric) -> the kinds' grains (`default_kind`), for a page whose default kind must
+    be one drawn at its grain (Trends); else the default kind is the target."""
     pairs = catalog.comparable_pairs(ident)
     if pairs.is_empty():
         _no_comparison(ident)
@@ -140,11 +161,17 @@ def series_ui(ident: db.Identity) -> Series | None:
     entity = _pick("Entity", entity_choices(pairs, catalog.illustrative_entities(ident)), "entity")
     metrics = metric_choices(pairs, entity)
     metric = _pick("Metric", metrics, "metric", format_func=lambda m: names.get(m, m))
+    kinds = kind_choices(pairs, entity, metric)
+    kind_default = default_kind(kinds, kind_grains(entity, metric)) if kind_grains else "target"
+    if kind_grains and "kind" not in st.query_params and kind_default is not None:
+        # a kind the address does not name is an unasked default (another page's, such as the Scorecard's
+        # target): this page's own default replaces it
+        st.session_state["kind"] = kind_default
     kind = _pick(
         "Expectation",
-        kind_choices(pairs, entity, metric),
+        kinds,
         "kind",
-        default="target",
+        default=kind_default,
         help="target, guidance, consensus, projection or budget",
     )
     default = catalog.default_policies(ident).get(kind, "at_period_end")
@@ -202,11 +229,21 @@ def grain_ui(available: list[str], preferred: str | None = None) -> str | None:
     return auto if choice in (None, "auto") else choice
 
 
+def _loose(text) -> str:
+    """'illustrative-marketplace', 'Illustrative  Marketplace' -> 'illustrative marketplace'."""
+    return " ".join(re.split(r"[^0-9a-z]+", str(text).lower())).strip()
+
+
 def from_url(wanted, options: list, format_func=str):
-    """The option a URL value names: the option itself (its id) or its displayed label; None if neither."""
+    """The option a URL value names: the option itself (its id), its displayed label, or either written
+    loosely (any case, '-' or '_' for spaces: `?entity=illustrative-marketplace`); None if none of these."""
     if wanted in options:
         return wanted
-    return next((o for o in options if str(format_func(o)) == wanted), None)
+    exact = next((o for o in options if str(format_func(o)) == wanted), None)
+    if exact is not None or wanted is None:
+        return exact
+    loose = _loose(wanted)
+    return next((o for o in options if loose in (_loose(o), _loose(format_func(o)))), None)
 
 
 def url_choice(widget, label: str, options: list, key: str, default, prefix: str = "impact_", **kwargs):

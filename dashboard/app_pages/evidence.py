@@ -47,6 +47,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         format_func=lambda m: names.get(m, m),
     )
     metric = None if metric in (None, "(all)") else metric
+    # the selection in every download's columns and file name ('figures_TikTok-Shop_gmv.csv'); '(all)' is named
+    picked = {"entity": entity or "all entities", "metric": metric or "all metrics"}
 
     info = catalog.build_info(ident)
     if info.height:
@@ -65,7 +67,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             f"{components.height} of the {len(component_ids)} figures linked (in period order) that were combined "
             "into one comparison by the metric's aggregation (docs/warehouse.md, 'Rollups')."
         )
-        tables.show_table(components, "rollup_components")
+        tables.show_table(components, "rollup_components", selection=picked)
 
     st.subheader("Qualitative claims (no number was reported)")
     claims = data.claims(ident, entity, metric)
@@ -83,10 +85,14 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
     if claims.height > CLAIM_BADGES:
         st.caption(f"The {CLAIM_BADGES} latest of {claims.height:,} claims; all of them in the table.")
-        tables.show_table(claims, "qualitative_claims")
+        tables.show_table(claims, "qualitative_claims", selection=picked)
     elif claims.height:  # the badges above are the table; a grid of the same rows only delayed the page
         tables.show_table(
-            claims, "qualitative_claims", grid=False, hidden_note="the claims above, one row each"
+            claims,
+            "qualitative_claims",
+            grid=False,
+            hidden_note="the claims above, one row each",
+            selection=picked,
         )
 
     st.subheader("Where sources disagree")
@@ -106,6 +112,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             "source_disagreement",
             total=disagreeing,
             full_csv=lambda: data.disagreement_csv(ident, entity, metric),
+            selection=picked,
         )
 
     st.subheader("Figures")
@@ -156,6 +163,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
                 )["figures"].sum()
             ),
             full_csv=lambda: data.evidence_csv(ident, entity, metric),
+            selection=picked,
         )
 
     st.subheader("Exchange rates used")

@@ -18,7 +18,8 @@ from dashboard.sections.pacing import pacing_section
 st.title("Trends: actual and expected over time")
 ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
-    series = widgets.series_ui(ident)
+    # the default expectation kind is one drawn at the chart's grain (the demo's monthly plan: projection)
+    series = widgets.series_ui(ident, kind_grains=lambda e, m: data.kind_grains(ident, e, m))
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
@@ -77,9 +78,19 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             selection={**picked, "expectation_kind": series.kind},
         )
         tables.show_table(
-            nearby.select("date", "status", "jurisdiction", "category", "title", "source_id"),
+            nearby.select(
+                "date",
+                "status",
+                "jurisdiction",
+                "category",
+                "title",
+                pl.col("publishers").list.join("; ").alias("sources"),
+                pl.col("source_ids").list.join("; "),
+                pl.col("reported_as").list.join("; "),
+            ),
             "events_shown",
             grid=shown_as_grids,
+            selection=picked,
         )
 
     st.subheader("Pacing against a longer-period expectation")

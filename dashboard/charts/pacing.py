@@ -53,17 +53,16 @@ def _actual_to_date(frame: pl.DataFrame, divisor: float) -> dict:
             color=[SENSE_COLOURS[f] for f in favourable],
             symbol=[BOUND_SYMBOL.get(b, "circle") for b in frame["actual_bound"]],
         ),
+        # on the chart the value and the share achieved ('8.5 (65%)'), the sentence in the hover: the sentence
+        # ('8.5: 65% of it at 67% elapsed', 170 px) ran off a phone's plot on the left
         text=[
-            f"{format_value(v, divisor, b)}: {s:.0%} of it at {e:.0%} elapsed"
-            for v, b, s, e in zip(
-                frame["actual_to_date"],
-                frame["actual_bound"],
-                frame["share_achieved"],
-                frame["elapsed_share"],
-                strict=True,
+            f"{format_value(v, divisor, b)} ({s:.0%})"
+            for v, b, s in zip(
+                frame["actual_to_date"], frame["actual_bound"], frame["share_achieved"], strict=True
             )
         ],
-        textposition="top left",
+        # the last point sits at the period's end, the plot's right edge: its label goes to its left
+        textposition=["top center"] * (frame.height - 1) + ["top left"],
         customdata=list(
             zip(
                 frame["basis"],
@@ -71,10 +70,20 @@ def _actual_to_date(frame: pl.DataFrame, divisor: float) -> dict:
                 frame["to_date_start"],
                 ["n/a" if p is None else f"{p:.0%}" for p in frame["pace_attainment"]],
                 [sense_words(f, p) for f, p in zip(favourable, performance, strict=True)],
+                [
+                    f"{format_value(v, divisor, b)}: {s:.0%} of it at {e:.0%} elapsed"
+                    for v, b, s, e in zip(
+                        frame["actual_to_date"],
+                        frame["actual_bound"],
+                        frame["share_achieved"],
+                        frame["elapsed_share"],
+                        strict=True,
+                    )
+                ],
                 strict=True,
             )
         ),
-        hovertemplate="%{customdata[2]} to %{x}: %{text}<br>%{customdata[4]} (pace %{customdata[3]}) · "
+        hovertemplate="%{customdata[2]} to %{x}: %{customdata[5]}<br>%{customdata[4]} (pace %{customdata[3]}) · "
         "%{customdata[0]}<br>source: %{customdata[1]}<extra></extra>",
     )
 
@@ -125,9 +134,13 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     if "is_complete" not in frame.columns or not frame["is_complete"].any():
         traces.append(_run_rate(frame, divisor, end))
     fig = go.Figure(data=traces)
+    # head room above the highest point for its label (Plotly's autorange leaves room for markers, not text)
+    ys = [y for t in traces for y in t["y"] if y is not None]
+    low, high = min(0.0, *ys), max(0.0, *ys)
     fig.update_layout(
         template=TEMPLATE,
         height=380,
+        yaxis_range=[low - 0.04 * (high - low), high + 0.16 * (high - low or 1)],
         title=dict(
             text="Pacing: cumulative actual against the expectation for the whole period", font_size=14
         ),

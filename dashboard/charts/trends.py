@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from dashboard.charts.events import event_sources
 from dashboard.charts.style import (
     BOUND_SYMBOL,
     CATEGORY_COLOURS,
@@ -295,12 +296,12 @@ def _event_marks(events: pl.DataFrame) -> tuple[list[dict], list[dict], list[dic
                         part["status"],
                         col(part, "jurisdiction_name"),
                         part["date_precision"],
-                        part["source_id"],
+                        event_sources(part),  # every source of an event reported several times
                         strict=True,
                     )
                 ),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{x|%Y-%m-%d} (%{customdata[3]} precision) · "
-                "%{customdata[1]}<br>%{customdata[2]} · source %{customdata[4]}<extra></extra>",
+                "%{customdata[1]}<br>%{customdata[2]} · sources: %{customdata[4]}<extra></extra>",
                 **BOTTOM,
             )
         )

@@ -154,9 +154,29 @@ def publishers(ident: Identity) -> pl.DataFrame:
     return query(ident, PUBLISHERS)
 
 
+# One row per event, a group of reports of the same event (sql/views/chosen/event_groups.sql) shown once as its
+# representative, with every report's id, source and publisher (`reported_as`, `source_ids`, `publishers`).
 EVENTS = """
 select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdiction, r.name as jurisdiction_name,
-       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note
+       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note,
+       e.group_event_ids as reported_as, e.group_source_ids as source_ids,
+       list(coalesce(p.publisher, p_id.source_id) order by p_id.n) as publishers
+from event_groups as e
+left join regions as r on r.region_code = e.jurisdiction
+left join sources as s on s.source_id = e.source_id and s.dataset in (e.dataset, '_reference')
+cross join unnest(e.group_source_ids) with ordinality as p_id(source_id, n)
+left join (select source_id, min(publisher) as publisher from sources group by source_id) as p
+    on p.source_id = p_id.source_id
+where e.is_representative
+group by all
+order by e.date, e.event_id
+"""
+
+# A warehouse built before event_groups: every report is its own event.
+EVENTS_OF_OLDER_BUILDS = """
+select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdiction, r.name as jurisdiction_name,
+       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher, s.url, e.note,
+       [e.event_id] as reported_as, [e.source_id] as source_ids, [coalesce(s.publisher, e.source_id)] as publishers
 from events as e
 left join regions as r on r.region_code = e.jurisdiction
 left join sources as s on s.source_id = e.source_id and s.dataset in (e.dataset, '_reference')
@@ -165,7 +185,22 @@ order by e.date, e.event_id
 
 
 def events(ident: Identity) -> pl.DataFrame:
-    return query(ident, EVENTS)
+    """Every event once (a group of reports of the same event as its representative, `event_groups`):
+    event_id, date, date_precision, date_end, status, jurisdiction(_name, _path), category, title, entity,
+    source_id, publisher, url, note, reported_as (the group's event ids), source_ids, publishers."""
+    try:
+        return query(ident, EVENTS)
+    except duckdb.CatalogException:
+        return query(ident, EVENTS_OF_OLDER_BUILDS)
+
+
+def representative_event(events_frame: pl.DataFrame, event_id: str | None) -> str | None:
+    """The id under which `events` shows the event: itself, or its group's representative for another report
+    of it (a link to BRE03 opens EV07, the same order); None when no event has that id."""
+    if event_id is None or events_frame.is_empty():
+        return None
+    hit = events_frame.filter(pl.col("reported_as").list.contains(event_id))
+    return hit["event_id"][0] if hit.height else None
 
 
 def example_queries() -> dict[str, str]:

@@ -9,15 +9,17 @@ import polars as pl
 from dashboard.data import catalog
 from dashboard.data.connection import Identity, cached, query, run_query, where_given
 
-# The region tree's columns and the publishers are joined in Polars from small cached tables, and the
+# Values in the base unit (actual_vs_expectation's own are in each expectation's reported unit): the charts
+# scale one series of many regions and periods together. The region tree's columns and the publishers are joined in Polars from small cached tables, and the
 # rows sorted there: in DuckDB the join and the sort by path cost several times the pruned scan itself.
 COMPARISONS = """
 select a.region_code, a.region_name,
-       a.period, a.grain, a.period_start, a.period_end, a.unit,
-       a.actual, a.actual_kind, a.actual_bound, a.actual_source_id,
-       a.expectation, a.expectation_low, a.expectation_high, a.expectation_bound, a.expectation_as_of,
+       a.period, a.grain, a.period_start, a.period_end, a.base_unit as unit,
+       a.actual * a.to_base as actual, a.actual_kind, a.actual_bound, a.actual_source_id,
+       a.expectation * a.to_base as expectation, a.expectation_low * a.to_base as expectation_low,
+       a.expectation_high * a.to_base as expectation_high, a.expectation_bound, a.expectation_as_of,
        a.expectation_source_id, a.vintages,
-       a.variance, a.variance_pct, a.attainment, a.direction, a.direction_certain, a.is_shortfall,
+       a.variance * a.to_base as variance, a.variance_pct, a.attainment, a.direction, a.direction_certain, a.is_shortfall,
        a.is_approximate, a.is_bound, a.basis, a.favourable, a.performance_pct,
        a.actual_components, a.actual_approximate_components,
        a.expectation_components, a.expectation_approximate_components

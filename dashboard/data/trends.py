@@ -9,6 +9,7 @@ import polars as pl
 
 from dashboard.data import catalog
 from dashboard.data.connection import Identity, cached, in_list, query, run_query
+from pipelines.effects import entities
 
 SHORTFALL_PERIODS = """
 select period_start, period_end
@@ -126,6 +127,20 @@ def events_near_regions(frame: pl.DataFrame, region_paths: list[str]) -> pl.Data
     return frame.filter(keep)
 
 
+# The grains at which each expectation kind, and the actuals ('actual'), exist for one series: the Trends
+# page's default kind is one drawn at the grain it shows (`widgets.default_kind`).
+KIND_GRAINS = """
+select kind, grain from expectation_revisions where entity = ? and metric = ? group by all
+union all
+select 'actual' as kind, grain from actual_figures where entity = ? and metric = ? group by all
+"""
+
+
+def kind_grains(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """kind ('actual' for the actuals), grain: where the series has figures of each kind."""
+    return query(ident, KIND_GRAINS, entity, metric, entity, metric)
+
+
 ENTITY_PARENTS = "select entity, parent from entities"
 
 
@@ -135,22 +150,6 @@ def entity_parents(ident: Identity) -> dict[str, str | None]:
     return dict(zip(frame["entity"], frame["parent"], strict=True))
 
 
-def entity_family(entity: str, parents: dict[str, str | None]) -> set[str]:
-    """The entity, its ancestors (ByteDance above TikTok above TikTok Shop) and its descendants."""
-    family, up = {entity}, parents.get(entity)
-    while up and up not in family:
-        family.add(up)
-        up = parents.get(up)
-    grew = True
-    while grew:
-        below = {child for child, parent in parents.items() if parent in family and child not in family}
-        family |= below
-        grew = bool(below)
-    return family
-
-
-def events_for_entity(frame: pl.DataFrame, entity: str, parents: dict[str, str | None]) -> pl.DataFrame:
-    """Events that concern the entity: those naming no entity, the entity itself, or one of its family
-    (`entity_family`). An event about another business (the illustrative demo's, say) is left out."""
-    family = sorted(entity_family(entity, parents))
-    return frame.filter(pl.col("entity").is_null() | pl.col("entity").is_in(family))
+# The family rule lives with the effect estimators, which apply it too (pipelines/effects/entities.py).
+entity_family = entities.entity_family
+events_for_entity = entities.events_for_entity

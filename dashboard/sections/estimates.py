@@ -140,14 +140,16 @@ def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFr
             f"The event's period {event_period} has no actual figure; the closest period with one is shown."
         )
     st.caption(
-        "Generated from templates (deterministic); [n] points to the sources below. Its last sentence is "
-        "about the event chosen above."
+        "Generated from templates (deterministic); [n] points to the sources below. The events are ranked "
+        "by place (this region, then enclosing, then inner regions), closeness in time and category; the "
+        "estimate is about the event chosen above."
     )
     story = data.narrative(ident, choice.entity, choice.metric, choice.region, period, choice.event_id)
     if isinstance(story, str):
         st.info(f"No narrative for {period}: {story}.")
         return
-    st.markdown(story.text.replace("$", "\\$"))
+    for heading, body in story.parts:  # the miss, the streak, the events, the estimate
+        st.markdown(f"**{heading}.** " + body.replace("$", "\\$"))
     cited = data.sources(ident, [c.source_id for c in story.citations])
     urls = dict(zip(cited["source_id"].to_list(), cited["url"].to_list(), strict=True))
     titles = dict(zip(cited["source_id"].to_list(), cited["title"].to_list(), strict=True))

@@ -41,6 +41,13 @@ def event_card(event: dict) -> None:
         )
         if event["note"]:
             st.caption(md(event["note"]))
+        others = list(zip(event.get("reported_as") or [], event.get("publishers") or [], strict=False))[1:]
+        if others:  # the same event from other sources (event_groups, docs/event-impact.md)
+            st.caption(
+                "Also reported by "
+                + "; ".join(f"{md(p)} (event {md(i)})" for i, p in others)
+                + ": the same event, shown once."
+            )
 
 
 def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> None:

@@ -10,7 +10,9 @@ import streamlit as st
 
 from dashboard.data import connection as db
 from dashboard.data import impact as data
-from dashboard.widgets import GRAIN_ORDER, url_choice
+from dashboard.data.trends import entity_parents, events_for_entity
+from dashboard.sections.event_choices import canonical_event_param
+from dashboard.widgets import GRAIN_ORDER, from_url, url_choice
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,13 @@ def default_event(events: pl.DataFrame, assessable: set[str]) -> str:
 
 
 def event_ui(ident: db.Identity, events: pl.DataFrame) -> str:
+    """The event (`?event=`, a second report of an event opening the event as listed). When the address names
+    a business (`?entity=Illustrative Marketplace`, by id or label), only the events that concern it are
+    offered (`pipelines.effects.entities`), so its default event is one of that business's."""
+    entity = from_url(st.query_params.get("entity"), list(entity_parents(ident)))
+    if entity is not None:
+        events = events_for_entity(events, entity, entity_parents(ident))
+    canonical_event_param(events)
     titles = {
         r["event_id"]: f"{r['date']:%Y-%m-%d} · {r['title']}"
         + (" (expected)" if r["status"] == "expected" else "")

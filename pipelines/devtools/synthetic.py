@@ -85,7 +85,8 @@ select 'S' || i as figure_id,
        'SRC' || lpad((hash(entity, year(period_start), vintage) % $sources)::varchar, 5, '0') as source_id,
        null as note,
        null::double as value_raw, null::double as value_high_raw, 'USD' as unit_raw, 'USD' as currency,
-       1.0 as fx_usd_per_unit, 'synthetic' as file, (i + 1)::integer as row_number, null as origin
+       1.0 as fx_usd_per_unit, 'synthetic' as file, (i + 1)::integer as row_number, null as origin,
+       1.0 as unit_scale
 from valued
 """
 
@@ -95,7 +96,7 @@ select 'Q' || row_number() over (), 'synthetic', entity, metric, region_code,
        strftime(period_start, '%Y') || '-Q' || quarter(period_start), 'quarter',
        date_trunc('quarter', period_start)::date, last_day(date_trunc('quarter', period_start)::date + 62),
        'actual', false, null, null, 'exact', null, 'below', period_end + 30, 'day', source_id,
-       'synthetic direction-only claim', null, null, null, null, null, 'synthetic', 0, null
+       'synthetic direction-only claim', null, null, null, null, null, 'synthetic', 0, null, null
 from figures
 where kind = 'actual' and month(period_start) = 1 and hash(figure_id, $seed) % 200 = 0
 """

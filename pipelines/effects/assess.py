@@ -21,6 +21,7 @@ from pipelines.effects.counterfactual import (
 from pipelines.effects.did import DEFAULT_SPAN, DidEstimate, choose_controls, estimate_did
 from pipelines.effects.narrative import Narrative, write_narrative
 from pipelines.effects.periods import period_end, period_index, period_start, window_around
+from pipelines.effects.ranking import rank_events
 from pipelines.effects.results import Refusal
 from pipelines.warehouse.rules import lineage_pairs
 
@@ -81,7 +82,9 @@ def assess_effect(
         counts = {g: queries.series(con, entity, metric, region_code, g).height for g in grains}
         grain = max(grains, key=lambda g: counts[g])  # max keeps the first (finest) on ties
     series = queries.series(con, entity, metric, region_code, grain)
-    other = queries.related_events(con, region_code, exclude=event_id)
+    # other events that could explain the same change: this event's other reports are not among them, nor
+    # are events of another business (docs/event-impact.md)
+    other = queries.related_events(con, region_code, exclude=event_id, entity=entity)
     if ev["status"] == "expected":
         why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
         refusal_cf, refusal_did = Refusal("counterfactual", why), Refusal("difference-in-differences", why)
@@ -140,11 +143,12 @@ def explain_period(
         raise LookupError(f"no actual figure for {entity} {metric} in {region_code} for {period}")
     streak, streak_sources = queries.streak_containing(con, compared) if compared else (None, [])
     start, end = window_around(actual["period_start"], actual["period_end"], actual["grain"])
-    events = queries.related_events(con, region_code, start, end)
+    events = queries.related_events(con, region_code, start, end, entity=entity)
     related = True  # the default is always one of the window's events
     if event_id is None:
         event_id = default_event(events, queries.regions(con), region_code, actual["period_end"])
     else:
+        event_id = queries.representative(con, event_id)  # BRE03 is told as EV07, the same event
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
     if event_id is not None:
@@ -155,7 +159,7 @@ def explain_period(
             (compared or {}).get("expectation_source_id"),
         ]
         + streak_sources
-        + events["source_id"].to_list()
+        + [s for ids in events["source_ids"].to_list() for s in ids]
         + ([effect.event["source_id"]] + effect.series_sources if effect else [])
     )
     return write_narrative(
@@ -167,7 +171,9 @@ def explain_period(
         comparison=compared,
         streak=streak,
         streak_sources=streak_sources,
-        events=events.to_dicts(),
+        events=rank_events(
+            events, queries.regions(con), region_code, actual["period_start"], actual["period_end"]
+        ),
         window=(start, end),
         effect=effect,
         effect_event_related=related,
@@ -222,7 +228,7 @@ def _auto_controls(con, ev, entity, metric, region_code, grain) -> list[str]:
     post = max(DEFAULT_SPAN[grain][1], DEFAULT_POST_PERIODS.get(grain, 0))
     return choose_controls(
         queries.regions(con),
-        queries.events(con),
+        queries.events(con, entity=entity),
         region_code,
         period_start(idx - pre, grain),
         period_end(idx + post - 1, grain),

@@ -1,14 +1,20 @@
-"""A short, deterministic paragraph about one period of one series, with a citation for every number.
+"""A short, deterministic account of one period of one series in four parts, with a citation for every number:
+the miss (how much, which period), the streak (how long), the events that matter most (ranked by
+`pipelines.effects.ranking`, the rest counted: "and 9 more"), and the estimate (the effect with its interval,
+or why there is none).
 
 Plain templates, no generated prose: the same warehouse gives the same words. Every figure, date and
 estimate is followed by bracketed markers [n] that point to sources (source id, publisher, published date);
-a derived number (a variance, a streak total, an effect) cites every source it was computed from.
+a derived number (a variance, a streak total, an effect) cites every source it was computed from, and an event
+reported by several sources cites each.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from pipelines.effects.ranking import SHOWN_EVENTS
 
 
 @dataclass(frozen=True)
@@ -24,14 +30,25 @@ class Citation:
 
 @dataclass(frozen=True)
 class Narrative:
-    text: str
+    """parts: (heading, text) in order: 'The miss', 'The streak', 'The events', 'The estimate' (the last only
+    when an event was assessed). text: the parts as paragraphs ('The miss: ...')."""
+
+    parts: list[tuple[str, str]]
     citations: list[Citation]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(f"{heading}: {body}" for heading, body in self.parts)
 
     def __str__(self) -> str:
         return self.text + "\n\nSources:\n" + "\n".join(str(c) for c in self.citations)
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "citations": [c.__dict__ for c in self.citations]}
+        return {
+            "text": self.text,
+            "parts": [{"heading": h, "text": t} for h, t in self.parts],
+            "citations": [c.__dict__ for c in self.citations],
+        }
 
 
 class _Citer:
@@ -92,19 +109,22 @@ def write_narrative(
     effect_event_related: bool = True,
     sources: dict[str, dict],
 ) -> Narrative:
-    """effect: an EffectReport or None; effect_event_related: whether its event's jurisdiction is the region,
+    """events: the window's events, most relevant first (`ranking.rank_events`; each with `source_ids`, every
+    report's source, and `place`); the first `SHOWN_EVENTS` are named, the rest counted.
+    effect: an EffectReport or None; effect_event_related: whether its event's jurisdiction is the region,
     an ancestor or a descendant. An effect whose event is not among `events` (outside the window, or in an
     unrelated jurisdiction) names the event's jurisdiction and date and says why it is not listed."""
     cite = _Citer(sources)
     unit = actual.get("unit")
-    sentences = [_miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite)]
-    if streak:
-        sentences.append(_streak_sentence(streak, streak_sources, unit, cite))
-    sentences.append(_events_sentence(events, window, cite))
+    parts = [
+        ("The miss", _miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite)),
+        ("The streak", _streak_sentence(streak, streak_sources, unit, comparison, period, cite)),
+        ("The events", _events_sentence(events, window, region_name, cite)),
+    ]
     if effect is not None:
         placement = _placement(effect.event, events, window, effect_event_related, region_name, cite)
-        sentences.append(_effect_sentence(effect, placement, cite))
-    return Narrative(" ".join(s for s in sentences if s), cite.citations())
+        parts.append(("The estimate", _effect_sentence(effect, placement, cite)))
+    return Narrative(parts, cite.citations())
 
 
 def _miss_sentence(entity, metric_name, region_name, period, actual, comparison, cite) -> str:
@@ -147,10 +167,18 @@ def _basis(comparison: dict, side: str) -> str:
     return text + (f", {approximate} approximate" if approximate else "")
 
 
-def _streak_sentence(streak, streak_sources, unit, cite) -> str:
+def _streak_sentence(streak, streak_sources, unit, comparison, period, cite) -> str:
+    if comparison is None:
+        return "No expectation to compare with, so no run of shortfalls to measure."
+    kind = comparison["expectation_kind"]
+    if not comparison.get("is_shortfall"):
+        return f"Not short of its {kind}: no shortfall run."
+    if not streak or streak["length"] < 2:
+        return (
+            f"Short of its {kind} on its own: the periods next to it are not short or have no figures to "
+            "compare."
+        )
     n, grain = streak["length"], streak["grain"]
-    if n < 2:
-        return ""
     current = "the current run" if streak["is_current"] else "a run"
     cited = cite(*streak_sources)
     return (
@@ -160,16 +188,25 @@ def _streak_sentence(streak, streak_sources, unit, cite) -> str:
     )
 
 
-def _events_sentence(events, window, cite) -> str:
+def _events_sentence(events, window, region_name, cite) -> str:
     span = f"{window[0]} to {window[1]}"
     if not events:
         return f"No events in related jurisdictions fall in the window {span}."
+    shown, rest = events[:SHOWN_EVENTS], events[SHOWN_EVENTS:]
     listed = "; ".join(
         f"{e['title']} ({e['jurisdiction']}, {e['date']}{', expected' if e['status'] == 'expected' else ''}) "
-        f"{cite(e['source_id'])}"
-        for e in events
+        f"{cite(*(e.get('source_ids') or [e['source_id']]))}"
+        for e in shown
     )
-    return f"Events in related jurisdictions in the window {span}: {listed}."
+    ids = ", ".join(e["event_id"] for e in rest[:6]) + (", …" if len(rest) > 6 else "")
+    more = f"; and {len(rest)} more ({ids})" if rest else ""
+    heading = (
+        f"{len(events)} events in related jurisdictions in the window {span}; the closest to {region_name} "
+        "first"
+        if len(events) > 1
+        else f"One event in a related jurisdiction in the window {span}"
+    )
+    return f"{heading}: {listed}{more}."
 
 
 def _placement(event, events, window, related, region_name, cite) -> str:

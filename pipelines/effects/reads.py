@@ -10,6 +10,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from pipelines.effects.entities import entity_parents, events_for_entity
 from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, GRAIN_ORDER, RELATED_REGIONS_SQL
 
 
@@ -18,11 +19,13 @@ def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
     return rows.row(0, named=True) if rows.height else None
 
 
-def events(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(
+def events(con: duckdb.DuckDBPyConnection, entity: str | None = None) -> pl.DataFrame:
+    """Every reported event (all reports); `entity`: only those that concern it (`pipelines.effects.entities`)."""
+    frame = con.sql(
         "select event_id, date, date_precision, date_end, status, jurisdiction, category, title, entity, source_id"
         " from events order by date, event_id"
     ).pl()
+    return events_for_entity(frame, entity, entity_parents(con)) if entity else frame
 
 
 def regions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -42,16 +45,31 @@ def related_events(
     start: date | None = None,
     end: date | None = None,
     exclude: str | None = None,
+    entity: str | None = None,
 ) -> pl.DataFrame:
-    """Events whose jurisdiction is the region, an ancestor or a descendant, optionally dated in [start, end]."""
-    return con.sql(
-        f"select e.event_id, e.date, e.date_end, e.status, e.jurisdiction, e.category, e.title, e.source_id"
-        f" from events as e where e.jurisdiction in ({RELATED_REGIONS_SQL})"
+    """Events whose jurisdiction is the region, an ancestor or a descendant, optionally dated in [start, end],
+    each once (a group of reports of one event as its representative, with every report's `source_ids` and
+    ids `reported_as`: sql/views/chosen/event_groups.sql). `exclude`: an event id whose whole group is left
+    out. `entity`: only events that concern it (`pipelines.effects.entities`: none named, it or its family)."""
+    frame = con.sql(
+        f"select e.event_id, e.date, e.date_end, e.status, e.jurisdiction, e.category, e.title, e.entity,"
+        f" e.source_id, e.group_source_ids as source_ids, e.group_event_ids as reported_as"
+        f" from event_groups as e where e.is_representative and e.jurisdiction in ({RELATED_REGIONS_SQL})"
         " and (? is null or coalesce(e.date_end, e.date) >= ?) and (? is null or e.date <= ?)"
-        " and e.event_id is distinct from ?"
+        " and (? is null or not list_contains(e.group_event_ids, ?))"
         " order by e.date, e.event_id",
-        params=[region_code, region_code, start, start, end, end, exclude],
+        params=[region_code, region_code, start, start, end, end, exclude, exclude],
     ).pl()
+    return events_for_entity(frame, entity, entity_parents(con)) if entity else frame
+
+
+def representative(con: duckdb.DuckDBPyConnection, event_id: str) -> str:
+    """The id under which an event is listed: its group's representative (BRE03 -> EV07), else itself."""
+    rows = con.sql(
+        "select group_id from event_groups where event_id = ? order by is_representative desc limit 1",
+        params=[event_id],
+    ).fetchall()
+    return rows[0][0] if rows else event_id
 
 
 def series(
@@ -135,7 +153,9 @@ def comparison(
     """The actual against the preferred expectation kind for one period (actual_vs_expectation), under
     `policy`, or under each kind's default policy (`is_default_policy`) when None."""
     rows = con.sql(
-        "select * from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
+        "select * replace (actual * to_base as actual, expectation * to_base as expectation,"
+        " variance * to_base as variance, base_unit as unit)"  # the base unit, as the event windows
+        " from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
         " and (policy = ? or (? is null and is_default_policy))"
         " order by coalesce(list_position(?, expectation_kind), 99)",
         params=[entity, metric, region_code, period, policy, policy, list(EXPECTATION_PREFERENCE)],

@@ -451,6 +451,7 @@ def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
         c("value").alias("value_raw"),
         c("value_high").alias("value_high_raw"),
         c("unit").alias("unit_raw"),
+        c("u").struct.field("scale").alias("unit_scale"),
         "currency",
         "fx_usd_per_unit",
         "origin",

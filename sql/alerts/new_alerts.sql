@@ -12,7 +12,10 @@ with streaks as (
     inner join default_policies d on d.expectation_kind = s.expectation_kind and d.default_policy = s.policy
     where s.length >= $streak
 ), misses as (
-    select a.*, 'large_miss' as alert_type, a.variance_pct as measure
+    -- in the base unit, which value_text scales ('USD 8.50 bn')
+    select a.* replace (a.actual * a.to_base as actual, a.expectation * a.to_base as expectation,
+                        a.base_unit as unit),
+           'large_miss' as alert_type, a.variance_pct as measure
     from actual_vs_expectation a
     where a.is_default_policy and a.favourable = false and abs(a.variance_pct) >= $miss
 ), candidates as (

@@ -6,7 +6,9 @@ select
     original.period,
     original.actual,
     original.expectation as original_target,
+    original.unit,  -- each comparison is in its expectation's unit as reported
     latest.expectation as latest_target,
+    latest.unit as latest_unit,
     round(original.attainment * 100, 1) as attainment_vs_original_pct,
     round(latest.attainment * 100, 1) as attainment_vs_latest_pct,
     latest.vintages

@@ -7,6 +7,7 @@ select
     expectation_kind,
     actual,
     expectation,
+    unit,  -- the expectation's unit as reported ('USD bn')
     round(variance_pct * 100, 1) as variance_pct,
     round(attainment * 100, 1) as attainment_pct,
     direction_certain,

@@ -28,5 +28,6 @@ create or replace table figures (
     file              varchar not null,
     row_number        integer not null,     -- 1 = first data row; for a file read through a layout, the canonical row
     origin            varchar,              -- sheet and cell for files read through a layout: 'Budget!F12'
+    unit_scale        double,               -- the scale unit_raw names: 1e9 for 'USD bn', 1 for 'USD' and '%'
     primary key (dataset, figure_id)      -- ids are scoped to their dataset
 );

@@ -14,6 +14,7 @@ MEASURE_JS = """
     title: '.g-gtitle text, .gtitle', legend: '.legend', xtick: '.xtick text', ytick: '.ytick text',
     axis_title: '.g-xtitle text, .g-ytitle text, [class^="g-x"] .xtitle, [class^="g-y"] .ytitle',
     annotation: '.annotation-text', cell_text: '.hm text, .heatmaplayer text',
+    point_text: '.textpoint text, text.bartext',
   };
   return [...document.querySelectorAll('.js-plotly-plot')].map((plot, index) => {
     const svg = box(plot.querySelector('.main-svg'));

@@ -8,7 +8,8 @@ At 390 px the page gives a chart 374 px (8 px side padding, dashboard/figures.PH
   least two thirds of the chart (247 of 374 px; measured 260 and 269): those names are its content;
 - no text (title, legend, tick labels, axis titles, annotations, heatmap cell text) reaches outside the svg:
   nothing clipped (the Evidence disagreement labels were cut off on the left, fault 3);
-- heatmap cell texts and x tick labels do not print over each other.
+- heatmap cell texts, x tick labels and point labels do not print over each other, and a point's label lies
+  inside the plot area (outside it, it is cut off: the Trends pacing labels at 390 px).
 On today's code before the fix this failed: at 390 px the Trends plot was 8 px wide (legend on the right),
 the Evidence disagreement plot 8 px, the Scorecard heatmap 64 px with 18 overprinted cells, and every
 Plotly title ran past the chart's right edge.
@@ -30,13 +31,13 @@ DEMO = ENTITY.replace(" ", "%20")
 # (page, query, charts drawn at least, whose rows are named by category labels)
 PAGES = {
     "case study": [
-        ("scorecard", "", 2),
+        ("", "", 2),  # the Scorecard lives at the root
         ("trends", "", 2),
         ("events", "event=EV05", 2),
         ("evidence", "", 1),
     ],
     "operator demo": [
-        ("scorecard", f"entity={DEMO}", 2),
+        ("", f"entity={DEMO}", 2),
         ("trends", f"entity={DEMO}", 2),
         ("events", f"event={BAN.event_id}", 2),
         ("evidence", f"entity={DEMO}", 1),
@@ -71,6 +72,15 @@ def open_page(browser, url: str, width: int, charts: int):
     return page
 
 
+def inside(box: dict, area: dict, slack: float = 1.0) -> bool:
+    return (
+        box["x"] >= area["x"] - slack
+        and box["r"] <= area["r"] + slack
+        and box["y"] >= area["y"] - slack
+        and box["b"] <= area["b"] + slack
+    )
+
+
 def chart_faults(chart: dict, labelled: bool, phone: bool) -> list[str]:
     """What is wrong with one measured chart (MEASURE_JS's answer for it)."""
     faults = [f"{o['kind']} outside the chart: {o['text']!r}" for o in chart["outside"]]
@@ -81,7 +91,11 @@ def chart_faults(chart: dict, labelled: bool, phone: bool) -> list[str]:
             faults.append(f"plot area {area:.0f} px wide of {chart['svg']['w']:.0f} (at least {least:.0f})")
     if chart["svg"]["r"] > chart["viewport"] + 1:
         faults.append(f"chart reaches {chart['svg']['r']:.0f} px, past the window's {chart['viewport']} px")
-    for kind in ("cell_text", "xtick"):
+    areas = chart["areas"]
+    for box in chart["texts"]["point_text"]:  # a point's label outside the plot area is clipped there
+        if areas and not any(inside(box, a) for a in areas):
+            faults.append(f"a point label at x {box['x']:.0f}-{box['r']:.0f} px is cut off by the plot area")
+    for kind in ("cell_text", "xtick", "point_text"):
         if pairs := overprinted(chart["texts"][kind]):
             faults.append(f"{len(pairs)} {kind} labels print over each other")
     return faults
@@ -95,8 +109,9 @@ def test_every_chart_fits_the_width(dashboard_url, browser, demo, width):
         page = open_page(browser, f"{dashboard_url}/{path}?{query}", width, charts)
         try:
             assert page.locator('[data-testid="stException"]').count() == 0, path
+            assert "Page not found" not in page.inner_text("body"), path
             SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{demo.replace(' ', '-')}_{path}_{width}.png"))
+            page.screenshot(path=str(SHOTS / f"{demo.replace(' ', '-')}_{path or 'scorecard'}_{width}.png"))
             measured = page.evaluate(MEASURE_JS)
             assert len(measured) >= charts, f"{path}: {len(measured)} charts drawn"
             keys = page.evaluate(
@@ -108,7 +123,7 @@ def test_every_chart_fits_the_width(dashboard_url, browser, demo, width):
                     f"st-key-{k}" in classes or f"st-key-dense_{k}" in classes for k in LABELLED_ROWS
                 )
                 if found := chart_faults(chart, labelled, phone=width < 700):
-                    faults[f"{path} chart {chart['index']}"] = found
+                    faults[f"{path or 'scorecard'} chart {chart['index']}"] = found
         finally:
             page.close()
     assert faults == {}

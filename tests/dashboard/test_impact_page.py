@@ -186,8 +186,16 @@ def test_annual_case_study_refuses_with_reasons_and_no_chart(case_warehouse, mon
 def test_narrative_effect_is_about_the_chosen_event(case_warehouse, monkeypatch):
     # US 2024 has a dozen events in its window; the paragraph's effect sentence follows the page's choice
     at = open_impact(case_warehouse, monkeypatch, event="EV05")
-    narrative = next(m.value for m in at.markdown if "Events in related jurisdictions" in m.value)
-    assert "No effect of President Biden signs PAFACA, the sell-or-ban law can be estimated" in narrative
+    # the narrative in its four parts (issue 16, fault 8), the estimate last
+    parts = [m.value for m in at.markdown if m.value.startswith("**The ")]
+    assert [p.split(".**")[0] for p in parts] == [
+        "**The miss",
+        "**The streak",
+        "**The events",
+        "**The estimate",
+    ]
+    assert "No effect of President Biden signs PAFACA, the sell-or-ban law can be estimated" in parts[-1]
+    assert "; and " in parts[2] and " more (" in parts[2]  # a dozen events: three named, the rest counted
 
 
 def test_event_without_figures_in_its_jurisdiction_is_a_message(case_warehouse, monkeypatch):

@@ -110,7 +110,15 @@ def test_default_effect_is_about_the_regions_own_event(crowded_warehouse):
     # in the window and before 2024-06-30: CA-EARLY (CA), NAM-PACT (NAM), WORLD-LATE (WORLD, the latest)
     text = explain(crowded_warehouse, "CA", "2024-06")
     assert "No effect of Canadian consultation can be estimated" in text
-    assert "Global rule (WORLD, 2024-05-15)" in text  # still listed among the window's events
+    # the window's events ranked (pipelines/effects/ranking.py): Canada's own first, the closest in time first
+    # (the expected decision inside the period, then the follow-up a month after it, then the consultation);
+    # the rest counted with their ids, the world's rule among them
+    assert (
+        "the closest to Canada first: Canadian decision due (CA, 2024-06-01, expected) [3]; Canadian follow-up "
+        "(CA, 2024-08-01) [3]; Canadian consultation (CA, 2024-02-01) [3]; and 3 more (CA-WINDUP, NAM-PACT, "
+        "WORLD-LATE)." in text
+    )
+    assert "Global rule" not in text
 
 
 def test_chosen_event_in_the_window(crowded_warehouse):

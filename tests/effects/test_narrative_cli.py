@@ -26,7 +26,11 @@ CITED_NUMBER = re.compile(
 
 def uncited_numbers(text: str) -> list[str]:
     exempt = [
+        r"(?m)^The (miss|streak|events|estimate): ",  # the parts' headings
         r"^[^:]*:",  # the subject ('... in Canada, 2024-03:') names the period, not a figure
+        # counts of the window's events: the named ones are cited, the others listed by id
+        r"\d+ events in related jurisdictions",
+        r"and \d+ more \([^)]*\)",
         r"in the window \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}",  # the window's own bounds
         r"from [\dQH-]+ to [\dQH-]+",  # a streak's first and last period labels
         # a refusal states the method's thresholds and counts periods of the series it cites at its end

@@ -99,11 +99,13 @@ def test_fiscal_quarters_of_a_retailer_roll_up_its_months(tmp_path):
             "select * from actual_vs_expectation where entity = 'Retailer' and policy = 'at_period_end'",
         )
     }
-    # values in the base unit (USD): 95 + 100 + 98 = 293 m against 300 m; 110 + 105 + 108 = 323 m vs 330 m
+    # values in the budget's unit as reported (USD m): 95 + 100 + 98 = 293 against 300; 110 + 105 + 108 = 323
+    # vs 330; to_base gives the base unit (USD)
     q1, q2 = got["FY2025-Q1"], got["FY2025-Q2"]
-    assert (q1["actual"], q1["expectation"]) == (293e6, 300e6)
+    assert (q1["actual"], q1["expectation"], q1["unit"]) == (293, 300, "USD m")
+    assert (q1["actual"] * q1["to_base"], q1["base_unit"]) == (293e6, "USD")
     assert round(q1["attainment"], 3) == 0.977 and q1["is_shortfall"]
-    assert (q2["actual"], q2["expectation"]) == (323e6, 330e6)
+    assert (q2["actual"], q2["expectation"]) == (323, 330)
     assert round(q2["attainment"], 3) == 0.979
     assert q1["actual_figure_ids"] == ["M02", "M03", "M04"]
     assert (q1["period_start"], q1["period_end"]) == (date(2024, 2, 1), date(2024, 4, 30))

@@ -117,7 +117,9 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)}, null)", FIGURES)  # origin: none
+    con.executemany(
+        f"insert into figures values ({', '.join(['?'] * 27)}, null, null)", FIGURES
+    )  # origin, unit_scale: none
     create_views(con)
     yield con
     con.close()

@@ -171,7 +171,9 @@ def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
         SOURCES,
     )
-    con.executemany(f"insert into figures values ({', '.join(['?'] * 27)}, null)", figures)  # origin: none
+    con.executemany(
+        f"insert into figures values ({', '.join(['?'] * 27)}, null, null)", figures
+    )  # origin, unit_scale: none
     create_views(con)
     return con
 

@@ -15,8 +15,10 @@ with window_sizes as (
 -- When a period has expectations of several kinds, the lowest preference wins
 -- (sql/views/base/expectation_preference.sql, joined below).
 
+-- every report of an event with its group (sql/views/chosen/event_groups.sql): a second report of the same
+-- event (the news brief's BRE05 of the law EV05) is not "another event in the window"
 events as (
-    select * from events
+    select * from event_groups
 ),
 
 regions as (
@@ -28,7 +30,9 @@ actuals as (
 ),
 
 comparisons as (
-    select * from actual_vs_expectation where is_default_policy
+    select * replace (expectation * to_base as expectation)  -- the base unit, as the window's actual figures
+    from actual_vs_expectation
+    where is_default_policy
 ),
 
 preferred_expectations as (
@@ -58,6 +62,7 @@ affected_regions as (
         e.entity as event_entity,
         e.source_id as event_source_id,
         e.jurisdiction,
+        e.group_event_ids,
         r.region_code,
         r.name as region_name
     from events as e
@@ -109,11 +114,12 @@ bounded as (
 
 windows as (
     select distinct
-        event_id, region_code, entity, metric, grain, window_start, window_end
+        event_id, group_event_ids, region_code, entity, metric, grain, window_start, window_end
     from bounded
 ),
 
--- another event in the same region, an ancestor or a descendant, dated (or lasting) inside the window
+-- another event (one per group of reports: its representative; never a report of this event) in the same
+-- region, an ancestor or a descendant, dated (or lasting) inside the window
 overlapping as (
     select
         w.event_id,
@@ -124,7 +130,8 @@ overlapping as (
         list(o.event_id order by o.date, o.event_id) as overlapping_event_ids
     from windows as w
     inner join events as o
-        on  o.event_id <> w.event_id
+        on  o.is_representative
+        and not list_contains(w.group_event_ids, o.event_id)
         and o.date <= w.window_end
         and coalesce(o.date_end, o.date) >= w.window_start
     where exists (

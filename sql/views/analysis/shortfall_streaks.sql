@@ -3,7 +3,8 @@
 create or replace view shortfall_streaks as
 
 with comparisons as (
-    select * from actual_vs_expectation
+    select * replace (variance * to_base as variance)  -- the base unit: a streak's shortfalls are added up
+    from actual_vs_expectation
 ),
 
 series as (

@@ -7,7 +7,12 @@
 create or replace view variance_by_region_quarter as
 
 with comparisons as (
-    select * from actual_vs_expectation
+    -- in the base unit: months are added up, and may be reported in different units
+    select * replace (
+        actual * to_base as actual, expectation * to_base as expectation, variance * to_base as variance,
+        expectation_low * to_base as expectation_low, expectation_high * to_base as expectation_high
+    )
+    from actual_vs_expectation
 ),
 
 metrics as (

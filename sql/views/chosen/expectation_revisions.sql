@@ -49,6 +49,10 @@ final as (
         value_high,
         bound,
         unit,
+        -- the unit as reported, and base units per one of it (fx_usd_per_unit x scale; 1e6 for 'USD m', about
+        -- 1.08e6 for 'EUR m'): actual_vs_expectation presents each comparison in its expectation's unit
+        unit_raw,
+        unit_scale * coalesce(fx_usd_per_unit, 1.0) as base_per_unit_raw,
         previous_value,
         value_mid - previous_value as change,
         (value_mid - previous_value) / nullif(abs(previous_value), 0) as change_pct,

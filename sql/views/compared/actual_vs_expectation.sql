@@ -13,7 +13,14 @@
 -- actual restated at the expectation's rate, so every measure below is the one computed in that currency;
 -- actual_at_own_rates is the actual at its own period's rates (USD, for cross-currency views) and
 -- fx_effect = actual_at_own_rates - actual, the exchange-rate effect (0 for USD and non-money figures).
--- Measures (ranges compare against their midpoint; only figures with the same unit are compared):
+-- Units: every value column (actual, actual_at_own_rates, fx_effect, expectation and its range, variance) is in
+-- `unit`, the expectation's unit as reported ('USD m' for a budget written in USD m: 293 vs 300, as the file
+-- wrote it; 'TRY m' for a plan in lira), so a comparison reads as its sources do; a rolled-up expectation
+-- and a figure without a unit stay in the base unit. base_unit ('USD', 'count', '%') and to_base (base units
+-- per one `unit`, the expectation's rate x scale; 1 when unit = base_unit) give the base value: actual *
+-- to_base, which every view and page that adds or charts comparisons of several periods or regions uses.
+-- Ratios (variance_pct, attainment, performance_pct) are the same in either unit.
+-- Measures (ranges compare against their midpoint; only figures with the same base unit are compared):
 --   variance = actual - expectation; variance_pct = variance / |expectation| (null when 0);
 --   attainment = actual / expectation, null when expectation <= 0 (not a share of plan then);
 --   direction: below | in_line | above the expectation (inside a range: in_line);
@@ -80,7 +87,7 @@ actual_side as (
 expectation_side as (
     select
         entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
-        bound, as_of, source_id, figure_id, vintages, currency, value_native,
+        bound, as_of, source_id, figure_id, vintages, currency, value_native, unit_raw, base_per_unit_raw,
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
@@ -89,7 +96,7 @@ expectation_side as (
     union all
     select
         entity, metric, region_code, period_start, period_end, unit, kind, policy, value, value_low, value_high,
-        bound, as_of, source_id, figure_id, vintages, currency, value_native,
+        bound, as_of, source_id, figure_id, vintages, currency, value_native, unit_raw, base_per_unit_raw,
         component_figure_ids as figure_ids,
         components,
         approximate_components,
@@ -104,7 +111,8 @@ pairs as (
         e.value_high as e_value_high, e.bound as e_bound, e.as_of as e_as_of, e.source_id as e_source_id,
         e.figure_id as e_figure_id, e.vintages as e_vintages, e.figure_ids as e_figure_ids,
         e.components as e_components, e.approximate_components as e_approximate_components, e.basis as e_basis,
-        e.currency as e_currency, e.value_native as e_value_native
+        e.currency as e_currency, e.value_native as e_value_native, e.unit_raw as e_unit_raw,
+        e.base_per_unit_raw as e_base_per_unit_raw
     from actual_side as a
     inner join expectation_side as e
         on  e.entity = a.entity
@@ -118,7 +126,7 @@ pairs as (
         a.*,
         v.kind, 'when_reported', v.value, v.value_low, v.value_high, v.bound, v.as_of, v.source_id,
         v.figure_id, v.vintages, [v.figure_id], 1::bigint, (v.bound <> 'exact')::bigint, null::varchar,
-        v.currency, v.value_native
+        v.currency, v.value_native, v.unit_raw, v.base_per_unit_raw
     from actual_side as a
     inner join vintages as v
         on  v.entity = a.entity
@@ -157,7 +165,11 @@ paired as (
         p.grain,
         p.period_start,
         p.period_end,
-        p.unit,
+        p.unit as base_unit,
+        -- the expectation's unit as reported ('USD m', 'TRY m', 'users m'), base units per one of it
+        case when p.e_base_per_unit_raw > 0 then coalesce(p.e_unit_raw, p.unit) else p.unit end as unit,
+        case when p.e_base_per_unit_raw > 0 and p.e_unit_raw is not null then p.e_base_per_unit_raw else 1.0 end
+            as to_base,
         p.actual_constant as actual,
         coalesce(p.value_low, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_low,
         coalesce(p.value_high, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_high,
@@ -227,18 +239,20 @@ final as (
         period_start,
         period_end,
         unit,
+        base_unit,
+        to_base,  -- presented values are rounded to 1e-9 of the unit (float noise of the division)
         currency,
-        actual,
-        actual_at_own_rates,
-        fx_effect,
+        case when to_base = 1.0 then actual else round(actual / to_base, 9) end as actual,
+        case when to_base = 1.0 then actual_at_own_rates else round(actual_at_own_rates / to_base, 9) end as actual_at_own_rates,
+        case when to_base = 1.0 then fx_effect else round(fx_effect / to_base, 9) end as fx_effect,
         actual_kind,
         actual_bound,
         actual_as_of,
         actual_source_id,
         actual_figure_id,
-        expectation,
-        expectation_low,
-        expectation_high,
+        case when to_base = 1.0 then expectation else round(expectation / to_base, 9) end as expectation,
+        case when to_base = 1.0 then expectation_low else round(expectation_low / to_base, 9) end as expectation_low,
+        case when to_base = 1.0 then expectation_high else round(expectation_high / to_base, 9) end as expectation_high,
         expectation_kind,
         expectation_bound,
         expectation_as_of,
@@ -247,7 +261,7 @@ final as (
         expectation_published_after_period,
         vintages,
         policy,
-        variance,
+        case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
         variance_pct,
         attainment,
         direction,

@@ -190,6 +190,9 @@ final as (
             else 'approx'
         end as bound,
         c.unit,
+        -- a rolled-up expectation is presented in the base unit (its components may be written differently)
+        null::varchar as unit_raw,
+        null::double as base_per_unit_raw,
         c.as_of,
         c.source_id,
         null::varchar as figure_id,
