@@ -66,14 +66,17 @@ def frame_scale(frame: pl.DataFrame) -> tuple[float, str] | None:
 
 
 def grid_frame(
-    frame: pl.DataFrame, scale: tuple[float, str] | None = None
+    frame: pl.DataFrame, scale: tuple[float, str] | None = None, units: bool = True
 ) -> tuple[pl.DataFrame, dict[str, str]]:
-    """The frame as the grid shows it, and the printf format of each numeric column it rewrote."""
-    scale = scale or frame_scale(frame)
+    """The frame as the grid shows it, and the printf format of each numeric column it rewrote.
+    `units=False` (the SQL console: the numbers exactly as the query returned them) only fills empty cells."""
+    scale = (scale or frame_scale(frame)) if units else None
     columns, formats = [], {}
     for name, dtype in frame.schema.items():
         column = pl.col(name)
-        if name in AMOUNTS and dtype.is_numeric() and scale:
+        if not units:
+            pass
+        elif name in AMOUNTS and dtype.is_numeric() and scale:
             label = f"{name} ({scale[1]})" if scale[1] else name
             column, formats[label] = (column / scale[0]).alias(label), AMOUNT_FORMAT
         elif name in SHARES and dtype.is_numeric():

@@ -42,6 +42,7 @@ def show_table(
     hidden_note: str = "turn on *Show tables* in the sidebar to see them here",
     selection: dict | None = None,
     scale: tuple[float, str] | None = None,
+    units: bool = True,
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
@@ -52,13 +53,14 @@ def show_table(
     and into its file name, so a downloaded file says what it is (`csv_file_name`, `with_selection`).
     The grid shows amounts in the chart's unit (`scale`: the chart's (divisor, unit label); by default the
     frame's own unit scaled as a chart would) and shares as %, an em dash for an empty cell
-    (dashboard/grids.py); the CSV keeps the raw base-unit values.
+    (dashboard/grids.py; `units=False`: the values as they are, for the SQL console); the CSV keeps the raw
+    base-unit values.
     """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
     if grid:
-        shown, formats = grid_frame(frame, scale)
+        shown, formats = grid_frame(frame, scale, units)
         # Dates as dates: without a column config the grid showed '2024-01-01 00:00:00' for a DATE column.
         config = {c: DATE_COLUMN for c, t in shown.schema.items() if t == pl.Date}
         config |= {c: st.column_config.NumberColumn(format=f) for c, f in formats.items()}

@@ -61,4 +61,4 @@ elif clicked or query:
     else:
         note = " (row limit reached)" if result.height >= max_rows else ""
         st.caption(f"{row_count(result.height)}{note}")
-        tables.show_table(result, "query_result")
+        tables.show_table(result, "query_result", units=False)  # the query's own numbers, not rescaled

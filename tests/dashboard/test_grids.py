@@ -41,6 +41,13 @@ def test_the_charts_own_scale_wins_and_mixed_units_stay_raw():
     assert shown["value (USD m)"].to_list() == [3000.0]
 
 
+def test_the_sql_consoles_numbers_stay_as_queried():
+    raw = pl.DataFrame({"unit": ["USD"], "actual": [3e9], "attainment": [0.9], "note": [None]}, strict=False)
+    shown, formats = grid_frame(raw, units=False)
+    assert shown.columns == raw.columns and shown["actual"][0] == 3e9 and shown["attainment"][0] == 0.9
+    assert shown["note"].to_list() == [EMPTY] and formats == {}
+
+
 def test_no_none_anywhere():
     raw = pl.DataFrame(
         {
