@@ -143,7 +143,8 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             xgap=2,
             ygap=2,
             colorbar=dict(
-                title=dict(text="better / worse than expected (%)", side="top"),
+                title=dict(text="better / worse than expected (%)", side="top", font_size=12),
+                tickfont_size=11,
                 ticksuffix="%",
                 tickprefix="",
                 orientation="h",
