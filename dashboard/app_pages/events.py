@@ -66,12 +66,13 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             "source (same jurisdiction, category, entity and date, titles sharing a word: docs/event-impact.md)."
         )
     shown_as_grids = widgets.tables_toggle()
-    picked = {
+    named = {
         "entity": entity,
-        "jurisdictions": "+".join(shown_j) or None,
-        "categories": "+".join(shown_c) or None,
-        "statuses": "+".join(shown_s) or None,
+        "jurisdictions": "+".join(shown_j),
+        "categories": "+".join(shown_c),
+        "statuses": "+".join(shown_s),
     }
+    picked = {k: v for k, v in named.items() if v}  # the filters set, as columns and in the file name
     tables.show_table(
         shown.select(
             "date",

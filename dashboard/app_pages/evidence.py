@@ -28,7 +28,10 @@ ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
     counts = catalog.figure_counts(ident)
     entities = sorted(set(counts["entity"].to_list()))
-    entity = st.sidebar.selectbox("Entity", ["(all)", *entities], key="entity", bind="query-params")
+    # in the URL as its id, also read from a label or a loose spelling (`?entity=illustrative-marketplace`)
+    entity = widgets.url_choice(
+        st.sidebar.selectbox, "Entity", ["(all)", *entities], "entity", "(all)", prefix=""
+    )
     entity = None if entity == "(all)" else entity
     widgets.illustrative_caption(ident, entity)
     metrics = sorted(

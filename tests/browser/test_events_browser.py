@@ -4,6 +4,7 @@ Streamlit's "Page not found" dialog, because the Scorecard is the page at `/`)."
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -81,5 +82,37 @@ def test_scorecard_path_opens_the_scorecard_with_its_filters(dashboard_url, brow
         assert "Page not found" not in body
         assert "Scorecard" in body and page.locator(".js-plotly-plot").count() >= 2
         assert parse_qs(urlparse(page.url).query).get("entity") == ["TikTok"], page.url
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "button", "name", "first_line"),
+    [
+        # before: 'events.csv' and 'figures.csv', whatever was selected
+        ("events?categories=law", "Download events (CSV)", "events_law.csv", "categories,date,"),
+        (
+            "evidence?entity=TikTok",
+            "Download figures (CSV)",
+            "figures_TikTok_all-metrics.csv",
+            "as reported,",
+        ),
+    ],
+)
+def test_downloads_carry_the_selection(dashboard_url, browser, path, button, name, first_line):
+    page = browser.new_page(viewport={"width": 1440, "height": 1200}, accept_downloads=True)
+    try:
+        page.goto(f"{dashboard_url}/{path}")
+        wait_until_settled(page, 1 if path.startswith("events") else 0)
+        page.get_by_role("button", name=button).first.wait_for(timeout=90_000)
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=button).first.click()
+        download = info.value
+        assert download.suggested_filename == name
+        text = Path(download.path()).read_text(encoding="utf-8-sig")
+        assert text.startswith(first_line), text[:200]
+        if path.startswith("events"):
+            rows = text.strip().splitlines()[1:]
+            assert rows and all(r.startswith("law,") for r in rows)
     finally:
         page.close()

@@ -131,7 +131,7 @@ def test_cli_parallel_months(data_dir, monkeypatch):
     args = ["run", "--orders", "--parallel", "2", "--data-dir", str(data_dir), "--warehouse", str(warehouse)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "orders: 4 month(s), 40000 rows in" in result.output
+    assert "orders: 4 month(s), 40,000 rows in" in result.output
     with dg.DagsterInstance.get() as instance:
         [run] = instance.get_runs(filters=dg.RunsFilter(job_name="order_figures_job"))
         windows = step_windows(instance, run.run_id)
