@@ -15,9 +15,11 @@ import streamlit as st
 from dashboard import widgets
 from dashboard.data import catalog
 from dashboard.data import impact as data
+from dashboard.data.trends import entity_parents
 from dashboard.sections import estimates
 from dashboard.sections.event_card import event_card, flags_section, window_table
 from dashboard.sections.impact_choices import event_ui, series_choice_ui
+from pipelines.effects.entities import series_of_event
 
 st.title("Impact: what did an event do to a metric?")
 ident = widgets.current_identity()
@@ -28,14 +30,15 @@ if events.is_empty():
 
 event_id = event_ui(ident, events)
 event = events.filter(pl.col("event_id") == event_id).row(0, named=True)
-affected = data.affected_series(ident, event_id)
+affected = series_of_event(data.affected_series(ident, event_id), event["entity"], entity_parents(ident))
 if affected.is_empty():
     event_card(event)
+    whose = f"{event['entity']} (or its group)" if event["entity"] else "no entity"
     st.info(
-        "**Nothing to assess**: no entity has monthly, quarterly, half-yearly or yearly actuals in "
+        f"**Nothing to assess**: {whose} has no monthly, quarterly, half-yearly or yearly actuals in "
         f"{event['jurisdiction_name'] or event['jurisdiction']} or the regions under it. An event can only be "
-        "assessed on figures of the region it applies to; the **Events** page shows which events have figures "
-        "around them."
+        "assessed on figures of the region it applies to and of the business it concerns (never on another "
+        "business's figures); the **Events** page shows which events have figures around them."
     )
     st.stop()
 choice = series_choice_ui(ident, event, affected)

@@ -19,6 +19,7 @@ from pipelines.effects.counterfactual import (
     estimate_counterfactual,
 )
 from pipelines.effects.did import DEFAULT_SPAN, DidEstimate, choose_controls, estimate_did
+from pipelines.effects.entities import entity_family, entity_parents
 from pipelines.effects.narrative import Narrative, write_narrative
 from pipelines.effects.periods import period_end, period_index, period_start, window_around
 from pipelines.effects.ranking import rank_events
@@ -75,6 +76,12 @@ def assess_effect(
     if queries.region_name(con, region_code) is None:
         raise LookupError(f"unknown region '{region_code}' (use a region code such as 'US' or 'SEA')")
     entity = entity or _entity_for(con, ev, metric, region_code)
+    family = entity_family(ev["entity"], entity_parents(con)) if ev.get("entity") else None
+    if family is not None and entity not in family:
+        raise LookupError(
+            f"event {event_id} concerns {ev['entity']} (and its group: {', '.join(sorted(family))}), not "
+            f"{entity}: an event of one business is not measured on another's figures"
+        )
     grains = queries.series_grains(con, entity, metric, region_code)
     if not grains:
         raise LookupError(f"no actual figures for {entity} {metric} in {region_code}")
@@ -210,9 +217,19 @@ def _unknown_event(con, event_id: str) -> str:
 
 
 def _entity_for(con, ev, metric, region_code) -> str:
+    """The series' entity: the event's own when it has the series, else the one entity of its family (of
+    any entity for an event that names none) that has it; LookupError when none or several do."""
     candidates = queries.entities_with_series(con, metric, region_code)
     if ev.get("entity") in candidates:
         return ev["entity"]
+    if ev.get("entity"):
+        family = entity_family(ev["entity"], entity_parents(con))
+        candidates = [c for c in candidates if c in family]
+        if not candidates:
+            raise LookupError(
+                f"no {metric} figures of {ev['entity']} or its group in {region_code}: an event of one "
+                "business is not measured on another's figures"
+            )
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

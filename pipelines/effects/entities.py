@@ -40,3 +40,15 @@ def events_for_entity(
         return frame
     family = sorted(entity_family(entity, parents))
     return frame.filter(pl.col("entity").is_null() | pl.col("entity").is_in(family))
+
+
+def series_of_event(
+    frame: pl.DataFrame, event_entity: str | None, parents: dict[str, str | None]
+) -> pl.DataFrame:
+    """The rows of `frame` (series, with an `entity` column) an event may be measured on: every series for an
+    event that names no entity, else only its entity's family (`entity_family`). A real company's event is
+    never scored on another business's figures (a TikTok order measured on the illustrative marketplace's
+    GMV read as a confident -3% effect: found by a new-user trial)."""
+    if event_entity is None:
+        return frame
+    return frame.filter(pl.col("entity").is_in(sorted(entity_family(event_entity, parents))))

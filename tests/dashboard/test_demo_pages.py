@@ -68,3 +68,12 @@ def test_impact_window_grid_shows_units_and_percent_and_no_none(demo_build, monk
     assert "attainment (%)" in columns and any(c.startswith("actual (USD ") for c in columns), columns
     assert "None" not in grid.value.astype(str).to_numpy().ravel().tolist()
     assert grid.value.isna().sum().sum() == 0
+
+
+def test_impact_does_not_score_a_real_event_on_the_demo(demo_build, monkeypatch):
+    """?event=EV07 (a TikTok event in Canada, where only the illustrative marketplace has figures): nothing to
+    assess, not an estimate on the made-up series."""
+    at = open_with(demo_build["warehouse"], "app_pages/impact.py", monkeypatch, event="EV07")
+    assert not at.exception
+    assert any("Nothing to assess" in i.value and "another business" in i.value for i in at.info)
+    assert "Illustrative" not in " ".join(s.value for s in at.sidebar.selectbox if s.value)

@@ -54,3 +54,16 @@ def test_the_case_study_narrative_names_the_events_that_matter_once(case_warehou
     }
     assert "BRE05" not in events and "US 'sell or ban' law signed" not in events
     assert "2024 is" not in parts["The streak"] and "on its own" in parts["The streak"]
+
+
+def test_a_real_event_is_never_measured_on_another_business(demo_build):
+    """EV07 (Canada orders TikTok's wind-up) has no TikTok GMV in Canada; the illustrative marketplace has.
+    Before: the CLI and the Impact page measured the real event on the made-up series (-3.1%, "the interval
+    excludes zero"); now both refuse and say why."""
+    import pytest
+
+    with duckdb.connect(str(demo_build["warehouse"]), read_only=True) as con:
+        for entity in (None, ENTITY):
+            with pytest.raises(LookupError, match="not measured on another's figures"):
+                assess_effect(con, "EV07", "gmv", "CA", entity=entity)
+        assert assess_effect(con, BAN.event_id, "gmv", "TH").entity == ENTITY  # its own business's series
