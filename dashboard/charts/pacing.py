@@ -103,6 +103,22 @@ def _run_rate(frame: pl.DataFrame, divisor: float, end) -> dict:
     )
 
 
+def _reported_landing(first: dict, landed: float, divisor: float, end, unit_label: str) -> dict:
+    """The actual reported for the whole period, at its end: where the period really landed (a run-rate from
+    a Jan-May point beside it would read as a forecast of a year already reported)."""
+    return dict(
+        type="scatter",
+        x=[end],
+        y=[landed / divisor],
+        mode="markers",
+        name=f"reported for {first['expectation_period']}",
+        # neutral: better or worse is the Scorecard's to say, in the metric's own sense (not known here)
+        marker=dict(size=12, symbol="diamond", color="#222222"),
+        hovertemplate=f"reported for {first['expectation_period']}: %{{y:,.2f}} {unit_label}"
+        f" · {first.get('period_actual_source_id') or ''}<extra></extra>",
+    )
+
+
 def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     """One expectation: the straight-line path to it, and the actuals-to-date against that path, in the
     frame's unit (`pacing.unit`)."""
@@ -131,7 +147,10 @@ def pacing_chart(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
         hovertemplate="%{y:,.2f} " + unit_label + "<extra></extra>",
     )
     traces = [pace, whole, _actual_to_date(frame, divisor)]
-    if "is_complete" not in frame.columns or not frame["is_complete"].any():
+    landed = first.get("period_actual")
+    if landed is not None:  # the period is over: where it landed, not a run-rate from the last point
+        traces.append(_reported_landing(first, landed, divisor, end, unit_label))
+    elif "is_complete" not in frame.columns or not frame["is_complete"].any():
         traces.append(_run_rate(frame, divisor, end))
     fig = go.Figure(data=traces)
     # head room above the highest point for its label (Plotly's autorange leaves room for markers, not text)

@@ -67,14 +67,21 @@ def _named(ident: Identity, frame: pl.DataFrame, columns: list[str], order: list
     )
 
 
+# period_actual: the actual reported for the whole expectation period, when there is one (the period is over:
+# the chart shows where it landed instead of a run-rate from the last to-date point)
 PACING = """
-select region_code, expectation_period, expectation_kind, expectation, expectation_start, expectation_end,
-       expectation_source_id, to_date_start, to_date_end, actual_to_date, actual_bound, basis, elapsed_share,
-       share_achieved, expected_to_date, pace_attainment, run_rate_projection, source_ids, unit,
-       favourable, performance_pct, to_date_grain, is_complete
-from pacing
-where entity = ? and metric = ? and policy = ? and {regions}
-order by region_code, expectation_start, expectation_kind, to_date_end
+select p.region_code, p.expectation_period, p.expectation_kind, p.expectation, p.expectation_start,
+       p.expectation_end, p.expectation_source_id, p.to_date_start, p.to_date_end, p.actual_to_date,
+       p.actual_bound, p.basis, p.elapsed_share, p.share_achieved, p.expected_to_date, p.pace_attainment,
+       p.run_rate_projection, p.source_ids, p.unit, p.favourable, p.performance_pct, p.to_date_grain,
+       p.is_complete, w.value as period_actual, w.source_id as period_actual_source_id
+from pacing as p
+left join actual_figures as w
+    on  w.entity = p.entity and w.metric = p.metric and w.region_code = p.region_code
+    and w.period_start = p.expectation_start and w.period_end = p.expectation_end
+    and w.unit is not distinct from p.unit
+where p.entity = ? and p.metric = ? and p.policy = ? and {regions}
+order by p.region_code, p.expectation_start, p.expectation_kind, p.to_date_end
 """
 
 
@@ -110,7 +117,7 @@ def vintages(ident: Identity, entity: str, metric: str, kind: str, region_codes:
 
 
 def pacing(ident: Identity, entity: str, metric: str, policy: str, region_codes: list[str]) -> pl.DataFrame:
-    regions, codes = in_list("region_code", sorted(region_codes))
+    regions, codes = in_list("p.region_code", sorted(region_codes))
     return query(ident, PACING.format(regions=regions), entity, metric, policy, *codes)
 
 
