@@ -116,7 +116,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     event = shown.filter(pl.col("event_id") == event_id).row(0, named=True)
     st.page_link(
         "app_pages/impact.py",
-        label="Assess this event's impact (counterfactual, controls, narrative)",
+        label="Assess this event's impact",  # short: a page link does not wrap (cut off at 390 px)
         query_params={"event": event_id},
     )
     if event["status"] == "expected":

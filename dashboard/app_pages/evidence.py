@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import tables, widgets
-from dashboard.charts.evidence import disagreement_chart
+from dashboard.charts.evidence import disagreement_chart, one_unit
 from dashboard.charts.style import as_reported
 from dashboard.data import catalog
 from dashboard.data import connection as db
@@ -109,7 +109,15 @@ with db.reading(ident):  # one short connection for this render's uncached queri
                 f"The {dis.height} widest of {disagreeing:,} disagreements (by spread in %); "
                 "pick an entity and metric to narrow them down."
             )
-        show_chart(disagreement_chart(dis), key="disagreement")
+        charted, other_units = one_unit(dis)
+        if not other_units.is_empty():
+            st.caption(
+                f"Charted: the {charted.height:,} disagreement{'' if charted.height == 1 else 's'} in "
+                f"{charted['unit'][0] or 'no unit'}; {other_units.height:,} in other units "
+                f"({', '.join(sorted(set(other_units['unit'].fill_null('no unit'))))}) are in the table below "
+                "(one axis cannot hold different units)."
+            )
+        show_chart(disagreement_chart(charted), key="disagreement")
         tables.show_table(
             dis.drop("values_json"),
             "source_disagreement",

@@ -20,6 +20,16 @@ from dashboard.charts.style import (
 ROW_PX = 62
 
 
+def one_unit(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the rows in the unit most rows have, the rest): one value axis cannot hold orders and USD together
+    (with entity '(all)' the operator demo's order counts were drawn on a 'USD m' axis)."""
+    if frame.is_empty() or frame["unit"].n_unique() <= 1:
+        return frame, frame.clear()
+    main = frame["unit"].fill_null("").value_counts(sort=True)["unit"][0]
+    same = frame["unit"].fill_null("") == main
+    return frame.filter(same), frame.filter(~same)
+
+
 def disagreement_chart(frame: pl.DataFrame) -> go.Figure:
     """Each group of competing figures as a row: one dot per source, a bar from lowest to highest.
 

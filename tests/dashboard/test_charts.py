@@ -338,3 +338,16 @@ def test_pacing_draws_the_cumulative_goal_line_daily_points_and_the_run_rate():
     landing = by_name["run-rate landing"]
     assert landing.y[-1] == pytest.approx(24.6)
     assert "worse than expected by 18%" in actual.customdata[-1][4]
+
+
+def test_event_category_colours_are_visible_on_white():
+    """The market-exit dot was Okabe-Ito yellow (#F0E442, 1.2:1 on white): every category colour now has at
+    least 2.2:1 (WCAG relative luminance)."""
+
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for category, colour in style.CATEGORY_COLOURS.items():
+        assert 1.05 / (luminance(colour) + 0.05) >= 2.2, (category, colour)

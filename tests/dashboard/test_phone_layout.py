@@ -61,3 +61,18 @@ def test_heatmaps_wider_than_a_phone_are_marked_dense():
     assert not scorecard.cell_text_too_dense_for_phone(frame)
     wide = pl.DataFrame({"period": [f"{y}-Q{q}" for y in (2024, 2025) for q in range(1, 5)]})
     assert scorecard.cell_text_too_dense_for_phone(wide)
+
+
+def test_the_disagreement_chart_keeps_to_one_unit():
+    """Orders and USD on one 'value (USD m)' axis (Evidence with entity '(all)', found by a new-user trial):
+    the chart takes the unit most rows have; the others stay in the table."""
+    import polars as pl
+
+    from dashboard.charts.evidence import one_unit
+
+    frame = pl.DataFrame({"unit": ["USD", "orders", "USD", None], "spread": [1, 2, 3, 4]})
+    charted, others = one_unit(frame)
+    assert charted["unit"].to_list() == ["USD", "USD"]
+    assert sorted(others["spread"].to_list()) == [2, 4]
+    same = pl.DataFrame({"unit": ["USD", "USD"], "spread": [1, 2]})
+    assert one_unit(same)[0].height == 2 and one_unit(same)[1].is_empty()
