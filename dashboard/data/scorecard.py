@@ -131,23 +131,6 @@ def comparisons(
     return _placed(ident, frame, publishers=True)
 
 
-SHORTFALL_PERIODS = """
-select period_start, period_end
-from actual_vs_expectation
-where entity = ? and metric = ? and expectation_kind = ? and policy = ? and grain = ? and region_code = ?
-  and is_shortfall
-order by period_start
-"""
-
-
-def shortfall_periods(
-    ident: Identity, entity: str, metric: str, kind: str, policy: str, grain: str, region_code: str
-) -> pl.DataFrame:
-    """The periods of one region's series below expectation (the Trends chart's shading): two columns, not
-    the comparisons with their sources."""
-    return query(ident, SHORTFALL_PERIODS, entity, metric, kind, policy, grain, region_code)
-
-
 def comparison_grains(ident: Identity, entity: str, metric: str, kind: str, policy: str) -> tuple[set, bool]:
     """(grains with reported comparisons, whether quarters exist in variance_by_region_quarter)."""
     series = (entity, metric, kind, policy)
