@@ -295,7 +295,10 @@ def test_units_must_match(con):
 def test_lower_is_better(con):
     row = comparison(con, "US", "refund_rate", "2024", "target", "latest")
     assert (row["direction"], row["is_shortfall"]) == ("above", True)
-    assert row["variance_pct"] == pytest.approx(0.25)
+    # a ratio of 0.05 against 0.04: one point (100 bp) worse, not "25 % over"
+    assert row["variance_pct"] is None and row["attainment"] is None
+    assert row["variance_bps"] == pytest.approx(100.0)
+    assert row["performance_pct"] == pytest.approx(-0.01)
 
 
 def test_shortfall_streaks(con):

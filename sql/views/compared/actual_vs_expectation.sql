@@ -217,13 +217,11 @@ measured as (
     select
         *,
         actual - expectation as variance,
-        (actual - expectation) / nullif(abs(expectation), 0) as variance_pct,
-        case when expectation > 0 then actual / expectation end as attainment,
-        case
-            when actual < band_low then 'below'
-            when actual > band_high then 'above'
-            else 'in_line'
-        end as direction,
+        kpi_variance_pct(actual, expectation, base_unit) as variance_pct,
+        kpi_attainment(actual, expectation, base_unit) as attainment,
+        kpi_direction(actual, band_low, band_high) as direction,
+        kpi_performance_pct(actual, expectation, base_unit, higher_is_better) as performance_pct,
+        kpi_variance_bps(actual, expectation, base_unit) as variance_bps,
         case when expectation_high is not null then actual between band_low and band_high end as in_range
     from paired
 ),
@@ -276,11 +274,12 @@ final as (
             else actual_bound not in ('at_least', 'at_most') and expectation_bound not in ('at_least', 'at_most')
                 and actual_low >= band_low and actual_high <= band_high
         end as direction_certain,
-        case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
+        kpi_is_shortfall(direction, higher_is_better) as is_shortfall,
         actual_bound = 'approx' or expectation_bound = 'approx' as is_approximate,
         actual_bound in ('at_least', 'at_most') or expectation_bound in ('at_least', 'at_most') as is_bound,
-        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
-        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_favourable(direction, higher_is_better) as favourable,
+        performance_pct,
+        variance_bps,
         is_default_policy,
         basis,
         is_rollup,

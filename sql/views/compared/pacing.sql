@@ -260,7 +260,7 @@ final as (
         elapsed_share,
         actual_to_date / nullif(expectation, 0) as share_achieved,
         expectation * elapsed_share as expected_to_date,
-        case when expectation > 0 then actual_to_date / (expectation * elapsed_share) end as pace_attainment,
+        kpi_attainment(actual_to_date, expectation * elapsed_share, unit) as pace_attainment,
         actual_to_date / elapsed_share as run_rate_projection,
         source_ids,
         expectation_start,
@@ -269,12 +269,10 @@ final as (
         to_date_grain,
         actual_as_of,
         to_date_end = expectation_end as is_complete,
-        case
-            when actual_to_date <> expectation * elapsed_share
-                then (actual_to_date > expectation * elapsed_share) = higher_is_better
-        end as favourable,
-        (actual_to_date - expectation * elapsed_share) / nullif(abs(expectation * elapsed_share), 0)
-            * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_favourable(
+            kpi_direction(actual_to_date, expectation * elapsed_share, expectation * elapsed_share), higher_is_better
+        ) as favourable,
+        kpi_performance_pct(actual_to_date, expectation * elapsed_share, unit, higher_is_better) as performance_pct,
         is_default_policy,
         unit
     from measured
