@@ -51,7 +51,8 @@ def _one(con, sql: str):
 def test_money_measures(con) -> None:
     assert _one(con, "kpi_variance_pct(90.0, 100.0, 'USD')") == pytest.approx(-0.1)
     assert _one(con, "kpi_attainment(90.0, 100.0, 'USD')") == pytest.approx(0.9)
-    assert _one(con, "kpi_performance_pct(90.0, 100.0, 'USD', false)") == pytest.approx(0.1)  # a cost under plan
+    # a cost under plan is better
+    assert _one(con, "kpi_performance_pct(90.0, 100.0, 'USD', false)") == pytest.approx(0.1)
     assert _one(con, "kpi_variance_bps(90.0, 100.0, 'USD')") is None
 
 
