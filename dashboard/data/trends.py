@@ -15,7 +15,7 @@ SHORTFALL_PERIODS = """
 select period_start, period_end
 from actual_vs_expectation
 where entity = ? and metric = ? and expectation_kind = ? and policy = ? and grain = ? and region_code = ?
-  and is_shortfall
+  and actual_vintage = 'latest' and is_shortfall
 order by period_start
 """
 

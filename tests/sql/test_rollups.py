@@ -129,7 +129,7 @@ def compared(con, metric: str, per: str, *, region: str = "US", policy: str = "a
     return rows(
         con,
         "select * from actual_vs_expectation where entity = 'Co' and metric = ? and period = ?"
-        " and region_code = ? and policy = ?",
+        " and region_code = ? and policy = ? and actual_vintage = 'latest'",
         [metric, per, region, policy],
     )
 

@@ -5,6 +5,7 @@ create or replace view shortfall_streaks as
 with comparisons as (
     select * replace (variance * to_base as variance)  -- the base unit: a streak's shortfalls are added up
     from actual_vs_expectation
+    where actual_vintage = 'latest'  -- the actual as it stands (first releases: query actual_vs_expectation)
 ),
 
 series as (

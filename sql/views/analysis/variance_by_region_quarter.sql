@@ -13,6 +13,7 @@ with comparisons as (
         expectation_low * to_base as expectation_low, expectation_high * to_base as expectation_high
     )
     from actual_vs_expectation
+    where actual_vintage = 'latest'
 ),
 
 metrics as (

@@ -1,10 +1,14 @@
--- One row per actual x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
+-- One row per actual x actual_vintage x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
 -- Pairs, in order of precedence (a period never gets two rows for one kind and policy):
 --   1. an actual and an expectation reported for exactly the same period (basis 'reported');
 --   2. an expectation period with no such actual, against actual_rollups (finer actuals tiling it completely,
 --      by the metric's aggregation; basis 'actual: sum of 12 months');
 --   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
 --      'expectation: sum of 3 months').
+-- Which actual (actual_vintage): 'latest' (actual_figures: revisions win; the default, and every rolled-up
+-- actual) or 'first_release' (first_release_actuals: the first published value, for reported actuals), so a
+-- forecast evaluation scores a forecast against what it predicted. Every view and page built on this one
+-- reads actual_vintage = 'latest' unless it says otherwise.
 -- Policies: 'at_period_end', 'original', 'latest' as chosen_expectations picks them, and 'when_reported':
 -- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
 -- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
@@ -40,6 +44,10 @@ actual_rolled as (
     select * from actual_rollups
 ),
 
+first_releases as (
+    select * from first_release_actuals
+),
+
 expectations as (
     select * from chosen_expectations
 ),
@@ -71,8 +79,19 @@ actual_side as (
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis
+        null::varchar as basis,
+        'latest' as actual_vintage
     from actuals
+    union all
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
+        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
+        [figure_id] as figure_ids,
+        1::bigint as components,
+        (bound <> 'exact')::bigint as approximate_components,
+        null::varchar as basis,
+        'first_release' as actual_vintage
+    from first_releases
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
@@ -80,7 +99,8 @@ actual_side as (
         component_figure_ids as figure_ids,
         components,
         approximate_components,
-        basis
+        basis,
+        'latest' as actual_vintage
     from actual_rolled
 ),
 
@@ -137,7 +157,7 @@ pairs as (
         and v.unit is not distinct from a.unit
         and v.as_of <= a.as_of
     qualify row_number() over (
-        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind
+        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind, a.actual_vintage
         order by v.as_of desc, v.figure_id desc
     ) = 1
 ),
@@ -200,6 +220,7 @@ paired as (
         p.e_as_of > p.period_end as expectation_published_after_period,
         p.e_vintages as vintages,
         p.e_policy as policy,
+        p.actual_vintage,
         coalesce(
             'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
         ) as basis,
@@ -259,6 +280,7 @@ final as (
         expectation_published_after_period,
         vintages,
         policy,
+        actual_vintage,
         case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
         variance_pct,
         attainment,
