@@ -94,3 +94,40 @@ def test_cut_off_policy_belongs_to_the_dataset_that_asked(restated):
     assert rows(restated, "select dataset, policy, cutoff_days from expectation_policies") == [
         {"dataset": "spf-rgdp", "policy": "days_before_end_90", "cutoff_days": 90}
     ]
+
+
+# Canadian Division trade sales 2011 (CAD): (actual, the month's budget), the company's own phasing
+PHASED = [
+    (210286.82, 241800), (577260.32, 663800), (374517.15, 430700), (428254.52, 492500), (696706.49, 801200),
+    (470964.40, 565200), (298476.34, 283600), (503384.70, 453000), (610295.79, 793400), (415890.65, 478300),
+    (700224.73, 665200), (459971.77, 529000),
+]  # fmt: skip
+PHASED_YEAR = 6397700.0
+
+
+def test_pacing_against_the_plans_own_phasing(tmp_path):
+    con = built("phased-pacing", tmp_path)
+    by = {
+        phasing: rows(
+            con,
+            "select * from pacing where policy = 'at_period_end' and expectation_period = '2011' and phasing = ?"
+            " order by to_date_end",
+            [phasing],
+        )
+        for phasing in ("plan", "linear")
+    }
+    assert len(by["plan"]) == len(by["linear"]) == 12
+    cum_a = cum_b = 0.0
+    for i, ((actual, budget), plan, linear) in enumerate(zip(PHASED, by["plan"], by["linear"], strict=True)):
+        cum_a, cum_b = cum_a + actual, cum_b + budget
+        assert plan["pace_attainment"] == pytest.approx(cum_a / cum_b, rel=1e-6)
+        assert plan["expected_to_date"] / plan["expectation"] == pytest.approx(cum_b / PHASED_YEAR, rel=1e-6)
+        assert linear["pace_attainment"] == pytest.approx(cum_a / (PHASED_YEAR * (i + 1) / 12), rel=1e-6)
+        assert (plan["phase_grain"], plan["has_plan_phasing"], linear["has_plan_phasing"]) == (
+            "month",
+            True,
+            True,
+        )
+    # January: 87 % of the plan's pace, where the linear share says 39 %
+    assert round(by["plan"][0]["pace_attainment"], 4) == 0.8697
+    assert round(by["linear"][0]["pace_attainment"], 4) == 0.3944
