@@ -90,6 +90,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
                 "description",
                 "aggregation",
                 "max_abs_value",
+                "weight_metric",
             ],
         )
         checks = RowChecks(
@@ -98,6 +99,10 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
                 pl.col("unit_kind").str.to_lowercase(),
                 pl.col("aggregation").str.strip_chars().str.to_lowercase().replace("", None),
                 pl.col("max_abs_value").cast(pl.Float64, strict=False).alias("_max"),
+                pl.col("weight_metric")
+                .str.strip_chars()
+                .replace("", None)
+                .map_elements(metric_id, return_dtype=pl.String),
             )
         )
         checks.flag(
@@ -136,6 +141,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             "description",
             "aggregation",
             pl.col("_max").alias("max_abs_value"),
+            "weight_metric",
         )
         base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
     return base
@@ -264,6 +270,7 @@ class Reference:
                 ).alias("description"),
                 pl.lit(None, pl.String).alias("aggregation"),
                 pl.lit(None, pl.Float64).alias("max_abs_value"),
+                pl.lit(None, pl.String).alias("weight_metric"),
             )
         )
         used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()

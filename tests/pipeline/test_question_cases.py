@@ -131,3 +131,37 @@ def test_pacing_against_the_plans_own_phasing(tmp_path):
     # January: 87 % of the plan's pace, where the linear share says 39 %
     assert round(by["plan"][0]["pace_attainment"], 4) == 0.8697
     assert round(by["linear"][0]["pace_attainment"], 4) == 0.3944
+
+
+def test_percentages_in_points_weighted_by_attendances(tmp_path):
+    con = built("percent-cells", tmp_path)
+    compared = rows(con, "select * from actual_vs_expectation where metric = 'ae_4h_performance'")
+    assert compared
+    for r in compared:  # a percentage of a percentage is no measure
+        assert r["attainment"] is None and r["variance_pct"] is None, r["period"]
+        assert r["variance"] == pytest.approx(r["actual"] - r["expectation"])
+        assert r["variance_bps"] == pytest.approx(r["variance"] * 100)
+    got = {
+        r["period"]: r
+        for r in rows(
+            con,
+            "select * from actual_vs_expectation where policy = 'at_period_end' and expectation_kind = 'guidance'"
+            " and actual_vintage = 'latest'",
+        )
+    }
+    # 27,304 of 39,339 attendances within 4 hours (the plain mean of the months would say 69.3998)
+    assert got["2023-Q4"]["actual"] == pytest.approx(69.406950, abs=1e-6)
+    assert got["2024-Q1"]["actual"] == pytest.approx(74.307317, abs=1e-6)
+    assert got["2023-Q4"]["basis"] == "actual: weighted mean of 3 months (by ae_attendances)"
+    (march,) = rows(
+        con,
+        "select * from actual_vs_expectation where period = '2024-03' and expectation_kind = 'projection'"
+        " and expectation = 76 and policy = 'at_period_end' and actual_vintage = 'latest'",
+    )
+    assert march["variance"] == pytest.approx(3.00, abs=0.005)
+    (streak,) = rows(
+        con,
+        "select * from shortfall_streaks where metric = 'ae_4h_performance' and policy = 'at_period_end'"
+        " and first_period = '2023-10'",
+    )
+    assert (streak["length"], streak["cumulative_shortfall"]) == (6, None)  # a sum of points is no quantity

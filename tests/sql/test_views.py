@@ -165,7 +165,7 @@ def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb
     con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null)", metrics)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null, null)", metrics)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",

@@ -5,6 +5,7 @@
 --   unit_kind 'count'             -> 'last'  (stocks at a point in time: users, headcount)
 --   otherwise (non-additive money)-> 'none'  (per-share amounts, run-rates: EPS is never combined)
 -- This view is the only place the default is decided. aggregation_declared says whether the metric set it.
+-- weight_metric: the metric whose actuals weight a rolled-up mean (metrics.weight_metric), null = unweighted.
 create or replace view metric_aggregations as
 
 with metrics as (
@@ -24,7 +25,8 @@ final as (
             end
         ) as aggregation,
         aggregation is not null as aggregation_declared,
-        higher_is_better
+        higher_is_better,
+        weight_metric
     from metrics
 )
 
