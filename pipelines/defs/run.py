@@ -29,6 +29,8 @@ class RunSummary:
     )  # name, passed, offending, blocking
     error: str | None = None
     waited_s: float = 0.0  # for another run holding the publish lock
+    # expectations compared with nothing (view unmatched_expectations): (reason_kind, count, an example reason)
+    unmatched: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -105,6 +107,17 @@ def _read_back(summary: RunSummary) -> None:
     with duckdb.connect(str(summary.warehouse), read_only=True) as con:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
         summary.rejected = con.sql("select * from rejected_rows order by file, row_number").pl().to_dicts()
+        summary.unmatched = con.sql(UNMATCHED_BY_REASON).fetchall()
+
+
+# every expectation is compared or listed with its reason: the run says how many were not, and why
+UNMATCHED_BY_REASON = """
+select reason_kind, count(*)::bigint as n, min(entity || ' ' || metric || ' ' || region_code || ' ' || period
+       || ': ' || reason) as example
+from unmatched_expectations
+group by reason_kind
+order by n desc, reason_kind
+"""
 
 
 def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
@@ -130,6 +143,14 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
         lines.append(f"  {r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
     if len(summary.rejected) > max_rejected:
         lines.append(f"  ... {len(summary.rejected) - max_rejected} more in the rejected_rows table")
+    if summary.unmatched:
+        total = sum(n for _, n, _ in summary.unmatched)
+        lines.append(
+            f"expectations compared with nothing: {total} (the unmatched_expectations view lists each with its reason)"
+        )
+        lines += [
+            f"  {n} {kind.replace('_', ' ')}, e.g. {example}" for kind, n, example in summary.unmatched[:5]
+        ]
     passed = sum(1 for c in summary.checks if c[1])
     warnings = [c for c in summary.checks if not c[1] and not c[3]]
     errors = [c for c in summary.checks if not c[1] and c[3]]

@@ -60,7 +60,13 @@ PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.D
 READ_SCHEMA = pl.Struct({"value": pl.Float64, "approx": pl.Boolean})
 _NO_UNIT = "\x00no unit"  # map_keys skips null keys: a value without a unit is still read
 UNIT_SCHEMA = pl.Struct(
-    {"kind": pl.String, "currency": pl.String, "scale": pl.Float64, "base_unit": pl.String}
+    {
+        "kind": pl.String,
+        "currency": pl.String,
+        "scale": pl.Float64,
+        "base_unit": pl.String,
+        "growth": pl.String,
+    }
 )
 
 
@@ -178,6 +184,7 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.vocabulary("kind", KINDS)
     _bare_scale_counts(checks, ctx)
     checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
+    _growth_metrics(checks)
     _read_values(checks, ctx)
     checks.vocabulary("bound", BOUNDS, default="exact")
     checks.vocabulary("direction", DIRECTIONS)
@@ -197,6 +204,20 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     _duplicate_figures(checks)
     good, issues = checks.split()
     return _figure_rows(good), issues
+
+
+def _growth_metrics(checks: RowChecks) -> None:
+    """A value in a growth unit ('10' in '% YoY' on revenue) is a figure of the growth metric
+    'revenue_growth_yoy' (the bundled reference names these; others are added as percent metrics), compared
+    with the growth of the metric's actuals on the prior period (view growth_bases). unit_raw keeps '% YoY'."""
+    growth = pl.col("u").struct.field("growth")
+    suffix = pl.lit("_growth_") + growth
+    checks.frame = checks.frame.with_columns(
+        pl.when(growth.is_not_null() & ~pl.col("metric").str.ends_with(suffix.fill_null("")))
+        .then(pl.col("metric") + suffix)
+        .otherwise(pl.col("metric"))
+        .alias("metric")
+    )
 
 
 def _bare_scale_counts(checks: RowChecks, ctx: Context) -> None:

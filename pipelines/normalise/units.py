@@ -52,6 +52,9 @@ CURRENCY_WORDS: dict[str, str] = {
 }
 PERCENT_WORDS = {"%", "pct", "percent", "per cent", "pp", "ppt", "pts", "percentage points"}
 RATIO_WORDS = {"ratio", "x", "times", "multiple"}
+# growth-rate units: a target "grow 10 % on last year" is '10' in '% YoY' (docs/data-formats.md, "Growth targets")
+GROWTH_WORDS = {"yoy": "yoy", "qoq": "qoq", "yy": "yoy", "qq": "qoq"}
+_GROWTH = re.compile(r"(?:%|pct|percent)\s*(yoy|y/y|qoq|q/q)(?:\s+growth)?")
 COUNT_WORDS = {
     "count", "number", "users", "orders", "units", "people", "customers", "subscribers", "downloads",
     "items", "accounts", "sellers", "merchants", "creators", "buyers", "shops", "stores", "videos",
@@ -74,6 +77,7 @@ class Unit:
     currency: str | None  # ISO 4217, money only
     scale: float  # multiply a raw value by this to get units (1e9 for 'bn')
     base_unit: str  # 'USD' | '%' | 'count' | 'ratio'
+    growth: str | None = None  # 'yoy' | 'qoq': a growth rate on the prior period ('% YoY'), percent only
 
 
 @cache
@@ -90,6 +94,9 @@ def parse_unit(text: str) -> Unit:
     lowered = " ".join(text.strip().lower().split())
     if lowered in PERCENT_WORDS:
         return Unit(text, "percent", None, 1.0, "%")
+    growth = _GROWTH.fullmatch(lowered)
+    if growth:  # '% YoY', '% y/y', '% QoQ': the metric's growth on the same period a year (a quarter) earlier
+        return Unit(text, "percent", None, 1.0, "%", GROWTH_WORDS[growth.group(1).replace("/", "")])
     if lowered == "bps":
         return Unit(text, "percent", None, 0.01, "%")
     if lowered in RATIO_WORDS:

@@ -5,6 +5,11 @@
 --      by the metric's aggregation; basis 'actual: sum of 12 months');
 --   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
 --      'expectation: sum of 3 months').
+-- Growth targets (growth_bases: a metric '<metric>_growth_yoy', from a figure in '% YoY'): compared twice, as
+-- growth (the base metric's growth on the prior period against the target, in points, basis 'actual: growth on
+-- FY2011 (YOY)') and as the level the target implies (the actual against prior x (1 + g), basis 'expectation:
+-- level implied by 10 % YOY growth on FY2011'); without the prior period's actual neither exists, and
+-- unmatched_expectations says why.
 -- Which actual (actual_vintage): 'latest' (actual_figures: revisions win; the default, and every rolled-up
 -- actual) or 'first_release' (first_release_actuals: the first published value, for reported actuals), so a
 -- forecast evaluation scores a forecast against what it predicted. Every view and page built on this one
@@ -46,6 +51,10 @@ actual_rolled as (
 
 first_releases as (
     select * from first_release_actuals
+),
+
+growth as (
+    select * from growth_bases
 ),
 
 expectations as (
@@ -102,6 +111,28 @@ actual_side as (
         basis,
         'latest' as actual_vintage
     from actual_rolled
+    union all
+    -- a growth metric's actual where none is reported: the base metric's growth on the prior period
+    select distinct
+        g.entity, g.metric, g.region_code, g.period, g.grain, g.period_start, g.period_end, '%' as unit,
+        g.actual_growth as value, null::double as value_low, null::double as value_high, 'actual' as kind,
+        case when g.actual_bound = 'exact' and g.prior_bound = 'exact' then 'exact' else 'approx' end as bound,
+        greatest(g.actual_as_of, g.prior_as_of) as as_of,
+        g.actual_source_id || ',' || g.prior_source_id as source_id,
+        null::varchar as figure_id, null::varchar as currency, null::double as value_native,
+        [g.prior_figure_id, g.actual_figure_id] as figure_ids,
+        2::bigint as components,
+        ((g.actual_bound <> 'exact')::int + (g.prior_bound <> 'exact')::int)::bigint as approximate_components,
+        'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')' as basis,
+        'latest' as actual_vintage
+    from growth as g
+    anti join actuals as a
+        on  a.entity = g.entity
+        and a.metric = g.metric
+        and a.region_code = g.region_code
+        and a.period_start = g.period_start
+        and a.period_end = g.period_end
+    where g.actual_growth is not null
 ),
 
 expectation_side as (
@@ -122,6 +153,32 @@ expectation_side as (
         approximate_components,
         basis
     from expectation_rolled
+    union all
+    -- a growth target as the level it implies (prior actual x (1 + g)), where no level expectation of that
+    -- kind and policy exists for the period
+    select
+        g.entity, g.base_metric as metric, g.region_code, g.period_start, g.period_end, g.unit, g.kind, g.policy,
+        g.implied_level as value, null::double as value_low, null::double as value_high,
+        case when g.prior_bound = 'exact' then 'exact' else 'approx' end as bound,
+        greatest(g.expectation_as_of, g.prior_as_of) as as_of,
+        g.expectation_source_id || ',' || g.prior_source_id as source_id,
+        null::varchar as figure_id, null::bigint as vintages, null::varchar as currency,
+        null::double as value_native, null::varchar as unit_raw, null::double as base_per_unit_raw,
+        [g.expectation_figure_id, g.prior_figure_id] as figure_ids,
+        2::bigint as components,
+        0::bigint as approximate_components,
+        'level implied by ' || g.growth || ' % ' || upper(g.growth_basis) || ' growth on ' || g.prior_label
+            as basis
+    from growth as g
+    anti join expectations as e
+        on  e.entity = g.entity
+        and e.metric = g.base_metric
+        and e.region_code = g.region_code
+        and e.period_start = g.period_start
+        and e.period_end = g.period_end
+        and e.kind = g.kind
+        and e.policy = g.policy
+    where g.implied_level is not null
 ),
 
 pairs as (
