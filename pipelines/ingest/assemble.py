@@ -39,6 +39,7 @@ from pipelines.normalise.fx import FxTable
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
 LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
+POLICIES_SCHEMA = table_schema("expectation_policies")  # sql/tables/expectation_policies.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
 SHARED_KINDS = (*reference.KINDS, "sources")  # what DATA_DIR/reference/ may hold
 
@@ -350,7 +351,13 @@ def assemble(
     files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
 ) -> LoadResult:
     metrics, entities = ref.with_new_metrics_and_entities(figures.rows, events.rows)
+    policies = [
+        {"dataset": dataset, "policy": f"days_before_end_{days}", "cutoff_days": days}
+        for dataset, declared in sorted(dataset_settings(files).items())
+        for days in declared.cutoff_days
+    ]
     tables = {
+        "expectation_policies": pl.DataFrame(policies, schema=POLICIES_SCHEMA),
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,

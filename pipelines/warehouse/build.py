@@ -25,7 +25,7 @@ from pipelines.warehouse.sqlfiles import (
     create_views,
     materialise_views,
     schema_fingerprint,
-    sql_files,
+    view_names,
 )
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
@@ -33,7 +33,7 @@ STORAGE_VERSION = "v1.4.0"
 BUILDING = ".building-"
 # Every view is stored as a table at publish time (computed once per build instead of once per query), in
 # layer order; the formulas stay in sql/views/.
-MATERIALISED_VIEWS = [path.stem for path in sql_files("views")]
+MATERIALISED_VIEWS = view_names()
 _counter = itertools.count()
 
 

@@ -1,10 +1,14 @@
--- One row per actual x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
+-- One row per actual x actual_vintage x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
 -- Pairs, in order of precedence (a period never gets two rows for one kind and policy):
 --   1. an actual and an expectation reported for exactly the same period (basis 'reported');
 --   2. an expectation period with no such actual, against actual_rollups (finer actuals tiling it completely,
 --      by the metric's aggregation; basis 'actual: sum of 12 months');
 --   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
 --      'expectation: sum of 3 months').
+-- Which actual (actual_vintage): 'latest' (actual_figures: revisions win; the default, and every rolled-up
+-- actual) or 'first_release' (first_release_actuals: the first published value, for reported actuals), so a
+-- forecast evaluation scores a forecast against what it predicted. Every view and page built on this one
+-- reads actual_vintage = 'latest' unless it says otherwise.
 -- Policies: 'at_period_end', 'original', 'latest' as chosen_expectations picks them, and 'when_reported':
 -- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
 -- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
@@ -40,6 +44,10 @@ actual_rolled as (
     select * from actual_rollups
 ),
 
+first_releases as (
+    select * from first_release_actuals
+),
+
 expectations as (
     select * from chosen_expectations
 ),
@@ -71,8 +79,19 @@ actual_side as (
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis
+        null::varchar as basis,
+        'latest' as actual_vintage
     from actuals
+    union all
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
+        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
+        [figure_id] as figure_ids,
+        1::bigint as components,
+        (bound <> 'exact')::bigint as approximate_components,
+        null::varchar as basis,
+        'first_release' as actual_vintage
+    from first_releases
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
@@ -80,7 +99,8 @@ actual_side as (
         component_figure_ids as figure_ids,
         components,
         approximate_components,
-        basis
+        basis,
+        'latest' as actual_vintage
     from actual_rolled
 ),
 
@@ -137,7 +157,7 @@ pairs as (
         and v.unit is not distinct from a.unit
         and v.as_of <= a.as_of
     qualify row_number() over (
-        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind
+        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind, a.actual_vintage
         order by v.as_of desc, v.figure_id desc
     ) = 1
 ),
@@ -200,6 +220,7 @@ paired as (
         p.e_as_of > p.period_end as expectation_published_after_period,
         p.e_vintages as vintages,
         p.e_policy as policy,
+        p.actual_vintage,
         coalesce(
             'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
         ) as basis,
@@ -217,13 +238,11 @@ measured as (
     select
         *,
         actual - expectation as variance,
-        (actual - expectation) / nullif(abs(expectation), 0) as variance_pct,
-        case when expectation > 0 then actual / expectation end as attainment,
-        case
-            when actual < band_low then 'below'
-            when actual > band_high then 'above'
-            else 'in_line'
-        end as direction,
+        kpi_variance_pct(actual, expectation, base_unit) as variance_pct,
+        kpi_attainment(actual, expectation, base_unit) as attainment,
+        kpi_direction(actual, band_low, band_high) as direction,
+        kpi_performance_pct(actual, expectation, base_unit, higher_is_better) as performance_pct,
+        kpi_variance_bps(actual, expectation, base_unit) as variance_bps,
         case when expectation_high is not null then actual between band_low and band_high end as in_range
     from paired
 ),
@@ -261,6 +280,7 @@ final as (
         expectation_published_after_period,
         vintages,
         policy,
+        actual_vintage,
         case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
         variance_pct,
         attainment,
@@ -276,11 +296,12 @@ final as (
             else actual_bound not in ('at_least', 'at_most') and expectation_bound not in ('at_least', 'at_most')
                 and actual_low >= band_low and actual_high <= band_high
         end as direction_certain,
-        case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
+        kpi_is_shortfall(direction, higher_is_better) as is_shortfall,
         actual_bound = 'approx' or expectation_bound = 'approx' as is_approximate,
         actual_bound in ('at_least', 'at_most') or expectation_bound in ('at_least', 'at_most') as is_bound,
-        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
-        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_favourable(direction, higher_is_better) as favourable,
+        performance_pct,
+        variance_bps,
         is_default_policy,
         basis,
         is_rollup,
