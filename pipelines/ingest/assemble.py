@@ -40,6 +40,7 @@ INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events",
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
 LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
 POLICIES_SCHEMA = table_schema("expectation_policies")  # sql/tables/expectation_policies.sql
+PARTS_SCHEMA = table_schema("compositions")  # sql/tables/compositions.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
 SHARED_KINDS = (*reference.KINDS, "sources")  # what DATA_DIR/reference/ may hold
 
@@ -358,6 +359,9 @@ def assemble(
     ]
     tables = {
         "expectation_policies": pl.DataFrame(policies, schema=POLICIES_SCHEMA),
+        "compositions": ref.compositions
+        if ref.compositions is not None
+        else pl.DataFrame(schema=PARTS_SCHEMA),
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,

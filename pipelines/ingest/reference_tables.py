@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import fx_file
+from pipelines.ingest import compositions, fx_file
 from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
@@ -239,6 +239,7 @@ class Reference:
     issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
     fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
     entity_aliases: dict[str, str]  # alias -> entity, from entities files
+    compositions: pl.DataFrame | None = None  # what regions and entities are made of (made_of columns)
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -305,6 +306,12 @@ def build(files: list[FileLoad]) -> Reference:
         user_rates.append(rates)
         issues[f.file.name].append(found)
     fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
-    merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
     aliases = _entity_aliases(by_kind["entities"])
-    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases)
+    parts = pl.concat(
+        [
+            compositions.read(by_kind["regions"], "region", resolver, issues),
+            compositions.read(by_kind["entities"], "entity", None, issues),
+        ]
+    )
+    merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
+    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases, parts)

@@ -4,6 +4,8 @@
 -- actual_vs_expectation under any policy (as reported, rolled up, or as a component of a rolled-up expectation).
 -- reason, the first that applies:
 --   the metric's growth target without its base ('growth target needs the prior period's actual: ...');
+--   a declared whole (made_of) some of whose parts do not report ('NAM is declared as made of CA, MX, US: no
+--   actual for 2024 from MX');
 --   a qualitative expectation with no number;
 --   no actual of the metric for the entity anywhere; none in the region (naming the child regions that have
 --   some: 'no actual for region NAM or for all of its children: actuals for US, CA');
@@ -15,7 +17,7 @@
 --   else 'no actual for <period>'.
 -- Columns: entity, metric, region_code, period, grain, period_start, period_end, kind, vintages (bigint),
 -- vintage (the latest vintage's as_of), expectation_figure_ids (varchar[], every vintage), reason_kind (a code
--- per branch above, for counting: growth_base_missing, qualitative, no_actuals_for_metric, no_actuals_in_region,
+-- per branch above, for counting: growth_base_missing, parts_missing, qualitative, no_actuals_for_metric, no_actuals_in_region,
 -- other_unit, calendar, in_progress, months_missing, not_combined, spans_not_combined, gaps, not_ended,
 -- no_actual_for_period), reason (varchar, in words).
 create or replace view unmatched_expectations as
@@ -46,6 +48,10 @@ growth as (
 
 build as (
     select * from build_info
+),
+
+parts as (
+    select * from compositions
 ),
 
 expectation_groups as (
@@ -166,6 +172,27 @@ missing_months as (
     group by all
 ),
 
+-- a declared whole (made_of) whose parts do not all report for the period
+missing_parts as (
+    select
+        u.entity, u.metric, u.region_code, u.period_start, u.period_end, u.kind,
+        any_value(p.dimension) as dimension,
+        string_agg(p.child, ', ' order by p.child) as parts,
+        string_agg(p.child, ', ' order by p.child) filter (where a.figure_id is null) as missing
+    from unmatched as u
+    inner join parts as p
+        on (p.dimension = 'region' and p.parent = u.region_code)
+        or (p.dimension = 'entity' and p.parent = u.entity)
+    left join actuals as a
+        on  a.entity = case p.dimension when 'entity' then p.child else u.entity end
+        and a.region_code = case p.dimension when 'region' then p.child else u.region_code end
+        and a.metric = u.metric
+        and a.period_start = u.period_start
+        and a.period_end = u.period_end
+    group by all
+    having count(*) filter (where a.figure_id is null) > 0
+),
+
 growth_reasons as (
     select
         entity, metric, region_code, period_start, period_end, kind,
@@ -193,9 +220,12 @@ reasons as (
         mm.months,
         mm.covered_months,
         mm.missing,
+        mp.parts as declared_parts,
+        mp.missing as missing_parts,
         case
             when gr.reason is not null then 'growth_base_missing'
             when u.without_number then 'qualitative'
+            when mp.missing is not null then 'parts_missing'
             when coalesce(e.metric_actuals, 0) = 0 then 'no_actuals_for_metric'
             when coalesce(e.region_actuals, 0) = 0 then 'no_actuals_in_region'
             when coalesce(e.same_unit_actuals, 0) = 0 then 'other_unit'
@@ -214,6 +244,7 @@ reasons as (
     left join children as ch using (entity, metric, region_code, period_start, period_end, kind)
     left join missing_months as mm using (entity, metric, region_code, period_start, period_end, kind)
     left join growth_reasons as gr using (entity, metric, region_code, period_start, period_end, kind)
+    left join missing_parts as mp using (entity, metric, region_code, period_start, period_end, kind)
     left join aggregations as ag on ag.metric = u.metric
 ),
 
@@ -223,6 +254,9 @@ worded as (
         case reason_kind
             when 'growth_base_missing' then
                 growth_reason
+            when 'parts_missing' then
+                coalesce(region_code || ' (' || entity || ')', entity) || ' is declared as made of ' || declared_parts
+                || ': no actual for ' || period || ' from ' || missing_parts
             when 'qualitative' then
                 'a qualitative expectation (no number): see qualitative_claims'
             when 'no_actuals_for_metric' then

@@ -5,6 +5,9 @@
 --      by the metric's aggregation; basis 'actual: sum of 12 months');
 --   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
 --      'expectation: sum of 3 months').
+-- Declared wholes (composed_actuals): a region or entity whose dataset declares its parts (made_of) is compared
+-- with the sum (or weighted mean) of its parts' actuals where every part reports and no time rollup applies
+-- (basis 'actual: sum of 2 regions: CA, US').
 -- Growth targets (growth_bases: a metric '<metric>_growth_yoy', from a figure in '% YoY'): compared twice, as
 -- growth (the base metric's growth on the prior period against the target, in points, basis 'actual: growth on
 -- FY2011 (YOY)') and as the level the target implies (the actual against prior x (1 + g), basis 'expectation:
@@ -55,6 +58,10 @@ first_releases as (
 
 growth as (
     select * from growth_bases
+),
+
+composed as (
+    select * from composed_actuals
 ),
 
 expectations as (
@@ -111,6 +118,21 @@ actual_side as (
         basis,
         'latest' as actual_vintage
     from actual_rolled
+    union all
+    -- a declared whole (a region or entity with made_of) from its parts, where time does not roll it up
+    select
+        c.entity, c.metric, c.region_code, c.period, c.grain, c.period_start, c.period_end, c.unit, c.value,
+        c.value_low, c.value_high, c.kind, c.bound, c.as_of, c.source_id, c.figure_id, c.currency,
+        c.value_native, c.figure_ids, c.components, c.approximate_components, c.basis,
+        'latest' as actual_vintage
+    from composed as c
+    anti join actual_rolled as r
+        on  r.entity = c.entity
+        and r.metric = c.metric
+        and r.region_code = c.region_code
+        and r.period_start = c.period_start
+        and r.period_end = c.period_end
+        and r.unit is not distinct from c.unit
     union all
     -- a growth metric's actual where none is reported: the base metric's growth on the prior period
     select distinct
