@@ -24,7 +24,7 @@ from pipelines.normalise.regions import RegionResolver, build_regions
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("regions", "entities", "metrics", "fx")
 REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
-UNIT_KINDS = ("money", "percent", "count", "ratio")
+UNIT_KINDS = ("money", "percent", "count", "ratio", "duration")
 # how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
 AGGREGATIONS = ("sum", "mean", "last", "none")
 # The shapes of the frames the load builds, from sql/tables/*.sql (pipelines/ingest/schemas.py).
@@ -251,7 +251,7 @@ class Reference:
         self, figures: pl.DataFrame, events: pl.DataFrame
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Add metrics and entities that figures or events use without declaring them, with defaults."""
-        unit_kind = {"USD": "money", "%": "percent", "count": "count", "ratio": "ratio"}
+        unit_kind = {"USD": "money", "%": "percent", "count": "count", "ratio": "ratio", "minutes": "duration"}
         new_metrics = (
             figures.filter(~pl.col("metric").is_in(self.metrics["metric"].implode()))
             .group_by("metric")

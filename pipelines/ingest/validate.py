@@ -53,7 +53,7 @@ OPTIONAL = {
 # budget or revenue on record (US federal outlays FY2024: USD 6.75tn; the largest company revenue: under
 # USD 0.7tn); a world-GDP metric declares its own. Counts: a trillion (transactions a year of the largest
 # card networks: ~0.25tn). Percent: 100,000 % (a 1,000-fold growth). Ratio: a million.
-PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6}
+PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6, "duration": 5.3e8}  # 1,000 years
 REFERENCE_DATASET = "_reference"  # DATA_DIR/reference/: shared regions, entities, metrics and sources
 DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
 PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
