@@ -10,8 +10,10 @@ import streamlit as st
 
 from dashboard.data import catalog
 from dashboard.data.connection import Identity
+from dashboard.text import md
 
-MAX_LINKED = 200  # figure ids in the Evidence link (a URL of about 4 KB); the table lists every one
+MAX_LINKED = 200  # figure ids in the Evidence link (a URL of about 4 KB)
+MAX_LINES = 30  # listed in the expander; the view has them all
 
 
 def unmatched_words(frame: pl.DataFrame, metric: str | None = None) -> str | None:
@@ -24,6 +26,14 @@ def unmatched_words(frame: pl.DataFrame, metric: str | None = None) -> str | Non
     noun = "expectation" if n == 1 else "expectations"
     scope = f" ({here} of them for this metric)" if metric and here else ""
     return f"{n} {noun} of this business could not be compared with an actual{scope}: see why below."
+
+
+def unmatched_lines(frame: pl.DataFrame, limit: int) -> list[str]:
+    """One Markdown line per expectation, its data escaped: 'gmv · US · 2024-H2 · target: <reason>'."""
+    return [
+        " · ".join(md(r[c]) for c in ("metric", "region_code", "period", "kind")) + ": " + md(r["reason"])
+        for r in frame.head(limit).iter_rows(named=True)
+    ]
 
 
 def evidence_link(frame: pl.DataFrame) -> str:
@@ -41,6 +51,8 @@ def unmatched_notice(ident: Identity, entity: str, metric: str | None = None) ->
     st.warning(words, icon=None)
     with st.expander(f"Expectations compared with nothing ({frame.height})"):
         shown = frame.sort(pl.col("metric") != (metric or ""), "metric", "region_code", "period")
-        st.dataframe(shown.drop("expectation_figure_ids"), hide_index=True)
+        st.markdown("\n".join(f"- {line}" for line in unmatched_lines(shown, MAX_LINES)))
+        if shown.height > MAX_LINES:
+            st.caption(f"... and {shown.height - MAX_LINES} more (SQL below)")
         st.markdown(f"[Their figures and sources on the Evidence page]({evidence_link(shown)})")
         st.caption("SQL: `select * from unmatched_expectations` lists every business's.")

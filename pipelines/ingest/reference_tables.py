@@ -251,7 +251,13 @@ class Reference:
         self, figures: pl.DataFrame, events: pl.DataFrame
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Add metrics and entities that figures or events use without declaring them, with defaults."""
-        unit_kind = {"USD": "money", "%": "percent", "count": "count", "ratio": "ratio", "minutes": "duration"}
+        unit_kind = {
+            "USD": "money",
+            "%": "percent",
+            "count": "count",
+            "ratio": "ratio",
+            "minutes": "duration",
+        }
         new_metrics = (
             figures.filter(~pl.col("metric").is_in(self.metrics["metric"].implode()))
             .group_by("metric")

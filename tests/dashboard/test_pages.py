@@ -407,6 +407,6 @@ def test_expectations_compared_with_nothing_are_counted_and_listed(case_warehous
     warnings = [w.value for w in at.warning]
     assert any(w.startswith(f"{n} expectation") and "could not be compared" in w for w in warnings), warnings
     (listed,) = [e for e in at.expander if e.label == f"Expectations compared with nothing ({n})"]
-    (table,) = listed.dataframe  # the list, each with its reason
-    assert table.value.shape[0] == n and "reason" in table.value.columns
+    lines = [m.value for m in listed.markdown if m.value.startswith("- ")]
+    assert lines and lines[0].count("\n") == n - 1  # the list, one line each with its reason
     assert any("evidence?figures=" in m.value for m in listed.markdown)
