@@ -136,7 +136,7 @@ def test_pacing_of_a_fiscal_month_goes_week_by_week(warehouse):
         warehouse,
         """select * from pacing where policy = 'at_period_end' and region_code = 'STORE_1'
            and expectation_start = date '2011-02-26' and expectation_end = date '2011-04-01'
-           order by to_date_end""",
+           and phasing = 'linear' order by to_date_end""",
     )
     assert [p["to_date_end"] for p in points] == [
         date(2011, 3, 4),
@@ -151,16 +151,33 @@ def test_pacing_of_a_fiscal_month_goes_week_by_week(warehouse):
     assert points[-1]["pace_attainment"] == pytest.approx(7802440.23 / 7466262.26)
     assert round(points[-1]["pace_attainment"], 4) == 1.0450
     assert points[-1]["basis"] == "sum of 5 weeks"
-    # the quarter and the year pace by week too: 13 and 52 points
+    # the quarter and the year pace by week too, linear and against the plan's fiscal months (phasing 'plan')
     counts = {
-        r["expectation_period"]: r["n"]
+        (r["expectation_period"], r["phasing"]): r["n"]
         for r in rows(
             warehouse,
-            """select expectation_period, count(*) n from pacing where policy = 'at_period_end'
+            """select expectation_period, phasing, count(*) n from pacing where policy = 'at_period_end'
                and region_code = 'STORE_1' and expectation_period in ('FY2012-Q1', 'FY2012') group by all""",
         )
     }
-    assert counts == {"FY2012-Q1": 13, "FY2012": 52}
+    assert counts == {
+        ("FY2012-Q1", "linear"): 13,
+        ("FY2012-Q1", "plan"): 13,
+        ("FY2012", "linear"): 52,
+        ("FY2012", "plan"): 52,
+    }
+    phased = {
+        r["to_date_end"]: r
+        for r in rows(
+            warehouse,
+            """select * from pacing where policy = 'at_period_end' and region_code = 'STORE_1'
+               and expectation_period = 'FY2012' and phasing = 'plan'""",
+        )
+    }
+    # at the end of fiscal February the plan's phasing expects February's plan; at the end of Q1, Q1's
+    assert phased[date(2011, 2, 25)]["expected_to_date"] == pytest.approx(6307344.10)
+    assert phased[date(2011, 2, 25)]["pace_attainment"] == pytest.approx(6399887.57 / 6307344.10)
+    assert phased[date(2011, 4, 29)]["expected_to_date"] == pytest.approx(19601440.00)
 
 
 def test_without_the_calendar_the_weeks_are_spans_and_nothing_is_made_up(tmp_path):
