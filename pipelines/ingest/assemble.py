@@ -240,6 +240,7 @@ def context(
         fiscal_start=ref.fiscal_start(),
         fx=FxTable(ref.fx_rates),
         entity_aliases=ref.entity_aliases,
+        calendars=ref.calendars(),
         today=today or date.today(),
     )
     if sources is not None:

@@ -32,6 +32,7 @@ from pipelines.normalise.fx import FxTable
 from pipelines.normalise.numbers import DECIMAL_POINT, NumberConvention, detect_convention, read_number
 from pipelines.normalise.periods import parse_period
 from pipelines.normalise.regions import RegionResolver
+from pipelines.normalise.retail_calendar import calendar_from_spec
 from pipelines.normalise.units import SCALES, UnitError, parse_unit
 
 REQUIRED = {
@@ -79,6 +80,8 @@ class Context:
     fiscal_start: dict[str, int]  # entity -> fiscal year start month
     fx: FxTable
     entity_aliases: dict[str, str] = field(default_factory=dict)  # alias -> entity (entities files)
+    # entity -> its retail calendar (RetailCalendar.spec), for entities that keep one
+    calendars: dict[str, str] = field(default_factory=dict)
     # the sources a file may cite: source_id -> (published date, precision, dataset holding the source)
     source_dates: dict[str, tuple[date | None, str | None, str]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
@@ -196,8 +199,16 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
         )
         .alias("_fiscal")
     )
+    checks.frame = checks.frame.with_columns(
+        pl.col("entity").replace_strict(ctx.calendars, default="", return_dtype=pl.String).alias("_calendar")
+    )
     bare = ctx.settings.bare_quarter_labels or "refuse"
-    checks.map_keys(["period", "_fiscal"], "p", lambda v: vars(parse_period(v[0], v[1], bare)), PERIOD_SCHEMA)
+
+    def period(v: tuple) -> dict:
+        calendar = calendar_from_spec(v[2]) if v[2] else None
+        return vars(parse_period(v[0], v[1], bare, calendar))
+
+    checks.map_keys(["period", "_fiscal", "_calendar"], "p", period, PERIOD_SCHEMA)
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
