@@ -54,6 +54,10 @@ parts as (
     select * from compositions
 ),
 
+entity_calendars as (
+    select entity, calendar from entities
+),
+
 expectation_groups as (
     select
         entity, metric, region_code, period_start, period_end, kind,
@@ -222,6 +226,7 @@ reasons as (
         mm.missing,
         mp.parts as declared_parts,
         mp.missing as missing_parts,
+        ec.calendar as entity_calendar,
         case
             when gr.reason is not null then 'growth_base_missing'
             when u.without_number then 'qualitative'
@@ -246,6 +251,7 @@ reasons as (
     left join growth_reasons as gr using (entity, metric, region_code, period_start, period_end, kind)
     left join missing_parts as mp using (entity, metric, region_code, period_start, period_end, kind)
     left join aggregations as ag on ag.metric = u.metric
+    left join entity_calendars as ec on ec.entity = u.entity
 ),
 
 worded as (
@@ -271,8 +277,13 @@ worded as (
             when 'calendar' then
                 'actuals (' || overlapping_grains || ') do not tile ' || grain || ' ' || period || ' ('
                 || strftime(period_start, '%Y-%m-%d') || '..' || strftime(period_end, '%Y-%m-%d')
-                || '): their dates cross its edges; set the entity''s calendar (fiscal year start, or a 4-4-5 /'
-                || ' 52-53-week calendar) so its periods are those weeks'
+                || '): their dates cross its edges; '
+                || case
+                    when entity_calendar is null then 'set the entity''s calendar (fiscal year start, or a 4-4-5 /'
+                        || ' 52-53-week calendar) so its periods are those weeks'
+                    else 'the entity keeps a ' || entity_calendar || ' calendar: write the period as one of its'
+                        || ' fiscal months, quarters or years (FY2012-M02, FY2012-Q1)'
+                end
             when 'in_progress' then
                 'the period is not over in the data: actuals to ' || strftime(last_actual_end, '%Y-%m-%d')
                 || ' (pacing shows it to date)'
