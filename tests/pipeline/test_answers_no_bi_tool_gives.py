@@ -187,3 +187,30 @@ def test_track_record_equals_a_plain_computation(tmp_path):
     assert a_all["bias_pct"] == pytest.approx(sum(expected) / 4)
     assert a_all["mae_pct"] == pytest.approx(sum(abs(e) for e in expected) / 4)
     assert (a_all["ranges"], a_all["band_coverage"]) == (1, 0.0)  # 120-130 missed the 110
+
+
+def test_impact_bridge_on_the_case_study(case_warehouse):
+    """US TikTok Shop GMV 2024: the 17.5 bn target, cut to 17 and then to 15.5 bn (its own step), 7 bn short
+    of it: 8.5 bn."""
+    import json
+
+    from click.testing import CliRunner
+
+    from pipelines.cli.main import main
+
+    args = ["bridge", "--warehouse", str(case_warehouse), "--entity", "TikTok Shop", "--metric", "gmv"]
+    result = CliRunner().invoke(main, [*args, "--region", "US", "--period", "2024", "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    steps = [
+        (s["step"], round(s["step_value"] / 1e9, 3), round(s["running_total"] / 1e9, 3)) for s in got["steps"]
+    ]
+    assert steps == [
+        ("original", 17.5, 17.5), ("revision", -0.5, 17.0), ("revision", -1.5, 15.5), ("gap", -7.0, 8.5),
+        ("actual", 8.5, 8.5),
+    ]  # fmt: skip
+    assert (got["policy"], got["unit"], got["steps"][2]["figure_id"]) == ("when_reported", "USD", "G25")
+    missing = CliRunner().invoke(main, [*args, "--region", "US", "--period", "FY2024"])
+    assert missing.exit_code == 1
+    assert "no bridge for TikTok Shop gmv US FY2024 target: there are:" in missing.output
+    assert "--region US --period 2024 --kind target" in missing.output
