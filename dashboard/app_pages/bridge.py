@@ -55,7 +55,7 @@ with db.reading(ident):
         "gap to the actual. Hover a bar for its source."
     )
     show_chart(
-        bridge_waterfall(steps, f"{label}: from the first {kind} to the actual", names.get(metric, metric)),
+        bridge_waterfall(steps, f"From the first {kind} to the actual · {label}", names.get(metric, metric)),
         key="bridge",
     )
     revised = moved["step_value"].sum()
@@ -63,10 +63,8 @@ with db.reading(ident):
     cols = st.columns(3)
     cols[0].metric(f"first {kind}", f"{first['step_value'] / divisor:,.2f} {unit_label}")
     cols[1].metric(
-        "the target moved",
+        f"the {kind} moved ({moved.height} revision{'s' if moved.height != 1 else ''})",
         f"{revised / divisor:+,.2f} {unit_label}",
-        f"{moved.height} revision{'s' if moved.height != 1 else ''}",
-        delta_color="off",
     )
     cols[2].metric(
         "the business missed" if gap < 0 else "the business beat it",

@@ -52,7 +52,7 @@ with db.reading(ident):
         "publisher", "expectation_kind", "metric", "comparisons", "periods", "bias_pct", "mae_pct", "hit_rate",
         "direction_calls", "band_coverage", "ranges", "worst_figure_id", "worst_error_pct",
     )  # fmt: skip
-    tables.show_table(ranking, "track_record", selection={"actual_vintage": vintage}, units=False)
+    tables.show_table(ranking, "track_record", selection={"actual_vintage": vintage})
     st.subheader("The largest misses")
     tables.show_table(
         data.worst_misses(ident, vintage), "worst_misses", selection={"actual_vintage": vintage}

@@ -31,6 +31,12 @@ def _hover(row: dict, value: float, unit_label: str) -> str:
     return "<br>".join(parts)
 
 
+def tick_label(label: str) -> str:
+    """A step's label on up to three short lines ('cut<br>by PYMNTS<br>(2024-01-03)'): the long labels stood
+    upright under the bars and took half the chart's height."""
+    return label.replace(" by ", "<br>by ").replace(" (", "<br>(")
+
+
 def bridge_waterfall(steps: pl.DataFrame, title: str = "", metric_label: str = "value") -> go.Figure:
     """Original expectation -> revisions -> exchange-rate effect -> gap (or each child region's) -> actual.
     steps: expectation_bridge's rows of one series, in step order, values in the base unit `unit`."""
@@ -41,7 +47,7 @@ def bridge_waterfall(steps: pl.DataFrame, title: str = "", metric_label: str = "
     values = [r["step_value"] / divisor for r in rows]
     fig = go.Figure(
         go.Waterfall(
-            x=[r["label"] for r in rows],
+            x=[tick_label(r["label"]) for r in rows],
             y=values,
             measure=["absolute" if r["step"] in LEVEL_STEPS else "relative" for r in rows],
             text=[

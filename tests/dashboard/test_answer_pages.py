@@ -35,7 +35,7 @@ def test_bridge_page_walks_from_the_first_target_to_the_actual(case_warehouse, m
     metrics = {m.label: m.value for m in at.metric}
     assert "first target" in metrics, (metrics, [c.value for c in at.caption])
     assert metrics["first target"] == "17.50 USD bn"
-    assert metrics["the target moved"] == "-2.00 USD bn"  # 17.5 -> 17 -> 15.5
+    assert metrics["the target moved (2 revisions)"] == "-2.00 USD bn"  # 17.5 -> 17 -> 15.5
     assert metrics["the business missed"] == "-7.00 USD bn"
 
 
