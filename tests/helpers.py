@@ -149,16 +149,30 @@ def seeded_warehouse(path: Path | str, *, views: bool = True, **tables: Rows) ->
     return con
 
 
-def open_app(monkeypatch, warehouse: Path | str, page: str | None = None, *, timeout: float = 180, **params):
-    """The dashboard under Streamlit's AppTest on `warehouse` (IMPACT_WAREHOUSE), with query parameters
-    `params`, run once (and switched to `page`, e.g. 'app_pages/trends.py', when given)."""
+def open_app(
+    monkeypatch,
+    warehouse: Path | str,
+    page: str | None = None,
+    *,
+    from_scorecard: bool = False,
+    timeout: float = 180,
+    **params: str,
+):
+    """The dashboard under Streamlit's AppTest on `warehouse` (IMPACT_WAREHOUSE), opened on `page` (e.g.
+    'app_pages/trends.py'; None: the Scorecard) with the address's query `params`, as a pasted link opens it;
+    from_scorecard=True runs the Scorecard first and then navigates, as a click in the sidebar does. Fails the
+    test when a script raised."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
     at = AppTest.from_file(APP, default_timeout=timeout)
+    if from_scorecard:
+        at.run()
+    if page is not None:
+        at.switch_page(page)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
+    if not from_scorecard or page is not None or params:
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
     return at

@@ -19,9 +19,8 @@ from pipelines.effects.did import estimate_did
 from pipelines.effects.periods import period_end, period_start
 from pipelines.warehouse.sqlfiles import create_tables, create_views
 from tests.effects.conftest import REGION_COLUMNS as EFFECT_REGION_COLUMNS
-from tests.helpers import GMV, event_rows, seed
+from tests.helpers import APP, GMV, event_rows, open_app, seed
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = "app_pages/impact.py"
 EVENT_DATE = date(2024, 1, 15)
 START = 2021 * 12  # period index of 2021-01
@@ -119,14 +118,7 @@ def monthly_warehouse(tmp_path_factory) -> Path:
 
 
 def open_impact(warehouse: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, warehouse, PAGE, from_scorecard=True, **params)
 
 
 def texts(at: AppTest) -> str:

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+from tests.helpers import APP, open_app
+
 PAGES = [
     "app_pages/scorecard.py",
     "app_pages/trends.py",
@@ -22,12 +23,9 @@ PAGES = [
 
 
 def open_page(warehouse: Path, page: str, monkeypatch) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(
+        monkeypatch, warehouse, None if page == PAGES[0] else page, from_scorecard=True, timeout=120
+    )
 
 
 def texts(at: AppTest) -> str:

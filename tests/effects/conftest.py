@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.warehouse.sqlfiles import create_tables, create_views
-from tests.helpers import GMV, event_rows, named
+from tests.helpers import GMV, event_rows
 from tests.helpers import seed as seed_rows
 
 REGIONS = [
