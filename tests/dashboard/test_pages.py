@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import APP, open_app
+from tests.helpers import APP, open_app, seed
 
 PAGES = [
     "app_pages/scorecard.py",
@@ -239,11 +239,14 @@ def test_evidence_shows_bad_order_rows_and_tolerates_older_warehouses(case_wareh
     shutil.copyfile(case_warehouse, with_rows)
     shutil.copyfile(case_warehouse, without_table)
     with duckdb.connect(str(with_rows)) as con:
-        con.execute(
-            "insert into order_rejects values ('orders', 'datasets/orders/order_rejects-2024-09.parquet',"
-            " '2024-09', 'unknown_country', 'country', 'UK', 17),"
-            " ('orders', 'datasets/orders/order_rejects-2024-09.parquet', '2024-09', 'missing_amount',"
-            " 'amount', null, 4)"
+        seed(
+            con,
+            "order_rejects",
+            [("unknown_country", "country", "UK", 17), ("missing_amount", "amount", None, 4)],
+            columns=("reason", "column_name", "value", "rows"),
+            dataset="orders",
+            file="datasets/orders/order_rejects-2024-09.parquet",
+            month="2024-09",
         )
     with duckdb.connect(str(without_table)) as con:
         con.execute("drop table order_rejects")
