@@ -16,6 +16,8 @@ PAGES = [
     ("events?event=EV05", 2, "Before and after one event"),
     ("evidence", 1, "Qualitative claims"),
     ("sql", 0, "Query"),
+    ("bridge?entity=TikTok+Shop&metric=gmv&region=US&period=2024&kind=target", 1, "the business missed"),
+    ("track_record", 1, "Forecasters, most scored first"),
 ]
 
 pytestmark = MARKS
