@@ -27,7 +27,7 @@ final as (
         actual_vintage,
         band as horizon_band,
         count(*)::bigint as comparisons,
-        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,
+        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,  -- noqa: ST08, LT06
         avg(error) as bias,
         avg(error_pct) as bias_pct,
         avg(abs_error_pct) as mae_pct,
