@@ -40,3 +40,10 @@ def track_record(ident: Identity, actual_vintage: str) -> pl.DataFrame:
 def worst_misses(ident: Identity, actual_vintage: str, limit: int = 15) -> pl.DataFrame:
     """The `limit` largest misses (by |error_pct|) with their sources' titles and addresses."""
     return query(ident, read_sql("worst_misses"), actual_vintage, limit)
+
+
+def prior_comparisons(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """The series' actuals against the same period a year earlier (actual_vs_prior), in the Scorecard's
+    comparison columns (dashboard.data.scorecard.COMPARISON_COLUMNS): the prior actual stands where the
+    expectation does, basis 'against 2023'."""
+    return query(ident, read_sql("prior_comparisons"), entity, metric)

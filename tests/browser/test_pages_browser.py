@@ -18,6 +18,7 @@ PAGES = [
     ("sql", 0, "Query"),
     ("bridge?entity=TikTok+Shop&metric=gmv&region=US&period=2024&kind=target", 1, "the business missed"),
     ("track_record", 1, "Forecasters, most scored first"),
+    ("?entity=TikTok+Shop&metric=gmv&versus=last+year", 2, "same period a year earlier"),
 ]
 
 pytestmark = MARKS
