@@ -28,7 +28,7 @@ final as (
         actual_vintage,
         band as horizon_band,
         count(*)::bigint as comparisons,
-        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,
+        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,  -- noqa: ST08, LT06
         avg(error order by figure_id, actual_figure_ids) as bias,
         avg(error_pct order by figure_id, actual_figure_ids) as bias_pct,
         avg(abs_error_pct order by figure_id, actual_figure_ids) as mae_pct,
