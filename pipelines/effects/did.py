@@ -19,7 +19,6 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-import statsmodels.api as sm
 
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
@@ -177,6 +176,8 @@ def _regress_gap(values: np.ndarray, positions: list[int]):
     gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
     post = np.array([p >= 0 for p in positions], dtype=float)
     lags = max(1, math.floor(4 * (len(positions) / 100) ** (2 / 9)))
+    import statsmodels.api as sm  # seconds to import: loaded only when a gap is regressed (reports refuse first)
+
     fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
     low, high = fit.conf_int(alpha=0.05)[1]
     effect = Interval(float(fit.params[1]), float(low), float(high))

@@ -1,0 +1,109 @@
+"""A `Report` drawn: one self-contained HTML file (Plotly's JavaScript inline, system fonts, a Content
+Security Policy that lets the page load nothing), and the PDF printed from that same HTML by headless
+Chromium (Debian's /usr/bin/chromium, installed by `make browser`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from report.content import Report
+
+HERE = Path(__file__).resolve().parent
+PAPERS = {"a4": "A4", "letter": "Letter"}
+# The printable width of both papers at 12 mm margins is over 700 CSS px (A4 703, Letter 725): printed
+# charts are drawn at this fixed width, so none is wider than the page.
+PRINT_CHART_PX = 690
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-pdf-header-footer",
+    "--virtual-time-budget=20000",  # lets the charts' scripts finish before printing
+]
+
+
+class ReportRenderError(RuntimeError):
+    """Chromium is missing or failed to print the PDF (the message says which, and how to fix it)."""
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    return env.get_template("report.html.j2")
+
+
+@cache
+def _plotly_js() -> str:
+    # a closing script tag inside the bundle would end the inline script early
+    return get_plotlyjs().replace("</script", "<\\/script")
+
+
+def render_html(report: Report, paper: str | None = None) -> str:
+    """The report as one HTML document. paper: 'a4' or 'letter' for the print version (fixed-width static
+    charts, @page size), None for the screen version (responsive charts). ValueError for another paper."""
+    if paper is not None and paper not in PAPERS:
+        raise ValueError(f"paper {paper!r}: expected one of {', '.join(PAPERS)}")
+    charts = []
+    for chart in report.charts:
+        figure = chart.figure
+        if paper:
+            figure = figure.update_layout(width=PRINT_CHART_PX, autosize=False)
+        config = {"displaylogo": False, "responsive": not paper, "staticPlot": bool(paper)}
+        html = pio.to_html(
+            figure, full_html=False, include_plotlyjs=False, config=config, div_id=f"chart-{chart.key}"
+        )
+        charts.append({"key": chart.key, "title": chart.title, "caption": chart.caption, "html": html})
+    return _template().render(
+        r=report,
+        stamp=report.stamp,
+        charts=charts,
+        css=(HERE / "report.css").read_text(),
+        plotly_js=_plotly_js(),
+        paper=PAPERS.get(paper or ""),
+    )
+
+
+def chromium() -> str:
+    """The Chromium binary (Debian's chromium on PATH, else /usr/bin/chromium); ReportRenderError if none."""
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if not found:
+        raise ReportRenderError("no Chromium to print the PDF with: install it with `make browser`")
+    return found
+
+
+def print_pdf(html: str, timeout_s: float = 60) -> bytes:
+    """The PDF of `html` (render_html with a paper) by headless Chromium's print. ReportRenderError when
+    Chromium is missing, fails or times out."""
+    with tempfile.TemporaryDirectory(prefix="impact-report-") as tmp:
+        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        page.write_text(html, encoding="utf-8")
+        command = [
+            chromium(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            raise ReportRenderError(f"Chromium did not print the PDF within {timeout_s:.0f} s") from None
+        if not out.exists() or out.stat().st_size == 0:
+            tail = (done.stderr or "").strip().splitlines()[-3:]
+            raise ReportRenderError(f"Chromium printed no PDF (exit {done.returncode}): {' | '.join(tail)}")
+        return out.read_bytes()
