@@ -99,29 +99,31 @@ class Settings:
 
 @dataclass(frozen=True)
 class ReportSelection:
-    """What one report shows: a series (entity, metric), optionally one region, one period and one
-    expectation policy (None: the report's defaults, the top-level region and the latest compared period)."""
+    """What one report shows: a series (entity, metric), optionally one region, one period, one expectation
+    policy and kind (None: the report's defaults: the top-level region with most periods, its latest compared
+    period, the kind with most comparisons and that kind's default policy)."""
 
     entity: str
     metric: str
     region: str | None = None
     period: str | None = None
     policy: str | None = None
+    kind: str | None = None
 
     @property
     def slug(self) -> str:
         """'tiktok-shop-gmv-us': the selection in a file name (lower case, letters, digits and dashes)."""
-        parts = [self.entity, self.metric, self.region, self.period, self.policy]
+        parts = [self.entity, self.metric, self.region, self.period, self.kind, self.policy]
         text = "-".join(p for p in parts if p).lower()
         return "".join(c if c.isalnum() else "-" for c in text).strip("-")
 
 
-REPORT_FIELDS = ("entity", "metric", "region", "period", "policy")
+REPORT_FIELDS = ("entity", "metric", "region", "period", "policy", "kind")
 
 
 def report_selections(text: str) -> tuple[ReportSelection, ...]:
     """IMPACT_REPORTS parsed: selections separated by ';', each 'key=value' pairs separated by ','
-    (keys: entity, metric, region, period, policy; entity and metric required). '' gives ().
+    (keys: entity, metric, region, period, policy, kind; entity and metric required). '' gives ().
 
     Raises SettingError naming the selection and what is wrong with it."""
     out = []

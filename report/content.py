@@ -101,7 +101,13 @@ def _resolve(con, selection: ReportSelection) -> dict:
             '(check the entity and metric ids, e.g. with `impact sql "select distinct entity, metric from '
             'actual_vs_expectation"`)'
         )
-    kind, default_policy, _ = kinds.row(0)
+    if selection.kind is not None and selection.kind not in kinds["kind"].to_list():
+        have = ", ".join(kinds["kind"].to_list())
+        raise LookupError(
+            f"no comparison of {selection.entity} · {selection.metric} against '{selection.kind}' (have: {have})"
+        )
+    chosen = kinds.filter(pl.col("kind") == selection.kind) if selection.kind else kinds
+    kind, default_policy, _ = chosen.row(0)
     policy = selection.policy or default_policy or "at_period_end"
     frame = reads.comparisons(con, selection.entity, selection.metric, kind, policy)
     if frame.is_empty():

@@ -12,6 +12,7 @@ from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
 from dashboard.figures import show_chart
+from dashboard.sections.report_download import report_download_ui
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
 from dashboard.sections.unmatched import unmatched_notice
@@ -25,6 +26,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
+    report_download_ui(ident, series)
     unmatched_notice(ident, series.entity, series.metric)
     versus = widgets.url_choice(
         st.sidebar.selectbox, "Against", list(VERSUS), "versus", "plan", prefix="", format_func=VERSUS.get,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.reports import scheduled_reports
 from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
 from pipelines.ingest.reference_tables import Reference
@@ -171,9 +172,13 @@ def published_warehouse(
 
 @dg.asset(group_name=GROUP)
 def alert_notifications(
-    context: dg.AssetExecutionContext, settings: ImpactSettings, published_warehouse: str
+    context: dg.AssetExecutionContext,
+    settings: ImpactSettings,
+    published_warehouse: str,
+    scheduled_reports: list[dict],
 ) -> dict:
-    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set."""
+    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set,
+    with links to this build's reports (IMPACT_REPORTS)."""
     path = Path(published_warehouse)
     with warehouse.open_readonly(path) as con:
         built_at = con.execute("select max(built_at) from build_info").fetchone()[0]
@@ -182,7 +187,13 @@ def alert_notifications(
     if new and settings.alert_webhook:
         delivery = alerts.post_json(
             settings.alert_webhook,
-            {"kind": "alerts", "warehouse": str(path), "built_at": built_at, "alerts": new},
+            {
+                "kind": "alerts",
+                "warehouse": str(path),
+                "built_at": built_at,
+                "alerts": new,
+                "reports": report_links(scheduled_reports),
+            },
         )
         outcome["webhook"] = (
             f"{'delivered' if delivery.delivered else 'FAILED'} after {delivery.attempts} "
@@ -194,6 +205,11 @@ def alert_notifications(
     return outcome
 
 
+def report_links(written: list[dict]) -> list[dict]:
+    """The webhook's links to the reports written: [{selection, path, url (file://)}], failed ones left out."""
+    return [{**w, "url": Path(w["path"]).as_uri()} for w in written if w.get("path")]
+
+
 CORE_ASSETS = [
     input_files,
     reference_data,
@@ -203,5 +219,6 @@ CORE_ASSETS = [
     normalised_facts,
     warehouse_build,
     published_warehouse,
+    scheduled_reports,
     alert_notifications,
 ]
