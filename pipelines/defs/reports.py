@@ -1,7 +1,5 @@
 """The scheduled reports: after each publish, one cited report per configured selection (IMPACT_REPORTS)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 
