@@ -176,7 +176,7 @@ def _tiles(frame, row, streaks, s, cite) -> list[dict]:
          "detail": f"{s['region_name']}, {s['period']}"},
         {"label": f"Expected ({s['kind']})", "value": amount(row["expectation"], unit),
          "cite": cite(row["expectation_source_id"]), "detail": f"as of {row['expectation_as_of']}"},
-        {"label": "Variance", "value": amount(row["variance"], unit).replace(" -", " −"), "cite": both,
+        {"label": "Variance", "value": _signed(row["variance"], unit), "cite": both,
          "detail": "actual − expected"},
         {"label": "Performance", "value": "n/a" if pct is None else f"{pct * 100:+.1f}%", "cite": both,
          "detail": sense},
@@ -193,6 +193,13 @@ def _tiles(frame, row, streaks, s, cite) -> list[dict]:
              "cite": cite(*_streak_sources(frame, st)), "detail": f"{st['first_period']} → {st['last_period']}"}
         )  # fmt: skip
     return tiles
+
+
+def _signed(value: float | None, unit: str | None) -> str:
+    """'−USD 9.0bn', '+USD 13.0bn': a change, its sign first."""
+    if value is None:
+        return "n/a"
+    return ("−" if value < 0 else "+") + amount(abs(value), unit)
 
 
 def _streak_sources(frame: pl.DataFrame, streak: dict) -> list[str]:
@@ -306,7 +313,7 @@ def _bridge(con, selection, s, report, cite) -> None:
         value = amount(b["step_value"], unit)
         report.bridge.append(
             {"step": b["step"], "label": b["label"],
-             "value": (("+" if b["step_value"] >= 0 else "") + value) if signed else value,
+             "value": _signed(b["step_value"], unit) if signed else value,
              "total": amount(b["running_total"], unit), "cite": cite(b["source_id"] or every)}
         )  # fmt: skip
     report.charts.append(

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -60,14 +61,26 @@ def render_html(report: Report, paper: str | None = None) -> str:
         raise ValueError(f"paper {paper!r}: expected one of {', '.join(PAPERS)}")
     charts = []
     for chart in report.charts:
-        figure = chart.figure
+        # the figure's own title (what colours and labels mean) goes above it as text: at a page's width
+        # Plotly's title would overlap the heatmap's top axis
+        figure = go.Figure(chart.figure)
+        subtitle = figure.layout.title.text or ""
+        figure.update_layout(title=None, margin_t=60)
         if paper:
-            figure = figure.update_layout(width=PRINT_CHART_PX, autosize=False)
+            figure.update_layout(width=PRINT_CHART_PX, autosize=False)
         config = {"displaylogo": False, "responsive": not paper, "staticPlot": bool(paper)}
         html = pio.to_html(
             figure, full_html=False, include_plotlyjs=False, config=config, div_id=f"chart-{chart.key}"
         )
-        charts.append({"key": chart.key, "title": chart.title, "caption": chart.caption, "html": html})
+        charts.append(
+            {
+                "key": chart.key,
+                "title": chart.title,
+                "subtitle": subtitle,
+                "caption": chart.caption,
+                "html": html,
+            }
+        )
     return _template().render(
         r=report,
         stamp=report.stamp,
