@@ -37,6 +37,7 @@ def ties_and_nulls(tmp_path_factory) -> Path:
     fewer rows than the page shows."""
     path = tmp_path_factory.mktemp("disagreement") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
+        con.execute("create table build_info (built_at timestamp)")  # a warehouse of this product (issue 29)
         con.execute(
             """
             create table source_disagreement as
