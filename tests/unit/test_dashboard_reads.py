@@ -62,7 +62,9 @@ def test_no_sql_text_in_dashboard_python_outside_connection():
 
 def test_every_read_named_by_the_dashboard_exists_and_every_read_file_is_named():
     python = "\n".join(p.read_text() for p in (DASHBOARD / "data").glob("*.py"))
-    named = set(re.findall(r'"((?:catalog|scorecard|trends|events|evidence|impact)/[a-z_]+)"', python))
+    named = set(
+        re.findall(r'"((?:answers|catalog|scorecard|trends|events|evidence|impact)/[a-z_]+)"', python)
+    )
     assert named == set(READS)
 
 
