@@ -22,7 +22,7 @@ file side by side.
 
 The reads themselves are SQL files, one per query: `sql/reads/<page>/<name>.sql`, each one `select` from the
 read model (the `serve_*` views of sql/views/serve/, materialised and stored sorted for the pages' filters) or
-from the documented views, with bound `?` parameters and at most one composable filter slot (`{filter}`,
+from the documented views, with bound `?` parameters and at most one composable filter slot (`true /* filter */`,
 filled by `where_given` / `in_list` / `all_of` below). `read(ident, "scorecard/comparisons", *params)` loads
 the file once and runs it, cached; the page modules beside this one (`catalog`, `scorecard`, `trends`,
 `events`, `evidence`, `impact`) only name the read, bind its parameters and return the frame. Filters on the
@@ -47,10 +47,10 @@ from pipelines.settings import Settings
 from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
 
 Identity = tuple[str, int, int]
-Filter = tuple[str, list]  # a condition for a read's `{filter}` slot and its parameters
+Filter = tuple[str, list]  # a condition for a read's filter slot and its parameters
 
 READS_DIR = Path(__file__).resolve().parents[2] / "sql" / "reads"
-FILTER_SLOT = "{filter}"
+FILTER_SLOT = "true /* filter */"  # valid SQL: the read runs unfiltered as written
 
 # The in-memory instance the warehouse is attached to: no extension loading. File access stays enabled, as
 # ATTACH needs it; only this module's own SQL runs there (the SQL page has its own locked-down connection).

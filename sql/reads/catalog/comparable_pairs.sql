@@ -17,4 +17,4 @@ with sides as (
 select entity, metric, actual_figures, expectation_figures, expectation_kinds
 from sides
 where actual_figures > 0 and expectation_figures > 0
-order by actual_figures + expectation_figures desc, entity, metric
+order by actual_figures + expectation_figures desc, entity asc, metric asc

@@ -2,5 +2,5 @@
 select entity, metric, region_code, region_name, period, kind, direction, as_of, source_id, publisher, url,
        note, has_numeric_comparison, figure_id
 from qualitative_claims
-where {filter}
-order by as_of desc, entity, metric
+where true /* filter */
+order by as_of desc, entity asc, metric asc

@@ -5,8 +5,9 @@ from (
     select entity, metric, region_code, period, kind_group, unit, figures, sources, min_value, max_value,
            spread, spread_pct, source_ids, figure_ids, values
     from source_disagreement
-    where {filter}
-    order by spread_pct desc nulls last, spread desc, entity, metric, region_code, period, kind_group
+    where true /* filter */
+    order by
+        spread_pct desc nulls last, spread desc, entity asc, metric asc, region_code asc, period asc, kind_group asc
     limit ?
-)
-order by spread_pct desc nulls last, spread desc, entity, metric, region_code, period, kind_group
+) as widest
+order by spread_pct desc nulls last, spread desc, entity asc, metric asc, region_code asc, period asc, kind_group asc

@@ -2,5 +2,5 @@
 select entity, metric, region_code, period, kind_group, unit, figures, sources, min_value, max_value, spread,
        spread_pct, source_ids, figure_ids
 from source_disagreement
-where {filter}
+where true /* filter */
 order by spread_pct desc nulls last

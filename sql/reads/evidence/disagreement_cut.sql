@@ -4,6 +4,6 @@
 -- Parameters: N - 1 (the offset); filter: entity and/or metric when given. Columns: spread_pct.
 select spread_pct
 from source_disagreement
-where {filter}
+where true /* filter */
 order by spread_pct desc nulls last
 limit 1 offset ?

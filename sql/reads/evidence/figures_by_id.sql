@@ -5,5 +5,5 @@ select figure_id, entity, metric, region_code, region_name, period, grain, kind,
        unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
        published_on, originally_reported_by, reliability, note, file, row_number, origin
 from figure_evidence
-where {filter}
+where true /* filter */
 order by list_position(?, figure_id)

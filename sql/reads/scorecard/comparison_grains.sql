@@ -4,8 +4,8 @@
 select distinct grain from serve_comparisons
 where entity = ? and metric = ? and expectation_kind = ? and policy = ?
 union
-select 'quarter (summed)' from (
+select 'quarter (summed)' as grain
+where exists (
     select 1 from serve_quarter_comparisons
     where entity = ? and metric = ? and expectation_kind = ? and policy = ?
-    limit 1
 )

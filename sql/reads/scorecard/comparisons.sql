@@ -3,5 +3,5 @@
 -- region_code when given. Columns: serve_comparisons' without the series keys.
 select * exclude (entity, metric, expectation_kind, policy)
 from serve_comparisons
-where entity = ? and metric = ? and expectation_kind = ? and policy = ? and {filter}
+where entity = ? and metric = ? and expectation_kind = ? and policy = ? and true /* filter */
 order by region_path, period_start

@@ -4,5 +4,5 @@
 select region_code, region_name, grain, first_period, last_period, streak_start, streak_end, length,
        cumulative_shortfall, is_current
 from serve_streaks
-where entity = ? and metric = ? and expectation_kind = ? and policy = ? and {filter}
+where entity = ? and metric = ? and expectation_kind = ? and policy = ? and true /* filter */
 order by length desc, cumulative_shortfall desc

@@ -3,5 +3,5 @@
 -- bound, kind, as_of, source_id, publisher, candidates, unit (values in the base unit).
 select * exclude (entity, metric)
 from serve_actuals
-where entity = ? and metric = ? and {filter}
+where entity = ? and metric = ? and true /* filter */
 order by region_code, period_start

@@ -3,5 +3,5 @@
 -- Columns: serve_pacing's without entity, metric, policy.
 select * exclude (entity, metric, policy)
 from serve_pacing
-where entity = ? and metric = ? and policy = ? and {filter}
+where entity = ? and metric = ? and policy = ? and true /* filter */
 order by region_code, expectation_start, expectation_kind, to_date_end

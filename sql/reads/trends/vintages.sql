@@ -4,5 +4,5 @@
 -- publisher, is_original, is_latest, unit (values in the base unit).
 select * exclude (entity, metric)
 from serve_vintages
-where entity = ? and metric = ? and kind = ? and {filter}
+where entity = ? and metric = ? and kind = ? and true /* filter */
 order by region_code, period_start, kind, vintage

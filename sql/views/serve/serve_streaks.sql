@@ -34,4 +34,4 @@ final as (
 )
 
 select * from final
-order by entity, metric, expectation_kind, policy, grain, length desc, cumulative_shortfall desc
+order by entity asc, metric asc, expectation_kind asc, policy asc, grain asc, length desc, cumulative_shortfall desc
