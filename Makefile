@@ -43,7 +43,7 @@ dashboard: setup  ## serve only the dashboard on the current warehouse
 lint: setup  ## ruff check and format check, sqlfluff over sql/ (.sqlfluff: the house style)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint sql/ --processes 2 --disable-progress-bar
+	$(BIN)/sqlfluff lint sql/ --disable-progress-bar
 
 format: setup
 	$(BIN)/ruff format .
@@ -52,7 +52,7 @@ format: setup
 test: setup browser java  ## lint (ruff check + format check, sqlfluff), then the whole suite (unit, SQL, pipeline, dashboard, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint sql/ --processes 2 --disable-progress-bar
+	$(BIN)/sqlfluff lint sql/ --disable-progress-bar
 	$(BIN)/python -m pytest -q
 
 test-fast: setup  ## the suite without the browser tests

@@ -160,7 +160,8 @@ def generate_warehouse(
         con.execute(SOURCES, {"sources": sources})
         con.execute(EVENTS, {k: params[k] for k in ("seed", "events", "countries")})
         con.execute(
-            "insert into entities (entity, parent, fiscal_year_start_month, description) select distinct entity, null, 1, 'synthetic entity' from figures"
+            "insert into entities by name select distinct entity, null as parent, 1 as fiscal_year_start_month,"
+            " 'synthetic entity' as description from figures"
         )
         total = con.execute("select count(*)::bigint from figures").fetchone()[0]
         con.execute(

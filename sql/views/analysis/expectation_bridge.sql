@@ -39,7 +39,7 @@ lineage as (
 ),
 
 sources as (
-    select source_id, any_value(publisher) as publisher from sources group by source_id
+    select source_id, min(publisher) as publisher from sources group by source_id
 ),
 
 compared_vintage as (

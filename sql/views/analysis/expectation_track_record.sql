@@ -5,7 +5,8 @@
 -- unit: positive = expected too much); bias_pct: mean signed error % of |actual| (null for rates: their bias is
 -- in points); mae_pct: mean absolute error %; rmse (in the unit); direction_calls / hit_rate: vintages with a
 -- direction against the previous period's actual, and the share called rightly; ranges / band_coverage: range
--- vintages, and the share whose range held the actual; worst_figure_id / worst_error_pct: the largest miss.
+-- vintages, and the share whose range held the actual (means taken in figure order: the same inputs give the same
+-- bits); worst_figure_id / worst_error_pct: the largest miss.
 create or replace view expectation_track_record as
 
 with errors as (
@@ -27,17 +28,18 @@ final as (
         actual_vintage,
         band as horizon_band,
         count(*)::bigint as comparisons,
-        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,
-        avg(error) as bias,
-        avg(error_pct) as bias_pct,
-        avg(abs_error_pct) as mae_pct,
-        sqrt(avg(error * error)) as rmse,
+        count(distinct (entity, region_code, period_start, period_end))::bigint as periods,  -- noqa: ST08, LT06
+        avg(error order by figure_id, actual_figure_ids) as bias,
+        avg(error_pct order by figure_id, actual_figure_ids) as bias_pct,
+        avg(abs_error_pct order by figure_id, actual_figure_ids) as mae_pct,
+        sqrt(avg(error * error order by figure_id, actual_figure_ids)) as rmse,
         count(direction_hit)::bigint as direction_calls,
-        avg(direction_hit::int) as hit_rate,
+        avg(direction_hit::int order by figure_id, actual_figure_ids) as hit_rate,
         count(in_band)::bigint as ranges,
-        avg(in_band::int) as band_coverage,
-        arg_max(figure_id, coalesce(abs_error_pct, abs(error))) as worst_figure_id,
-        arg_max(error_pct, coalesce(abs_error_pct, abs(error))) as worst_error_pct
+        avg(in_band::int order by figure_id, actual_figure_ids) as band_coverage,
+        -- ties broken by figure_id: the same inputs give the same answer
+        arg_max(figure_id, (coalesce(abs_error_pct, abs(error)), figure_id)) as worst_figure_id,
+        arg_max(error_pct, (coalesce(abs_error_pct, abs(error)), figure_id)) as worst_error_pct
     from banded
     group by publisher, expectation_kind, metric, unit, actual_vintage, band
 )
