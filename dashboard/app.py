@@ -102,14 +102,18 @@ page = st.navigation(
 )
 
 
+def _import_estimators() -> None:
+    # the estimator modules load statsmodels only when they fit (so a report that refuses does not wait)
+    for name in ("pipelines.effects.assess", "pipelines.effects.state_space", "statsmodels.api"):
+        importlib.import_module(name)
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up_estimators() -> threading.Thread:
     """Import the effect estimators (statsmodels and scipy: 2.1 s measured with `python -X importtime`) in a
     background thread, once per server process and after the first page has rendered, so the first visit to
     the Impact page does not pay for the import (its first render: 9.9 s cold, 5.2 s of it this import)."""
-    thread = threading.Thread(
-        target=importlib.import_module, args=("pipelines.effects.assess",), daemon=True, name="warm-up"
-    )
+    thread = threading.Thread(target=_import_estimators, daemon=True, name="warm-up")
     thread.start()
     return thread
 
