@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -16,6 +17,9 @@ from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
 from pipelines.warehouse import publish_lock
 from pipelines.words import counted
+
+if TYPE_CHECKING:
+    from pipelines.defs.orders_run import OrderRun
 
 
 @dataclass
@@ -32,6 +36,8 @@ class RunSummary:
     waited_s: float = 0.0  # for another run holding the publish lock
     # expectations compared with nothing (view unmatched_expectations): (reason_kind, count, an example reason)
     unmatched: list[tuple[str, int, str]] = field(default_factory=list)
+    # with orders: months, rows_in, rows_aggregated, rows_rejected, failed (month -> error), run_id
+    orders: dict | None = None
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -46,9 +52,16 @@ def _instance(record: bool) -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    settings: ImpactSettings, extra_assets: list | None = None, record: bool = False
+    settings: ImpactSettings,
+    extra_assets: list | None = None,
+    record: bool = False,
+    orders: OrderRun | None = None,
 ) -> RunSummary:
     """Materialise every asset once, in process.
+
+    `orders` (pipelines.defs.orders_run.order_run): the same run first scans those order months
+    (`order_figures`, one partition range) on the instance that records the partitions, so the warehouse's
+    `order_facts` reads them: one run, one lineage graph. A failed month fails the run before the build.
 
     `record=True` writes the run into the persistent DAGSTER_HOME so the Dagster UI shows it; that costs about
     seven seconds of SQLite event-log writes on this machine (one commit per Dagster event), so headless runs
@@ -66,7 +79,7 @@ def run_pipeline(
         return RunSummary(False, target, time.perf_counter() - started, error=str(exc))
     try:
         before = target.stat().st_mtime_ns if target.exists() else None
-        result = _materialize(settings, extra_assets, record)
+        result = _materialize(settings, extra_assets, record, orders)
     finally:
         publish_lock.release(target)
     published = result.success and target.exists() and target.stat().st_mtime_ns != before
@@ -85,6 +98,8 @@ def run_pipeline(
         )
     if not result.success:
         summary.error = _failure_text(result)
+    if orders is not None:
+        summary.orders = _order_summary(result, orders)
     if published:
         _read_back(summary)
     return summary
@@ -127,18 +142,51 @@ def _failure_text(result: dg.ExecuteInProcessResult) -> str:
 
 
 def _materialize(
-    settings: ImpactSettings, extra_assets: list | None, record: bool
+    settings: ImpactSettings, extra_assets: list | None, record: bool, orders: OrderRun | None = None
 ) -> dg.ExecuteInProcessResult:
     resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
+    tags = {"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]}
+    assets = [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS]
+    run_config: dict = QUIET
+    if orders is not None:
+        from pipelines.defs.orders import order_figures
+
+        assets = [order_figures, *assets]
+        resources |= {"pyspark": orders.pyspark}
+        tags |= orders.tags
+        run_config = {**QUIET, "ops": {"order_figures": {"config": orders.scan_config}}}
+        return dg.materialize(
+            assets,
+            resources=resources,
+            instance=orders.instance,
+            raise_on_error=False,
+            tags=tags,
+            run_config=run_config,
+        )
     with _instance(record) as instance:
         return dg.materialize(
-            [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS],
+            assets,
             resources=resources,
             instance=instance,
             raise_on_error=False,
-            tags={"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]},
-            run_config=QUIET,
+            tags=tags,
+            run_config=run_config,
         )
+
+
+def _order_summary(result: dg.ExecuteInProcessResult, orders: OrderRun) -> dict:
+    """What the run did with the order months: counts from `order_facts`, failed months from the scan."""
+    from pipelines.defs.orders_run import failed_months
+
+    summary = {"months": [], "rows_in": 0, "rows_aggregated": 0, "rows_rejected": 0, "run_id": result.run_id}
+    summary["failed"] = {} if result.success else failed_months(result, orders.months, node="order_figures")
+    materialized = result.asset_materializations_for_node("order_facts")
+    if materialized:
+        meta = materialized[0].metadata
+        summary["months"] = list(orders.months)
+        for name in ("rows_in", "rows_aggregated", "rows_rejected"):
+            summary[name] = meta[name.replace("_", " ")].value
+    return summary
 
 
 def _read_back(summary: RunSummary) -> None:
