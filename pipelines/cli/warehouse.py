@@ -91,7 +91,10 @@ def run(
                 done = run_orders(
                     data_dir, month, engine=engine, spark_master=spark_master, parallel=parallel
                 )
-                click.echo(f"orders: {len(done['months'])} month(s) scanned, {counted(done['rows_in'])} in")
+                click.echo(
+                    f"orders: {len(done['months'])} month(s), {counted(done['rows_in'])} in, scanned in "
+                    f"{done['runs']} run(s) before the warehouse build (counted in its loads and order_rejects)"
+                )
                 _orders_failed(done["failed"], warehouse)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None

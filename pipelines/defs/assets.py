@@ -30,7 +30,12 @@ def _stage_metadata(stage: load.Stage) -> dict:
     return {"rows loaded": stage.rows.height, "rows rejected": rejected, "files": len(stage.issues)}
 
 
-@dg.asset(group_name=GROUP)
+# Every materialised order month, upstream of the build: the month's sources.csv is an input file, its
+# grouped scan the input of order_facts (the partitions of order_figures, all of them).
+_ORDER_MONTHS = dg.AssetDep(order_figures, partition_mapping=dg.AllPartitionMapping())
+
+
+@dg.asset(group_name=GROUP, deps=[_ORDER_MONTHS])
 def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
     """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be).
 
@@ -113,7 +118,7 @@ ORDER_CHECK = "order_rows_accounted"
 
 @dg.asset(
     group_name=GROUP,
-    deps=[dg.AssetDep(order_figures, partition_mapping=dg.AllPartitionMapping())],
+    deps=[_ORDER_MONTHS],
     check_specs=[dg.AssetCheckSpec(ORDER_CHECK, asset="order_facts")],
 )
 def order_facts(

@@ -80,6 +80,7 @@ def agreement(data_dir: Path) -> dict:
 
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect, rates_for_months
+    from pipelines.orders.facts import order_facts
     from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
     root = layout.orders_dir(data_dir)
@@ -98,11 +99,10 @@ def agreement(data_dir: Path) -> dict:
         .group_by("month", "country")
         .agg(gmv=(pl.col("gmv") * pl.col("usd_per_unit")).sum(), orders=pl.col("orders").sum())
     )
-    figures = pl.concat(
-        pl.read_parquet(layout.dataset_dir(data_dir) / f"figures-{m}.parquet") for m in months
-    ).filter(pl.col("region").is_in(countries))
-    pipeline = figures.pivot("metric", index=["period", "region"], values="value").rename(
-        {"period": "month", "region": "country"}
+    figures = order_facts(data_dir, region_paths(), monthly_rates()).figures
+    figures = figures.filter(pl.col("region_code").is_in(countries))
+    pipeline = figures.pivot("metric", index=["period", "region_code"], values="value").rename(
+        {"period": "month", "region_code": "country"}
     )
     both = floor.join(pipeline, on=["month", "country"], how="full", suffix="_pipeline", coalesce=True)
     return {
