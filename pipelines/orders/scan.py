@@ -69,6 +69,13 @@ def plan_branches(
     row_groups=False (Spark): clean-row-group proofs apply to whole files only. proofs=False: no row group is
     taken as clean (every row checked; the benchmark's 'before'). Raises OrderFilesError."""
     branches: list[Branch] = []
+    stats = _footer_stats(con, [f for files in files_by_month.values() for f in files])
+    constants: dict[str, str] = {}
+    cleans: dict[str, list[tuple[bool, int, int]]] = {}
+    if stats != _PER_CALL:  # every footer read: the proofs of every file in two queries
+        all_files = [f for files in files_by_month.values() for f in files]
+        constants = _constant_entities(con, all_files, stats)
+        cleans = _clean_row_groups(con, files_by_month, stats) if proofs else {}
     for month, files in sorted(files_by_month.items()):
         if not files:
             raise OrderFilesError(
@@ -83,8 +90,16 @@ def plan_branches(
                 raise OrderFilesError(
                     f"order files of {month} lack column(s) {', '.join(missing)}; found {sorted(columns)}"
                 )
-            constant = _constant_entities(con, files) if "entity" in columns else dict.fromkeys(files, entity)
-            clean = _clean_row_groups(con, files, month) if proofs else {}
+            if "entity" not in columns:
+                constant = dict.fromkeys(files, entity)
+            elif stats == _PER_CALL:
+                constant = _constant_entities(con, files)
+            else:
+                constant = {f: constants[f] for f in files if f in constants}
+            if stats == _PER_CALL:
+                clean = _clean_row_groups(con, {month: files}) if proofs else {}
+            else:
+                clean = {f: cleans[f] for f in files if f in cleans}
         except duckdb.Error as error:
             raise OrderFilesError(f"cannot read the order files of {month}: {error}") from error
         branches.extend(_month_branches(month, files, constant, clean, entity, row_groups))
@@ -121,20 +136,41 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _constant_entities(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, str]:
+def _footer_stats(con: duckdb.DuckDBPyConnection, files: list[str]) -> str:
+    """The footers' statistics of every file of the run read once (one parquet_metadata call, the columns
+    the proofs use) into the temp table `footer_stats`; returns the relation the proofs read. When a file
+    cannot be read, each month reads its own (so the error names the month)."""
+    try:
+        con.execute(
+            "create or replace temp table footer_stats as select file_name, row_group_id, path_in_schema, "
+            "row_group_num_rows, stats_null_count, stats_min_value, stats_max_value, stats_min, stats_max "
+            "from parquet_metadata($files) where path_in_schema in ('entity', 'ordered_at', 'amount')",
+            {"files": files},
+        )
+    except duckdb.Error:
+        return _PER_CALL
+    return "footer_stats"
+
+
+_PER_CALL = "parquet_metadata($files)"  # the footers of the files a proof is about, read by that proof
+
+
+def _constant_entities(
+    con: duckdb.DuckDBPyConnection, files: list[str], stats: str = _PER_CALL
+) -> dict[str, str]:
     """file -> its one entity when the footer's statistics prove it ('' when every value is null).
 
     Parquet's min_value/max_value are bounds even when a writer truncates them (a truncated max is rounded
     up), so min = max with no nulls in every row group means every value is that string. Files without
     statistics, or with the legacy min/max fields only, are read."""
     rows = con.execute(
-        """
+        f"""
         select file_name,
                case when sum(stats_null_count) = sum(row_group_num_rows) then ''
                     when bool_and(stats_null_count = 0 and stats_min_value = stats_max_value)
                          and count(distinct stats_min_value) = 1 then any_value(stats_min_value) end
-        from parquet_metadata($files)
-        where path_in_schema = 'entity'
+        from (select * from {stats})
+        where path_in_schema = 'entity' and list_contains($files, file_name)
         group by file_name
         """,
         {"files": files},
@@ -143,23 +179,34 @@ def _constant_entities(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict
 
 
 def _clean_row_groups(
-    con: duckdb.DuckDBPyConnection, files: list[str], month: str
+    con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], stats: str = _PER_CALL
 ) -> dict[str, list[tuple[bool, int, int]]]:
-    """file -> [(proven clean, first row, end row)] per row group, in order. Clean: `ordered_at` has no
-    nulls and its min/max (read as TIMESTAMPTZ in the UTC session, like the row-level check) lie in
-    [start, end) of the month; `amount` has no nulls. Missing or unparsable statistics prove nothing."""
-    start, end = month_bounds(month)
+    """file -> [(proven clean, first row, end row)] per row group, in order, for every file of every month
+    given. Clean: `ordered_at` has no nulls and its min/max (read as TIMESTAMPTZ in the UTC session, like
+    the row-level check) lie in [start, end) of the file's month; `amount` has no nulls. Missing or
+    unparsable statistics prove nothing."""
+    names, starts, ends = [], [], []
+    for month, files in files_by_month.items():
+        start, end = month_bounds(month)
+        names += files
+        starts += [start] * len(files)
+        ends += [end] * len(files)
     rows = con.execute(
-        """
-        with stats as (
-            select file_name, row_group_id, any_value(row_group_num_rows) as n,
-                   bool_and(coalesce(case path_in_schema
-                       when 'ordered_at' then stats_null_count = 0
-                            and try_cast(stats_min as timestamptz) >= $start
-                            and try_cast(stats_max as timestamptz) < $end
-                       else stats_null_count = 0 end, false)) as clean
-            from parquet_metadata($files)
-            where path_in_schema in ('ordered_at', 'amount')
+        f"""
+        with bounds as (
+            select unnest($names::varchar[]) as file_name, unnest($starts::timestamptz[]) as month_start,
+                   unnest($ends::timestamptz[]) as month_end
+        ),
+        stats as (
+            select m.file_name, m.row_group_id, any_value(m.row_group_num_rows) as n,
+                   bool_and(coalesce(case m.path_in_schema
+                       when 'ordered_at' then m.stats_null_count = 0
+                            and try_cast(m.stats_min as timestamptz) >= b.month_start
+                            and try_cast(m.stats_max as timestamptz) < b.month_end
+                       else m.stats_null_count = 0 end, false)) as clean
+            from (select * from {stats}) as m
+            join bounds as b using (file_name)
+            where m.path_in_schema in ('ordered_at', 'amount')
             group by all
         )
         select file_name, row_group_id, coalesce(clean, false), n,
@@ -167,7 +214,7 @@ def _clean_row_groups(
         from stats
         order by file_name, row_group_id
         """,
-        {"files": files, "start": start, "end": end},
+        {"names": names, "starts": starts, "ends": ends} | ({"files": names} if stats == _PER_CALL else {}),
     ).fetchall()
     groups: dict[str, list[tuple[bool, int, int]]] = {}
     for name, _, clean, n, first in rows:

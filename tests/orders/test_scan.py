@@ -43,7 +43,7 @@ def test_plan_uses_statistics(mixed):
 
 def test_shortcut_gives_the_numbers_of_checking_every_row(mixed, monkeypatch):
     fast, fast_groups = _groups(mixed)
-    monkeypatch.setattr(scan, "_clean_row_groups", lambda con, files, month: {})
+    monkeypatch.setattr(scan, "_clean_row_groups", lambda con, files_by_month, stats=None: {})
     checked, checked_groups = _groups(mixed)
     assert [b for b in scan.plan_branches(connect(), mixed, "Demo Shop") if b.clean] == []
     assert_same_numbers((fast, fast_groups), (checked, checked_groups))
