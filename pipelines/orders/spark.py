@@ -125,7 +125,7 @@ def to_spark_sql(duckdb_sql: str) -> str:
 def spark_scanner(session):
     """A scanner for aggregate_months / build_months: the statement of sql/orders/scan.sql, transpiled, as
     ONE Spark job over every file of every month of the run. Spark binds `order_rows` as one read of all the
-    files (the file's URI as file_key, its month's bounds joined from a broadcast table of the files) and
+    files (the file's path as Spark names it, `_metadata.file_path`, as file_key, its month's bounds joined from a broadcast table of the files) and
     `order_files` as that small table (month, footer-proven entity, default entity; the footers are read
     with DuckDB on the driver). Only the grouped rows come back, into DuckDB's `order_groups`. Spark reads
     `ordered_at` for every row (footer proofs of clean row groups are DuckDB's alone)."""
@@ -135,7 +135,7 @@ def spark_scanner(session):
 
         branches = plan_branches(con, files_by_month, entity, row_groups=False, proofs=False)
         files = [
-            (Path(f).absolute().as_uri(), b.month, *month_bounds(b.month), b.entity, entity)
+            (_spark_file_path(f), b.month, *month_bounds(b.month), b.entity, entity)
             for b in branches
             for f in b.files
         ]
@@ -150,7 +150,7 @@ def spark_scanner(session):
             F.col("entity").cast("string") if "entity" in raw.columns else F.lit(None).cast("string")
         )
         rows = raw.select(
-            F.input_file_name().alias("file_key"),
+            F.col("_metadata.file_path").alias("file_key"),
             F.col("ordered_at"),
             entity_column.alias("entity"),
             "country",
@@ -163,3 +163,9 @@ def spark_scanner(session):
         load_groups(con, [tuple(row) for row in result])
 
     return scan
+
+
+def _spark_file_path(path: str) -> str:
+    """A local file as Spark's `_metadata.file_path` names it: 'file:/abs/path', percent-encoded like a URI
+    ('file:/tmp/a%20b.parquet')."""
+    return "file:" + Path(path).absolute().as_uri().removeprefix("file://")
