@@ -61,9 +61,9 @@ entity_calendars as (
 expectation_groups as (
     select
         entity, metric, region_code, period_start, period_end, kind,
-        arg_max(period, as_of) as period,
-        arg_max(grain, as_of) as grain,
-        any_value(unit) as unit,
+        arg_max(period, (as_of, figure_id)) as period,
+        arg_max(grain, (as_of, figure_id)) as grain,
+        min(unit) as unit,
         count(*)::bigint as vintages,
         max(as_of) as vintage,
         list(figure_id order by as_of, figure_id) as expectation_figure_ids,
@@ -107,11 +107,11 @@ evidence as (
         count(a.figure_id) filter (
             where a.unit is not distinct from u.unit
         ) as same_unit_actuals,
-        any_value(a.unit) as other_unit,
+        min(a.unit) as other_unit,
         max(a.period_end) filter (
             where a.unit is not distinct from u.unit
         ) as last_actual_end,
-        list(a.figure_id) filter (
+        list(a.figure_id order by a.figure_id) filter (
             where a.unit is not distinct from u.unit
                 and a.period_start >= u.period_start and a.period_end <= u.period_end
                 and not (a.period_start = u.period_start and a.period_end = u.period_end)
@@ -123,7 +123,7 @@ evidence as (
         bool_or(a.period_start <= u.period_end and a.period_end > u.period_end) filter (
             where a.unit is not distinct from u.unit and a.period_end - a.period_start < u.period_end - u.period_start
         ) as straddles_end,
-        string_agg(distinct a.grain, ', ') filter (
+        string_agg(distinct a.grain, ', ' order by a.grain) filter (
             where a.unit is not distinct from u.unit
                 and a.period_start <= u.period_end and a.period_end >= u.period_start
         ) as overlapping_grains
@@ -160,7 +160,7 @@ missing_months as (
         select
             u.*,
             m.month_start,
-            exists (
+            exists(
                 select 1 from actuals as a
                 where a.entity = u.entity and a.metric = u.metric and a.region_code = u.region_code
                     and a.unit is not distinct from u.unit
@@ -180,7 +180,7 @@ missing_months as (
 missing_parts as (
     select
         u.entity, u.metric, u.region_code, u.period_start, u.period_end, u.kind,
-        any_value(p.dimension) as dimension,
+        min(p.dimension) as dimension,
         string_agg(p.child, ', ' order by p.child) as parts,
         string_agg(p.child, ', ' order by p.child) filter (where a.figure_id is null) as missing
     from unmatched as u
