@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import duckdb
 import sqlglot
@@ -166,6 +166,6 @@ def spark_scanner(session):
 
 
 def _spark_file_path(path: str) -> str:
-    """A local file as Spark's `_metadata.file_path` names it: 'file:/abs/path', percent-encoded like a URI
-    ('file:/tmp/a%20b.parquet')."""
-    return "file:" + Path(path).absolute().as_uri().removeprefix("file://")
+    """A local file as Spark's `_metadata.file_path` names it: 'file:/abs/path', with what a Java URI path
+    cannot hold percent-encoded ('file:/tmp/a%20b/year=2024/x.parquet': '=' and the like stay as they are)."""
+    return "file:" + quote(str(Path(path).absolute()), safe="/=:@!$&'()*+,;-._~")
