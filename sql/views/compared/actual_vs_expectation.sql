@@ -96,18 +96,12 @@ actual_side as (
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
         null::varchar as basis,
-        'latest' as actual_vintage
-    from actuals
-    union all
-    select
-        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
-        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
-        [figure_id] as figure_ids,
-        1::bigint as components,
-        (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis,
-        'first_release' as actual_vintage
-    from first_releases
+        actual_vintage
+    from (
+        select *, 'latest' as actual_vintage from actuals
+        union all
+        select *, 'first_release' as actual_vintage from first_releases
+    )
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
