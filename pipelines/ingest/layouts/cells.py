@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.ingest.cell_formats import describe
 from pipelines.ingest.layouts.spec import CANONICAL_FIELDS
 from pipelines.ingest.readers import ROW, BadRow, RawTable
 
@@ -42,6 +43,16 @@ class LayoutRead:
     skipped: list[str] = field(default_factory=list)  # 'P&L!A20: skip_when Account ~ ^Total'
     empty_cells: int = 0
     sheets: list[str] = field(default_factory=list)
+    combine: str | None = None  # the layout's combine rule, passed on to validation
+    formats_read: dict[str, int] = field(default_factory=dict)  # number format -> cells read as it shows them
+
+    def notes(self) -> tuple[str, ...]:
+        if not self.formats_read:
+            return ()
+        shown = ", ".join(
+            f"{n} under '{fmt}' ({describe(fmt)})" for fmt, n in sorted(self.formats_read.items())
+        )
+        return (f"cells read as their number format shows them: {shown}",)
 
     @property
     def rows(self) -> list[CanonicalRow]:
@@ -62,7 +73,8 @@ class LayoutRead:
                 bad.append(BadRow(n, item.reason, item.value, item.column, item.origin, item.suggestion))
         schema = dict.fromkeys([*CANONICAL_FIELDS, ORIGIN], pl.String)
         frame = pl.DataFrame(records, schema=schema, orient="row")
-        return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
+        frame = frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32))
+        return RawTable(frame, bad, combine=self.combine, notes=self.notes())
 
 
 def number_text(value: object, decimal: str = ".", thousands: str = ",") -> tuple[float | None, str | None]:

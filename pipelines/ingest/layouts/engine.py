@@ -23,7 +23,7 @@ from pipelines.ingest.problems import Problem
 def read_with_layout(path: Path, layout: Layout, name: str | None = None) -> LayoutRead:
     """`name` (default: the file's name) prefixes derived figure ids: '<name>:<origin>'; give the path
     within the data dir so copies of one workbook in two datasets keep distinct ids."""
-    out = LayoutRead()
+    out = LayoutRead(combine=layout.combine)
     for sheet in read_sheets(Path(path), layout.sheets):
         out.sheets.append(sheet.name)
         _read_sheet(sheet, layout, name or Path(path).name, out)
@@ -120,7 +120,9 @@ def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_nam
         and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
     ):
         number = -number
-    fields["value"] = format_number(number) if number is not None else text
+    fields["value"] = table.sheet.affixed(r, c, format_number(number)) if number is not None else text
+    if (fmt := table.sheet.formats.get((r, c))) is not None:
+        out.formats_read[fmt] = out.formats_read.get(fmt, 0) + 1
     if layout.scale and fields.get("unit"):
         fields["unit"] = f"{fields['unit']} {layout.scale}"
     fields.setdefault("figure_id", None)

@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.ingest.dataset_settings import COMBINE_RULES
+
 SHAPES = ("long", "wide", "side_by_side")
 CANONICAL_FIELDS = (
     "figure_id",
@@ -52,6 +54,7 @@ _TOP_KEYS = {
     "phase",
     "source",
     "description",
+    "combine",
 }
 
 
@@ -115,6 +118,7 @@ class Layout:
     values: tuple[ValueColumn, ...] = ()
     phase: Phase | None = None
     source: dict[str, str] | None = None
+    combine: str | None = None  # 'sum': lines sharing a figure's key are parts to add (ingest/combine.py)
 
     def label_columns(self) -> set[str]:
         """Columns the layout reads as labels (not periods, not values)."""
@@ -180,6 +184,7 @@ def parse_layout(doc: dict, path: Path) -> Layout:
         values=values,
         phase=_phase(doc["phase"], where) if "phase" in doc else None,
         source=_source(doc["source"], where) if "source" in doc else None,
+        combine=_combine(doc.get("combine"), where),
     )
     _check_shape(shape, fields, values, where)
     return layout
@@ -267,6 +272,17 @@ def _phase(value: object, where: str) -> Phase:
     return Phase(
         tuple(_texts(value["kinds"], where, "phase.kinds")), profile, bool(value.get("keep_annual", True))
     )
+
+
+def _combine(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in COMBINE_RULES:
+        raise LayoutError(
+            f"{where}: combine = {value!r} is not one of {', '.join(repr(r) for r in COMBINE_RULES)} "
+            "(add the lines that share a figure's key)"
+        )
+    return str(value)
 
 
 def _source(value: object, where: str) -> dict[str, str]:
