@@ -13,7 +13,7 @@ from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
-from pipelines.warehouse import publish_lock
+from pipelines.warehouse import publish_lock, reconciliation
 from pipelines.words import counted
 
 
@@ -29,6 +29,7 @@ class RunSummary:
     )  # name, passed, offending, blocking
     error: str | None = None
     waited_s: float = 0.0  # for another run holding the publish lock
+    reconciliation: reconciliation.Reconciliation | None = None  # exports' own comparisons, checked
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -105,6 +106,7 @@ def _read_back(summary: RunSummary) -> None:
     with duckdb.connect(str(summary.warehouse), read_only=True) as con:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
         summary.rejected = con.sql("select * from rejected_rows order by file, row_number").pl().to_dicts()
+        summary.reconciliation = reconciliation.read(con)
 
 
 def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
@@ -114,11 +116,13 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
             f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
         )
     if summary.loads:
-        total = {k: sum(r[k] for r in summary.loads) for k in ("rows_in", "rows_loaded", "rows_rejected")}
+        counts = ("rows_in", "rows_loaded", "rows_rejected", "rows_combined")
+        total = {k: sum(r.get(k) or 0 for r in summary.loads) for k in counts}
         unreadable = [r for r in summary.loads if r["status"] == "unreadable"]
+        combined = f"   combined: {total['rows_combined']}" if total["rows_combined"] else ""
         lines.append(
             f"files: {len(summary.loads)} ({len(unreadable)} unreadable)   rows in: {total['rows_in']}   "
-            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}"
+            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}{combined}"
         )
         lines += [f"  unreadable {r['file']}: {r['error']}" for r in unreadable]
         lines += [f"  note {r['file']}: {r['notes']}" for r in summary.loads if r.get("notes")]
@@ -136,6 +140,7 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
     lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
     lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
+    lines += reconciliation.summary_lines(summary.reconciliation)
     if summary.published:
         lines.append(f"published: {summary.warehouse}  ({summary.seconds:.1f} s)")
         lines.append(

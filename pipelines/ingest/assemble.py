@@ -21,6 +21,7 @@ import polars as pl
 from pipelines.ingest import combine
 from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
+from pipelines.ingest.export_values import export_values
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
 from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.identity import canonical_entities, entity_names
@@ -371,6 +372,7 @@ def assemble(
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,
+        "export_values": export_values(files),
     }
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms

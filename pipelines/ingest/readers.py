@@ -58,6 +58,7 @@ class RawTable:
         None  # a layout's `combine`: lines sharing a figure's key add up (ingest/combine.py)
     )
     notes: tuple[str, ...] = ()  # how the file was read where it matters (cells read as their format shows)
+    export_values: pl.DataFrame | None = None  # an export's own variance cells, to check (layouts/groups.py)
 
     @property
     def rows_in(self) -> int:
