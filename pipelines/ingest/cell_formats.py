@@ -114,7 +114,8 @@ def _number(number: Decimal) -> float | int:
 
 
 def _section(fmt: str, value: float) -> str:
-    """The part of `positive;negative;zero;text` that formats `value` (semicolons in quotes are text)."""
+    """The part of `positive;negative;zero;text` that formats `value` (semicolons in quotes are text). A
+    section that shows no number (`0%;-`: negatives as a dash) leaves the value as the first section reads it."""
     parts, current, quoted = [], [], False
     for ch in fmt:
         if ch == '"':
@@ -125,11 +126,13 @@ def _section(fmt: str, value: float) -> str:
         else:
             current.append(ch)
     parts.append("".join(current))
-    if value < 0 and len(parts) > 1 and parts[1].strip():
-        return parts[1]
-    if value == 0 and len(parts) > 2 and parts[2].strip():
-        return parts[2]
-    return parts[0]
+    chosen = parts[0]
+    if value < 0 and len(parts) > 1:
+        chosen = parts[1]
+    elif value == 0 and len(parts) > 2:
+        chosen = parts[2]
+    shows_number = any(ch in _DIGIT for ch in _plain(chosen)[0])
+    return chosen if shows_number else parts[0]
 
 
 def _plain(section: str) -> tuple[str, str]:

@@ -217,7 +217,7 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
-    _duplicate_figures(checks)
+    _duplicate_figures(checks, parts=ctx.combine is not None)
     good, issues = checks.split()
     rows, lines = combine_lines(_figure_rows(good), ctx.combine, ctx.combine_hint)
     return rows, pl.concat([issues, lines]).sort(ROW, maintain_order=True)
@@ -430,9 +430,10 @@ def _derived_id(row: dict) -> str:
     return f"auto-{digest[:12]}"
 
 
-def _duplicate_figures(checks: RowChecks) -> None:
+def _duplicate_figures(checks: RowChecks, parts: bool = False) -> None:
     """A row without figure_id gets an id derived from its content, so a repeated row (exports often repeat
-    one) would collide with the first: it is rejected as a duplicate figure naming the first row."""
+    one) would collide with the first: it is rejected as a duplicate figure naming the first row. Unless the
+    file's lines are `parts` (combine = "sum"): two departments may post the same amount, and are added."""
     c = pl.col
     derived = pl.struct(pl.all()).map_elements(_derived_id, return_dtype=pl.String)
     checks.frame = checks.frame.with_columns(
@@ -440,7 +441,7 @@ def _duplicate_figures(checks: RowChecks) -> None:
     )
     checks.frame = checks.frame.with_columns(c(ROW).first().over("_figure_key").alias("_first_row"))
     checks.flag(
-        c("figure_id").is_null() & (c(ROW) != c("_first_row")),
+        c("figure_id").is_null() & (c(ROW) != c("_first_row")) & pl.lit(not parts),
         None,
         pl.format(
             "duplicate figure: the same values as row {} (derived id {})", c("_first_row"), c("_figure_key")

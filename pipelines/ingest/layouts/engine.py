@@ -129,7 +129,11 @@ def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_nam
         and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
     ):
         number = -number
-    fields["value"] = table.sheet.affixed(r, c, format_number(number)) if number is not None else text
+    cell = table.sheet.cell(r, c)
+    written = format_number(number) if number is not None else None
+    if written is not None and isinstance(cell, str) and cell.strip(" ()").endswith("%"):
+        written += "%"  # a text '15%': the percent is checked against the unit, as in a canonical file
+    fields["value"] = table.sheet.affixed(r, c, written) if written is not None else text
     if (fmt := table.sheet.formats.get((r, c))) is not None:
         out.formats_read[fmt] = out.formats_read.get(fmt, 0) + 1
     if layout.scale and fields.get("unit"):
@@ -251,6 +255,8 @@ def _export_value(table: _Table, out: LayoutRead, plan: dict, col, r: int, c: in
                         "the export's own comparison columns are checked against the warehouse: a number or empty")
         )  # fmt: skip
         return
+    if (fmt := sheet.formats.get((r, c))) is not None:  # '% of Budget' as 1.0526 under '0.00%': 105.26
+        out.formats_read[fmt] = out.formats_read.get(fmt, 0) + 1
     actual, expected = groups.group_cells(plan, col.group)
     cells = [
         address(sheet.name, r, x) if x is not None and sheet.cell(r, x) is not None else None
