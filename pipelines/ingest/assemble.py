@@ -21,8 +21,8 @@ import polars as pl
 from pipelines.ingest import combine
 from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
-from pipelines.ingest.export_values import export_values
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
+from pipelines.ingest.export_values import export_values
 from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.layouts import discovery as layouts

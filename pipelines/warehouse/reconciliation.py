@@ -27,7 +27,9 @@ def read(con: duckdb.DuckDBPyConnection) -> Reconciliation | None:
         return None
     if not checked:
         return None
-    rel = con.sql("select file, cell, line, period, measure, export_value, our_value from export_reconciliation")
+    rel = con.sql(
+        "select file, cell, line, period, measure, export_value, our_value from export_reconciliation"
+    )
     rows = [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
     return Reconciliation(checked, len(rows), rows[:SHOWN])
 
