@@ -110,6 +110,8 @@ def warm_up_estimators() -> threading.Thread:
 try:
     freshness_ui(db.identity())
     version_notice(db.identity())
+except db.NotAWarehouse:
+    st.sidebar.caption("not a warehouse of this product")
 except db.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:

@@ -13,6 +13,7 @@ from dashboard.data import scorecard as data
 from dashboard.figures import show_chart
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
+from dashboard.sections.unmatched import unmatched_notice
 
 st.title("Scorecard: actuals against expectations")
 ident = widgets.current_identity()
@@ -21,6 +22,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
+    unmatched_notice(ident, series.entity, series.metric)
     key = (series.entity, series.metric, series.kind, series.policy)
     reported_grains, has_quarters = data.comparison_grains(ident, *key)
     grain = widgets.grain_ui(

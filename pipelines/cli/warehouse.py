@@ -46,6 +46,12 @@ from pipelines.words import counted
     is_flag=True,
     help="Record the run in DATA_DIR/dagster_home so the Dagster UI lists it (slower: ~7 s more).",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even a build with fewer than half the figures of the published warehouse (refused "
+    "otherwise: the published one stays).",
+)
 def run(
     data_dir: Path,
     warehouse: Path,
@@ -56,11 +62,13 @@ def run(
     spark_master: str | None,
     parallel: int,
     record: bool,
+    allow_shrink: bool,
 ) -> None:
     """Materialise everything once and publish the warehouse; print what was loaded and rejected.
 
     With --orders, a month whose order scan fails stops the command (exit 1) before the warehouse is
-    rebuilt: the published warehouse stays the last good one."""
+    rebuilt: the published warehouse stays the last good one. A build with fewer than half the figures of
+    the published warehouse is not published (exit 1, one line says why) unless --allow-shrink is given."""
     from pipelines.defs.resources import settings_from_env
     from pipelines.defs.run import format_summary, run_pipeline
 
@@ -86,7 +94,9 @@ def run(
                 f"order figures failed for {len(done['failed'])} month(s); nothing of those months was "
                 f"written and the warehouse at {warehouse} was not rebuilt"
             )
-    settings = settings_from_env(data_dir=str(data_dir), warehouse=str(warehouse), today=today)
+    settings = settings_from_env(
+        data_dir=str(data_dir), warehouse=str(warehouse), today=today, allow_shrink=allow_shrink
+    )
 
     summary = run_pipeline(settings, record=record)
     click.echo(format_summary(summary))

@@ -21,7 +21,6 @@ import polars as pl
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW
 
-RULES = ("sum",)
 KEY = ("entity", "metric", "region_code", "period_start", "period_end", "kind", "as_of", "source_id")
 LINES = "_lines"  # per figure, the rows (ROW numbers) it was made from: [its own] unless lines were added
 OWN_ID = "_own_id"  # the file gave the row its figure_id (not derived from its content or its cell)
@@ -56,14 +55,14 @@ def combine_lines(rows: pl.DataFrame, rule: str | None, hint: str) -> tuple[pl.D
     return out.sort(ROW), issues
 
 
-def _others(exclude_self: bool = True) -> pl.Expr:
-    """'row 4 (K5), row 9 (K10)': the other lines of the row's key, with their cells where known."""
+def _others() -> pl.Expr:
+    """'4 (K5), 9 (K10)': the other lines of the row's key, with their cells where known."""
     c = pl.col
     return pl.struct(c("_rows"), c("_origins"), c(ROW)).map_elements(
         lambda s: ", ".join(
             f"{r} ({o})" if o else str(r)
             for r, o in zip(s["_rows"], s["_origins"], strict=True)
-            if not exclude_self or r != s[ROW]
+            if r != s[ROW]
         ),
         return_dtype=pl.String,
     )

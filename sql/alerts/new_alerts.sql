@@ -17,7 +17,7 @@ with streaks as (
                         a.base_unit as unit),
            'large_miss' as alert_type, a.variance_pct as measure
     from actual_vs_expectation a
-    where a.is_default_policy and a.favourable = false and abs(a.variance_pct) >= $miss
+    where a.is_default_policy and a.actual_vintage = 'latest' and a.favourable = false and abs(a.variance_pct) >= $miss
 ), candidates as (
     select alert_type, entity, metric, region_code, period_label as period, expectation_kind, policy, measure,
            format('{} {} in {} fell short of {} ({}) for {} consecutive {} periods, {} to {}', entity, metric,

@@ -55,7 +55,9 @@ def monthly_warehouse(tmp_path_factory) -> Path:
     create_tables(con)
     for row in REGIONS:
         con.execute("insert into regions values (?, ?, ?, ?, null, ?, ?)", list(row))
-    con.execute("insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null)")
+    con.execute(
+        "insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null, null)"
+    )
     for sid, publisher, published, url in (
         ("S-ORDERS", "Operator order data", "2025-01-15", None),
         ("S-PLAN", "Operator plan", "2020-12-01", None),

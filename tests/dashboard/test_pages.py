@@ -393,3 +393,20 @@ print(before, "statsmodels.tsa.statespace.structural" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["False", "True"]
+
+
+@pytest.mark.parametrize("page", PAGES[:2])
+def test_expectations_compared_with_nothing_are_counted_and_listed(case_warehouse, page, monkeypatch):
+    at = open_page(case_warehouse, page, monkeypatch)
+    with duckdb.connect(str(case_warehouse), read_only=True) as con:
+        entity = at.selectbox(key="entity").value
+        (n,) = con.execute(
+            "select count(*) from unmatched_expectations where entity = ?", [entity]
+        ).fetchone()
+    assert n > 0  # the case study's TikTok Shop has a 2024-H2 target its months do not tile
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith(f"{n} expectation") and "could not be compared" in w for w in warnings), warnings
+    (listed,) = [e for e in at.expander if e.label == f"Expectations compared with nothing ({n})"]
+    lines = [m.value for m in listed.markdown if m.value.startswith("- ")]
+    assert lines and lines[0].count("\n") == n - 1  # the list, one line each with its reason
+    assert any("evidence?figures=" in m.value for m in listed.markdown)

@@ -53,7 +53,7 @@ def seed(con: duckdb.DuckDBPyConnection, last_month: int = 12) -> None:
             "insert into regions values (?, ?, ?, ?, null, ?, ?)", [code, name, parent, level, depth, path]
         )
     con.execute(
-        "insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null)",
+        "insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null, null)",
     )
     for sid, publisher, published in SOURCES:
         con.execute(

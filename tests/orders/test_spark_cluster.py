@@ -81,6 +81,7 @@ def test_cli_on_the_cluster_equals_duckdb(cluster, published, tmp_path):
     assert set(rejects["reason"]) == {
         "ordered_at_outside_month",
         "missing_amount",
+        "invalid_amount",
         "unknown_country",
         "unknown_currency",
         "missing_status",

@@ -66,6 +66,9 @@ def test_recorded_build_shows_in_dagster(case_study, monkeypatch):
             evaluation = records[0].event.dagster_event.event_specific_data
             if name in WARNINGS:
                 assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN, name
+                # the culprits are named in the metadata, not only counted
+                first = evaluation.metadata["first offending rows"].value
+                assert 0 < len(first) <= 5 and evaluation.metadata["offending rows"].value >= len(first), name
             else:
                 assert evaluation.passed, name
 

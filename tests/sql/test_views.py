@@ -165,7 +165,7 @@ def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb
     con = duckdb.connect(str(path))
     create_tables(con)
     con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null)", metrics)
+    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null, null)", metrics)
     con.executemany(
         "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
         " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
@@ -201,7 +201,7 @@ def comparison(con, region: str, metric: str, period: str, kind: str, policy: st
     return one(
         con,
         "select * from actual_vs_expectation where region_code = ? and metric = ? and period = ?"
-        " and expectation_kind = ? and policy = ?",
+        " and expectation_kind = ? and policy = ? and actual_vintage = 'latest'",
         [region, metric, period, kind, policy],
     )
 
@@ -265,7 +265,11 @@ def test_range_compares_with_midpoint(con):
 
 def test_at_period_end_needs_a_vintage_before_the_end(con):
     # the ID range target has one vintage, published before the year ended: all three policies
-    found = rows(con, "select policy from actual_vs_expectation where region_code = 'ID' and period = '2024'")
+    found = rows(
+        con,
+        "select policy from actual_vs_expectation where region_code = 'ID' and period = '2024'"
+        " and actual_vintage = 'latest'",
+    )
     assert sorted(r["policy"] for r in found) == ["at_period_end", "latest", "original", "when_reported"]
     # a target first published after the period has no at_period_end row
     con.execute(
@@ -292,10 +296,24 @@ def test_units_must_match(con):
     assert [r["expectation_kind"] for r in kinds] == ["target"]
 
 
+def test_first_release_and_latest_actual_vintages(con):
+    # one actual per period here: its first release is the latest, so both vintages give the same comparison
+    both = rows(
+        con,
+        "select actual_vintage, actual, expectation, direction from actual_vs_expectation"
+        " where region_code = 'ID' and period = '2024' and policy = 'latest' order by actual_vintage",
+    )
+    assert [r["actual_vintage"] for r in both] == ["first_release", "latest"]
+    assert both[0] | {"actual_vintage": "latest"} == both[1]
+
+
 def test_lower_is_better(con):
     row = comparison(con, "US", "refund_rate", "2024", "target", "latest")
     assert (row["direction"], row["is_shortfall"]) == ("above", True)
-    assert row["variance_pct"] == pytest.approx(0.25)
+    # a ratio of 0.05 against 0.04: one point (100 bp) worse, not "25 % over"
+    assert row["variance_pct"] is None and row["attainment"] is None
+    assert row["variance_bps"] == pytest.approx(100.0)
+    assert row["performance_pct"] == pytest.approx(-0.01)
 
 
 def test_shortfall_streaks(con):
