@@ -72,7 +72,8 @@ order by spread_pct desc nulls last
 """
 
 LOADS = """
-select file, dataset, input_kind, status, rows_in, rows_loaded, rows_rejected, error, duration_ms, loaded_at
+select file, dataset, input_kind, status, rows_in, rows_loaded, rows_rejected, rows_combined, error, duration_ms,
+    loaded_at
 from loads order by file
 """
 

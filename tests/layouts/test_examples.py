@@ -67,7 +67,7 @@ def _raw_pairs(warehouse: Path, kind: str, policy: str) -> pl.DataFrame:
         from actual_vs_expectation c
         join figures a on a.figure_id = c.actual_figure_id
         join figures e on e.figure_id = c.expectation_figure_id
-        where c.expectation_kind = '{kind}' and c.policy = '{policy}'
+        where c.expectation_kind = '{kind}' and c.policy = '{policy}' and c.actual_vintage = 'latest'
         """,
     )
 
@@ -204,7 +204,7 @@ def test_gl_extract_account_months_are_the_sums_of_their_cost_centre_lines(examp
     got = _sql(
         examples_warehouse,
         "select metric, period, actual, expectation from actual_vs_expectation "
-        "where entity = 'Tailspin Toys' and policy = 'at_period_end' and grain = 'month'",
+        "where entity = 'Tailspin Toys' and policy = 'at_period_end' and grain = 'month' and actual_vintage = 'latest'",
     )
     joined = expected.join(got, on=["metric", "period"], how="full", coalesce=True)
     assert joined.height == 18 and joined.null_count().sum_horizontal()[0] == 0
@@ -234,7 +234,7 @@ def test_bva_export_comparisons_equal_its_own_columns_and_reconcile(examples_war
     got = _sql(
         examples_warehouse,
         "select metric, period, variance, attainment from actual_vs_expectation "
-        "where entity = 'Wingtip Toys' and policy = 'at_period_end' and grain = 'month'",
+        "where entity = 'Wingtip Toys' and policy = 'at_period_end' and grain = 'month' and actual_vintage = 'latest'",
     )
     joined = pl.DataFrame(expected).join(got, on=["metric", "period"], how="full", coalesce=True)
     assert joined.height == 15 and joined.null_count().sum_horizontal()[0] == 0

@@ -68,7 +68,10 @@ BVA_FILE = "qbo-budget-vs-actuals-central-q1-2011.xlsx"
 
 
 def _months(con) -> dict:
-    sql = "select * from actual_vs_expectation where policy = 'at_period_end' and grain = 'month'"
+    sql = (
+        "select * from actual_vs_expectation where policy = 'at_period_end' and grain = 'month' "
+        "and actual_vintage = 'latest'"
+    )
     return {(r["metric"], r["region_code"], r["period"]): r for r in rows(con, sql)}
 
 

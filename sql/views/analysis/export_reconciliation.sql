@@ -25,6 +25,7 @@ figures as (
 comparisons as (
     select actual_figure_id, expectation_figure_id, policy, actual, expectation, variance, variance_pct, attainment
     from actual_vs_expectation
+    where actual_vintage = 'latest'
 ),
 
 matched as (
