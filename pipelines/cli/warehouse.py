@@ -147,3 +147,38 @@ def sql(query: str, warehouse: Path, fmt: str, limit: int) -> None:
     else:
         with pl.Config(tbl_rows=200, tbl_cols=50, fmt_str_lengths=60, tbl_width_chars=200):
             click.echo(frame)
+
+
+@click.command()
+@warehouse_option
+@click.option("--entity", required=True, help="The business, as in the figures: 'TikTok Shop'.")
+@click.option("--metric", required=True, help="Metric id: gmv, revenue, ...")
+@click.option("--region", required=True, help="Region code: US, WORLD, ...")
+@click.option(
+    "--period", required=True, help="Period label as the warehouse holds it: 2024, 2024-Q3, FY2025."
+)
+@click.option("--kind", default="target", show_default=True, help="Expectation kind: target, budget, ...")
+@click.option("--json", "as_json", is_flag=True, help="Print the bridge as JSON.")
+def bridge(
+    warehouse: Path, entity: str, metric: str, region: str, period: str, kind: str, as_json: bool
+) -> None:
+    """The steps from the original expectation to the actual: each revision, the exchange-rate effect, the gap
+    (or each child region's part of it) and the actual (view expectation_bridge)."""
+    from pipelines.warehouse.bridge import BridgeNotFound, read_bridge
+    from pipelines.warehouse.console import QueryRefused
+
+    try:
+        found = read_bridge(warehouse, entity, metric, region, period, kind)
+    except (BridgeNotFound, QueryRefused) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(found, default=str, indent=1))
+        return
+    click.echo(
+        f"{entity} · {metric} · {region} · {found['period']}: {kind} to actual ({found['policy']}), "
+        f"in {found['unit']}"
+    )
+    for step in found["steps"]:
+        value = step["step_value"]
+        sign = "" if step["step"] in ("original", "actual") else "+" if value >= 0 else ""
+        click.echo(f"  {step['label']:<60} {sign}{value:,.2f}   = {step['running_total']:,.2f}")

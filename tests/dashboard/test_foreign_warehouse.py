@@ -10,7 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+from tests.helpers import APP
+
 PAGES = [
     "app_pages/scorecard.py",
     "app_pages/trends.py",

@@ -15,9 +15,10 @@ import polars as pl
 import pytest
 
 from pipelines.devtools.orders_generator import GeneratorConfig, generate_orders
-from pipelines.devtools.spark_cluster import free_port, listening_addresses, standalone_cluster
+from pipelines.devtools.spark_cluster import listening_addresses, standalone_cluster
 from pipelines.orders import layout
 from pipelines.orders.build import build_months
+from tests.helpers import free_port
 from tests.orders.mixed_orders import make_mixed_orders
 
 pytestmark = pytest.mark.slow

@@ -25,16 +25,14 @@ from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, CHECKS_SQL
 from pipelines.defs.webserver import (
     check_executions,
-    free_port,
     launch_materialize_all,
     run_status,
     run_timeline,
     start_dagster,
     stop,
 )
+from tests.helpers import CASE_STUDY, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
 WARNINGS = {"expectation_vintages_ordered", "expectations_published_after_period"}  # the case study's
 
 

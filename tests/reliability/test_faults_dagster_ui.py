@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.cli import processes
-from pipelines.defs.webserver import LAUNCH, free_port, materialize_all_params, stop
+from pipelines.defs.webserver import LAUNCH, materialize_all_params, stop
+from tests.helpers import free_port
 
 RUNS = "query { runsOrError { __typename ... on Runs { count } } }"
 

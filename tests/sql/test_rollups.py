@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from pipelines.warehouse.sqlfiles import create_tables, create_views
-from tests.sql.test_views import REGIONS, SOURCES, fig, month, rows
+from tests.helpers import METRIC_COLUMNS, REGION_COLUMNS, named, seeded_warehouse
+from tests.sql.test_views import REGIONS, fig, month, rows, source_rows
 
 CO = "Co"
 # metric, name, unit_kind, additive, higher_is_better, can_be_negative, description, aggregation
@@ -108,19 +108,13 @@ FIGURES = [
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path_factory.mktemp("rollups") / "warehouse.duckdb"))
-    create_tables(con)
-    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?, null, null)", METRICS)
-    con.executemany(
-        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
-        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
-        SOURCES,
+    con = seeded_warehouse(
+        tmp_path_factory.mktemp("rollups") / "warehouse.duckdb",
+        regions=named(REGION_COLUMNS, REGIONS),
+        metrics=named(METRIC_COLUMNS, METRICS),
+        sources=source_rows(),
+        figures=FIGURES,
     )
-    con.executemany(
-        f"insert into figures values ({', '.join(['?'] * 27)}, null, null)", FIGURES
-    )  # origin, unit_scale: none
-    create_views(con)
     yield con
     con.close()
 

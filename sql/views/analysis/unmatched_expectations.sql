@@ -160,7 +160,7 @@ missing_months as (
         select
             u.*,
             m.month_start,
-            exists (
+            exists(
                 select 1 from actuals as a
                 where a.entity = u.entity and a.metric = u.metric and a.region_code = u.region_code
                     and a.unit is not distinct from u.unit

@@ -86,7 +86,8 @@ summed as (
         sum(expectation_approximate_components)::bigint as expectation_approximate_components,
         flatten(list(expectation_figure_ids order by period_start)) as expectation_figure_ids
     from calendar_months
-    group by entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind, base_unit
+    group by
+        entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind, base_unit
     having count(distinct period_start) = 3
 ),
 

@@ -25,7 +25,7 @@ chosen as (
     from actual_side
     qualify row_number() over (
         partition by entity, metric, region_code, period_start, period_end
-        order by (kind = 'actual') desc, as_of, figure_id
+        order by (kind = 'actual') desc, as_of asc, figure_id asc
     ) = 1
 ),
 

@@ -341,7 +341,9 @@ final as (
         to_base,  -- presented values are rounded to 1e-9 of the unit (float noise of the division)
         currency,
         case when to_base = 1.0 then actual else round(actual / to_base, 9) end as actual,
-        case when to_base = 1.0 then actual_at_own_rates else round(actual_at_own_rates / to_base, 9) end as actual_at_own_rates,
+        case
+            when to_base = 1.0 then actual_at_own_rates else round(actual_at_own_rates / to_base, 9)
+        end as actual_at_own_rates,
         case when to_base = 1.0 then fx_effect else round(fx_effect / to_base, 9) end as fx_effect,
         actual_kind,
         actual_bound,

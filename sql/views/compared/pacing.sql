@@ -163,7 +163,8 @@ summed_to_date as (
             else r.running_value
         end as actual_to_date,
         case
-            when r.all_constant_currency then r.running_value - r.expectation * (r.running_native / r.expectation_native)
+            when r.all_constant_currency
+                then r.running_value - r.expectation * (r.running_native / r.expectation_native)
             else 0.0
         end as fx_effect,
         -- a sum of upper bounds is an upper bound, of lower bounds a lower bound; anything else is approximate
