@@ -55,7 +55,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
         st.stop()
     if versus == "last year":
-        frame = prior.filter(pl.col("grain") == grain).select(data.COMPARISON_COLUMNS)
+        frame = prior.filter(pl.col("grain") == grain)  # in the comparisons' columns
     else:
         frame = data.comparisons_at(ident, *key, grain, has_quarters)
     first_year, last_year = widgets.year_range_ui(sorted({d.year for d in frame["period_start"].to_list()}))

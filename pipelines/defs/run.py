@@ -15,7 +15,7 @@ from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
-from pipelines.warehouse import publish_lock
+from pipelines.warehouse import publish_lock, reconciliation
 from pipelines.words import counted
 
 if TYPE_CHECKING:
@@ -36,6 +36,7 @@ class RunSummary:
     waited_s: float = 0.0  # for another run holding the publish lock
     # expectations compared with nothing (view unmatched_expectations): (reason_kind, count, an example reason)
     unmatched: list[tuple[str, int, str]] = field(default_factory=list)
+    reconciliation: reconciliation.Reconciliation | None = None  # exports' own comparisons, checked
     # with orders: months, rows_in, rows_aggregated, rows_rejected, failed (month -> error), run_id
     orders: dict | None = None
 
@@ -194,6 +195,7 @@ def _read_back(summary: RunSummary) -> None:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
         summary.rejected = con.sql("select * from rejected_rows order by file, row_number").pl().to_dicts()
         summary.unmatched = con.sql(UNMATCHED_BY_REASON).fetchall()
+        summary.reconciliation = reconciliation.read(con)
 
 
 # every expectation is compared or listed with its reason: the run says how many were not, and why
@@ -213,11 +215,13 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
             f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
         )
     if summary.loads:
-        total = {k: sum(r[k] for r in summary.loads) for k in ("rows_in", "rows_loaded", "rows_rejected")}
+        counts = ("rows_in", "rows_loaded", "rows_rejected", "rows_combined")
+        total = {k: sum(r.get(k) or 0 for r in summary.loads) for k in counts}
         unreadable = [r for r in summary.loads if r["status"] == "unreadable"]
+        combined = f"   combined: {total['rows_combined']}" if total["rows_combined"] else ""
         lines.append(
             f"files: {len(summary.loads)} ({len(unreadable)} unreadable)   rows in: {total['rows_in']}   "
-            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}"
+            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}{combined}"
         )
         lines += [f"  unreadable {r['file']}: {r['error']}" for r in unreadable]
         lines += [f"  note {r['file']}: {r['notes']}" for r in summary.loads if r.get("notes")]
@@ -244,6 +248,7 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
         lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
     lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
     lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
+    lines += reconciliation.summary_lines(summary.reconciliation)
     if summary.published:
         lines.append(f"published: {summary.warehouse}  ({summary.seconds:.1f} s)")
         lines.append(

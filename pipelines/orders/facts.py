@@ -121,6 +121,7 @@ def _load_row(path: Path, file: str, dataset: str, agg: MonthAggregate, ms: floa
         "rows_in": agg.rows_in,
         "rows_loaded": agg.rows_aggregated,
         "rows_rejected": agg.rows_rejected,
+        "rows_combined": 0,
         "error": None,
         "duration_ms": round(ms, 3),
         "loaded_at": now,
