@@ -123,7 +123,7 @@ actual_side as (
             and a.period_start = f.period_start
             and a.period_end = f.period_end
             and a.figure_id = f.figure_id
-    )
+    ) as vintaged
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
