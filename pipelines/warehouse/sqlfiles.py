@@ -33,8 +33,12 @@ SELF_SORTED_LAYERS = ("serve",)
 def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
     """The `.sql` files of one folder (`tables`, `examples`, ...), sorted by name; `views` gives every view,
     layer by layer in `VIEW_LAYERS` order."""
-    if folder == "views":
-        return [path for layer in VIEW_LAYERS for path in sql_files(f"views/{layer}", sql_dir)]
+    if folder == "views":  # within a layer, its macro files first: the layer's views may call them
+        return [
+            path
+            for layer in VIEW_LAYERS
+            for path in sorted(sql_files(f"views/{layer}", sql_dir), key=lambda p: not defines_macros(p))
+        ]
     return sorted((sql_dir / folder).glob("*.sql"))
 
 
