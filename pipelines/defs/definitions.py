@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.assets import CORE_ASSETS
+from pipelines.defs.assets import CORE_ASSETS, CORE_CHECKS
 from pipelines.defs.automation import alert_on_failed_run, daily_rebuild, inbox_sensor
 from pipelines.defs.checks import WAREHOUSE_CHECKS
 from pipelines.defs.orders import ORDER_ASSETS, ORDER_JOBS, ORDER_SENSORS, pyspark_resource
@@ -31,7 +31,7 @@ warehouse_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*CORE_ASSETS, *ORDER_ASSETS],
-    asset_checks=WAREHOUSE_CHECKS,
+    asset_checks=[*WAREHOUSE_CHECKS, *CORE_CHECKS],
     jobs=[warehouse_job, *ORDER_JOBS],
     schedules=[daily_rebuild(warehouse_job)],
     sensors=[inbox_sensor(warehouse_job), alert_on_failed_run, *ORDER_SENSORS],

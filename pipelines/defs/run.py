@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
-from pipelines.defs.assets import CORE_ASSETS
+from pipelines.defs.assets import CORE_ASSETS, CORE_CHECKS
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
@@ -147,7 +147,7 @@ def _materialize(
 ) -> dg.ExecuteInProcessResult:
     resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
     tags = {"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]}
-    assets = [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS]
+    assets = [*(extra_assets or []), *CORE_ASSETS, *CORE_CHECKS, *WAREHOUSE_CHECKS]
     run_config: dict = QUIET
     if orders is not None:
         from pipelines.defs.orders import order_figures

@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.defs.assets import input_files, order_facts, reference_data
+from pipelines.defs.assets import input_files, order_facts, order_rows_accounted, reference_data
 from pipelines.defs.orders import order_figures, order_months, pyspark_resource
 from pipelines.defs.resources import ImpactSettings
 from pipelines.orders.aggregate import aggregate_month, connect
@@ -55,7 +55,7 @@ def test_the_partition_run_accounts_for_every_row(tmp_path, orders_file):
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(order_months.name, ["2024-09"])
         result = dg.materialize(
-            [order_figures, input_files, reference_data, order_facts],
+            [order_figures, input_files, reference_data, order_facts, order_rows_accounted],
             partition_key="2024-09",
             resources={
                 "settings": ImpactSettings(data_dir=str(tmp_path), warehouse=str(tmp_path / "w.duckdb")),

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.defs.assets import CORE_ASSETS
+from pipelines.defs.assets import CORE_ASSETS, CORE_CHECKS
 from pipelines.defs.checks import WAREHOUSE_CHECKS
 from pipelines.defs.definitions import defs
 from pipelines.defs.resources import ImpactSettings
@@ -59,7 +59,7 @@ def test_dagster_materialize_directly(tmp_path: Path) -> None:
     shutil.copytree(CASE_STUDY, tmp_path / "datasets" / "cs")
     target = tmp_path / "out" / "w.duckdb"
     result = dg.materialize(
-        [*CORE_ASSETS, *WAREHOUSE_CHECKS],
+        [*CORE_ASSETS, *CORE_CHECKS, *WAREHOUSE_CHECKS],
         resources={"settings": ImpactSettings(data_dir=str(tmp_path), warehouse=str(target), today=TODAY)},
     )
     assert result.success
