@@ -19,11 +19,12 @@ from datetime import date
 
 import numpy as np
 import polars as pl
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
+from pipelines.effects.windows import Window
 from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
@@ -47,9 +48,11 @@ class DidEstimate:
     standard_error: float
     gap: pl.DataFrame  # per period: treated, control mean, gap, is_post
     notes: list[str] = field(default_factory=list)
+    window: Window | None = None
 
     def to_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "gap"}
+        out["window"] = self.window.to_dict() if self.window else None
         out["effect"] = self.effect.__dict__
         out["relative_effect"] = self.relative_effect.__dict__ if self.relative_effect else None
         return {"status": "estimated", **out}
@@ -102,8 +105,10 @@ def estimate_did(
     other_events: pl.DataFrame | None = None,
     pre_periods: int | None = None,
     post_periods: int | None = None,
+    window: Window | None = None,
 ) -> DidEstimate | Refusal:
-    """DiD of `treated` against `controls` in `panel` (region_code, period_start, value) around the event."""
+    """DiD of `treated` against `controls` in `panel` (region_code, period_start, value) around the event:
+    over `window` when given, else `pre_periods`/`post_periods` (default `DEFAULT_SPAN`) each side."""
     if not controls:
         return Refusal(
             "difference-in-differences",
@@ -112,10 +117,13 @@ def estimate_did(
         )
     if grain not in DEFAULT_SPAN:
         return Refusal("difference-in-differences", f"periods by {grain} cannot be lined up around an event")
-    event_idx = period_index(event_date, grain)
-    span_pre, span_post = DEFAULT_SPAN[grain]
-    pre_n, post_n = pre_periods or span_pre, post_periods or span_post
-    wide = _balanced(panel, [treated, *controls], event_idx, grain, pre_n, post_n)
+    event_idx = window.event_period if window else period_index(event_date, grain)
+    if window:
+        allowed = [i - event_idx for i in range(window.pre[0], window.post[1] + 1) if window.side(i)]
+    else:
+        span_pre, span_post = DEFAULT_SPAN[grain]
+        allowed = list(range(-(pre_periods or span_pre), post_periods or span_post))
+    wide = _balanced(panel, [treated, *controls], event_idx, grain, allowed)
     notes = []
     if wide["dropped"]:
         notes.append(f"periods left out because a region lacks a figure: {', '.join(wide['dropped'][:8])}")
@@ -163,6 +171,7 @@ def estimate_did(
         standard_error=standard_error,
         gap=frame,
         notes=notes,
+        window=window,
     )
 
 
@@ -177,7 +186,9 @@ def _regress_gap(values: np.ndarray, positions: list[int]):
     gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
     post = np.array([p >= 0 for p in positions], dtype=float)
     lags = max(1, math.floor(4 * (len(positions) / 100) ** (2 / 9)))
-    fit = sm.OLS(gap, sm.add_constant(post)).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
+    fit = OLS(gap, np.column_stack([np.ones_like(post), post])).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True
+    )
     low, high = fit.conf_int(alpha=0.05)[1]
     effect = Interval(float(fit.params[1]), float(low), float(high))
     relative = (
@@ -188,14 +199,14 @@ def _regress_gap(values: np.ndarray, positions: list[int]):
     return scale, gap, effect, relative, float(fit.bse[1])
 
 
-def _balanced(panel, regions, event_idx, grain, pre_n, post_n) -> dict:
+def _balanced(panel, regions, event_idx, grain, allowed: list[int]) -> dict:
     by_region = {}
     for region in regions:
         rows = panel.filter((pl.col("region_code") == region) & pl.col("value").is_not_null())
         by_region[region] = {
             period_index(r["period_start"], grain) - event_idx: r["value"] for r in rows.iter_rows(named=True)
         }
-    window = range(-pre_n, post_n)
+    window = set(allowed)
     seen = sorted({p for series in by_region.values() for p in series if p in window})
     kept = [p for p in seen if all(p in by_region[r] for r in regions)]
     dropped = [label(event_idx + p, grain) for p in seen if p not in kept]

@@ -226,3 +226,35 @@ def sources(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, 
         params=[sorted(set(source_ids))],
     ).pl()
     return {r["source_id"]: r for r in rows.iter_rows(named=True)}
+
+
+def panel_periods(
+    con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, grain: str
+) -> list[tuple[str, date]]:
+    """(region_code, period_start) of every chosen actual with a value of the entities' metric at a grain."""
+    return con.sql(
+        "select distinct region_code, period_start from actual_figures"
+        " where list_contains(?, entity) and metric = ? and grain = ? and value is not null",
+        params=[entities, metric, grain],
+    ).fetchall()
+
+
+def unit_panel(con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, grain: str) -> pl.DataFrame:
+    """Long frame (entity, region_code, period_start, value, source_id) of many entities' series: units."""
+    return con.sql(
+        "select entity, region_code, period_start, value, source_id from actual_figures"
+        " where list_contains(?, entity) and metric = ? and grain = ? and value is not null"
+        " order by entity, period_start",
+        params=[entities, metric, grain],
+    ).pl()
+
+
+def grain_counts(con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, region_code: str) -> dict:
+    """grain -> number of figures of the entities' metric in the region."""
+    return dict(
+        con.sql(
+            "select grain, count(*)::bigint from actual_figures where list_contains(?, entity) and metric = ?"
+            " and region_code = ? group by grain",
+            params=[entities, metric, region_code],
+        ).fetchall()
+    )
