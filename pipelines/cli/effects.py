@@ -35,22 +35,45 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     "--entity", default=None, help="Entity; defaults to the event's entity or the only one with data."
 )
 @click.option(
-    "--controls", default=None, help="Comma-separated control regions (default: untouched siblings)."
+    "--controls",
+    default=None,
+    help="Comma-separated donor (control) regions, replacing the default pool: every region of the treated"
+    " region's level with the series for the whole window and no event of the business in it.",
+)
+@click.option("--include", default=None, help="Comma-separated regions added to the default donor pool.")
+@click.option("--exclude", default=None, help="Comma-separated regions taken out of the donor pool.")
+@click.option(
+    "--pre",
+    default=None,
+    help="Pre-event window as a period range, e.g. 1970..1988 (default: every period back to the previous"
+    " event touching the series).",
+)
+@click.option(
+    "--post",
+    default=None,
+    help="Post-event window, e.g. 1989..2000; may start after the event (default: from the event's period"
+    " to the next event touching the series).",
 )
 @click.option("--grain", type=click.Choice(["month", "quarter", "half", "year"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @warehouse_option
-def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse) -> None:
-    """Estimate an event's effect on one region's series (counterfactual and difference-in-differences).
+def effect(
+    event_id, metric, region, entity, controls, include, exclude, pre, post, grain, as_json, warehouse
+) -> None:
+    """Estimate an event's effect on one region's series: synthetic control (the headline for one treated
+    region), counterfactual and difference-in-differences; on many units per region (stores), a unit-level
+    difference-in-differences.
 
     Exit code 0 when at least one method gives an estimate, 3 when every method refused, 1 on bad input.
     """
-    chosen = [c.strip() for c in controls.split(",") if c.strip()] if controls else None
     with _connect(warehouse) as con:
         try:
             from pipelines.effects.assess import assess_effect
 
-            report = assess_effect(con, event_id, metric, region, entity=entity, controls=chosen, grain=grain)
+            report = assess_effect(
+                con, event_id, metric, region, entity=entity, controls=_codes(controls), grain=grain,
+                pre=pre, post=post, include=tuple(_codes(include) or ()), exclude=tuple(_codes(exclude) or ()),
+            )  # fmt: skip
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
@@ -58,6 +81,10 @@ def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse
     else:
         click.echo(format_report(report))
     sys.exit(EXIT_ESTIMATE if report.estimated else EXIT_REFUSED)
+
+
+def _codes(text: str | None) -> list[str] | None:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
 
 
 @click.command("explain")
@@ -72,15 +99,21 @@ def effect(event_id, metric, region, entity, controls, grain, as_json, warehouse
     help="Event whose effect to estimate, e.g. EV07 (default: the region's own latest event in the window"
     " that has happened by the period's end, else the nearest enclosing region's).",
 )
+@click.option(
+    "--pre", default=None, help="The estimate's pre-event window, e.g. 1970..1988 (as for `effect`)."
+)
+@click.option("--post", default=None, help="The estimate's post-event window, e.g. 1989..2000.")
 @click.option("--json", "as_json", is_flag=True)
 @warehouse_option
-def explain(entity, metric, region, period, event_id, as_json, warehouse) -> None:
+def explain(entity, metric, region, period, event_id, pre, post, as_json, warehouse) -> None:
     """A short cited paragraph: the miss, the streak, the events around it, the effect if estimable."""
     with _connect(warehouse) as con:
         try:
             from pipelines.effects.assess import explain_period
 
-            narrative = explain_period(con, entity, metric, region, period, event_id=event_id)
+            narrative = explain_period(
+                con, entity, metric, region, period, event_id=event_id, pre=pre, post=post
+            )
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(narrative.to_dict(), indent=2) if as_json else str(narrative))
@@ -92,30 +125,67 @@ def format_report(report: EffectReport) -> str:
         f"Event {ev['event_id']} ({ev['date']}, {ev['jurisdiction']}, {ev['status']}): {ev['title']}",
         f"Series: {report.entity} {report.metric} in {report.region_code}, by {report.grain}, {report.points} figures",
     ]
-    for name, result in (
-        ("Counterfactual", report.counterfactual),
-        ("Difference-in-differences", report.did),
-    ):
+    if report.window:
+        lines.append(f"Window: {report.window.text}")
+    if report.donor_pool:
+        pool = report.donor_pool
+        lines.append(f"Donor pool: {len(pool.donors)} regions ({pool.rule}); {len(pool.left_out)} left out")
+        lines.extend(f"  left out {r['region_code']}: {r['reason']}" for r in pool.left_out[:10])
+        if len(pool.left_out) > 10:
+            lines.append(f"  ... and {len(pool.left_out) - 10} more (--json lists them all)")
+    if report.headline:
+        lines.append(f"Headline: {report.headline.replace('_', ' ')}")
+    for name, result in report.estimates.items():
+        title = name.replace("_", " ").capitalize()
         if isinstance(result, Refusal):
-            lines.append(f"{name}: refused. {result.reason}")
+            lines.append(f"{title}: refused. {result.reason}")
             continue
-        interval = result.relative_effect
-        lines.append(f"{name}: {result.method}")
-        if interval is not None:
-            lines.append(
-                f"  relative effect {interval.estimate:+.1%} (95% interval {interval.lower:+.1%} to {interval.upper:+.1%})"
-            )
-        if hasattr(result, "cumulative_effect"):
-            c = result.cumulative_effect
-            lines.append(
-                f"  cumulative effect {c.estimate:,.4g} (95% interval {c.lower:,.4g} to {c.upper:,.4g})"
-            )
-            lines.append(
-                f"  model: {result.model}; pre {result.pre_start}..{result.pre_end}, post {result.post_start}..{result.post_end}"
-            )
-        else:
-            lines.append(
-                f"  controls: {', '.join(result.controls)}; {result.pre_periods} periods before, {result.post_periods} after"
-            )
+        lines.append(f"{title}: {result.method}")
+        lines.extend(_estimate_lines(result))
         lines.extend(f"  note: {n}" for n in result.notes)
     return "\n".join(lines)
+
+
+def _estimate_lines(result) -> list[str]:
+    lines = []
+    if hasattr(result, "weights"):  # synthetic control
+        interval = (
+            f"95% interval {result.interval.lower:,.4g} to {result.interval.upper:,.4g} (placebo-based)"
+            if result.interval
+            else "interval unbounded (too few donors for the placebo test)"
+        )
+        lines.append(
+            f"  average gap {result.average_gap:,.4g} over {result.window.span('post')} ({interval})"
+        )
+        lines.append(
+            f"  p-value {result.p_value:.3f}: rank {result.rank} of {result.units} by post/pre RMSPE ratio"
+        )
+        lines.append(
+            f"  pre-period RMSPE {result.pre_rmspe:,.4g} ({result.relative_pre_rmspe:.1%} of the level)"
+        )
+        lines.append("  weights: " + ", ".join(f"{r} {w:.3f}" for r, w in result.weights.items()))
+        return lines
+    interval = result.relative_effect
+    if interval is not None:
+        lines.append(
+            f"  relative effect {interval.estimate:+.1%} (95% interval {interval.lower:+.1%} to {interval.upper:+.1%})"
+        )
+    if hasattr(result, "cumulative_effect"):
+        c = result.cumulative_effect
+        lines.append(f"  cumulative effect {c.estimate:,.4g} (95% interval {c.lower:,.4g} to {c.upper:,.4g})")
+        lines.append(
+            f"  model: {result.model}; pre {result.pre_start}..{result.pre_end}, post {result.post_start}..{result.post_end}"
+        )
+        return lines
+    e = result.effect
+    lines.append(f"  effect {e.estimate:+,.4g} (95% interval {e.lower:+,.4g} to {e.upper:+,.4g})")
+    if hasattr(result, "units"):
+        lines.append(
+            f"  {result.units} {result.unit_kind}s, {result.observations} observations, standard errors clustered "
+            f"by {result.unit_kind}; controls: {', '.join(result.controls)}"
+        )
+    else:
+        lines.append(
+            f"  controls: {', '.join(result.controls)}; {result.pre_periods} periods before, {result.post_periods} after"
+        )
+    return lines

@@ -269,9 +269,12 @@ def explain_period(
     region_code: str,
     period: str,
     event_id: str | None = None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Narrative:
     """The cited paragraph for one period: miss size, streak, events in the window, effect if estimable.
 
+    pre, post: the estimate's window (`assess_effect`); the paragraph says when the period lies outside it.
     The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
     outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
     `default_event` among the window's events.
@@ -296,7 +299,10 @@ def explain_period(
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
     if event_id is not None:
-        effect = assess_effect(con, event_id, metric, region_code, entity=entity, grain=actual["grain"])
+        ev = queries.event(con, event_id)
+        units = _units_for(con, ev, metric, region_code, entity_parents(con))
+        effect = assess_effect(con, event_id, metric, region_code, entity=None if units and entity in units else entity,
+                               grain=actual["grain"], pre=pre, post=post)  # fmt: skip
     cited = (
         [
             actual.get("actual_source_id") or actual.get("source_id"),

@@ -158,7 +158,10 @@ def estimate_synthetic_control(
     is_pre = np.array([window.side(i) == "pre" for i in periods])
 
     fits = [_fit(Y[:, 0], Y[:, 1:], is_pre)]
-    fits += [_fit(Y[:, k], np.delete(Y[:, 1:], k - 1, axis=1), is_pre) for k in range(1, Y.shape[1])]
+    if len(usable) > 1:  # a placebo needs at least one other donor
+        fits += [_fit(Y[:, k], np.delete(Y[:, 1:], k - 1, axis=1), is_pre) for k in range(1, Y.shape[1])]
+    else:
+        notes.append("with one donor there is no placebo to compare with: the p-value is 1")
     w, synthetic, pre_rmspe, post_rmspe = fits[0]
     level = float(np.mean(np.abs(Y[is_pre, 0])))
     relative_rmspe = pre_rmspe / level if level > 0 else math.inf
@@ -176,9 +179,9 @@ def estimate_synthetic_control(
     n_units = len(fits)
     rank = int(np.sum(ratios >= ratios[0]))
     p_value = rank / n_units
-    if n_units - 1 < math.ceil(1 / ALPHA) - 1:
+    if 1 < n_units < math.ceil(1 / ALPHA):
         notes.append(
-            f"with {n_units - 1} donors the placebo test cannot reach p < {ALPHA:g}: the smallest possible "
+            f"with {n_units - 1} donors the placebo test cannot reach {ALPHA:g}: the smallest possible "
             f"p-value is 1/{n_units} = {1 / n_units:.3f}, so the interval is unbounded"
         )
     interval = _inverted_interval(gap[~is_pre], pre_rmspe, ratios[1:])
@@ -195,7 +198,7 @@ def estimate_synthetic_control(
             (interval.lower / mean_synth) if interval else -math.inf,
             (interval.upper / mean_synth) if interval else math.inf,
         )
-    names = [treated, *usable]
+    names = [treated, *usable][: len(fits)]
     weights = dict(sorted(zip(usable, w.tolist(), strict=True), key=lambda kv: -kv[1]))
     return SyntheticControlEstimate(
         method=METHOD,
@@ -232,10 +235,10 @@ def estimate_synthetic_control(
         ).sort("ratio", descending=True),
         placebo_gaps=pl.DataFrame(
             {
-                "region_code": [r for r in usable for _ in periods],
-                "period": [label(i, grain) for _ in usable for i in periods],
-                "period_start": [period_start(i, grain) for _ in usable for i in periods],
-                "gap": np.concatenate([Y[:, k] - fits[k][1] for k in range(1, n_units)]),
+                "region_code": [r for r in names[1:] for _ in periods],
+                "period": [label(i, grain) for _ in names[1:] for i in periods],
+                "period_start": [period_start(i, grain) for _ in names[1:] for i in periods],
+                "gap": np.concatenate([Y[:, k] - fits[k][1] for k in range(1, n_units)] or [np.zeros(0)]),
             }
         ),
         notes=notes,

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 
-from pipelines.effects.did import DidEstimate, choose_controls, estimate_did
+from pipelines.effects.did import DidEstimate, estimate_did
 from pipelines.effects.results import Refusal
 
 from .synthetic import panel, synthetic
@@ -51,42 +51,3 @@ def test_did_refuses_without_controls_or_with_too_few_periods():
     )
     refusal = estimate_did(yearly, "US", ["CA"], date(2024, 4, 24), "year")
     assert isinstance(refusal, Refusal) and "at least 4 before" in refusal.reason
-
-
-REGIONS = pl.DataFrame(
-    {
-        "region_code": ["WORLD", "NAM", "US", "CA", "MX", "APAC", "AU"],
-        "parent_code": [None, "WORLD", "NAM", "NAM", "NAM", "WORLD", "APAC"],
-        "path": [
-            "WORLD",
-            "WORLD/NAM",
-            "WORLD/NAM/US",
-            "WORLD/NAM/CA",
-            "WORLD/NAM/MX",
-            "WORLD/APAC",
-            "WORLD/APAC/AU",
-        ],
-    }
-)
-
-
-def events(*rows):
-    return pl.DataFrame(
-        [{"event_id": e, "date": d, "date_end": None, "jurisdiction": j} for e, d, j in rows],
-        schema={"event_id": pl.String, "date": pl.Date, "date_end": pl.Date, "jurisdiction": pl.String},
-    )
-
-
-def test_controls_are_untouched_siblings_with_data():
-    ev = events(("US-LAW", date(2024, 4, 24), "US"), ("CA-WINDUP", date(2024, 11, 6), "CA"))
-    window = (date(2023, 10, 1), date(2024, 10, 31))  # Canada's order is after the window
-    assert choose_controls(REGIONS, ev, "US", *window, available=["CA", "MX"]) == ["CA", "MX"]
-    assert choose_controls(REGIONS, ev, "US", *window, available=["CA"]) == ["CA"]  # MX has no series
-    later = (date(2023, 10, 1), date(2024, 12, 31))
-    assert choose_controls(REGIONS, ev, "US", *later, available=["CA", "MX"]) == ["MX"]
-
-
-def test_an_event_on_the_parent_leaves_no_controls():
-    # a North America-wide event touches every sibling: none of them is a control
-    ev = events(("NAM-PACT", date(2024, 3, 1), "NAM"))
-    assert choose_controls(REGIONS, ev, "US", date(2023, 1, 1), date(2024, 12, 31), ["CA", "MX"]) == []
