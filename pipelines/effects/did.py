@@ -19,6 +19,7 @@ from datetime import date
 
 import numpy as np
 import polars as pl
+from scipy import stats
 from statsmodels.regression.linear_model import OLS
 
 from pipelines.effects.overlaps import overlap_refusal
@@ -29,6 +30,9 @@ from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
 MIN_PRE_PERIODS = 4
+# The pre-trend test: below PRE_TREND_ALPHA the estimate is refused (the drift, not the event, would make it).
+PRE_TREND_ALPHA = 0.05
+PRE_TREND_TEST = "OLS t-test of the pre-period gap's slope on time, refused below p = 0.05"
 MIN_POST_PERIODS = 1
 # How far the comparison reaches on each side of the event, per grain: (periods before, periods after).
 DEFAULT_SPAN = {"month": (24, 12), "quarter": (12, 4), "half": (6, 2), "year": (6, 2)}
@@ -49,10 +53,13 @@ class DidEstimate:
     gap: pl.DataFrame  # per period: treated, control mean, gap, is_post
     notes: list[str] = field(default_factory=list)
     window: Window | None = None
+    pre_trend: dict | None = None  # slope of the pre-period gap per period, its p-value, the periods
+    event_study: pl.DataFrame | None = None  # period, position, effect, lower, upper (pre periods included)
 
     def to_dict(self) -> dict:
-        out = {k: v for k, v in self.__dict__.items() if k != "gap"}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("gap", "event_study")}
         out["window"] = self.window.to_dict() if self.window else None
+        out["event_study"] = self.event_study.to_dicts() if self.event_study is not None else None
         out["effect"] = self.effect.__dict__
         out["relative_effect"] = self.relative_effect.__dict__ if self.relative_effect else None
         return {"status": "estimated", **out}
@@ -148,6 +155,16 @@ def estimate_did(
 
     values = wide["values"]  # rows: periods, columns: treated then controls
     scale, gap, effect, relative, standard_error = _regress_gap(values, positions)
+    trend = pre_trend(gap, positions)
+    if trend["p_value"] < PRE_TREND_ALPHA:
+        return Refusal(
+            "difference-in-differences",
+            f"the pre-period gap between {treated} and its controls drifts ({trend['slope']:+.3g} "
+            f"{'log points' if scale == 'log' else 'per period'} a {grain}, p = {trend['p_value']:.3f} over "
+            f"{n_pre} {grain}s): the parallel-trends assumption fails, so a difference-in-differences would read "
+            "the drift as an effect. The synthetic control, which matches the pre-period instead, is the estimate "
+            "to use",
+        )
     frame = pl.DataFrame(
         {
             "position": positions,
@@ -172,6 +189,44 @@ def estimate_did(
         gap=frame,
         notes=notes,
         window=window,
+        pre_trend=trend,
+        event_study=event_study(gap, positions, [label(event_idx + p, grain) for p in positions]),
+    )
+
+
+def pre_trend(gap: np.ndarray, positions: list[int]) -> dict:
+    """The pre-period gap regressed on time (OLS t-test): {'slope', 'p_value', 'periods', 'test'}. Parallel
+    trends mean no slope. Plain OLS errors on purpose: Newey-West's small-sample errors rejected a trendless
+    gap in 10% of generated panels (24 months); an autocorrelated gap makes the plain test reject more often,
+    which errs towards refusing."""
+    pre = np.array([p < 0 for p in positions])
+    t = np.array(positions, dtype=float)[pre]
+    fit = OLS(gap[pre], np.column_stack([np.ones_like(t), t])).fit()
+    p_value = float(fit.pvalues[1]) if np.isfinite(fit.pvalues[1]) else 1.0
+    return {
+        "slope": float(fit.params[1]),
+        "p_value": p_value,
+        "periods": int(pre.sum()),
+        "test": PRE_TREND_TEST,
+    }
+
+
+def event_study(gap: np.ndarray, positions: list[int], labels: list[str]) -> pl.DataFrame:
+    """Per-period effects: each period's gap minus the pre-period mean gap, with 95% intervals from the
+    pre-period gaps' spread (t with n_pre - 1 degrees of freedom, the mean's own error included); the pre
+    periods' rows are the placebo effects parallel trends say should be zero."""
+    pre = np.array([p < 0 for p in positions])
+    base, spread = gap[pre].mean(), gap[pre].std(ddof=1)
+    half = float(stats.t.ppf(0.975, pre.sum() - 1) * spread * math.sqrt(1 + 1 / pre.sum()))
+    effect = gap - base
+    return pl.DataFrame(
+        {
+            "period": labels,
+            "position": positions,
+            "effect": effect,
+            "lower": effect - half,
+            "upper": effect + half,
+        }
     )
 
 
