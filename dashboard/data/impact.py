@@ -4,7 +4,8 @@ Same rules as the other pages' reads (`dashboard.data.connection`): one short re
 connection per call, closed right after, and results cached with `st.cache_data` keyed by the warehouse's
 identity (path, mtime_ns, inode) and the arguments, so a newly published warehouse is read on the next rerun
 and nothing holds the file open. The estimates (`pipelines.effects.assess`) take a second or more: they are
-computed once per (warehouse, event, metric, region, entity, controls, grain) and then served from the cache.
+computed once per (warehouse, event, metric, region, entity, controls, grain, window) and then served from the
+cache.
 statsmodels is imported only when the first estimate is asked for, so the other pages never pay for it.
 """
 
@@ -150,8 +151,11 @@ def assessment(
     entity: str | None,
     controls: tuple[str, ...] | None,
     grain: str | None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Assessment:
-    """Counterfactual and difference-in-differences for one series (or their refusals), cached."""
+    """Every estimate for one series (or its refusal) over the chosen window, cached per build (the
+    warehouse's identity is part of the key), so a revisit is served without estimating again."""
     from pipelines.effects.assess import assess_effect
 
     with _connection(ident) as con:
@@ -164,6 +168,8 @@ def assessment(
                 entity=entity,
                 controls=list(controls) if controls is not None else None,
                 grain=grain,
+                pre=pre,
+                post=post,
             )
         except LookupError as exc:
             return Assessment(error=str(exc))
@@ -172,7 +178,14 @@ def assessment(
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def narrative(
-    ident: Identity, entity: str, metric: str, region: str, period: str, event_id: str | None = None
+    ident: Identity,
+    entity: str,
+    metric: str,
+    region: str,
+    period: str,
+    event_id: str | None = None,
+    pre: str | None = None,
+    post: str | None = None,
 ):
     """The cited paragraph (`Narrative`) for one period, its effect sentence about `event_id` (the event chosen
     on the page; None: `explain_period`'s default), or the reason there is none (a string)."""
@@ -180,6 +193,6 @@ def narrative(
 
     with _connection(ident) as con:
         try:
-            return explain_period(con, entity, metric, region, period, event_id=event_id)
+            return explain_period(con, entity, metric, region, period, event_id=event_id, pre=pre, post=post)
         except LookupError as exc:
             return str(exc)

@@ -105,15 +105,15 @@ def assess_effect(
     the series (`pipelines.effects.windows`). controls: the donors outright; include, exclude: regions added
     to or taken from the default donor pool (`pipelines.effects.donors`). When several entities of the
     business have the metric in the region and each is a unit of a parent (stores of chains), they are the
-    units of a unit-level difference-in-differences."""
+    units of a unit-level difference-in-differences (`entity` naming one of them chooses the same design)."""
     ev = queries.event(con, event_id)
     if ev is None:
         raise LookupError(_unknown_event(con, event_id))
     if queries.region_name(con, region_code) is None:
         raise LookupError(f"unknown region '{region_code}' (use a region code such as 'US' or 'SEA')")
     parents = entity_parents(con)
-    units = None if entity else _units_for(con, ev, metric, region_code, parents)
-    if units:
+    units = _units_for(con, ev, metric, region_code, parents)
+    if units and (entity is None or entity in units):  # one store of many is measured with all of them
         return _assess_units(con, ev, metric, region_code, units, parents, grain, pre, post, include, exclude)
     entity = entity or _entity_for(con, ev, metric, region_code)
     family = entity_family(ev["entity"], parents) if ev.get("entity") else None
@@ -299,10 +299,9 @@ def explain_period(
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
     if event_id is not None:
-        ev = queries.event(con, event_id)
-        units = _units_for(con, ev, metric, region_code, entity_parents(con))
-        effect = assess_effect(con, event_id, metric, region_code, entity=None if units and entity in units else entity,
-                               grain=actual["grain"], pre=pre, post=post)  # fmt: skip
+        effect = assess_effect(
+            con, event_id, metric, region_code, entity=entity, grain=actual["grain"], pre=pre, post=post
+        )
     cited = (
         [
             actual.get("actual_source_id") or actual.get("source_id"),

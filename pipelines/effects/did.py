@@ -30,9 +30,14 @@ from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
 MIN_PRE_PERIODS = 4
-# The pre-trend test: below PRE_TREND_ALPHA the estimate is refused (the drift, not the event, would make it).
-PRE_TREND_ALPHA = 0.05
-PRE_TREND_TEST = "OLS t-test of the pre-period gap's slope on time, refused below p = 0.05"
+# The pre-trend test: below PRE_TREND_ALPHA the estimate is refused when the drift, carried into the
+# post-period, makes at least PRE_TREND_SHARE of it (the drift, not the event, would make the effect); a smaller
+# drift is a loud warning (the demo's Thai ban: a drift of 1 log point against a 90-point drop).
+PRE_TREND_ALPHA, PRE_TREND_SHARE = 0.05, 0.25
+PRE_TREND_TEST = (
+    "OLS t-test of the pre-period gap's slope on time; below p = 0.05 refused when the drift makes a quarter of "
+    "the estimate or more, else a warning"
+)
 MIN_POST_PERIODS = 1
 # How far the comparison reaches on each side of the event, per grain: (periods before, periods after).
 DEFAULT_SPAN = {"month": (24, 12), "quarter": (12, 4), "half": (6, 2), "year": (6, 2)}
@@ -157,13 +162,25 @@ def estimate_did(
     scale, gap, effect, relative, standard_error = _regress_gap(values, positions)
     trend = pre_trend(gap, positions)
     if trend["p_value"] < PRE_TREND_ALPHA:
-        return Refusal(
-            "difference-in-differences",
+        # the drift carried from the pre-period's centre to the post-period's: what it alone would read as effect
+        post_mean = np.mean([p for p in positions if p >= 0])
+        drift = trend["slope"] * (post_mean - np.mean([p for p in positions if p < 0]))
+        said = (
             f"the pre-period gap between {treated} and its controls drifts ({trend['slope']:+.3g} "
             f"{'log points' if scale == 'log' else 'per period'} a {grain}, p = {trend['p_value']:.3f} over "
-            f"{n_pre} {grain}s): the parallel-trends assumption fails, so a difference-in-differences would read "
-            "the drift as an effect. The synthetic control, which matches the pre-period instead, is the estimate "
-            "to use",
+            f"{n_pre} {grain}s), which carried into the post-period alone makes {drift:+.3g} of the "
+            f"{effect.estimate:+.3g} estimate"
+        )
+        if abs(drift) >= PRE_TREND_SHARE * abs(effect.estimate):
+            return Refusal(
+                "difference-in-differences",
+                f"{said}: the parallel-trends assumption fails, so a difference-in-differences would read the "
+                "drift as an effect. The synthetic control, which matches the pre-period instead, is the estimate "
+                "to use",
+            )
+        notes.insert(
+            0,
+            f"WARNING: {said}; parallel trends are doubtful, the estimate is kept as the drift is small beside it",
         )
     frame = pl.DataFrame(
         {

@@ -6,7 +6,6 @@ of tests/data/cases' README sections; each is also computed by the library calle
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,22 +15,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 IMPACT = str(Path(sys.executable).with_name("impact"))
-
-
-def build(case: str, tmp: Path) -> Path:
-    data = tmp / case
-    shutil.copytree(CASES / case, data)
-    warehouse = tmp / f"{case}.duckdb"
-    run = subprocess.run(
-        [IMPACT, "run", "--data-dir", str(data), "--warehouse", str(warehouse), "--today", "2026-11-29"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    return warehouse
 
 
 def effect(warehouse: Path, *args: str) -> tuple[int, dict]:
@@ -42,16 +26,6 @@ def effect(warehouse: Path, *args: str) -> tuple[int, dict]:
         timeout=120,
     )
     return run.returncode, json.loads(run.stdout) if run.stdout.strip() else {"stderr": run.stderr}
-
-
-@pytest.fixture(scope="module")
-def prop99(tmp_path_factory) -> Path:
-    return build("effects-prop99", tmp_path_factory.mktemp("prop99"))
-
-
-@pytest.fixture(scope="module")
-def minimum_wage(tmp_path_factory) -> Path:
-    return build("effects-minimum-wage", tmp_path_factory.mktemp("njmw"))
 
 
 @pytest.fixture(scope="module")
