@@ -22,7 +22,7 @@ pytestmark = MARKS
         (
             "prop99",
             "event=P99&region=US_CA&metric=cig_packs_per_capita",
-            3,
+            2,
             "Synthetic control: the headline",
         ),
     ],
