@@ -5,16 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 import duckdb
 
 from pipelines.cli.options import warehouse_option
 from pipelines.effects.results import Refusal
-
-if TYPE_CHECKING:
-    from pipelines.effects.assess import EffectReport
 
 # statsmodels takes seconds to import: the estimating modules load only when a command runs.
 
@@ -30,7 +26,12 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
 @click.command("effect")
 @click.option("--event", "event_id", required=True, help="Event id, e.g. EV07.")
 @click.option("--metric", required=True, help="Metric id, e.g. gmv.")
-@click.option("--region", required=True, help="Region code of the treated series, e.g. CA.")
+@click.option(
+    "--region",
+    required=True,
+    help="Region code of the treated series, e.g. CA; several, comma-separated (US_CA,US_NY), pool one event's"
+    " synthetic controls over them, each region's own result beside it.",
+)
 @click.option(
     "--entity", default=None, help="Entity; defaults to the event's entity or the only one with data."
 )
@@ -70,10 +71,15 @@ def effect(
         try:
             from pipelines.effects.assess import assess_effect
 
-            report = assess_effect(
-                con, event_id, metric, region, entity=entity, controls=_codes(controls), grain=grain,
-                pre=pre, post=post, include=tuple(_codes(include) or ()), exclude=tuple(_codes(exclude) or ()),
-            )  # fmt: skip
+            options = dict(entity=entity, grain=grain, pre=pre, post=post, include=tuple(_codes(include) or ()),
+                           exclude=tuple(_codes(exclude) or ()))  # fmt: skip
+            regions = _codes(region) or []
+            if len(regions) > 1:
+                from pipelines.effects.assess import assess_pooled
+
+                report = assess_pooled(con, event_id, metric, regions, **options)
+            else:
+                report = assess_effect(con, event_id, metric, region, controls=_codes(controls), **options)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
@@ -119,7 +125,10 @@ def explain(entity, metric, region, period, event_id, pre, post, as_json, wareho
     click.echo(json.dumps(narrative.to_dict(), indent=2) if as_json else str(narrative))
 
 
-def format_report(report: EffectReport) -> str:
+def format_report(report) -> str:
+    """The text of an EffectReport, or of a PooledReport (the pooled estimate, then each region's)."""
+    if hasattr(report, "pooled"):
+        return format_pooled(report)
     ev = report.event
     lines = [
         f"Event {ev['event_id']} ({ev['date']}, {ev['jurisdiction']}, {ev['status']}): {ev['title']}",
@@ -144,6 +153,22 @@ def format_report(report: EffectReport) -> str:
         lines.extend(_estimate_lines(result))
         lines.extend(f"  note: {n}" for n in result.notes)
     return "\n".join(lines)
+
+
+def format_pooled(report) -> str:
+    pooled = report.pooled
+    if isinstance(pooled, Refusal):
+        head = [f"Pooled synthetic control: refused. {pooled.reason}"]
+    else:
+        relative = (
+            f" ({pooled.relative_effect:+.1%} of the synthetic)" if pooled.relative_effect is not None else ""
+        )
+        head = [
+            f"Pooled synthetic control over {', '.join(pooled.regions)} ({len(pooled.donors)} common donors):",
+            f"  average gap {pooled.average_gap:,.4g}{relative}; p-value {pooled.p_value:.3f} against "
+            f"{pooled.placebo_sets:,} placebo sets",
+        ]
+    return "\n\n".join(["\n".join(head), *(format_report(r) for r in report.reports.values())])
 
 
 def _estimate_lines(result) -> list[str]:

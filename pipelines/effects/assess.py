@@ -5,7 +5,7 @@ These functions read through `queries` and hand plain frames to the pure estimat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
@@ -19,6 +19,7 @@ from pipelines.effects.entities import entity_family, entity_parents
 from pipelines.effects.narrative import Narrative, write_narrative
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import period_index, window_around
+from pipelines.effects.pooled import PooledEstimate, pool_synthetic_controls
 from pipelines.effects.ranking import rank_events
 from pipelines.effects.results import Refusal
 from pipelines.effects.synthetic_control import SyntheticControlEstimate, estimate_synthetic_control
@@ -161,6 +162,55 @@ def assess_effect(
     cited = sorted(set(series["source_id"]) | set(control_panel["source_id"]))
     return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited,
                         synthetic, window, pool)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PooledReport:
+    """One event in several treated regions: the pooled synthetic control and every region's own report."""
+
+    pooled: PooledEstimate | Refusal
+    reports: dict[str, EffectReport]
+
+    @property
+    def estimated(self) -> bool:
+        return not isinstance(self.pooled, Refusal) or any(r.estimated for r in self.reports.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "headline": "pooled_synthetic_control" if not isinstance(self.pooled, Refusal) else None,
+            "pooled_synthetic_control": self.pooled.to_dict(),
+            "regions": {code: report.to_dict() for code, report in self.reports.items()},
+        }
+
+
+def assess_pooled(
+    con: duckdb.DuckDBPyConnection, event_id: str, metric: str, region_codes: list[str], **options
+) -> PooledReport:
+    """The event's effect in several treated regions: each region's estimates against the donors every one of
+    them may use (no treated region is another's donor), and their synthetic controls pooled
+    (`pipelines.effects.pooled`). options: those of `assess_effect` (entity, grain, pre, post, include, exclude)."""
+    exclude = tuple(options.pop("exclude", ()))
+    first = {r: assess_effect(con, event_id, metric, r, exclude=exclude + tuple(region_codes), **options)
+             for r in region_codes}  # fmt: skip
+    pools = [set(rep.donor_pool.donors) for rep in first.values() if rep.donor_pool is not None]
+    common = sorted(set.intersection(*pools)) if pools else []
+    reports = {}
+    for r in region_codes:
+        report = assess_effect(con, event_id, metric, r, controls=common, **options)
+        pool = first[r].donor_pool
+        if pool is not None:  # the first pass's rule and reasons, with why a donor of its own is not common
+            left = [{**x, "reason": "another treated region"} if x["region_code"] in region_codes else x
+                    for x in pool.left_out]  # fmt: skip
+            left += [{"region_code": d, "name": pool.names.get(d, d), "reason": "not a donor of every treated region"}
+                     for d in pool.donors if d not in common]  # fmt: skip
+            pool = replace(
+                pool, donors=common, left_out=left, rule=pool.rule + ", and a donor of every treated region"
+            )
+            report = replace(report, donor_pool=pool)
+        reports[r] = report
+    return PooledReport(
+        pool_synthetic_controls({r: rep.synthetic_control for r, rep in reports.items()}), reports
+    )
 
 
 def _window(ev: dict, grain: str, starts: list, other, pre, post) -> Window:

@@ -171,3 +171,21 @@ def test_card_krueger_equals_statsmodels_called_directly(minimum_wage):
     did = doc["difference_in_differences"]
     assert did["effect"]["estimate"] == pytest.approx(fit.params["nj:post"], abs=1e-9)
     assert did["standard_error"] == pytest.approx(fit.bse["nj:post"], abs=1e-9)
+
+
+def test_prop99_in_two_states_is_pooled_over_one_donor_pool(prop99):
+    code, doc = effect(
+        prop99, "--event", "P99", "--metric", "cig_packs_per_capita", "--region", "US_CA,US_NV"
+    )
+    pooled = doc["pooled_synthetic_control"]
+    assert (
+        code == 0
+        and doc["headline"] == "pooled_synthetic_control"
+        and pooled["regions"] == ["US_CA", "US_NV"]
+    )
+    regions = doc["regions"]
+    gaps = [regions[r]["synthetic_control"]["average_gap"] for r in ("US_CA", "US_NV")]
+    assert pooled["average_gap"] == pytest.approx(sum(gaps) / 2)
+    assert len(pooled["donors"]) == 37 and 0 < pooled["p_value"] <= 1
+    left = {x["region_code"]: x["reason"] for x in regions["US_CA"]["donor_pool"]["left_out"]}
+    assert left == {"US_NV": "another treated region"}

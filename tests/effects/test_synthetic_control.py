@@ -166,3 +166,31 @@ def test_monthly_series_and_a_late_post_window():
 def _split(panel):
     frame, donors, window = panel
     return frame, "T0", donors, window
+
+
+def test_one_event_in_two_regions_is_pooled_with_each_region_beside_it():
+    from pipelines.effects.pooled import PooledEstimate, pool_synthetic_controls
+
+    frame, codes, window = factor_panel(5, donors=30, effect=-10.0)
+    # T1 treated too: the same effect from the same year
+    frame = frame.with_columns(
+        pl.when((pl.col("region_code") == "T1") & (pl.col("period_start") >= date(2000, 1, 1)))
+        .then(pl.col("value") - 10.0)
+        .otherwise(pl.col("value"))
+        .alias("value")
+    )
+    donors = [c for c in codes if c != "T1"]
+    by_region = {r: estimate_synthetic_control(frame, r, donors, window) for r in ("T0", "T1")}
+    pooled = pool_synthetic_controls(by_region)
+    assert isinstance(pooled, PooledEstimate) and pooled.regions == ["T0", "T1"] and len(pooled.donors) == 29
+    assert pooled.average_gap == pytest.approx(np.mean([e.average_gap for e in by_region.values()]))
+    assert pooled.average_gap == pytest.approx(-10.0, abs=2.0)
+    assert pooled.placebo_sets == 29 * 28 // 2 and pooled.p_value <= 0.05
+    assert (
+        pooled.to_dict()["interval"] is None
+        and "each region's own interval" in pooled.to_dict()["interval_note"]
+    )
+    one = {"T0": estimate_synthetic_control(*_split(factor_panel(6, donors=30)))}
+    assert isinstance(
+        pool_synthetic_controls({**one, "X": Refusal("synthetic control", "no donors")}), Refusal
+    )
