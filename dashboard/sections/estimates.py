@@ -91,6 +91,13 @@ def synthetic_control_section(sc, choice, event: dict, unit: str | None, names: 
         f"{PLACEBO_FIT_LIMIT:g} times {treated}'s pre-period RMSPE (as Abadie, Diamond and Hainmueller draw them; "
         "the p-value counts every donor). Covariates are not used: the fit is on the pre-period outcomes only."
     )
+    if sc.placebo_in_time:
+        t = sc.placebo_in_time
+        st.caption(
+            f"Placebo in time: the same fit with a fake event in {t['fake_event_period']} (fitted on {t['pre']}) "
+            f"gives an average gap of {amount(t['average_gap'], unit)} over {t['post']}, against "
+            f"{amount(sc.average_gap, unit)} after the real event."
+        )
     for note in sc.notes:
         st.caption(f"Note: {note}")
 

@@ -189,6 +189,11 @@ def _estimate_lines(result) -> list[str]:
             f"  pre-period RMSPE {result.pre_rmspe:,.4g} ({result.relative_pre_rmspe:.1%} of the level)"
         )
         lines.append("  weights: " + ", ".join(f"{r} {w:.3f}" for r, w in result.weights.items()))
+        if result.placebo_in_time:
+            t = result.placebo_in_time
+            lines.append(
+                f"  placebo in time: a fake event in {t['fake_event_period']} gives {t['average_gap']:,.4g} over {t['post']}"
+            )
         return lines
     interval = result.relative_effect
     if interval is not None:

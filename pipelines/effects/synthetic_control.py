@@ -66,6 +66,7 @@ class SyntheticControlEstimate:
     placebos: pl.DataFrame  # region_code, pre_rmspe, post_rmspe, ratio, average_gap
     placebo_gaps: pl.DataFrame  # region_code, period, period_start, gap
     notes: list[str] = field(default_factory=list)
+    placebo_in_time: dict | None = None  # a fake event halfway through the pre-period (`_placebo_in_time`)
 
     @property
     def effect(self) -> Interval:
@@ -103,6 +104,7 @@ class SyntheticControlEstimate:
             "weights": [{"region_code": r, "weight": w} for r, w in self.weights.items()],
             "gaps": _records(self.gaps),
             "placebos": _records(self.placebos),
+            "placebo_in_time": self.placebo_in_time,
             "notes": self.notes,
         }
 
@@ -242,7 +244,30 @@ def estimate_synthetic_control(
             }
         ),
         notes=notes,
+        placebo_in_time=_placebo_in_time(Y, is_pre, periods, grain, average_gap),
     )
+
+
+def _placebo_in_time(Y: np.ndarray, is_pre: np.ndarray, periods: list[int], grain: str, real_gap: float):
+    """The same fit with a fake event halfway through the pre-period, judged on the pre-period's second half
+    (placebo in time, ADH 2015): a gap there as large as the real one says the fit, not the event, moves the
+    series. None when the pre-period is too short to halve (fewer than 2 x MIN_PRE_PERIODS figures)."""
+    pre_rows = np.flatnonzero(is_pre)
+    if len(pre_rows) < 2 * MIN_PRE_PERIODS:
+        return None
+    half = len(pre_rows) // 2
+    fake_pre = np.zeros(len(pre_rows), dtype=bool)
+    fake_pre[:half] = True
+    w, synthetic, pre_rmspe, post_rmspe = _fit(Y[pre_rows, 0], Y[pre_rows, 1:], fake_pre)
+    gap = float((Y[pre_rows, 0] - synthetic)[~fake_pre].mean())
+    return {
+        "fake_event_period": label(periods[pre_rows[half]], grain),
+        "pre": f"{label(periods[pre_rows[0]], grain)}..{label(periods[pre_rows[half - 1]], grain)}",
+        "post": f"{label(periods[pre_rows[half]], grain)}..{label(periods[pre_rows[-1]], grain)}",
+        "average_gap": gap,
+        "ratio": post_rmspe / pre_rmspe if pre_rmspe > 0 else None,
+        "share_of_the_estimate": abs(gap / real_gap) if real_gap else None,
+    }
 
 
 def _fit(target: np.ndarray, donors: np.ndarray, is_pre: np.ndarray):

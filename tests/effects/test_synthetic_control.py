@@ -100,6 +100,10 @@ def test_a_known_effect_is_recovered_within_its_interval():
     covered = sum(r.interval is not None and r.interval.covers(-10.0) for r in results)
     assert covered >= 18  # a 95% interval misses now and then by design
     assert sum(r.p_value <= 0.05 for r in results) >= 15  # and the effect is told apart from zero
+    # placebo in time: a fake event halfway through the 20 pre-period years finds much less than the real one
+    fake = [r.placebo_in_time for r in results]
+    assert all(f["fake_event_period"] == "1990" and f["post"] == "1990..1999" for f in fake)
+    assert np.median([abs(f["average_gap"]) for f in fake]) < 2.5
     assert np.median([r.average_gap for r in results]) == pytest.approx(-10.0, abs=1.5)
 
 
