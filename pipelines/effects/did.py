@@ -7,13 +7,14 @@ gap_t = a + effect * post_t, on logs when every value is positive (the effect is
 exp(effect) - 1 is the relative effect), on levels otherwise. Standard errors are Newey-West (HAC), because
 the gap of one region is autocorrelated over time and clustering by region is impossible with one treated
 unit; the 95% interval uses the t distribution. No period is filled in: a period where the treated region
-or any control lacks a figure is left out, and the result says so.
+or any control lacks a figure is left out, and the result says so. Beside the estimate, an event study (each
+period's gap against the pre-period mean) and a pre-trend test of the pre-period gap: a drift that makes a
+quarter of the estimate or more is refused, a smaller one warned (`pre_trend`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,7 +27,6 @@ from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
 from pipelines.effects.windows import Window
-from pipelines.warehouse.rules import are_related, lineage_pairs
 
 METHOD = "difference-in-differences (treated minus mean of controls, Newey-West standard errors)"
 MIN_PRE_PERIODS = 4
@@ -70,44 +70,6 @@ class DidEstimate:
         return {"status": "estimated", **out}
 
 
-def choose_controls(
-    regions: pl.DataFrame,
-    events: pl.DataFrame,
-    treated: str,
-    window_start: date,
-    window_end: date,
-    available: Iterable[str],
-) -> list[str]:
-    """Sibling regions of `treated` (same parent) with a series and no event touching them in the window.
-
-    regions: region_code, parent_code, path. events: event_id, date, date_end, jurisdiction; an event touches
-    a region when its jurisdiction is that region, an ancestor (this includes the event under study when it
-    was decided for the whole parent region) or a descendant.
-    """
-    by_code = {r["region_code"]: r for r in regions.iter_rows(named=True)}
-    if treated not in by_code:
-        return []
-    parent = by_code[treated]["parent_code"]
-    pairs = lineage_pairs(regions)
-    hit = [
-        e["jurisdiction"]
-        for e in events.iter_rows(named=True)
-        if e["jurisdiction"] in by_code
-        and e["date"] <= window_end
-        and (e.get("date_end") or e["date"]) >= window_start
-    ]
-    have = set(available)
-    return sorted(
-        code
-        for code, r in by_code.items()
-        if code != treated
-        and r["parent_code"] == parent
-        and parent is not None
-        and code in have
-        and not any(are_related(pairs, code, j) for j in hit)
-    )
-
-
 def estimate_did(
     panel: pl.DataFrame,
     treated: str,
@@ -124,8 +86,9 @@ def estimate_did(
     if not controls:
         return Refusal(
             "difference-in-differences",
-            "no control region: no sibling region has figures for this metric without an event of its own in "
-            "the window. Name controls explicitly (--controls) if you know comparable regions",
+            "no control region: no region of the treated region's level has figures for this metric over the "
+            "whole window without an event of its own in it (the donor pool lists why each was left out). Name "
+            "controls explicitly (--controls, --include) if you know comparable regions",
         )
     if grain not in DEFAULT_SPAN:
         return Refusal("difference-in-differences", f"periods by {grain} cannot be lined up around an event")
