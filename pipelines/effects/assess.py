@@ -5,85 +5,28 @@ These functions read through `queries` and hand plain frames to the pure estimat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import duckdb
 import polars as pl
 
 from pipelines.effects import reads as queries
-from pipelines.effects.counterfactual import CounterfactualEstimate, estimate_counterfactual
-from pipelines.effects.did import DidEstimate, estimate_did
+from pipelines.effects.counterfactual import estimate_counterfactual
+from pipelines.effects.did import estimate_did
 from pipelines.effects.donors import DonorPool, donor_pool
 from pipelines.effects.entities import entity_family, entity_parents
 from pipelines.effects.narrative import Narrative, write_narrative
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import period_index, window_around
-from pipelines.effects.pooled import PooledEstimate, pool_synthetic_controls
+from pipelines.effects.pooled import pool_synthetic_controls
 from pipelines.effects.ranking import rank_events
+from pipelines.effects.reports import EffectReport, PooledReport
 from pipelines.effects.results import Refusal
 from pipelines.effects.synthetic_control import SyntheticControlEstimate, estimate_synthetic_control
-from pipelines.effects.unit_did import UnitDidEstimate, estimate_unit_did
-from pipelines.effects.windows import Window, choose_window
-from pipelines.warehouse.rules import GRAIN_ORDER, lineage_pairs
-
-
-@dataclass(frozen=True)
-class EffectReport:
-    """Every estimate of one event's effect on one series (or its refusal), over one window, against one
-    donor pool. `headline` is the estimate to quote: the synthetic control for one treated region, the
-    unit-level difference-in-differences for many units per region, else the first method not refused."""
-
-    event: dict
-    entity: str
-    metric: str
-    region_code: str
-    grain: str
-    points: int
-    counterfactual: CounterfactualEstimate | Refusal
-    did: DidEstimate | UnitDidEstimate | Refusal
-    series_sources: list[str]
-    synthetic_control: SyntheticControlEstimate | Refusal | None = None
-    window: Window | None = None
-    donor_pool: DonorPool | None = None
-    units: list[str] | None = None  # the entities used as units (stores), when the design is unit-level
-
-    @property
-    def estimates(self) -> dict[str, object]:
-        """Method name -> estimate or Refusal, headline candidates first."""
-        order = (
-            (("difference_in_differences", self.did), ("synthetic_control", self.synthetic_control))
-            if self.units
-            else (("synthetic_control", self.synthetic_control), ("counterfactual", self.counterfactual),
-                  ("difference_in_differences", self.did))
-        )  # fmt: skip
-        return {name: est for name, est in order if est is not None}
-
-    @property
-    def headline(self) -> str | None:
-        return next((n for n, e in self.estimates.items() if not isinstance(e, Refusal)), None)
-
-    @property
-    def estimated(self) -> bool:
-        return self.headline is not None
-
-    def to_dict(self) -> dict:
-        return {
-            "event": {k: str(v) if v is not None else None for k, v in self.event.items()},
-            "entity": self.entity,
-            "metric": self.metric,
-            "region_code": self.region_code,
-            "grain": self.grain,
-            "points": self.points,
-            "units": self.units,
-            "headline": self.headline,
-            "window": self.window.to_dict() if self.window else None,
-            "donor_pool": self.donor_pool.to_dict() if self.donor_pool else None,
-            "synthetic_control": self.synthetic_control.to_dict() if self.synthetic_control else None,
-            "counterfactual": self.counterfactual.to_dict(),
-            "difference_in_differences": self.did.to_dict(),
-            "series_sources": self.series_sources,
-        }
+from pipelines.effects.units import assess_units, units_for
+from pipelines.effects.windows import Window, event_window
+from pipelines.warehouse.rules import lineage_pairs
 
 
 def assess_effect(
@@ -113,9 +56,9 @@ def assess_effect(
     if queries.region_name(con, region_code) is None:
         raise LookupError(f"unknown region '{region_code}' (use a region code such as 'US' or 'SEA')")
     parents = entity_parents(con)
-    units = _units_for(con, ev, metric, region_code, parents)
+    units = units_for(con, ev, metric, region_code, parents)
     if units and (entity is None or entity in units):  # one store of many is measured with all of them
-        return _assess_units(con, ev, metric, region_code, units, parents, grain, pre, post, include, exclude)
+        return assess_units(con, ev, metric, region_code, units, parents, grain, pre, post, include, exclude)
     entity = entity or _entity_for(con, ev, metric, region_code)
     family = entity_family(ev["entity"], parents) if ev.get("entity") else None
     if family is not None and entity not in family:
@@ -141,7 +84,7 @@ def assess_effect(
         }
         return EffectReport(ev, entity, metric, region_code, grain, series.height, refused["counterfactual"],
                             refused["difference-in-differences"], sources, refused["synthetic control"])  # fmt: skip
-    window = _window(ev, grain, series["period_start"].to_list(), other, pre, post)
+    window = event_window(ev, grain, series["period_start"].to_list(), other, pre, post)
     treated_periods = {i for i in (period_index(d, grain) for d in series["period_start"]) if window.side(i)}
     pool = _donor_pool(con, ev, entity, metric, region_code, grain, window, treated_periods,
                        controls, include, exclude)  # fmt: skip
@@ -162,25 +105,6 @@ def assess_effect(
     cited = sorted(set(series["source_id"]) | set(control_panel["source_id"]))
     return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited,
                         synthetic, window, pool)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PooledReport:
-    """One event in several treated regions: the pooled synthetic control and every region's own report."""
-
-    pooled: PooledEstimate | Refusal
-    reports: dict[str, EffectReport]
-
-    @property
-    def estimated(self) -> bool:
-        return not isinstance(self.pooled, Refusal) or any(r.estimated for r in self.reports.values())
-
-    def to_dict(self) -> dict:
-        return {
-            "headline": "pooled_synthetic_control" if not isinstance(self.pooled, Refusal) else None,
-            "pooled_synthetic_control": self.pooled.to_dict(),
-            "regions": {code: report.to_dict() for code, report in self.reports.items()},
-        }
 
 
 def assess_pooled(
@@ -213,13 +137,6 @@ def assess_pooled(
     )
 
 
-def _window(ev: dict, grain: str, starts: list, other, pre, post) -> Window:
-    try:
-        return choose_window(ev["date"], grain, [period_index(d, grain) for d in starts], other, pre, post)
-    except ValueError as exc:
-        raise LookupError(str(exc)) from None
-
-
 def _donor_pool(
     con, ev, entity, metric, region_code, grain, window, needed, controls, include, exclude
 ) -> DonorPool:
@@ -250,66 +167,6 @@ def _synthetic_control(
         return Refusal("synthetic control", "no usable donors (" + (listed or "no region of the same level has "
                        "figures of this series") + ")")  # fmt: skip
     return estimate_synthetic_control(panel, treated, pool.donors, window)
-
-
-def _units_for(con, ev, metric, region_code, parents) -> list[str] | None:
-    """The entities with the metric in the region when they are several units of the business (each has a
-    parent, none is another's parent, all of the event's family when it names one), else None."""
-    candidates = queries.entities_with_series(con, metric, region_code)
-    if ev.get("entity"):
-        family = entity_family(ev["entity"], parents)
-        candidates = [c for c in candidates if c in family and c != ev["entity"]]
-    if len(candidates) < 2 or not all(parents.get(c) for c in candidates):
-        return None
-    if set(candidates) & {parents.get(c) for c in candidates}:
-        return None
-    return candidates
-
-
-def _assess_units(
-    con, ev, metric, region_code, units, parents, grain, pre, post, include, exclude
-) -> EffectReport:
-    """Unit-level difference-in-differences: the region's units against the same businesses' units in the
-    donor regions (`pipelines.effects.unit_did`)."""
-    chains = sorted({parents[u] for u in units})
-    peers = sorted(e for e, p in parents.items() if p in chains)
-    grain = grain or _busiest_grain(con, units, metric, region_code)
-    rows = queries.unit_panel(con, peers, metric, grain)
-    treated_rows = rows.filter(pl.col("region_code") == region_code)
-    family = sorted(set().union(*(entity_family(c, parents) for c in chains)))
-    concern = pl.col("entity").is_null() | pl.col("entity").is_in(family)
-    other = queries.related_events(con, region_code, exclude=ev["event_id"]).filter(concern)
-    kind = "store" if all(u.lower().startswith("store") for u in units) else "unit"
-    entity = f"{len(units)} {kind}s of {', '.join(chains)}"
-    sources = sorted(set(rows["source_id"]))
-    refusal = Refusal("synthetic control", f"the figures are of {len(units)} {kind}s in {region_code}, not one "
-                      "series for the region: a synthetic control needs one series per region; see the "
-                      "unit-level difference-in-differences")  # fmt: skip
-    if ev["status"] == "expected":
-        why = Refusal(
-            "difference-in-differences",
-            f"the event has not happened yet (status 'expected', dated {ev['date']})",
-        )
-        return EffectReport(ev, entity, metric, region_code, grain, treated_rows.height, why, why, sources, refusal,
-                            units=units)  # fmt: skip
-    window = _window(ev, grain, treated_rows["period_start"].unique().to_list(), other, pre, post)
-    available: dict[str, set[int]] = {}
-    for r in rows.iter_rows(named=True):
-        available.setdefault(r["region_code"], set()).add(period_index(r["period_start"], grain))
-    needed = {i for i in available.get(region_code, set()) if window.side(i)}
-    pool = donor_pool(queries.regions(con), queries.events(con).filter(concern), available, region_code, window, needed,
-                      include=include, exclude=exclude)  # fmt: skip
-    did = estimate_unit_did(rows.rename({"entity": "unit"}), region_code, pool.donors, window, kind)
-    not_units = Refusal("counterfactual", f"the figures are of {kind}s, not one series for the region")
-    return EffectReport(ev, entity, metric, region_code, grain, treated_rows.height, not_units, did, sources,
-                        refusal, window, pool, units)  # fmt: skip
-
-
-def _busiest_grain(con, entities, metric, region_code) -> str:
-    counts = queries.grain_counts(con, entities, metric, region_code)
-    if not counts:
-        raise LookupError(f"no actual figures of {metric} for the units in {region_code}")
-    return max(GRAIN_ORDER, key=lambda g: (counts.get(g, 0), -GRAIN_ORDER.index(g)))
 
 
 def explain_period(

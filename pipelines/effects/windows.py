@@ -155,3 +155,12 @@ def _user_range(text: str, grain: str, option: str) -> tuple[int, int]:
 
 def _span(pair: tuple[int, int], grain: str) -> str:
     return f"{label(pair[0], grain)}..{label(pair[1], grain)}"
+
+
+def event_window(ev: dict, grain: str, starts: list, other, pre, post) -> Window:
+    """`choose_window` for an event (a row of `events`) on a series whose periods start on `starts`; a window
+    that cannot be used is a LookupError (bad input, said to the user)."""
+    try:
+        return choose_window(ev["date"], grain, [period_index(d, grain) for d in starts], other, pre, post)
+    except ValueError as exc:
+        raise LookupError(str(exc)) from None
