@@ -51,7 +51,7 @@ inner join regions as r using (region_code)
 left join metrics as m using (metric)
 cross join ev
 where (r.path = ev.path or starts_with(r.path, ev.path || '/')) and a.value is not null
-  and a.grain in ('month', 'quarter', 'half', 'year')
+  and a.grain in ('day', 'month', 'quarter', 'half', 'year')
 group by all
 order by r.path, a.entity, a.metric, a.grain
 """
@@ -64,7 +64,7 @@ inner join regions as j on j.region_code = e.jurisdiction
 inner join regions as r on r.path = j.path or starts_with(r.path, j.path || '/')
 where exists (
     select 1 from actual_figures as a
-    where a.region_code = r.region_code and a.value is not null and a.grain in ('month', 'quarter', 'half', 'year')
+    where a.region_code = r.region_code and a.value is not null and a.grain in ('day', 'month', 'quarter', 'half', 'year')
 )
 """
 

@@ -55,7 +55,7 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     help="Post-event window, e.g. 1989..2000; may start after the event (default: from the event's period"
     " to the next event touching the series).",
 )
-@click.option("--grain", type=click.Choice(["month", "quarter", "half", "year"]), default=None)
+@click.option("--grain", type=click.Choice(["day", "month", "quarter", "half", "year"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @warehouse_option
 def effect(

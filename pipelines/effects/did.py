@@ -90,7 +90,7 @@ def estimate_did(
             "whole window without an event of its own in it (the donor pool lists why each was left out). Name "
             "controls explicitly (--controls, --include) if you know comparable regions",
         )
-    if grain not in DEFAULT_SPAN:
+    if window is None and grain not in DEFAULT_SPAN:
         return Refusal("difference-in-differences", f"periods by {grain} cannot be lined up around an event")
     event_idx = window.event_period if window else period_index(event_date, grain)
     if window:

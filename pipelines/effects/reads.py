@@ -11,7 +11,8 @@ import duckdb
 import polars as pl
 
 from pipelines.effects.entities import entity_parents, events_for_entity
-from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, GRAIN_ORDER, RELATED_REGIONS_SQL
+from pipelines.effects.periods import EFFECT_GRAINS
+from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, RELATED_REGIONS_SQL
 
 
 def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
@@ -103,7 +104,7 @@ def series_grains(con: duckdb.DuckDBPyConnection, entity: str, metric: str, regi
             params=[entity, metric, region_code],
         ).fetchall()
     }
-    return [g for g in GRAIN_ORDER if g in found]
+    return [g for g in EFFECT_GRAINS if g in found]
 
 
 def entities_with_series(con: duckdb.DuckDBPyConnection, metric: str, region_code: str) -> list[str]:

@@ -8,12 +8,11 @@ import polars as pl
 from pipelines.effects import reads as queries
 from pipelines.effects.donors import donor_pool
 from pipelines.effects.entities import entity_family
-from pipelines.effects.periods import period_index
+from pipelines.effects.periods import EFFECT_GRAINS, period_index
 from pipelines.effects.reports import EffectReport
 from pipelines.effects.results import Refusal
 from pipelines.effects.unit_did import estimate_unit_did
 from pipelines.effects.windows import event_window
-from pipelines.warehouse.rules import GRAIN_ORDER
 
 
 def units_for(con, ev, metric, region_code, parents) -> list[str] | None:
@@ -81,4 +80,4 @@ def _busiest_grain(con, entities, metric, region_code) -> str:
     counts = queries.grain_counts(con, entities, metric, region_code)
     if not counts:
         raise LookupError(f"no actual figures of {metric} for the units in {region_code}")
-    return max(GRAIN_ORDER, key=lambda g: (counts.get(g, 0), -GRAIN_ORDER.index(g)))
+    return max(EFFECT_GRAINS, key=lambda g: (counts.get(g, 0), -EFFECT_GRAINS.index(g)))

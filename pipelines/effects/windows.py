@@ -25,9 +25,10 @@ from pipelines.warehouse.rules import UNIT_LABEL
 
 
 def first_affected(day: date, grain: str) -> int:
-    """The first period an event dated `day` can act on: its own, or the next when it is that period's last day."""
+    """The first period an event dated `day` can act on: its own, or the next when it is that period's last day
+    (for periods longer than a day: a day-long period is the event's own)."""
     idx = period_index(day, grain)
-    return idx + 1 if day == period_end(idx, grain) else idx
+    return idx + 1 if grain != "day" and day == period_end(idx, grain) else idx
 
 
 @dataclass(frozen=True)
