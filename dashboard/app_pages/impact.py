@@ -82,7 +82,7 @@ names = {
     **(report.donor_pool.names if report.donor_pool else {}),
 }
 estimates.window_line(report)
-estimates.synthetic_control_section(report.synthetic_control, choice, event, unit, names)
+estimates.synthetic_control_section(report, choice, event, unit, names)
 estimates.donor_pool_section(report.donor_pool, names)
 estimates.counterfactual_section(cf, event, choice.grain, unit, choice.metric_label)
 estimates.did_section(did, choice, event, unit)

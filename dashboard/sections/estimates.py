@@ -43,10 +43,17 @@ def window_line(report) -> None:
     )
 
 
-def synthetic_control_section(sc, choice, event: dict, unit: str | None, names: dict) -> None:
-    st.subheader("Synthetic control: the headline estimate")
-    if sc is None:
+def synthetic_control_section(report, choice, event: dict, unit: str | None, names: dict) -> None:
+    """The headline for one treated region; left out when the figures are of units (stores), whose design is
+    the unit-level difference-in-differences."""
+    sc = report.synthetic_control
+    if sc is None or report.units:
         return
+    st.subheader(
+        "Synthetic control: the headline estimate"
+        if report.headline == "synthetic_control"
+        else "Synthetic control"
+    )
     if isinstance(sc, Refusal):
         st.info(f"**No synthetic control for this series.** {sc.reason}.")
         return
