@@ -62,7 +62,7 @@ def synthetic_chart(
         shared_xaxes=True,
         vertical_spacing=0.12,
         subplot_titles=(
-            f"{treated_name} and its synthetic control (a weighted mean of the donors)",
+            f"{treated_name} and its synthetic control",
             f"The gap, treated minus synthetic, against the placebo gaps of {len(kept)} donors"
             + (f" ({dropped} fitted too poorly left out)" if dropped else ""),
         ),
@@ -115,7 +115,7 @@ def weights_chart(weights: dict[str, float], names: dict[str, str]) -> go.Figure
     fig = go.Figure(
         go.Bar(
             x=[w for _, w in items], y=labels, orientation="h", marker_color=COUNTERFACTUAL,
-            text=[f"{w:.3f}" for _, w in items], textposition="outside",
+            text=[f"{w:.3f}" for _, w in items], textposition="auto", cliponaxis=False,
             hovertemplate="%{y}: weight %{x:.3f}<extra></extra>",
         )
     )  # fmt: skip
@@ -123,7 +123,7 @@ def weights_chart(weights: dict[str, float], names: dict[str, str]) -> go.Figure
         template=TEMPLATE,
         height=max(220, 40 + 28 * len(items)),
         title=dict(text="Donor weights (non-negative, summing to one)", font_size=14),
-        xaxis=dict(title="weight", range=[0, min(1.0, max(weights.values()) * 1.25)]),
+        xaxis=dict(title="weight", range=[0, min(1.0, max(weights.values()) * 1.15)]),
         margin=dict(l=10),
     )
     return fig
