@@ -68,13 +68,6 @@ class SyntheticControlEstimate:
     notes: list[str] = field(default_factory=list)
     placebo_in_time: dict | None = None  # a fake event halfway through the pre-period (`_placebo_in_time`)
 
-    @property
-    def effect(self) -> Interval:
-        """The average gap with its interval (unbounded sides as infinities)."""
-        if self.interval is not None:
-            return self.interval
-        return Interval(self.average_gap, -math.inf, math.inf)
-
     def gap_at(self, period: str) -> float | None:
         row = self.gaps.filter(pl.col("period") == period)
         return float(row["gap"][0]) if row.height else None
@@ -94,7 +87,7 @@ class SyntheticControlEstimate:
                 else None
             ),
             "interval_method": INTERVAL_METHOD,
-            "relative_effect": self.relative_effect.__dict__ if self.relative_effect else None,
+            "relative_effect": _finite(self.relative_effect.__dict__) if self.relative_effect else None,
             "pre_rmspe": self.pre_rmspe,
             "relative_pre_rmspe": self.relative_pre_rmspe,
             "p_value": self.p_value,
@@ -307,8 +300,15 @@ def _labels(indices: list[int], grain: str) -> str:
     return shown + (f" and {len(indices) - 8} more" if len(indices) > 8 else "")
 
 
+def _finite(values: dict) -> dict:
+    """Infinite numbers (an unbounded interval limit) as None: JSON has no infinity."""
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in values.items()}
+
+
 def _records(frame: pl.DataFrame) -> list[dict]:
-    return [
-        {k: (str(v) if hasattr(v, "isoformat") else v) for k, v in r.items()}
-        for r in frame.iter_rows(named=True)
-    ]
+    """Rows as JSON-ready dicts: dates as ISO text, infinities (a placebo fitted perfectly) as None."""
+    return [_finite(_iso(r)) for r in frame.iter_rows(named=True)]
+
+
+def _iso(row: dict) -> dict:
+    return {k: (str(v) if hasattr(v, "isoformat") else v) for k, v in row.items()}
