@@ -213,6 +213,11 @@ def units_did_section(did, unit: str | None) -> None:
         pl.col("period_labels").list.join(", ").alias("periods"),
     )  # fmt: skip
     st.dataframe(cells, hide_index=True)
+    if did.event_study is not None:
+        st.markdown("**Event study**: each period's effect against the last period before the event")
+        st.dataframe(did.event_study, hide_index=True)
+        if did.pre_trend:
+            st.caption(f"Pre-trend test: {did.pre_trend['test']}; p = {did.pre_trend['p_value']:.3f}.")
     st.caption(
         f"Method: {did.method}. Window: {did.window.text}. Control regions: {', '.join(did.controls)}. It assumes "
         f"the control {did.unit_kind}s would have moved like the treated ones without the event."

@@ -5,7 +5,9 @@ Every unit-period figure in the window is one observation. The model is OLS of t
 treated-region dummy, period dummies and the treated x post term (`y ~ treated + C(period) + treated:post`;
 with one period each side this is `y ~ treated + post + treated:post`, the 2x2 design); its coefficient is
 the effect. Units are not required in every period (an unbalanced panel, as the published study); standard
-errors are clustered by unit (statsmodels, its default small-sample correction), the 95% interval normal.
+errors are clustered by unit (statsmodels, its default small-sample correction), the 95% interval normal. With
+three periods or more, an event study beside it: each period's effect against the last pre-period, and the
+joint test of the pre-period effects (parallel trends), a loud warning when it rejects.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ METHOD = (
     "post, standard errors clustered by unit"
 )
 Z95 = 1.959963984540054
+PRE_TREND_ALPHA = 0.05
+PRE_TREND_TEST = (
+    "joint Wald test that every pre-period effect is zero (cluster-robust), warned below p = 0.05"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,10 @@ class UnitDidEstimate:
     cells: pl.DataFrame  # group (treated | control), side, mean, units
     clustered_by: str = "unit"
     notes: list[str] = field(default_factory=list)
+    event_study: pl.DataFrame | None = (
+        None  # period, side, effect, lower, upper (against the last pre-period)
+    )
+    pre_trend: dict | None = None  # the joint Wald test of the pre-period effects
 
     @property
     def relative_effect(self) -> Interval | None:
@@ -76,6 +86,8 @@ class UnitDidEstimate:
             "standard_error": self.standard_error,
             "clustered_by": f"{self.clustered_by} ({self.unit_kind})",
             "cells": self.cells.to_dicts(),
+            "event_study": self.event_study.to_dicts() if self.event_study is not None else None,
+            "pre_trend": self.pre_trend,
             "notes": self.notes,
         }
 
@@ -132,6 +144,12 @@ def estimate_unit_did(
         .sort("group", "side", descending=[True, True])
     )
     notes = [f"periods with figures: {', '.join(label(p, grain) for p in periods)}"]
+    study, trend = _event_study(y, is_treated, frame["idx"].to_numpy(), periods, window, codes, grain)
+    if trend is None:
+        notes.append("one period with figures before the event: parallel trends cannot be tested")
+    elif trend["p_value"] < PRE_TREND_ALPHA:
+        notes.insert(0, f"WARNING: the pre-period effects are jointly not zero (p = {trend['p_value']:.3f}, "
+                        f"{trend['periods']} periods): parallel trends are doubtful")  # fmt: skip
     return UnitDidEstimate(
         method=METHOD,
         treated=treated,
@@ -145,4 +163,40 @@ def estimate_unit_did(
         standard_error=se,
         cells=cells,
         notes=notes,
+        event_study=study,
+        pre_trend=trend,
     )
+
+
+def _event_study(y, is_treated, idx, periods, window, codes, grain):
+    """Per-period effects against the last pre-period (treated x period terms, standard errors clustered by
+    unit) and the joint Wald test of the pre-period ones, or (None, None) with two periods only; the test is
+    None when a single pre-period leaves nothing to test."""
+    if len(periods) < 3:
+        return None, None
+    pre = [p for p in periods if window.side(p) == "pre"]
+    reference = pre[-1]
+    others = [p for p in periods if p != reference]
+    dummies = [(idx == p).astype(float) for p in periods[1:]]
+    terms = [is_treated * (idx == p) for p in others]
+    X = np.column_stack([np.ones_like(y), is_treated, *dummies, *terms])
+    fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
+    first = X.shape[1] - len(others)
+    low, high = fit.conf_int(alpha=0.05)[first:].T
+    study = pl.DataFrame(
+        {
+            "period": [label(p, grain) for p in others],
+            "side": [window.side(p) for p in others],
+            "effect": fit.params[first:],
+            "lower": low,
+            "upper": high,
+        }
+    )
+    tested = [first + i for i, p in enumerate(others) if window.side(p) == "pre"]
+    if not tested:
+        return study, None
+    restriction = np.zeros((len(tested), X.shape[1]))
+    for row, column in enumerate(tested):
+        restriction[row, column] = 1
+    p_value = float(np.asarray(fit.wald_test(restriction, scalar=True).pvalue))
+    return study, {"p_value": p_value, "periods": len(tested), "test": PRE_TREND_TEST}
