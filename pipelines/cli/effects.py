@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,16 @@ from pipelines.effects.results import Refusal
 # statsmodels takes seconds to import: the estimating modules load only when a command runs.
 
 EXIT_ESTIMATE, EXIT_ERROR, EXIT_REFUSED = 0, 1, 3  # 2 is click's own exit code for a usage error
+# The estimators' matrices are small (thousands of rows, a hundred columns): BLAS threads cost more than they
+# give, and on a busy machine they thrash (an event study's regressions: 8 s with OpenBLAS's threads at load 11
+# on 2 cores, 0.1 s with one). Set before numpy is first imported (the commands import it late); a user's own
+# setting wins.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _one_blas_thread() -> None:
+    for name, value in ONE_BLAS_THREAD.items():
+        os.environ.setdefault(name, value)
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -67,6 +78,7 @@ def effect(
 
     Exit code 0 when at least one method gives an estimate, 3 when every method refused, 1 on bad input.
     """
+    _one_blas_thread()
     with _connect(warehouse) as con:
         try:
             from pipelines.effects.assess import assess_effect
@@ -113,6 +125,7 @@ def _codes(text: str | None) -> list[str] | None:
 @warehouse_option
 def explain(entity, metric, region, period, event_id, pre, post, as_json, warehouse) -> None:
     """A short cited paragraph: the miss, the streak, the events around it, the effect if estimable."""
+    _one_blas_thread()
     with _connect(warehouse) as con:
         try:
             from pipelines.effects.assess import explain_period
