@@ -83,15 +83,15 @@ def effect(
         try:
             from pipelines.effects.assess import assess_effect
 
-            options = dict(entity=entity, grain=grain, pre=pre, post=post, include=tuple(_codes(include) or ()),
-                           exclude=tuple(_codes(exclude) or ()))  # fmt: skip
+            options = dict(entity=entity, controls=_codes(controls), grain=grain, pre=pre, post=post,
+                           include=tuple(_codes(include) or ()), exclude=tuple(_codes(exclude) or ()))  # fmt: skip
             regions = _codes(region) or []
             if len(regions) > 1:
                 from pipelines.effects.assess import assess_pooled
 
                 report = assess_pooled(con, event_id, metric, regions, **options)
             else:
-                report = assess_effect(con, event_id, metric, region, controls=_codes(controls), **options)
+                report = assess_effect(con, event_id, metric, region, **options)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:

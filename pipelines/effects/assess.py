@@ -112,10 +112,13 @@ def assess_pooled(
 ) -> PooledReport:
     """The event's effect in several treated regions: each region's estimates against the donors every one of
     them may use (no treated region is another's donor), and their synthetic controls pooled
-    (`pipelines.effects.pooled`). options: those of `assess_effect` (entity, grain, pre, post, include, exclude)."""
+    (`pipelines.effects.pooled`). options: those of `assess_effect` (entity, controls, grain, pre, post, include,
+    exclude)."""
     exclude = tuple(options.pop("exclude", ()))
-    first = {r: assess_effect(con, event_id, metric, r, exclude=exclude + tuple(region_codes), **options)
-             for r in region_codes}  # fmt: skip
+    named = options.pop("controls", None)  # the user's donors, less the treated regions
+    controls = [c for c in named if c not in region_codes] if named is not None else None
+    first = {r: assess_effect(con, event_id, metric, r, controls=controls, exclude=exclude + tuple(region_codes),
+                              **options) for r in region_codes}  # fmt: skip
     pools = [set(rep.donor_pool.donors) for rep in first.values() if rep.donor_pool is not None]
     common = sorted(set.intersection(*pools)) if pools else []
     reports = {}
