@@ -40,17 +40,19 @@ run: build  ## build the warehouse, then serve the dashboard and Dagster
 dashboard: setup  ## serve only the dashboard on the current warehouse
 	$(BIN)/impact dashboard
 
-lint: setup  ## ruff check and format check
+lint: setup  ## ruff check and format check, sqlfluff over sql/ (.sqlfluff: the house style)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql/ --disable-progress-bar
 
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup browser java  ## lint (ruff check + format check), then the whole suite (unit, SQL, pipeline, dashboard, browser)
+test: setup browser java  ## lint (ruff check + format check, sqlfluff), then the whole suite (unit, SQL, pipeline, dashboard, browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql/ --disable-progress-bar
 	$(BIN)/python -m pytest -q
 
 test-fast: setup  ## the suite without the browser tests

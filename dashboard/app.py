@@ -88,6 +88,8 @@ page = st.navigation(
         st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
         st.Page(PAGES / "events.py", title="Events", url_path="events"),
         st.Page(PAGES / "impact.py", title="Impact", url_path="impact"),
+        st.Page(PAGES / "bridge.py", title="Bridge", url_path="bridge"),
+        st.Page(PAGES / "track_record.py", title="Track record", url_path="track_record"),
         st.Page(PAGES / "evidence.py", title="Evidence", url_path="evidence"),
         st.Page(PAGES / "sql.py", title="SQL", url_path="sql"),
         st.Page(PAGES / "upload.py", title="Upload", url_path="upload"),
@@ -110,6 +112,8 @@ def warm_up_estimators() -> threading.Thread:
 try:
     freshness_ui(db.identity())
     version_notice(db.identity())
+except db.NotAWarehouse:
+    st.sidebar.caption("not a warehouse of this product")
 except db.NoWarehouse:
     st.sidebar.caption("no warehouse yet")
 with st.sidebar:

@@ -51,9 +51,14 @@ class Series:
 
 
 def current_identity() -> db.Identity:
-    """The warehouse's identity, or a message and a stop when there is none."""
+    """The warehouse's identity, or a message and a stop when there is none or the file is not a warehouse."""
     try:
-        return db.identity()
+        ident = db.identity()
+        db.check_warehouse(ident)
+        return ident
+    except db.NotAWarehouse as exc:  # another DuckDB file: said as the version notice says its own
+        st.warning(str(exc))
+        st.stop()
     except db.NoWarehouse as exc:
         st.info(f"**No warehouse yet**: run `impact run` to build it. ({exc})")
         st.stop()

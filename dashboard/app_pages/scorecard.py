@@ -8,11 +8,15 @@ import streamlit as st
 from dashboard import tables, widgets
 from dashboard.charts import scorecard as charts
 from dashboard.charts.style import value_scale
+from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
 from dashboard.figures import show_chart
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
+from dashboard.sections.unmatched import unmatched_notice
+
+VERSUS = {"plan": "the plan", "last year": "last year"}
 
 st.title("Scorecard: actuals against expectations")
 ident = widgets.current_identity()
@@ -21,12 +25,28 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
+    unmatched_notice(ident, series.entity, series.metric)
+    versus = widgets.url_choice(
+        st.sidebar.selectbox, "Against", list(VERSUS), "versus", "plan", prefix="", format_func=VERSUS.get,
+        help="**the plan**: the expectation chosen above; **last year**: the same period a year earlier "
+        "(fiscal years by the entity's calendar).",
+    )  # fmt: skip
     key = (series.entity, series.metric, series.kind, series.policy)
-    reported_grains, has_quarters = data.comparison_grains(ident, *key)
+    if versus == "last year":
+        prior = answers.prior_comparisons(ident, series.entity, series.metric)
+        reported_grains, has_quarters = set(prior["grain"].to_list()), False
+    else:
+        reported_grains, has_quarters = data.comparison_grains(ident, *key)
     grain = widgets.grain_ui(
         sorted(reported_grains | ({"quarter"} if has_quarters else set())),
         preferred="quarter" if has_quarters else None,
     )
+    if grain is None and versus == "last year":
+        st.info(
+            f"No actual of {series.entity} · {series.metric_label} has the same period a year earlier: a missing "
+            "prior year is left out, never read as zero."
+        )
+        st.stop()
     if grain is None:
         st.info(
             f"No comparison for {series.entity} · {series.metric_label} against its {series.kind} "
@@ -34,7 +54,10 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             "The Trends page shows them side by side; try another expectation policy."
         )
         st.stop()
-    frame = data.comparisons_at(ident, *key, grain, has_quarters)
+    if versus == "last year":
+        frame = prior.filter(pl.col("grain") == grain).select(data.COMPARISON_COLUMNS)
+    else:
+        frame = data.comparisons_at(ident, *key, grain, has_quarters)
     first_year, last_year = widgets.year_range_ui(sorted({d.year for d in frame["period_start"].to_list()}))
     frame = frame.filter(pl.col("period_start").dt.year().is_between(first_year, last_year))
     frame = widgets.region_levels_ui(frame)
@@ -45,13 +68,21 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     headline = headline_rows(frame)
     latest = headline.row(-1, named=True)
     divisor, unit_label = value_scale(latest["unit"], frame["expectation"].to_list())
+    against = (
+        "the **same period a year earlier**"
+        if versus == "last year"
+        else f"its **{series.kind}**, {widgets.POLICIES[series.policy]}"
+    )
     st.caption(
-        f"{series.entity} · {series.metric_label} against its **{series.kind}**, "
-        f"{widgets.POLICIES[series.policy]}; per {grain}, {first_year}–{last_year}. Tiles: "
+        f"{series.entity} · {series.metric_label} against {against}; per {grain}, {first_year}–{last_year}. Tiles: "
         f"{latest['region_name']}, latest {grain} {latest['period']}. Blue = better than expected, red = worse "
         "(in the metric's own sense: for costs, below budget is better)."
     )
-    streaks = data.streaks(ident, *key, grain=grain)
+    streaks = (
+        data.streaks(ident, *key, grain=grain)
+        if versus == "plan"
+        else data.streaks(ident, *key, grain="none")
+    )
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)

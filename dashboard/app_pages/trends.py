@@ -14,6 +14,7 @@ from dashboard.data import connection as db
 from dashboard.data import trends as data
 from dashboard.figures import show_chart
 from dashboard.sections.pacing import pacing_section
+from dashboard.sections.unmatched import unmatched_notice
 
 st.title("Trends: actual and expected over time")
 ident = widgets.current_identity()
@@ -23,6 +24,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
+    unmatched_notice(ident, series.entity, series.metric)
 
     region_table = catalog.regions(ident)
     names = dict(zip(region_table["region_code"].to_list(), region_table["name"].to_list(), strict=True))

@@ -216,3 +216,27 @@ def default_policies(ident: Identity) -> dict[str, str]:
     except duckdb.CatalogException:
         return {}
     return dict(zip(frame["expectation_kind"], frame["default_policy"], strict=True))
+
+
+# Expectations of one business compared with nothing (sql/views/analysis/unmatched_expectations.sql), with the
+# reason in words: the Scorecard and Trends say how many, so an empty shortfall list is never read as "no misses".
+UNMATCHED = """
+select metric, region_code, period, kind, vintages, reason, expectation_figure_ids
+from unmatched_expectations
+where entity = ?
+order by metric, region_code, period_start, kind
+"""
+
+
+def unmatched_expectations(ident: Identity, entity: str) -> pl.DataFrame:
+    """metric, region_code, period, kind, vintages, reason, expectation_figure_ids of the entity's expectations
+    that no comparison uses (empty for a warehouse without the view: an older build)."""
+    try:
+        return query(ident, UNMATCHED, entity)
+    except duckdb.CatalogException:
+        return pl.DataFrame(
+            schema={
+                "metric": pl.String, "region_code": pl.String, "period": pl.String, "kind": pl.String,
+                "vintages": pl.Int64, "reason": pl.String, "expectation_figure_ids": pl.List(pl.String),
+            }
+        )  # fmt: skip

@@ -55,6 +55,18 @@ class NoWarehouse(RuntimeError):
     """The warehouse file does not exist (yet) or cannot be opened."""
 
 
+class NotAWarehouse(NoWarehouse):
+    """The file is a DuckDB database, but not a warehouse of this product (it has no `build_info` table)."""
+
+
+def not_a_warehouse_message(path: str) -> str:
+    return (
+        f"**This file is not a warehouse of this product**: {path} is a DuckDB database without the tables "
+        "`impact run` writes (no `build_info`), so no page can read it. Point `IMPACT_WAREHOUSE` at a "
+        "warehouse built by `impact run`, or build one (the bundled data: `make build`)."
+    )
+
+
 def warehouse_path() -> Path:
     return Settings.from_env().warehouse_path
 
@@ -99,6 +111,9 @@ class Connection:
             plain = held_open_message(Path(ident[0]), exc)  # another client holds it open for writing
             raise NoWarehouse(plain or f"the warehouse at {ident[0]} cannot be opened: {exc}") from None
         self.cursor.sql(f"use {self.alias}")
+        if not _is_warehouse(self, ident):
+            self.close()
+            raise NotAWarehouse(not_a_warehouse_message(ident[0]))
 
     def sql(self, query: str, params: list | None = None) -> duckdb.DuckDBPyRelation:
         return self.cursor.sql(query, params=params or [])
@@ -109,6 +124,39 @@ class Connection:
             self.cursor.sql(f"detach {self.alias}")
         finally:
             self.cursor.close()
+
+
+_warehouse_files: dict[Identity, bool] = {}  # identity -> holds build_info (asked once per published file)
+IS_WAREHOUSE = """
+select count(*) > 0 from duckdb_tables()
+where database_name = current_database() and schema_name = 'main' and table_name = 'build_info'
+"""
+
+
+def _is_warehouse(con: Connection, ident: Identity) -> bool:
+    """Whether the attached file is a warehouse of this product: another DuckDB file made every page stop with
+    Streamlit's bare error box at its first query (issue 29)."""
+    known = _warehouse_files.get(ident)
+    if known is None:
+        if len(_warehouse_files) > 64:
+            _warehouse_files.clear()
+        known = _warehouse_files[ident] = bool(con.cursor.execute(IS_WAREHOUSE).fetchall()[0][0])
+    return known
+
+
+def check_warehouse(ident: Identity) -> None:
+    """Raise NotAWarehouse when the file is another DuckDB database; attaches it only the first time a
+    published file is seen (5 ms). A file that cannot be opened right now is left to the page's first
+    query, which says why (e.g. held open for writing by another client)."""
+    if ident not in _warehouse_files:
+        try:
+            Connection(ident).close()
+        except NotAWarehouse:
+            raise
+        except NoWarehouse:
+            return
+    if not _warehouse_files.get(ident, True):
+        raise NotAWarehouse(not_a_warehouse_message(ident[0]))
 
 
 def connect(ident: Identity) -> Connection:

@@ -24,7 +24,8 @@ select a.region_code, a.region_name,
        a.actual_components, a.actual_approximate_components,
        a.expectation_components, a.expectation_approximate_components
 from actual_vs_expectation as a
-where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and {narrow}
+where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and a.actual_vintage = 'latest'
+  and {narrow}
 """
 
 QUARTER_COMPARISONS = """
@@ -63,7 +64,8 @@ COMPARISON_COLUMNS = [
 ROLLUP_FIGURES = """
 select region_code, period_start, period_end, actual_figure_ids, expectation_figure_ids
 from {view}
-where entity = ? and metric = ? and expectation_kind = ? and policy = ? and basis <> 'reported' and {narrow}
+where entity = ? and metric = ? and expectation_kind = ? and policy = ? and basis <> 'reported' and {vintage}
+  and {narrow}
 """
 
 
@@ -75,7 +77,9 @@ def _with_figure_ids(ident: Identity, frame: pl.DataFrame, view: str, params: li
             pl.lit(None, pl.List(pl.String)).alias("actual_figure_ids"),
             pl.lit(None, pl.List(pl.String)).alias("expectation_figure_ids"),
         )
-    ids = run_query(ident, ROLLUP_FIGURES.format(view=view, narrow=narrow), params)
+    # the quarter view holds the latest actuals only; actual_vs_expectation also the first releases
+    vintage = "actual_vintage = 'latest'" if view == "actual_vs_expectation" else "true"
+    ids = run_query(ident, ROLLUP_FIGURES.format(view=view, narrow=narrow, vintage=vintage), params)
     return frame.join(ids.unique(keys), on=keys, how="left")
 
 
@@ -101,7 +105,7 @@ def _placed(ident: Identity, frame: pl.DataFrame, publishers: bool) -> pl.DataFr
 # Which grains a series can be shown at: reported comparisons, and quarters (reported or summed from months).
 COMPARISON_GRAINS = """
 select distinct grain from actual_vs_expectation
-where entity = ? and metric = ? and expectation_kind = ? and policy = ?
+where entity = ? and metric = ? and expectation_kind = ? and policy = ? and actual_vintage = 'latest'
 union
 select 'quarter (summed)' from (
     select 1 from variance_by_region_quarter

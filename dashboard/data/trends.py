@@ -15,7 +15,7 @@ SHORTFALL_PERIODS = """
 select period_start, period_end
 from actual_vs_expectation
 where entity = ? and metric = ? and expectation_kind = ? and policy = ? and grain = ? and region_code = ?
-  and is_shortfall
+  and actual_vintage = 'latest' and is_shortfall
 order by period_start
 """
 
@@ -81,6 +81,8 @@ left join actual_figures as w
     and w.period_start = p.expectation_start and w.period_end = p.expectation_end
     and w.unit is not distinct from p.unit
 where p.entity = ? and p.metric = ? and p.policy = ? and {regions}
+  -- one phasing per expectation: the plan's own where its finer expectations tile the period, else linear
+  and (p.phasing = 'plan' or not p.has_plan_phasing)
 order by p.region_code, p.expectation_start, p.expectation_kind, p.to_date_end
 """
 

@@ -19,6 +19,8 @@ def freshness_ui(ident: db.Identity) -> None:
     """How old the published data is; a warning when it is older than the daily rebuild allows."""
     try:
         info = catalog.build_info(ident)
+    except db.NotAWarehouse:  # said once, by the app
+        raise
     except Exception:  # an unreadable or half-written file must not break every page
         st.sidebar.warning("The warehouse cannot be read right now; retrying on the next refresh.")
         return

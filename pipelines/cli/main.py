@@ -24,6 +24,7 @@ for command in (
     warehouse.run,
     warehouse.validate,
     warehouse.sql,
+    warehouse.bridge,
     serve.dashboard,
     serve.serve,
     effects.effect,

@@ -95,8 +95,12 @@ def serve_commands(
 ) -> dict[str, list[str]]:
     """The three children of `impact serve`: the dashboard on `host`, the Dagster UI on `dagster_host`."""
     return {
+        # Dagster's webserver behind the guard that refuses GraphQL writes a web page could send
+        # (pipelines/defs/webserver_guard.py; same arguments as `dagster-webserver`)
         "dagster webserver": [
-            str(BIN / "dagster-webserver"),
+            sys.executable,
+            "-m",
+            "pipelines.defs.webserver_guard",
             "-m",
             "pipelines.defs.definitions",
             "-h",

@@ -46,6 +46,12 @@ from pipelines.words import counted
     is_flag=True,
     help="Record the run in DATA_DIR/dagster_home so the Dagster UI lists it (slower: ~7 s more).",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Publish even a build with fewer than half the figures of the published warehouse (refused "
+    "otherwise: the published one stays).",
+)
 def run(
     data_dir: Path,
     warehouse: Path,
@@ -56,11 +62,13 @@ def run(
     spark_master: str | None,
     parallel: int,
     record: bool,
+    allow_shrink: bool,
 ) -> None:
     """Materialise everything once and publish the warehouse; print what was loaded and rejected.
 
     With --orders, a month whose order scan fails stops the command (exit 1) before the warehouse is
-    rebuilt: the published warehouse stays the last good one."""
+    rebuilt: the published warehouse stays the last good one. A build with fewer than half the figures of
+    the published warehouse is not published (exit 1, one line says why) unless --allow-shrink is given."""
     from pipelines.defs.resources import settings_from_env
     from pipelines.defs.run import format_summary, run_pipeline
 
@@ -86,7 +94,9 @@ def run(
                 f"order figures failed for {len(done['failed'])} month(s); nothing of those months was "
                 f"written and the warehouse at {warehouse} was not rebuilt"
             )
-    settings = settings_from_env(data_dir=str(data_dir), warehouse=str(warehouse), today=today)
+    settings = settings_from_env(
+        data_dir=str(data_dir), warehouse=str(warehouse), today=today, allow_shrink=allow_shrink
+    )
 
     summary = run_pipeline(settings, record=record)
     click.echo(format_summary(summary))
@@ -137,3 +147,38 @@ def sql(query: str, warehouse: Path, fmt: str, limit: int) -> None:
     else:
         with pl.Config(tbl_rows=200, tbl_cols=50, fmt_str_lengths=60, tbl_width_chars=200):
             click.echo(frame)
+
+
+@click.command()
+@warehouse_option
+@click.option("--entity", required=True, help="The business, as in the figures: 'TikTok Shop'.")
+@click.option("--metric", required=True, help="Metric id: gmv, revenue, ...")
+@click.option("--region", required=True, help="Region code: US, WORLD, ...")
+@click.option(
+    "--period", required=True, help="Period label as the warehouse holds it: 2024, 2024-Q3, FY2025."
+)
+@click.option("--kind", default="target", show_default=True, help="Expectation kind: target, budget, ...")
+@click.option("--json", "as_json", is_flag=True, help="Print the bridge as JSON.")
+def bridge(
+    warehouse: Path, entity: str, metric: str, region: str, period: str, kind: str, as_json: bool
+) -> None:
+    """The steps from the original expectation to the actual: each revision, the exchange-rate effect, the gap
+    (or each child region's part of it) and the actual (view expectation_bridge)."""
+    from pipelines.warehouse.bridge import BridgeNotFound, read_bridge
+    from pipelines.warehouse.console import QueryRefused
+
+    try:
+        found = read_bridge(warehouse, entity, metric, region, period, kind)
+    except (BridgeNotFound, QueryRefused) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(found, default=str, indent=1))
+        return
+    click.echo(
+        f"{entity} · {metric} · {region} · {found['period']}: {kind} to actual ({found['policy']}), "
+        f"in {found['unit']}"
+    )
+    for step in found["steps"]:
+        value = step["step_value"]
+        sign = "" if step["step"] in ("original", "actual") else "+" if value >= 0 else ""
+        click.echo(f"  {step['label']:<60} {sign}{value:,.2f}   = {step['running_total']:,.2f}")

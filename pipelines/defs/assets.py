@@ -148,8 +148,13 @@ def warehouse_build(
 def published_warehouse(
     context: dg.AssetExecutionContext, settings: ImpactSettings, warehouse_build: str
 ) -> str:
-    """The published DuckDB warehouse: swapped in atomically once the build's blocking checks pass."""
+    """The published DuckDB warehouse: swapped in atomically once the build's blocking checks pass, unless
+    the build has fewer than half the published one's figures (then only with `allow_shrink`)."""
     try:
+        refusal = warehouse.shrink_refusal(Path(warehouse_build), settings.warehouse_path)
+        if refusal and not settings.allow_shrink:
+            Path(warehouse_build).unlink(missing_ok=True)
+            raise dg.Failure(description=refusal, allow_retries=False)
         target = warehouse.publish(Path(warehouse_build), settings.warehouse_path)
     finally:
         publish_lock.release(settings.warehouse_path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.assets import warehouse_build
-from pipelines.warehouse.quality import BLOCKING, CHECKS, count_offending
+from pipelines.warehouse.quality import BLOCKING, CHECKS, inspect
 
 __all__ = ["BLOCKING", "CHECKS_SQL", "WAREHOUSE_CHECKS", "warehouse_checks"]
 
@@ -27,15 +27,19 @@ CHECKS_SQL = {check.name: check.sql for check in CHECKS}
     ],
 )
 def warehouse_checks(warehouse_build: str):
-    """Every check in one step: each is one SQL query over the built file; its row count is the severity."""
+    """Every check in one step: each is one SQL query over the built file; its row count is the severity, and
+    the first five offending rows go in the metadata."""
     for check in CHECKS:
-        n = count_offending(Path(warehouse_build), check)
+        n, first = inspect(Path(warehouse_build), check)
+        metadata: dict = {"offending rows": n}
+        if first:  # the culprits, not only their count
+            metadata["first offending rows"] = dg.MetadataValue.json(first)
         yield dg.AssetCheckResult(
             asset_key=dg.AssetKey("warehouse_build"),
             check_name=check.name,
             passed=n == 0,
             severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
-            metadata={"offending rows": n},
+            metadata=metadata,
         )
 
 

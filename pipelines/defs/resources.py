@@ -21,6 +21,7 @@ class ImpactSettings(dg.ConfigurableResource):
     data_dir: str = _DEFAULTS.data_dir
     warehouse: str = _DEFAULTS.warehouse
     today: str | None = None  # ISO date; fixes 'today' for reproducible tests (future-date checks)
+    allow_shrink: bool = False  # publish even a build with under half the published build's figures
     alert_streak_periods: int = _DEFAULTS.alert_streak_periods
     alert_miss_pct: float = _DEFAULTS.alert_miss_pct
     alert_webhook: str | None = _DEFAULTS.alert_webhook

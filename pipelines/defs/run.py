@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ class RunSummary:
     )  # name, passed, offending, blocking
     error: str | None = None
     waited_s: float = 0.0  # for another run holding the publish lock
+    # expectations compared with nothing (view unmatched_expectations): (reason_kind, count, an example reason)
+    unmatched: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -53,8 +56,10 @@ def run_pipeline(
     launched by the daemon, are always recorded.
     """
     started = time.perf_counter()
-    dagster_home(settings.data_path)
     target = settings.warehouse_path
+    unwritable = _unwritable_folder(settings, record)
+    if unwritable:
+        return RunSummary(False, target, time.perf_counter() - started, error=unwritable)
     try:
         _, waited = publish_lock.acquire(target)
     except (publish_lock.PublishBusy, OSError) as exc:
@@ -79,11 +84,46 @@ def run_pipeline(
             )
         )
     if not result.success:
-        failures = [e for e in result.all_events if e.is_failure]
-        summary.error = "; ".join(str(e.message) for e in failures[:3]) or "the run failed"
+        summary.error = _failure_text(result)
     if published:
         _read_back(summary)
     return summary
+
+
+def _unwritable_folder(settings: ImpactSettings, record: bool) -> str | None:
+    """One line naming the folder the run must write and cannot, else None. Only the warehouse's folder is
+    written (the new file is built beside the published one); with `record`, also DAGSTER_HOME (created
+    here). The ephemeral instance of a plain run writes nothing under DATA_DIR, which may be read-only."""
+    if record:
+        try:
+            dagster_home(settings.data_path)
+        except OSError as exc:
+            return (
+                f"DAGSTER_HOME {exc.filename or settings.data_path / 'dagster_home'} must be writable for "
+                f"--record ({exc.strerror}); set DAGSTER_HOME to a writable folder, or run without --record"
+            )
+    folder = settings.warehouse_path.absolute().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"the warehouse folder {folder} cannot be created ({exc.strerror}): choose another --warehouse"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"the warehouse folder {folder} must be writable (the new warehouse is built beside the "
+            f"published one): choose a writable --warehouse (IMPACT_WAREHOUSE)"
+        )
+    return None
+
+
+def _failure_text(result: dg.ExecuteInProcessResult) -> str:
+    """What stopped the run: a step's own words (a `dg.Failure` description, e.g. the shrink refusal),
+    else Dagster's failure messages."""
+    failures = [e for e in result.all_events if e.is_failure]
+    for event in failures:
+        user = event.is_step_failure and event.step_failure_data.user_failure_data
+        if user and user.description:
+            return user.description
+    return "; ".join(str(e.message) for e in failures[:3]) or "the run failed"
 
 
 def _materialize(
@@ -105,6 +145,17 @@ def _read_back(summary: RunSummary) -> None:
     with duckdb.connect(str(summary.warehouse), read_only=True) as con:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
         summary.rejected = con.sql("select * from rejected_rows order by file, row_number").pl().to_dicts()
+        summary.unmatched = con.sql(UNMATCHED_BY_REASON).fetchall()
+
+
+# every expectation is compared or listed with its reason: the run says how many were not, and why
+UNMATCHED_BY_REASON = """
+select reason_kind, count(*)::bigint as n, min(entity || ' ' || metric || ' ' || region_code || ' ' || period
+       || ': ' || reason) as example
+from unmatched_expectations
+group by reason_kind
+order by n desc, reason_kind
+"""
 
 
 def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
@@ -130,10 +181,19 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
         lines.append(f"  {r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
     if len(summary.rejected) > max_rejected:
         lines.append(f"  ... {len(summary.rejected) - max_rejected} more in the rejected_rows table")
+    if summary.unmatched:
+        total = sum(n for _, n, _ in summary.unmatched)
+        lines.append(
+            f"expectations compared with nothing: {total} (the unmatched_expectations view lists each with its reason)"
+        )
+        lines += [
+            f"  {n} {kind.replace('_', ' ')}, e.g. {example}" for kind, n, example in summary.unmatched[:5]
+        ]
     passed = sum(1 for c in summary.checks if c[1])
     warnings = [c for c in summary.checks if not c[1] and not c[3]]
     errors = [c for c in summary.checks if not c[1] and c[3]]
-    lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
+    if summary.checks:  # none ran when the run stopped before the build (a lock, a folder it cannot write)
+        lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
     lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
     lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
     if summary.published:

@@ -138,7 +138,8 @@ def free_port() -> int:
 
 
 def start_dagster(data: Path, port: int) -> tuple[dict, list[subprocess.Popen]]:
-    """Webserver (127.0.0.1:port) and daemon over DATA_DIR `data`, as `impact serve` starts them; their
+    """Webserver (127.0.0.1:port, behind pipelines/defs/webserver_guard.py) and daemon over DATA_DIR `data`,
+    as `impact serve` starts them; their
     output goes to DATA_DIR/dagster_home/{webserver,daemon}.log. RuntimeError when the webserver does not
     answer within 300 s (a loaded 2-core machine takes up to a minute)."""
     home = data / "dagster_home"
@@ -153,7 +154,16 @@ def start_dagster(data: Path, port: int) -> tuple[dict, list[subprocess.Popen]]:
     module = ["-m", "pipelines.defs.definitions"]
     procs = [
         subprocess.Popen(
-            [str(BIN / "dagster-webserver"), *module, "-h", "127.0.0.1", "-p", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "pipelines.defs.webserver_guard",
+                *module,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
             env=env,
             stdout=(home / "webserver.log").open("w"),
             stderr=subprocess.STDOUT,

@@ -159,7 +159,10 @@ def generate_warehouse(
         con.execute(CLAIMS, {"seed": seed})
         con.execute(SOURCES, {"sources": sources})
         con.execute(EVENTS, {k: params[k] for k in ("seed", "events", "countries")})
-        con.execute("insert into entities select distinct entity, null, 1, 'synthetic entity' from figures")
+        con.execute(
+            "insert into entities by name select distinct entity, null as parent, 1 as fiscal_year_start_month,"
+            " 'synthetic entity' as description from figures"
+        )
         total = con.execute("select count(*)::bigint from figures").fetchone()[0]
         con.execute(
             "insert into loads by name select 'synthetic' as file, 'synthetic' as dataset, 'figures' as input_kind, "

@@ -157,7 +157,7 @@ def comparison(
         "select * replace (actual * to_base as actual, expectation * to_base as expectation,"
         " variance * to_base as variance, base_unit as unit)"  # the base unit, as the event windows
         " from actual_vs_expectation where entity = ? and metric = ? and region_code = ? and period = ?"
-        " and (policy = ? or (? is null and is_default_policy))"
+        " and actual_vintage = 'latest' and (policy = ? or (? is null and is_default_policy))"
         " order by coalesce(list_position(?, expectation_kind), 99)",
         params=[entity, metric, region_code, period, policy, policy, list(EXPECTATION_PREFERENCE)],
     ).pl()
@@ -201,7 +201,7 @@ def streak_containing(
     cited = con.sql(
         "select distinct unnest([actual_source_id, expectation_source_id]) from actual_vs_expectation"
         " where entity = ? and metric = ? and region_code = ? and grain = ? and expectation_kind = ?"
-        " and policy = ? and period_start between ? and ? order by 1",
+        " and policy = ? and actual_vintage = 'latest' and period_start between ? and ? order by 1",
         params=[
             c["entity"],
             c["metric"],

@@ -39,6 +39,8 @@ from pipelines.normalise.fx import FxTable
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
 LOADS_SCHEMA = table_schema("loads")  # sql/tables/loads.sql
+POLICIES_SCHEMA = table_schema("expectation_policies")  # sql/tables/expectation_policies.sql
+PARTS_SCHEMA = table_schema("compositions")  # sql/tables/compositions.sql
 KEYS = {"sources": "source_id", "figures": "figure_id", "events": "event_id"}
 SHARED_KINDS = (*reference.KINDS, "sources")  # what DATA_DIR/reference/ may hold
 
@@ -238,6 +240,7 @@ def context(
         fiscal_start=ref.fiscal_start(),
         fx=FxTable(ref.fx_rates),
         entity_aliases=ref.entity_aliases,
+        calendars=ref.calendars(),
         today=today or date.today(),
     )
     if sources is not None:
@@ -350,7 +353,16 @@ def assemble(
     files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
 ) -> LoadResult:
     metrics, entities = ref.with_new_metrics_and_entities(figures.rows, events.rows)
+    policies = [
+        {"dataset": dataset, "policy": f"days_before_end_{days}", "cutoff_days": days}
+        for dataset, declared in sorted(dataset_settings(files).items())
+        for days in declared.cutoff_days
+    ]
     tables = {
+        "expectation_policies": pl.DataFrame(policies, schema=POLICIES_SCHEMA),
+        "compositions": ref.compositions
+        if ref.compositions is not None
+        else pl.DataFrame(schema=PARTS_SCHEMA),
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,

@@ -13,6 +13,10 @@ decimal_mark = "."
 fiscal_year_start_month = 10
 region = "US"                   # the region of figures whose region column is empty
 
+[policies]
+cutoff_days = [90]              # extra expectation policies: what was expected N days before the period
+                                # ended (policy 'days_before_end_90'), for this dataset's expectations
+
 [periods]
 bare_quarter_labels = "fiscal"  # what '2021-Q1' / 'Q4 2021' mean on an entity whose fiscal year does not
                                 # start in January: "fiscal" (FY2021-Q1) or "calendar" (CY2021-Q1);
@@ -33,7 +37,8 @@ from pipelines.normalise.numbers import DECIMAL_MARKS, THOUSANDS_SEPARATORS, Num
 
 FILE_NAME = "dataset.toml"
 BARE_LABELS = ("fiscal", "calendar")
-_KEYS = {"numbers", "files", "entities", "periods"}
+_KEYS = {"numbers", "files", "entities", "periods", "policies"}
+MAX_CUTOFF_DAYS = 3660  # ten years: a cut-off further back is a typing error
 
 
 class SettingsError(ValueError):
@@ -47,6 +52,7 @@ class DatasetSettings:
     fiscal_year_start_month: int | None = None
     region: str | None = None
     bare_quarter_labels: str | None = None  # 'fiscal' | 'calendar' | None (refuse)
+    cutoff_days: tuple[int, ...] = ()  # [policies] cutoff_days: one policy 'days_before_end_N' each
 
     def numbers_for(self, file_name: str) -> NumberConvention | None:
         """The declared convention of one file (its own override, else the dataset's), or None."""
@@ -73,6 +79,13 @@ def read_settings(path: Path) -> DatasetSettings:
     region = entities.get("region")
     if region is not None and (not isinstance(region, str) or not region.strip()):
         raise SettingsError(f"entities.region must be a region code or name, got {region!r}")
+    cutoffs = _table(data, "policies", {"cutoff_days"}).get("cutoff_days", [])
+    if not isinstance(cutoffs, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= MAX_CUTOFF_DAYS for n in cutoffs
+    ):
+        raise SettingsError(
+            f"policies.cutoff_days must be a list of whole days 0-{MAX_CUTOFF_DAYS} (e.g. [90]), got {cutoffs!r}"
+        )
     bare = periods.get("bare_quarter_labels")
     if bare is not None and bare not in BARE_LABELS:
         raise SettingsError(f"periods.bare_quarter_labels must be 'fiscal' or 'calendar', got {bare!r}")
@@ -86,6 +99,7 @@ def read_settings(path: Path) -> DatasetSettings:
         fiscal_year_start_month=month,
         region=region.strip() if region else None,
         bare_quarter_labels=bare,
+        cutoff_days=tuple(sorted(set(cutoffs))),
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import fx_file
+from pipelines.ingest import compositions, fx_file
 from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
@@ -20,11 +20,18 @@ from pipelines.ingest.schemas import table_schema
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
+from pipelines.normalise.retail_calendar import (
+    parse_calendar,
+    read_named_by,
+    read_pattern,
+    year_end_month,
+    year_end_text,
+)
 
 PACKAGE_REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 KINDS = ("regions", "entities", "metrics", "fx")
 REFERENCE_KINDS = KINDS  # the kinds DATA_DIR/reference/ may hold
-UNIT_KINDS = ("money", "percent", "count", "ratio")
+UNIT_KINDS = ("money", "percent", "count", "ratio", "duration")
 # how a metric's finer periods combine into coarser ones; empty = the default of view metric_aggregations
 AGGREGATIONS = ("sum", "mean", "last", "none")
 # The shapes of the frames the load builds, from sql/tables/*.sql (pipelines/ingest/schemas.py).
@@ -90,6 +97,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
                 "description",
                 "aggregation",
                 "max_abs_value",
+                "weight_metric",
             ],
         )
         checks = RowChecks(
@@ -98,6 +106,10 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
                 pl.col("unit_kind").str.to_lowercase(),
                 pl.col("aggregation").str.strip_chars().str.to_lowercase().replace("", None),
                 pl.col("max_abs_value").cast(pl.Float64, strict=False).alias("_max"),
+                pl.col("weight_metric")
+                .str.strip_chars()
+                .replace("", None)
+                .map_elements(metric_id, return_dtype=pl.String),
             )
         )
         checks.flag(
@@ -136,6 +148,7 @@ def _read_metrics(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) 
             "description",
             "aggregation",
             pl.col("_max").alias("max_abs_value"),
+            "weight_metric",
         )
         base = pl.concat([base.filter(~pl.col("metric").is_in(new["metric"].implode())), new])
     return base
@@ -152,14 +165,31 @@ def _entity_aliases(files: list[FileLoad]) -> dict[str, str]:
     return aliases
 
 
+def _package_entities() -> pl.DataFrame:
+    """The package's entities: its file holds the columns it needs; the rest of the table's are empty."""
+    schema = TABLE_SCHEMAS["entities"]
+    base = pl.read_csv(PACKAGE_REFERENCE / "entities.csv", infer_schema=False)
+    return base.select([pl.col(c) if c in base.columns else pl.lit(None).alias(c) for c in schema]).cast(
+        schema
+    )
+
+
 def _read_entities(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]]) -> pl.DataFrame:
-    base = pl.read_csv(PACKAGE_REFERENCE / "entities.csv", schema=TABLE_SCHEMAS["entities"])
+    base = _package_entities()
     for f in files:
         rows = _checked(
             f,
             issues[f.file.name],
             ["entity"],
-            ["parent", "fiscal_year_start_month", "description", "aliases"],
+            [
+                "parent",
+                "fiscal_year_start_month",
+                "description",
+                "aliases",
+                "calendar",
+                "year_end",
+                "fiscal_year_named_by",
+            ],
         )
         checks = RowChecks(
             rows.with_columns(pl.col("fiscal_year_start_month").cast(pl.Int32, strict=False).alias("_fy"))
@@ -169,16 +199,74 @@ def _read_entities(files: list[FileLoad], issues: dict[str, list[pl.DataFrame]])
             "fiscal_year_start_month",
             "fiscal_year_start_month must be a month number 1-12",
         )
+        _retail_calendar_rules(checks)
         good, found = checks.split()
         issues[f.file.name].append(found)
+        retail = pl.col("_calendar").is_not_null()
         new = good.select(
             "entity",
             "parent",
-            pl.coalesce("_fy", pl.lit(1, pl.Int32)).alias("fiscal_year_start_month"),
+            pl.coalesce("_fy", pl.when(retail).then(pl.col("_start_month")), pl.lit(1, pl.Int32)).alias(
+                "fiscal_year_start_month"
+            ),
             "description",
+            pl.col("_calendar").alias("calendar"),
+            pl.col("_year_end").alias("year_end"),
+            pl.when(retail).then(pl.coalesce("_named_by", pl.lit("end"))).alias("fiscal_year_named_by"),
         )
-        base = pl.concat([base.filter(~pl.col("entity").is_in(new["entity"].implode())), new])
+        base = pl.concat(
+            [base.filter(~pl.col("entity").is_in(new["entity"].implode())), new.cast(base.schema)]
+        )
     return base
+
+
+def _retail_calendar_rules(checks: RowChecks) -> None:
+    """An entity's retail calendar (docs/data-formats.md, "entities"): `calendar` and `year_end` together,
+    `fiscal_year_named_by` only with them, and a `fiscal_year_start_month` that agrees with the year end."""
+    checks.map_values("calendar", "_calendar", read_pattern, pl.String)
+    checks.map_values(
+        "year_end",
+        "_end",
+        lambda t: {"text": year_end_text(t), "month": year_end_month(t)},
+        pl.Struct({"text": pl.String, "month": pl.Int32}),
+    )
+    checks.map_values("fiscal_year_named_by", "_named_by", read_named_by, pl.String)
+    c = pl.col
+    checks.frame = checks.frame.with_columns(
+        c("_end").struct.field("text").alias("_year_end"),
+        (c("_end").struct.field("month") % 12 + 1).cast(pl.Int32).alias("_start_month"),
+    )
+    checks.flag(
+        c("calendar").is_not_null() & c("year_end").is_null(),
+        "year_end",
+        pl.format("a {} calendar needs a year_end", c("_calendar")),
+        "write it as 'last Saturday of January' or 'Saturday nearest January 31' (weeks end on that weekday)",
+    )
+    checks.flag(
+        c("calendar").is_null() & c("year_end").is_not_null(),
+        "calendar",
+        "year_end is given without a calendar",
+        "set calendar to 4-4-5, 4-5-4 or 5-4-4 (the weeks of each quarter's months), or leave year_end empty "
+        "for a fiscal year of calendar months",
+    )
+    checks.flag(
+        c("calendar").is_null() & c("fiscal_year_named_by").is_not_null(),
+        "fiscal_year_named_by",
+        "fiscal_year_named_by is given without a calendar",
+        "it applies to a retail calendar (calendar, year_end); a fiscal year of calendar months is named by the "
+        "year it ends in",
+    )
+    checks.flag(
+        c("calendar").is_not_null() & c("_start_month").is_not_null() & (c("_fy") != c("_start_month")),
+        "fiscal_year_start_month",
+        pl.format(
+            "fiscal_year_start_month {} disagrees with year_end '{}': that year starts in month {}",
+            c("_fy"),
+            c("_year_end"),
+            c("_start_month"),
+        ),
+        pl.format("write {} or leave it empty", c("_start_month")),
+    )
 
 
 def _read_regions(
@@ -233,6 +321,7 @@ class Reference:
     issues: dict[str, pl.DataFrame]  # file name -> issues (ISSUE_SCHEMA) of the reference files
     fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
     entity_aliases: dict[str, str]  # alias -> entity, from entities files
+    compositions: pl.DataFrame | None = None  # what regions and entities are made of (made_of columns)
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -240,11 +329,27 @@ class Reference:
     def fiscal_start(self) -> dict[str, int]:
         return dict(zip(self.entities["entity"], self.entities["fiscal_year_start_month"], strict=True))
 
+    def calendars(self) -> dict[str, str]:
+        """entity -> its retail calendar's spec (RetailCalendar.spec), for the entities that keep one."""
+        retail = self.entities.filter(pl.col("calendar").is_not_null())
+        return {
+            e: parse_calendar(c, y, n).spec
+            for e, c, y, n in retail.select(
+                "entity", "calendar", "year_end", "fiscal_year_named_by"
+            ).iter_rows()
+        }
+
     def with_new_metrics_and_entities(
         self, figures: pl.DataFrame, events: pl.DataFrame
     ) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Add metrics and entities that figures or events use without declaring them, with defaults."""
-        unit_kind = {"USD": "money", "%": "percent", "count": "count", "ratio": "ratio"}
+        unit_kind = {
+            "USD": "money",
+            "%": "percent",
+            "count": "count",
+            "ratio": "ratio",
+            "minutes": "duration",
+        }
         new_metrics = (
             figures.filter(~pl.col("metric").is_in(self.metrics["metric"].implode()))
             .group_by("metric")
@@ -264,6 +369,7 @@ class Reference:
                 ).alias("description"),
                 pl.lit(None, pl.String).alias("aggregation"),
                 pl.lit(None, pl.Float64).alias("max_abs_value"),
+                pl.lit(None, pl.String).alias("weight_metric"),
             )
         )
         used = pl.concat([figures.select("entity"), events.select("entity")]).drop_nulls().unique()
@@ -277,6 +383,9 @@ class Reference:
                 pl.lit(
                     "added automatically; declare it in an entities file to set its parent and fiscal year"
                 ).alias("description"),
+                pl.lit(None, pl.String).alias("calendar"),
+                pl.lit(None, pl.String).alias("year_end"),
+                pl.lit(None, pl.String).alias("fiscal_year_named_by"),
             )
         )
         return (
@@ -298,6 +407,12 @@ def build(files: list[FileLoad]) -> Reference:
         user_rates.append(rates)
         issues[f.file.name].append(found)
     fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
-    merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
     aliases = _entity_aliases(by_kind["entities"])
-    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases)
+    parts = pl.concat(
+        [
+            compositions.read(by_kind["regions"], "region", resolver, issues),
+            compositions.read(by_kind["entities"], "entity", None, issues),
+        ]
+    )
+    merged = {n: pl.concat(p) if p else pl.DataFrame(schema=ISSUE_SCHEMA) for n, p in issues.items()}
+    return Reference(regions, resolver, metrics, entities, merged, fx_rates, aliases, parts)

@@ -32,6 +32,7 @@ from pipelines.normalise.fx import FxTable
 from pipelines.normalise.numbers import DECIMAL_POINT, NumberConvention, detect_convention, read_number
 from pipelines.normalise.periods import parse_period
 from pipelines.normalise.regions import RegionResolver
+from pipelines.normalise.retail_calendar import calendar_from_spec
 from pipelines.normalise.units import SCALES, UnitError, parse_unit
 
 REQUIRED = {
@@ -53,14 +54,20 @@ OPTIONAL = {
 # budget or revenue on record (US federal outlays FY2024: USD 6.75tn; the largest company revenue: under
 # USD 0.7tn); a world-GDP metric declares its own. Counts: a trillion (transactions a year of the largest
 # card networks: ~0.25tn). Percent: 100,000 % (a 1,000-fold growth). Ratio: a million.
-PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6}
+PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6, "duration": 5.3e8}  # 1,000 years
 REFERENCE_DATASET = "_reference"  # DATA_DIR/reference/: shared regions, entities, metrics and sources
 DATE_SCHEMA = pl.Struct({"start": pl.Date, "precision": pl.String})
 PERIOD_SCHEMA = pl.Struct({"label": pl.String, "grain": pl.String, "start": pl.Date, "end": pl.Date})
 READ_SCHEMA = pl.Struct({"value": pl.Float64, "approx": pl.Boolean})
 _NO_UNIT = "\x00no unit"  # map_keys skips null keys: a value without a unit is still read
 UNIT_SCHEMA = pl.Struct(
-    {"kind": pl.String, "currency": pl.String, "scale": pl.Float64, "base_unit": pl.String}
+    {
+        "kind": pl.String,
+        "currency": pl.String,
+        "scale": pl.Float64,
+        "base_unit": pl.String,
+        "growth": pl.String,
+    }
 )
 
 
@@ -73,6 +80,8 @@ class Context:
     fiscal_start: dict[str, int]  # entity -> fiscal year start month
     fx: FxTable
     entity_aliases: dict[str, str] = field(default_factory=dict)  # alias -> entity (entities files)
+    # entity -> its retail calendar (RetailCalendar.spec), for entities that keep one
+    calendars: dict[str, str] = field(default_factory=dict)
     # the sources a file may cite: source_id -> (published date, precision, dataset holding the source)
     source_dates: dict[str, tuple[date | None, str | None, str]] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
@@ -178,6 +187,7 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.vocabulary("kind", KINDS)
     _bare_scale_counts(checks, ctx)
     checks.map_values("unit", "u", lambda t: vars(parse_unit(t)), UNIT_SCHEMA)
+    _growth_metrics(checks)
     _read_values(checks, ctx)
     checks.vocabulary("bound", BOUNDS, default="exact")
     checks.vocabulary("direction", DIRECTIONS)
@@ -189,14 +199,36 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
         )
         .alias("_fiscal")
     )
+    checks.frame = checks.frame.with_columns(
+        pl.col("entity").replace_strict(ctx.calendars, default="", return_dtype=pl.String).alias("_calendar")
+    )
     bare = ctx.settings.bare_quarter_labels or "refuse"
-    checks.map_keys(["period", "_fiscal"], "p", lambda v: vars(parse_period(v[0], v[1], bare)), PERIOD_SCHEMA)
+
+    def period(v: tuple) -> dict:
+        calendar = calendar_from_spec(v[2]) if v[2] else None
+        return vars(parse_period(v[0], v[1], bare, calendar))
+
+    checks.map_keys(["period", "_fiscal", "_calendar"], "p", period, PERIOD_SCHEMA)
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
     _duplicate_figures(checks)
     good, issues = checks.split()
     return _figure_rows(good), issues
+
+
+def _growth_metrics(checks: RowChecks) -> None:
+    """A value in a growth unit ('10' in '% YoY' on revenue) is a figure of the growth metric
+    'revenue_growth_yoy' (the bundled reference names these; others are added as percent metrics), compared
+    with the growth of the metric's actuals on the prior period (view growth_bases). unit_raw keeps '% YoY'."""
+    growth = pl.col("u").struct.field("growth")
+    suffix = pl.lit("_growth_") + growth
+    checks.frame = checks.frame.with_columns(
+        pl.when(growth.is_not_null() & ~pl.col("metric").str.ends_with(suffix.fill_null("")))
+        .then(pl.col("metric") + suffix)
+        .otherwise(pl.col("metric"))
+        .alias("metric")
+    )
 
 
 def _bare_scale_counts(checks: RowChecks, ctx: Context) -> None:

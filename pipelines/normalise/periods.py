@@ -1,10 +1,17 @@
-"""Reporting periods: years, fiscal years, halves, quarters, months, days and spans, with canonical labels."""
+"""Reporting periods: years, fiscal years, halves, quarters, months, weeks, days and spans, with canonical labels.
+
+An entity with a retail calendar (pipelines/normalise/retail_calendar.py) reads its `FY` periods in that
+calendar's weeks: `FY2012`, `FY2012-H1`, `FY2012-Q1`, fiscal months `FY2012-M01` and weeks `FY2012-W01`; a span
+of dates that is exactly one of them takes its label and grain (a Saturday-Friday week written
+'2011-01-29..2011-02-04' is `FY2012-W01`, grain 'week').
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from pipelines.normalise.dates import (
     DATE_FORMS,
@@ -16,10 +23,12 @@ from pipelines.normalise.dates import (
     parse_partial_date,
 )
 from pipelines.normalise.errors import InputError
+from pipelines.normalise.retail_calendar import RetailCalendar
 
 PERIOD_FORMS = (
     "write years as '2024' or 'FY2024', halves as '2024-H1', quarters as '2024-Q3', months as '2024-09', "
-    "days as '2024-09-15' and spans as '2024-01..2024-09' or '2024-Q1..2024-Q3'"
+    "days as '2024-09-15' and spans as '2024-01..2024-09' or '2024-Q1..2024-Q3' (with a retail calendar, "
+    "also fiscal months 'FY2024-M01' and weeks 'FY2024-W01')"
 )
 
 _YEAR = r"(?:(?P<fy>FY|CY)\s*-?\s*)?(?P<year>\d{4}|\d{2})"
@@ -30,6 +39,11 @@ _YEAR_ONLY = re.compile(r"(?P<fy>FY|CY)\s*-?\s*(?P<year>\d{4}|\d{2})")
 _YEAR_PART = re.compile(rf"{_YEAR}\s*-?\s*{_PART}")
 # 'Q3 2024', 'H1-2024', '3Q24', 'Q1 FY2025'
 _PART_YEAR = re.compile(rf"{_PART}\s*-?\s*{_YEAR}")
+# 'FY2024-M01', 'FY24 P3', 'FY2024-W05', 'W05 FY2024': a fiscal month (M or P, period) or week
+_FISCAL_PART = re.compile(
+    r"(?:FY\s*-?\s*(?P<year>\d{4}|\d{2})\s*-?\s*(?P<kind>[MPW])\s*(?P<num>\d{1,2})"
+    r"|(?P<kind2>[MPW])\s*(?P<num2>\d{1,2})\s*-?\s*FY\s*-?\s*(?P<year2>\d{4}|\d{2}))"
+)
 # '9M 2024', '9M24': the first nine months of the year
 _FIRST_MONTHS = re.compile(r"(?P<months>\d{1,2})\s*M\s*-?\s*(?P<year>\d{4}|\d{2})")
 # 'Q1-Q3 2024', 'Jan-May 2024', 'H1 to H2 FY2024': two bounds sharing one trailing year
@@ -37,7 +51,7 @@ _SHARED_YEAR = re.compile(
     r"(?P<a>[HQ]\d|\d[HQ]|[A-Z]{3,9})\s*(?:-|–|—|\.\.|TO)\s*(?P<b>[HQ]\d|\d[HQ]|[A-Z]{3,9})\s*,?\s+(?P<y>(?:FY|CY)?\s*\d{4})"
 )
 _SPAN_SEPARATOR = re.compile(r"\s*\.\.\s*|\s*[–—]\s*|\s+TO\s+|\s+-\s+")
-_SHORTHAND = re.compile(r"(?:[HQ]\d|\d{1,2})")
+_SHORTHAND = re.compile(r"(?:[HQ]\d|[MPW]\d{1,2}|\d{1,2})")
 # '2023-05-01 00:00:00': how Excel exports a month header; never read as a day
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 BARE_LABELS = ("refuse", "fiscal", "calendar")
@@ -52,19 +66,34 @@ class PeriodError(InputError):
 @dataclass(frozen=True)
 class Period:
     label: str
-    grain: str  # 'year' | 'half' | 'quarter' | 'month' | 'day' | 'span'
+    grain: str  # 'year' | 'half' | 'quarter' | 'month' | 'week' | 'day' | 'span'
     start: date
     end: date  # inclusive
 
 
-def parse_period(text: str, fiscal_year_start_month: int = 1, bare_labels: str = "refuse") -> Period:
+class _Rules(NamedTuple):
+    """How one entity's labels read: its fiscal start month, the bare-quarter setting, its retail calendar."""
+
+    fiscal_start: int
+    bare: str
+    calendar: RetailCalendar | None
+
+
+def parse_period(
+    text: str,
+    fiscal_year_start_month: int = 1,
+    bare_labels: str = "refuse",
+    calendar: RetailCalendar | None = None,
+) -> Period:
     """Read a period label in any common spelling and return it with its canonical label and dates.
 
     'FY' years use the entity's fiscal start month and are named by the calendar year in which they end;
     plain '2024' is a calendar year. A bare quarter or half ('2021-Q1', 'Q4 2021') on an entity whose fiscal
-    year does not start in January is ambiguous (DESIGN.md section 3): `bare_labels` 'refuse' raises
-    PeriodError suggesting FY2021-Q1 or CY2021-Q1, 'fiscal' reads it as the fiscal quarter, 'calendar' as
-    the calendar one. A date-time ('2023-05-01 00:00:00') is refused with the month and day spellings.
+    year does not start in January (or that keeps a retail calendar) is ambiguous (DESIGN.md section 3):
+    `bare_labels` 'refuse' raises PeriodError suggesting FY2021-Q1 or CY2021-Q1, 'fiscal' reads it as the
+    fiscal quarter, 'calendar' as the calendar one. A date-time ('2023-05-01 00:00:00') is refused with the
+    month and day spellings. With a retail `calendar`, FY years, halves, quarters, months ('FY2012-M01') and
+    weeks ('FY2012-W01') are that calendar's weeks, and a span of dates that is exactly one of them is named so.
     """
     if isinstance(text, str) and (match := _DATE_TIME.fullmatch(text.strip())):
         day = match[1]
@@ -81,23 +110,24 @@ def parse_period(text: str, fiscal_year_start_month: int = 1, bare_labels: str =
     cleaned = " ".join(text.strip().upper().replace("’", "").replace("'", "").split())
     if not cleaned:
         raise PeriodError("empty period")
+    rules = _Rules(fiscal_year_start_month, bare_labels, calendar)
     if match := _SHARED_YEAR.fullmatch(cleaned):
         year = match["y"]
         cleaned = f"{match['a']} {year}..{match['b']} {year}"
     parts = _SPAN_SEPARATOR.split(cleaned)
     if len(parts) == 1:
-        return _parse_single(cleaned, fiscal_year_start_month, text, bare_labels)
+        return _parse_single(cleaned, rules, text)
     if len(parts) != 2 or not all(parts):
         raise PeriodError(f"cannot read {text!r} as a period")
-    return _parse_span(parts[0], parts[1], fiscal_year_start_month, text, bare_labels)
+    return _parse_span(parts[0], parts[1], rules, text)
 
 
-def _parse_span(left_text: str, right_text: str, fiscal_start: int, text: str, bare: str) -> Period:
-    left = _parse_single(left_text, fiscal_start, text, bare)
-    if _SHORTHAND.fullmatch(right_text) and left.grain in ("half", "quarter", "month", "day"):
+def _parse_span(left_text: str, right_text: str, rules: _Rules, text: str) -> Period:
+    left = _parse_single(left_text, rules, text)
+    if _SHORTHAND.fullmatch(right_text) and left.grain in ("half", "quarter", "month", "week", "day"):
         # '2024-Q2..Q3': the right bound borrows the left bound's year (and month, for days)
         right_text = left.label.rsplit("-", 1)[0] + "-" + right_text
-    right = _parse_single(right_text, fiscal_start, text, bare)
+    right = _parse_single(right_text, rules, text)
     if right.end < left.start:
         raise PeriodError(
             f"period {text!r} ends ({right.end}) before it starts ({left.start})",
@@ -107,16 +137,24 @@ def _parse_span(left_text: str, right_text: str, fiscal_start: int, text: str, b
         raise PeriodError(
             f"the bounds of {text!r} overlap or are out of order", "write the earlier bound first"
         )
-    named = _named_period(left.start, right.end, fiscal_start)
+    named = _named_period(left.start, right.end, rules)
     if named is not None:
         return named
     return Period(f"{left.label}..{right.label}", "span", left.start, right.end)
 
 
-def _named_period(start: date, end: date, fiscal_start: int) -> Period | None:
-    """The calendar (or fiscal) year, half, quarter, month or day that covers exactly [start, end]."""
+def _named_period(start: date, end: date, rules: _Rules) -> Period | None:
+    """The calendar (or fiscal) year, half, quarter, month or day that covers exactly [start, end]; with a
+    retail calendar, also its fiscal week, month, quarter, half or year."""
     if start == end:
         return Period(start.isoformat(), "day", start, end)
+    named = _calendar_period(start, end, rules.fiscal_start if rules.calendar is None else 1)
+    if named is None and rules.calendar is not None and (found := rules.calendar.name(start, end)):
+        named = Period(found[0], found[1], start, end)
+    return named
+
+
+def _calendar_period(start: date, end: date, fiscal_start: int) -> Period | None:
     if start.day != 1 or end != month_end(end.year, end.month):
         return None
     months = (end.year - start.year) * 12 + end.month - start.month + 1
@@ -134,17 +172,21 @@ def _named_period(start: date, end: date, fiscal_start: int) -> Period | None:
     return None
 
 
-def _parse_single(cleaned: str, fiscal_start: int, text: str, bare: str = "refuse") -> Period:
+def _parse_single(cleaned: str, rules: _Rules, text: str) -> Period:
     if match := _YEAR_ONLY.fullmatch(cleaned):
-        return _year_period(match["fy"], match["year"], None, None, fiscal_start, text)
+        return _year_period(match["fy"], match["year"], None, None, rules, text)
     for pattern in (_YEAR_PART, _PART_YEAR):
         if match := pattern.fullmatch(cleaned):
             kind = match["kind"] or match["kind2"]
             number = int(match["num"] or match["num2"])
-            prefix = match["fy"] or _bare_prefix(bare, fiscal_start, kind, number, match["year"], text)
-            return _year_period(prefix, match["year"], kind, number, fiscal_start, text)
+            prefix = match["fy"] or _bare_prefix(rules, kind, number, match["year"], text)
+            return _year_period(prefix, match["year"], kind, number, rules, text)
+    if match := _FISCAL_PART.fullmatch(cleaned):
+        kind = match["kind"] or match["kind2"]
+        number = int(match["num"] or match["num2"])
+        return _fiscal_part(_full_year(match["year"] or match["year2"], text), kind, number, rules, text)
     if match := _FIRST_MONTHS.fullmatch(cleaned):
-        return _first_months(int(match["months"]), _full_year(match["year"], text), fiscal_start, text)
+        return _first_months(int(match["months"]), _full_year(match["year"], text), rules, text)
     if cleaned in MONTHS:
         raise PeriodError(f"period {text!r} has no year", f"write e.g. '2024-{MONTHS[cleaned]:02d}'")
     try:
@@ -162,17 +204,21 @@ def _parse_single(cleaned: str, fiscal_start: int, text: str, bare: str = "refus
     return Period(label, partial.precision, partial.start, partial.end)
 
 
-def _bare_prefix(bare: str, fiscal_start: int, kind: str, number: int, year: str, text: str) -> str | None:
-    """What a quarter or half label without FY/CY means: calendar on a January fiscal year; otherwise what
-    the dataset settings say (periods.bare_quarter_labels), else refused."""
-    if fiscal_start == 1 or bare == "calendar":
+def _bare_prefix(rules: _Rules, kind: str, number: int, year: str, text: str) -> str | None:
+    """What a quarter or half label without FY/CY means: calendar on a January fiscal year of calendar months;
+    otherwise what the dataset settings say (periods.bare_quarter_labels), else refused."""
+    if (rules.fiscal_start == 1 and rules.calendar is None) or rules.bare == "calendar":
         return None
-    if bare == "fiscal":
+    if rules.bare == "fiscal":
         return "FY"
     year = year if len(year) == 4 else f"20{year}"
+    keeps = (
+        f"entity keeps {rules.calendar.describe()}"
+        if rules.calendar is not None
+        else f"entity's fiscal year starts in month {rules.fiscal_start}"
+    )
     raise PeriodError(
-        f"period {text!r} is ambiguous: the entity's fiscal year starts in month {fiscal_start}, so it may "
-        "be the fiscal or the calendar quarter",
+        f"period {text!r} is ambiguous: the {keeps}, so it may be the fiscal or the calendar quarter",
         f"write 'FY{year}-{kind}{number}' (fiscal) or 'CY{year}-{kind}{number}' (calendar), or set "
         "periods.bare_quarter_labels in dataset.toml",
     )
@@ -188,7 +234,7 @@ def _full_year(year_text: str, text: str) -> int:
 
 
 def _year_period(
-    prefix: str | None, year_text: str, kind: str | None, number: int | None, fiscal_start: int, text: str
+    prefix: str | None, year_text: str, kind: str | None, number: int | None, rules: _Rules, text: str
 ) -> Period:
     if prefix is None and len(year_text) == 2 and kind is None:
         raise PeriodError(f"cannot read {text!r} as a period")
@@ -198,8 +244,10 @@ def _year_period(
         if number is None or not 1 <= number <= count:
             name = "halves run H1-H2" if kind == "H" else "quarters run Q1-Q4"
             raise PeriodError(f"no {kind}{number} in {text!r}", f"{name}, e.g. '{year}-{kind}1'")
-    if prefix == "FY" and fiscal_start != 1:
-        return _fiscal(year, kind, number, fiscal_start)
+    if prefix == "FY" and rules.calendar is not None:
+        return _retail(year, kind, number, rules.calendar)
+    if prefix == "FY" and rules.fiscal_start != 1:
+        return _fiscal(year, kind, number, rules.fiscal_start)
     if kind is None:
         return Period(str(year), "year", date(year, 1, 1), date(year, 12, 31))
     months = 6 if kind == "H" else 3
@@ -221,14 +269,57 @@ def _fiscal(
     return Period(f"FY{year}-{kind}{number}", "half" if kind == "H" else "quarter", start, end)
 
 
-def _first_months(months: int, year: int, fiscal_start: int, text: str) -> Period:
+def _retail(year: int, kind: str | None, number: int | None, calendar: RetailCalendar) -> Period:
+    """FY `year`, or its half or quarter, in the weeks of a retail calendar."""
+    fy = calendar.fiscal_year(year)
+    if kind is None:
+        return Period(f"FY{year}", "year", fy.start, fy.end)
+    if kind == "H":
+        start, end = fy.quarters[2 * number - 2][0], fy.quarters[2 * number - 1][1]
+        return Period(f"FY{year}-H{number}", "half", start, end)
+    start, end = fy.quarters[number - 1]
+    return Period(f"FY{year}-Q{number}", "quarter", start, end)
+
+
+def _fiscal_part(year: int, kind: str, number: int, rules: _Rules, text: str) -> Period:
+    """Fiscal month `number` ('FY2012-M02', 'P' for period alike) or week ('FY2012-W05') of FY `year`."""
+    calendar = rules.calendar
+    if kind == "W":
+        if calendar is None:
+            raise PeriodError(
+                f"period {text!r} is a fiscal week, and the entity keeps no retail calendar",
+                "declare the entity's calendar and year_end in its entities file (e.g. 4-5-4, 'last Saturday "
+                "of January'), or write the week as its dates, e.g. '2024-02-03..2024-02-09'",
+            )
+        fy = calendar.fiscal_year(year)
+        if not 1 <= number <= fy.weeks:
+            raise PeriodError(
+                f"no week {number} in {text!r}: FY{year} has {fy.weeks} weeks",
+                f"weeks of FY{year} run W01-W{fy.weeks}",
+            )
+        start = fy.start + timedelta(days=7 * (number - 1))
+        return Period(f"FY{year}-W{number:02d}", "week", start, start + timedelta(days=6))
+    if not 1 <= number <= 12:
+        raise PeriodError(
+            f"no fiscal month {number} in {text!r}", f"fiscal months run M01-M12, e.g. 'FY{year}-M01'"
+        )
+    if calendar is not None:
+        start, end = calendar.fiscal_year(year).months[number - 1]
+        return Period(f"FY{year}-M{number:02d}", "month", start, end)
+    # a fiscal year of calendar months: its month `number` is a calendar month, labelled as one
+    first = date(year - 1, rules.fiscal_start, 1) if rules.fiscal_start != 1 else date(year, 1, 1)
+    start = add_months(first, number - 1)
+    return Period(f"{start.year}-{start.month:02d}", "month", start, month_end(start.year, start.month))
+
+
+def _first_months(months: int, year: int, rules: _Rules, text: str) -> Period:
     if not 1 <= months <= 12:
         raise PeriodError(
             f"cannot read {text!r} as a period", "write e.g. '9M 2024' for January to September"
         )
     start = date(year, 1, 1)
     end = month_end(year, months)
-    named = _named_period(start, end, fiscal_start)
+    named = _named_period(start, end, rules)
     if named is not None:
         return named
     return Period(f"{year}-01..{year}-{months:02d}", "span", start, end)

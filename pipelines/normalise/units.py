@@ -52,6 +52,17 @@ CURRENCY_WORDS: dict[str, str] = {
 }
 PERCENT_WORDS = {"%", "pct", "percent", "per cent", "pp", "ppt", "pts", "percentage points"}
 RATIO_WORDS = {"ratio", "x", "times", "multiple"}
+# durations (response times, waiting times, hours worked), in minutes: a unit kind of their own, so 'min' is
+# never read as a currency code and 'hours' never as a count
+DURATION_MINUTES = {
+    "s": 1 / 60, "sec": 1 / 60, "secs": 1 / 60, "second": 1 / 60, "seconds": 1 / 60,
+    "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0,
+    "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0,
+    "day": 1440.0, "days": 1440.0,
+}  # fmt: skip
+# growth-rate units: a target "grow 10 % on last year" is '10' in '% YoY' (docs/data-formats.md, "Growth targets")
+GROWTH_WORDS = {"yoy": "yoy", "qoq": "qoq", "yy": "yoy", "qq": "qoq"}
+_GROWTH = re.compile(r"(?:%|pct|percent)\s*(yoy|y/y|qoq|q/q)(?:\s+growth)?")
 COUNT_WORDS = {
     "count", "number", "users", "orders", "units", "people", "customers", "subscribers", "downloads",
     "items", "accounts", "sellers", "merchants", "creators", "buyers", "shops", "stores", "videos",
@@ -70,10 +81,11 @@ class UnitError(InputError):
 @dataclass(frozen=True)
 class Unit:
     raw: str
-    kind: str  # 'money' | 'percent' | 'count' | 'ratio'
+    kind: str  # 'money' | 'percent' | 'count' | 'ratio' | 'duration'
     currency: str | None  # ISO 4217, money only
     scale: float  # multiply a raw value by this to get units (1e9 for 'bn')
     base_unit: str  # 'USD' | '%' | 'count' | 'ratio'
+    growth: str | None = None  # 'yoy' | 'qoq': a growth rate on the prior period ('% YoY'), percent only
 
 
 @cache
@@ -90,10 +102,15 @@ def parse_unit(text: str) -> Unit:
     lowered = " ".join(text.strip().lower().split())
     if lowered in PERCENT_WORDS:
         return Unit(text, "percent", None, 1.0, "%")
+    growth = _GROWTH.fullmatch(lowered)
+    if growth:  # '% YoY', '% y/y', '% QoQ': the metric's growth on the same period a year (a quarter) earlier
+        return Unit(text, "percent", None, 1.0, "%", GROWTH_WORDS[growth.group(1).replace("/", "")])
     if lowered == "bps":
         return Unit(text, "percent", None, 0.01, "%")
     if lowered in RATIO_WORDS:
         return Unit(text, "ratio", None, 1.0, "ratio")
+    if lowered in DURATION_MINUTES:
+        return Unit(text, "duration", None, DURATION_MINUTES[lowered], "minutes")
     scale, words = _split_scale(_TOKEN.findall(lowered), text)
     if not words:
         raise UnitError(f"unit {text!r} has a scale but no currency or count", UNIT_FORMS)

@@ -9,7 +9,8 @@ Statuses other than `cancelled` and `refunded` (e.g. `completed`, `shipped`) cou
 Each month is scanned once (all months of a run in one query), grouped by (entity, country, currency, status) at raw-scan speed; FX conversion,
 validation against reference data and the region rollup then run on that small grouped table.
 Bad rows are never dropped silently: each one is counted under exactly one reason (first that applies):
-ordered_at_outside_month, missing_amount, unknown_country, unknown_currency, missing_status.
+ordered_at_outside_month, missing_amount, invalid_amount (NaN or infinite), unknown_country, unknown_currency,
+missing_status. An invalid amount is one rejected order: the month's figures are the sum of the others.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ METRICS = ("gmv", "net_gmv", "orders")
 REJECT_REASONS = (
     "ordered_at_outside_month",
     "missing_amount",
+    "invalid_amount",
     "unknown_country",
     "unknown_currency",
     "missing_status",
@@ -199,7 +201,12 @@ with row_level as (
     from classified_groups
     group by month
     union all
-    select month, 'missing_amount', 'amount', null, sum(rows_in - rows_outside - rows_valid)::bigint
+    select month, 'missing_amount', 'amount', null,
+           sum(rows_in - rows_outside - rows_valid - rows_invalid_amount)::bigint
+    from classified_groups
+    group by month
+    union all
+    select month, 'invalid_amount', 'amount', null, sum(rows_invalid_amount)::bigint
     from classified_groups
     group by month
 ),

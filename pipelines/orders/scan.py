@@ -3,8 +3,9 @@ both engines run (DuckDB as written, Spark after `sqlglot` transpiles it; see `p
 
 The statement's result is the grouped scan (grain: month x entity x country x currency x status), columns:
 month 'YYYY-MM', entity, country, currency, status (strings, may be null), rows_in (every row), rows_outside
-(ordered_at missing or outside the partition's month), rows_valid (inside the month with an amount) and
-amount (sum of those amounts, in the order's currency). FX, reference checks, bad-row reasons and the region
+(ordered_at missing or outside the partition's month), rows_valid (inside the month with a finite amount),
+rows_invalid_amount (inside the month with a NaN or infinite amount) and amount (sum of the finite amounts
+inside the month, in the order's currency: one NaN would otherwise make the whole group's sum NaN). FX, reference checks, bad-row reasons and the region
 rollup run afterwards on this small table (`pipelines/orders/aggregate.py`), the same for both engines.
 
 A branch is a set of files of one month scanned by one SELECT. Parquet footers decide two shortcuts:
@@ -27,7 +28,10 @@ from pipelines.orders.months import month_start, next_month
 
 REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
 GROUP_COLUMNS = ("month", "entity", "country", "currency", "status")
-COUNT_COLUMNS = ("rows_in", "rows_outside", "rows_valid")
+COUNT_COLUMNS = ("rows_in", "rows_outside", "rows_valid", "rows_invalid_amount")
+# `amount - amount = 0` holds for every finite amount and fails for NaN and +-inf (inf - inf is NaN, and NaN
+# equals no number in DuckDB and Spark alike); null stays null. Both dialects read it as written.
+FINITE_AMOUNT = "amount - amount = 0"
 
 
 class OrderFilesError(ValueError):
@@ -203,7 +207,10 @@ def branch_sql(branch: Branch, source: str, default_entity: str) -> str:
         select {_quote(branch.month)} as month, {entity_expr}::varchar as entity,
                country, currency, status,
                {inside} as inside,
-               count(*)::bigint as n, count(amount)::bigint as n_amount, sum(amount)::double as amount
+               count(*)::bigint as n,
+               count(amount) filter (where {FINITE_AMOUNT})::bigint as n_amount,
+               count(amount) filter (where not ({FINITE_AMOUNT}))::bigint as n_invalid,
+               sum(amount) filter (where {FINITE_AMOUNT})::double as amount
         from {source}{where}
         group by all"""
 
@@ -221,6 +228,7 @@ def scan_sql(branches: list[Branch], sources: list[str], default_entity: str) ->
                sum(n)::bigint as rows_in,
                coalesce(sum(n) filter (where inside is not true), 0)::bigint as rows_outside,
                coalesce(sum(n_amount) filter (where inside), 0)::bigint as rows_valid,
+               coalesce(sum(n_invalid) filter (where inside), 0)::bigint as rows_invalid_amount,
                sum(amount) filter (where inside) as amount
         from scanned
         group by all"""

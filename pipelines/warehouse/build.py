@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import shutil
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -24,7 +25,7 @@ from pipelines.warehouse.sqlfiles import (
     create_views,
     materialise_views,
     schema_fingerprint,
-    sql_files,
+    view_names,
 )
 
 # DuckDB 1.x clients (many SQL tools embed one) cannot open DuckDB 2.0's default storage format.
@@ -32,7 +33,7 @@ STORAGE_VERSION = "v1.4.0"
 BUILDING = ".building-"
 # Every view is stored as a table at publish time (computed once per build instead of once per query), in
 # layer order; the formulas stay in sql/views/.
-MATERIALISED_VIEWS = [path.stem for path in sql_files("views")]
+MATERIALISED_VIEWS = view_names()
 _counter = itertools.count()
 
 
@@ -156,6 +157,58 @@ def publish(built: Path, target: Path) -> Path:
     finally:
         os.close(dir_fd)
     return target
+
+
+# A build holding fewer than this share of the published build's figures is not published without an
+# explicit `impact run --allow-shrink` (docs/operations.md, "A build that loses most figures").
+SHRINK_LIMIT = 0.5
+
+
+def shrink_refusal(built: Path, target: Path) -> str | None:
+    """Why `built` must not replace the published `target`, in one line, or None when it may.
+
+    It may not when `target` is a warehouse with figures and `built` has fewer than SHRINK_LIMIT (half) of
+    them: a clock in the past, an emptied or wrongly mounted data folder or a bad batch of files would
+    otherwise replace a good warehouse with a nearly empty one. A `target` that is missing, not a warehouse
+    of this product, or unreadable even as a copy is not compared."""
+    previous = _figure_count(target)
+    if not previous:
+        return None
+    now = _figure_count(built) or 0
+    if now >= previous * SHRINK_LIMIT:
+        return None
+    return (
+        f"this build has {now} figures, fewer than half of the {previous} in the published warehouse "
+        f"(check the inputs, --today and the rejected rows; `impact run --allow-shrink` publishes it anyway)"
+    )
+
+
+def _figure_count(path: Path) -> int | None:
+    if not path.exists():
+        return None
+    try:
+        return _count_figures(path)
+    except duckdb.IOException:  # held open for writing by another client: read a copy of its checkpoint
+        pass
+    except duckdb.Error:
+        return None
+    copy = path.with_name(f"{path.name}{BUILDING}{os.getpid()}-count")
+    try:
+        shutil.copyfile(path, copy)
+        return _count_figures(copy)
+    except (OSError, duckdb.Error):
+        return None
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+
+
+def _count_figures(path: Path) -> int | None:
+    with duckdb.connect(str(path), read_only=True) as con:
+        has = con.execute(
+            "select count(*) from duckdb_tables() where table_name = 'figures' and schema_name = 'main'"
+        ).fetchone()[0]
+        return con.execute("select count(*) from figures").fetchone()[0] if has else None
 
 
 def remove_stale_builds(target: Path) -> list[Path]:

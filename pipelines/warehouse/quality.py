@@ -46,7 +46,24 @@ BLOCKING = {check.name for check in CHECKS if check.blocking}
 
 def offending_rows(con: duckdb.DuckDBPyConnection, check: Check) -> int:
     """How many rows the check's query returns on the open warehouse."""
-    return int(con.execute(f"select count(*) from ({check.sql})").fetchone()[0])
+    return int(con.sql(f"select count(*) from ({check.sql})").fetchall()[0][0])
+
+
+def first_offending(con: duckdb.DuckDBPyConnection, check: Check, limit: int = 5) -> list[dict[str, str]]:
+    """The first `limit` offending rows, every value as text (the culprits the check's metadata names, as
+    dagster-open-platform's checks do: a count says that something is wrong, the keys say where)."""
+    rel = con.sql(f"select * from ({check.sql}) limit {int(limit)}")
+    return [
+        {c: ("" if v is None else str(v)) for c, v in zip(rel.columns, row, strict=True)}
+        for row in rel.fetchall()
+    ]
+
+
+def inspect(path: Path, check: Check, limit: int = 5) -> tuple[int, list[dict[str, str]]]:
+    """(offending row count, the first `limit` of them) on the warehouse file at `path`, opened read-only."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        n = offending_rows(con, check)
+        return n, first_offending(con, check, limit) if n else []
 
 
 def count_offending(path: Path, check: Check) -> int:

@@ -32,6 +32,17 @@ def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
     return sorted((sql_dir / folder).glob("*.sql"))
 
 
+def defines_macros(path: Path) -> bool:
+    """Whether a file of sql/views/ holds macros (the KPI formulas of base/kpi_measures.sql) rather than a view:
+    its objects are functions, not relations, so they are created but never materialised."""
+    return "create or replace macro" in path.read_text().lower()
+
+
+def view_names(sql_dir: Path = SQL_DIR) -> list[str]:
+    """Every view's name, in creation order (the macro files left out)."""
+    return [path.stem for path in sql_files("views", sql_dir) if not defines_macros(path)]
+
+
 def schema_fingerprint(sql_dir: Path = SQL_DIR) -> str:
     """16 hex digits of a SHA-256 over every table and view definition (relative path and text, in creation
     order): written to build_info.schema_fingerprint by each build, so the dashboard can tell a warehouse

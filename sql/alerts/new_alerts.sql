@@ -8,16 +8,16 @@
 with streaks as (
     select s.*, 'shortfall_streak' as alert_type, s.length::double as measure,
            s.first_period || '..' || s.last_period as period_label
-    from shortfall_streaks s
-    inner join default_policies d on d.expectation_kind = s.expectation_kind and d.default_policy = s.policy
+    from shortfall_streaks as s
+    inner join default_policies as d on d.expectation_kind = s.expectation_kind and d.default_policy = s.policy
     where s.length >= $streak
 ), misses as (
     -- in the base unit, which value_text scales ('USD 8.50 bn')
     select a.* replace (a.actual * a.to_base as actual, a.expectation * a.to_base as expectation,
                         a.base_unit as unit),
            'large_miss' as alert_type, a.variance_pct as measure
-    from actual_vs_expectation a
-    where a.is_default_policy and a.favourable = false and abs(a.variance_pct) >= $miss
+    from actual_vs_expectation as a
+    where a.is_default_policy and a.actual_vintage = 'latest' and a.favourable = false and abs(a.variance_pct) >= $miss
 ), candidates as (
     select alert_type, entity, metric, region_code, period_label as period, expectation_kind, policy, measure,
            format('{} {} in {} fell short of {} ({}) for {} consecutive {} periods, {} to {}', entity, metric,
@@ -27,10 +27,11 @@ with streaks as (
     union all
     select alert_type, entity, metric, region_code, period, expectation_kind, policy, measure,
            format('{} {} in {} for {} missed its {} by {:.1f}% ({} against {})', entity, metric, region_code,
-                  period, expectation_kind, abs(measure) * 100, value_text(actual, unit), value_text(expectation, unit)),
+                  period, expectation_kind, abs(measure) * 100, value_text(actual, unit),
+                  value_text(expectation, unit)),
            actual_source_id || ',' || expectation_source_id
     from misses
 )
 select md5(concat_ws('|', alert_type, entity, metric, region_code, period, expectation_kind, policy)) as alert_id,
        $now::timestamp as created_at, c.*
-from candidates c
+from candidates as c

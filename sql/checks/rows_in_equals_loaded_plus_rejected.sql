@@ -8,8 +8,10 @@ with per_kind as (
 
 table_rows as (
     select 'figures' as input_kind, count(*)::bigint as n from figures
-    union all select 'events', count(*) from events
-    union all select 'sources', count(*) from sources
+    union all
+    select 'events', count(*) from events
+    union all
+    select 'sources', count(*) from sources
 )
 
 select 'file' as what, file as name, (rows_loaded + rows_rejected)::bigint as expected, rows_in::bigint as found

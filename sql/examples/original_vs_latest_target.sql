@@ -16,6 +16,7 @@ from actual_vs_expectation as original
 inner join actual_vs_expectation as latest
     using (entity, metric, region_code, period_start, period_end, expectation_kind)
 where original.policy = 'original'
+  and original.actual_vintage = 'latest' and latest.actual_vintage = 'latest'
   and latest.policy = 'latest'
   and original.expectation_kind = 'target'
 order by original.entity, original.metric, original.region_code, original.period_start

@@ -16,5 +16,6 @@ select
     expectation_source_id
 from actual_vs_expectation
 where policy = 'at_period_end'
+  and actual_vintage = 'latest'
   and is_shortfall
 order by variance_pct

@@ -6,7 +6,7 @@ create or replace table figures (
     metric            varchar not null,
     region_code       varchar not null,
     period            varchar not null,     -- canonical label: '2024', '2024-Q3', '2024-01..2024-05'
-    grain             varchar not null,     -- 'year' | 'half' | 'quarter' | 'month' | 'day' | 'span'
+    grain             varchar not null,     -- 'year' | 'half' | 'quarter' | 'month' | 'week' | 'day' | 'span'
     period_start      date not null,
     period_end        date not null,        -- inclusive
     kind              varchar not null,     -- actual | estimate | target | guidance | consensus | projection | budget

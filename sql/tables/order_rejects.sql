@@ -5,7 +5,7 @@ create or replace table order_rejects (
     dataset      varchar not null,
     file         varchar not null,   -- relative to DATA_DIR
     month        varchar not null,   -- YYYY-MM: the partition the rows were found in
-    reason       varchar not null,   -- ordered_at_outside_month | missing_amount | unknown_country | unknown_currency | missing_status
+    reason       varchar not null,   -- ordered_at_outside_month | missing_amount | invalid_amount | unknown_country | unknown_currency | missing_status
     column_name  varchar,
     value        varchar,            -- the offending value for unknown_country / unknown_currency
     rows         bigint not null

@@ -20,8 +20,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from pipelines.cli.processes import dashboard_command
+from tests.helpers import free_port
 
-from .browser import MARKS, free_port
+from .browser import MARKS
 
 pytestmark = MARKS
 

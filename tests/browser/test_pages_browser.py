@@ -16,6 +16,9 @@ PAGES = [
     ("events?event=EV05", 2, "Before and after one event"),
     ("evidence", 1, "Qualitative claims"),
     ("sql", 0, "Query"),
+    ("bridge?entity=TikTok+Shop&metric=gmv&region=US&period=2024&kind=target", 1, "the business missed"),
+    ("track_record", 1, "Forecasters, most scored first"),
+    ("?entity=TikTok+Shop&metric=gmv&versus=last+year", 2, "same period a year earlier"),
 ]
 
 pytestmark = MARKS

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.helpers import CASE_STUDY, free_port
+
 from .browser import CHROMIUM, CHROMIUM_ARGS
 from .conftest import require_chromium
 
@@ -28,12 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(predicate, timeout_s: float, what: str) -> None:
@@ -63,7 +58,7 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    shutil.copytree(REPO / "data" / "datasets" / "tiktok-2024", tmp_path / "datasets" / "tiktok-2024")
+    shutil.copytree(CASE_STUDY, tmp_path / "datasets" / CASE_STUDY.name)
     warehouse = tmp_path / "warehouse.duckdb"
     subprocess.run(
         [
@@ -80,7 +75,7 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
         capture_output=True,
         timeout=300,
     )
-    port, dagster_port = _free_port(), _free_port()
+    port, dagster_port = free_port(), free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     server = subprocess.Popen(
         [

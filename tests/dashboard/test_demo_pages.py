@@ -10,21 +10,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.widgets import ILLUSTRATIVE_NOTE
 from pipelines.devtools.operator_demo import BAN, ENTITY
+from tests.helpers import open_app
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 NOTE = ILLUSTRATIVE_NOTE.split(".")[0].strip("*")  # 'Illustrative data'
 
 
 def open_with(warehouse: Path, page: str | None, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    if page:
-        at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, warehouse, page or None, from_scorecard=True, **params)
 
 
 def captions(at: AppTest) -> str:

@@ -4,26 +4,17 @@ refused `?entity=Illustrative Marketplace`): by its id (the name the figures use
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from pipelines.devtools.operator_demo import ENTITY
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = ["scorecard", "trends", "events", "impact", "evidence"]
 
 
 @pytest.mark.parametrize("given", [ENTITY, "illustrative-marketplace"])
 @pytest.mark.parametrize("page", PAGES)
-def test_the_business_in_the_address_is_shown(demo_build, monkeypatch, page, given):
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(demo_build["warehouse"]))
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page(f"app_pages/{page}.py")
-    at.query_params["entity"] = given
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+def test_the_business_in_the_address_is_shown(demo_build, dashboard, page, given):
+    at = dashboard(demo_build["warehouse"], f"app_pages/{page}.py", entity=given)
     assert not at.warning, [w.value for w in at.warning]
     key = "impact_entity" if page == "impact" else "entity"
     assert at.sidebar.selectbox(key=key).value == ENTITY

@@ -20,8 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.charts.events import events_timeline, label_places, short_label
 from dashboard.data import catalog
 from pipelines.devtools.operator_demo import ENTITY, EVENTS
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+from tests.helpers import open_app
 
 
 def test_a_short_label_cuts_at_a_word_and_not_after_a_small_word():
@@ -73,14 +72,7 @@ def test_the_timeline_draws_each_event_once_with_its_labels_and_sources(case_war
 
 def open_with(warehouse: Path, page: str, monkeypatch, **params) -> AppTest:
     """A fresh session opened on `page` with the address's `params`, as a pasted link opens it."""
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page(page)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, warehouse, page, **params)
 
 
 def timeline_ids(at: AppTest) -> list[str]:

@@ -18,8 +18,9 @@ from pipelines.effects.counterfactual import estimate_counterfactual
 from pipelines.effects.did import estimate_did
 from pipelines.effects.periods import period_end, period_start
 from pipelines.warehouse.sqlfiles import create_tables, create_views
+from tests.effects.conftest import REGION_COLUMNS as EFFECT_REGION_COLUMNS
+from tests.helpers import APP, GMV, event_rows, open_app, seed
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGE = "app_pages/impact.py"
 EVENT_DATE = date(2024, 1, 15)
 START = 2021 * 12  # period index of 2021-01
@@ -53,26 +54,30 @@ def monthly_warehouse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("impact") / "warehouse.duckdb"
     con = duckdb.connect(str(path))
     create_tables(con)
-    for row in REGIONS:
-        con.execute("insert into regions values (?, ?, ?, ?, null, ?, ?)", list(row))
-    con.execute("insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null)")
-    for sid, publisher, published, url in (
+    seed(con, "regions", REGIONS, columns=EFFECT_REGION_COLUMNS)
+    seed(con, "metrics", [GMV])
+    sources = [
         ("S-ORDERS", "Operator order data", "2025-01-15", None),
         ("S-PLAN", "Operator plan", "2020-12-01", None),
         ("S-LAW", "Federal Register", "2024-01-15", "https://example.org/law"),
-    ):
-        con.execute(
-            "insert into sources (source_id, publisher, url, published_on, published_date, dataset, file,"
-            " row_number) values (?, ?, ?, ?, try_cast(? as date), 'test', 'sources.csv', 1)",
-            [sid, publisher, url, published, published],
-        )
-    con.execute(
-        "insert into events values ('US-LAW', 'test', ?, 'day', null, 'effective', 'US', 'law',"
-        " 'US marketplace law', 'Shop', 'S-LAW', null, 'events.csv', 1)",
-        [EVENT_DATE],
+    ]
+    seed(
+        con,
+        "sources",
+        [
+            {"source_id": sid, "publisher": publisher, "url": url, "published_on": published}
+            | {"published_date": date.fromisoformat(published)}
+            for sid, publisher, published, url in sources
+        ],
+        dataset="test",
+        file="sources.csv",
+        row_number=1,
     )
+    us_law = ("US-LAW", EVENT_DATE, "day", "effective", "US", "law", "US marketplace law", "S-LAW")
+    seed(con, "events", event_rows([us_law], entity="Shop"))
     starts, values = monthly_series()
     row = 0
+    figures = []
     for code, series in values.items():
         for start, value in zip(starts, series, strict=True):
             for kind, v, source, as_of in (
@@ -83,39 +88,37 @@ def monthly_warehouse(tmp_path_factory) -> Path:
                     continue
                 row += 1
                 period = start.strftime("%Y-%m")
-                con.execute(
-                    "insert into figures (figure_id, dataset, entity, metric, region_code, period, grain,"
-                    " period_start, period_end, kind, is_expectation, value, bound, unit, as_of,"
-                    " as_of_precision, source_id, file, row_number) values (?, 'test', 'Shop', 'gmv', ?, ?,"
-                    " 'month', ?, ?, ?, ?, ?, 'exact', 'USD', ?, 'day', ?, 'f.csv', ?)",
-                    [
-                        f"{kind}-{code}-{period}",
-                        code,
-                        period,
-                        start,
-                        period_end(START + starts.index(start), "month"),
-                        kind,
-                        kind != "actual",
-                        v,
-                        as_of,
-                        source,
-                        row,
-                    ],
+                figures.append(
+                    {
+                        "figure_id": f"{kind}-{code}-{period}",
+                        "dataset": "test",
+                        "entity": "Shop",
+                        "metric": "gmv",
+                        "region_code": code,
+                        "period": period,
+                        "grain": "month",
+                        "period_start": start,
+                        "period_end": period_end(START + starts.index(start), "month"),
+                        "kind": kind,
+                        "is_expectation": kind != "actual",
+                        "value": v,
+                        "bound": "exact",
+                        "unit": "USD",
+                        "as_of": as_of,
+                        "as_of_precision": "day",
+                        "source_id": source,
+                        "file": "f.csv",
+                        "row_number": row,
+                    }
                 )
+    seed(con, "figures", figures)
     create_views(con)
     con.close()
     return path
 
 
 def open_impact(warehouse: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=180).run()
-    at.switch_page(PAGE)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, warehouse, PAGE, from_scorecard=True, **params)
 
 
 def texts(at: AppTest) -> str:

@@ -11,7 +11,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+from tests.helpers import APP, open_app, seed
+
 PAGES = [
     "app_pages/scorecard.py",
     "app_pages/trends.py",
@@ -22,12 +23,9 @@ PAGES = [
 
 
 def open_page(warehouse: Path, page: str, monkeypatch) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(warehouse))
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    if page != PAGES[0]:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(
+        monkeypatch, warehouse, None if page == PAGES[0] else page, from_scorecard=True, timeout=120
+    )
 
 
 def texts(at: AppTest) -> str:
@@ -241,11 +239,14 @@ def test_evidence_shows_bad_order_rows_and_tolerates_older_warehouses(case_wareh
     shutil.copyfile(case_warehouse, with_rows)
     shutil.copyfile(case_warehouse, without_table)
     with duckdb.connect(str(with_rows)) as con:
-        con.execute(
-            "insert into order_rejects values ('orders', 'datasets/orders/order_rejects-2024-09.parquet',"
-            " '2024-09', 'unknown_country', 'country', 'UK', 17),"
-            " ('orders', 'datasets/orders/order_rejects-2024-09.parquet', '2024-09', 'missing_amount',"
-            " 'amount', null, 4)"
+        seed(
+            con,
+            "order_rejects",
+            [("unknown_country", "country", "UK", 17), ("missing_amount", "amount", None, 4)],
+            columns=("reason", "column_name", "value", "rows"),
+            dataset="orders",
+            file="datasets/orders/order_rejects-2024-09.parquet",
+            month="2024-09",
         )
     with duckdb.connect(str(without_table)) as con:
         con.execute("drop table order_rejects")
@@ -393,3 +394,20 @@ print(before, "statsmodels.tsa.statespace.structural" in sys.modules)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["False", "True"]
+
+
+@pytest.mark.parametrize("page", PAGES[:2])
+def test_expectations_compared_with_nothing_are_counted_and_listed(case_warehouse, page, monkeypatch):
+    at = open_page(case_warehouse, page, monkeypatch)
+    with duckdb.connect(str(case_warehouse), read_only=True) as con:
+        entity = at.selectbox(key="entity").value
+        (n,) = con.execute(
+            "select count(*) from unmatched_expectations where entity = ?", [entity]
+        ).fetchone()
+    assert n > 0  # the case study's TikTok Shop has a 2024-H2 target its months do not tile
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith(f"{n} expectation") and "could not be compared" in w for w in warnings), warnings
+    (listed,) = [e for e in at.expander if e.label == f"Expectations compared with nothing ({n})"]
+    lines = [m.value for m in listed.markdown if m.value.startswith("- ")]
+    assert lines and lines[0].count("\n") == n - 1  # the list, one line each with its reason
+    assert any("evidence?figures=" in m.value for m in listed.markdown)

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.data import connection as q
 from dashboard.data import evidence
+from pipelines.warehouse.sqlfiles import create_tables
 
 KEYS = ["entity", "metric", "region_code", "period", "kind_group", "spread_pct", "spread"]
 # the plain definition of "the N widest disagreements": one top-N over the whole view
@@ -37,6 +38,7 @@ def ties_and_nulls(tmp_path_factory) -> Path:
     fewer rows than the page shows."""
     path = tmp_path_factory.mktemp("disagreement") / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
+        create_tables(con)  # a warehouse of this product (build_info), whose one view is seeded below
         con.execute(
             """
             create table source_disagreement as

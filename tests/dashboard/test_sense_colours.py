@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.charts import style
 from pipelines.ingest.assemble import load_all
 from pipelines.warehouse.build import build, publish
+from tests.helpers import APP, open_app
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
 
 
@@ -27,13 +27,7 @@ def warehouse(case: str, tmp_path: Path) -> Path:
 
 
 def scorecard(path: Path, monkeypatch, **params) -> AppTest:
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(path))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, path, timeout=120, **params)
 
 
 def specs(at: AppTest) -> list[dict]:

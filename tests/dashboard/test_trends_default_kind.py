@@ -4,15 +4,11 @@ monthly plan is a projection and its target annual, so opening on 'target' at mo
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import polars as pl
-from streamlit.testing.v1 import AppTest
 
 from dashboard.widgets import default_kind
 from pipelines.devtools.operator_demo import ENTITY
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def grains(**by_kind: list[str]) -> pl.DataFrame:
@@ -33,13 +29,8 @@ def test_the_default_kind_is_drawn_at_the_finest_grain_with_actuals():
     assert default_kind([], demo) is None
 
 
-def test_trends_opens_the_demo_on_its_monthly_projection(demo_build, monkeypatch):
-    monkeypatch.setenv("IMPACT_WAREHOUSE", str(demo_build["warehouse"]))
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("app_pages/trends.py")  # a fresh session on Trends, as a shared link opens it
-    at.query_params["entity"] = ENTITY
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+def test_trends_opens_the_demo_on_its_monthly_projection(demo_build, dashboard):
+    at = dashboard(demo_build["warehouse"], "app_pages/trends.py", entity=ENTITY)  # a fresh session on Trends
     assert at.sidebar.selectbox(key="kind").value == "projection"
     names = [t.get("name") for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]]
     assert any(n and n.endswith(": projection") for n in names), names  # the goal line is drawn

@@ -12,6 +12,8 @@ import duckdb
 import pytest
 
 from pipelines.warehouse.sqlfiles import create_tables, create_views
+from tests.helpers import GMV, event_rows
+from tests.helpers import seed as seed_rows
 
 REGIONS = [
     # region_code, name, parent_code, level, depth, path
@@ -42,6 +44,8 @@ EVENTS = [
     ("US-RULING", date(2024, 12, 1), "month", "expected", "US", "ruling", "Appeals ruling due", "S-WSJ"),
 ]
 
+REGION_COLUMNS = ("region_code", "name", "parent_code", "level", "depth", "path")  # REGIONS' tuples (no iso3)
+
 MONTHS = [date(2024, m, 1) for m in range(1, 13)]
 
 
@@ -50,55 +54,76 @@ def month_end(d: date) -> date:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
+def source_rows(sources: list[tuple], *, with_date: bool = True) -> list[dict]:
+    """(source_id, publisher, published_on) tuples as rows of table sources of dataset 'test'; published_date
+    is the published_on that is a whole date (null for a partial one), unless with_date=False."""
+    rows = []
+    for sid, publisher, published in sources:
+        row = {"source_id": sid, "publisher": publisher, "published_on": published}
+        if with_date:
+            row["published_date"] = date.fromisoformat(published) if len(published) == 10 else None
+        rows.append({**row, "dataset": "test", "file": "sources.csv", "row_number": 1})
+    return rows
+
+
 def seed(con: duckdb.DuckDBPyConnection, last_month: int = 12) -> None:
+    """The tables of sql/tables/ with the regions, the GMV metric, the sources, the events and 2024's monthly
+    actuals and targets (up to `last_month`) for the US, Canada and Australia."""
     create_tables(con)
-    for code, name, parent, level, depth, path in REGIONS:
-        con.execute(
-            "insert into regions values (?, ?, ?, ?, null, ?, ?)", [code, name, parent, level, depth, path]
-        )
-    con.execute(
-        "insert into metrics values ('gmv', 'GMV', 'money', true, true, false, null, null, null)",
-    )
-    for sid, publisher, published in SOURCES:
-        con.execute(
-            "insert into sources (source_id, publisher, published_on, published_date, dataset, file, row_number)"
-            " values (?, ?, ?, try_cast(? as date), 'test', 'sources.csv', 1)",
-            [sid, publisher, published, published],
-        )
-    for i, (eid, d, precision, status, juris, cat, title, src) in enumerate(EVENTS, start=1):
-        con.execute(
-            "insert into events values (?, 'test', ?, ?, null, ?, ?, ?, ?, 'TikTok', ?, null, 'events.csv', ?)",
-            [eid, d, precision, status, juris, cat, title, src, i],
-        )
+    seed_rows(con, "regions", REGIONS, columns=REGION_COLUMNS)
+    seed_rows(con, "metrics", [GMV])
+    seed_rows(con, "sources", source_rows(SOURCES))
+    seed_rows(con, "events", event_rows(EVENTS))
+    figures = []
     row = 0
     for region, level in (("US", 100.0), ("CA", 20.0), ("AU", 10.0)):
         for m in MONTHS[:last_month]:
             row += 1
             period = m.strftime("%Y-%m")
-            insert_figure(
-                con, f"A-{region}-{period}", region, period, m, "actual", level + m.month, "S-ORDERS", row
+            figures.append(
+                figure_row(
+                    f"A-{region}-{period}", region, period, m, "actual", level + m.month, "S-ORDERS", row
+                )
             )
-            insert_figure(
-                con,
-                f"T-{region}-{period}",
-                region,
-                period,
-                m,
-                "target",
-                level + 5,
-                "S-PLAN",
-                row,
-                as_of=date(2023, 12, 1),
+            figures.append(
+                figure_row(
+                    f"T-{region}-{period}",
+                    region,
+                    period,
+                    m,
+                    "target",
+                    level + 5,
+                    "S-PLAN",
+                    row,
+                    as_of=date(2023, 12, 1),
+                )
             )
+    seed_rows(con, "figures", figures)
 
 
-def insert_figure(con, fid, region, period, start, kind, value, source, row, as_of=date(2025, 1, 15)):
-    con.execute(
-        "insert into figures (figure_id, dataset, entity, metric, region_code, period, grain, period_start,"
-        " period_end, kind, is_expectation, value, bound, unit, as_of, as_of_precision, source_id, file, row_number)"
-        " values (?, 'test', 'TikTok', 'gmv', ?, ?, 'month', ?, ?, ?, ?, ?, 'exact', 'USD', ?, 'day', ?, 'f.csv', ?)",
-        [fid, region, period, start, month_end(start), kind, kind != "actual", value, as_of, source, row],
-    )
+def figure_row(fid, region, period, start, kind, value, source, row, as_of=date(2025, 1, 15)) -> dict:
+    """A monthly TikTok GMV figure (USD, exact) of dataset 'test' as a row of table figures."""
+    return {
+        "figure_id": fid,
+        "dataset": "test",
+        "entity": "TikTok",
+        "metric": "gmv",
+        "region_code": region,
+        "period": period,
+        "grain": "month",
+        "period_start": start,
+        "period_end": month_end(start),
+        "kind": kind,
+        "is_expectation": kind != "actual",
+        "value": value,
+        "bound": "exact",
+        "unit": "USD",
+        "as_of": as_of,
+        "as_of_precision": "day",
+        "source_id": source,
+        "file": "f.csv",
+        "row_number": row,
+    }
 
 
 @pytest.fixture

@@ -7,19 +7,23 @@ from datetime import date
 import duckdb
 import pytest
 
+from tests.helpers import event_rows, seed
 
-def windows(path, event_id, extra_sql=None):
+
+def windows(path, event_id, extra=None):
+    """event_windows of `event_id`, after `extra`: an event row to add (add_event) or a (sql, params) to run."""
     with duckdb.connect(str(path)) as con:
-        if extra_sql:
-            con.execute(*extra_sql)
+        if isinstance(extra, dict):
+            seed(con, "events", [extra])
+        elif extra:
+            con.execute(*extra)
         return con.sql("select * from event_windows where event_id = ?", params=[event_id]).pl()
 
 
-def add_event(event_id, day, jurisdiction, status="announced"):
-    return (
-        "insert into events values (?, 'test', ?, 'day', null, ?, ?, 'other', ?, null, 'S-WSJ', null, 'e.csv', 99)",
-        [event_id, day, status, jurisdiction, event_id],
-    )
+def add_event(event_id, day, jurisdiction, status="announced") -> dict:
+    """A row of table events (no entity) for windows(..., extra=...)."""
+    event = (event_id, day, "day", status, jurisdiction, "other", event_id, "S-WSJ")
+    return event_rows([event], first_row=99, entity=None, file="e.csv")[0]
 
 
 def test_positions_values_and_change(warehouse):

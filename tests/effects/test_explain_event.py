@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from pipelines.cli.main import main as impact_commands
 from pipelines.effects.assess import default_event, explain_period
 from pipelines.warehouse.sqlfiles import create_views
+from tests.helpers import event_rows
+from tests.helpers import seed as seed_rows
 
 from .conftest import REGIONS, seed
 from .test_narrative_cli import uncited_numbers
@@ -31,12 +33,11 @@ def crowded_warehouse(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(path))
     seed(con)
-    for i, (eid, d, status, juris, title) in enumerate(EXTRA_EVENTS, start=100):
-        con.execute(
-            "insert into events values (?, 'test', ?, 'day', null, ?, ?, 'other', ?, 'TikTok', 'S-WSJ', null,"
-            " 'events.csv', ?)",
-            [eid, d, status, juris, title, i],
-        )
+    extra = [
+        (eid, d, "day", status, juris, "other", title, "S-WSJ")
+        for eid, d, status, juris, title in EXTRA_EVENTS
+    ]
+    seed_rows(con, "events", event_rows(extra, first_row=100))
     create_views(con)
     con.close()
     return path

@@ -14,8 +14,9 @@ from pipelines.cli.main import main as impact_commands
 from pipelines.effects.assess import explain_period
 from pipelines.warehouse.rules import WINDOW_K
 from pipelines.warehouse.sqlfiles import create_tables, create_views
+from tests.helpers import event_rows, seed
 
-from .conftest import REGIONS, SOURCES, insert_figure
+from .conftest import REGION_COLUMNS, REGIONS, SOURCES, figure_row, source_rows
 from .synthetic import synthetic
 
 # a number (amount, percentage, date), possibly followed by more numbers in brackets, then citation markers
@@ -105,21 +106,10 @@ def synthetic_warehouse(tmp_path):
     path = tmp_path / "synthetic.duckdb"
     con = duckdb.connect(str(path))
     create_tables(con)
-    for code, name, parent, level, depth, p in REGIONS:
-        con.execute(
-            "insert into regions values (?, ?, ?, ?, null, ?, ?)", [code, name, parent, level, depth, p]
-        )
-    for sid, publisher, published in SOURCES:
-        con.execute(
-            "insert into sources (source_id, publisher, published_on, dataset, file, row_number)"
-            " values (?, ?, ?, 'test', 'sources.csv', 1)",
-            [sid, publisher, published],
-        )
-    con.execute(
-        "insert into events values ('US-LAW', 'test', ?, 'day', null, 'effective', 'US', 'law', 'US law', 'TikTok',"
-        " 'S-WSJ', null, 'e.csv', 1)",
-        [date(2024, 1, 15)],
-    )
+    seed(con, "regions", REGIONS, columns=REGION_COLUMNS)
+    seed(con, "sources", source_rows(SOURCES, with_date=False))
+    us_law = ("US-LAW", date(2024, 1, 15), "day", "effective", "US", "law", "US law", "S-WSJ")
+    seed(con, "events", event_rows([us_law], file="e.csv"))
     series, controls, _ = synthetic(0)
     rows = [("US", r["period_start"], r["value"]) for r in series.iter_rows(named=True)]
     rows += [
@@ -127,9 +117,13 @@ def synthetic_warehouse(tmp_path):
         for r in controls.iter_rows(named=True)
         if r["region_code"] in ("CA", "MX")
     ]
+    figures = []
     for i, (region, start, value) in enumerate(rows):
         period = start.strftime("%Y-%m")
-        insert_figure(con, f"A-{region}-{period}", region, period, start, "actual", value, "S-ORDERS", i)
+        figures.append(
+            figure_row(f"A-{region}-{period}", region, period, start, "actual", value, "S-ORDERS", i)
+        )
+    seed(con, "figures", figures)
     create_views(con)
     con.close()
     return path

@@ -64,7 +64,7 @@ def _raw_pairs(warehouse: Path, kind: str, policy: str) -> pl.DataFrame:
         from actual_vs_expectation c
         join figures a on a.figure_id = c.actual_figure_id
         join figures e on e.figure_id = c.expectation_figure_id
-        where c.expectation_kind = '{kind}' and c.policy = '{policy}'
+        where c.expectation_kind = '{kind}' and c.policy = '{policy}' and c.actual_vintage = 'latest'
         """,
     )
 

@@ -4,7 +4,8 @@ Per month: the generator's files (1% bad rows spread over every row group: times
 missing amounts, unknown countries and currencies; 15 countries, 12 currencies), plus
 - `part-clean.parquet`: good rows only, two row groups (every row group proven clean by its statistics);
 - `part-mixed.parquet`: three row groups, only the middle one holding bad rows (a timestamp after the month,
-  a missing timestamp, a missing amount, a missing status, unknown statuses 'pending' and 'on_hold').
+  a missing timestamp, a missing amount, a NaN and an infinite amount, a missing status, unknown statuses
+  'pending' and 'on_hold').
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def _rows(month: str, n: int, bad: bool) -> list[dict]:
         rows[4]["status"] = "pending"  # statuses other than cancelled/refunded count like completed
         rows[5]["status"] = "on_hold"
         rows[6]["ordered_at"] = end + timedelta(days=3)
+        rows[7]["amount"] = float("nan")  # invalid_amount: one rejected order, not a NaN month
+        rows[8]["amount"] = float("inf")
     return rows
 
 
@@ -103,9 +106,9 @@ def assert_same_numbers(left: tuple[list, list], right: tuple[list, list]) -> No
     entity, country, currency and status within half a cent (float sums in another order differ in the
     last bits); figures (rounded to cents) within a cent; bad rows equal by reason."""
     (left_aggs, left_groups), (right_aggs, right_groups) = left, right
-    assert [g[:8] for g in left_groups] == [g[:8] for g in right_groups]
+    assert [g[:9] for g in left_groups] == [g[:9] for g in right_groups]
     for a, b in zip(left_groups, right_groups, strict=True):
-        assert (a[8] is None) == (b[8] is None) and abs((a[8] or 0) - (b[8] or 0)) < 0.005, (a, b)
+        assert (a[9] is None) == (b[9] is None) and abs((a[9] or 0) - (b[9] or 0)) < 0.005, (a, b)
     for a, b in zip(left_aggs, right_aggs, strict=True):
         assert (a.month, a.rows_in, a.rows_aggregated, a.rows_rejected) == (
             b.month,

@@ -60,6 +60,7 @@ def test_bad_rows_counted_by_reason(september):
     assert september.rejected_by_reason == {
         "ordered_at_outside_month": 2,
         "missing_amount": 1,
+        "invalid_amount": 0,
         "unknown_country": 1,
         "unknown_currency": 1,
         "missing_status": 1,

@@ -40,6 +40,7 @@ def test_bad_rows_match_what_the_generator_planted(generated, small_generator):
     per_kind = [len(range(k, bad, 4)) for k in range(4)]  # bad rows take the four kinds in turn
     assert summary["rejected_by_reason"] == {
         "missing_amount": per_kind[0],
+        "invalid_amount": 0,
         "unknown_country": per_kind[1],
         "unknown_currency": per_kind[2],
         "ordered_at_outside_month": per_kind[3],

@@ -15,9 +15,10 @@ import polars as pl
 import pytest
 
 from pipelines.devtools.orders_generator import GeneratorConfig, generate_orders
-from pipelines.devtools.spark_cluster import free_port, listening_addresses, standalone_cluster
+from pipelines.devtools.spark_cluster import listening_addresses, standalone_cluster
 from pipelines.orders import layout
 from pipelines.orders.build import build_months
+from tests.helpers import free_port
 from tests.orders.mixed_orders import make_mixed_orders
 
 pytestmark = pytest.mark.slow
@@ -81,6 +82,7 @@ def test_cli_on_the_cluster_equals_duckdb(cluster, published, tmp_path):
     assert set(rejects["reason"]) == {
         "ordered_at_outside_month",
         "missing_amount",
+        "invalid_amount",
         "unknown_country",
         "unknown_currency",
         "missing_status",

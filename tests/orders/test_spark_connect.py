@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.devtools.spark_cluster import free_port, listening_addresses
+from pipelines.devtools.spark_cluster import listening_addresses
 from pipelines.devtools.spark_connect import connect_server
 from pipelines.orders import layout
 from pipelines.orders.spark import SparkMasterUnreachable, check_master, spark_config
+from tests.helpers import free_port
 from tests.orders.mixed_orders import make_mixed_orders
 from tests.orders.test_spark_cluster import _figures, assert_same_figures, duckdb_figures, impact
 

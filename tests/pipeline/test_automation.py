@@ -19,10 +19,7 @@ from pipelines.defs.resources import ImpactSettings
 from pipelines.defs.run import run_pipeline
 from pipelines.ingest.inbox import file_inbox
 from pipelines.warehouse.alerts import post_json
-
-REPO = Path(__file__).resolve().parents[2]
-CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
-TODAY = "2026-11-24"
+from tests.helpers import CASE_STUDY, TODAY
 
 
 def _repo():

@@ -14,9 +14,11 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from tests.helpers import CASE_STUDY
+
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw" / "tiktok-2024-reports"
-DATASET = ROOT / "data" / "datasets" / "tiktok-2024"
+DATASET = CASE_STUDY
 REFERENCE = ROOT / "pipelines" / "reference"
 
 BRIEF_SOURCE = "brief-2024-11-tw-wsj"

@@ -25,16 +25,14 @@ from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, CHECKS_SQL
 from pipelines.defs.webserver import (
     check_executions,
-    free_port,
     launch_materialize_all,
     run_status,
     run_timeline,
     start_dagster,
     stop,
 )
+from tests.helpers import CASE_STUDY, free_port
 
-REPO = Path(__file__).resolve().parents[2]
-CASE_STUDY = REPO / "data" / "datasets" / "tiktok-2024"
 WARNINGS = {"expectation_vintages_ordered", "expectations_published_after_period"}  # the case study's
 
 
@@ -66,6 +64,9 @@ def test_recorded_build_shows_in_dagster(case_study, monkeypatch):
             evaluation = records[0].event.dagster_event.event_specific_data
             if name in WARNINGS:
                 assert not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN, name
+                # the culprits are named in the metadata, not only counted
+                first = evaluation.metadata["first offending rows"].value
+                assert 0 < len(first) <= 5 and evaluation.metadata["offending rows"].value >= len(first), name
             else:
                 assert evaluation.passed, name
 

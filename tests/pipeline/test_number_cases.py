@@ -187,8 +187,16 @@ def test_constant_currency_on_plan_reads_one_every_month(tmp_path):
     paces = rows(
         con,
         "select to_date_end, pace_attainment, run_rate_projection, expectation, fx_effect, favourable from pacing"
-        " where expectation_period = '2021' and policy = 'at_period_end' order by to_date_end",
+        " where expectation_period = '2021' and policy = 'at_period_end' and phasing = 'linear'"
+        " order by to_date_end",
     )
+    # the monthly plans phase the year too: on plan every month against them as well
+    phased = rows(
+        con,
+        "select pace_attainment from pacing where expectation_period = '2021' and policy = 'at_period_end'"
+        " and phasing = 'plan'",
+    )
+    assert [p["pace_attainment"] for p in phased] == [pytest.approx(1.0, abs=1e-9)] * 12
     # before: 1.1424 in January, 1.2268 in February, 1.0345 in November (the lira fell ~45% in 2021)
     assert len(paces) == 12
     assert [p["pace_attainment"] for p in paces] == [pytest.approx(1.0, abs=1e-12)] * 12

@@ -8,13 +8,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from pipelines.warehouse.sqlfiles import defines_macros
 from tests.case_study import CASE_STUDY, TODAY  # noqa: F401  (TODAY: used by the reliability tests)
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 IMPACT = REPO / ".venv" / "bin" / "impact"
 DUCKDB_CLI = REPO / ".venv" / "bin" / "duckdb"
-VIEWS = sorted((REPO / "sql" / "views").rglob("*.sql"))  # in layer folders: chosen/ compared/ analysis/
+VIEWS = sorted(
+    p for p in (REPO / "sql" / "views").rglob("*.sql") if not defines_macros(p)
+)  # the macro files hold no view
 EXAMPLES = sorted((REPO / "sql" / "examples").glob("*.sql"))
 
 # Input set B = the case study plus this file: a new entity with an actual and a target for the same

@@ -20,10 +20,10 @@ from dashboard.data import connection as db
 from dashboard.data import evidence as evidence_data
 from pipelines.ingest.assemble import load_all
 from pipelines.warehouse import build as warehouse
+from tests.helpers import APP
 
-from .helpers import CASE_STUDY, REPO
+from .helpers import CASE_STUDY
 
-APP = str(REPO / "dashboard" / "app.py")
 TRACKER = "![t](https://tracker.example/p.png)"
 HOSTILE_PUBLISHER = f'{TRACKER} =HYPERLINK("https://evil.example") [click](javascript:alert(1)) :red[alarm]'
 

@@ -14,14 +14,9 @@ import time
 from pathlib import Path
 
 from pipelines.cli import processes
+from tests.helpers import free_port
 
 from .helpers import IMPACT, PYTHON, REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _listening(port: int) -> bool:
@@ -70,7 +65,7 @@ def test_serve_stops_with_a_message_on_a_broken_code_location(tmp_path: Path) ->
     env["IMPACT_ALERT_STREAK_PERIODS"] = "three"  # the definitions cannot load with this setting
     proc = subprocess.Popen(
         [str(IMPACT), "serve", "--data-dir", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")]
-        + ["--port", str(_free_port()), "--dagster-port", str(_free_port())],
+        + ["--port", str(free_port()), "--dagster-port", str(free_port())],
         env=env,
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -110,7 +105,7 @@ def test_visitors_never_see_tracebacks() -> None:
 
 # fault 17a: SIGTERM to `impact dashboard` left Streamlit serving the port
 def test_sigterm_to_impact_dashboard_stops_streamlit(tmp_path: Path, published) -> None:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(IMPACT), "dashboard", "--warehouse", str(published.warehouse), "--port", str(port)],
         cwd=REPO,

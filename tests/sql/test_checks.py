@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from pipelines.warehouse.quality import BLOCKING, CHECKS, Check, load_checks, offending_rows
+from pipelines.warehouse.quality import BLOCKING, CHECKS, Check, first_offending, load_checks, offending_rows
 
 BY_NAME = {check.name: check for check in CHECKS}
 
@@ -70,3 +70,6 @@ def damaged(case_warehouse):
 def test_each_blocking_check_counts_its_offending_rows(damaged, name: str, rows: int) -> None:
     check: Check = BY_NAME[name]
     assert offending_rows(damaged, check) == rows
+    # the culprits by name, for the check's metadata: every offending row up to five, values as text
+    first = first_offending(damaged, check)
+    assert len(first) == min(rows, 5) and all(isinstance(v, str) for r in first for v in r.values())

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from pipelines.warehouse.sqlfiles import create_tables, create_views
-from tests.sql.test_views import REGIONS, SOURCES, fig, month, rows
+from tests.helpers import METRIC_COLUMNS, REGION_COLUMNS, named, seeded_warehouse
+from tests.sql.test_views import REGIONS, fig, month, rows, source_rows
 
 CO = "Co"
 # metric, name, unit_kind, additive, higher_is_better, can_be_negative, description, aggregation
@@ -108,19 +108,13 @@ FIGURES = [
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(tmp_path_factory.mktemp("rollups") / "warehouse.duckdb"))
-    create_tables(con)
-    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, ?, ?, null)", METRICS)
-    con.executemany(
-        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
-        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
-        SOURCES,
+    con = seeded_warehouse(
+        tmp_path_factory.mktemp("rollups") / "warehouse.duckdb",
+        regions=named(REGION_COLUMNS, REGIONS),
+        metrics=named(METRIC_COLUMNS, METRICS),
+        sources=source_rows(),
+        figures=FIGURES,
     )
-    con.executemany(
-        f"insert into figures values ({', '.join(['?'] * 27)}, null, null)", FIGURES
-    )  # origin, unit_scale: none
-    create_views(con)
     yield con
     con.close()
 
@@ -129,7 +123,7 @@ def compared(con, metric: str, per: str, *, region: str = "US", policy: str = "a
     return rows(
         con,
         "select * from actual_vs_expectation where entity = 'Co' and metric = ? and period = ?"
-        " and region_code = ? and policy = ?",
+        " and region_code = ? and policy = ? and actual_vintage = 'latest'",
         [metric, per, region, policy],
     )
 
@@ -173,13 +167,16 @@ def test_quarterly_average_rate_against_a_projection_range(con):
     assert q1["actual"] == pytest.approx(4.3)
     assert (q1["expectation"], q1["expectation_low"], q1["expectation_high"]) == (4.2, 4.0, 4.4)
     assert (q1["direction"], q1["in_range"], q1["favourable"]) == ("in_line", True, None)
-    assert q1["basis"] == "actual: mean of 3 months"
+    assert q1["basis"] == "actual: unweighted mean of 3 months"  # the metric names no weight
     (q2,) = compared(con, "unemployment", "2024-Q2")
-    # (4.6 + 4.8 + 5.0) / 3 = 4.8 above the range: lower is better, so worse; performance -(0.6 / 4.2)
+    # (4.6 + 4.8 + 5.0) / 3 = 4.8 above the range: lower is better, so worse by 0.6 pp (60 bp); a rate is
+    # compared in points, never as a percentage of a percentage (variance_pct, attainment null)
     assert q2["actual"] == pytest.approx(4.8)
     assert (q2["direction"], q2["favourable"], q2["is_shortfall"]) == ("above", False, True)
-    assert q2["performance_pct"] == pytest.approx(-0.6 / 4.2)
-    assert q2["variance_pct"] == pytest.approx(0.6 / 4.2)
+    assert q2["variance"] == pytest.approx(0.6)
+    assert q2["variance_bps"] == pytest.approx(60.0)
+    assert q2["performance_pct"] == pytest.approx(-0.006)
+    assert q2["variance_pct"] is None and q2["attainment"] is None
 
 
 def test_year_end_user_count_against_a_target(con):

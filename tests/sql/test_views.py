@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines.warehouse.sqlfiles import create_tables, create_views
+from tests.helpers import METRIC_COLUMNS, REGION_COLUMNS, SOURCE_COLUMNS, named, seeded_warehouse
 
 BN = 1e9
 M = 1e6
@@ -63,37 +63,34 @@ def fig(
     direction=None,
     entity=SHOP,
 ):
+    """One row of table figures, by column name (the columns not named here are null)."""
     label, grain, start, end = period
-    is_expectation = kind not in ("actual", "estimate")
-    return (
-        figure_id,
-        "test",
-        entity,
-        metric,
-        region,
-        label,
-        grain,
-        start,
-        end,
-        kind,
-        is_expectation,
-        value,
-        high,
-        bound,
-        unit,
-        direction,
-        as_of,
-        "day",
-        source,
-        None,
-        value,
-        high,
-        unit,
-        None,
-        None,
-        "figures.csv",
-        1,
-    )
+    return {
+        "figure_id": figure_id,
+        "dataset": "test",
+        "entity": entity,
+        "metric": metric,
+        "region_code": region,
+        "period": label,
+        "grain": grain,
+        "period_start": start,
+        "period_end": end,
+        "kind": kind,
+        "is_expectation": kind not in ("actual", "estimate"),
+        "value": value,
+        "value_high": high,
+        "bound": bound,
+        "unit": unit,
+        "direction": direction,
+        "as_of": as_of,
+        "as_of_precision": "day",
+        "source_id": source,
+        "value_raw": value,
+        "value_high_raw": high,
+        "unit_raw": unit,
+        "file": "figures.csv",
+        "row_number": 1,
+    }
 
 
 # fmt: off
@@ -160,22 +157,23 @@ for _m in (7, 8):
 # fmt: on
 
 
-def seeded(path, figures: list[tuple], metrics: list[tuple] = METRICS) -> duckdb.DuckDBPyConnection:
+def source_rows(sources: list[tuple] = SOURCES) -> list[dict]:
+    """SOURCES (or other rows in its column order) as rows of table sources of dataset 'test'."""
+    return [
+        {**row, "dataset": "test", "file": "sources.csv", "row_number": 1}
+        for row in named(SOURCE_COLUMNS, sources)
+    ]
+
+
+def seeded(path, figures: list[dict], metrics: list[tuple] = METRICS) -> duckdb.DuckDBPyConnection:
     """A warehouse file with the reference rows, the sources and these figures, and the views."""
-    con = duckdb.connect(str(path))
-    create_tables(con)
-    con.executemany("insert into regions values (?, ?, ?, ?, ?, ?, ?)", REGIONS)
-    con.executemany("insert into metrics values (?, ?, ?, ?, ?, ?, null, null, null)", metrics)
-    con.executemany(
-        "insert into sources (source_id, publisher, title, url, published_on, reliability, dataset, file,"
-        " row_number) values (?, ?, ?, ?, ?, ?, 'test', 'sources.csv', 1)",
-        SOURCES,
+    return seeded_warehouse(
+        path,
+        regions=named(REGION_COLUMNS, REGIONS),
+        metrics=named(METRIC_COLUMNS, metrics),
+        sources=source_rows(),
+        figures=figures,
     )
-    con.executemany(
-        f"insert into figures values ({', '.join(['?'] * 27)}, null, null)", figures
-    )  # origin, unit_scale: none
-    create_views(con)
-    return con
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +199,7 @@ def comparison(con, region: str, metric: str, period: str, kind: str, policy: st
     return one(
         con,
         "select * from actual_vs_expectation where region_code = ? and metric = ? and period = ?"
-        " and expectation_kind = ? and policy = ?",
+        " and expectation_kind = ? and policy = ? and actual_vintage = 'latest'",
         [region, metric, period, kind, policy],
     )
 
@@ -265,7 +263,11 @@ def test_range_compares_with_midpoint(con):
 
 def test_at_period_end_needs_a_vintage_before_the_end(con):
     # the ID range target has one vintage, published before the year ended: all three policies
-    found = rows(con, "select policy from actual_vs_expectation where region_code = 'ID' and period = '2024'")
+    found = rows(
+        con,
+        "select policy from actual_vs_expectation where region_code = 'ID' and period = '2024'"
+        " and actual_vintage = 'latest'",
+    )
     assert sorted(r["policy"] for r in found) == ["at_period_end", "latest", "original", "when_reported"]
     # a target first published after the period has no at_period_end row
     con.execute(
@@ -292,10 +294,24 @@ def test_units_must_match(con):
     assert [r["expectation_kind"] for r in kinds] == ["target"]
 
 
+def test_first_release_and_latest_actual_vintages(con):
+    # one actual per period here: its first release is the latest, so both vintages give the same comparison
+    both = rows(
+        con,
+        "select actual_vintage, actual, expectation, direction from actual_vs_expectation"
+        " where region_code = 'ID' and period = '2024' and policy = 'latest' order by actual_vintage",
+    )
+    assert [r["actual_vintage"] for r in both] == ["first_release", "latest"]
+    assert both[0] | {"actual_vintage": "latest"} == both[1]
+
+
 def test_lower_is_better(con):
     row = comparison(con, "US", "refund_rate", "2024", "target", "latest")
     assert (row["direction"], row["is_shortfall"]) == ("above", True)
-    assert row["variance_pct"] == pytest.approx(0.25)
+    # a ratio of 0.05 against 0.04: one point (100 bp) worse, not "25 % over"
+    assert row["variance_pct"] is None and row["attainment"] is None
+    assert row["variance_bps"] == pytest.approx(100.0)
+    assert row["performance_pct"] == pytest.approx(-0.01)
 
 
 def test_shortfall_streaks(con):

@@ -52,3 +52,39 @@ def test_bad_units_explain_themselves(text, message, suggestion):
     with pytest.raises(UnitError, match=message) as caught:
         parse_unit(text)
     assert suggestion in caught.value.suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [
+        ("min", 1.0),
+        ("minutes", 1.0),
+        ("s", 1 / 60),
+        ("seconds", 1 / 60),
+        ("hours", 60.0),
+        ("h", 60.0),
+        ("days", 1440.0),
+    ],
+)
+def test_durations_are_their_own_unit_kind_in_minutes(text, scale):
+    # 'min' is not the currency code MIN, 'hours' not a count of hours
+    unit = parse_unit(text)
+    assert (unit.kind, unit.base_unit, unit.currency, unit.growth) == ("duration", "minutes", None, None)
+    assert unit.scale == pytest.approx(scale)
+
+
+@pytest.mark.parametrize(
+    ("text", "growth"),
+    [
+        ("% YoY", "yoy"),
+        ("% y/y", "yoy"),
+        ("%yoy", "yoy"),
+        ("% QoQ", "qoq"),
+        ("pct q/q", "qoq"),
+        ("% YoY growth", "yoy"),
+    ],
+)
+def test_growth_rate_units(text, growth):
+    unit = parse_unit(text)
+    assert (unit.kind, unit.base_unit, unit.scale, unit.growth) == ("percent", "%", 1.0, growth)
+    assert parse_unit("%").growth is None

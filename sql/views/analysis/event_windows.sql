@@ -32,7 +32,7 @@ actuals as (
 comparisons as (
     select * replace (expectation * to_base as expectation)  -- the base unit, as the window's actual figures
     from actual_vs_expectation
-    where is_default_policy
+    where is_default_policy and actual_vintage = 'latest'
 ),
 
 preferred_expectations as (

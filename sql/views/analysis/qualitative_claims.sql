@@ -17,6 +17,7 @@ regions as (
 compared_periods as (
     select distinct entity, metric, region_code, period_start, period_end
     from actual_vs_expectation
+    where actual_vintage = 'latest'
 ),
 
 claims as (

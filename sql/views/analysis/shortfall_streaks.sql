@@ -5,6 +5,7 @@ create or replace view shortfall_streaks as
 with comparisons as (
     select * replace (variance * to_base as variance)  -- the base unit: a streak's shortfalls are added up
     from actual_vs_expectation
+    where actual_vintage = 'latest'  -- the actual as it stands (first releases: query actual_vs_expectation)
 ),
 
 series as (
@@ -50,8 +51,9 @@ runs as (
         arg_min(period, period_start) as first_period,
         arg_max(period, period_start) as last_period,
         count(*)::bigint as length,
-        -- a shortfall's variance always points the bad way, so its size is the absolute variance
-        sum(abs(variance))::double as cumulative_shortfall,
+        -- a shortfall's variance always points the bad way, so its size is the absolute variance; a sum of
+        -- percentage points is no quantity (six months 20 pp short are not 120 pp short): null for rates
+        case when not bool_or(kpi_is_rate(base_unit)) then sum(abs(variance)) end::double as cumulative_shortfall,
         max(period_end) = max(series_last_end) as is_current
     from numbered
     group by entity, metric, region_code, expectation_kind, policy, grain, run_number

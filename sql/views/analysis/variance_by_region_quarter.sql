@@ -13,6 +13,7 @@ with comparisons as (
         expectation_low * to_base as expectation_low, expectation_high * to_base as expectation_high
     )
     from actual_vs_expectation
+    where actual_vintage = 'latest'
 ),
 
 metrics as (
@@ -33,6 +34,7 @@ reported as (
         period_end,
         policy,
         expectation_kind,
+        base_unit,
         actual,
         expectation,
         coalesce(expectation_low, expectation) as band_low,
@@ -69,6 +71,7 @@ summed as (
         last_day(date_trunc('quarter', period_start)::date + interval 2 month)::date as period_end,
         policy,
         expectation_kind,
+        base_unit,
         sum(actual) as actual,
         sum(expectation) as expectation,
         sum(coalesce(expectation_low, expectation)) as band_low,
@@ -83,7 +86,8 @@ summed as (
         sum(expectation_approximate_components)::bigint as expectation_approximate_components,
         flatten(list(expectation_figure_ids order by period_start)) as expectation_figure_ids
     from calendar_months
-    group by entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind
+    group by
+        entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind, base_unit
     having count(distinct period_start) = 3
 ),
 
@@ -106,13 +110,10 @@ measured as (
     select
         q.*,
         q.actual - q.expectation as variance,
-        (q.actual - q.expectation) / nullif(abs(q.expectation), 0) as variance_pct,
-        case when q.expectation > 0 then q.actual / q.expectation end as attainment,
-        case
-            when q.actual < q.band_low then 'below'
-            when q.actual > q.band_high then 'above'
-            else 'in_line'
-        end as direction,
+        kpi_variance_pct(q.actual, q.expectation, q.base_unit) as variance_pct,
+        kpi_attainment(q.actual, q.expectation, q.base_unit) as attainment,
+        kpi_direction(q.actual, q.band_low, q.band_high) as direction,
+        kpi_performance_pct(q.actual, q.expectation, q.base_unit, m.higher_is_better) as performance_pct,
         m.higher_is_better
     from quarters as q
     left join metrics as m on m.metric = q.metric
@@ -137,9 +138,9 @@ final as (
         variance_pct,
         attainment,
         direction,
-        case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
-        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
-        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_is_shortfall(direction, higher_is_better) as is_shortfall,
+        kpi_favourable(direction, higher_is_better) as favourable,
+        performance_pct,
         basis,
         actual_source_ids,
         expectation_source_ids,

@@ -1,6 +1,9 @@
 -- Each expectation group (entity, metric, region, period, kind) reduced to one vintage per policy:
 -- 'at_period_end' = latest vintage with as_of <= period_end (no row when none), 'original' = earliest,
--- 'latest' = most recent. Ties on as_of: 'original' takes the lowest figure_id, the others the highest.
+-- 'latest' = most recent; and each cut-off policy a dataset declares (expectation_policies, from its
+-- dataset.toml `[policies] cutoff_days = [90]`): 'days_before_end_90' = latest vintage with as_of <= period_end
+-- - 90 days, for that dataset's expectations only (no row when none is that old).
+-- Ties on as_of: 'original' takes the lowest figure_id, the others the highest.
 create or replace view chosen_expectations as
 
 with figures as (
@@ -10,13 +13,17 @@ with figures as (
 expectations as (
     select
         *,
-        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+        range_midpoint(value, value_high) as value_mid
     from figures
     where is_expectation
       and value is not null
 ),
 
-ranked as (
+cutoffs as (
+    select * from expectation_policies
+),
+
+numbered as (
     select
         *,
         count(*) over vintage_group as vintages,
@@ -28,7 +35,24 @@ ranked as (
         ) as rank_before_end
     from expectations
     window vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind)
-    qualify rank_original = 1 or rank_latest = 1 or (rank_before_end = 1 and as_of <= period_end)
+),
+
+ranked as (
+    select *
+    from numbered
+    where rank_original = 1 or rank_latest = 1 or (rank_before_end = 1 and as_of <= period_end)
+),
+
+-- the dataset's own cut-off policies: the latest vintage known cutoff_days before the period ended
+cut_off as (
+    select c.policy, n.*
+    from numbered as n
+    inner join cutoffs as c on c.dataset = n.dataset
+    where n.as_of <= n.period_end - c.cutoff_days
+    qualify row_number() over (
+        partition by c.policy, n.entity, n.metric, n.region_code, n.period_start, n.period_end, n.kind
+        order by n.as_of desc, n.figure_id desc
+    ) = 1
 ),
 
 by_policy as (
@@ -37,6 +61,8 @@ by_policy as (
     select 'original' as policy, * from ranked where rank_original = 1
     union all
     select 'latest' as policy, * from ranked where rank_latest = 1
+    union all
+    select * from cut_off
 ),
 
 final as (

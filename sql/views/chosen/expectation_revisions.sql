@@ -9,7 +9,7 @@ with figures as (
 expectations as (
     select
         *,
-        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+        range_midpoint(value, value_high) as value_mid
     from figures
     where is_expectation
       and value is not null

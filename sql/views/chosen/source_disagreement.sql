@@ -16,7 +16,7 @@ numeric_figures as (
     select
         *,
         case when kind in ('actual', 'estimate') then 'actual' else kind end as kind_group,
-        case when value_high is not null then (value + value_high) / 2 else value end as value_mid
+        range_midpoint(value, value_high) as value_mid
     from figures
     where value is not null
 ),

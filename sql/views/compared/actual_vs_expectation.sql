@@ -1,10 +1,22 @@
--- One row per actual x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
+-- One row per actual x actual_vintage x expectation kind x policy, compared at the expectation's grain (docs/warehouse.md).
 -- Pairs, in order of precedence (a period never gets two rows for one kind and policy):
 --   1. an actual and an expectation reported for exactly the same period (basis 'reported');
 --   2. an expectation period with no such actual, against actual_rollups (finer actuals tiling it completely,
 --      by the metric's aggregation; basis 'actual: sum of 12 months');
 --   3. an actual period with no expectation of that kind and policy, against expectation_rollups (basis
 --      'expectation: sum of 3 months').
+-- Declared wholes (composed_actuals): a region or entity whose dataset declares its parts (made_of) is compared
+-- with the sum (or weighted mean) of its parts' actuals where every part reports and no time rollup applies
+-- (basis 'actual: sum of 2 regions: CA, US').
+-- Growth targets (growth_bases: a metric '<metric>_growth_yoy', from a figure in '% YoY'): compared twice, as
+-- growth (the base metric's growth on the prior period against the target, in points, basis 'actual: growth on
+-- FY2011 (YOY)') and as the level the target implies (the actual against prior x (1 + g), basis 'expectation:
+-- level implied by 10 % YOY growth on FY2011'); without the prior period's actual neither exists, and
+-- unmatched_expectations says why.
+-- Which actual (actual_vintage): 'latest' (actual_figures: revisions win; the default, and every rolled-up
+-- actual) or 'first_release' (first_release_actuals: the first published value, for reported actuals), so a
+-- forecast evaluation scores a forecast against what it predicted. Every view and page built on this one
+-- reads actual_vintage = 'latest' unless it says otherwise.
 -- Policies: 'at_period_end', 'original', 'latest' as chosen_expectations picks them, and 'when_reported':
 -- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
 -- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
@@ -40,6 +52,18 @@ actual_rolled as (
     select * from actual_rollups
 ),
 
+first_releases as (
+    select * from first_release_actuals
+),
+
+growth as (
+    select * from growth_bases
+),
+
+composed as (
+    select * from composed_actuals
+),
+
 expectations as (
     select * from chosen_expectations
 ),
@@ -71,8 +95,19 @@ actual_side as (
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis
+        null::varchar as basis,
+        'latest' as actual_vintage
     from actuals
+    union all
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
+        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
+        [figure_id] as figure_ids,
+        1::bigint as components,
+        (bound <> 'exact')::bigint as approximate_components,
+        null::varchar as basis,
+        'first_release' as actual_vintage
+    from first_releases
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
@@ -80,8 +115,46 @@ actual_side as (
         component_figure_ids as figure_ids,
         components,
         approximate_components,
-        basis
+        basis,
+        'latest' as actual_vintage
     from actual_rolled
+    union all
+    -- a declared whole (a region or entity with made_of) from its parts, where time does not roll it up
+    select
+        c.entity, c.metric, c.region_code, c.period, c.grain, c.period_start, c.period_end, c.unit, c.value,
+        c.value_low, c.value_high, c.kind, c.bound, c.as_of, c.source_id, c.figure_id, c.currency,
+        c.value_native, c.figure_ids, c.components, c.approximate_components, c.basis,
+        'latest' as actual_vintage
+    from composed as c
+    anti join actual_rolled as r
+        on  r.entity = c.entity
+        and r.metric = c.metric
+        and r.region_code = c.region_code
+        and r.period_start = c.period_start
+        and r.period_end = c.period_end
+        and r.unit is not distinct from c.unit
+    union all
+    -- a growth metric's actual where none is reported: the base metric's growth on the prior period
+    select distinct
+        g.entity, g.metric, g.region_code, g.period, g.grain, g.period_start, g.period_end, '%' as unit,
+        g.actual_growth as value, null::double as value_low, null::double as value_high, 'actual' as kind,
+        case when g.actual_bound = 'exact' and g.prior_bound = 'exact' then 'exact' else 'approx' end as bound,
+        greatest(g.actual_as_of, g.prior_as_of) as as_of,
+        g.actual_source_id || ',' || g.prior_source_id as source_id,
+        null::varchar as figure_id, null::varchar as currency, null::double as value_native,
+        [g.prior_figure_id, g.actual_figure_id] as figure_ids,
+        2::bigint as components,
+        ((g.actual_bound <> 'exact')::int + (g.prior_bound <> 'exact')::int)::bigint as approximate_components,
+        'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')' as basis,
+        'latest' as actual_vintage
+    from growth as g
+    anti join actuals as a
+        on  a.entity = g.entity
+        and a.metric = g.metric
+        and a.region_code = g.region_code
+        and a.period_start = g.period_start
+        and a.period_end = g.period_end
+    where g.actual_growth is not null
 ),
 
 expectation_side as (
@@ -102,6 +175,32 @@ expectation_side as (
         approximate_components,
         basis
     from expectation_rolled
+    union all
+    -- a growth target as the level it implies (prior actual x (1 + g)), where no level expectation of that
+    -- kind and policy exists for the period
+    select
+        g.entity, g.base_metric as metric, g.region_code, g.period_start, g.period_end, g.unit, g.kind, g.policy,
+        g.implied_level as value, null::double as value_low, null::double as value_high,
+        case when g.prior_bound = 'exact' then 'exact' else 'approx' end as bound,
+        greatest(g.expectation_as_of, g.prior_as_of) as as_of,
+        g.expectation_source_id || ',' || g.prior_source_id as source_id,
+        null::varchar as figure_id, null::bigint as vintages, null::varchar as currency,
+        null::double as value_native, null::varchar as unit_raw, null::double as base_per_unit_raw,
+        [g.expectation_figure_id, g.prior_figure_id] as figure_ids,
+        2::bigint as components,
+        0::bigint as approximate_components,
+        'level implied by ' || g.growth || ' % ' || upper(g.growth_basis) || ' growth on ' || g.prior_label
+            as basis
+    from growth as g
+    anti join expectations as e
+        on  e.entity = g.entity
+        and e.metric = g.base_metric
+        and e.region_code = g.region_code
+        and e.period_start = g.period_start
+        and e.period_end = g.period_end
+        and e.kind = g.kind
+        and e.policy = g.policy
+    where g.implied_level is not null
 ),
 
 pairs as (
@@ -137,7 +236,7 @@ pairs as (
         and v.unit is not distinct from a.unit
         and v.as_of <= a.as_of
     qualify row_number() over (
-        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind
+        partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind, a.actual_vintage
         order by v.as_of desc, v.figure_id desc
     ) = 1
 ),
@@ -200,6 +299,7 @@ paired as (
         p.e_as_of > p.period_end as expectation_published_after_period,
         p.e_vintages as vintages,
         p.e_policy as policy,
+        p.actual_vintage,
         coalesce(
             'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
         ) as basis,
@@ -217,13 +317,11 @@ measured as (
     select
         *,
         actual - expectation as variance,
-        (actual - expectation) / nullif(abs(expectation), 0) as variance_pct,
-        case when expectation > 0 then actual / expectation end as attainment,
-        case
-            when actual < band_low then 'below'
-            when actual > band_high then 'above'
-            else 'in_line'
-        end as direction,
+        kpi_variance_pct(actual, expectation, base_unit) as variance_pct,
+        kpi_attainment(actual, expectation, base_unit) as attainment,
+        kpi_direction(actual, band_low, band_high) as direction,
+        kpi_performance_pct(actual, expectation, base_unit, higher_is_better) as performance_pct,
+        kpi_variance_bps(actual, expectation, base_unit) as variance_bps,
         case when expectation_high is not null then actual between band_low and band_high end as in_range
     from paired
 ),
@@ -243,7 +341,9 @@ final as (
         to_base,  -- presented values are rounded to 1e-9 of the unit (float noise of the division)
         currency,
         case when to_base = 1.0 then actual else round(actual / to_base, 9) end as actual,
-        case when to_base = 1.0 then actual_at_own_rates else round(actual_at_own_rates / to_base, 9) end as actual_at_own_rates,
+        case
+            when to_base = 1.0 then actual_at_own_rates else round(actual_at_own_rates / to_base, 9)
+        end as actual_at_own_rates,
         case when to_base = 1.0 then fx_effect else round(fx_effect / to_base, 9) end as fx_effect,
         actual_kind,
         actual_bound,
@@ -261,6 +361,7 @@ final as (
         expectation_published_after_period,
         vintages,
         policy,
+        actual_vintage,
         case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
         variance_pct,
         attainment,
@@ -276,11 +377,12 @@ final as (
             else actual_bound not in ('at_least', 'at_most') and expectation_bound not in ('at_least', 'at_most')
                 and actual_low >= band_low and actual_high <= band_high
         end as direction_certain,
-        case when higher_is_better then direction = 'below' else direction = 'above' end as is_shortfall,
+        kpi_is_shortfall(direction, higher_is_better) as is_shortfall,
         actual_bound = 'approx' or expectation_bound = 'approx' as is_approximate,
         actual_bound in ('at_least', 'at_most') or expectation_bound in ('at_least', 'at_most') as is_bound,
-        case when direction <> 'in_line' then (direction = 'above') = higher_is_better end as favourable,
-        variance_pct * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_favourable(direction, higher_is_better) as favourable,
+        performance_pct,
+        variance_bps,
         is_default_policy,
         basis,
         is_rollup,

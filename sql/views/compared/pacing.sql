@@ -4,7 +4,14 @@
 -- without a gap from the expectation's start; the point where they reach its end is included (the period is
 -- then complete and pace_attainment equals attainment). Reported to-date spans ('2024-01..2024-05') that start
 -- on the expectation's start and end before its end are points too (basis 'reported').
--- expected_to_date = expectation x elapsed_share, elapsed_share = elapsed days / days in the period (linear in
+-- Phasing (column phasing): 'linear' for every point, and 'plan' beside it where the expectation's period is
+-- tiled by finer expectations of the same kind and policy (a monthly budget under an annual one: the
+-- company's own seasonality; the finest complete grain, phase_grain): expected_share is then their cumulative
+-- sum to the point over their total (a part of one pro rata by days), in the plan's own currency.
+-- has_plan_phasing: the expectation has 'plan' rows (the dashboard shows those, and linear otherwise).
+-- expected_to_date = expectation x expected_share; for 'linear', expected_share = elapsed_share. The rest below
+-- reads elapsed_share as expected_share for 'plan' rows.
+-- elapsed_share = elapsed days / days in the period (linear in
 -- days: a 30-day month half gone by the 15th), or elapsed months / months in the period when whole months
 -- (monthly or coarser actuals, or a reported span of whole months) pace a period of whole months (January to
 -- May is 5/12 of the year, DESIGN.md section 3); pace_attainment = actual_to_date / expected_to_date (null when
@@ -156,7 +163,8 @@ summed_to_date as (
             else r.running_value
         end as actual_to_date,
         case
-            when r.all_constant_currency then r.running_value - r.expectation * (r.running_native / r.expectation_native)
+            when r.all_constant_currency
+                then r.running_value - r.expectation * (r.running_native / r.expectation_native)
             else 0.0
         end as fx_effect,
         -- a sum of upper bounds is an upper bound, of lower bounds a lower bound; anything else is approximate
@@ -222,7 +230,90 @@ to_date as (
     select * from reported_to_date
 ),
 
-measured as (
+-- the plan's own phasing: finer expectations of the same kind and policy (a monthly budget under an annual
+-- one) that tile the expectation's period; of several complete grains the finest wins
+phase_components as (
+    select
+        e.entity,
+        e.metric,
+        e.region_code,
+        e.period_start as expectation_start,
+        e.period_end as expectation_end,
+        e.kind as expectation_kind,
+        e.policy,
+        f.grain as phase_grain,
+        g.grain_rank as phase_rank,
+        f.period_start as phase_start,
+        f.period_end as phase_end,
+        -- in the plan's own currency when it shares the period's (the phasing is the plan's, not the rates')
+        case when f.currency = e.currency and f.value_native is not null then f.value_native else f.value end
+            as phase_value,
+        lag(f.period_end) over (
+            partition by e.entity, e.metric, e.region_code, e.period_start, e.period_end, e.kind, e.policy, f.grain
+            order by f.period_start
+        ) as previous_end
+    from paced as e
+    inner join expectations as f
+        on  f.entity = e.entity
+        and f.metric = e.metric
+        and f.region_code = e.region_code
+        and f.kind = e.kind
+        and f.policy = e.policy
+        and f.unit is not distinct from e.unit
+        and f.period_start >= e.period_start
+        and f.period_end <= e.period_end
+    inner join grains as g on g.grain = f.grain and g.grain_rank < e.grain_rank
+    where f.grain <> 'span'
+),
+
+phase_tilings as (
+    select
+        entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy, phase_grain,
+        any_value(phase_rank) as phase_rank,
+        sum(phase_value) as plan_total
+    from phase_components
+    group by entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy, phase_grain
+    having bool_and(coalesce(phase_start = previous_end + 1, phase_start = expectation_start))
+        and max(phase_end) = any_value(expectation_end)
+        and sum(phase_value) > 0
+),
+
+phase_grains as (
+    select *
+    from phase_tilings
+    qualify row_number() over (
+        partition by entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy
+        order by phase_rank
+    ) = 1
+),
+
+-- the plan's share of the period by each to-date point: its finer expectations up to that day (a part of
+-- one in proportion to its days elapsed), over their total
+plan_shares as (
+    select
+        t.entity, t.metric, t.region_code, t.expectation_start, t.expectation_end, t.expectation_kind, t.policy,
+        t.to_date_end,
+        sum(
+            c.phase_value * greatest(0.0, least(1.0,
+                (datediff('day', c.phase_start, t.to_date_end) + 1)::double
+                / (datediff('day', c.phase_start, c.phase_end) + 1)
+            ))
+        ) / any_value(p.plan_total) as plan_share,
+        count(*)::bigint as phase_components,
+        any_value(p.phase_grain) as phase_grain
+    from (
+        select distinct entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy,
+            to_date_end
+        from to_date
+    ) as t
+    inner join phase_grains as p
+        using (entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy)
+    inner join phase_components as c
+        using (entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy, phase_grain)
+    group by all
+),
+
+timed as (
     select
         t.*,
         case
@@ -242,6 +333,24 @@ measured as (
     left join policies as d on d.expectation_kind = t.expectation_kind and d.default_policy = t.policy
 ),
 
+-- both phasings: the plan's own (where its finer expectations tile the period) and the linear share of time
+measured as (
+    select timed.*, 'plan' as phasing, s.plan_share as expected_share, s.phase_grain, true as has_plan_phasing
+    from timed
+    inner join plan_shares as s
+        using (entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy, to_date_end)
+    union all by name
+    select
+        timed.*,
+        'linear' as phasing,
+        timed.elapsed_share as expected_share,
+        null::varchar as phase_grain,
+        g.phase_grain is not null as has_plan_phasing
+    from timed
+    left join phase_grains as g
+        using (entity, metric, region_code, expectation_start, expectation_end, expectation_kind, policy)
+),
+
 final as (
     select
         entity,
@@ -257,11 +366,13 @@ final as (
         fx_effect,
         actual_bound,
         basis,
+        phasing,
         elapsed_share,
+        expected_share,
         actual_to_date / nullif(expectation, 0) as share_achieved,
-        expectation * elapsed_share as expected_to_date,
-        case when expectation > 0 then actual_to_date / (expectation * elapsed_share) end as pace_attainment,
-        actual_to_date / elapsed_share as run_rate_projection,
+        expectation * expected_share as expected_to_date,
+        kpi_attainment(actual_to_date, expectation * expected_share, unit) as pace_attainment,
+        actual_to_date / nullif(expected_share, 0) as run_rate_projection,
         source_ids,
         expectation_start,
         expectation_end,
@@ -269,13 +380,13 @@ final as (
         to_date_grain,
         actual_as_of,
         to_date_end = expectation_end as is_complete,
-        case
-            when actual_to_date <> expectation * elapsed_share
-                then (actual_to_date > expectation * elapsed_share) = higher_is_better
-        end as favourable,
-        (actual_to_date - expectation * elapsed_share) / nullif(abs(expectation * elapsed_share), 0)
-            * case when higher_is_better then 1 when not higher_is_better then -1 end as performance_pct,
+        kpi_favourable(
+            kpi_direction(actual_to_date, expectation * expected_share, expectation * expected_share), higher_is_better
+        ) as favourable,
+        kpi_performance_pct(actual_to_date, expectation * expected_share, unit, higher_is_better) as performance_pct,
         is_default_policy,
+        phase_grain,
+        has_plan_phasing,
         unit
     from measured
 )

@@ -4,7 +4,10 @@
 -- period completely: the first starts on the period's start, each next one the day after the previous one
 -- ends, the last ends on the period's end (calendar or fiscal periods and spans alike, by dates). When several
 -- grains tile it, the coarsest wins (four reported quarters over twelve months). Spans are never components.
--- value: sum, mean (equal weight per component) or last (the latest component's value) by metric_aggregations;
+-- value: sum, mean or last (the latest component's value) by metric_aggregations; a mean is weighted by the
+-- metric's weight_metric (its actual for the same entity, region and period: attendances for a 4-hour
+-- percentage) when every component has a positive one (basis 'weighted mean of 3 months (by attendances)'),
+-- else equal-weight (basis 'unweighted mean of 3 months');
 -- value_low/value_high likewise when a component is a range. bound: for sum and mean, 'exact' when every
 -- component is, 'at_most' ('at_least') when every one is exact or at_most (at_least), else 'approx'; for last
 -- the last component's bound. kind: 'actual' when every component is one, else 'estimate'. as_of: the latest
@@ -49,6 +52,7 @@ periods as (
         any_value(e.period order by e.period) as period,
         any_value(e.grain order by e.grain) as grain,
         any_value(m.aggregation) as aggregation,
+        any_value(m.weight_metric) as weight_metric,
         any_value(g.grain_rank) as grain_rank
     from expectations as e
     inner join aggregations as m on m.metric = e.metric and m.aggregation <> 'none'
@@ -92,6 +96,7 @@ components as (
         a.as_of,
         a.source_id,
         a.figure_id,
+        w.value as weight,
         lag(a.period_end) over tiles as previous_end
     from candidates as p
     inner join actuals as a
@@ -102,6 +107,14 @@ components as (
         and a.period_start >= p.period_start
         and a.period_end <= p.period_end
     inner join grains as g on g.grain = a.grain and g.grain_rank < p.grain_rank
+    -- a rate's weight for the same entity, region and period (attendances for a 4-hour percentage)
+    left join actuals as w
+        on  p.weight_metric is not null
+        and w.entity = a.entity
+        and w.metric = p.weight_metric
+        and w.region_code = a.region_code
+        and w.period_start = a.period_start
+        and w.period_end = a.period_end
     where a.grain <> 'span'
     window tiles as (
         partition by p.entity, p.metric, p.region_code, p.unit, p.period_start, p.period_end, a.grain
@@ -120,6 +133,7 @@ tilings as (
         any_value(period) as period,
         any_value(grain) as grain,
         any_value(aggregation) as aggregation,
+        any_value(weight_metric) as weight_metric,
         component_grain,
         any_value(component_rank) as component_rank,
         count(*)::bigint as components,
@@ -131,6 +145,12 @@ tilings as (
         avg(value) as mean_value,
         avg(value_low) as mean_low,
         avg(value_high) as mean_high,
+        -- weighted by the weight metric when every component has a positive weight
+        bool_and(coalesce(weight > 0, false)) as all_weighted,
+        sum(value * weight) / nullif(sum(weight), 0) as weighted_value,
+        sum(value_low * weight) / nullif(sum(weight), 0) as weighted_low,
+        sum(value_high * weight) / nullif(sum(weight), 0) as weighted_high,
+        sum(value_native * weight) / nullif(sum(weight), 0) as weighted_native,
         arg_max(value, component_start) as last_value,
         arg_max(value_low, component_start) as last_low,
         arg_max(value_high, component_start) as last_high,
@@ -173,8 +193,12 @@ final as (
         c.grain,
         c.period_start,
         c.period_end,
-        case c.aggregation when 'sum' then c.sum_value when 'mean' then c.mean_value else c.last_value end
-            as value,
+        case
+            when c.aggregation = 'sum' then c.sum_value
+            when c.aggregation = 'mean' and c.all_weighted then c.weighted_value
+            when c.aggregation = 'mean' then c.mean_value
+            else c.last_value
+        end as value,
         case
             when c.aggregation = 'last' then c.last_bound
             when c.all_exact then 'exact'
@@ -191,11 +215,13 @@ final as (
         case
             when c.aggregation = 'last' and c.last_is_range then c.last_low
             when c.aggregation = 'sum' and c.any_range then c.sum_low
+            when c.aggregation = 'mean' and c.any_range and c.all_weighted then c.weighted_low
             when c.aggregation = 'mean' and c.any_range then c.mean_low
         end as value_low,
         case
             when c.aggregation = 'last' and c.last_is_range then c.last_high
             when c.aggregation = 'sum' and c.any_range then c.sum_high
+            when c.aggregation = 'mean' and c.any_range and c.all_weighted then c.weighted_high
             when c.aggregation = 'mean' and c.any_range then c.mean_high
         end as value_high,
         c.aggregation,
@@ -205,9 +231,19 @@ final as (
         c.component_figure_ids,
         c.currency,
         case when c.currency is not null then
-            case c.aggregation when 'sum' then c.sum_native when 'mean' then c.mean_native else c.last_native end
+            case
+                when c.aggregation = 'sum' then c.sum_native
+                when c.aggregation = 'mean' and c.all_weighted then c.weighted_native
+                when c.aggregation = 'mean' then c.mean_native
+                else c.last_native
+            end
         end as value_native,
-        c.aggregation || ' of ' || c.components || ' ' || g.unit_label as basis
+        case
+            when c.aggregation = 'mean' and c.all_weighted
+                then 'weighted mean of ' || c.components || ' ' || g.unit_label || ' (by ' || c.weight_metric || ')'
+            when c.aggregation = 'mean' then 'unweighted mean of ' || c.components || ' ' || g.unit_label
+            else c.aggregation || ' of ' || c.components || ' ' || g.unit_label
+        end as basis
     from chosen as c
     inner join grains as g on g.grain = c.component_grain
 )

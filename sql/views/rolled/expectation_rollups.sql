@@ -206,7 +206,8 @@ final as (
         case when c.currency is not null then
             case c.aggregation when 'sum' then c.sum_native when 'mean' then c.mean_native else c.last_native end
         end as value_native,
-        c.aggregation || ' of ' || c.components || ' ' || g.unit_label as basis
+        case when c.aggregation = 'mean' then 'unweighted ' else '' end
+            || c.aggregation || ' of ' || c.components || ' ' || g.unit_label as basis
     from chosen as c
     inner join grains as g on g.grain = c.component_grain
 )

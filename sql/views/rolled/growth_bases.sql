@@ -1,0 +1,122 @@
+-- Growth expectations and what they are compared with (docs/warehouse.md, "Growth targets"): one row per
+-- expectation of a growth metric (chosen_expectations: entity, metric, region, period, kind, policy), where a
+-- growth metric is named '<metric>_growth_yoy' or '<metric>_growth_qoq' after a metric of the metrics table
+-- (a figure in '% YoY' on revenue is loaded as revenue_growth_yoy).
+-- prior period: 'yoy' the same grain a year earlier (its start and end within 7 days of a year before: a 52/53-week
+-- year moves by a week), 'qoq' the same grain ending the day before the period starts.
+-- Columns: entity, metric (the growth metric), base_metric, growth_basis ('yoy' | 'qoq'), region_code, period,
+-- grain, period_start, period_end, kind, policy, growth (the expectation, %), expectation_as_of,
+-- expectation_source_id, expectation_figure_id; actual_* (the base metric's reported actual for the period,
+-- latest vintage; null when missing), prior_* (the same for the prior period; null when missing), unit (the
+-- base metric's base unit), actual_growth = (actual / prior - 1) x 100 (null unless prior > 0), implied_level =
+-- prior x (1 + growth / 100), the level the target implies (null without a prior actual), prior_label.
+create or replace view growth_bases as
+
+with expectations as (
+    select * from chosen_expectations
+),
+
+actuals as (
+    select * from actual_figures
+),
+
+metrics as (
+    select * from metrics
+),
+
+growth_expectations as (
+    select
+        e.*,
+        regexp_extract(e.metric, '^(.*)_growth_(yoy|qoq)$', 1) as base_metric,
+        regexp_extract(e.metric, '^(.*)_growth_(yoy|qoq)$', 2) as growth_basis
+    from expectations as e
+    where regexp_matches(e.metric, '_growth_(yoy|qoq)$')
+),
+
+known as (
+    select g.*
+    from growth_expectations as g
+    semi join metrics as m on m.metric = g.base_metric
+),
+
+with_actuals as (
+    select
+        g.*,
+        a.value as actual_value,
+        a.unit as actual_unit,
+        a.as_of as actual_as_of,
+        a.source_id as actual_source_id,
+        a.figure_id as actual_figure_id,
+        a.bound as actual_bound
+    from known as g
+    left join actuals as a
+        on  a.entity = g.entity
+        and a.metric = g.base_metric
+        and a.region_code = g.region_code
+        and a.period_start = g.period_start
+        and a.period_end = g.period_end
+),
+
+with_priors as (
+    select
+        g.*,
+        p.value as prior_value,
+        p.unit as prior_unit,
+        p.period as prior_label,
+        p.as_of as prior_as_of,
+        p.source_id as prior_source_id,
+        p.figure_id as prior_figure_id,
+        p.bound as prior_bound
+    from with_actuals as g
+    left join actuals as p
+        on  p.entity = g.entity
+        and p.metric = g.base_metric
+        and p.region_code = g.region_code
+        and p.grain = g.grain
+        and p.unit is not distinct from coalesce(g.actual_unit, p.unit)
+        and case g.growth_basis
+            when 'yoy' then abs(datediff('day', p.period_start, g.period_start - interval 1 year)) <= 7
+                and abs(datediff('day', p.period_end, g.period_end - interval 1 year)) <= 7
+            else p.period_end = g.period_start - 1
+        end
+    qualify row_number() over (
+        partition by g.entity, g.metric, g.region_code, g.period_start, g.period_end, g.kind, g.policy
+        order by p.as_of desc, p.figure_id desc
+    ) = 1
+),
+
+final as (
+    select
+        entity,
+        metric,
+        base_metric,
+        growth_basis,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end,
+        kind,
+        policy,
+        value as growth,
+        as_of as expectation_as_of,
+        source_id as expectation_source_id,
+        figure_id as expectation_figure_id,
+        actual_value,
+        actual_as_of,
+        actual_source_id,
+        actual_figure_id,
+        actual_bound,
+        prior_label,
+        prior_value,
+        prior_as_of,
+        prior_source_id,
+        prior_figure_id,
+        prior_bound,
+        coalesce(actual_unit, prior_unit) as unit,
+        case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
+        prior_value * (1 + value / 100) as implied_level
+    from with_priors
+)
+
+select * from final
