@@ -185,6 +185,12 @@ def estimate_synthetic_control(
                      "over the post window, so the interval is not given")  # fmt: skip
     if interval is not None and interval.lower == -math.inf:
         interval = None
+    elif interval is not None and interval.upper - interval.estimate > level:
+        notes.append(
+            "no interval: the placebo test is too weak here (its 95% set reaches beyond the series' whole level; a "
+            "donor fitted almost exactly before the event gives a placebo ratio that dwarfs the others)"
+        )
+        interval = None
     mean_synth = float(synthetic[~is_pre].mean())
     relative = None
     if mean_synth > 0:

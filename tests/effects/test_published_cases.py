@@ -189,3 +189,38 @@ def test_prop99_in_two_states_is_pooled_over_one_donor_pool(prop99):
     assert len(pooled["donors"]) == 37 and 0 < pooled["p_value"] <= 1
     left = {x["region_code"]: x["reason"] for x in regions["US_CA"]["donor_pool"]["left_out"]}
     assert left == {"US_NV": "another treated region"}
+
+
+def test_prop99_placebos_in_time_and_space_find_no_effect(prop99):
+    """Events moved where nothing happened, on the handed data: California with fake events in 1980 and 1983
+    (post window to 1988, before the real one), and every donor state in turn with the real date (California
+    left out): none is a confident effect."""
+    from datetime import date
+
+    from pipelines.effects.periods import period_index
+    from pipelines.effects.results import Refusal
+    from pipelines.effects.synthetic_control import estimate_synthetic_control
+    from pipelines.effects.windows import choose_window
+
+    with duckdb.connect(str(prop99), read_only=True) as con:
+        panel = con.sql(
+            "select region_code, period_start, value from actual_figures"
+            " where metric = 'cig_packs_per_capita' and grain = 'year'"
+        ).pl()
+    years = [period_index(date(y, 1, 1), "year") for y in range(1970, 2001)]
+    states = sorted(set(panel["region_code"]))
+    for fake in (1980, 1983):
+        window = choose_window(date(fake, 1, 1), "year", years, post=f"{fake}..1988")
+        result = estimate_synthetic_control(panel, "US_CA", [s for s in states if s != "US_CA"], window)
+        assert result.p_value > 0.05 and (result.interval is None or result.interval.covers(0.0)), fake
+    window = choose_window(date(1989, 1, 1), "year", years)
+    without_california = panel.filter(panel["region_code"] != "US_CA")
+    donors = [s for s in states if s != "US_CA"]
+    results = [
+        estimate_synthetic_control(without_california, s, [d for d in donors if d != s], window)
+        for s in donors
+    ]
+    confident = [
+        r for r in results if not isinstance(r, Refusal) and r.interval and not r.interval.covers(0.0)
+    ]
+    assert len(confident) <= 0.05 * len(results)  # 1 of 38 seen (2 refused for a poor fit)
