@@ -78,12 +78,7 @@ def assess_effect(
     other = queries.related_events(con, region_code, exclude=event_id, entity=entity)
     sources = sorted(set(series["source_id"]))
     if ev["status"] == "expected":
-        why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
-        refused = {
-            m: Refusal(m, why) for m in ("counterfactual", "difference-in-differences", "synthetic control")
-        }
-        return EffectReport(ev, entity, metric, region_code, grain, series.height, refused["counterfactual"],
-                            refused["difference-in-differences"], sources, refused["synthetic control"])  # fmt: skip
+        return _not_yet(ev, entity, metric, region_code, grain, series.height, sources)
     window = event_window(ev, grain, series["period_start"].to_list(), other, pre, post)
     treated_periods = {i for i in (period_index(d, grain) for d in series["period_start"]) if window.side(i)}
     pool = _donor_pool(con, ev, entity, metric, region_code, grain, window, treated_periods,
@@ -105,6 +100,16 @@ def assess_effect(
     cited = sorted(set(series["source_id"]) | set(control_panel["source_id"]))
     return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited,
                         synthetic, window, pool)  # fmt: skip
+
+
+def _not_yet(ev, entity, metric, region_code, grain, points, sources) -> EffectReport:
+    """Every method refused: the event has not happened yet."""
+    why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
+    refused = {
+        m: Refusal(m, why) for m in ("counterfactual", "difference-in-differences", "synthetic control")
+    }
+    return EffectReport(ev, entity, metric, region_code, grain, points, refused["counterfactual"],
+                        refused["difference-in-differences"], sources, refused["synthetic control"])  # fmt: skip
 
 
 def assess_pooled(

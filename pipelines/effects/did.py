@@ -124,27 +124,9 @@ def estimate_did(
     values = wide["values"]  # rows: periods, columns: treated then controls
     scale, gap, effect, relative, standard_error = _regress_gap(values, positions)
     trend = pre_trend(gap, positions)
-    if trend["p_value"] < PRE_TREND_ALPHA:
-        # the drift carried from the pre-period's centre to the post-period's: what it alone would read as effect
-        post_mean = np.mean([p for p in positions if p >= 0])
-        drift = trend["slope"] * (post_mean - np.mean([p for p in positions if p < 0]))
-        said = (
-            f"the pre-period gap between {treated} and its controls drifts ({trend['slope']:+.3g} "
-            f"{'log points' if scale == 'log' else 'per period'} a {grain}, p = {trend['p_value']:.3f} over "
-            f"{n_pre} {grain}s), which carried into the post-period alone makes {drift:+.3g} of the "
-            f"{effect.estimate:+.3g} estimate"
-        )
-        if abs(drift) >= PRE_TREND_SHARE * abs(effect.estimate):
-            return Refusal(
-                "difference-in-differences",
-                f"{said}: the parallel-trends assumption fails, so a difference-in-differences would read the "
-                "drift as an effect. The synthetic control, which matches the pre-period instead, is the estimate "
-                "to use",
-            )
-        notes.insert(
-            0,
-            f"WARNING: {said}; parallel trends are doubtful, the estimate is kept as the drift is small beside it",
-        )
+    refusal = _drift_refusal(trend, positions, effect, scale, treated, grain, notes)
+    if refusal:
+        return refusal
     frame = pl.DataFrame(
         {
             "position": positions,
@@ -172,6 +154,32 @@ def estimate_did(
         pre_trend=trend,
         event_study=event_study(gap, positions, [label(event_idx + p, grain) for p in positions]),
     )
+
+
+def _drift_refusal(trend, positions, effect, scale, treated, grain, notes) -> Refusal | None:
+    """A Refusal when the pre-trend test rejects and the drift, carried from the pre-period's centre to the
+    post-period's, makes at least PRE_TREND_SHARE of the estimate; a smaller rejected drift is a WARNING note."""
+    if trend["p_value"] >= PRE_TREND_ALPHA:
+        return None
+    pre = [p for p in positions if p < 0]
+    drift = trend["slope"] * (np.mean([p for p in positions if p >= 0]) - np.mean(pre))
+    said = (
+        f"the pre-period gap between {treated} and its controls drifts ({trend['slope']:+.3g} "
+        f"{'log points' if scale == 'log' else 'per period'} a {grain}, p = {trend['p_value']:.3f} over "
+        f"{len(pre)} {grain}s), which carried into the post-period alone makes {drift:+.3g} of the "
+        f"{effect.estimate:+.3g} estimate"
+    )
+    if abs(drift) >= PRE_TREND_SHARE * abs(effect.estimate):
+        return Refusal(
+            "difference-in-differences",
+            f"{said}: the parallel-trends assumption fails, so a difference-in-differences would read the drift "
+            "as an effect. The synthetic control, which matches the pre-period instead, is the estimate to use",
+        )
+    notes.insert(
+        0,
+        f"WARNING: {said}; parallel trends are doubtful, the estimate is kept as the drift is small beside it",
+    )
+    return None
 
 
 def pre_trend(gap: np.ndarray, positions: list[int]) -> dict:

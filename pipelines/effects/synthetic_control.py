@@ -126,38 +126,17 @@ def estimate_synthetic_control(
     Periods where the treated region has no figure are left out (with a note); a donor lacking a figure in a
     period the treated region has is left out (with a note): donor pools are complete by construction
     (`pipelines.effects.donors`), this guards direct calls."""
-    grain = window.grain
-    by_region = _by_region(panel, grain)
-    treated_values = by_region.get(treated, {})
-    periods = [i for i in sorted(treated_values) if window.side(i)]
-    pre = [i for i in periods if window.side(i) == "pre"]
-    post = [i for i in periods if window.side(i) == "post"]
-    notes = []
-    missing = [
-        i for i in range(window.pre[0], window.post[1] + 1) if window.side(i) and i not in treated_values
-    ]
-    if missing:
-        notes.append(f"periods without a figure for {treated}, left out: {_labels(missing, grain)}")
-    if len(pre) < MIN_PRE_PERIODS:
-        return Refusal(NAME, f"{len(pre)} pre-period figures of {treated} in {window.span('pre')}; a synthetic "
-                             f"control needs at least {MIN_PRE_PERIODS} to fit donor weights")  # fmt: skip
-    if not post:
-        return Refusal(NAME, f"no figures of {treated} in the post window {window.span('post')}")
-    usable = [d for d in donors if d != treated and all(i in by_region.get(d, {}) for i in periods)]
-    if len(usable) < len([d for d in donors if d != treated]):
-        short = sorted(set(donors) - set(usable) - {treated})
-        notes.append(f"donors left out for lacking figures in the window: {', '.join(short)}")
-    if not usable:
-        return Refusal(NAME, "no usable donors: no other region has the metric for the whole window")
-    Y = np.array([[by_region[r][i] for r in [treated, *usable]] for i in periods], dtype=float)
-    is_pre = np.array([window.side(i) == "pre" for i in periods])
-
+    notes: list[str] = []
+    matrix = _matrix(panel, treated, donors, window, notes)
+    if isinstance(matrix, Refusal):
+        return matrix
+    periods, usable, Y, is_pre = matrix
     fits = [_fit(Y[:, 0], Y[:, 1:], is_pre)]
     if len(usable) > 1:  # a placebo needs at least one other donor
         fits += [_fit(Y[:, k], np.delete(Y[:, 1:], k - 1, axis=1), is_pre) for k in range(1, Y.shape[1])]
     else:
         notes.append("with one donor there is no placebo to compare with: the p-value is 1")
-    w, synthetic, pre_rmspe, post_rmspe = fits[0]
+    w, synthetic, pre_rmspe, _ = fits[0]
     level = float(np.mean(np.abs(Y[is_pre, 0])))
     relative_rmspe = pre_rmspe / level if level > 0 else math.inf
     if relative_rmspe > MAX_RELATIVE_RMSPE:
@@ -169,82 +148,120 @@ def estimate_synthetic_control(
             "weighted mean of them can reach)",
         )
     gap = Y[:, 0] - synthetic
-    average_gap = float(gap[~is_pre].mean())
     ratios = np.array([f[3] / f[2] if f[2] > 0 else math.inf for f in fits])
-    n_units = len(fits)
     rank = int(np.sum(ratios >= ratios[0]))
-    p_value = rank / n_units
-    if 1 < n_units < math.ceil(1 / ALPHA):
-        notes.append(
-            f"with {n_units - 1} donors the placebo test cannot reach {ALPHA:g}: the smallest possible "
-            f"p-value is 1/{n_units} = {1 / n_units:.3f}, so the interval is unbounded"
-        )
-    interval = _inverted_interval(gap[~is_pre], pre_rmspe, ratios[1:])
-    if interval is None and n_units - 1 >= math.ceil(1 / ALPHA) - 1:
-        notes.append("no constant effect fits the post-period as well as the placebos: the gap changes a lot "
-                     "over the post window, so the interval is not given")  # fmt: skip
-    if interval is not None and interval.lower == -math.inf:
-        interval = None
-    elif interval is not None and interval.upper - interval.estimate > level:
-        notes.append(
-            "no interval: the placebo test is too weak here (its 95% set reaches beyond the series' whole level; a "
-            "donor fitted almost exactly before the event gives a placebo ratio that dwarfs the others)"
-        )
-        interval = None
-    mean_synth = float(synthetic[~is_pre].mean())
-    relative = None
-    if mean_synth > 0:
-        relative = Interval(
-            average_gap / mean_synth,
-            (interval.lower / mean_synth) if interval else -math.inf,
-            (interval.upper / mean_synth) if interval else math.inf,
-        )
-    names = [treated, *usable][: len(fits)]
+    interval = _interval(gap[~is_pre], pre_rmspe, ratios, level, notes)
     weights = dict(sorted(zip(usable, w.tolist(), strict=True), key=lambda kv: -kv[1]))
+    frames = _frames(Y, fits, ratios, is_pre, periods, [treated, *usable][: len(fits)], window)
     return SyntheticControlEstimate(
         method=METHOD,
         treated=treated,
-        grain=grain,
+        grain=window.grain,
         window=window,
         weights={k: v for k, v in weights.items() if v > 1e-6},
         pre_rmspe=pre_rmspe,
         relative_pre_rmspe=relative_rmspe,
-        average_gap=average_gap,
+        average_gap=float(gap[~is_pre].mean()),
         interval=interval,
-        relative_effect=relative,
-        p_value=p_value,
+        relative_effect=_relative(float(gap[~is_pre].mean()), float(synthetic[~is_pre].mean()), interval),
+        p_value=rank / len(fits),
         rank=rank,
-        units=n_units,
-        gaps=pl.DataFrame(
-            {
-                "period": [label(i, grain) for i in periods],
-                "period_start": [period_start(i, grain) for i in periods],
-                "side": [window.side(i) for i in periods],
-                "treated": Y[:, 0],
-                "synthetic": synthetic,
-                "gap": gap,
-            }
-        ),
-        placebos=pl.DataFrame(
-            {
-                "region_code": names,
-                "pre_rmspe": [f[2] for f in fits],
-                "post_rmspe": [f[3] for f in fits],
-                "ratio": ratios,
-                "average_gap": [float((Y[~is_pre, k] - f[1][~is_pre]).mean()) for k, f in enumerate(fits)],
-            }
-        ).sort("ratio", descending=True),
-        placebo_gaps=pl.DataFrame(
-            {
-                "region_code": [r for r in names[1:] for _ in periods],
-                "period": [label(i, grain) for _ in names[1:] for i in periods],
-                "period_start": [period_start(i, grain) for _ in names[1:] for i in periods],
-                "gap": np.concatenate([Y[:, k] - fits[k][1] for k in range(1, n_units)] or [np.zeros(0)]),
-            }
-        ),
+        units=len(fits),
+        **frames,
         notes=notes,
-        placebo_in_time=_placebo_in_time(Y, is_pre, periods, grain, average_gap),
+        placebo_in_time=_placebo_in_time(Y, is_pre, periods, window.grain, float(gap[~is_pre].mean())),
     )
+
+
+def _matrix(panel, treated, donors, window, notes):
+    """(periods, usable donors, values period x [treated, donors...], is_pre) over the treated region's
+    periods in the window, or a Refusal (too few pre-period figures, none after, no donor)."""
+    grain = window.grain
+    by_region = _by_region(panel, grain)
+    treated_values = by_region.get(treated, {})
+    periods = [i for i in sorted(treated_values) if window.side(i)]
+    pre = [i for i in periods if window.side(i) == "pre"]
+    missing = [
+        i for i in range(window.pre[0], window.post[1] + 1) if window.side(i) and i not in treated_values
+    ]
+    if missing:
+        notes.append(f"periods without a figure for {treated}, left out: {_labels(missing, grain)}")
+    if len(pre) < MIN_PRE_PERIODS:
+        return Refusal(NAME, f"{len(pre)} pre-period figures of {treated} in {window.span('pre')}; a synthetic "
+                             f"control needs at least {MIN_PRE_PERIODS} to fit donor weights")  # fmt: skip
+    if len(pre) == len(periods):
+        return Refusal(NAME, f"no figures of {treated} in the post window {window.span('post')}")
+    others = [d for d in donors if d != treated]
+    usable = [d for d in others if all(i in by_region.get(d, {}) for i in periods)]
+    if len(usable) < len(others):
+        notes.append(
+            f"donors left out for lacking figures in the window: {', '.join(sorted(set(others) - set(usable)))}"
+        )
+    if not usable:
+        return Refusal(NAME, "no usable donors: no other region has the metric for the whole window")
+    Y = np.array([[by_region[r][i] for r in [treated, *usable]] for i in periods], dtype=float)
+    return periods, usable, Y, np.array([window.side(i) == "pre" for i in periods])
+
+
+def _interval(post_gap, pre_rmspe, ratios, level, notes) -> Interval | None:
+    """The placebo-based interval (`_inverted_interval`), or None with the reason in `notes`."""
+    n_units = len(ratios)
+    few = n_units < math.ceil(1 / ALPHA)  # fewer than 19 donors
+    if n_units > 1 and few:
+        notes.append(
+            f"with {n_units - 1} donors the placebo test cannot reach {ALPHA:g}: the smallest possible "
+            f"p-value is 1/{n_units} = {1 / n_units:.3f}, so the interval is unbounded"
+        )
+    interval = _inverted_interval(post_gap, pre_rmspe, ratios[1:])
+    if interval is None:
+        if not few:
+            notes.append("no constant effect fits the post-period as well as the placebos: the gap changes a "
+                         "lot over the post window, so the interval is not given")  # fmt: skip
+        return None
+    if interval.lower == -math.inf:
+        return None
+    if interval.upper - interval.estimate > level:
+        notes.append(
+            "no interval: the placebo test is too weak here (its 95% set reaches beyond the series' whole level; a "
+            "donor fitted almost exactly before the event gives a placebo ratio that dwarfs the others)"
+        )
+        return None
+    return interval
+
+
+def _relative(average_gap: float, mean_synthetic: float, interval: Interval | None) -> Interval | None:
+    """The average gap as a share of the synthetic's post-period mean (unbounded sides infinite)."""
+    if mean_synthetic <= 0:
+        return None
+    return Interval(
+        average_gap / mean_synthetic,
+        interval.lower / mean_synthetic if interval else -math.inf,
+        interval.upper / mean_synthetic if interval else math.inf,
+    )
+
+
+def _frames(Y, fits, ratios, is_pre, periods, names, window) -> dict[str, pl.DataFrame]:
+    """The result's frames: gaps (treated, synthetic, gap per period), placebos (fit and ratio per region,
+    largest ratio first), placebo_gaps (each donor's gap per period)."""
+    grain = window.grain
+    labels, starts = [label(i, grain) for i in periods], [period_start(i, grain) for i in periods]
+    placebo_gaps = [Y[:, k] - fits[k][1] for k in range(1, len(fits))]
+    return {
+        "gaps": pl.DataFrame(
+            {"period": labels, "period_start": starts, "side": [window.side(i) for i in periods],
+             "treated": Y[:, 0], "synthetic": fits[0][1], "gap": Y[:, 0] - fits[0][1]}
+        ),
+        "placebos": pl.DataFrame(
+            {"region_code": names, "pre_rmspe": [f[2] for f in fits], "post_rmspe": [f[3] for f in fits],
+             "ratio": ratios,
+             "average_gap": [float((Y[~is_pre, k] - f[1][~is_pre]).mean()) for k, f in enumerate(fits)]}
+        ).sort("ratio", descending=True),
+        "placebo_gaps": pl.DataFrame(
+            {"region_code": [r for r in names[1:] for _ in periods], "period": labels * (len(names) - 1),
+             "period_start": starts * (len(names) - 1),
+             "gap": np.concatenate(placebo_gaps) if placebo_gaps else np.zeros(0)}
+        ),
+    }  # fmt: skip
 
 
 def _placebo_in_time(Y: np.ndarray, is_pre: np.ndarray, periods: list[int], grain: str, real_gap: float):

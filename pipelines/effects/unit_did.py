@@ -128,21 +128,7 @@ def estimate_unit_did(
     codes = frame["unit"].cast(pl.Categorical).to_physical().to_numpy()
     fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
     estimate, se = float(fit.params[-1]), float(fit.bse[-1])
-    cells = (
-        frame.group_by("group", "side")
-        .agg(
-            mean=pl.col("value").mean(),
-            units=pl.col("unit").n_unique(),
-            periods=pl.col("idx").n_unique(),
-            period_labels=pl.col("idx").unique().sort(),
-        )
-        .with_columns(
-            pl.col("period_labels").map_elements(
-                lambda xs: [label(i, grain) for i in xs], return_dtype=pl.List(pl.String)
-            )
-        )
-        .sort("group", "side", descending=[True, True])
-    )
+    cells = _cells(frame, grain)
     notes = [f"periods with figures: {', '.join(label(p, grain) for p in periods)}"]
     study, trend = _event_study(y, is_treated, frame["idx"].to_numpy(), periods, window, codes, grain)
     if trend is None:
@@ -165,6 +151,25 @@ def estimate_unit_did(
         notes=notes,
         event_study=study,
         pre_trend=trend,
+    )
+
+
+def _cells(frame: pl.DataFrame, grain: str) -> pl.DataFrame:
+    """The design's cells (treated or control, before or after): mean, units, periods and their labels."""
+    return (
+        frame.group_by("group", "side")
+        .agg(
+            mean=pl.col("value").mean(),
+            units=pl.col("unit").n_unique(),
+            periods=pl.col("idx").n_unique(),
+            period_labels=pl.col("idx").unique().sort(),
+        )
+        .with_columns(
+            pl.col("period_labels").map_elements(
+                lambda xs: [label(i, grain) for i in xs], return_dtype=pl.List(pl.String)
+            )
+        )
+        .sort("group", "side", descending=[True, True])
     )
 
 
