@@ -20,10 +20,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)  ## create .venv with the locked dependencies
 
-browser:  ## install Debian's chromium for the browser tests (needs root or sudo)
-	@command -v chromium >/dev/null 2>&1 || { \
+browser:  ## install Debian's chromium (browser tests, PDF reports) and poppler-utils (the PDF tests) (needs root or sudo)
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 java:  ## install Debian's Java 17 runtime for Spark (the --engine spark tests; needs root or sudo)
 	@command -v java >/dev/null 2>&1 || { \

@@ -74,11 +74,8 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
         ("figure_counts + pairs", "warehouse", lambda: catalog.comparable_pairs(ident)),
         ("metrics", "warehouse", lambda: catalog.metrics(ident)),
     ]
-    # small per-build tables the comparisons are completed with (region tree, publishers)
-    lookups: list[Step] = [
-        ("region places", "warehouse", lambda: catalog.region_places(ident)),
-        ("publishers", "warehouse", lambda: catalog.publishers(ident)),
-    ]
+    # the comparisons come joined from the read model (serve_*): no lookup tables to complete them with
+    lookups: list[Step] = []
     scorecard_frame = (
         (lambda: scorecard.quarter_comparisons(ident, *series))
         if grain == "quarter" and has_quarters
@@ -106,7 +103,8 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
                 "selection",
                 lambda: trends.shortfall_periods(ident, *series, trend_grain, regions[0]),
             ),
-            ("events", "warehouse", lambda: catalog.events(ident)),
+            ("events near regions", "selection", lambda: trends.events_near_regions(ident, regions)),
+            ("entity parents", "warehouse", lambda: trends.entity_parents(ident)),
             ("pacing", "selection", lambda: trends.pacing(ident, entity, metric, "at_period_end", regions)),
         ],
         "events": sidebar

@@ -14,10 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard.data import connection as db  # noqa: E402
-from dashboard.sections.freshness import freshness_ui, version_notice  # noqa: E402
+from dashboard.sections.freshness import (  # noqa: E402
+    built_by_another_version,
+    freshness_ui,
+    version_notice,
+)
 
 # The page scripts' folder is app_pages/, not pages/: Streamlit (1.67, runtime/pages_manager.py) treats a
 # `pages/` folder beside the main script as a v1 multipage app and, until st.navigation has run once in the
@@ -97,14 +102,18 @@ page = st.navigation(
 )
 
 
+def _import_estimators() -> None:
+    # the estimator modules load statsmodels only when they fit (so a report that refuses does not wait)
+    for name in ("pipelines.effects.assess", "pipelines.effects.state_space", "statsmodels.api"):
+        importlib.import_module(name)
+
+
 @st.cache_resource(show_spinner=False)
 def warm_up_estimators() -> threading.Thread:
     """Import the effect estimators (statsmodels and scipy: 2.1 s measured with `python -X importtime`) in a
     background thread, once per server process and after the first page has rendered, so the first visit to
     the Impact page does not pay for the import (its first render: 9.9 s cold, 5.2 s of it this import)."""
-    thread = threading.Thread(
-        target=importlib.import_module, args=("pipelines.effects.assess",), daemon=True, name="warm-up"
-    )
+    thread = threading.Thread(target=_import_estimators, daemon=True, name="warm-up")
     thread.start()
     return thread
 
@@ -122,5 +131,9 @@ try:
     page.run()
 except db.NoWarehouse as exc:  # e.g. the file held open for writing by another client: one plain line
     st.warning(str(exc))
+except duckdb.Error:  # a view or column the reads name is missing: said by the version notice, no fallback
+    if not built_by_another_version(db.identity()):
+        raise
+    st.info("This page reads tables or columns this warehouse does not have. Rebuild it (`impact run`).")
 finally:  # also after a page's st.stop()
     warm_up_estimators()

@@ -48,6 +48,9 @@ class Settings:
     publish_wait_seconds: float = (
         900.0  # IMPACT_PUBLISH_WAIT_SECONDS: a run waits this long for another's publish
     )
+    # IMPACT_REPORTS: after each successful build, one report per selection into DATA_DIR/reports/
+    # ('entity=TikTok Shop,metric=gmv;entity=TikTok,metric=revenue,region=US'; `report_selections`)
+    reports: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +82,7 @@ class Settings:
             spark_master=read("IMPACT_SPARK_MASTER", cls.spark_master, str),
             inbox_settle_seconds=read("IMPACT_INBOX_SETTLE_SECONDS", cls.inbox_settle_seconds, float),
             publish_wait_seconds=read("IMPACT_PUBLISH_WAIT_SECONDS", cls.publish_wait_seconds, float),
+            reports=_checked_reports(read("IMPACT_REPORTS", cls.reports, str)),
         )
 
     def as_dict(self) -> dict:
@@ -91,6 +95,61 @@ class Settings:
     @property
     def warehouse_path(self) -> Path:
         return Path(self.warehouse)
+
+
+@dataclass(frozen=True)
+class ReportSelection:
+    """What one report shows: a series (entity, metric), optionally one region, one period, one expectation
+    policy and kind (None: the report's defaults: the top-level region with most periods, its latest compared
+    period, the kind with most comparisons and that kind's default policy)."""
+
+    entity: str
+    metric: str
+    region: str | None = None
+    period: str | None = None
+    policy: str | None = None
+    kind: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """'tiktok-shop-gmv-us': the selection in a file name (lower case, letters, digits and dashes)."""
+        parts = [self.entity, self.metric, self.region, self.period, self.kind, self.policy]
+        text = "-".join(p for p in parts if p).lower()
+        return "".join(c if c.isalnum() else "-" for c in text).strip("-")
+
+
+REPORT_FIELDS = ("entity", "metric", "region", "period", "policy", "kind")
+
+
+def report_selections(text: str) -> tuple[ReportSelection, ...]:
+    """IMPACT_REPORTS parsed: selections separated by ';', each 'key=value' pairs separated by ','
+    (keys: entity, metric, region, period, policy, kind; entity and metric required). '' gives ().
+
+    Raises SettingError naming the selection and what is wrong with it."""
+    out = []
+    for chunk in (c.strip() for c in text.split(";")):
+        if not chunk:
+            continue
+        fields: dict[str, str] = {}
+        for pair in chunk.split(","):
+            key, sep, value = pair.partition("=")
+            key = key.strip().lower()
+            if not sep or key not in REPORT_FIELDS or not value.strip():
+                raise SettingError(
+                    f"IMPACT_REPORTS selection {chunk!r}: {pair.strip()!r} is not key=value with a key among "
+                    f"{', '.join(REPORT_FIELDS)}"
+                )
+            fields[key] = value.strip()
+        missing = [k for k in ("entity", "metric") if k not in fields]
+        if missing:
+            raise SettingError(f"IMPACT_REPORTS selection {chunk!r}: {' and '.join(missing)} missing")
+        out.append(ReportSelection(**fields))
+    return tuple(out)
+
+
+def _checked_reports(text: str) -> str:
+    report_selections(text)  # raises SettingError when a selection does not parse
+    return text
 
 
 def env_data_dir() -> str:

@@ -104,11 +104,13 @@ def qualitative_warehouse(case_warehouse, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def older_warehouse(case_warehouse, tmp_path_factory) -> Path:
-    """The case study as built before figure_counts had region_code."""
+    """The case study as built by an older version: figure_counts without region_code, and another schema
+    fingerprint (the dashboard's version notice tells the user to rebuild)."""
     return _altered_case(
         case_warehouse,
         tmp_path_factory,
         "older",
+        "update build_info set schema_fingerprint = 'an older version'",
         "create table old_counts as select * exclude (region_code) from figure_counts",
         "drop table figure_counts",
         "alter table old_counts rename to figure_counts",

@@ -12,6 +12,7 @@ from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
 from dashboard.figures import show_chart
+from dashboard.sections.report_download import report_download_ui
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
 from dashboard.sections.unmatched import unmatched_notice
@@ -25,6 +26,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
+    report_download_ui(ident, series)
     unmatched_notice(ident, series.entity, series.metric)
     versus = widgets.url_choice(
         st.sidebar.selectbox, "Against", list(VERSUS), "versus", "plan", prefix="", format_func=VERSUS.get,
@@ -55,7 +57,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
         st.stop()
     if versus == "last year":
-        frame = prior.filter(pl.col("grain") == grain).select(data.COMPARISON_COLUMNS)
+        frame = prior.filter(pl.col("grain") == grain)  # in the comparisons' columns
     else:
         frame = data.comparisons_at(ident, *key, grain, has_quarters)
     first_year, last_year = widgets.year_range_ui(sorted({d.year for d in frame["period_start"].to_list()}))

@@ -28,7 +28,6 @@ with db.reading(ident):  # one short connection for this render's uncached queri
 
     region_table = catalog.regions(ident)
     names = dict(zip(region_table["region_code"].to_list(), region_table["name"].to_list(), strict=True))
-    paths = dict(zip(region_table["region_code"].to_list(), region_table["path"].to_list(), strict=True))
     counts = data.figure_counts_by_region(ident, series.entity, series.metric)
     chosen = widgets.regions_ui(widgets.region_choices(counts, set(names)), names)
     if not chosen:
@@ -53,8 +52,9 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         dates = shown_actuals["period_start"].to_list() + shown_vintages["period_start"].to_list()
         ends = shown_actuals["period_end"].to_list() + shown_vintages["period_end"].to_list()
         first, last = (min(dates), max(ends)) if dates else (dt.date.min, dt.date.max)
-        concerning = data.events_for_entity(catalog.events(ident), series.entity, data.entity_parents(ident))
-        nearby = data.events_near_regions(concerning, [paths[c] for c in chosen])
+        nearby = data.events_for_entity(
+            data.events_near_regions(ident, chosen), series.entity, data.entity_parents(ident)
+        )
         nearby = nearby.filter(
             pl.col("date").is_between(first - dt.timedelta(days=92), last + dt.timedelta(days=92))
         )

@@ -104,7 +104,9 @@ def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
         return False
     rejected = shown.rejected["row_number"].n_unique()
     st.markdown(
-        f"**{counted(shown.rows_in)} read, {shown.rows.height} would load, {rejected} rejected**; "
+        f"**{counted(shown.rows_in)} read, {shown.rows.height} would load, {rejected} rejected"
+        + (f", {shown.rows_combined} added into another line's figure" if shown.rows_combined else "")
+        + "**; "
         f"{counted(shown.empty_cells, 'empty cell')}; {counted(len(shown.skipped))} left out by the layout's rules."
     )
     if shown.rows.height:

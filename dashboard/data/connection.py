@@ -20,15 +20,19 @@ render takes a cursor on it and `ATTACH`es the file read-only under a name of it
 A swapped-in file is attached afresh by the next render; two renders may hold the same or an old and a new
 file side by side.
 
-The reads themselves live one module per page beside this one (`catalog`, `scorecard`, `trends`, `events`,
-`evidence`, `impact`), one function per query with its SQL just above it. Every query takes the page's
-filters (entity, metric, kind, policy, grain, regions) as bound parameters so DuckDB prunes the materialised
-tables, stored sorted by (entity, metric, region_code), by their zone maps; wide or long results (evidence,
-disagreement) are limited, with the full table downloadable on demand.
+The reads themselves are SQL files, one per query: `sql/reads/<page>/<name>.sql`, each one `select` from the
+read model (the `serve_*` views of sql/views/serve/, materialised and stored sorted for the pages' filters) or
+from the documented views, with bound `?` parameters and at most one composable filter slot (`true /* filter */`,
+filled by `where_given` / `in_list` / `all_of` below). `read(ident, "scorecard/comparisons", *params)` loads
+the file once and runs it, cached; the page modules beside this one (`catalog`, `scorecard`, `trends`,
+`events`, `evidence`, `impact`) only name the read, bind its parameters and return the frame. Filters on the
+materialised tables' leading sort columns (entity, metric, ...) let DuckDB prune them by their zone maps; wide
+or long results (evidence, disagreement) are limited, with the full table downloadable on demand (`read_now`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Iterator
@@ -43,6 +47,10 @@ from pipelines.settings import Settings
 from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
 
 Identity = tuple[str, int, int]
+Filter = tuple[str, list]  # a condition for a read's filter slot and its parameters
+
+READS_DIR = Path(__file__).resolve().parents[2] / "sql" / "reads"
+FILTER_SLOT = "true /* filter */"  # valid SQL: the read runs unfiltered as written
 
 # The in-memory instance the warehouse is attached to: no extension loading. File access stays enabled, as
 # ATTACH needs it; only this module's own SQL runs there (the SQL page has its own locked-down connection).
@@ -225,18 +233,64 @@ def _cached(ident: Identity, query: str, params: tuple) -> pl.DataFrame:
 
 
 def query(ident: Identity, sql: str, *params) -> pl.DataFrame:
+    """Run one SQL text, cached (this module's own statements; the pages' reads go through `read`)."""
     return _cached(ident, sql, tuple(params))
 
 
-def in_list(column: str, values: list) -> tuple[str, list]:
+@functools.cache
+def read_sql(name: str) -> str:
+    """The text of the read `sql/reads/<name>.sql` (name: 'scorecard/comparisons'), read from disk once."""
+    text = (READS_DIR / f"{name}.sql").read_text()
+    if text.count(FILTER_SLOT) > 1:
+        raise ValueError(f"sql/reads/{name}.sql has more than one {FILTER_SLOT} slot")
+    return text
+
+
+def bound(name: str, params: tuple | list, where: Filter | None = None) -> tuple[str, list]:
+    """The read's SQL with its filter slot filled, and every parameter in order of its `?`: the filter's own
+    parameters go where the slot stands among the file's."""
+    text = read_sql(name)
+    if FILTER_SLOT not in text:
+        if where is not None:
+            raise ValueError(f"sql/reads/{name}.sql has no {FILTER_SLOT} slot")
+        return text, list(params)
+    condition, extra = where if where is not None else ("true", [])
+    before = text[: text.index(FILTER_SLOT)].count("?")
+    return text.replace(FILTER_SLOT, condition), [*params[:before], *extra, *params[before:]]
+
+
+def read(ident: Identity, name: str, *params, where: Filter | None = None) -> pl.DataFrame:
+    """The rows of the read `sql/reads/<name>.sql` with these parameters (and filter), cached by the
+    warehouse's identity and shared by every session."""
+    sql, values = bound(name, params, where)
+    return _cached(ident, sql, tuple(values))
+
+
+def read_now(ident: Identity, name: str, *params, where: Filter | None = None) -> pl.DataFrame:
+    """As `read`, uncached: for a full table read once for its download."""
+    sql, values = bound(name, params, where)
+    return run_query(ident, sql, values)
+
+
+def in_list(column: str, values: list) -> Filter:
     """`column in (?, ?, ...)`: unlike list_contains(?, column), DuckDB pushes it into the scan."""
     if not values:
         return "false", []
     return f"{column} in ({', '.join('?' * len(values))})", list(values)
 
 
-def where_given(**filters) -> tuple[str, list]:
+def where_given(**filters) -> Filter:
     """`col = ?` for each filter given (None = all): no `? is null or` that would defeat pruning."""
     given = {c: v for c, v in filters.items() if v is not None}
     sql = " and ".join(f"{c} = ?" for c in given) or "true"
     return sql, list(given.values())
+
+
+def at_least(column: str, value) -> Filter:
+    """`column >= ?` (a constant the scan filters on, skipping whole row groups)."""
+    return f"{column} >= ?", [value]
+
+
+def all_of(*filters: Filter) -> Filter:
+    """Every condition at once (`a and b`), their parameters in order."""
+    return " and ".join(f"({c})" for c, _ in filters) or "true", [p for _, ps in filters for p in ps]

@@ -4,25 +4,11 @@
 
 from __future__ import annotations
 
-import duckdb
 import polars as pl
 
-from dashboard.data.connection import Identity, query
-
-EVENT_WINDOWS = """
-select region_code, region_name, is_jurisdiction, entity, metric, grain, position, period, period_start,
-       period_end, unit, actual, actual_bound, actual_source_id, expectation, expectation_kind,
-       expectation_source_id, attainment, variance_pct, is_shortfall, favourable, performance_pct,
-       change_vs_pre_pct, is_overlapping,
-       overlapping_event_ids, after_data_end
-from event_windows
-where event_id = ?
-order by entity, metric, grain, region_code, position
-"""
+from dashboard.data.connection import Identity, read
 
 
 def event_windows(ident: Identity, event_id: str) -> pl.DataFrame:
-    try:
-        return query(ident, EVENT_WINDOWS, event_id)
-    except duckdb.CatalogException:  # an older warehouse without the view
-        return pl.DataFrame()
+    """Every series' periods around the event (sql/reads/events/event_windows.sql)."""
+    return read(ident, "events/event_windows", event_id)

@@ -1,11 +1,12 @@
 """Data for the Impact page: the affected series of an event, its window, and the cached estimates.
 
-Same rules as the other pages' reads (`dashboard.data.connection`): one short read-only
-connection per call, closed right after, and results cached with `st.cache_data` keyed by the warehouse's
-identity (path, mtime_ns, inode) and the arguments, so a newly published warehouse is read on the next rerun
-and nothing holds the file open. The estimates (`pipelines.effects.assess`) take a second or more: they are
-computed once per (warehouse, event, metric, region, entity, controls, grain, window) and then served from the
-cache.
+Same rules as the other pages' reads (`dashboard.data.connection`): each read is a file of
+sql/reads/impact/, run through `read` and cached by the warehouse's identity (path, mtime_ns, inode) and the
+arguments, so a newly published warehouse is read on the next rerun and nothing holds the file open; the
+estimates are cached the same way (`connection.cached`, shared, never copied), on a short connection of
+their own. The estimates (`pipelines.effects.assess`) take a second or more: they are
+computed once per (warehouse, event, metric, region, entity, controls, grain, window) and then served from
+the cache.
 statsmodels is imported only when the first estimate is asked for, so the other pages never pay for it.
 """
 
@@ -14,11 +15,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
-import streamlit as st
 
-from dashboard.data.connection import Identity, connect, query
+from dashboard.data.connection import Identity, cached, connect, read
 
 
 @contextmanager
@@ -33,102 +32,37 @@ def _connection(ident: Identity):
 
 # --- what can be assessed ----------------------------------------------------------------------------------
 
-# Every series (entity x metric x grain) with actuals in the event's jurisdiction or a region under it: what
-# the event_windows view covers. `in_window` counts the actuals inside the event's k-period window.
-AFFECTED_SERIES = """
-with ev as (
-    select e.event_id, e.date, r.path from events as e inner join regions as r on r.region_code = e.jurisdiction
-    where e.event_id = ?
-)
-select a.region_code, r.name as region_name, r.depth, r.path, (r.path = ev.path) as is_jurisdiction,
-       a.entity, a.metric, coalesce(m.name, a.metric) as metric_name, a.grain,
-       count(*)::bigint as figures,
-       count(*) filter (where a.period_start <= ev.date)::bigint as figures_before,
-       count(*) filter (where a.period_end >= ev.date)::bigint as figures_after,
-       min(a.period_start) as first_period_start, max(a.period_end) as last_period_end
-from actual_figures as a
-inner join regions as r using (region_code)
-left join metrics as m using (metric)
-cross join ev
-where (r.path = ev.path or starts_with(r.path, ev.path || '/')) and a.value is not null
-  and a.grain in ('day', 'month', 'quarter', 'half', 'year')
-group by all
-order by r.path, a.entity, a.metric, a.grain
-"""
-
-# Events with any actual in their jurisdiction or a region under it (the page's default event is one).
-EVENTS_WITH_FIGURES = """
-select distinct e.event_id
-from events as e
-inner join regions as j on j.region_code = e.jurisdiction
-inner join regions as r on r.path = j.path or starts_with(r.path, j.path || '/')
-where exists (
-    select 1 from actual_figures as a
-    where a.region_code = r.region_code and a.value is not null and a.grain in ('day', 'month', 'quarter', 'half', 'year')
-)
-"""
-
-WINDOW = """
-select position, period, grain, period_start, period_end, unit, actual, actual_bound, actual_source_id,
-       expectation, expectation_kind, expectation_source_id, expectation_as_of, attainment, variance_pct,
-       is_shortfall, favourable, performance_pct, change_vs_pre, change_vs_pre_pct, is_overlapping, overlapping_event_ids, data_end,
-       after_data_end, is_expected, k, window_start, window_end
-from event_windows
-where event_id = ? and region_code = ? and entity = ? and metric = ? and grain = ?
-order by position
-"""
-
-SERIES = """
-select a.region_code, r.name as region_name, a.period, a.period_start, a.period_end, a.value, a.unit,
-       a.source_id
-from actual_figures as a
-inner join regions as r using (region_code)
-where a.entity = ? and a.metric = ? and a.grain = ? and list_contains(?, a.region_code)
-  and a.value is not null and a.period_start <= ? and a.period_end >= ?
-order by a.region_code, a.period_start
-"""
-
-CANDIDATE_CONTROLS = """
-select distinct a.region_code, r.name as region_name, r.path
-from actual_figures as a inner join regions as r using (region_code)
-where a.entity = ? and a.metric = ? and a.grain = ? and a.region_code <> ? and a.value is not null
-order by r.path
-"""
-
-SOURCES = (
-    "select source_id, publisher, title, url, published_on from sources where list_contains(?, source_id)"
-)
-
 
 def affected_series(ident: Identity, event_id: str) -> pl.DataFrame:
-    return query(ident, AFFECTED_SERIES, event_id)
+    """Every series with actuals in the event's jurisdiction or under it (sql/reads/impact/affected_series.sql)."""
+    return read(ident, "impact/affected_series", event_id)
 
 
 def events_with_figures(ident: Identity) -> pl.DataFrame:
-    return query(ident, EVENTS_WITH_FIGURES)
+    """event_id of the events with any actual in their jurisdiction or under it."""
+    return read(ident, "impact/events_with_figures")
 
 
 def window(ident: Identity, event_id: str, region: str, entity: str, metric: str, grain: str) -> pl.DataFrame:
-    """The event_windows rows of one series (empty on a warehouse built before the view existed)."""
-    try:
-        return query(ident, WINDOW, event_id, region, entity, metric, grain)
-    except duckdb.CatalogException:
-        return pl.DataFrame()
+    """The event_windows rows of one series around the event, by position."""
+    return read(ident, "impact/window", event_id, region, entity, metric, grain)
 
 
 def series(
     ident: Identity, entity: str, metric: str, grain: str, regions: list[str], start, end
 ) -> pl.DataFrame:
     """Actuals of several regions' series between two dates (the treated region and its controls)."""
-    return query(ident, SERIES, entity, metric, grain, sorted(regions), end, start)
+    return read(ident, "impact/series", entity, metric, grain, sorted(regions), end, start)
 
 
 def candidate_controls(ident: Identity, entity: str, metric: str, grain: str, treated: str) -> pl.DataFrame:
-    return query(ident, CANDIDATE_CONTROLS, entity, metric, grain, treated)
+    """Regions other than the treated one with actuals of the series: region_code, region_name, path."""
+    return read(ident, "impact/candidate_controls", entity, metric, grain, treated)
 
 
 def sources(ident: Identity, source_ids: list[str]) -> pl.DataFrame:
-    return query(ident, SOURCES, sorted({s for s in source_ids if s}))
+    """source_id, publisher, title, url, published_on of these sources."""
+    return read(ident, "impact/sources", sorted({s for s in source_ids if s}))
 
 
 # --- the estimates and the narrative (cached) ---------------------------------------------------------------
@@ -142,7 +76,7 @@ class Assessment:
     error: str | None = None
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached
 def assessment(
     ident: Identity,
     event_id: str,
@@ -176,7 +110,7 @@ def assessment(
     return Assessment(report=report)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached
 def narrative(
     ident: Identity,
     entity: str,

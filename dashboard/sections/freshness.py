@@ -46,12 +46,18 @@ def version_notice(ident: db.Identity) -> None:
     ones this dashboard reads (a product upgrade without a rebuild): its columns may differ, and a page that
     reads a missing one would otherwise stop with Streamlit's bare error box."""
     try:
-        built_with = catalog.schema_fingerprint(ident)
+        other = built_by_another_version(ident)
     except Exception:  # unreadable right now: freshness_ui says so
         return
-    if built_with != OWN_SCHEMA:
+    if other:
         st.warning(
             "**This warehouse was built by another version of the product**: its tables and views differ "
             "from the ones this dashboard reads, so some pages may fail or show less. Rebuild it with "
             "`impact run` (the bundled data: `make build`)."
         )
+
+
+def built_by_another_version(ident: db.Identity) -> bool:
+    """Whether the warehouse was built from other table and view definitions than this dashboard's (its
+    build_info.schema_fingerprint differs, or is missing: built before the column existed)."""
+    return catalog.schema_fingerprint(ident) != OWN_SCHEMA

@@ -176,7 +176,8 @@ def bench_orders_command(
     help="Data dir to write datasets/ into (the examples are not loaded by a default run).",
 )
 def examples(out: Path) -> None:
-    """Regenerate the spreadsheet examples (FP&A workbook, earnings table, KPI sheet) and their layouts."""
+    """Regenerate the spreadsheet examples (FP&A workbook, earnings table, KPI sheet, general-ledger extract,
+    Budget vs. Actuals export) and their layouts."""
     from pipelines.devtools.spreadsheet_examples import write_examples
 
     for path in write_examples(out):

@@ -64,7 +64,9 @@ def import_(
     shown = run_preview(path, layout, data_dir)
     click.echo(
         f"{path.name} through {layout.name}: {counted(shown.rows_in)} read, {shown.rows.height} would load, "
-        f"{shown.rejected['row_number'].n_unique()} rejected; {shown.empty_cells} empty cells"
+        f"{shown.rejected['row_number'].n_unique()} rejected"
+        + (f", {shown.rows_combined} added into another line's figure" if shown.rows_combined else "")
+        + f"; {shown.empty_cells} empty cells"
     )
     with pl.Config(
         tbl_rows=max(rows, 1),

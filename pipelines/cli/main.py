@@ -9,7 +9,7 @@ import warnings
 
 import click
 
-from pipelines.cli import demo, devtools, effects, layouts, serve, warehouse
+from pipelines.cli import demo, devtools, effects, layouts, report, serve, warehouse
 
 # Dagster flags beta parameters (backfill_policy) on every import: noise for someone running a command.
 warnings.filterwarnings("ignore", message=r".*is currently in beta.*")
@@ -29,6 +29,7 @@ for command in (
     serve.serve,
     effects.effect,
     effects.explain,
+    report.report,
     devtools.generate,
     demo.demo,
     devtools.bench,

@@ -76,31 +76,49 @@ def run(
         raise click.UsageError("--month, --engine, --spark-master and --parallel need --orders")
     if spark_master and (engine or env_orders_engine()) != "spark":
         raise click.UsageError("--spark-master needs --engine spark (or IMPACT_ORDERS_ENGINE=spark)")
+    settings = settings_from_env(
+        data_dir=str(data_dir), warehouse=str(warehouse), today=today, allow_shrink=allow_shrink
+    )
+    order_part = None
     if orders:
-        from pipelines.defs.orders_run import run_orders
+        from pipelines.defs.orders_run import order_run, run_orders
 
-        try:
-            done = run_orders(data_dir, month, engine=engine, spark_master=spark_master, parallel=parallel)
+        try:  # one run: the order months, then the warehouse that reads them (two with --parallel N)
+            order_part = (
+                None if parallel > 1 else order_run(data_dir, month, engine=engine, spark_master=spark_master)
+            )
+            if order_part is None:
+                done = run_orders(
+                    data_dir, month, engine=engine, spark_master=spark_master, parallel=parallel
+                )
+                click.echo(
+                    f"orders: {len(done['months'])} month(s), {counted(done['rows_in'])} in, scanned in "
+                    f"{done['runs']} run(s) before the warehouse build (counted in its loads and order_rejects)"
+                )
+                _orders_failed(done["failed"], warehouse)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
+    summary = run_pipeline(settings, record=record, orders=order_part)
+    if summary.orders is not None:
+        done = summary.orders
         click.echo(
             f"orders: {len(done['months'])} month(s), {counted(done['rows_in'])} in, "
             f"{done['rows_aggregated']} aggregated, {done['rows_rejected']} rejected"
         )
-        for failed_month, error in done["failed"].items():
-            click.echo(f"  FAILED {failed_month}: {error}")
-        if done["failed"]:
-            raise click.ClickException(
-                f"order figures failed for {len(done['failed'])} month(s); nothing of those months was "
-                f"written and the warehouse at {warehouse} was not rebuilt"
-            )
-    settings = settings_from_env(
-        data_dir=str(data_dir), warehouse=str(warehouse), today=today, allow_shrink=allow_shrink
-    )
-
-    summary = run_pipeline(settings, record=record)
+        _orders_failed(done["failed"], warehouse)
     click.echo(format_summary(summary))
     sys.exit(0 if summary.published else 1)
+
+
+def _orders_failed(failed: dict[str, str], warehouse: Path) -> None:
+    """Name each failed order month and stop (exit 1): the warehouse was not rebuilt."""
+    for failed_month, error in failed.items():
+        click.echo(f"  FAILED {failed_month}: {error}")
+    if failed:
+        raise click.ClickException(
+            f"order figures failed for {len(failed)} month(s); nothing of those months was "
+            f"written and the warehouse at {warehouse} was not rebuilt"
+        )
 
 
 @click.command()

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.defs.orders import order_figures
+from pipelines.defs.reports import scheduled_reports
 from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
 from pipelines.ingest.reference_tables import Reference
+from pipelines.orders import facts as orders
 from pipelines.settings import STALE_FAIL_AFTER_HOURS, Settings
 from pipelines.warehouse import alerts, publish_lock
 from pipelines.warehouse import build as warehouse
@@ -28,7 +31,12 @@ def _stage_metadata(stage: load.Stage) -> dict:
     return {"rows loaded": stage.rows.height, "rows rejected": rejected, "files": len(stage.issues)}
 
 
-@dg.asset(group_name=GROUP)
+# Every materialised order month, upstream of the build: the month's sources.csv is an input file, its
+# grouped scan the input of order_facts (the partitions of order_figures, all of them).
+_ORDER_MONTHS = dg.AssetDep(order_figures, partition_mapping=dg.AllPartitionMapping())
+
+
+@dg.asset(group_name=GROUP, deps=[_ORDER_MONTHS])
 def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
     """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be).
 
@@ -106,6 +114,41 @@ def events(
     return _validated(context, input_files, "events", _facts_context(settings, reference_data, sources))
 
 
+ORDER_CHECK = "order_rows_accounted"
+
+
+@dg.asset(
+    group_name=GROUP,
+    deps=[_ORDER_MONTHS],
+    check_specs=[dg.AssetCheckSpec(ORDER_CHECK, asset="order_facts")],
+)
+def order_facts(
+    context: dg.AssetExecutionContext, settings: ImpactSettings, reference_data: Reference
+) -> orders.OrderFacts:
+    """Actual gmv, net_gmv and orders of every materialised order month (the `order_figures` partitions'
+    grouped scans), by country and every region above it, in USD at the same rates and on the same region
+    tree as every figure (dataset regions and the user's fx files included); bad order rows counted by
+    reason (pipelines/orders/facts.py, sql/orders/). Its check: rows in = rows aggregated + rows rejected."""
+    facts = orders.order_facts(settings.data_path, reference_data.regions, reference_data.fx_rates)
+    unaccounted = facts.rows_in - facts.rows_aggregated - facts.rows_rejected
+    by_reason: dict[str, int] = {}
+    for month in facts.months:
+        for reason, n in month.rejected_by_reason.items():
+            by_reason[reason] = by_reason.get(reason, 0) + n
+    metadata = {
+        "months": dg.MetadataValue.json([m.month for m in facts.months]),
+        "rows in": facts.rows_in,
+        "rows aggregated": facts.rows_aggregated,
+        "rows rejected": facts.rows_rejected,
+        **{f"rejected: {reason}": n for reason, n in by_reason.items()},
+        "figures": facts.figures.height,
+    }
+    yield dg.Output(facts, metadata=metadata)
+    yield dg.AssetCheckResult(
+        check_name=ORDER_CHECK, passed=unaccounted == 0, metadata={"rows unaccounted": unaccounted}
+    )
+
+
 @dg.asset(group_name=GROUP)
 def normalised_facts(
     context: dg.AssetExecutionContext,
@@ -114,9 +157,12 @@ def normalised_facts(
     sources: load.Stage,
     figures: load.Stage,
     events: load.Stage,
+    order_facts: orders.OrderFacts,
 ) -> load.LoadResult:
-    """All tables of the warehouse as frames, with every rejected row and one load record per file."""
+    """All tables of the warehouse as frames, with every rejected row and one load record per file (and
+    per order month)."""
     result = load.assemble(input_files, reference_data, sources, figures, events)
+    result = orders.with_order_facts(result, order_facts, reference_data)
     context.add_output_metadata({**result.summary(), "rejected rows": result.rejected.height})
     return result
 
@@ -171,9 +217,13 @@ def published_warehouse(
 
 @dg.asset(group_name=GROUP)
 def alert_notifications(
-    context: dg.AssetExecutionContext, settings: ImpactSettings, published_warehouse: str
+    context: dg.AssetExecutionContext,
+    settings: ImpactSettings,
+    published_warehouse: str,
+    scheduled_reports: list[dict],
 ) -> dict:
-    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set."""
+    """The alerts this build raised (new shortfall streaks, large misses), posted to the webhook if one is set,
+    with links to this build's reports (IMPACT_REPORTS)."""
     path = Path(published_warehouse)
     with warehouse.open_readonly(path) as con:
         built_at = con.execute("select max(built_at) from build_info").fetchone()[0]
@@ -182,7 +232,13 @@ def alert_notifications(
     if new and settings.alert_webhook:
         delivery = alerts.post_json(
             settings.alert_webhook,
-            {"kind": "alerts", "warehouse": str(path), "built_at": built_at, "alerts": new},
+            {
+                "kind": "alerts",
+                "warehouse": str(path),
+                "built_at": built_at,
+                "alerts": new,
+                "reports": report_links(scheduled_reports),
+            },
         )
         outcome["webhook"] = (
             f"{'delivered' if delivery.delivered else 'FAILED'} after {delivery.attempts} "
@@ -194,14 +250,21 @@ def alert_notifications(
     return outcome
 
 
+def report_links(written: list[dict]) -> list[dict]:
+    """The webhook's links to the reports written: [{selection, path, url (file://)}], failed ones left out."""
+    return [{**w, "url": Path(w["path"]).as_uri()} for w in written if w.get("path")]
+
+
 CORE_ASSETS = [
     input_files,
     reference_data,
     sources,
     figures,
     events,
+    order_facts,
     normalised_facts,
     warehouse_build,
     published_warehouse,
+    scheduled_reports,
     alert_notifications,
 ]

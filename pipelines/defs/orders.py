@@ -34,8 +34,6 @@ MONTHS_PER_RUN = (
 )
 
 
-_CHECK = dg.AssetCheckSpec("order_rows_accounted", asset="order_figures")
-CHECK_OUTPUT = _CHECK.get_python_identifier()  # the graph's output that carries the check's result
 ORDERS_POOL = "orders_scan"  # Dagster pool of the scan steps: the instance's limit holds for every executor
 
 
@@ -84,37 +82,31 @@ def order_month_steps(context: dg.OpExecutionContext, config: OrderScanConfig):
 def build_order_months(
     config: OrderScanConfig, settings: ImpactSettings, pyspark: LazyPySparkResource, months: list
 ) -> list:
-    """Scan a group of months and replace exactly their figure and bad-row files (atomically, each month
-    on its own): build_months. A failed scan writes nothing; other steps' months are not touched."""
+    """Scan a group of months and replace exactly their grouped-scan files (atomically, each month on its
+    own): build_months. A failed scan writes nothing; other steps' months are not touched."""
     scan = _scanner(config.engine, pyspark)
     return build_months(settings.data_path, months, **({"scan": scan} if scan else {}))
 
 
-@dg.op(out={"result": dg.Out(dg.Nothing), CHECK_OUTPUT: dg.Out(dg.Nothing)})
+@dg.op(out={"result": dg.Out(dg.Nothing)})
 def order_month_totals(context: dg.OpExecutionContext, config: OrderScanConfig, groups: list):
-    """The run's metadata (rows in, aggregated, rejected by reason, a table per month) and the check that
-    every row is accounted for."""
+    """The run's metadata: rows in, rows the scan already knows are bad (outside their month, missing or
+    invalid amount), a table per month. Reference checks (country, currency) and the figures come in the
+    warehouse build's `order_facts`, with the reference data of every figure."""
     summaries = sorted((s for group in groups for s in group), key=lambda s: s["month"])
-    totals = {key: sum(s[key] for s in summaries) for key in ("rows_in", "rows_aggregated", "rows_rejected")}
-    unaccounted = totals["rows_in"] - totals["rows_aggregated"] - totals["rows_rejected"]
-    by_reason = {
-        r: sum(s["rejected_by_reason"][r] for s in summaries) for r in summaries[0]["rejected_by_reason"]
-    }
+    keys = ("rows_in", "rows_outside_month", "rows_missing_amount", "rows_invalid_amount", "groups")
+    totals = {key: sum(s[key] for s in summaries) for key in keys}
     yield dg.Output(
         None,
         "result",
         metadata={
             "months": dg.MetadataValue.json([s["month"] for s in summaries]),
             **{key.replace("_", " "): n for key, n in totals.items()},
-            **{f"rejected: {reason}": n for reason, n in by_reason.items()},
             "per month": dg.MetadataValue.md(_month_table(summaries)),
             "seconds": round(sum(s["seconds"] for s in summaries), 3),
             "engine": config.engine or env_orders_engine(),
             "steps": len(groups),
         },
-    )
-    yield dg.AssetCheckResult(
-        check_name="order_rows_accounted", passed=unaccounted == 0, metadata={"rows unaccounted": unaccounted}
     )
 
 
@@ -129,28 +121,28 @@ def _scan_config(config: OrderScanConfig) -> dict:
     partitions_def=order_months,
     backfill_policy=dg.BackfillPolicy.multi_run(max_partitions_per_run=MONTHS_PER_RUN),
     group_name="orders",
-    check_specs=[_CHECK],
     kinds={"duckdb", "spark", "parquet"},
     config=dg.ConfigMapping(config_fn=_scan_config),
 )
 def order_figures():
-    """Actual gmv, net_gmv and order counts per month, by country and every region above it, in USD
-    (DATA_DIR/datasets/orders/figures-YYYY-MM.parquet), with each month's bad order rows counted by reason.
-    Each step aggregates its months before writing any file: a failed scan writes nothing."""
+    """Each month's orders scanned once and grouped by entity, country, currency and status, with the rows
+    counted that are outside their month or lack a valid amount (DATA_DIR/datasets/orders/
+    order_groups-YYYY-MM.parquet, typed). The warehouse build's `order_facts` turns every materialised month
+    into gmv, net_gmv and order figures. Each step scans its months before writing any file: a failed scan
+    writes nothing."""
     groups = order_month_steps().map(build_order_months).collect()
-    result, check = order_month_totals(groups)
-    return {"result": result, CHECK_OUTPUT: check}
+    return order_month_totals(groups)
 
 
 def _month_table(summaries: list[dict]) -> str:
     lines = [
-        "| month | rows in | aggregated | rejected | world gmv (USD) | seconds |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| month | rows in | outside month | missing amount | invalid amount | groups | seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         lines.append(
-            f"| {s['month']} | {s['rows_in']:,} | {s['rows_aggregated']:,} | {s['rows_rejected']:,} "
-            f"| {s['world_gmv_usd'] or 0:,.0f} | {s['seconds']} |"
+            f"| {s['month']} | {s['rows_in']:,} | {s['rows_outside_month']:,} | {s['rows_missing_amount']:,} "
+            f"| {s['rows_invalid_amount']:,} | {s['groups']:,} | {s['seconds']} |"
         )
     return "\n".join(lines)
 
@@ -158,7 +150,8 @@ def _month_table(summaries: list[dict]) -> str:
 order_figures_job = dg.define_asset_job(
     "order_figures_job",
     selection=dg.AssetSelection.assets(order_figures),
-    description="Turn one month of order files into actual figures; launch a backfill for many months. "
+    description="Scan one month of order files (the next warehouse build makes its figures); launch a "
+    "backfill for many months. "
     "To run a run's months in parallel: execution multiprocess (max_concurrent N) and months_per_step 1.",
     # in-process unless the launch asks for multiprocess: a step process costs seconds of start-up
     executor_def=dg.multi_or_in_process_executor,

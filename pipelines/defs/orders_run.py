@@ -1,9 +1,11 @@
 """Headless runs of the orders path through Dagster: every month on disk, or one month; in parallel on
-request (one step per month in a multiprocess run)."""
+request (one step per month in a multiprocess run). `order_run` prepares the one run of `impact run
+--orders` that scans the months and builds the warehouse (pipelines/defs/run.py run_pipeline)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -11,6 +13,66 @@ import dagster as dg
 from pipelines.defs.orders import MONTHS_PER_RUN, order_months
 from pipelines.defs.run import QUIET, dagster_home
 from pipelines.orders import layout
+
+
+@dataclass
+class OrderRun:
+    """The order part of one pipeline run: months (one partition range of `order_figures`), the instance
+    that records their partitions, the range tags, the asset's config and the `pyspark` resource."""
+
+    months: list[str]
+    instance: dg.DagsterInstance
+    tags: dict[str, str]
+    scan_config: dict
+    pyspark: object
+
+
+def order_run(
+    data_dir: str | Path,
+    month: str | None = None,
+    instance: dg.DagsterInstance | None = None,
+    engine: str | None = None,
+    spark_master: str | None = None,
+) -> OrderRun | None:
+    """The order months of one `impact run --orders` (every month on disk, or `month`), registered as
+    partitions on `instance` (None: DATA_DIR's DAGSTER_HOME). None when they are not one range of partition
+    keys (keys added out of order, or months gone from disk between them): run_orders runs them first then.
+    Raises ValueError for a month without files."""
+    from pipelines.defs.orders import pyspark_resource
+
+    data_dir = Path(data_dir)
+    months = _months(data_dir, month)
+    if instance is None:
+        dagster_home(data_dir)
+        instance = dg.DagsterInstance.get()
+    known = instance.get_dynamic_partitions(order_months.name)
+    instance.add_dynamic_partitions(order_months.name, [m for m in months if m not in known])
+    batches = _contiguous_batches(
+        instance.get_dynamic_partitions(order_months.name), months, size=len(months)
+    )
+    if len(batches) != 1:
+        return None
+    tags = {
+        "dagster/asset_partition_range_start": batches[0][0],
+        "dagster/asset_partition_range_end": batches[0][-1],
+    }
+    return OrderRun(
+        months=batches[0],
+        instance=instance,
+        tags=tags,
+        scan_config={"engine": engine, "months_per_step": MONTHS_PER_RUN},
+        pyspark=pyspark_resource(spark_master),
+    )
+
+
+def _months(data_dir: Path, month: str | None) -> list[str]:
+    on_disk = layout.months_on_disk(layout.orders_dir(data_dir))
+    if month is not None and month not in on_disk:
+        found = ", ".join(on_disk[-6:]) or "none"
+        raise ValueError(
+            f"no order files for {month} under {layout.orders_dir(data_dir)} (months found: {found})"
+        )
+    return [month] if month else on_disk
 
 
 def order_figures_job() -> dg.JobDefinition:
@@ -34,18 +96,13 @@ def run_orders(
     local[*]). parallel 1: each run's months in one step, in this process (one scan). parallel N > 1: one
     step per month in its own process, at most N at once (Dagster's multiprocess executor).
 
-    Returns a summary: months run, rows in/aggregated/rejected, failures (month -> error), runs, run ids
-    and timings. The warehouse build that picks the figures up is the caller's next step."""
+    Returns a summary: months run, rows in, rows outside their month, failures (month -> error), runs, run
+    ids and timings. The warehouse build that makes the figures is the caller's next step (or the same run:
+    `order_run`)."""
     data_dir = Path(data_dir)
-    on_disk = layout.months_on_disk(layout.orders_dir(data_dir))
-    if month is not None and month not in on_disk:
-        found = ", ".join(on_disk[-6:]) or "none"
-        raise ValueError(
-            f"no order files for {month} under {layout.orders_dir(data_dir)} (months found: {found})"
-        )
+    months = _months(data_dir, month)
     if parallel < 1:
         raise ValueError(f"parallel must be at least 1, got {parallel}")
-    months = [month] if month else on_disk
     run_config = order_run_config(data_dir, engine, spark_master, parallel)
     started = time.perf_counter()
     if instance is None:
@@ -53,7 +110,7 @@ def run_orders(
         instance = dg.DagsterInstance.get()
     known = instance.get_dynamic_partitions(order_months.name)
     instance.add_dynamic_partitions(order_months.name, [m for m in months if m not in known])
-    summary = {"months": [], "failed": {}, "rows_in": 0, "rows_aggregated": 0, "rows_rejected": 0}
+    summary = {"months": [], "failed": {}, "rows_in": 0, "rows_outside_month": 0}
     summary |= {"runs": 0, "run_ids": []}
     for batch in _contiguous_batches(instance.get_dynamic_partitions(order_months.name), months):
         tags = {
@@ -66,11 +123,11 @@ def run_orders(
             summary["runs"] += 1
             summary["run_ids"].append(result.run_id)
             if not result.success:
-                summary["failed"].update(_failed_months(result, batch))
+                summary["failed"].update(failed_months(result, batch))
                 continue
             meta = result.asset_materializations_for_node("order_figures")[0].metadata
         summary["months"].extend(batch)
-        for name in ("rows_in", "rows_aggregated", "rows_rejected"):
+        for name in ("rows_in", "rows_outside_month"):
             summary[name] += meta[name.replace("_", " ")].value
     summary["seconds"] = round(time.perf_counter() - started, 3)
     return summary
@@ -116,12 +173,15 @@ def _contiguous_batches(
     return batches
 
 
-def _failed_months(result: dg.ExecuteJobResult, batch: list[str]) -> dict[str, str]:
-    """month -> error for the months of a failed run: a failed step names its months (mapping key
-    m2024_01_2024_02); a failure outside the month steps fails every month of the run."""
+def failed_months(result, batch: list[str], node: str | None = None) -> dict[str, str]:
+    """month -> error for the months of a failed run (an ExecuteJobResult or ExecuteInProcessResult): a
+    failed step names its months (mapping key m2024_01_2024_02); a failure outside the month steps fails
+    every month of the run. node: only failures of that asset's steps count ('order_figures'); {} if none."""
     failed: dict[str, str] = {}
     for event in result.all_events:
         if not (event.is_step_failure and event.step_failure_data.error):
+            continue
+        if node is not None and not (event.step_key or "").startswith(f"{node}."):
             continue
         error = event.step_failure_data.error
         while error.cause and error.message.startswith("dagster._core.errors"):
@@ -129,4 +189,6 @@ def _failed_months(result: dg.ExecuteJobResult, batch: list[str]) -> dict[str, s
         key = event.step_key or ""
         named = [m for m in batch if "[m" in key and m.replace("-", "_") in key]
         failed.update(dict.fromkeys(named or batch, error.message.strip()))
+    if node is not None:
+        return failed
     return failed or dict.fromkeys(batch, "run failed")

@@ -26,6 +26,7 @@ class ImpactSettings(dg.ConfigurableResource):
     alert_miss_pct: float = _DEFAULTS.alert_miss_pct
     alert_webhook: str | None = _DEFAULTS.alert_webhook
     stale_after_hours: float = _DEFAULTS.stale_after_hours
+    reports: str = _DEFAULTS.reports  # IMPACT_REPORTS: the selections reported after each publish
 
     @property
     def data_path(self) -> Path:

@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -14,8 +15,11 @@ from pipelines.defs.assets import CORE_ASSETS
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
-from pipelines.warehouse import publish_lock
+from pipelines.warehouse import publish_lock, reconciliation
 from pipelines.words import counted
+
+if TYPE_CHECKING:
+    from pipelines.defs.orders_run import OrderRun
 
 
 @dataclass
@@ -32,6 +36,9 @@ class RunSummary:
     waited_s: float = 0.0  # for another run holding the publish lock
     # expectations compared with nothing (view unmatched_expectations): (reason_kind, count, an example reason)
     unmatched: list[tuple[str, int, str]] = field(default_factory=list)
+    reconciliation: reconciliation.Reconciliation | None = None  # exports' own comparisons, checked
+    # with orders: months, rows_in, rows_aggregated, rows_rejected, failed (month -> error), run_id
+    orders: dict | None = None
 
     @property
     def failed_blocking(self) -> list[str]:
@@ -46,9 +53,16 @@ def _instance(record: bool) -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    settings: ImpactSettings, extra_assets: list | None = None, record: bool = False
+    settings: ImpactSettings,
+    extra_assets: list | None = None,
+    record: bool = False,
+    orders: OrderRun | None = None,
 ) -> RunSummary:
     """Materialise every asset once, in process.
+
+    `orders` (pipelines.defs.orders_run.order_run): the same run first scans those order months
+    (`order_figures`, one partition range) on the instance that records the partitions, so the warehouse's
+    `order_facts` reads them: one run, one lineage graph. A failed month fails the run before the build.
 
     `record=True` writes the run into the persistent DAGSTER_HOME so the Dagster UI shows it; that costs about
     seven seconds of SQLite event-log writes on this machine (one commit per Dagster event), so headless runs
@@ -66,7 +80,7 @@ def run_pipeline(
         return RunSummary(False, target, time.perf_counter() - started, error=str(exc))
     try:
         before = target.stat().st_mtime_ns if target.exists() else None
-        result = _materialize(settings, extra_assets, record)
+        result = _materialize(settings, extra_assets, record, orders)
     finally:
         publish_lock.release(target)
     published = result.success and target.exists() and target.stat().st_mtime_ns != before
@@ -85,6 +99,8 @@ def run_pipeline(
         )
     if not result.success:
         summary.error = _failure_text(result)
+    if orders is not None:
+        summary.orders = _order_summary(result, orders)
     if published:
         _read_back(summary)
     return summary
@@ -127,18 +143,51 @@ def _failure_text(result: dg.ExecuteInProcessResult) -> str:
 
 
 def _materialize(
-    settings: ImpactSettings, extra_assets: list | None, record: bool
+    settings: ImpactSettings, extra_assets: list | None, record: bool, orders: OrderRun | None = None
 ) -> dg.ExecuteInProcessResult:
     resources = {"settings": settings} if record else {"settings": settings, "io_manager": dg.mem_io_manager}
+    tags = {"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]}
+    assets = [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS]
+    run_config: dict = QUIET
+    if orders is not None:
+        from pipelines.defs.orders import order_figures
+
+        assets = [order_figures, *assets]
+        resources |= {"pyspark": orders.pyspark}
+        tags |= orders.tags
+        run_config = {**QUIET, "ops": {"order_figures": {"config": orders.scan_config}}}
+        return dg.materialize(
+            assets,
+            resources=resources,
+            instance=orders.instance,
+            raise_on_error=False,
+            tags=tags,
+            run_config=run_config,
+        )
     with _instance(record) as instance:
         return dg.materialize(
-            [*(extra_assets or []), *CORE_ASSETS, *WAREHOUSE_CHECKS],
+            assets,
             resources=resources,
             instance=instance,
             raise_on_error=False,
-            tags={"impact/trigger": "cli", PUBLISH_TAG[0]: PUBLISH_TAG[1]},
-            run_config=QUIET,
+            tags=tags,
+            run_config=run_config,
         )
+
+
+def _order_summary(result: dg.ExecuteInProcessResult, orders: OrderRun) -> dict:
+    """What the run did with the order months: counts from `order_facts`, failed months from the scan."""
+    from pipelines.defs.orders_run import failed_months
+
+    summary = {"months": [], "rows_in": 0, "rows_aggregated": 0, "rows_rejected": 0, "run_id": result.run_id}
+    summary["failed"] = {} if result.success else failed_months(result, orders.months, node="order_figures")
+    materialized = result.asset_materializations_for_node("order_facts")
+    if materialized:
+        meta = materialized[0].metadata
+        summary["months"] = list(orders.months)
+        for name in ("rows_in", "rows_aggregated", "rows_rejected"):
+            summary[name] = meta[name.replace("_", " ")].value
+    return summary
 
 
 def _read_back(summary: RunSummary) -> None:
@@ -146,6 +195,7 @@ def _read_back(summary: RunSummary) -> None:
         summary.loads = con.sql("select * from loads order by file").pl().to_dicts()
         summary.rejected = con.sql("select * from rejected_rows order by file, row_number").pl().to_dicts()
         summary.unmatched = con.sql(UNMATCHED_BY_REASON).fetchall()
+        summary.reconciliation = reconciliation.read(con)
 
 
 # every expectation is compared or listed with its reason: the run says how many were not, and why
@@ -165,11 +215,13 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
             f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
         )
     if summary.loads:
-        total = {k: sum(r[k] for r in summary.loads) for k in ("rows_in", "rows_loaded", "rows_rejected")}
+        counts = ("rows_in", "rows_loaded", "rows_rejected", "rows_combined")
+        total = {k: sum(r.get(k) or 0 for r in summary.loads) for k in counts}
         unreadable = [r for r in summary.loads if r["status"] == "unreadable"]
+        combined = f"   combined: {total['rows_combined']}" if total["rows_combined"] else ""
         lines.append(
             f"files: {len(summary.loads)} ({len(unreadable)} unreadable)   rows in: {total['rows_in']}   "
-            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}"
+            f"loaded: {total['rows_loaded']}   rejected: {total['rows_rejected']}{combined}"
         )
         lines += [f"  unreadable {r['file']}: {r['error']}" for r in unreadable]
         lines += [f"  note {r['file']}: {r['notes']}" for r in summary.loads if r.get("notes")]
@@ -196,6 +248,7 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
         lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
     lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
     lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
+    lines += reconciliation.summary_lines(summary.reconciliation)
     if summary.published:
         lines.append(f"published: {summary.warehouse}  ({summary.seconds:.1f} s)")
         lines.append(

@@ -1,7 +1,8 @@
 """Benchmark: the order aggregation on DuckDB vs Spark local[2] vs a Spark standalone cluster of 2 workers
 (1 core each) on this machine, on the same generated orders (`impact bench orders --engine spark`).
 
-Every measurement runs `build_months` over every month (scan, FX, rollup, files written) in a fresh Python
+Every measurement runs `build_months` over every month (the scan, grouped files written; then the build's FX and
+rollup to compare the numbers) in a fresh Python
 process, the modes interleaved, the median of `repeats` reported:
 - seconds: wall time of build_months; for Spark, the session start-up (JVM, executors registering) is
   measured apart as `startup_s`, since a long-lived driver pays it once;
@@ -65,7 +66,11 @@ def _worker(spec: dict) -> dict:
     summaries = build_months(data_dir, months, **options)
     result["seconds"] = time.perf_counter() - started
     result["rows"] = sum(s["rows_in"] for s in summaries)
-    result["world_gmv_usd"] = sum(s["world_gmv_usd"] or 0 for s in summaries)
+    from pipelines.orders.facts import order_facts
+
+    figures = order_facts(data_dir, region_paths(), monthly_rates()).figures  # what the build makes of them
+    world = figures.filter((figures["region_code"] == "WORLD") & (figures["metric"] == "gmv"))
+    result["world_gmv_usd"] = float(world["value"].sum())
     if spec["mode"] != "duckdb":
         result["driver_jvm_peak_mb"] = _vmhwm_mb(session.sparkContext._gateway.proc.pid)
         result["executor_peak_mb"] = [round(_vmhwm_mb(pid), 1) for pid in _executor_pids(spec)]

@@ -136,11 +136,14 @@ def write_demo(data_dir: Path, cfg: GeneratorConfig = DEMO_CONFIG, workers: int 
 
 
 def months_to_aggregate(data_dir: Path) -> list[str]:
-    """Months whose figures file is missing or older than the month's newest order file."""
+    """Months whose grouped-scan file (order_groups-YYYY-MM.parquet) is missing or older than the month's
+    newest order file."""
+    from pipelines.orders.build import groups_path
+
     orders, dataset = layout.orders_dir(data_dir), layout.dataset_dir(data_dir)
     stale = []
     for month in layout.months_on_disk(orders):
-        figures = dataset / f"figures-{month}.parquet"
+        figures = groups_path(dataset, month)
         newest = max(Path(f).stat().st_mtime_ns for f in layout.month_files(orders, month))
         if not figures.exists() or figures.stat().st_mtime_ns < newest:
             stale.append(month)

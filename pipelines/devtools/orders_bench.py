@@ -11,10 +11,13 @@ processes on the machine hits them alike; the median of each is reported.
   (make_timestamptz from the hive columns) took 2.3 s and year()/month() 5.4 s where it takes 1.6 s at 50M.
 - floor_unchecked: the same query without the timestamp and amount checks (a lower bound that returns
   slightly different numbers whenever there are bad rows); reported so the cost of the checks is visible.
-- pipeline: `build_months` over every month, exactly as a ranged Dagster run calls it (scan with bad-row
-  counts, FX, rollup, writing the figure and reject files); reference data is loaded once beforehand and
-  timed separately as a fixed cost.
-- incremental: `build_months` for the last month only (adding a month to the existing ones).
+- pipeline: `build_months` over every month, exactly as a ranged Dagster run calls it (the scan of
+  sql/orders/scan.sql, writing each month's grouped scan), then `order_facts` as the warehouse build calls
+  it (bad-row reasons, FX, rollup of every month: sql/orders/); reference data is loaded once beforehand
+  and timed separately as a fixed cost.
+- incremental: `build_months` for the last month only (adding a month to the existing ones), and
+  floor_incremental, the floor of that month: the marginal ratio (pipeline - incremental) / (floor -
+  floor_incremental) is the per-row cost of the aggregation against the floor's, fixed costs cancelled.
 - spill: pipeline and floor with a DuckDB memory_limit far below the data's size, temp files on disk.
 - dagster: `run_orders` for every month (one Dagster run per month); overhead = its time - pipeline time.
 """
@@ -80,6 +83,7 @@ def agreement(data_dir: Path) -> dict:
 
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect, rates_for_months
+    from pipelines.orders.facts import order_facts
     from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
     root = layout.orders_dir(data_dir)
@@ -98,11 +102,10 @@ def agreement(data_dir: Path) -> dict:
         .group_by("month", "country")
         .agg(gmv=(pl.col("gmv") * pl.col("usd_per_unit")).sum(), orders=pl.col("orders").sum())
     )
-    figures = pl.concat(
-        pl.read_parquet(layout.dataset_dir(data_dir) / f"figures-{m}.parquet") for m in months
-    ).filter(pl.col("region").is_in(countries))
-    pipeline = figures.pivot("metric", index=["period", "region"], values="value").rename(
-        {"period": "month", "region": "country"}
+    figures = order_facts(data_dir, region_paths(), monthly_rates()).figures
+    figures = figures.filter(pl.col("region_code").is_in(countries))
+    pipeline = figures.pivot("metric", index=["period", "region_code"], values="value").rename(
+        {"period": "month", "region_code": "country"}
     )
     both = floor.join(pipeline, on=["month", "country"], how="full", suffix="_pipeline", coalesce=True)
     return {
@@ -171,6 +174,7 @@ def _worker(spec: dict) -> dict:
     from pipelines.orders import layout
     from pipelines.orders.aggregate import connect
     from pipelines.orders.build import build_months
+    from pipelines.orders.facts import order_facts
     from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
     data_dir = Path(spec["data_dir"])
@@ -186,9 +190,10 @@ def _worker(spec: dict) -> dict:
         "temp_dir": spec.get("temp_dir"),
     }
     started, cpu_started = time.perf_counter(), time.process_time()
-    if spec["mode"] == "floor":
+    if spec["mode"] in ("floor", "floor_incremental"):
         con = connect(**limits)
-        sql, params = floor_query({m: layout.month_files(root, m) for m in months})
+        chosen = months[-1:] if spec["mode"] == "floor_incremental" else months
+        sql, params = floor_query({m: layout.month_files(root, m) for m in chosen})
         groups = con.execute(sql, params).fetchall()
         rows = None
         con.close()
@@ -207,7 +212,8 @@ def _worker(spec: dict) -> dict:
 
             limits["scan"] = partial(scan_months, proofs=False)
         summaries = build_months(data_dir, chosen, **limits)
-        rows, groups = sum(s["rows_in"] for s in summaries), sum(s["figures"] for s in summaries)
+        facts = order_facts(data_dir, region_paths(), monthly_rates())  # what the warehouse build adds
+        rows, groups = sum(s["rows_in"] for s in summaries), facts.figures.height
     elif spec["mode"] == "dagster":
         from pipelines.defs.orders_run import run_orders
 
@@ -253,6 +259,7 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
     from pipelines.orders import layout
 
     generation = ensure_data(cfg, echo)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     root = layout.orders_dir(cfg.bench_dir)
     on_disk = sum(p.stat().st_size for p in root.rglob("*.parquet"))
     base = {"data_dir": str(cfg.bench_dir), "threads": cfg.threads}
@@ -269,6 +276,7 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
         "pipeline": {**base, "mode": "pipeline"},
         "pipeline_unproven": {**base, "mode": "pipeline_unproven"},
         "incremental": {**base, "mode": "incremental"},
+        "floor_incremental": {**base, "mode": "floor_incremental"},
         "floor_spill": {**spill, "mode": "floor"},
         "pipeline_spill": {**spill, "mode": "pipeline"},
     }
@@ -289,6 +297,10 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
             results["pipeline_unproven"]["seconds"] / results["floor_unchecked"]["seconds"], 3
         ),
         "incremental_vs_full": round(results["incremental"]["seconds"] / results["pipeline"]["seconds"], 3),
+        # the cost of the rows beyond one month: fixed costs (process, planning, the build's classification
+        # of every month) cancel out. Wall time, and CPU time (less sensitive to a shared machine's load).
+        "marginal_pipeline_vs_floor": _marginal(results, "seconds"),
+        "marginal_pipeline_vs_floor_cpu": _marginal(results, "cpu_s"),
         "spill_pipeline_vs_floor": round(
             results["pipeline_spill"]["seconds"] / results["floor_spill"]["seconds"], 3
         ),
@@ -302,7 +314,7 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
         "months": cfg.months,
         "parquet_bytes": on_disk,
         "repeats": cfg.repeats,
-        "machine": _machine(cfg),
+        "machine": _machine(cfg, load_before),
         "generation": generation,
         "results": results,
         "ratios": ratios,
@@ -310,7 +322,15 @@ def run_benchmark(cfg: BenchConfig, echo=print) -> dict:
     }
 
 
-def _machine(cfg: BenchConfig) -> dict:
+def _marginal(results: dict, key: str) -> float | None:
+    """(pipeline - incremental) / (floor - floor_incremental): the per-row cost ratio of every month but
+    the last, by wall seconds or CPU seconds (`key`); None when the floor's difference is not positive."""
+    floor = results["floor"][key] - results["floor_incremental"][key]
+    pipeline = results["pipeline"][key] - results["incremental"][key]
+    return round(pipeline / floor, 3) if floor > 0 else None
+
+
+def _machine(cfg: BenchConfig, load_before: list[float] | None = None) -> dict:
     import duckdb
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
@@ -320,6 +340,7 @@ def _machine(cfg: BenchConfig) -> dict:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "duckdb_threads": cfg.threads or os.cpu_count(),
+        "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
 

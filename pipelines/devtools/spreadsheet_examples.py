@@ -5,7 +5,9 @@ Three datasets, each a file as analysts keep it plus its layout (docs/data-forma
   thousands, expense lines written negative, a fiscal year starting in April, total rows and notes;
 - earnings: an earnings table, consensus EPS and reported EPS side by side (CSV, negatives in parentheses);
 - kpi: a monthly KPI sheet (year over month, two header rows) with an annual target phased to months by
-  last year's profile.
+  last year's profile;
+and the accounting examples of pipelines/devtools/accounting_examples.py (a general-ledger extract, a Budget vs.
+Actuals export).
 The numbers are made up, deterministic (a seeded generator) and identical on every run.
 """
 
@@ -17,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
+
+from pipelines.devtools.accounting_examples import write_accounting_examples
 
 ACCOUNTS = (
     ("Revenue", "Income", 5200.0),
@@ -34,6 +38,7 @@ def write_examples(root: Path) -> list[Path]:
         *_acme_fpa(root / "datasets" / "acme-fpa"),
         *_earnings(root / "datasets" / "earnings"),
         *_kpi(root / "datasets" / "kpi"),
+        *write_accounting_examples(root),
     ]
 
 

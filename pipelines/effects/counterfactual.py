@@ -25,7 +25,6 @@ import polars as pl
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index, period_start
 from pipelines.effects.results import Interval, Refusal
-from pipelines.effects.state_space import fit_pre_period
 
 METHOD = "structural time series (statsmodels UnobservedComponents), fitted on the pre-period"
 Z95 = 1.959963984540054
@@ -113,6 +112,9 @@ def estimate_counterfactual(
         notes.append(f"only {last + 1} of {post_n} post-event periods have figures yet")
 
     n_pre = -first
+    # statsmodels takes seconds to import: loaded only when a model is fitted, not for a refusal
+    from pipelines.effects.state_space import fit_pre_period
+
     fit = fit_pre_period(y, X, n_pre, SEASON_LENGTH[grain] if seasonal else None, trend)
     if isinstance(fit, Refusal):
         return fit

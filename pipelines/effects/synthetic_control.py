@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from scipy.optimize import nnls
 
 from pipelines.effects.periods import label, period_index, period_start
 from pipelines.effects.results import Interval, Refusal
@@ -110,6 +109,8 @@ def simplex_weights(target: np.ndarray, donors: np.ndarray) -> np.ndarray:
     the two) in a fraction of a millisecond instead of a tenth of a second, which the placebos need."""
     if donors.shape[1] == 1:
         return np.ones(1)
+    from scipy.optimize import nnls  # scipy takes a second to import: only when weights are fitted
+
     scale = max(float(np.sqrt(np.mean(target**2))), 1e-12)  # keeps the extra row's weight relative
     a = np.vstack([donors / scale, np.full(donors.shape[1], SUM_ROW_WEIGHT)])
     b = np.concatenate([target / scale, [SUM_ROW_WEIGHT]])

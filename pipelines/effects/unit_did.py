@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from statsmodels.regression.linear_model import OLS
 
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
@@ -126,6 +125,8 @@ def estimate_unit_did(
     dummies = [(frame["idx"] == p).to_numpy().astype(float) for p in periods[1:]]
     X = np.column_stack([np.ones_like(y), is_treated, *dummies, is_treated * is_post])
     codes = frame["unit"].cast(pl.Categorical).to_physical().to_numpy()
+    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a model is fitted
+
     fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
     estimate, se = float(fit.params[-1]), float(fit.bse[-1])
     cells = _cells(frame, grain)
@@ -185,6 +186,8 @@ def _event_study(y, is_treated, idx, periods, window, codes, grain):
     dummies = [(idx == p).astype(float) for p in periods[1:]]
     terms = [is_treated * (idx == p) for p in others]
     X = np.column_stack([np.ones_like(y), is_treated, *dummies, *terms])
+    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a model is fitted
+
     fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
     first = X.shape[1] - len(others)
     low, high = fit.conf_int(alpha=0.05)[first:].T

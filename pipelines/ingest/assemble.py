@@ -2,8 +2,9 @@
 
 The load runs in stages that the Dagster assets mirror one to one: read the files, build the reference data,
 validate sources, figures and events, then assemble. Each stage returns new values and mutates nothing.
-Nothing is lost: each input row ends up in exactly one output table or in `rejected`, and each file gets one
-`loads` row whose counts satisfy rows_in = rows_loaded + rows_rejected.
+Nothing is lost: each input row ends up in exactly one output table, in `rejected`, or added into another
+line's figure (pipelines/ingest/combine.py), and each file gets one `loads` row whose counts satisfy
+rows_in = rows_loaded + rows_rejected + rows_combined.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import combine
 from pipelines.ingest import reference_tables as reference
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
+from pipelines.ingest.export_values import export_values
 from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.identity import canonical_entities, entity_names
 from pipelines.ingest.layouts import discovery as layouts
@@ -53,6 +56,7 @@ class Stage:
     issues: dict[str, pl.DataFrame]
     ms: dict[str, float]
     notes: dict[str, list[str]] = field(default_factory=dict)  # file name -> what was read how (entities)
+    combined: dict[str, int] = field(default_factory=dict)  # file name -> lines added into another's figure
 
 
 @dataclass
@@ -68,6 +72,7 @@ class LoadResult:
             "rows_in": int(self.loads["rows_in"].sum()),
             "rows_loaded": int(self.loads["rows_loaded"].sum()),
             "rows_rejected": int(self.loads["rows_rejected"].sum()),
+            "rows_combined": int(self.loads["rows_combined"].sum()),
         }
 
 
@@ -270,8 +275,9 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     key = KEYS[kind]
     settings = dataset_settings(files)
     names = _entity_names(files, ctx)
-    frames, issues, ms, notes = [], {}, {}, {}
+    frames, issues, ms, notes, combined = [], {}, {}, {}, {}
     by_dataset: dict[str, dict[str, str]] = {}
+    keys_by_dataset: dict[str, pl.DataFrame | None] = {}  # figures' keys loaded so far (ingest/combine.py)
     for f in files:
         if f.file.kind != kind or not f.usable:
             continue
@@ -280,12 +286,15 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if kind == "sources" and f.file.dataset != REFERENCE_DATASET:
             # a shared source's id is taken in every dataset, so a citation always means one source
             first_seen = {**by_dataset.get(REFERENCE_DATASET, {}), **first_seen}
-        fctx = ctx.for_file(settings.get(f.file.dataset), f.file.name, f.raw.delimiter)
+        fctx = ctx.for_file(
+            settings.get(f.file.dataset), f.file.name, f.raw.delimiter, f.file.layout, f.raw.combine
+        )
         frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        notes[f.file.name] = [*f.raw.notes, *notes[f.file.name]]
         rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
         if taken:
-            dupes = rows.filter(pl.col(key).is_in(taken)).select(
+            dupes = combine.explode_lines(rows.filter(pl.col(key).is_in(taken))).select(
                 pl.col(ROW),
                 pl.lit(key).alias("column_name"),
                 pl.col(key).alias("value"),
@@ -299,6 +308,11 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
             )
             found = pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
             rows = rows.filter(~pl.col(key).is_in(taken))
+        if kind == "figures":
+            seen = keys_by_dataset.get(f.file.dataset)
+            rows, shared, keys_by_dataset[f.file.dataset] = combine.across_files(rows, seen, f.file.name)
+            found = pl.concat([found, shared])
+            combined[f.file.name] = combine.lines_combined(rows)
         by_dataset[f.file.dataset].update(dict.fromkeys(rows[key].to_list(), f.file.name))
         frames.append(
             rows.with_columns(
@@ -315,7 +329,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if frames
         else reference.empty_table(kind)
     )
-    return Stage(rows, issues, ms, {n: v for n, v in notes.items() if v})
+    return Stage(rows, issues, ms, {n: v for n, v in notes.items() if v}, combined)
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
@@ -370,6 +384,7 @@ def assemble(
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,
+        "export_values": export_values(files),
     }
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms
@@ -392,6 +407,7 @@ def assemble(
         )
         rows_in = f.raw.rows_in if f.raw is not None else 0
         bad = found[ROW].n_unique() if f.usable else rows_in
+        added = figures.combined.get(f.file.name, 0) if f.usable else 0
         loads.append(
             {
                 **meta,
@@ -399,8 +415,9 @@ def assemble(
                 "modified_at": _modified_at(f.file.path),
                 "status": f.status,
                 "rows_in": rows_in,
-                "rows_loaded": rows_in - bad,
+                "rows_loaded": rows_in - bad - added,
                 "rows_rejected": bad,
+                "rows_combined": added,
                 "error": f.error,
                 "duration_ms": round(f.read_ms + stage_ms.get(f.file.name, 0.0), 3),
                 "loaded_at": now,

@@ -21,6 +21,9 @@ cutoff_days = [90]              # extra expectation policies: what was expected 
 bare_quarter_labels = "fiscal"  # what '2021-Q1' / 'Q4 2021' mean on an entity whose fiscal year does not
                                 # start in January: "fiscal" (FY2021-Q1) or "calendar" (CY2021-Q1);
                                 # without it such labels are refused
+[files."gl-2024.csv"]           # lines of one file that share a figure's key are parts to add (a general-
+combine = "sum"                 # ledger extract's department lines); without it each such line is refused.
+                                # For every file of the dataset: combine = "sum" at the top of the file
 ```
 
 `read_settings(path)` returns `DatasetSettings`; a file that is not valid TOML or has an unknown key or value
@@ -37,8 +40,9 @@ from pipelines.normalise.numbers import DECIMAL_MARKS, THOUSANDS_SEPARATORS, Num
 
 FILE_NAME = "dataset.toml"
 BARE_LABELS = ("fiscal", "calendar")
-_KEYS = {"numbers", "files", "entities", "periods", "policies"}
+_KEYS = {"numbers", "files", "entities", "periods", "policies", "combine"}
 MAX_CUTOFF_DAYS = 3660  # ten years: a cut-off further back is a typing error
+COMBINE_RULES = ("sum",)  # pipelines/ingest/combine.py
 
 
 class SettingsError(ValueError):
@@ -53,6 +57,12 @@ class DatasetSettings:
     region: str | None = None
     bare_quarter_labels: str | None = None  # 'fiscal' | 'calendar' | None (refuse)
     cutoff_days: tuple[int, ...] = ()  # [policies] cutoff_days: one policy 'days_before_end_N' each
+    combine: str | None = None  # 'sum': lines sharing a figure's key are added (pipelines/ingest/combine.py)
+    file_combine: dict[str, str] = field(default_factory=dict)  # file name -> its own combine rule
+
+    def combine_for(self, file_name: str) -> str | None:
+        """How lines of one file that share a figure's key are treated: its own rule, else the dataset's."""
+        return self.file_combine.get(Path(file_name).name, self.combine)
 
     def numbers_for(self, file_name: str) -> NumberConvention | None:
         """The declared convention of one file (its own override, else the dataset's), or None."""
@@ -94,13 +104,34 @@ def read_settings(path: Path) -> DatasetSettings:
         file_numbers={
             name: conv
             for name, table in files.items()
-            if (conv := _convention(_only(table, {"numbers"}, f"files.{name}."), "numbers", f"files.{name}."))
+            if (
+                conv := _convention(
+                    _only(table, {"numbers", "combine"}, f"files.{name}."), "numbers", f"files.{name}."
+                )
+            )
+        },
+        combine=_combine(data.get("combine"), "combine"),
+        file_combine={
+            name: rule
+            for name, table in files.items()
+            if (rule := _combine(table.get("combine"), f"files.{name}.combine"))
         },
         fiscal_year_start_month=month,
         region=region.strip() if region else None,
         bare_quarter_labels=bare,
         cutoff_days=tuple(sorted(set(cutoffs))),
     )
+
+
+def _combine(value: object, key: str) -> str | None:
+    if value is None:
+        return None
+    if value not in COMBINE_RULES:
+        raise SettingsError(
+            f"{key} must be {' or '.join(repr(r) for r in COMBINE_RULES)} (add the lines that share a "
+            f"figure's key), got {value!r}"
+        )
+    return str(value)
 
 
 def _only(table: object, keys: set[str], prefix: str) -> dict:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest.cell_formats import describe, shown
+
 ACCEPTED_SUFFIXES = {
     ".csv": "csv",
     ".tsv": "csv",
@@ -29,6 +31,7 @@ ACCEPTED_SUFFIXES = {
 ROW = "_row"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_COLUMNS = {"as_of", "published_on", "date", "date_end"}
+_SHOWN_COLUMNS = {"value", "value_high", "period", *_DATE_COLUMNS}  # read as their number format shows them
 _EXACT_FLOAT_INTS = 2.0**53  # every whole number below this is exact in a float64 (IEEE 754)
 
 
@@ -51,6 +54,11 @@ class RawTable:
     frame: pl.DataFrame  # all columns pl.String, plus `_row`
     bad_rows: list[BadRow]  # rows that could not be split into fields
     delimiter: str | None = None  # a text file's field delimiter; None for typed formats (numbers are typed)
+    combine: str | None = (
+        None  # a layout's `combine`: lines sharing a figure's key add up (ingest/combine.py)
+    )
+    notes: tuple[str, ...] = ()  # how the file was read where it matters (cells read as their format shows)
+    export_values: pl.DataFrame | None = None  # an export's own variance cells, to check (layouts/groups.py)
 
     @property
     def rows_in(self) -> int:
@@ -245,9 +253,8 @@ def _read_xlsx(data: bytes) -> RawTable:
     ]
     frame = frame.with_columns(fixes) if fixes else frame
     uncached = _formulas_without_value(data)
-    frame = frame.with_row_index("_sheet_index").filter(
-        ~pl.all_horizontal(pl.exclude("_sheet_index").is_null())
-    )
+    frame, shown_notes = _as_shown(frame.with_row_index("_sheet_index"), data)
+    frame = frame.filter(~pl.all_horizontal(pl.exclude("_sheet_index").is_null()))
     frame = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32))
     bad = []
     if uncached:
@@ -267,7 +274,53 @@ def _read_xlsx(data: bytes) -> RawTable:
                 )
             )
         frame = frame.filter(~pl.col("_sheet_index").is_in(list(marks)))
-    return RawTable(frame.drop("_sheet_index"), bad)
+    return RawTable(frame.drop("_sheet_index"), bad, notes=shown_notes)
+
+
+def _as_shown(frame: pl.DataFrame, data: bytes) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """Value and date cells of the first sheet as their number format shows them (pipelines/ingest/cell_formats.py):
+    a fraction under '0.0%' is the percent it shows, a date under 'mmm-yy' its month. `frame` has
+    `_sheet_index` (0 = the row under the header); returns the frame and a note naming the formats read."""
+    from openpyxl import load_workbook  # only for .xlsx files
+
+    wanted = [c for c in frame.columns if c in _SHOWN_COLUMNS]
+    if not wanted:
+        return frame, ()
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        header, index = None, {}
+        texts: dict[str, dict[int, str]] = {c: {} for c in wanted}
+        formats: dict[str, int] = {}
+        for cells in sheet.iter_rows():
+            row = next((c.row for c in cells if getattr(c, "row", None)), None)
+            if header is None:
+                names = [normalise_header(str(c.value)) if c.value not in (None, "") else None for c in cells]
+                if any(names) and row is not None:
+                    header = row
+                    index = {i: n for i, n in enumerate(names) if n in texts}
+                continue
+            for i, column in index.items():
+                cell = cells[i] if i < len(cells) else None
+                value, fmt = getattr(cell, "value", None), getattr(cell, "number_format", None)
+                if value is None or not fmt or row is None:
+                    continue
+                seen = shown(value, fmt)
+                if seen.value is not value or seen.prefix or seen.suffix:
+                    texts[column][row - header - 1] = seen.written()
+                    formats[fmt] = formats.get(fmt, 0) + 1
+    finally:
+        book.close()
+    fixes = [
+        pl.col("_sheet_index").replace_strict(t, default=pl.col(c), return_dtype=pl.String).alias(c)
+        for c, t in texts.items()
+        if t
+    ]
+    if not fixes:
+        return frame, ()
+    read = ", ".join(f"{n} under '{fmt}' ({describe(fmt)})" for fmt, n in sorted(formats.items()))
+    return frame.with_columns(fixes), (f"cells read as their number format shows them: {read}",)
 
 
 def _formulas_without_value(data: bytes) -> dict[str, int]:

@@ -11,9 +11,11 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest.combine import OWN_ID, combine_lines
 from pipelines.ingest.dataset_settings import NO_SETTINGS, DatasetSettings
 from pipelines.ingest.problems import Problem, RowChecks
 from pipelines.ingest.readers import ROW
@@ -100,12 +102,33 @@ class Context:
     settings: DatasetSettings = NO_SETTINGS  # the dataset.toml of the file being validated
     numbers_declared: NumberConvention | None = None  # the file's declared number convention
     delimiter: str | None = None  # the file's field delimiter; None for typed formats
+    combine: str | None = None  # how the file's lines that share a figure's key add up (ingest/combine.py)
+    combine_hint: str = "in dataset.toml"  # where that setting is written, for the rejection's suggestion
 
-    def for_file(self, settings: DatasetSettings | None, file_name: str, delimiter: str | None) -> Context:
-        """This context for one file: its dataset's settings and how the file writes numbers."""
+    def for_file(
+        self,
+        settings: DatasetSettings | None,
+        file_name: str,
+        delimiter: str | None,
+        layout: Path | None = None,
+        layout_combine: str | None = None,
+    ) -> Context:
+        """This context for one file: its dataset's settings, how the file writes numbers, and how its lines
+        that share a figure's key add up (its layout's `combine`, else dataset.toml's)."""
         settings = settings or NO_SETTINGS
+        name = Path(file_name).name
+        hint = (
+            f"in its layout {layout.name}"
+            if layout is not None
+            else f'in dataset.toml (under [files."{name}"] for this file alone)'
+        )
         return dataclasses.replace(
-            self, settings=settings, numbers_declared=settings.numbers_for(file_name), delimiter=delimiter
+            self,
+            settings=settings,
+            numbers_declared=settings.numbers_for(file_name),
+            delimiter=delimiter,
+            combine=layout_combine or settings.combine_for(file_name),
+            combine_hint=hint,
         )
 
     def number_convention(self, frame: pl.DataFrame, columns: tuple[str, ...]) -> NumberConvention:
@@ -212,9 +235,10 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     checks.map_values("as_of", "asof", _partial_date, DATE_SCHEMA)
     _figure_rules(checks, ctx)
     _convert_to_base(checks, ctx)
-    _duplicate_figures(checks)
+    _duplicate_figures(checks, parts=ctx.combine is not None)
     good, issues = checks.split()
-    return _figure_rows(good), issues
+    rows, lines = combine_lines(_figure_rows(good), ctx.combine, ctx.combine_hint)
+    return rows, pl.concat([issues, lines]).sort(ROW, maintain_order=True)
 
 
 def _growth_metrics(checks: RowChecks) -> None:
@@ -438,9 +462,10 @@ def _derived_id(row: dict) -> str:
     return f"auto-{digest[:12]}"
 
 
-def _duplicate_figures(checks: RowChecks) -> None:
+def _duplicate_figures(checks: RowChecks, parts: bool = False) -> None:
     """A row without figure_id gets an id derived from its content, so a repeated row (exports often repeat
-    one) would collide with the first: it is rejected as a duplicate figure naming the first row."""
+    one) would collide with the first: it is rejected as a duplicate figure naming the first row. Unless the
+    file's lines are `parts` (combine = "sum"): two departments may post the same amount, and are added."""
     c = pl.col
     derived = pl.struct(pl.all()).map_elements(_derived_id, return_dtype=pl.String)
     checks.frame = checks.frame.with_columns(
@@ -448,7 +473,7 @@ def _duplicate_figures(checks: RowChecks) -> None:
     )
     checks.frame = checks.frame.with_columns(c(ROW).first().over("_figure_key").alias("_first_row"))
     checks.flag(
-        c("figure_id").is_null() & (c(ROW) != c("_first_row")),
+        c("figure_id").is_null() & (c(ROW) != c("_first_row")) & pl.lit(not parts),
         None,
         pl.format(
             "duplicate figure: the same values as row {} (derived id {})", c("_first_row"), c("_figure_key")
@@ -487,6 +512,12 @@ def _figure_rows(good: pl.DataFrame) -> pl.DataFrame:
         "currency",
         "fx_usd_per_unit",
         "origin",
+        # the file gave the row its id: not derived from its content, nor from its cell by a layout
+        # ('<dataset>/<file>:<origin>', pipelines/ingest/layouts/engine.py)
+        (
+            c("figure_id").is_not_null()
+            & ~(c("origin").is_not_null() & c("figure_id").str.ends_with(pl.lit(":") + c("origin")))
+        ).alias(OWN_ID),
         ROW,
     )
 

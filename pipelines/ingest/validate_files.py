@@ -59,8 +59,9 @@ def format_issues(loads: pl.DataFrame, rejected: pl.DataFrame) -> list[str]:
         hint = f" ({r['suggestion']})" if r["suggestion"] else ""
         lines.append(f"{r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
     for r in loads.iter_rows(named=True):
+        added = f", {r['rows_combined']} added into another line's figure" if r.get("rows_combined") else ""
         lines.append(
             f"{r['file']}: {r['status']}, {counted(r['rows_in'])}, {r['rows_loaded']} valid, "
-            f"{r['rows_rejected']} rejected"
+            f"{r['rows_rejected']} rejected{added}"
         )
     return lines

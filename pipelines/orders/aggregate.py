@@ -6,8 +6,9 @@ Definitions (also in `pipelines/reference/metrics.csv`):
 - orders: number of orders excluding cancelled ones.
 Statuses other than `cancelled` and `refunded` (e.g. `completed`, `shipped`) count in all three.
 
-Each month is scanned once (all months of a run in one query), grouped by (entity, country, currency, status) at raw-scan speed; FX conversion,
-validation against reference data and the region rollup then run on that small grouped table.
+Every month of a run is scanned in one query (sql/orders/scan.sql), grouped by (month, entity, country,
+currency, status) at raw-scan speed; FX conversion, validation against reference data and the region rollup
+then run on that small grouped table (sql/orders/classified.sql, rejects.sql, figures.sql, counts.sql).
 Bad rows are never dropped silently: each one is counted under exactly one reason (first that applies):
 ordered_at_outside_month, missing_amount, invalid_amount (NaN or infinite), unknown_country, unknown_currency,
 missing_status. An invalid amount is one rejected order: the month's figures are the sum of the others.
@@ -23,10 +24,12 @@ import polars as pl
 
 from pipelines.orders.months import month_start
 from pipelines.orders.scan import REQUIRED_COLUMNS, OrderFilesError, scan_months
+from pipelines.orders.sql import orders_sql
 
 __all__ = ["REQUIRED_COLUMNS", "OrderFilesError", "aggregate_month", "aggregate_months", "connect"]
 
 DEFAULT_ENTITY = "Demo Shop"
+SOURCE_ID = "orders-pipeline"  # the internal source of every order figure (DATASET/sources.csv)
 METRICS = ("gmv", "net_gmv", "orders")
 REJECT_REASONS = (
     "ordered_at_outside_month",
@@ -43,8 +46,8 @@ Scanner = Callable[[duckdb.DuckDBPyConnection, dict[str, list[str]], str], None]
 @dataclass
 class MonthAggregate:
     month: str
-    figures: pl.DataFrame  # canonical figure columns, without source_id/note (added by the writer)
-    rejects: pl.DataFrame  # month, reason, column, value, rows
+    figures: pl.DataFrame  # entity, metric, region, period, value (double), unit
+    rejects: pl.DataFrame  # month, reason, column_name, value, rows
     rows_in: int
     rows_aggregated: int
     rows_rejected: int
@@ -66,7 +69,8 @@ def connect(threads: int | None = None, memory_limit: str | None = None, temp_di
 
 
 def rates_for_month(rates: pl.DataFrame, month: str) -> pl.DataFrame:
-    """Each currency's rate for the month, else its latest earlier month (data past the ECB file's end)."""
+    """Each currency's rate for the month, else its latest earlier month (data past the rates' end): columns
+    currency, usd_per_unit, rate_month ('YYYY-MM'). The rule sql/orders/classified.sql applies (as-of join)."""
     first = month_start(month)
     return (
         rates.filter(pl.col("month") <= first)
@@ -106,20 +110,51 @@ def aggregate_months(
     result is exactly what aggregating it alone gives (its own bounds, rates and bad-row counts).
 
     scan: the engine that fills `order_groups` (DuckDB's `scan_months`, or Spark's); whatever it is, the
-    classification, FX, bad-row counts and rollup below run here, on its small grouped result."""
-    months = sorted(files_by_month)
+    classification, FX, bad-row counts and rollup (sql/orders/) run in DuckDB on its small grouped result.
+    regions: region_code, level, path; rates: currency, month (date), usd_per_unit."""
     scan(con, files_by_month, entity)
-    month_rates = rates_for_months(rates, months)
+    classify_groups(con, regions, rates)
+    return month_aggregates(con, sorted(files_by_month))
+
+
+def classify_groups(con: duckdb.DuckDBPyConnection, regions: pl.DataFrame, rates: pl.DataFrame) -> None:
+    """The temp table `classified_groups` (sql/orders/classified.sql) from `order_groups` and the reference
+    data: regions (region_code, level, path: every country's path up the tree), rates (currency, month as a
+    date, usd_per_unit: ECB and the user's rates files)."""
     country_paths = regions.filter(pl.col("level") == "country").select("region_code", "path")
+    month_rates = rates.select("currency", rate_month=pl.col("month"), usd_per_unit="usd_per_unit")
     # Small tables go in as list parameters and results come out as Python rows: registering or fetching
     # Arrow would import pyarrow, a tenth of a second that a one-month run in a fresh process pays in full.
-    _table(con, "month_rates", month_rates)
+    _table(con, "month_rates", month_rates, {"rate_month": "date", "usd_per_unit": "double"})
     _table(con, "country_paths", country_paths)
-    con.execute(_CLASSIFY_SQL)
-    rejects = _frame(con, _REJECTS_SQL, REJECTS_SCHEMA)
-    figures = _frame(con, _FIGURES_SQL, FIGURES_SCHEMA)
+    con.execute(f"create or replace temp table classified_groups as {orders_sql('classified')}")
+
+
+def order_figure_rows(
+    con: duckdb.DuckDBPyConnection,
+    dataset: str = "orders",
+    note: str | None = None,
+    file_prefix: str = "orders/",
+    file_suffix: str = "",
+) -> pl.DataFrame:
+    """The figures of `classified_groups` (sql/orders/figures.sql) in the warehouse's `figures` columns
+    (values as doubles, money in USD); `file` is file_prefix + 'YYYY-MM' + file_suffix."""
+    params = {"dataset": dataset, "source_id": SOURCE_ID, "note": note}
+    params |= {"file_prefix": file_prefix, "file_suffix": file_suffix}
+    cursor = con.execute(orders_sql("figures"), params)
+    names = [d[0] for d in cursor.description]
+    return pl.DataFrame(cursor.fetchall(), schema=names, orient="row", infer_schema_length=None)
+
+
+def month_aggregates(con: duckdb.DuckDBPyConnection, months: list[str]) -> list[MonthAggregate]:
+    """One MonthAggregate per month from `classified_groups` (months without rows get zeros)."""
+    rejects = _frame(con, orders_sql("rejects"), REJECTS_SCHEMA)
+    figures = order_figure_rows(con).select(
+        "entity", "metric", pl.col("region_code").alias("region"), "period", "value", "unit"
+    )
     counts = {
-        month: (rows_in, aggregated, fx) for month, rows_in, aggregated, fx in con.sql(_COUNTS_SQL).fetchall()
+        m: (rows_in, aggregated, fx)
+        for m, rows_in, aggregated, fx in con.sql(orders_sql("counts")).fetchall()
     }
     results = []
     for month in months:
@@ -131,7 +166,7 @@ def aggregate_months(
         results.append(
             MonthAggregate(
                 month=month,
-                figures=figures.filter(pl.col("period") == month),
+                figures=figures.filter(pl.col("period") == month).cast(FIGURES_SCHEMA),
                 rejects=month_rejects,
                 rows_in=rows_in,
                 rows_aggregated=rows_aggregated,
@@ -146,7 +181,7 @@ def aggregate_months(
 REJECTS_SCHEMA = {
     "month": pl.String,
     "reason": pl.String,
-    "column": pl.String,
+    "column_name": pl.String,
     "value": pl.String,
     "rows": pl.Int64,
 }
@@ -160,9 +195,12 @@ FIGURES_SCHEMA = {
 }
 
 
-def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    """A temp table from a small frame, its columns passed as lists."""
-    columns = ", ".join(f"unnest(${c}) as {c}" for c in frame.columns)
+def _table(
+    con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, types: dict[str, str] | None = None
+) -> None:
+    """A temp table from a small frame, its columns passed as lists (typed by `types`, else varchar)."""
+    types = types or {}
+    columns = ", ".join(f"unnest(${c}::{types.get(c, 'varchar')}[]) as {c}" for c in frame.columns)
     con.execute(
         f"create or replace temp table {name} as select {columns}",
         {c: frame[c].to_list() for c in frame.columns},
@@ -171,89 +209,3 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> No
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, schema: dict) -> pl.DataFrame:
     return pl.DataFrame(con.execute(sql).fetchall(), schema=schema, orient="row")
-
-
-_CLASSIFY_SQL = """
-create or replace temp table classified_groups as
-select g.*, p.path, r.usd_per_unit, r.rate_month,
-       case when p.path is null then 'unknown_country'
-            when r.usd_per_unit is null then 'unknown_currency'
-            when g.status is null then 'missing_status' end as reason
-from order_groups g
-left join country_paths p on p.region_code = g.country
-left join month_rates r on r.month = g.month and r.currency = g.currency
-"""
-
-_COUNTS_SQL = """
-select month,
-       coalesce(sum(rows_in), 0)::bigint as rows_in,
-       coalesce(sum(rows_valid) filter (where reason is null), 0)::bigint as rows_aggregated,
-       list(distinct {'currency': currency, 'rate_month': rate_month})
-           filter (where reason is null) as fx_months
-from classified_groups
-group by month
-"""
-
-_REJECTS_SQL = """
-with row_level as (
-    select month, 'ordered_at_outside_month' as reason, 'ordered_at' as "column", null::varchar as value,
-           sum(rows_outside)::bigint as rows
-    from classified_groups
-    group by month
-    union all
-    select month, 'missing_amount', 'amount', null,
-           sum(rows_in - rows_outside - rows_valid - rows_invalid_amount)::bigint
-    from classified_groups
-    group by month
-    union all
-    select month, 'invalid_amount', 'amount', null, sum(rows_invalid_amount)::bigint
-    from classified_groups
-    group by month
-),
-group_level as (
-    select month, reason,
-           case reason when 'unknown_country' then 'country' when 'unknown_currency' then 'currency'
-                else 'status' end as "column",
-           case reason when 'unknown_country' then country when 'unknown_currency' then currency end as value,
-           sum(rows_valid)::bigint as rows
-    from classified_groups
-    where reason is not null
-    group by all
-),
-all_rejects as (
-    select * from row_level
-    union all
-    select * from group_level
-)
-select month, reason, "column", value, rows
-from all_rejects
-where rows > 0
-order by month, reason, value nulls first
-"""
-
-_FIGURES_SQL = """
-with valid as (
-    select month, entity, path, status, rows_valid, amount * usd_per_unit as amount_usd
-    from classified_groups
-    where reason is null and rows_valid > 0
-),
-by_region as (
-    select month, entity, unnest(string_split(path, '/')) as region, status, rows_valid, amount_usd
-    from valid
-),
-totals as (
-    select month, entity, region,
-           coalesce(sum(amount_usd) filter (where status <> 'cancelled'), 0) as gmv,
-           coalesce(sum(amount_usd) filter (where status not in ('cancelled', 'refunded')), 0) as net_gmv,
-           coalesce(sum(rows_valid) filter (where status <> 'cancelled'), 0)::double as orders
-    from by_region
-    group by all
-),
-long as (
-    unpivot totals on gmv, net_gmv, orders into name metric value value
-)
-select entity, metric, region, month as period, round(value, 2) as value,
-       case metric when 'orders' then 'count' else 'USD' end as unit
-from long
-order by period, entity, metric, region
-"""

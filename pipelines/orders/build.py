@@ -1,4 +1,4 @@
-"""Write one month's canonical figures and bad-row counts into the orders dataset folder (idempotent)."""
+"""Write each month's grouped order scan into the orders dataset folder (idempotent, one file per month)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,9 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.orders import layout
-from pipelines.orders.aggregate import DEFAULT_ENTITY, MonthAggregate, Scanner, aggregate_months, connect
-from pipelines.orders.months import month_start, next_month
-from pipelines.orders.regions_and_rates import monthly_rates, region_paths
+from pipelines.orders.aggregate import DEFAULT_ENTITY, SOURCE_ID, Scanner, connect
 from pipelines.orders.scan import scan_months
 
-SOURCE_ID = "orders-pipeline"
 SOURCE_COLUMNS = (
     "source_id",
     "publisher",
@@ -28,28 +25,10 @@ SOURCE_COLUMNS = (
 )
 
 
-def canonical_figures(agg: MonthAggregate, synthetic: bool) -> pl.DataFrame:
-    """The month's figures in the core's canonical figure columns. as_of is the day after the month ends,
-    so re-running the same inputs gives the same file."""
-    as_of = next_month(month_start(agg.month)).isoformat()
+def figure_note(synthetic: bool) -> str:
+    """The note of every order figure (and what says *synthetic data* when the generator made the orders)."""
     label = "Synthetic data. " if synthetic else ""
-    note = f"{label}Computed from order-level data; money converted to USD at the month's average ECB rate."
-    return agg.figures.select(
-        figure_id=pl.concat_str(pl.lit("orders"), "entity", "metric", "region", "period", separator=":"),
-        entity="entity",
-        metric="metric",
-        region="region",
-        period="period",
-        kind=pl.lit("actual"),
-        value="value",
-        value_high=pl.lit(None, pl.Float64),
-        bound=pl.lit("exact"),
-        unit="unit",
-        direction=pl.lit(None, pl.String),
-        as_of=pl.lit(as_of),
-        source_id=pl.lit(SOURCE_ID),
-        note=pl.lit(note),
-    )
+    return f"{label}Computed from order-level data; money converted to USD at the month's average rate."
 
 
 def write_sources(dataset: Path, synthetic: bool) -> Path:
@@ -75,13 +54,23 @@ def write_sources(dataset: Path, synthetic: bool) -> Path:
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write `frame` to a temporary name beside `path`, then swap it in (readers see old or new)."""
     tmp = path.with_name(f"_{path.name}.tmp")
     frame.write_parquet(tmp)
     layout.replace_atomically(tmp, path)
 
 
+GROUPS_PREFIX = "order_groups-"  # DATASET/order_groups-YYYY-MM.parquet: a month's grouped scan
+LEGACY_PREFIXES = ("figures-", "order_rejects-")  # what older versions wrote per month (removed on rewrite)
+
+
+def groups_path(dataset: Path, month: str) -> Path:
+    """Where a month's grouped scan lives: DATASET/order_groups-YYYY-MM.parquet."""
+    return Path(dataset) / f"{GROUPS_PREFIX}{month}.parquet"
+
+
 def build_month(data_dir: Path, month: str, **options) -> dict:
-    """Aggregate DATA_DIR/orders/<month> and replace exactly that month's files in the orders dataset."""
+    """Scan DATA_DIR/orders/<month> and replace exactly that month's grouped-scan file in the orders dataset."""
     return build_months(data_dir, [month], **options)[0]
 
 
@@ -94,55 +83,78 @@ def build_months(
     temp_dir: str | None = None,
     scan: Scanner = scan_months,
 ) -> list[dict]:
-    """build_month for several months (a ranged run or a backfill): scanned in one query, written per month.
+    """Scan several months (a ranged run or a backfill) in one query and write each month's grouped scan
+    (order_groups-YYYY-MM.parquet: GROUP_COLUMNS + COUNT_COLUMNS + amount, typed as scanned: counts bigint,
+    amount double in the order's currency), atomically per month, plus the dataset's sources.csv.
 
-    scan: the engine (DuckDB's `scan_months`, or `pipelines.orders.spark.spark_scanner(session)`). Every month
-    is aggregated before any file is written, so a failed scan leaves the dataset as it was."""
+    The figures are made from these files by the warehouse build (pipelines/orders/facts.py) with the
+    warehouse's reference data. scan: the engine (DuckDB's `scan_months`, or
+    `pipelines.orders.spark.spark_scanner(session)`). Every month is scanned before any file is written,
+    so a failed scan (OrderFilesError) leaves the dataset as it was. Returns one summary per month: month,
+    rows_in, rows_outside_month, rows_missing_amount, rows_invalid_amount, groups, files, seconds, path."""
     orders_root = layout.orders_dir(data_dir)
     dataset = layout.dataset_dir(data_dir)
     dataset.mkdir(parents=True, exist_ok=True)
     synthetic = layout.is_synthetic(orders_root)
-    regions, rates = region_paths(), monthly_rates()
-    summaries = []
     files = {month: layout.month_files(orders_root, month) for month in months}
     if memory_limit and scan is scan_months:  # a tight memory budget: fewer scans at once (scan_months)
         scan = partial(scan_months, row_groups=False)
     started = time.perf_counter()
     con = connect(threads=threads, memory_limit=memory_limit, temp_dir=temp_dir)
     try:
-        aggregates = aggregate_months(con, files, regions, rates, entity, scan=scan)
+        scan(con, files, entity)
+        counts = {row[0]: row[1:] for row in con.execute(_MONTH_COUNTS).fetchall()}
+        scan_seconds = time.perf_counter() - started
+        total_rows = sum(c[0] for c in counts.values()) or 1
+        summaries = []
+        for month in sorted(months):
+            started = time.perf_counter()
+            path = _write_groups(con, dataset, month)
+            rows_in, outside, missing, invalid, groups = counts.get(month, (0, 0, 0, 0, 0))
+            seconds = scan_seconds * rows_in / total_rows + time.perf_counter() - started
+            summaries.append(
+                {
+                    "month": month,
+                    "rows_in": rows_in,
+                    "rows_outside_month": outside,
+                    "rows_missing_amount": missing,
+                    "rows_invalid_amount": invalid,
+                    "groups": groups,
+                    "files": len(files[month]),
+                    "seconds": round(seconds, 3),
+                    "path": str(path),
+                }
+            )
     finally:
         con.close()
-    # The months are scanned together; each month's share of the time is by its rows.
-    scan_seconds = time.perf_counter() - started
-    total_rows = sum(agg.rows_in for agg in aggregates) or 1
-    for agg in aggregates:
-        started = time.perf_counter()
-        summary = _write_month(agg, dataset, synthetic)
-        seconds = scan_seconds * agg.rows_in / total_rows + time.perf_counter() - started
-        summaries.append({**summary, "files": len(files[agg.month]), "seconds": round(seconds, 3)})
     write_sources(dataset, synthetic)
     return summaries
 
 
-def _write_month(agg: MonthAggregate, dataset: Path, synthetic: bool) -> dict:
-    figures_path = dataset / f"figures-{agg.month}.parquet"
-    rejects_path = dataset / f"order_rejects-{agg.month}.parquet"
-    write_parquet(canonical_figures(agg, synthetic), figures_path)
-    write_parquet(agg.rejects, rejects_path)
-    world = agg.figures.filter(pl.col("region") == "WORLD")
-    world_values = dict(zip(world["metric"], world["value"], strict=True))
-    return {
-        "month": agg.month,
-        "rows_in": agg.rows_in,
-        "rows_aggregated": agg.rows_aggregated,
-        "rows_rejected": agg.rows_rejected,
-        "rejected_by_reason": agg.rejected_by_reason,
-        "figures": agg.figures.height,
-        "world_gmv_usd": world_values.get("gmv"),
-        "world_net_gmv_usd": world_values.get("net_gmv"),
-        "world_orders": world_values.get("orders"),
-        "fx_months": agg.fx_months,
-        "figures_path": str(figures_path),
-        "rejects_path": str(rejects_path),
-    }
+_MONTH_COUNTS = """
+select month, sum(rows_in)::bigint, sum(rows_outside)::bigint,
+       sum(rows_in - rows_outside - rows_valid - rows_invalid_amount)::bigint, sum(rows_invalid_amount)::bigint,
+       count(*)::bigint
+from order_groups
+group by month
+"""
+
+
+def _write_groups(con, dataset: Path, month: str) -> Path:
+    """COPY the month's rows of `order_groups` to its file (a temporary name swapped in with os.replace);
+    the month's files of older versions (figures-, order_rejects-) go, so no figure is loaded twice."""
+    path = groups_path(dataset, month)
+    tmp = path.with_name(f"_{path.name}.tmp")
+    con.execute(
+        f"copy (select * from order_groups where month = $month order by all) to '{_sql_path(tmp)}' "
+        "(format parquet)",
+        {"month": month},
+    )
+    layout.replace_atomically(tmp, path)
+    for prefix in LEGACY_PREFIXES:
+        (dataset / f"{prefix}{month}.parquet").unlink(missing_ok=True)
+    return path
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,5 +1,6 @@
-"""The monthly order scan, written once: a plan of branches and ONE SQL statement in DuckDB's dialect that
-both engines run (DuckDB as written, Spark after `sqlglot` transpiles it; see `pipelines/orders/spark.py`).
+"""The monthly order scan, written once: ONE SQL statement (`sql/orders/scan.sql`, DuckDB's dialect) that
+both engines run over every month of a run (DuckDB as written, Spark after `sqlglot` transpiles it; see
+`pipelines/orders/spark.py`); each engine binds the relations `order_rows` and `order_files` it reads.
 
 The statement's result is the grouped scan (grain: month x entity x country x currency x status), columns:
 month 'YYYY-MM', entity, country, currency, status (strings, may be null), rows_in (every row), rows_outside
@@ -8,7 +9,8 @@ rows_invalid_amount (inside the month with a NaN or infinite amount) and amount 
 inside the month, in the order's currency: one NaN would otherwise make the whole group's sum NaN). FX, reference checks, bad-row reasons and the region
 rollup run afterwards on this small table (`pipelines/orders/aggregate.py`), the same for both engines.
 
-A branch is a set of files of one month scanned by one SELECT. Parquet footers decide two shortcuts:
+DuckDB binds `order_rows` as a union of branches: a branch is a set of files of one month read by one
+read_parquet, with the month's bounds as constants. Parquet footers decide two shortcuts:
 - a file whose `entity` statistics prove one value is grouped under that constant (the column is not read);
 - a row group whose `ordered_at` min and max lie inside the month with no nulls, and whose `amount` has no
   nulls, is proven clean: its branch counts every row as inside and never reads `ordered_at`. Only row
@@ -25,13 +27,11 @@ from datetime import UTC, datetime
 import duckdb
 
 from pipelines.orders.months import month_start, next_month
+from pipelines.orders.sql import orders_sql
 
 REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
 GROUP_COLUMNS = ("month", "entity", "country", "currency", "status")
 COUNT_COLUMNS = ("rows_in", "rows_outside", "rows_valid", "rows_invalid_amount")
-# `amount - amount = 0` holds for every finite amount and fails for NaN and +-inf (inf - inf is NaN, and NaN
-# equals no number in DuckDB and Spark alike); null stays null. Both dialects read it as written.
-FINITE_AMOUNT = "amount - amount = 0"
 
 
 class OrderFilesError(ValueError):
@@ -69,6 +69,13 @@ def plan_branches(
     row_groups=False (Spark): clean-row-group proofs apply to whole files only. proofs=False: no row group is
     taken as clean (every row checked; the benchmark's 'before'). Raises OrderFilesError."""
     branches: list[Branch] = []
+    stats = _footer_stats(con, [f for files in files_by_month.values() for f in files])
+    constants: dict[str, str] = {}
+    cleans: dict[str, list[tuple[bool, int, int]]] = {}
+    if stats != _PER_CALL:  # every footer read: the proofs of every file in two queries
+        all_files = [f for files in files_by_month.values() for f in files]
+        constants = _constant_entities(con, all_files, stats)
+        cleans = _clean_row_groups(con, files_by_month, stats) if proofs else {}
     for month, files in sorted(files_by_month.items()):
         if not files:
             raise OrderFilesError(
@@ -83,8 +90,16 @@ def plan_branches(
                 raise OrderFilesError(
                     f"order files of {month} lack column(s) {', '.join(missing)}; found {sorted(columns)}"
                 )
-            constant = _constant_entities(con, files) if "entity" in columns else dict.fromkeys(files, entity)
-            clean = _clean_row_groups(con, files, month) if proofs else {}
+            if "entity" not in columns:
+                constant = dict.fromkeys(files, entity)
+            elif stats == _PER_CALL:
+                constant = _constant_entities(con, files)
+            else:
+                constant = {f: constants[f] for f in files if f in constants}
+            if stats == _PER_CALL:
+                clean = _clean_row_groups(con, {month: files}) if proofs else {}
+            else:
+                clean = {f: cleans[f] for f in files if f in cleans}
         except duckdb.Error as error:
             raise OrderFilesError(f"cannot read the order files of {month}: {error}") from error
         branches.extend(_month_branches(month, files, constant, clean, entity, row_groups))
@@ -121,20 +136,41 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _constant_entities(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict[str, str]:
+def _footer_stats(con: duckdb.DuckDBPyConnection, files: list[str]) -> str:
+    """The footers' statistics of every file of the run read once (one parquet_metadata call, the columns
+    the proofs use) into the temp table `footer_stats`; returns the relation the proofs read. When a file
+    cannot be read, each month reads its own (so the error names the month)."""
+    try:
+        con.execute(
+            "create or replace temp table footer_stats as select file_name, row_group_id, path_in_schema, "
+            "row_group_num_rows, stats_null_count, stats_min_value, stats_max_value, stats_min, stats_max "
+            "from parquet_metadata($files) where path_in_schema in ('entity', 'ordered_at', 'amount')",
+            {"files": files},
+        )
+    except duckdb.Error:
+        return _PER_CALL
+    return "footer_stats"
+
+
+_PER_CALL = "parquet_metadata($files)"  # the footers of the files a proof is about, read by that proof
+
+
+def _constant_entities(
+    con: duckdb.DuckDBPyConnection, files: list[str], stats: str = _PER_CALL
+) -> dict[str, str]:
     """file -> its one entity when the footer's statistics prove it ('' when every value is null).
 
     Parquet's min_value/max_value are bounds even when a writer truncates them (a truncated max is rounded
     up), so min = max with no nulls in every row group means every value is that string. Files without
     statistics, or with the legacy min/max fields only, are read."""
     rows = con.execute(
-        """
+        f"""
         select file_name,
                case when sum(stats_null_count) = sum(row_group_num_rows) then ''
                     when bool_and(stats_null_count = 0 and stats_min_value = stats_max_value)
                          and count(distinct stats_min_value) = 1 then any_value(stats_min_value) end
-        from parquet_metadata($files)
-        where path_in_schema = 'entity'
+        from (select * from {stats})
+        where path_in_schema = 'entity' and list_contains($files, file_name)
         group by file_name
         """,
         {"files": files},
@@ -143,23 +179,34 @@ def _constant_entities(con: duckdb.DuckDBPyConnection, files: list[str]) -> dict
 
 
 def _clean_row_groups(
-    con: duckdb.DuckDBPyConnection, files: list[str], month: str
+    con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], stats: str = _PER_CALL
 ) -> dict[str, list[tuple[bool, int, int]]]:
-    """file -> [(proven clean, first row, end row)] per row group, in order. Clean: `ordered_at` has no
-    nulls and its min/max (read as TIMESTAMPTZ in the UTC session, like the row-level check) lie in
-    [start, end) of the month; `amount` has no nulls. Missing or unparsable statistics prove nothing."""
-    start, end = month_bounds(month)
+    """file -> [(proven clean, first row, end row)] per row group, in order, for every file of every month
+    given. Clean: `ordered_at` has no nulls and its min/max (read as TIMESTAMPTZ in the UTC session, like
+    the row-level check) lie in [start, end) of the file's month; `amount` has no nulls. Missing or
+    unparsable statistics prove nothing."""
+    names, starts, ends = [], [], []
+    for month, files in files_by_month.items():
+        start, end = month_bounds(month)
+        names += files
+        starts += [start] * len(files)
+        ends += [end] * len(files)
     rows = con.execute(
-        """
-        with stats as (
-            select file_name, row_group_id, any_value(row_group_num_rows) as n,
-                   bool_and(coalesce(case path_in_schema
-                       when 'ordered_at' then stats_null_count = 0
-                            and try_cast(stats_min as timestamptz) >= $start
-                            and try_cast(stats_max as timestamptz) < $end
-                       else stats_null_count = 0 end, false)) as clean
-            from parquet_metadata($files)
-            where path_in_schema in ('ordered_at', 'amount')
+        f"""
+        with bounds as (
+            select unnest($names::varchar[]) as file_name, unnest($starts::timestamptz[]) as month_start,
+                   unnest($ends::timestamptz[]) as month_end
+        ),
+        stats as (
+            select m.file_name, m.row_group_id, any_value(m.row_group_num_rows) as n,
+                   bool_and(coalesce(case m.path_in_schema
+                       when 'ordered_at' then m.stats_null_count = 0
+                            and try_cast(m.stats_min as timestamptz) >= b.month_start
+                            and try_cast(m.stats_max as timestamptz) < b.month_end
+                       else m.stats_null_count = 0 end, false)) as clean
+            from (select * from {stats}) as m
+            join bounds as b using (file_name)
+            where m.path_in_schema in ('ordered_at', 'amount')
             group by all
         )
         select file_name, row_group_id, coalesce(clean, false), n,
@@ -167,7 +214,7 @@ def _clean_row_groups(
         from stats
         order by file_name, row_group_id
         """,
-        {"files": files, "start": start, "end": end},
+        {"names": names, "starts": starts, "ends": ends} | ({"files": names} if stats == _PER_CALL else {}),
     ).fetchall()
     groups: dict[str, list[tuple[bool, int, int]]] = {}
     for name, _, clean, n, first in rows:
@@ -179,66 +226,35 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def branch_sql(branch: Branch, source: str, default_entity: str) -> str:
-    """One branch's SELECT (DuckDB dialect) over `source`, a relation holding the branch's rows (with a
-    `file_row_number` column when branch.row_ranges is set). Grouping by `inside` rather than filtering each
-    aggregate keeps the scan at raw speed; it is null for a missing timestamp. Comparing as TIMESTAMPTZ in a
-    UTC session makes naive (UTC by convention) and tz-aware columns behave the same; the month's bounds are
-    constants, so the per-row test is two comparisons. A clean branch never reads `ordered_at`."""
-    start, end = month_bounds(branch.month)
-    if branch.entity is not None:
-        entity_expr = _quote(branch.entity)
-    else:
-        entity_expr = f"coalesce(entity, {_quote(default_entity)})"
-    if branch.clean:
-        inside = "true"
-    else:
-        inside = (
-            f"ordered_at::timestamptz >= timestamptz {_quote(start.isoformat())} "
-            f"and ordered_at::timestamptz < timestamptz {_quote(end.isoformat())}"
-        )
+SCAN_SQL = orders_sql("scan")  # the one statement: sql/orders/scan.sql
+
+
+def order_files_rows(branches: list[Branch], default_entity: str) -> list[tuple]:
+    """`order_files` as DuckDB binds it: one row per branch (file_key = the branch's index), its month, the
+    entity the footers prove (None: read the column) and the default entity."""
+    return [(i, b.month, b.entity, default_entity) for i, b in enumerate(branches)]
+
+
+def branch_rows_sql(branch: Branch, key: int) -> str:
+    """`order_rows` of one branch (DuckDB): its files read once, the branch's key and month bounds as
+    constants. A clean branch never reads `ordered_at` (it stands at the month's start, inside by proof); a
+    branch whose footers prove the entity never reads that column; row_ranges select whole row groups."""
+    start, end = (f"timestamptz {_quote(bound.isoformat())}" for bound in month_bounds(branch.month))
+    files = ", ".join(_quote(f) for f in branch.files)
+    numbers = ", file_row_number = true" if branch.row_ranges else ""
+    ordered_at = start if branch.clean else "ordered_at::timestamptz"
+    entity = "null::varchar" if branch.entity is not None else "entity::varchar"
     where = ""
     if branch.row_ranges:
         ranges = " or ".join(
             f"(file_row_number >= {first} and file_row_number < {last})" for first, last in branch.row_ranges
         )
-        where = f"\n        where {ranges}"
-    return f"""
-        select {_quote(branch.month)} as month, {entity_expr}::varchar as entity,
-               country, currency, status,
-               {inside} as inside,
-               count(*)::bigint as n,
-               count(amount) filter (where {FINITE_AMOUNT})::bigint as n_amount,
-               count(amount) filter (where not ({FINITE_AMOUNT}))::bigint as n_invalid,
-               sum(amount) filter (where {FINITE_AMOUNT})::double as amount
-        from {source}{where}
-        group by all"""
-
-
-def scan_sql(branches: list[Branch], sources: list[str], default_entity: str) -> str:
-    """The whole scan as one SELECT (DuckDB dialect): the branches' groups, summed per month/entity/
-    country/currency/status into the counts described in the module docstring."""
-    scanned = "\n        union all".join(
-        branch_sql(branch, source, default_entity) for branch, source in zip(branches, sources, strict=True)
+        where = f" where {ranges}"
+    return (
+        f"select {key} as file_key, {start} as month_start, {end} as month_end, {ordered_at} as ordered_at, "
+        f"{entity} as entity, country, currency, amount::double as amount, status "
+        f"from read_parquet([{files}]{numbers}){where}"
     )
-    return f"""
-        with scanned as ({scanned}
-        )
-        select month, entity, country, currency, status,
-               sum(n)::bigint as rows_in,
-               coalesce(sum(n) filter (where inside is not true), 0)::bigint as rows_outside,
-               coalesce(sum(n_amount) filter (where inside), 0)::bigint as rows_valid,
-               coalesce(sum(n_invalid) filter (where inside), 0)::bigint as rows_invalid_amount,
-               sum(amount) filter (where inside) as amount
-        from scanned
-        group by all"""
-
-
-def duckdb_source(branch: Branch) -> str:
-    """read_parquet over the branch's files (with row numbers when the branch selects row groups)."""
-    files = ", ".join(_quote(f) for f in branch.files)
-    numbers = ", file_row_number = true" if branch.row_ranges else ""
-    return f"read_parquet([{files}]{numbers})"
 
 
 def scan_months(
@@ -248,14 +264,28 @@ def scan_months(
     proofs: bool = True,
     row_groups: bool = True,
 ) -> None:
-    """The DuckDB engine: group the orders of every month given into the temp table `order_groups`, in ONE
-    query: DuckDB plans the months' scans together and keeps both cores busy, where a query per month paid
-    its planning, start-up and tail cost each time. proofs=False checks every row; row_groups=False proves
-    whole files only (see plan_branches): splitting files doubles the scans running at once, which at 50M
-    orders ran out of memory under memory_limit=128MB/256MB (fine at 512MB)."""
+    """The DuckDB engine: group the orders of every month given into the temp table `order_groups`
+    (columns GROUP_COLUMNS + COUNT_COLUMNS + amount, see sql/orders/scan.sql) in ONE query. DuckDB binds
+    `order_rows` as one read per branch (files of a month with the same footer proofs) with the month's
+    bounds as constants, so the per-row test is two comparisons; the statement is the one Spark runs.
+    proofs=False checks every row; row_groups=False proves whole files only (see plan_branches). Raises
+    OrderFilesError."""
     branches = plan_branches(con, files_by_month, entity, row_groups=row_groups, proofs=proofs)
-    sql = scan_sql(branches, [duckdb_source(b) for b in branches], entity)
-    con.execute(f"create or replace temp table order_groups as {sql}")
+    rows = "\nunion all\n".join(branch_rows_sql(b, i) for i, b in enumerate(branches))
+    _files_table(con, order_files_rows(branches, entity))
+    con.execute(f"create or replace temp view order_rows as {rows}")
+    con.execute(f"create or replace temp table order_groups as {SCAN_SQL}")
+    con.execute("drop view order_rows")
+
+
+def _files_table(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    keys, months, entities, defaults = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 4
+    con.execute(
+        "create or replace temp table order_files as select unnest($keys::bigint[]) as file_key, "
+        "unnest($months::varchar[]) as month, unnest($entities::varchar[]) as entity, "
+        "unnest($defaults::varchar[]) as default_entity",
+        {"keys": keys, "months": months, "entities": entities, "defaults": defaults},
+    )
 
 
 def load_groups(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:

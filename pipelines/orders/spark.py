@@ -1,7 +1,7 @@
-"""The order scan on Apache Spark: the same statement as DuckDB's (pipelines/orders/scan.py), transpiled by
-sqlglot from DuckDB's dialect to Spark SQL, run on any master Spark accepts; only the small grouped result
-comes back to the driver, into DuckDB's `order_groups`, where FX, bad-row reasons and the rollup run as for
-the DuckDB engine (pipelines/orders/aggregate.py).
+"""The order scan on Apache Spark: the same statement as DuckDB's (sql/orders/scan.sql), transpiled by
+sqlglot from DuckDB's dialect to Spark SQL, run on any master Spark accepts as one job over every month of
+the run; only the small grouped result comes back to the driver, into DuckDB's `order_groups`, where FX,
+bad-row reasons and the rollup run as for the DuckDB engine (sql/orders/, pipelines/orders/aggregate.py).
 
 Masters: `local[*]` (default), `local[N]`, `spark://host:7077` (standalone), `yarn`, `k8s://https://...`,
 and Spark Connect `sc://host:15002` (tested against a local Connect server, devtools/spark_connect.py).
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import socket
-from urllib.parse import urlparse
+from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import duckdb
 import sqlglot
 
-from pipelines.orders.scan import load_groups, plan_branches, scan_sql
+from pipelines.orders.scan import SCAN_SQL, load_groups, month_bounds, plan_branches
 
 DEFAULT_MASTER = "local[*]"
 LOOPBACK = "127.0.0.1"
@@ -122,19 +123,49 @@ def to_spark_sql(duckdb_sql: str) -> str:
 
 
 def spark_scanner(session):
-    """A scanner for aggregate_months / build_months: plans branches from the footers (read with DuckDB on
-    the driver), registers each branch's files as a temp view, runs the transpiled statement on Spark and
-    loads the grouped rows into `order_groups`. Spark cannot select row groups, so only whole files proven
-    clean skip the `ordered_at` read."""
+    """A scanner for aggregate_months / build_months: the statement of sql/orders/scan.sql, transpiled, as
+    ONE Spark job over every file of every month of the run. Spark binds `order_rows` as one read of all the
+    files (the file's path as Spark names it, `_metadata.file_path`, as file_key, its month's bounds joined from a broadcast table of the files) and
+    `order_files` as that small table (month, footer-proven entity, default entity; the footers are read
+    with DuckDB on the driver). Only the grouped rows come back, into DuckDB's `order_groups`. Spark reads
+    `ordered_at` for every row (footer proofs of clean row groups are DuckDB's alone)."""
 
     def scan(con: duckdb.DuckDBPyConnection, files_by_month: dict[str, list[str]], entity: str) -> None:
-        branches = plan_branches(con, files_by_month, entity, row_groups=False)
-        views = []
-        for i, branch in enumerate(branches):
-            name = f"impact_orders_branch_{i}"
-            session.read.parquet(*branch.files).createOrReplaceTempView(name)
-            views.append(name)
-        rows = session.sql(to_spark_sql(scan_sql(branches, views, entity))).collect()
-        load_groups(con, [tuple(row) for row in rows])
+        from pyspark.sql import functions as F  # noqa: N812 - pyspark's own idiom
+
+        branches = plan_branches(con, files_by_month, entity, row_groups=False, proofs=False)
+        files = [
+            (_spark_file_path(f), b.month, *month_bounds(b.month), b.entity, entity)
+            for b in branches
+            for f in b.files
+        ]
+        schema = (
+            "file_key string, month string, month_start timestamp, month_end timestamp, entity string, "
+            "default_entity string"
+        )
+        table = session.createDataFrame(files, schema)
+        table.createOrReplaceTempView("order_files")
+        raw = session.read.option("mergeSchema", "true").parquet(*(f for b in branches for f in b.files))
+        entity_column = (
+            F.col("entity").cast("string") if "entity" in raw.columns else F.lit(None).cast("string")
+        )
+        rows = raw.select(
+            F.col("_metadata.file_path").alias("file_key"),
+            F.col("ordered_at"),
+            entity_column.alias("entity"),
+            "country",
+            "currency",
+            F.col("amount").cast("double").alias("amount"),
+            "status",
+        ).join(F.broadcast(table.select("file_key", "month_start", "month_end")), "file_key")
+        rows.createOrReplaceTempView("order_rows")
+        result = session.sql(to_spark_sql(SCAN_SQL)).collect()
+        load_groups(con, [tuple(row) for row in result])
 
     return scan
+
+
+def _spark_file_path(path: str) -> str:
+    """A local file as Spark's `_metadata.file_path` names it: 'file:/abs/path', with what a Java URI path
+    cannot hold percent-encoded ('file:/tmp/a%20b/year=2024/x.parquet': '=' and the like stay as they are)."""
+    return "file:" + quote(str(Path(path).absolute()), safe="/=:@!$&'()*+,;-._~")

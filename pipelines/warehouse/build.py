@@ -66,27 +66,6 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
         con.unregister("_incoming")
 
 
-def load_order_rejects(con: duckdb.DuckDBPyConnection, data_dir: Path) -> int:
-    """Copy the orders path's per-month bad-row counts (datasets/*/order_rejects-YYYY-MM.parquet) into
-    `order_rejects`; returns how many count rows were copied."""
-    files = sorted(str(p) for p in data_dir.glob("datasets/*/order_rejects-*.parquet"))
-    if not files:
-        return 0
-    base = str(data_dir.resolve())
-    con.execute(
-        """
-        insert into order_rejects
-        select parse_path(filename)[-2] as dataset,
-               ltrim(replace(filename, $base, ''), '/') as file,
-               month, reason, "column" as column_name, value, rows
-        from read_parquet($files, filename = true, union_by_name = true)
-        order by month, reason, value
-        """,
-        {"files": [str(Path(f).resolve()) for f in files], "base": base},
-    )
-    return con.execute("select count(*) from order_rejects").fetchone()[0]
-
-
 def inputs_hash(loads: pl.DataFrame) -> str:
     hashes = sorted(h for h in loads["content_hash"].to_list() if h)
     return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
@@ -112,8 +91,6 @@ def build(
             insert_frame(con, table, frame)
         insert_frame(con, "rejected_rows", result.rejected)
         insert_frame(con, "loads", result.loads)
-        if data_dir is not None:
-            load_order_rejects(con, Path(data_dir))
         summary = result.summary()
         built_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # naive UTC, as every timestamp here
         con.execute(

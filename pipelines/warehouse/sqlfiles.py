@@ -9,6 +9,9 @@ only (a test checks it), so creation needs no retries:
               expectation_rollups), by the metric's aggregation
 - `compared/` actuals against expectations (variance, attainment, pacing)
 - `analysis/` what the comparisons add up to (by region and quarter, streaks, event windows, claims)
+- `serve/`    the dashboard's read model: what each page shows, already joined (region names, levels, paths,
+              publishers, base-unit values, where a period landed), stored sorted for the page's filters;
+              the dashboard's reads (sql/reads/<page>/<name>.sql) select from these and the views above
 """
 
 from __future__ import annotations
@@ -21,14 +24,21 @@ import duckdb
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
 
-VIEW_LAYERS = ("base", "chosen", "rolled", "compared", "analysis")
+VIEW_LAYERS = ("base", "chosen", "rolled", "compared", "analysis", "serve")
+
+# Views stored in the order their own SQL ends with (`order by` the page's filters, then its display order)
+SELF_SORTED_LAYERS = ("serve",)
 
 
 def sql_files(folder: str, sql_dir: Path = SQL_DIR) -> list[Path]:
     """The `.sql` files of one folder (`tables`, `examples`, ...), sorted by name; `views` gives every view,
     layer by layer in `VIEW_LAYERS` order."""
-    if folder == "views":
-        return [path for layer in VIEW_LAYERS for path in sql_files(f"views/{layer}", sql_dir)]
+    if folder == "views":  # within a layer, its macro files first: the layer's views may call them
+        return [
+            path
+            for layer in VIEW_LAYERS
+            for path in sorted(sql_files(f"views/{layer}", sql_dir), key=lambda p: not defines_macros(p))
+        ]
     return sorted((sql_dir / folder).glob("*.sql"))
 
 
@@ -76,10 +86,14 @@ def materialise_views(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     users and the dashboard read it the same way, only faster. Views that read a materialised one keep
     working: DuckDB binds a view's names when it is queried.
     """
+    self_sorted = {path.stem for layer in SELF_SORTED_LAYERS for path in sql_files(f"views/{layer}")}
     for name in names:
         columns = {r[0] for r in con.execute(f"describe {name}").fetchall()}
         # stored in series order: the dashboard filters on these first, and DuckDB skips row groups by min/max
-        order = [c for c in ("entity", "metric", "region_code") if c in columns]
+        # (a serve/ view's own `order by` already starts with its page's filters)
+        order = (
+            [] if name in self_sorted else [c for c in ("entity", "metric", "region_code") if c in columns]
+        )
         order_by = f" order by {', '.join(order)}" if order else ""
         con.execute(f"create table _materialising as select * from {name}{order_by}")
         con.execute(f"drop view {name}")

@@ -1,4 +1,4 @@
--- One row per input file per run: rows in = rows loaded + rows rejected.
+-- One row per input file per run: rows in = rows loaded + rows rejected + rows combined.
 create or replace table loads (
     file           varchar not null,
     dataset        varchar,
@@ -9,6 +9,8 @@ create or replace table loads (
     rows_in        integer not null,
     rows_loaded    integer not null,
     rows_rejected  integer not null,
+    rows_combined  integer not null default 0,  -- lines added into another line's figure (a layout's or
+                                                -- dataset.toml's combine = "sum": department lines of a GL)
     error          varchar,
     duration_ms    double,
     loaded_at      timestamp,

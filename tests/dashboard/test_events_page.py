@@ -18,7 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.charts.events import events_timeline, label_places, short_label
-from dashboard.data import catalog
+from dashboard.data.connection import read_sql
 from pipelines.devtools.operator_demo import ENTITY, EVENTS
 from tests.helpers import open_app
 
@@ -54,7 +54,7 @@ def test_labels_go_where_they_fit(days, rows, places):
 
 def case_events(warehouse) -> pl.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.sql(catalog.EVENTS).pl()
+        return con.sql(read_sql("catalog/events")).pl()
 
 
 def test_the_timeline_draws_each_event_once_with_its_labels_and_sources(case_warehouse):

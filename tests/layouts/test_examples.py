@@ -43,14 +43,17 @@ def test_every_example_loads_without_rejections(examples_warehouse):
     assert set(loads["status"]) == {"loaded"}
     laid_out = loads.filter(
         pl.col("file").str.contains(r"\.(xlsx|csv)$")
-        & pl.col("file").str.contains("fy2025|earnings-2024|kpi-2024")
+        & pl.col("file").str.contains("fy2025|earnings-2024|kpi-2024|gl-2024|bva-2024")
     )
     # 3 accounts x 2 units x (12 actual + 12 budget + 6 forecast); 3 companies x 4 quarters x 2; 2 KPIs x 24
-    # actual months + 2 annual targets + 2 x 12 phased months
+    # actual months + 2 annual targets + 2 x 12 phased months; 3 accounts x 6 months x 2 scenarios (84 lines:
+    # 7 cost centres' lines per month and scenario); 5 accounts x 3 months x 2
     assert dict(zip(laid_out["file"].str.extract(r"([^/]+)$"), laid_out["rows_loaded"], strict=True)) == {
         "acme-fpa-fy2025.xlsx": 180,
         "earnings-2024.csv": 24,
         "kpi-2024.xlsx": 74,
+        "gl-2024-h1.csv": 36,
+        "bva-2024-q1.xlsx": 30,
     }
 
 
@@ -113,7 +116,8 @@ def test_fpa_budget_variance_matches_the_workbook(examples_warehouse):
         .otherwise(pl.col("Actual") > pl.col("Budget"))
         .alias("shortfall"),
     )
-    got = _raw_pairs(examples_warehouse, "budget", "at_period_end").select(
+    acme = _raw_pairs(examples_warehouse, "budget", "at_period_end").filter(pl.col("entity") == "Acme Retail")
+    got = acme.select(
         "metric",
         "region_code",
         "period",
@@ -181,11 +185,71 @@ def test_kpi_target_phased_by_last_years_profile(examples_warehouse):
     assert both.height == 2 and (both["s"] - both["a"]).abs().max() < 1e-6
 
 
+def test_gl_extract_account_months_are_the_sums_of_their_cost_centre_lines(examples_warehouse):
+    path = EXAMPLES / "datasets" / "tailspin-gl" / "gl-2024-h1.csv"
+    lines = pl.read_csv(path, schema_overrides={"Account": pl.String})
+    expected = (
+        lines.group_by("Account", "Period", "Scenario")
+        .agg(pl.col("Amount").sum(), pl.len().alias("lines"))
+        .pivot(on="Scenario", index=["Account", "Period"], values="Amount")
+        .select(
+            pl.col("Account")
+            .replace_strict({"4000": "revenue", "6000": "salaries", "6100": "rent"})
+            .alias("metric"),
+            pl.col("Period").alias("period"),
+            "Actual",
+            "Budget",
+        )
+    )
+    got = _sql(
+        examples_warehouse,
+        "select metric, period, actual, expectation from actual_vs_expectation "
+        "where entity = 'Tailspin Toys' and policy = 'at_period_end' and grain = 'month' and actual_vintage = 'latest'",
+    )
+    joined = expected.join(got, on=["metric", "period"], how="full", coalesce=True)
+    assert joined.height == 18 and joined.null_count().sum_horizontal()[0] == 0
+    assert (joined["actual"] - joined["Actual"]).abs().max() < 1e-6
+    assert (joined["expectation"] - joined["Budget"]).abs().max() < 1e-6
+    (load,) = _sql(examples_warehouse, "select * from loads where file like '%gl-2024-h1.csv'").iter_rows(
+        named=True
+    )
+    assert (load["rows_in"], load["rows_loaded"], load["rows_combined"]) == (84, 36, 48)
+
+
+def test_bva_export_comparisons_equal_its_own_columns_and_reconcile(examples_warehouse):
+    path = EXAMPLES / "datasets" / "wingtip-bva" / "bva-2024-q1.xlsx"
+    grid = (
+        fastexcel.read_excel(path.read_bytes()).load_sheet("Budget vs. Actuals", header_row=None).to_polars()
+    )
+    rows = grid.rows()  # calamine's range starts at A1 (the company's name)
+    metric = {"4000 Sales": "revenue", "4100 Shipping income": "shipping_income",
+              "5000 Cost of goods sold": "cost_of_goods_sold", "6000 Salaries": "salaries", "6100 Rent": "rent"}  # fmt: skip
+    expected = []
+    for row in rows[6:]:
+        account = (row[0] or "").strip()
+        for g, period in enumerate(("2024-01", "2024-02", "2024-03")):
+            if account in metric:
+                _, _, over, share = (float(v) for v in row[1 + 4 * g : 5 + 4 * g])
+                expected.append({"metric": metric[account], "period": period, "over": over, "share": share})
+    got = _sql(
+        examples_warehouse,
+        "select metric, period, variance, attainment from actual_vs_expectation "
+        "where entity = 'Wingtip Toys' and policy = 'at_period_end' and grain = 'month' and actual_vintage = 'latest'",
+    )
+    joined = pl.DataFrame(expected).join(got, on=["metric", "period"], how="full", coalesce=True)
+    assert joined.height == 15 and joined.null_count().sum_horizontal()[0] == 0
+    assert (joined["variance"] - joined["over"]).abs().max() <= 0.005
+    # calamine reads the '% of Budget' cells as the fractions they hold (1.0526 under 0.00%)
+    assert (joined["attainment"] - joined["share"]).abs().max() <= 0.00005
+    assert _sql(examples_warehouse, "select count(*) n from export_values")["n"][0] == 30
+    assert _sql(examples_warehouse, "select count(*) n from export_reconciliation")["n"][0] == 0
+
+
 def test_examples_regenerate_identically(tmp_path):
     from pipelines.devtools.spreadsheet_examples import write_examples
 
     written = write_examples(tmp_path)
-    assert len(written) == 10
+    assert len(written) == 16
     for path in written:
         shipped = EXAMPLES / path.relative_to(tmp_path)
         assert shipped.read_bytes() == path.read_bytes(), f"{shipped} differs from what the generator writes"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dagster as dg
-import polars as pl
 import pytest
 
 from pipelines.defs.orders import order_figures, order_months, pyspark_resource
 from pipelines.defs.orders_run import run_orders
 from pipelines.defs.resources import ImpactSettings
 from pipelines.devtools.orders_generator import generate_orders
+from pipelines.orders.facts import order_facts
+from pipelines.orders.regions_and_rates import monthly_rates, region_paths
 
 
 @pytest.fixture
@@ -29,12 +30,10 @@ def test_materialize_one_partition(data_dir):
         )
     assert result.success
     meta = result.asset_materializations_for_node("order_figures")[0].metadata
-    assert meta["rows in"].value == meta["rows aggregated"].value + meta["rows rejected"].value
-    assert meta["rows rejected"].value > 0
-    [check] = result.get_asset_check_evaluations()
-    assert check.passed
-    written = sorted(p.name for p in (data_dir / "datasets" / "orders").glob("figures-2*.parquet"))
-    assert written == ["figures-2024-12.parquet"]
+    bad = meta["rows outside month"].value + meta["rows missing amount"].value
+    assert meta["rows in"].value > bad > 0 and meta["months"].value == ["2024-12"]
+    written = sorted(p.name for p in (data_dir / "datasets" / "orders").glob("order_groups-2*.parquet"))
+    assert written == ["order_groups-2024-12.parquet"]
 
 
 def test_run_orders_all_months_then_one(data_dir):
@@ -48,10 +47,9 @@ def test_run_orders_all_months_then_one(data_dir):
     assert everything["failed"] == {}
     assert everything["rows_in"] == 30_000
     assert one["months"] == ["2024-11"]
-    figures = pl.concat(
-        pl.read_parquet(p) for p in (data_dir / "datasets" / "orders").glob("figures-2024-*.parquet")
-    )
+    figures = order_facts(data_dir, region_paths(), monthly_rates()).figures
     assert figures["figure_id"].n_unique() == figures.height
+    assert set(figures["period"]) == {"2024-10", "2024-11", "2024-12"}
 
 
 def test_run_orders_unknown_month(data_dir):
@@ -75,8 +73,8 @@ def test_contiguous_batches(added, months, batches):
 
 
 def test_bad_order_rows_reach_the_warehouse(data_dir):
-    """After the orders run, the core build copies each month's bad-row counts into `order_rejects`:
-    an analyst sees them next to rejected_rows, not only in Dagster's run metadata."""
+    """After the orders run, the core build counts each month's bad rows in `order_rejects` and each month
+    in `loads` (input_kind 'orders'): an analyst sees them beside every other rejection, joined on `file`."""
     import duckdb
 
     from pipelines.defs.run import run_pipeline
@@ -90,8 +88,18 @@ def test_bad_order_rows_reach_the_warehouse(data_dir):
         files = {r[0] for r in con.execute("select distinct file from order_rejects").fetchall()}
         datasets = {r[0] for r in con.execute("select distinct dataset from order_rejects").fetchall()}
         reasons = {r[0] for r in con.execute("select distinct reason from order_rejects").fetchall()}
-    assert sum(by_month.values()) == summary["rows_rejected"] > 0
+        joined = con.execute(
+            "select l.file, l.rows_in, l.rows_loaded, l.rows_rejected, sum(r.rows) from loads as l "
+            "join order_rejects as r using (file) where l.input_kind = 'orders' group by all order by 1"
+        ).fetchall()
+    assert summary["rows_in"] == 30_000
     assert set(by_month) == {"2024-10", "2024-11", "2024-12"}
-    assert files == {f"datasets/orders/order_rejects-{m}.parquet" for m in by_month}
+    assert sum(by_month.values()) == sum(r[3] for r in joined) > 0
+    assert all(
+        rows_in == loaded + rejected and rejected == counted
+        for _, rows_in, loaded, rejected, counted in joined
+    )
+    assert sum(r[1] for r in joined) == 30_000
+    assert files == {f"datasets/orders/order_groups-{m}.parquet" for m in by_month} == {r[0] for r in joined}
     assert datasets == {"orders"}
     assert {"unknown_country", "unknown_currency", "missing_amount"} <= reasons

@@ -16,7 +16,7 @@ def test_floor_and_pipeline_agree_with_bad_rows(tmp_path, small_generator):
     generate_orders(small_generator, layout.orders_dir(tmp_path), layout.dataset_dir(tmp_path))
     months = layout.months_on_disk(layout.orders_dir(tmp_path))
     summaries = build_months(tmp_path, months)
-    assert sum(s["rows_rejected"] for s in summaries) > 0
+    assert sum(s["rows_outside_month"] + s["rows_missing_amount"] for s in summaries) > 0
     result = agreement(tmp_path)
     assert result["groups"] > len(months)
     assert result["orders_mismatches"] == 0
@@ -27,8 +27,11 @@ def test_agreement_notices_a_difference(tmp_path, small_generator):
     generate_orders(small_generator, layout.orders_dir(tmp_path), layout.dataset_dir(tmp_path))
     months = layout.months_on_disk(layout.orders_dir(tmp_path))
     build_months(tmp_path, months)
-    path = layout.dataset_dir(tmp_path) / f"figures-{months[0]}.parquet"
-    figures = pl.read_parquet(path)
-    row = (pl.col("metric") == "orders") & (pl.col("region") == "US")
-    figures.with_columns(value=pl.when(row).then(pl.col("value") + 1).otherwise("value")).write_parquet(path)
+    path = layout.dataset_dir(tmp_path) / f"order_groups-{months[0]}.parquet"
+    groups = pl.read_parquet(path)
+    row = (pl.col("country") == "US") & (pl.col("status") == "completed") & (pl.col("currency") == "USD")
+    assert groups.filter(row).height == 1
+    groups.with_columns(
+        rows_valid=pl.when(row).then(pl.col("rows_valid") + 1).otherwise("rows_valid")
+    ).write_parquet(path)
     assert agreement(tmp_path)["orders_mismatches"] == 1

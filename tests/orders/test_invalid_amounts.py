@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from pipelines.defs.assets import input_files, order_facts, reference_data
 from pipelines.defs.orders import order_figures, order_months, pyspark_resource
 from pipelines.defs.resources import ImpactSettings
 from pipelines.orders.aggregate import aggregate_month, connect
@@ -45,24 +46,34 @@ def test_an_invalid_amount_is_one_rejected_order_not_a_lost_month(orders_file, t
     assert agg.rejected_by_reason["missing_amount"] == 1
     assert (agg.rows_in, agg.rows_aggregated, agg.rows_rejected) == (7, 3, 4)
     invalid = agg.rejects.filter(pl.col("reason") == "invalid_amount")
-    assert invalid.select("column", "rows").rows() == [("amount", 3)]
+    assert invalid.select("column_name", "rows").rows() == [("amount", 3)]
 
 
 def test_the_partition_run_accounts_for_every_row(tmp_path, orders_file):
+    """The month's partition and the warehouse's order_facts in one run: the scan counts the invalid amounts,
+    order_facts makes the figures with the warehouse's reference data and checks every row is accounted."""
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(order_months.name, ["2024-09"])
         result = dg.materialize(
-            [order_figures],
+            [order_figures, input_files, reference_data, order_facts],
             partition_key="2024-09",
-            resources={"settings": ImpactSettings(data_dir=str(tmp_path)), "pyspark": pyspark_resource()},
+            resources={
+                "settings": ImpactSettings(data_dir=str(tmp_path), warehouse=str(tmp_path / "w.duckdb")),
+                "pyspark": pyspark_resource(),
+                "io_manager": dg.mem_io_manager,
+            },
             instance=instance,
         )
     assert result.success
     meta = result.asset_materializations_for_node("order_figures")[0].metadata
-    assert meta["rejected: invalid_amount"].value == 3
+    assert meta["rows invalid amount"].value == 3
+    assert (
+        result.asset_materializations_for_node("order_facts")[0].metadata["rejected: invalid_amount"].value
+        == 3
+    )
     [check] = result.get_asset_check_evaluations()
     assert check.check_name == "order_rows_accounted" and check.passed
-    figures = pl.read_parquet(tmp_path / "datasets" / "orders" / "figures-2024-09.parquet")
-    gmv = dict(figures.filter(pl.col("metric") == "gmv").select("region", "value").iter_rows())
+    figures = result.output_for_node("order_facts").figures
+    gmv = dict(figures.filter(pl.col("metric") == "gmv").select("region_code", "value").iter_rows())
     assert gmv["US"] == pytest.approx(100.0) and gmv["TH"] > 0  # TH at the ECB's September rate
     assert gmv["WORLD"] == pytest.approx(gmv["US"] + gmv["TH"])

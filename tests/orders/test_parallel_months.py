@@ -27,6 +27,12 @@ def month_files(data_dir) -> dict[str, pl.DataFrame]:
     return {p.name: pl.read_parquet(p) for p in sorted(folder.glob("*-20*.parquet"))}
 
 
+def same_groups(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    """Equal grouped scans: the counts exactly, the double sums to their last bits (a parallel sum's order)."""
+    close = ((a["amount"] - b["amount"]).abs() <= 1e-9 * b["amount"].abs()).all()
+    return a.drop("amount").equals(b.drop("amount")) and bool(close)
+
+
 def step_windows(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple[float, float]]:
     """Per month step: from the executor launching its process to the step's end (success or failure),
     from the run's event log. Counting from the launch over-counts what runs at once, never under-counts."""
@@ -70,9 +76,9 @@ def test_months_fan_out_within_the_limit(data_dir):
     assert len(windows) == len(MONTHS)  # one step per month
     assert most_at_once(windows) == LIMIT  # months overlapped, never more than the limit
     assert "order_figures.build_order_months[m2024_10]" in steps
-    assert month_files(data_dir).keys() == one_step.keys() and len(one_step) == 2 * len(MONTHS)
+    assert month_files(data_dir).keys() == one_step.keys() and len(one_step) == len(MONTHS)
     for name, frame in month_files(data_dir).items():
-        assert frame.equals(one_step[name]), name  # the same figures and bad-row counts as one step
+        assert same_groups(frame, one_step[name]), name  # the same grouped scan as one step
 
 
 @pytest.mark.slow  # two multiprocess runs: ~15-30 s
@@ -95,7 +101,7 @@ def test_a_failed_month_leaves_the_others_and_its_last_output(data_dir):
     after = month_files(data_dir)
     assert after.keys() == before.keys()
     for name, frame in after.items():
-        assert frame.equals(before[name]), name  # identical results: re-runs are idempotent
+        assert same_groups(frame, before[name]), name  # identical results: re-runs are idempotent
         rewritten = (data_dir / "datasets" / "orders" / name).stat().st_mtime_ns != mtimes[name]
         assert rewritten == ("2024-11" not in name), name  # the other months really ran again
     for name, (data, mtime) in kept.items():

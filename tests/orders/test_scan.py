@@ -43,7 +43,7 @@ def test_plan_uses_statistics(mixed):
 
 def test_shortcut_gives_the_numbers_of_checking_every_row(mixed, monkeypatch):
     fast, fast_groups = _groups(mixed)
-    monkeypatch.setattr(scan, "_clean_row_groups", lambda con, files, month: {})
+    monkeypatch.setattr(scan, "_clean_row_groups", lambda con, files_by_month, stats=None: {})
     checked, checked_groups = _groups(mixed)
     assert [b for b in scan.plan_branches(connect(), mixed, "Demo Shop") if b.clean] == []
     assert_same_numbers((fast, fast_groups), (checked, checked_groups))
@@ -74,15 +74,31 @@ def test_missing_statistics_prove_nothing(tmp_path):
     assert not branch.clean
 
 
-def test_statement_transpiles_to_spark_sql(mixed):
+def test_statement_transpiles_to_spark_sql():
+    """sql/orders/scan.sql is one fixed statement over the relations each engine binds: no file names, no
+    month constants, the same text for every run."""
     from pipelines.orders.spark import to_spark_sql
 
-    branches = scan.plan_branches(connect(), mixed, "Demo Shop", row_groups=False)
-    sql = to_spark_sql(scan.scan_sql(branches, [f"v{i}" for i in range(len(branches))], "Demo Shop"))
+    sql = to_spark_sql(scan.SCAN_SQL)
     assert "read_parquet" not in sql and "::" not in sql
-    assert "CAST(ordered_at AS TIMESTAMP) >= CAST('2024-10-01T00:00:00+00:00' AS TIMESTAMP)" in sql
-    assert "FILTER(WHERE" in sql and "GROUP BY ALL" in sql
-    assert not any(b.row_ranges for b in branches)
+    assert "CAST(ordered_at AS TIMESTAMP) >= month_start AND CAST(ordered_at AS TIMESTAMP) < month_end" in sql
+    assert "FROM order_rows" in sql and "JOIN order_files" in sql and "FILTER(WHERE" in sql
+    assert "2024" not in scan.SCAN_SQL
+
+
+def test_one_statement_for_every_month(mixed):
+    """DuckDB binds `order_rows` as one read per branch; the statement it runs is sql/orders/scan.sql."""
+    con = connect()
+    try:
+        scan.scan_months(con, mixed, "Demo Shop")
+        months = [
+            row[0] for row in con.execute("select distinct month from order_groups order by 1").fetchall()
+        ]
+        files = con.execute("select count(*), count(distinct month) from order_files").fetchone()
+    finally:
+        con.close()
+    assert months == sorted(mixed)
+    assert files[1] == len(mixed) and files[0] >= len(mixed)
 
 
 def test_bursts_of_bad_rows_leave_row_groups_provably_clean(tmp_path):

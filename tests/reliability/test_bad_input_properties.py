@@ -3,7 +3,8 @@
 Hypothesis generates hundreds of damaged files (random text in any column, missing and extra columns,
 random bytes, truncation, stray quotes, huge numbers, odd unicode, other delimiters, CSV/JSONL/Parquet) and
 `load_all` (the pure load the Dagster assets wrap) runs on each. Invariants, per file:
-rows_in = rows_loaded + rows_rejected; every rejection has a reason; the tables hold exactly the rows loaded;
+rows_in = rows_loaded + rows_rejected + rows_combined (0 here: no file says its lines are parts to add; lines
+that share a figure's key are tests/reliability/test_line_properties.py); every rejection has a reason; the tables hold exactly the rows loaded;
 rejected row numbers point at real rows; an unreadable file says why; no exception escapes.
 """
 
@@ -325,7 +326,8 @@ def _check_invariants(data_dir: Path, files: list[tuple[str, bytes, int | None]]
     stats = {"rows": 0, "rejected": 0, "unreadable": 0}
     for row in loads.iter_rows(named=True):
         file = row["file"]
-        assert row["rows_in"] == row["rows_loaded"] + row["rows_rejected"], row
+        assert row["rows_in"] == row["rows_loaded"] + row["rows_rejected"] + row["rows_combined"], row
+        assert row["rows_combined"] == 0, row  # no dataset.toml here: nothing is added up
         assert min(row["rows_in"], row["rows_loaded"], row["rows_rejected"]) >= 0, row
         mine = rejected.filter(pl.col("file") == file)
         numbers = mine.filter(pl.col("row_number") > 0)["row_number"]

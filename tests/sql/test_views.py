@@ -294,15 +294,15 @@ def test_units_must_match(con):
     assert [r["expectation_kind"] for r in kinds] == ["target"]
 
 
-def test_first_release_and_latest_actual_vintages(con):
-    # one actual per period here: its first release is the latest, so both vintages give the same comparison
-    both = rows(
+def test_an_actual_never_restated_is_its_own_first_release(con):
+    # one actual per period here: no first-release row of its own (a policy still gives one row per comparison),
+    # and the latest row says it is the first release too
+    found = rows(
         con,
-        "select actual_vintage, actual, expectation, direction from actual_vs_expectation"
-        " where region_code = 'ID' and period = '2024' and policy = 'latest' order by actual_vintage",
+        "select actual_vintage, is_first_release from actual_vs_expectation"
+        " where region_code = 'ID' and period = '2024' and policy = 'latest'",
     )
-    assert [r["actual_vintage"] for r in both] == ["first_release", "latest"]
-    assert both[0] | {"actual_vintage": "latest"} == both[1]
+    assert found == [{"actual_vintage": "latest", "is_first_release": True}]
 
 
 def test_lower_is_better(con):

@@ -39,3 +39,42 @@ def _banned(as_file: str) -> set[str]:
 )
 def test_each_framework_is_banned_outside_its_home(as_file: str, banned: set[str]) -> None:
     assert _banned(as_file) == banned
+
+
+DASHBOARD_PARTS = (
+    "from dashboard.charts import scorecard\nimport dashboard.data\nfrom dashboard.sections import tiles\n"
+)
+
+
+def _banned_parts(as_file: str) -> list[str]:
+    """The imports of DASHBOARD_PARTS (by what they import) ruff bans when checked as if it were `as_file`."""
+    result = subprocess.run(
+        [str(RUFF), "check", "--select", "TID251", "--output-format", "concise", "--stdin-filename", as_file],
+        input=DASHBOARD_PARTS,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    lines = [int(line.split(":")[1]) for line in result.stdout.splitlines() if "is banned" in line]
+    names = ["dashboard.charts", "dashboard.data", "dashboard.sections"]
+    return [names[n - 1] for n in sorted(lines)]
+
+
+@pytest.mark.parametrize(
+    ("as_file", "banned"),
+    [
+        # nothing in pipelines/ imports dashboard/, in any folder (the framework homes included)
+        ("pipelines/warehouse/probe.py", ["dashboard.charts", "dashboard.data", "dashboard.sections"]),
+        ("pipelines/cli/probe.py", ["dashboard.charts", "dashboard.data", "dashboard.sections"]),
+        ("pipelines/defs/probe.py", ["dashboard.charts", "dashboard.data", "dashboard.sections"]),
+        # report/ is the bridge to the pure chart builders, and to nothing else of dashboard/
+        ("report/probe.py", ["dashboard.data", "dashboard.sections"]),
+        ("dashboard/sections/probe.py", []),
+    ],
+)
+def test_only_the_report_package_reaches_the_chart_builders(as_file: str, banned: list[str]) -> None:
+    assert _banned_parts(as_file) == banned
+
+
+def test_the_report_package_has_no_framework() -> None:
+    assert _banned("report/probe.py") == {"dagster", "click", "streamlit"}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipelines.ingest.cell_formats import describe
 from pipelines.ingest.layouts.spec import CANONICAL_FIELDS
 from pipelines.ingest.readers import ROW, BadRow, RawTable
 
@@ -34,6 +35,25 @@ class CellProblem:
     suggestion: str | None = None
 
 
+@dataclass(frozen=True)
+class ExportValue:
+    """A value an export computed itself from two of its figures (column_groups' `reconcile`): kept in
+    `export_values` and checked against the warehouse's comparison of the same two cells, never a figure."""
+
+    origin: str  # the cell: "'Budget vs. Actuals'!H18"
+    line: str | None  # the row's label as written ('6000 Salaries')
+    period: str  # the group's period label ('2011-02')
+    measure: str  # variance | variance_pct | attainment | attainment_pct
+    value: float
+    actual_origin: (
+        str | None
+    )  # the cells of the two figures it compares (None when the export left one empty)
+    expectation_origin: str | None
+
+
+EXPORT_FIELDS = ("origin", "line", "period", "measure", "value", "actual_origin", "expectation_origin")
+
+
 @dataclass
 class LayoutRead:
     """A file read through its layout: canonical rows and problems in sheet order, plus what was skipped."""
@@ -42,6 +62,17 @@ class LayoutRead:
     skipped: list[str] = field(default_factory=list)  # 'P&L!A20: skip_when Account ~ ^Total'
     empty_cells: int = 0
     sheets: list[str] = field(default_factory=list)
+    combine: str | None = None  # the layout's combine rule, passed on to validation
+    formats_read: dict[str, int] = field(default_factory=dict)  # number format -> cells read as it shows them
+    export_values: list[ExportValue] = field(default_factory=list)  # column_groups' reconciled cells
+
+    def notes(self) -> tuple[str, ...]:
+        if not self.formats_read:
+            return ()
+        shown = ", ".join(
+            f"{n} under '{fmt}' ({describe(fmt)})" for fmt, n in sorted(self.formats_read.items())
+        )
+        return (f"cells read as their number format shows them: {shown}",)
 
     @property
     def rows(self) -> list[CanonicalRow]:
@@ -62,7 +93,15 @@ class LayoutRead:
                 bad.append(BadRow(n, item.reason, item.value, item.column, item.origin, item.suggestion))
         schema = dict.fromkeys([*CANONICAL_FIELDS, ORIGIN], pl.String)
         frame = pl.DataFrame(records, schema=schema, orient="row")
-        return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
+        frame = frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32))
+        exported = None
+        if self.export_values:
+            exported = pl.DataFrame(
+                [[getattr(v, f) for f in EXPORT_FIELDS] for v in self.export_values],
+                schema={**dict.fromkeys(EXPORT_FIELDS, pl.String), "value": pl.Float64},
+                orient="row",
+            )
+        return RawTable(frame, bad, combine=self.combine, notes=self.notes(), export_values=exported)
 
 
 def number_text(value: object, decimal: str = ".", thousands: str = ",") -> tuple[float | None, str | None]:

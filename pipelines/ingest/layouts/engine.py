@@ -1,4 +1,5 @@
-"""Read a spreadsheet through its layout into canonical figure rows (long, wide and side_by_side shapes).
+"""Read a spreadsheet through its layout into canonical figure rows (long, wide, side_by_side and column_groups
+shapes; column_groups' header plan is pipelines/ingest/layouts/groups.py).
 
 `read_with_layout(path, layout)` -> LayoutRead: one canonical row per value cell (wide, side_by_side) or per
 data row (long), each with its origin cell; one CellProblem per cell that cannot become a row (a column the
@@ -12,7 +13,15 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from pipelines.ingest.layouts.cells import CanonicalRow, CellProblem, LayoutRead, format_number, number_text
+from pipelines.ingest.layouts import groups
+from pipelines.ingest.layouts.cells import (
+    CanonicalRow,
+    CellProblem,
+    ExportValue,
+    LayoutRead,
+    format_number,
+    number_text,
+)
 from pipelines.ingest.layouts.grid import Sheet, address, read_sheets
 from pipelines.ingest.layouts.headers import Header, cell_text, period_label, read_header
 from pipelines.ingest.layouts.phasing import phase_rows
@@ -23,7 +32,7 @@ from pipelines.ingest.problems import Problem
 def read_with_layout(path: Path, layout: Layout, name: str | None = None) -> LayoutRead:
     """`name` (default: the file's name) prefixes derived figure ids: '<name>:<origin>'; give the path
     within the data dir so copies of one workbook in two datasets keep distinct ids."""
-    out = LayoutRead()
+    out = LayoutRead(combine=layout.combine)
     for sheet in read_sheets(Path(path), layout.sheets):
         out.sheets.append(sheet.name)
         _read_sheet(sheet, layout, name or Path(path).name, out)
@@ -95,8 +104,8 @@ def _read_sheet(sheet: Sheet, layout: Layout, file_name: str, out: LayoutRead) -
                 )
             )
         return
-    reader = {"wide": _wide, "long": _long, "side_by_side": _side_by_side}[layout.shape]
-    reader(table, file_name, out)
+    reader = {"wide": _wide, "long": _long, "side_by_side": _side_by_side, "column_groups": _column_groups}
+    reader[layout.shape](table, file_name, out)
 
 
 def _named_columns(layout: Layout) -> list[str]:
@@ -120,7 +129,13 @@ def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_nam
         and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
     ):
         number = -number
-    fields["value"] = format_number(number) if number is not None else text
+    cell = table.sheet.cell(r, c)
+    written = format_number(number) if number is not None else None
+    if written is not None and isinstance(cell, str) and cell.strip(" ()").endswith("%"):
+        written += "%"  # a text '15%': the percent is checked against the unit, as in a canonical file
+    fields["value"] = table.sheet.affixed(r, c, written) if written is not None else text
+    if (fmt := table.sheet.formats.get((r, c))) is not None:
+        out.formats_read[fmt] = out.formats_read.get(fmt, 0) + 1
     if layout.scale and fields.get("unit"):
         fields["unit"] = f"{fields['unit']} {layout.scale}"
     fields.setdefault("figure_id", None)
@@ -204,3 +219,49 @@ def _side_by_side(table: _Table, file_name: str, out: LayoutRead) -> None:
             if vc.as_of is not None:
                 fields["as_of"] = table.field(vc.as_of, r)
             _emit(table, out, fields, r, c, file_name)
+
+
+def _column_groups(table: _Table, file_name: str, out: LayoutRead) -> None:
+    sheet, layout = table.sheet, table.layout
+    plan = groups.plan_columns(sheet, table.header, layout, layout.label_columns())
+    metric = layout.fields["metric"].column
+    for r in table.data_rows:
+        base = _row_fields(table, r)
+        line = table.text(r, metric) if metric else None
+        for c, col in plan.items():
+            if sheet.cell(r, c) is None:
+                out.empty_cells += 1
+            elif isinstance(col.period, CellProblem) or isinstance(col.holds, CellProblem):
+                bad = col.period if isinstance(col.period, CellProblem) else col.holds
+                out.items.append(
+                    CellProblem(address(sheet.name, r, c), bad.column, bad.value, bad.reason, bad.suggestion)
+                )
+            elif col.holds.reconcile:
+                _export_value(table, out, plan, col, r, c, line)
+            else:
+                fields = {**base, "period": col.period, "kind": col.holds.kind}
+                if col.holds.as_of is not None:
+                    fields["as_of"] = table.field(col.holds.as_of, r)
+                _emit(table, out, fields, r, c, file_name)
+
+
+def _export_value(table: _Table, out: LayoutRead, plan: dict, col, r: int, c: int, line: str | None) -> None:
+    """A reconciled cell (the export's own variance): kept with the cells of the two figures it compares."""
+    sheet = table.sheet
+    number, text = number_text(sheet.cell(r, c), table.layout.decimal, table.layout.thousands)
+    if number is None:
+        out.items.append(
+            CellProblem(address(sheet.name, r, c), "value", text, f"'{text}' is not a number ({col.holds.label})",
+                        "the export's own comparison columns are checked against the warehouse: a number or empty")
+        )  # fmt: skip
+        return
+    if (fmt := sheet.formats.get((r, c))) is not None:  # '% of Budget' as 1.0526 under '0.00%': 105.26
+        out.formats_read[fmt] = out.formats_read.get(fmt, 0) + 1
+    actual, expected = groups.group_cells(plan, col.group)
+    cells = [
+        address(sheet.name, r, x) if x is not None and sheet.cell(r, x) is not None else None
+        for x in (actual, expected)
+    ]
+    out.export_values.append(
+        ExportValue(address(sheet.name, r, c), line, col.period, col.holds.reconcile, number, *cells)
+    )

@@ -1,7 +1,8 @@
 """Spreadsheets as grids of cells with their real addresses, for the layout engine.
 
 Reads .xlsx with openpyxl in read-only mode (cell values as Excel stores them: numbers, text, date-times; formulas as their
-cached results) and CSV with the standard library. Row and column indexes are the sheet's own, so
+cached results), each read as its number format shows it (pipelines/ingest/cell_formats.py: 0.734 under `0.0%`
+is 73.4 %, a date under `mmm-yy` a month), and CSV with the standard library. Row and column indexes are the sheet's own, so
 `address(sheet, r, c)` names the cell a person sees in Excel (`Budget!F12`). Merged cells are kept as
 ranges: every cell covered by a merge but its top-left one is empty in Excel, and a rejection can say so.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from pipelines.ingest.cell_formats import Shown, shown
 from pipelines.ingest.readers import UnreadableFile, _decode_text, _sniff_delimiter
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -30,6 +32,14 @@ class Sheet:
     name: str  # '' for a CSV file
     rows: list[list[object]]  # rows[r][c]: r = 0 is the sheet's row 1, c = 0 its column A; None = empty
     merged: dict[tuple[int, int], str] = field(default_factory=dict)  # covered (r, c) -> 'F4:G4'
+    # (r, c) -> what the cell's format writes around its number: ('', '%') for a percent, ('€', '') ...
+    affixes: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (r, c) -> format that changed it
+
+    def affixed(self, r: int, c: int, number_text: str) -> str:
+        """A number of cell (r, c) written as its format shows it: '73.4297%' for a percent cell."""
+        prefix, suffix = self.affixes.get((r, c), ("", ""))
+        return f"{prefix}{number_text}{suffix}"
 
     def cell(self, r: int, c: int) -> object:
         row = self.rows[r] if r < len(self.rows) else []
@@ -97,7 +107,21 @@ def _workbook(data: bytes):
 
 def _sheet(ws, data: bytes) -> Sheet:
     ws.reset_dimensions()  # a wrong <dimension> written by some tools would otherwise cut rows short
-    rows = [[_clean(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    rows: list[list[object]] = []
+    affixes: dict[tuple[int, int], tuple[str, str]] = {}
+    formats: dict[tuple[int, int], str] = {}
+    for r, cells in enumerate(ws.iter_rows()):
+        row = []
+        for c, cell in enumerate(cells):
+            value = getattr(cell, "value", None)
+            fmt = getattr(cell, "number_format", None) if value is not None else None
+            seen = shown(value, fmt) if fmt else Shown(value)
+            if seen.prefix or seen.suffix:
+                affixes[(r, c)] = (seen.prefix, seen.suffix)
+            if seen.value is not value or seen.prefix or seen.suffix:
+                formats[(r, c)] = fmt
+            row.append(_clean(seen.value))
+        rows.append(row)
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     merged: dict[tuple[int, int], str] = {}
@@ -107,7 +131,7 @@ def _sheet(ws, data: bytes) -> Sheet:
             for c in range(min_col - 1, max_col):
                 if (r, c) != (min_row - 1, min_col - 1):
                     merged[(r, c)] = ref
-    return Sheet(ws.title, rows, merged)
+    return Sheet(ws.title, rows, merged, affixes, formats)
 
 
 def _merged_refs(data: bytes, sheet_path: str | None) -> list[str]:

@@ -3,6 +3,8 @@
 Rules (docs/data-formats.md, "Spreadsheet layouts"):
 - the header is `header_rows` rows after `skip_rows`; the rows above the last one are forward-filled to the
   right (a year written once over its months, merged or not) and the rows' texts are joined with a space;
+  `header_names` (`{ A = "Account" }`) names a column whatever its header cells hold (an export's label
+  column often has none);
 - a date-time header cell names its month (`2024-04-01 00:00` -> `2024-04`), and so does a number header
   between 36526 and 73050 (an Excel date serial without a date format: 45383 -> `2024-04`);
 - month names take their year from the header ('Apr 2024', 'Apr-24', '2024 Apr'), from a fiscal-year header
@@ -40,6 +42,7 @@ class Header:
     row: int  # 0-based sheet row of the last header row; data starts below it
     names: list[str | None]  # joined header text per column (None = empty)
     cells: list[object]  # per column, the period-bearing value (a date-time cell is kept as such)
+    layers: tuple[list[object], ...] = ()  # the header rows as read, upper ones forward-filled
 
 
 def cell_text(value: object) -> str | None:
@@ -78,7 +81,10 @@ def read_header(sheet: Sheet, layout: Layout) -> Header:
         else:
             cells.append(" ".join(cell_text(p) or "" for p in parts).strip() or None)
         names.append(" ".join(cell_text(p) or "" for p in parts).strip() or None)
-    return Header(top + layout.header_rows - 1, names, cells)
+    for c, name in layout.header_names.items():  # header_names: columns an export leaves unnamed
+        if c < width:
+            names[c] = name
+    return Header(top + layout.header_rows - 1, names, cells, tuple(layers))
 
 
 def period_label(cell: object, fiscal_start: int = 1, year: str | None = None) -> str:

@@ -42,6 +42,7 @@ class Preview:
     rows_in: int
     skipped: list[str]  # rows the layout's skip_when / stop_at rules left out, by address
     empty_cells: int
+    rows_combined: int = 0  # lines added into another line's figure (the layout's combine = "sum")
 
 
 def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = None) -> Preview:
@@ -77,6 +78,7 @@ def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = 
         int(loads["rows_in"].sum()),
         skipped,
         empty,
+        int(loads["rows_combined"].sum()),
     )
 
 

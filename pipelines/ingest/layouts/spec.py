@@ -13,7 +13,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SHAPES = ("long", "wide", "side_by_side")
+from openpyxl.utils import column_index_from_string
+
+from pipelines.ingest.dataset_settings import COMBINE_RULES
+
+SHAPES = ("long", "wide", "side_by_side", "column_groups")
+# column_groups: what an export's own comparison columns hold, checked against the warehouse (export_values)
+RECONCILE_MEASURES = ("variance", "variance_pct", "attainment", "attainment_pct")
 CANONICAL_FIELDS = (
     "figure_id",
     "entity",
@@ -52,6 +58,10 @@ _TOP_KEYS = {
     "phase",
     "source",
     "description",
+    "combine",
+    "header_names",
+    "groups",
+    "ignore_groups",
 }
 
 
@@ -86,6 +96,19 @@ class ValueColumn:
 
 
 @dataclass(frozen=True)
+class GroupColumn:
+    """column_groups: one column of every period's group, named by the lower header row ('Actual'): a kind of
+    figure (with its as_of), a measure the export computed itself (`reconcile`: checked, not loaded), or
+    nothing to read (`ignore`)."""
+
+    label: str
+    kind: str | None = None
+    as_of: FieldRule | None = None
+    reconcile: str | None = None
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
 class Phase:
     """Split annual expectations into months: evenly, or by last year's monthly actuals (`last_year`)."""
 
@@ -115,6 +138,12 @@ class Layout:
     values: tuple[ValueColumn, ...] = ()
     phase: Phase | None = None
     source: dict[str, str] | None = None
+    combine: str | None = None  # 'sum': lines sharing a figure's key are parts to add (ingest/combine.py)
+    header_names: dict[int, str] = field(
+        default_factory=dict
+    )  # column index -> its name (empty header cells)
+    groups: tuple[GroupColumn, ...] = ()  # column_groups: the columns of each period's group
+    ignore_groups: tuple[str, ...] = ()  # column_groups: group headers not read ('Total')
 
     def label_columns(self) -> set[str]:
         """Columns the layout reads as labels (not periods, not values)."""
@@ -180,15 +209,20 @@ def parse_layout(doc: dict, path: Path) -> Layout:
         values=values,
         phase=_phase(doc["phase"], where) if "phase" in doc else None,
         source=_source(doc["source"], where) if "source" in doc else None,
+        combine=_combine(doc.get("combine"), where),
+        header_names=_header_names(doc.get("header_names", {}), where),
+        groups=_groups(doc.get("groups", {}), where),
+        ignore_groups=tuple(_texts(doc.get("ignore_groups", []), where, "ignore_groups")),
     )
     _check_shape(shape, fields, values, where)
+    _check_groups(layout, where)
     return layout
 
 
 def _check_shape(shape: str, fields: dict, values: tuple, where: str) -> None:
     required = {"entity", "metric", "region", "source_id"}
-    required |= {"period"} if shape != "wide" else set()
-    required |= {"kind"} if shape != "side_by_side" else set()
+    required |= {"period"} if shape not in ("wide", "column_groups") else set()
+    required |= {"kind"} if shape not in ("side_by_side", "column_groups") else set()
     required |= {"value"} if shape == "long" else set()
     if missing := sorted(required - set(fields)):
         raise LayoutError(
@@ -198,8 +232,77 @@ def _check_shape(shape: str, fields: dict, values: tuple, where: str) -> None:
         raise LayoutError(f"{where}: shape side_by_side needs [[values]] tables (column and kind)")
     if shape != "side_by_side" and values:
         raise LayoutError(f"{where}: [[values]] is only for shape side_by_side")
-    if shape == "wide" and "value" in fields:
-        raise LayoutError(f"{where}: shape wide takes values from the period columns; remove fields.value")
+    if shape in ("wide", "column_groups") and "value" in fields:
+        raise LayoutError(f"{where}: shape {shape} takes values from the period columns; remove fields.value")
+
+
+def _check_groups(layout: Layout, where: str) -> None:
+    if layout.shape != "column_groups":
+        if layout.groups or layout.ignore_groups:
+            raise LayoutError(f"{where}: [groups] and ignore_groups are only for shape column_groups")
+        return
+    if "period" in layout.fields or "kind" in layout.fields:
+        raise LayoutError(
+            f"{where}: shape column_groups takes the period from the group header and the kind from [groups]; "
+            "remove fields.period and fields.kind"
+        )
+    kinds = [g.kind for g in layout.groups if g.kind]
+    if not kinds:
+        raise LayoutError(
+            f"{where}: shape column_groups needs [groups] naming the columns of a group, at least one with a "
+            'kind: "Actual" = { kind = "actual" }'
+        )
+    if any(g.reconcile for g in layout.groups) and len(kinds) != 2:
+        raise LayoutError(
+            f"{where}: a reconciled column (reconcile = ...) compares two figures of its group: give exactly "
+            f"two columns a kind (an actual and an expectation), not {len(kinds)}"
+        )
+
+
+def _header_names(value: object, where: str) -> dict[int, str]:
+    """{ A = "Account" }: column letters -> names, for header cells an export leaves empty."""
+    if not isinstance(value, dict):
+        raise LayoutError(f'{where}: header_names must be a table of column letters: {{ A = "Account" }}')
+    names = {}
+    for letter, name in value.items():
+        if not re.fullmatch(r"[A-Za-z]{1,3}", str(letter)):
+            raise LayoutError(f"{where}: header_names key '{letter}' is not a column letter (A, B, ..., AA)")
+        names[column_index_from_string(str(letter).upper()) - 1] = _text(
+            name, where, f"header_names.{letter}"
+        )
+    return names
+
+
+def _groups(value: object, where: str) -> tuple[GroupColumn, ...]:
+    if not isinstance(value, dict):
+        raise LayoutError(f'{where}: [groups] must be a table: "Actual" = {{ kind = "actual" }}, ...')
+    out = []
+    for label, rule in value.items():
+        key = f"groups.{label}"
+        if not isinstance(rule, dict) or not rule.keys() <= {"kind", "as_of", "reconcile", "ignore"}:
+            raise LayoutError(
+                f"{where}: {key} must be {{ kind = ..., as_of = ... }}, {{ reconcile = ... }} or {{ ignore = true }}"
+            )
+        what = [k for k in ("kind", "reconcile", "ignore") if k in rule]
+        if len(what) != 1:
+            raise LayoutError(f"{where}: {key} needs exactly one of kind, reconcile, ignore")
+        measure = rule.get("reconcile")
+        if measure is not None and measure not in RECONCILE_MEASURES:
+            raise LayoutError(
+                f"{where}: {key}.reconcile = '{measure}' is not one of {', '.join(RECONCILE_MEASURES)}"
+            )
+        if "as_of" in rule and "kind" not in rule:
+            raise LayoutError(f"{where}: {key}.as_of is only for a column with a kind")
+        out.append(
+            GroupColumn(
+                _text(label, where, key),
+                str(rule["kind"]) if "kind" in rule else None,
+                _field_rule(rule["as_of"], where, f"{key}.as_of") if "as_of" in rule else None,
+                measure,
+                bool(rule.get("ignore", False)),
+            )
+        )
+    return tuple(out)
 
 
 def _field_rule(rule: object, where: str, key: str) -> FieldRule:
@@ -267,6 +370,17 @@ def _phase(value: object, where: str) -> Phase:
     return Phase(
         tuple(_texts(value["kinds"], where, "phase.kinds")), profile, bool(value.get("keep_annual", True))
     )
+
+
+def _combine(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if value not in COMBINE_RULES:
+        raise LayoutError(
+            f"{where}: combine = {value!r} is not one of {', '.join(repr(r) for r in COMBINE_RULES)} "
+            "(add the lines that share a figure's key)"
+        )
+    return str(value)
 
 
 def _source(value: object, where: str) -> dict[str, str]:

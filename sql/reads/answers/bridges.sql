@@ -5,4 +5,4 @@ select b.entity, b.metric, b.region_code, coalesce(r.name, b.region_code) as reg
 from expectation_bridge as b
 left join regions as r using (region_code)
 group by all
-order by b.entity, b.metric, b.period_start desc, b.region_code, b.expectation_kind
+order by b.entity asc, b.metric asc, b.period_start desc, b.region_code asc, b.expectation_kind asc

@@ -4,4 +4,4 @@ select publisher, expectation_kind, metric, unit, horizon_band, comparisons, per
        rmse, direction_calls, hit_rate, ranges, band_coverage, worst_figure_id, worst_error_pct
 from expectation_track_record
 where actual_vintage = ?
-order by comparisons desc, publisher, expectation_kind, metric, horizon_band
+order by comparisons desc, publisher asc, expectation_kind asc, metric asc, horizon_band asc

@@ -308,19 +308,8 @@ worded as (
 
 final as (
     select
-        entity,
-        metric,
-        region_code,
-        period,
-        grain,
-        period_start,
-        period_end,
-        kind,
-        vintages,
-        vintage,
-        expectation_figure_ids,
-        reason_kind,
-        reason
+        entity, metric, region_code, period, grain, period_start, period_end, kind, vintages, vintage,
+        expectation_figure_ids, reason_kind, reason
     from worded
     order by entity, metric, region_code, period_start, kind
 )

@@ -14,9 +14,12 @@
 -- level implied by 10 % YOY growth on FY2011'); without the prior period's actual neither exists, and
 -- unmatched_expectations says why.
 -- Which actual (actual_vintage): 'latest' (actual_figures: revisions win; the default, and every rolled-up
--- actual) or 'first_release' (first_release_actuals: the first published value, for reported actuals), so a
--- forecast evaluation scores a forecast against what it predicted. Every view and page built on this one
--- reads actual_vintage = 'latest' unless it says otherwise.
+-- actual) for every actual, and 'first_release' (first_release_actuals: the first published value) as a row of
+-- its own only where the actual was restated (its first release is another figure): a query on one policy
+-- still gets one row per comparison. is_first_release: the latest row's actual is also its first release (null
+-- for rollups). A forecast evaluation ("how good was the consensus?") reads
+-- `actual_vintage = 'first_release' or is_first_release`. Views and pages built on this one read
+-- actual_vintage = 'latest' unless they say otherwise.
 -- Policies: 'at_period_end', 'original', 'latest' as chosen_expectations picks them, and 'when_reported':
 -- the latest vintage (expectation_revisions) whose as_of is on or before the actual's as_of (same day counts;
 -- ties: highest figure_id) - what was expected when the result came out. Rolled-up expectations have no
@@ -96,18 +99,31 @@ actual_side as (
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
         null::varchar as basis,
-        'latest' as actual_vintage
-    from actuals
-    union all
-    select
-        entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
-        value_high, kind, bound, as_of, source_id, figure_id, currency, value_native,
-        [figure_id] as figure_ids,
-        1::bigint as components,
-        (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis,
-        'first_release' as actual_vintage
-    from first_releases
+        actual_vintage,
+        is_first_release
+    from (
+        -- the actual as it stands; is_first_release: it is also the first published value (never restated)
+        select a.*, 'latest' as actual_vintage, f.figure_id is not null as is_first_release
+        from actuals as a
+        left join first_releases as f
+            on  f.entity = a.entity
+            and f.metric = a.metric
+            and f.region_code = a.region_code
+            and f.period_start = a.period_start
+            and f.period_end = a.period_end
+            and f.figure_id = a.figure_id
+        union all
+        -- a restated actual's first release: a row of its own, only where it differs from the latest
+        select f.*, 'first_release' as actual_vintage, true as is_first_release
+        from first_releases as f
+        anti join actuals as a
+            on  a.entity = f.entity
+            and a.metric = f.metric
+            and a.region_code = f.region_code
+            and a.period_start = f.period_start
+            and a.period_end = f.period_end
+            and a.figure_id = f.figure_id
+    ) as vintaged
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, unit, value, value_low,
@@ -116,7 +132,8 @@ actual_side as (
         components,
         approximate_components,
         basis,
-        'latest' as actual_vintage
+        'latest' as actual_vintage,
+        null::boolean as is_first_release
     from actual_rolled
     union all
     -- a declared whole (a region or entity with made_of) from its parts, where time does not roll it up
@@ -124,7 +141,7 @@ actual_side as (
         c.entity, c.metric, c.region_code, c.period, c.grain, c.period_start, c.period_end, c.unit, c.value,
         c.value_low, c.value_high, c.kind, c.bound, c.as_of, c.source_id, c.figure_id, c.currency,
         c.value_native, c.figure_ids, c.components, c.approximate_components, c.basis,
-        'latest' as actual_vintage
+        'latest' as actual_vintage, null::boolean as is_first_release
     from composed as c
     anti join actual_rolled as r
         on  r.entity = c.entity
@@ -146,7 +163,8 @@ actual_side as (
         2::bigint as components,
         ((g.actual_bound <> 'exact')::int + (g.prior_bound <> 'exact')::int)::bigint as approximate_components,
         'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')' as basis,
-        'latest' as actual_vintage
+        'latest' as actual_vintage,
+        null::boolean as is_first_release
     from growth as g
     anti join actuals as a
         on  a.entity = g.entity
@@ -300,6 +318,7 @@ paired as (
         p.e_vintages as vintages,
         p.e_policy as policy,
         p.actual_vintage,
+        p.is_first_release,
         coalesce(
             'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
         ) as basis,
@@ -362,6 +381,7 @@ final as (
         vintages,
         policy,
         actual_vintage,
+        is_first_release,
         case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
         variance_pct,
         attainment,

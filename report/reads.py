@@ -1,0 +1,211 @@
+"""The report's reads: one query per section over the documented views, with bound parameters.
+
+Every function takes an open read-only DuckDB connection and returns a Polars frame (or a dict). The
+dashboard's reads (`dashboard/data/`) are tuned for a page that re-runs on every click; these are read once
+per report, so region places and publishers are joined in SQL.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.effects.entities import entity_parents, events_for_entity
+
+BUILD = """
+select built_at, inputs_hash, schema_fingerprint, product_version, data_dir
+from build_info order by built_at desc limit 1
+"""
+
+# The expectation kind with most comparisons (ties: the kind's name), and its default policy.
+SERIES_KINDS = """
+select a.expectation_kind as kind, d.default_policy, count(*) as comparisons
+from actual_vs_expectation as a
+left join default_policies as d using (expectation_kind)
+where a.entity = ? and a.metric = ? and a.actual_vintage = 'latest'
+group by all
+order by comparisons desc, kind
+"""
+
+# Values in the base unit, as the dashboard's heatmap reads them (the chart scales one series together).
+COMPARISONS = """
+select a.region_code, a.region_name, r.level as region_level, r.depth as region_depth, r.path as region_path,
+       a.period, a.grain, a.period_start, a.period_end, a.base_unit as unit,
+       a.actual * a.to_base as actual, a.actual_kind, a.actual_bound, a.actual_source_id,
+       sa.publisher as actual_publisher,
+       a.expectation * a.to_base as expectation, a.expectation_low * a.to_base as expectation_low,
+       a.expectation_high * a.to_base as expectation_high, a.expectation_bound, a.expectation_as_of,
+       a.expectation_source_id, se.publisher as expectation_publisher, a.vintages,
+       a.variance * a.to_base as variance, a.variance_pct, a.attainment, a.direction, a.direction_certain,
+       a.is_shortfall, a.is_approximate, a.is_bound, a.basis, a.favourable, a.performance_pct,
+       a.actual_components, a.actual_approximate_components, a.actual_figure_ids,
+       a.expectation_components, a.expectation_approximate_components, a.expectation_figure_ids
+from actual_vs_expectation as a
+inner join regions as r on r.region_code = a.region_code
+left join (select source_id, min(publisher) as publisher from sources group by all) as sa
+    on sa.source_id = a.actual_source_id
+left join (select source_id, min(publisher) as publisher from sources group by all) as se
+    on se.source_id = a.expectation_source_id
+where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and a.actual_vintage = 'latest'
+order by r.path, a.period_start
+"""
+
+STREAKS = """
+select s.region_code, r.name as region_name, s.grain, s.first_period, s.last_period, s.streak_start,
+       s.streak_end, s.length, s.cumulative_shortfall, s.is_current
+from shortfall_streaks as s
+inner join regions as r using (region_code)
+where s.entity = ? and s.metric = ? and s.expectation_kind = ? and s.policy = ? and s.grain = ?
+order by s.length desc, s.cumulative_shortfall desc, s.region_code
+"""
+
+ACTUALS = """
+select a.region_code, r.name as region_name, a.period, a.grain, a.period_start, a.period_end, a.value,
+       a.value_low, a.value_high, a.bound, a.kind, a.as_of, a.source_id, s.publisher, a.candidates, a.unit
+from actual_figures as a
+inner join regions as r using (region_code)
+left join (select source_id, min(publisher) as publisher from sources group by all) as s using (source_id)
+where a.entity = ? and a.metric = ? and a.region_code = ? and a.grain = ?
+order by a.period_start
+"""
+
+VINTAGES = """
+select e.region_code, r.name as region_name, e.period, e.grain, e.period_start, e.period_end, e.kind,
+       e.vintage, e.vintages, e.value, e.value_low, e.value_high, e.bound, e.as_of, e.source_id, s.publisher,
+       e.is_original, e.is_latest, e.unit
+from expectation_revisions as e
+inner join regions as r using (region_code)
+left join (select source_id, min(publisher) as publisher from sources group by all) as s using (source_id)
+where e.entity = ? and e.metric = ? and e.kind = ? and e.region_code = ? and e.grain = ?
+order by e.period_start, e.vintage
+"""
+
+# The same event from several sources is one event (event_groups), citing each report's source.
+EVENTS = """
+select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdiction, r.name as jurisdiction_name,
+       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher,
+       e.group_event_ids as reported_as, e.group_source_ids as source_ids,
+       list(coalesce(p.publisher, p_id.source_id) order by p_id.n) as publishers
+from event_groups as e
+left join regions as r on r.region_code = e.jurisdiction
+left join (select source_id, min(publisher) as publisher from sources group by all) as s
+    on s.source_id = e.source_id
+cross join unnest(e.group_source_ids) with ordinality as p_id(source_id, n)
+left join (select source_id, min(publisher) as publisher from sources group by all) as p
+    on p.source_id = p_id.source_id
+where e.is_representative
+group by all
+order by e.date, e.event_id
+"""
+
+PACING = """
+select p.region_code, p.expectation_period, p.expectation_kind, p.expectation, p.expectation_start,
+       p.expectation_end, p.expectation_source_id, p.to_date_start, p.to_date_end, p.actual_to_date,
+       p.actual_bound, p.basis, p.elapsed_share, p.share_achieved, p.expected_to_date, p.pace_attainment,
+       p.run_rate_projection, p.source_ids, p.unit, p.favourable, p.performance_pct, p.to_date_grain,
+       p.is_complete, w.value as period_actual, w.source_id as period_actual_source_id
+from pacing as p
+left join actual_figures as w
+    on  w.entity = p.entity and w.metric = p.metric and w.region_code = p.region_code
+    and w.period_start = p.expectation_start and w.period_end = p.expectation_end
+    and w.unit is not distinct from p.unit
+where p.entity = ? and p.metric = ? and p.policy = ? and p.region_code = ? and p.expectation_kind = ?
+  and (p.phasing = 'plan' or not p.has_plan_phasing)
+order by p.expectation_start, p.to_date_end
+"""
+
+BRIDGE = """
+select b.* from expectation_bridge as b
+where b.entity = ? and b.metric = ? and b.region_code = ? and b.period = ? and b.expectation_kind = ?
+  and b.policy = ?
+order by b.step_order
+"""
+
+UNMATCHED = """
+select u.region_code, coalesce(r.name, u.region_code) as region_name, u.period, u.period_start, u.kind,
+       u.vintage,
+       u.reason_kind, u.reason,
+       list(distinct f.source_id order by f.source_id) filter (where f.source_id is not null) as source_ids
+from unmatched_expectations as u
+left join regions as r using (region_code)
+left join figures as f on list_contains(u.expectation_figure_ids, f.figure_id)
+where u.entity = ? and u.metric = ?
+group by all
+order by u.period_start, u.region_code, u.kind
+"""
+
+SOURCES = """
+select source_id, min(publisher) as publisher, min(title) as title, min(url) as url,
+       min(published_on) as published_on, min(reliability) as reliability,
+       min(originally_reported_by) as originally_reported_by
+from sources where source_id in (select unnest(?::varchar[]))
+group by source_id
+"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> dict:
+    """The warehouse's stamp: built_at, inputs_hash, schema_fingerprint, product_version, data_dir.
+    LookupError when the file has no build_info row (not a built warehouse)."""
+    try:
+        rows = con.sql(BUILD).pl()
+    except duckdb.CatalogException:
+        rows = pl.DataFrame()
+    if rows.is_empty():
+        raise LookupError("the file holds no build_info row: not a warehouse built by `impact run`")
+    return rows.row(0, named=True)
+
+
+def series_kinds(con: duckdb.DuckDBPyConnection, entity: str, metric: str) -> pl.DataFrame:
+    """kind, default_policy, comparisons: the series' expectation kinds with comparisons, most first."""
+    return con.sql(SERIES_KINDS, params=[entity, metric]).pl()
+
+
+def comparisons(con, entity: str, metric: str, kind: str, policy: str) -> pl.DataFrame:
+    """The series' comparisons at every reported grain (the dashboard's COMPARISON_COLUMNS), by region path."""
+    return con.sql(COMPARISONS, params=[entity, metric, kind, policy]).pl()
+
+
+def streaks(con, entity: str, metric: str, kind: str, policy: str, grain: str) -> pl.DataFrame:
+    """Shortfall streaks at one grain, longest first."""
+    return con.sql(STREAKS, params=[entity, metric, kind, policy, grain]).pl()
+
+
+def actuals(con, entity: str, metric: str, region_code: str, grain: str) -> pl.DataFrame:
+    return con.sql(ACTUALS, params=[entity, metric, region_code, grain]).pl()
+
+
+def vintages(con, entity: str, metric: str, kind: str, region_code: str, grain: str) -> pl.DataFrame:
+    return con.sql(VINTAGES, params=[entity, metric, kind, region_code, grain]).pl()
+
+
+def events_near(con, entity: str, region_path: str) -> pl.DataFrame:
+    """Events that concern the entity (its family: `pipelines.effects.entities`) whose jurisdiction lies in
+    the region or contains it (a WORLD-wide event applies to US)."""
+    frame = events_for_entity(con.sql(EVENTS).pl(), entity, entity_parents(con))
+    paths = frame["jurisdiction_path"].fill_null("").to_list()
+    keep = [
+        p != "" and (p == region_path or p.startswith(region_path + "/") or region_path.startswith(p + "/"))
+        for p in paths
+    ]
+    return frame.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
+def pacing(con, entity: str, metric: str, policy: str, region_code: str, kind: str) -> pl.DataFrame:
+    """Every to-date point of every expectation paced for the region (pacing view)."""
+    return con.sql(PACING, params=[entity, metric, policy, region_code, kind]).pl()
+
+
+def bridge(con, entity, metric, region_code, period, kind, policy) -> pl.DataFrame:
+    """The steps from the first expectation to the actual (expectation_bridge), in order."""
+    return con.sql(BRIDGE, params=[entity, metric, region_code, period, kind, policy]).pl()
+
+
+def unmatched(con, entity: str, metric: str) -> pl.DataFrame:
+    """The series' expectations compared with nothing, with the reason and the sources of their figures."""
+    return con.sql(UNMATCHED, params=[entity, metric]).pl()
+
+
+def sources(con, source_ids: list[str]) -> dict[str, dict]:
+    """source_id -> publisher, title, url, published_on, reliability, originally_reported_by."""
+    frame = con.sql(SOURCES, params=[source_ids]).pl()
+    return {row["source_id"]: row for row in frame.iter_rows(named=True)}

@@ -1,0 +1,10 @@
+-- The first figures of a selection with their sources (figure_evidence), in stored order (entity, metric,
+-- region): no sort of a million rows to show the first thousand. Parameters: limit; filter: entity and/or
+-- metric when given. Columns: the figure, its raw value and unit, its source, its file and row.
+select figure_id, entity, metric, region_code, region_name, period, grain, kind, value, value_high, bound,
+       unit, direction, value_raw, value_high_raw, unit_raw, as_of, source_id, publisher, title, url,
+       published_on, originally_reported_by, reliability, note, file, row_number, origin
+from figure_evidence
+where true /* filter */
+-- in stored order, unsorted (AM09): a sort of a million rows to show the first thousand is what this avoids
+limit ?  -- noqa: AM09
