@@ -52,6 +52,18 @@ def main() -> None:
             "--browser",
         ],
     )
+    for design in ("synthetic", "units"):
+        step(
+            f"effects: impact effect, {design} design (whole process, median of 5)",
+            [
+                sys.executable,
+                "benchmarks/effects_bench.py",
+                "--design",
+                design,
+                "--json",
+                str(OUT / f"effects-{design}.json"),
+            ],
+        )
     step(
         f"orders: aggregation vs the plain-DuckDB floor at {orders_rows} rows",
         [str(BIN / "impact"), "bench", "orders", "--rows", orders_rows, "--json", str(OUT / "orders.json")],

@@ -1,8 +1,9 @@
 """Impact: what one event did to one series, said honestly (docs/event-impact.md).
 
-The event card and its flags, the figures k periods before and after it, the counterfactual's three panels
-(or why there is none), difference-in-differences against control regions (or why there is none), and the
-cited narrative of the event's period. Every choice is in the URL (`impact?event=EV07&region=CA&metric=gmv`).
+The event card and its flags, the figures k periods before and after it, the estimates' window, the synthetic
+control (the headline: treated against synthetic, the placebo gaps, donor weights, p-value), the donor pool
+with who is left out and why, the counterfactual's three panels, difference-in-differences (each, or why there
+is none), and the cited narrative of the event's period. Every choice is in the URL (`impact?event=EV07&region=CA&metric=gmv`).
 """
 
 from __future__ import annotations
@@ -67,13 +68,22 @@ else:
 # --- the estimates ---------------------------------------------------------------------------------------
 with st.spinner("Estimating the effect (the first time for a series takes a few seconds)…"):
     result = data.assessment(
-        ident, event_id, choice.metric, choice.region, choice.entity, choice.controls, choice.grain
-    )
+        ident, event_id, choice.metric, choice.region, choice.entity, choice.controls, choice.grain,
+        choice.pre, choice.post,
+    )  # fmt: skip
 if result.error:
     st.info(f"**No estimate**: {result.error}")
     st.stop()
 report = result.report
 cf, did = report.counterfactual, report.did
+names = {
+    **choice.control_names,
+    **choice.region_names,
+    **(report.donor_pool.names if report.donor_pool else {}),
+}
+estimates.window_line(report)
+estimates.synthetic_control_section(report, choice, event, unit, names)
+estimates.donor_pool_section(report.donor_pool, names)
 estimates.counterfactual_section(cf, event, choice.grain, unit, choice.metric_label)
 estimates.did_section(did, choice, event, unit)
 estimates.controls_section(ident, cf, did, choice, event)

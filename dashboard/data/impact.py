@@ -5,7 +5,8 @@ sql/reads/impact/, run through `read` and cached by the warehouse's identity (pa
 arguments, so a newly published warehouse is read on the next rerun and nothing holds the file open; the
 estimates are cached the same way (`connection.cached`, shared, never copied), on a short connection of
 their own. The estimates (`pipelines.effects.assess`) take a second or more: they are
-computed once per (warehouse, event, metric, region, entity, controls, grain) and then served from the cache.
+computed once per (warehouse, event, metric, region, entity, controls, grain, window) and then served from
+the cache.
 statsmodels is imported only when the first estimate is asked for, so the other pages never pay for it.
 """
 
@@ -84,8 +85,11 @@ def assessment(
     entity: str | None,
     controls: tuple[str, ...] | None,
     grain: str | None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Assessment:
-    """Counterfactual and difference-in-differences for one series (or their refusals), cached."""
+    """Every estimate for one series (or its refusal) over the chosen window, cached per build (the
+    warehouse's identity is part of the key), so a revisit is served without estimating again."""
     from pipelines.effects.assess import assess_effect
 
     with _connection(ident) as con:
@@ -98,6 +102,8 @@ def assessment(
                 entity=entity,
                 controls=list(controls) if controls is not None else None,
                 grain=grain,
+                pre=pre,
+                post=post,
             )
         except LookupError as exc:
             return Assessment(error=str(exc))
@@ -106,7 +112,14 @@ def assessment(
 
 @cached
 def narrative(
-    ident: Identity, entity: str, metric: str, region: str, period: str, event_id: str | None = None
+    ident: Identity,
+    entity: str,
+    metric: str,
+    region: str,
+    period: str,
+    event_id: str | None = None,
+    pre: str | None = None,
+    post: str | None = None,
 ):
     """The cited paragraph (`Narrative`) for one period, its effect sentence about `event_id` (the event chosen
     on the page; None: `explain_period`'s default), or the reason there is none (a string)."""
@@ -114,6 +127,6 @@ def narrative(
 
     with _connection(ident) as con:
         try:
-            return explain_period(con, entity, metric, region, period, event_id=event_id)
+            return explain_period(con, entity, metric, region, period, event_id=event_id, pre=pre, post=post)
         except LookupError as exc:
             return str(exc)

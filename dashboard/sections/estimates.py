@@ -11,9 +11,11 @@ from dashboard import widgets
 from dashboard.charts.did import controls_chart, did_chart
 from dashboard.charts.effects import effect_panels
 from dashboard.charts.style import value_scale
+from dashboard.charts.synthetic_control import PLACEBO_FIT_LIMIT, synthetic_chart, weights_chart
 from dashboard.data import connection as db
 from dashboard.data import impact as data
 from dashboard.figures import show_chart
+from pipelines.effects import synthetic_control
 from pipelines.effects.periods import label, period_end, period_index, period_start
 from pipelines.effects.results import Refusal
 
@@ -25,6 +27,100 @@ def pct(x: float) -> str:
 def amount(x: float, unit: str | None) -> str:
     d, lab = value_scale(unit, [x])
     return f"{x / d:+,.2f} {lab}".strip()
+
+
+def window_line(report) -> None:
+    """The window every estimate below uses, and how it was chosen."""
+    if report.window is None:
+        return
+    how = (
+        "chosen by you"
+        if report.window.chosen_by == "user"
+        else "default: every period on each side up to the next event touching the series"
+    )
+    st.markdown(
+        f"**Window**: {report.window.text} · {how}. The event's own period counts as after it unless the event falls on its last day."
+    )
+
+
+def synthetic_control_section(report, choice, event: dict, unit: str | None, names: dict) -> None:
+    """The headline for one treated region; left out when the figures are of units (stores), whose design is
+    the unit-level difference-in-differences."""
+    sc = report.synthetic_control
+    if sc is None or report.units:
+        return
+    st.subheader(
+        "Synthetic control: the headline estimate"
+        if report.headline == "synthetic_control"
+        else "Synthetic control"
+    )
+    if isinstance(sc, Refusal):
+        st.info(f"**No synthetic control for this series.** {sc.reason}.")
+        return
+    c = st.columns(4)
+    c[0].metric(f"Average gap, {sc.window.span('post')}", amount(sc.average_gap, unit))
+    c[0].caption(
+        f"95% interval {amount(sc.interval.lower, unit)} to {amount(sc.interval.upper, unit)} (placebo-based)"
+        if sc.interval
+        else "no bounded 95% interval (see the note below)"
+    )
+    if sc.relative_effect is not None:
+        c[1].metric("Relative to the synthetic", pct(sc.relative_effect.estimate))
+    c[2].metric("Placebo p-value", f"{sc.p_value:.3f}", help=synthetic_control.P_VALUE_METHOD)
+    c[2].caption(f"rank {sc.rank} of {sc.units} by post/pre RMSPE ratio")
+    c[3].metric("Pre-period fit (RMSPE)", amount(sc.pre_rmspe, unit).lstrip("+"))
+    c[3].caption(
+        f"{sc.relative_pre_rmspe:.1%} of the series' level; refused above {synthetic_control.MAX_RELATIVE_RMSPE:.0%}"
+    )
+    treated = choice.region_names[choice.region]
+    significant = sc.p_value <= synthetic_control.ALPHA
+    st.markdown(
+        f"{treated} ran **{amount(sc.average_gap, unit)}** a {choice.grain} against its synthetic control over "
+        f"{sc.window.span('post')}; "
+        + (
+            f"only {sc.rank - 1} of {sc.units - 1} donors' placebo gaps are as large relative to their fit, so the "
+            "gap is **unlikely to be chance** (p ≤ 0.05)."
+            if significant
+            else f"{sc.rank - 1} of {sc.units - 1} donors' placebo gaps are as large relative to their fit, so the "
+            "gap **could be chance** (p > 0.05)."
+        )
+        + " Figures as loaded from the sources cited in the narrative below."
+    )
+    show_chart(
+        synthetic_chart(sc.gaps, sc.placebo_gaps, sc.placebos, choice.region, event["date"], choice.grain, unit,
+                        treated, choice.metric_label),
+        key="synthetic",
+    )  # fmt: skip
+    show_chart(weights_chart(sc.weights, names), key="weights")
+    st.caption(
+        f"Method: {sc.method}. p-value: {synthetic_control.P_VALUE_METHOD}. Interval: "
+        f"{synthetic_control.INTERVAL_METHOD}. Grey lines: placebo gaps of donors fitted within "
+        f"{PLACEBO_FIT_LIMIT:g} times {treated}'s pre-period RMSPE (as Abadie, Diamond and Hainmueller draw them; "
+        "the p-value counts every donor). Covariates are not used: the fit is on the pre-period outcomes only."
+    )
+    if sc.placebo_in_time:
+        t = sc.placebo_in_time
+        st.caption(
+            f"Placebo in time: the same fit with a fake event in {t['fake_event_period']} (fitted on {t['pre']}) "
+            f"gives an average gap of {amount(t['average_gap'], unit)} over {t['post']}, against "
+            f"{amount(sc.average_gap, unit)} after the real event."
+        )
+    for note in sc.notes:
+        st.caption(f"Note: {note}")
+
+
+def donor_pool_section(pool, names: dict) -> None:
+    if pool is None:
+        return
+    with st.expander(
+        f"Donor pool: {len(pool.donors)} regions in, {len(pool.left_out)} left out", expanded=False
+    ):
+        st.markdown(f"Rule: {pool.rule}.")
+        st.markdown("**In**: " + (", ".join(f"{names.get(d, d)} ({d})" for d in pool.donors) or "none"))
+        if pool.left_out:
+            st.dataframe(pl.DataFrame(pool.left_out), hide_index=True, width="stretch")
+        if pool.without_figures:
+            st.caption(f"{pool.without_figures} other regions of the level have no figures of this series.")
 
 
 def counterfactual_section(cf, event: dict, grain: str, unit: str | None, metric_label: str) -> None:
@@ -67,6 +163,9 @@ def did_section(did, choice, event: dict, unit: str | None) -> None:
     if isinstance(did, Refusal):
         st.info(f"**No difference-in-differences estimate.** {did.reason}.")
         return
+    if hasattr(did, "unit_kind"):
+        units_did_section(did, unit)
+        return
     c = st.columns(3)
     if did.relative_effect is not None:
         c[0].metric("Relative effect", pct(did.relative_effect.estimate))
@@ -78,7 +177,11 @@ def did_section(did, choice, event: dict, unit: str | None) -> None:
     c[1].metric("Control regions", len(did.controls))
     c[1].caption(
         ", ".join(f"{all_names.get(r, r)} ({r})" for r in did.controls)
-        + (" · chosen by you" if choice.controls else " · chosen automatically (untouched siblings)")
+        + (
+            " · chosen by you"
+            if choice.controls
+            else " · the donor pool (every region of the level, see above)"
+        )
     )
     grain = choice.grain
     c[2].metric(
@@ -98,10 +201,35 @@ def did_section(did, choice, event: dict, unit: str | None) -> None:
         st.caption(f"Note: {note}")
 
 
+def units_did_section(did, unit: str | None) -> None:
+    """Many units per region (stores): the 2x2 (or longer) design's effect and its four cells."""
+    c = st.columns(3)
+    c[0].metric(f"Effect per {did.unit_kind}", amount(did.effect.estimate, unit))
+    c[0].caption(f"95% interval {amount(did.effect.lower, unit)} to {amount(did.effect.upper, unit)}")
+    c[1].metric("Standard error", f"{did.standard_error:,.3f}", help=f"clustered by {did.unit_kind}")
+    c[2].metric(f"{did.unit_kind.capitalize()}s · observations", f"{did.units} · {did.observations}")
+    cells = did.cells.select(
+        "group", pl.col("side").alias("before / after"), "mean", pl.col("units").alias(f"{did.unit_kind}s"),
+        pl.col("period_labels").list.join(", ").alias("periods"),
+    )  # fmt: skip
+    st.dataframe(cells, hide_index=True)
+    if did.event_study is not None:
+        st.markdown("**Event study**: each period's effect against the last period before the event")
+        st.dataframe(did.event_study, hide_index=True)
+        if did.pre_trend:
+            st.caption(f"Pre-trend test: {did.pre_trend['test']}; p = {did.pre_trend['p_value']:.3f}.")
+    st.caption(
+        f"Method: {did.method}. Window: {did.window.text}. Control regions: {', '.join(did.controls)}. It assumes "
+        f"the control {did.unit_kind}s would have moved like the treated ones without the event."
+    )
+    for note in did.notes:
+        st.caption(f"Note: {note}")
+
+
 def controls_section(ident: db.Identity, cf, did, choice, event: dict) -> None:
     """The treated region and every control used, indexed to their pre-event average."""
     used = sorted(set(getattr(did, "controls", []) or []) | set(getattr(cf, "controls", []) or []))
-    if not used:
+    if not used or hasattr(did, "unit_kind"):  # units (stores): their regions have no one series to draw
         return
     grain, idx = choice.grain, period_index(event["date"], choice.grain)
     span = data.series(
@@ -144,7 +272,9 @@ def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFr
         "by place (this region, then enclosing, then inner regions), closeness in time and category; the "
         "estimate is about the event chosen above."
     )
-    story = data.narrative(ident, choice.entity, choice.metric, choice.region, period, choice.event_id)
+    story = data.narrative(
+        ident, choice.entity, choice.metric, choice.region, period, choice.event_id, choice.pre, choice.post
+    )
     if isinstance(story, str):
         st.info(f"No narrative for {period}: {story}.")
         return

@@ -22,10 +22,12 @@ class ImpactChoice:
     metric: str
     entity: str
     grain: str
-    controls: tuple[str, ...] | None  # None: chosen automatically (untouched siblings)
+    controls: tuple[str, ...] | None  # None: the default donor pool (pipelines.effects.donors)
     region_names: dict
     metric_label: str
     control_names: dict
+    pre: str | None = None  # the windows as period ranges ('1970..1988'); None: the default window
+    post: str | None = None
 
 
 def default_event(events: pl.DataFrame, assessable: set[str]) -> str:
@@ -105,15 +107,42 @@ def series_choice_ui(ident: db.Identity, event: dict, affected: pl.DataFrame) ->
         "controls",
         [],
         format_func=lambda c: f"{control_names[c]} ({c})",
-        placeholder="automatic: untouched sibling regions",
-        help="Regions the event did not touch, to compare with. Empty: sibling regions (same parent) with "
-        "this series and no event of their own in the window.",
+        placeholder="automatic: every region of the level",
+        help="Donor (control) regions. Empty: every region of the treated region's level with this series for "
+        "the whole window and no event of the business in it (the Donor pool list says who is left out and why).",
     )
     controls = tuple(sorted(chosen)) if chosen else None
+    pre, post = window_ui()
     return ImpactChoice(
         event["event_id"], region, metric, entity, grain, controls, region_names, names.get(metric, metric),
-        control_names,
+        control_names, pre, post,
     )  # fmt: skip
+
+
+WINDOW_FIELDS = (
+    (
+        "pre",
+        "Pre-event window",
+        "e.g. 1970..1988 or 2023-01..2024-05; empty: every period back to the previous event",
+    ),
+    ("post", "Post-event window", "e.g. 1989..2000; may start after the event; empty: up to the next event"),
+)
+
+
+def window_ui() -> tuple[str | None, str | None]:
+    """The estimate's windows as period ranges, in the URL (`?pre=1970..1988&post=1989..2000`)."""
+    chosen = []
+    for key, label, hint in WINDOW_FIELDS:
+        state = f"impact_{key}"
+        if state not in st.session_state:
+            st.session_state[state] = st.query_params.get(key, "")
+        value = st.sidebar.text_input(label, key=state, placeholder="default", help=hint).strip()
+        if value:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+        chosen.append(value or None)
+    return chosen[0], chosen[1]
 
 
 def _grain_ui(for_series: pl.DataFrame) -> str:

@@ -5,56 +5,28 @@ These functions read through `queries` and hand plain frames to the pure estimat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 import duckdb
 import polars as pl
 
 from pipelines.effects import reads as queries
-from pipelines.effects.counterfactual import (
-    DEFAULT_POST_PERIODS,
-    DEFAULT_PRE_PERIODS,
-    CounterfactualEstimate,
-    estimate_counterfactual,
-)
-from pipelines.effects.did import DEFAULT_SPAN, DidEstimate, choose_controls, estimate_did
+from pipelines.effects.counterfactual import estimate_counterfactual
+from pipelines.effects.did import estimate_did
+from pipelines.effects.donors import DonorPool, donor_pool
 from pipelines.effects.entities import entity_family, entity_parents
 from pipelines.effects.narrative import Narrative, write_narrative
-from pipelines.effects.periods import period_end, period_index, period_start, window_around
+from pipelines.effects.overlaps import overlap_refusal
+from pipelines.effects.periods import period_index, window_around
+from pipelines.effects.pooled import pool_synthetic_controls
 from pipelines.effects.ranking import rank_events
+from pipelines.effects.reports import EffectReport, PooledReport
 from pipelines.effects.results import Refusal
+from pipelines.effects.synthetic_control import SyntheticControlEstimate, estimate_synthetic_control
+from pipelines.effects.units import assess_units, units_for
+from pipelines.effects.windows import Window, event_window
 from pipelines.warehouse.rules import lineage_pairs
-
-
-@dataclass(frozen=True)
-class EffectReport:
-    event: dict
-    entity: str
-    metric: str
-    region_code: str
-    grain: str
-    points: int
-    counterfactual: CounterfactualEstimate | Refusal
-    did: DidEstimate | Refusal
-    series_sources: list[str]
-
-    @property
-    def estimated(self) -> bool:
-        return not (isinstance(self.counterfactual, Refusal) and isinstance(self.did, Refusal))
-
-    def to_dict(self) -> dict:
-        return {
-            "event": {k: str(v) if v is not None else None for k, v in self.event.items()},
-            "entity": self.entity,
-            "metric": self.metric,
-            "region_code": self.region_code,
-            "grain": self.grain,
-            "points": self.points,
-            "counterfactual": self.counterfactual.to_dict(),
-            "difference_in_differences": self.did.to_dict(),
-            "series_sources": self.series_sources,
-        }
 
 
 def assess_effect(
@@ -65,18 +37,30 @@ def assess_effect(
     entity: str | None = None,
     controls: list[str] | None = None,
     grain: str | None = None,
+    pre: str | None = None,
+    post: str | None = None,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
 ) -> EffectReport:
-    """Both estimates (or refusals) of the event's effect on the region's series; LookupError for bad input.
+    """Every estimate (or refusal) of the event's effect on the region's series; LookupError for bad input.
 
-    grain: the series' grain; by default the one with the most figures (finest first on ties).
-    """
+    grain: the series' grain; by default the one with the most figures (finest first on ties). pre, post:
+    the window's sides as period ranges ('1970..1988'), by default all periods up to the next event touching
+    the series (`pipelines.effects.windows`). controls: the donors outright; include, exclude: regions added
+    to or taken from the default donor pool (`pipelines.effects.donors`). When several entities of the
+    business have the metric in the region and each is a unit of a parent (stores of chains), they are the
+    units of a unit-level difference-in-differences (`entity` naming one of them chooses the same design)."""
     ev = queries.event(con, event_id)
     if ev is None:
         raise LookupError(_unknown_event(con, event_id))
     if queries.region_name(con, region_code) is None:
         raise LookupError(f"unknown region '{region_code}' (use a region code such as 'US' or 'SEA')")
+    parents = entity_parents(con)
+    units = units_for(con, ev, metric, region_code, parents)
+    if units and (entity is None or entity in units):  # one store of many is measured with all of them
+        return assess_units(con, ev, metric, region_code, units, parents, grain, pre, post, include, exclude)
     entity = entity or _entity_for(con, ev, metric, region_code)
-    family = entity_family(ev["entity"], entity_parents(con)) if ev.get("entity") else None
+    family = entity_family(ev["entity"], parents) if ev.get("entity") else None
     if family is not None and entity not in family:
         raise LookupError(
             f"event {event_id} concerns {ev['entity']} (and its group: {', '.join(sorted(family))}), not "
@@ -92,37 +76,105 @@ def assess_effect(
     # other events that could explain the same change: this event's other reports are not among them, nor
     # are events of another business (docs/event-impact.md)
     other = queries.related_events(con, region_code, exclude=event_id, entity=entity)
+    sources = sorted(set(series["source_id"]))
     if ev["status"] == "expected":
-        why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
-        refusal_cf, refusal_did = Refusal("counterfactual", why), Refusal("difference-in-differences", why)
-        return EffectReport(
-            ev,
-            entity,
-            metric,
-            region_code,
-            grain,
-            series.height,
-            refusal_cf,
-            refusal_did,
-            sorted(set(series["source_id"])),
-        )
-    if controls is None:
-        controls = _auto_controls(con, ev, entity, metric, region_code, grain)
-    control_panel = queries.panel(con, entity, metric, controls, grain)
-    counterfactual = estimate_counterfactual(
-        series.select("period_start", "value"), ev["date"], grain, controls=control_panel, other_events=other
-    )
+        return _not_yet(ev, entity, metric, region_code, grain, series.height, sources)
+    window = event_window(ev, grain, series["period_start"].to_list(), other, pre, post)
+    treated_periods = {i for i in (period_index(d, grain) for d in series["period_start"]) if window.side(i)}
+    pool = _donor_pool(con, ev, entity, metric, region_code, grain, window, treated_periods,
+                       controls, include, exclude)  # fmt: skip
+    control_panel = queries.panel(con, entity, metric, pool.donors, grain)
     treated = series.select(pl.lit(region_code).alias("region_code"), "period_start", "value")
-    did = estimate_did(
-        pl.concat([treated, control_panel.select("region_code", "period_start", "value")]),
-        region_code,
-        controls,
+    both = pl.concat([treated, control_panel.select("region_code", "period_start", "value")])
+    synthetic = _synthetic_control(both, region_code, pool, window, other)
+    counterfactual = estimate_counterfactual(
+        series.select("period_start", "value"),
         ev["date"],
         grain,
+        controls=control_panel,
         other_events=other,
+        pre_periods=window.event_period - window.pre[0],
+        post_periods=window.post[1] - window.event_period + 1,
     )
+    did = estimate_did(both, region_code, pool.donors, ev["date"], grain, other_events=other, window=window)
     cited = sorted(set(series["source_id"]) | set(control_panel["source_id"]))
-    return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited)
+    return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited,
+                        synthetic, window, pool)  # fmt: skip
+
+
+def _not_yet(ev, entity, metric, region_code, grain, points, sources) -> EffectReport:
+    """Every method refused: the event has not happened yet."""
+    why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
+    refused = {
+        m: Refusal(m, why) for m in ("counterfactual", "difference-in-differences", "synthetic control")
+    }
+    return EffectReport(ev, entity, metric, region_code, grain, points, refused["counterfactual"],
+                        refused["difference-in-differences"], sources, refused["synthetic control"])  # fmt: skip
+
+
+def assess_pooled(
+    con: duckdb.DuckDBPyConnection, event_id: str, metric: str, region_codes: list[str], **options
+) -> PooledReport:
+    """The event's effect in several treated regions: each region's estimates against the donors every one of
+    them may use (no treated region is another's donor), and their synthetic controls pooled
+    (`pipelines.effects.pooled`). options: those of `assess_effect` (entity, controls, grain, pre, post, include,
+    exclude)."""
+    exclude = tuple(options.pop("exclude", ()))
+    named = options.pop("controls", None)  # the user's donors, less the treated regions
+    controls = [c for c in named if c not in region_codes] if named is not None else None
+    first = {r: assess_effect(con, event_id, metric, r, controls=controls, exclude=exclude + tuple(region_codes),
+                              **options) for r in region_codes}  # fmt: skip
+    pools = [set(rep.donor_pool.donors) for rep in first.values() if rep.donor_pool is not None]
+    common = sorted(set.intersection(*pools)) if pools else []
+    reports = {}
+    for r in region_codes:
+        report = assess_effect(con, event_id, metric, r, controls=common, **options)
+        pool = first[r].donor_pool
+        if pool is not None:  # the first pass's rule and reasons, with why a donor of its own is not common
+            left = [{**x, "reason": "another treated region"} if x["region_code"] in region_codes else x
+                    for x in pool.left_out]  # fmt: skip
+            left += [{"region_code": d, "name": pool.names.get(d, d), "reason": "not a donor of every treated region"}
+                     for d in pool.donors if d not in common]  # fmt: skip
+            pool = replace(
+                pool, donors=common, left_out=left, rule=pool.rule + ", and a donor of every treated region"
+            )
+            report = replace(report, donor_pool=pool)
+        reports[r] = report
+    return PooledReport(
+        pool_synthetic_controls({r: rep.synthetic_control for r, rep in reports.items()}), reports
+    )
+
+
+def _donor_pool(
+    con, ev, entity, metric, region_code, grain, window, needed, controls, include, exclude
+) -> DonorPool:
+    available: dict[str, set[int]] = {}
+    for code, start in queries.panel_periods(con, [entity], metric, grain):
+        available.setdefault(code, set()).add(period_index(start, grain))
+    return donor_pool(
+        queries.regions(con),
+        queries.events(con, entity=entity),
+        available,
+        region_code,
+        window,
+        needed,
+        controls=controls,
+        include=include,
+        exclude=exclude,
+    )
+
+
+def _synthetic_control(
+    panel, treated, pool: DonorPool, window: Window, other
+) -> SyntheticControlEstimate | Refusal:
+    refusal = overlap_refusal("synthetic control", other, window.pre[0], window.post[1], window.grain)
+    if refusal:
+        return refusal
+    if not pool.donors:
+        listed = "; ".join(f"{r['region_code']}: {r['reason']}" for r in pool.left_out[:5])
+        return Refusal("synthetic control", "no usable donors (" + (listed or "no region of the same level has "
+                       "figures of this series") + ")")  # fmt: skip
+    return estimate_synthetic_control(panel, treated, pool.donors, window)
 
 
 def explain_period(
@@ -132,9 +184,12 @@ def explain_period(
     region_code: str,
     period: str,
     event_id: str | None = None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Narrative:
     """The cited paragraph for one period: miss size, streak, events in the window, effect if estimable.
 
+    pre, post: the estimate's window (`assess_effect`); the paragraph says when the period lies outside it.
     The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
     outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
     `default_event` among the window's events.
@@ -159,7 +214,9 @@ def explain_period(
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
     if event_id is not None:
-        effect = assess_effect(con, event_id, metric, region_code, entity=entity, grain=actual["grain"])
+        effect = assess_effect(
+            con, event_id, metric, region_code, entity=entity, grain=actual["grain"], pre=pre, post=post
+        )
     cited = (
         [
             actual.get("actual_source_id") or actual.get("source_id"),
@@ -236,18 +293,4 @@ def _entity_for(con, ev, metric, region_code) -> str:
         raise LookupError(f"no entity has actual {metric} figures in {region_code}")
     raise LookupError(
         f"several entities have {metric} in {region_code}: {', '.join(candidates)}; pass --entity"
-    )
-
-
-def _auto_controls(con, ev, entity, metric, region_code, grain) -> list[str]:
-    idx = period_index(ev["date"], grain)
-    pre = max(DEFAULT_SPAN[grain][0], DEFAULT_PRE_PERIODS.get(grain, 0))
-    post = max(DEFAULT_SPAN[grain][1], DEFAULT_POST_PERIODS.get(grain, 0))
-    return choose_controls(
-        queries.regions(con),
-        queries.events(con, entity=entity),
-        region_code,
-        period_start(idx - pre, grain),
-        period_end(idx + post - 1, grain),
-        available=queries.regions_with_series(con, entity, metric, grain),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pipelines.effects.periods import period_index
 from pipelines.effects.ranking import SHOWN_EVENTS
 
 
@@ -123,7 +124,7 @@ def write_narrative(
     ]
     if effect is not None:
         placement = _placement(effect.event, events, window, effect_event_related, region_name, cite)
-        parts.append(("The estimate", _effect_sentence(effect, placement, cite)))
+        parts.append(("The estimate", _effect_sentence(effect, placement, cite, period, actual, unit)))
     return Narrative(parts, cite.citations())
 
 
@@ -215,7 +216,7 @@ def _placement(event, events, window, related, region_name, cite) -> str:
         return ""
     why = []
     if event["date"] > window[1] or (event.get("date_end") or event["date"]) < window[0]:
-        why.append("outside the window")
+        why.append("outside the events window")
     if not related:
         why.append(f"in a jurisdiction not related to {region_name}")
     return (
@@ -224,15 +225,63 @@ def _placement(event, events, window, related, region_name, cite) -> str:
     )
 
 
-def _effect_sentence(effect, placement, cite) -> str:
+def _effect_sentence(effect, placement, cite, period, actual, unit) -> str:
+    """The headline estimate (`EffectReport.headline`) with its window; for a period outside that window, that
+    it says nothing about the period (never another window's number presented as this period's)."""
     title = effect.event["title"] + placement
     series_cite = cite(*effect.series_sources)
-    for estimate in (effect.counterfactual, effect.did):
-        interval = getattr(estimate, "relative_effect", None)
-        if interval is not None:
-            return (
-                f"Estimated effect of {title} on this series ({estimate.method}): "
-                f"{interval.estimate * 100:+.1f}% (95% interval {interval.lower * 100:+.1f}% to "
-                f"{interval.upper * 100:+.1f}%) {series_cite}."
-            )
-    return f"No effect of {title} can be estimated: {effect.counterfactual.reason} (figures: {series_cite})."
+    name = effect.headline
+    if name is None:
+        reasons = [r.reason for r in effect.estimates.values()]
+        return f"No effect of {title} can be estimated: {reasons[0]} (figures: {series_cite})."
+    estimate = effect.estimates[name]
+    window = getattr(estimate, "window", None) or effect.window
+    span = f", {window.text}" if window else ""
+    side = window.side(period_index(actual["period_start"], window.grain)) if window else "post"
+    if hasattr(estimate, "weights"):  # synthetic control: a gap in the series' unit, per period
+        said = _synthetic_sentence(estimate, unit)
+    elif hasattr(estimate, "unit_kind"):  # units: the effect per unit, as the published 2x2 tables give it
+        e = estimate.effect
+        said = (
+            f"{e.estimate:+,.2f} per {estimate.unit_kind} (95% interval {e.lower:+,.2f} to {e.upper:+,.2f}, "
+            f"standard errors clustered by {estimate.unit_kind}; {estimate.units} {estimate.unit_kind}s)"
+        )
+    else:
+        interval = estimate.relative_effect or estimate.effect
+        scale = 100 if estimate.relative_effect is not None else 1
+        sign = "%" if estimate.relative_effect is not None else ""
+        said = (
+            f"{interval.estimate * scale:+.1f}{sign} (95% interval {interval.lower * scale:+.1f}{sign} to "
+            f"{interval.upper * scale:+.1f}{sign})"
+        )
+    method = estimate.method.split(" (")[0].split(":")[0]
+    text = f"Estimated effect of {title} on this series ({method}{span}): {said} {series_cite}."
+    if side is None:
+        return text + (
+            f" {period} lies outside this window, so the estimate says nothing about {period} itself; choose a "
+            "window that covers it (--pre, --post)."
+        )
+    if side == "pre":
+        return text + f" {period} is before the event, in the window's pre-period."
+    gap = estimate.gap_at(period) if hasattr(estimate, "gap_at") else None
+    if gap is not None:
+        text += f" In {period} the gap is {amount(gap, unit)} {series_cite}."
+    return text
+
+
+def _synthetic_sentence(estimate, unit) -> str:
+    donors = estimate.units - 1
+    interval = (
+        f"placebo-based 95% interval {amount(estimate.interval.lower, unit)} to {amount(estimate.interval.upper, unit)}"
+        if estimate.interval
+        else f"no 95% interval: with {donors} donors the placebo test cannot reach 0.05"
+        if donors < 19
+        else "no bounded 95% interval: no constant effect fits the post-period as well as the placebos"
+    )
+    relative = estimate.relative_effect
+    share = f", {relative.estimate * 100:+.1f}% of the synthetic" if relative is not None else ""
+    return (
+        f"on average {amount(estimate.average_gap, unit)} per period{share} against its synthetic control over "
+        f"{estimate.window.span('post')} ({interval}; placebo p-value {estimate.p_value:.3f}, rank "
+        f"{estimate.rank} of {estimate.units})"
+    )

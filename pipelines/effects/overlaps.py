@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.effects.periods import label, period_index
+from pipelines.effects.periods import label
 from pipelines.effects.results import Refusal
+from pipelines.effects.windows import first_affected
 
 
 def overlap_refusal(method: str, other_events: pl.DataFrame | None, start_idx: int, end_idx: int, grain: str):
-    """A Refusal naming the events (event_id, date, title) dated inside periods start_idx..end_idx, else None."""
+    """A Refusal naming the events (event_id, date, title) that start acting inside periods start_idx..end_idx
+    (an event acting from the window's first period on shifts nothing inside it), else None."""
     if other_events is None or other_events.is_empty():
         return None
     inside = [
         row
         for row in other_events.iter_rows(named=True)
-        if start_idx <= period_index(row["date"], grain) <= end_idx
+        if start_idx < first_affected(row["date"], grain) <= end_idx
     ]
     if not inside:
         return None
@@ -25,5 +27,5 @@ def overlap_refusal(method: str, other_events: pl.DataFrame | None, start_idx: i
         method,
         f"other events in related jurisdictions fall inside the estimation window "
         f"({label(start_idx, grain)} to {label(end_idx, grain)}): {listed}{more}. Their effects cannot be told "
-        "apart from this event's",
+        "apart from this event's. Choose a window that stops short of them (--pre, --post)",
     )

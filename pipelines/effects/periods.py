@@ -1,30 +1,41 @@
-"""Period arithmetic for monthly, quarterly, half-yearly and yearly series: positions relative to an event."""
+"""Period arithmetic for daily, monthly, quarterly, half-yearly and yearly series: positions relative to an event."""
 
 from __future__ import annotations
 
 from datetime import date
 
 # months per period and k periods each side of an event, per grain: sql/views/base/grain_order.sql
-from pipelines.warehouse.rules import MONTHS_PER_PERIOD, WINDOW_K
+from pipelines.warehouse.rules import GRAIN_ORDER, MONTHS_PER_PERIOD, WINDOW_K
+
+# The grains an effect can be estimated on, finest first: days (a geo test) and the periodic grains.
+EFFECT_GRAINS: tuple[str, ...] = ("day", *GRAIN_ORDER)
 
 
 def period_index(day: date, grain: str) -> int:
     """A running number of the period containing `day` (consecutive periods differ by one)."""
+    if grain == "day":
+        return day.toordinal()
     return (day.year * 12 + day.month - 1) // MONTHS_PER_PERIOD[grain]
 
 
 def period_start(index: int, grain: str) -> date:
+    if grain == "day":
+        return date.fromordinal(index)
     months = index * MONTHS_PER_PERIOD[grain]
     return date(months // 12, months % 12 + 1, 1)
 
 
 def period_end(index: int, grain: str) -> date:
+    if grain == "day":
+        return date.fromordinal(index)
     nxt = period_start(index + 1, grain)
     return date.fromordinal(nxt.toordinal() - 1)
 
 
 def label(index: int, grain: str) -> str:
     start = period_start(index, grain)
+    if grain == "day":
+        return start.isoformat()
     if grain == "month":
         return f"{start.year}-{start.month:02d}"
     if grain == "quarter":

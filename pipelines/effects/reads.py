@@ -11,7 +11,8 @@ import duckdb
 import polars as pl
 
 from pipelines.effects.entities import entity_parents, events_for_entity
-from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, GRAIN_ORDER, RELATED_REGIONS_SQL
+from pipelines.effects.periods import EFFECT_GRAINS
+from pipelines.warehouse.rules import EXPECTATION_PREFERENCE, RELATED_REGIONS_SQL
 
 
 def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict | None:
@@ -103,7 +104,7 @@ def series_grains(con: duckdb.DuckDBPyConnection, entity: str, metric: str, regi
             params=[entity, metric, region_code],
         ).fetchall()
     }
-    return [g for g in GRAIN_ORDER if g in found]
+    return [g for g in EFFECT_GRAINS if g in found]
 
 
 def entities_with_series(con: duckdb.DuckDBPyConnection, metric: str, region_code: str) -> list[str]:
@@ -226,3 +227,35 @@ def sources(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, 
         params=[sorted(set(source_ids))],
     ).pl()
     return {r["source_id"]: r for r in rows.iter_rows(named=True)}
+
+
+def panel_periods(
+    con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, grain: str
+) -> list[tuple[str, date]]:
+    """(region_code, period_start) of every chosen actual with a value of the entities' metric at a grain."""
+    return con.sql(
+        "select distinct region_code, period_start from actual_figures"
+        " where list_contains(?, entity) and metric = ? and grain = ? and value is not null",
+        params=[entities, metric, grain],
+    ).fetchall()
+
+
+def unit_panel(con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, grain: str) -> pl.DataFrame:
+    """Long frame (entity, region_code, period_start, value, source_id) of many entities' series: units."""
+    return con.sql(
+        "select entity, region_code, period_start, value, source_id from actual_figures"
+        " where list_contains(?, entity) and metric = ? and grain = ? and value is not null"
+        " order by entity, period_start",
+        params=[entities, metric, grain],
+    ).pl()
+
+
+def grain_counts(con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, region_code: str) -> dict:
+    """grain -> number of figures of the entities' metric in the region."""
+    return dict(
+        con.sql(
+            "select grain, count(*)::bigint from actual_figures where list_contains(?, entity) and metric = ?"
+            " and region_code = ? group by grain",
+            params=[entities, metric, region_code],
+        ).fetchall()
+    )

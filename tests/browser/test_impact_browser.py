@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dashboard.test_impact_page import monthly_warehouse  # noqa: F401  (the seeded monthly warehouse fixture)
+from tests.effects.conftest import prop99  # noqa: F401  (Proposition 99, built by impact run)
 
 from .browser import MARKS, SHOTS, start_dashboard
 
@@ -15,12 +16,20 @@ pytestmark = MARKS
 @pytest.mark.parametrize(
     ("which", "query", "charts", "text"),
     [
-        ("monthly", "event=US-LAW", 3, "Counterfactual: what would have happened"),
+        ("monthly", "event=US-LAW", 5, "Counterfactual: what would have happened"),
         ("case", "event=EV05", 0, "No counterfactual for this series"),
+        # the synthetic control and its weights (the counterfactual and the DiD refuse: yearly, drifting gap)
+        (
+            "prop99",
+            "event=P99&region=US_CA&metric=cig_packs_per_capita",
+            2,
+            "Synthetic control: the headline",
+        ),
     ],
 )
 def test_impact_page_draws(request, browser, which, query, charts, text):
-    warehouse = request.getfixturevalue("monthly_warehouse" if which == "monthly" else "case_warehouse")
+    fixture = {"monthly": "monthly_warehouse", "case": "case_warehouse", "prop99": "prop99"}[which]
+    warehouse = request.getfixturevalue(fixture)
     proc, url = start_dashboard(warehouse)
     page = browser.new_page(viewport={"width": 1400, "height": 4200})
     try:

@@ -149,8 +149,9 @@ def test_monthly_event_shows_estimates_panels_and_narrative(monthly_warehouse, m
     shown = texts(at)
     assert "US marketplace law" in shown and "Federal Register" in shown
     assert "6 months before and after" in shown
-    # three panels, the DiD gap, the treated region against its controls
-    assert len(at.get("plotly_chart")) == 3
+    # the synthetic control and its weights, three panels, the DiD gap, the treated region against its controls
+    assert len(at.get("plotly_chart")) == 5
+    assert "Synthetic control: the headline estimate" in shown and "with 2 donors the placebo test" in shown
     counterfactual, did = metric_value(at, "Relative effect", 0), metric_value(at, "Relative effect", 1)
     assert -25 <= counterfactual <= -15 and -25 <= did <= -15
     assert "95% interval" in shown and "Canada (CA), Mexico (MX)" in shown

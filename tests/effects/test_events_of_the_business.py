@@ -6,6 +6,7 @@ news brief's copies of events were counted as other events."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipelines.devtools.operator_demo import BAN, ENTITY
 from pipelines.effects import reads
@@ -67,3 +68,19 @@ def test_a_real_event_is_never_measured_on_another_business(demo_build):
             with pytest.raises(LookupError, match="not measured on another's figures"):
                 assess_effect(con, "EV07", "gmv", "CA", entity=entity)
         assert assess_effect(con, BAN.event_id, "gmv", "TH").entity == ENTITY  # its own business's series
+
+
+def test_the_thai_ban_is_recovered_by_synthetic_control(demo_build):
+    """The generator removes 60% of Thailand's orders from 2024-06-10: the headline synthetic control finds it,
+    ranks Thailand first of its placebos and says that 13 donors cannot give p < 0.05."""
+    from pipelines.effects.synthetic_control import SyntheticControlEstimate
+
+    with duckdb.connect(str(demo_build["warehouse"]), read_only=True) as con:
+        report = assess_effect(con, BAN.event_id, "gmv", BAN.country)
+    sc = report.synthetic_control
+    assert report.headline == "synthetic_control" and isinstance(sc, SyntheticControlEstimate), sc
+    assert abs(sc.relative_effect.estimate + BAN.share) <= 0.05, sc.relative_effect
+    assert sc.rank == 1 and sc.p_value == 1 / sc.units
+    assert sum(sc.weights.values()) == pytest.approx(1) and BAN.country not in sc.weights
+    if sc.units - 1 < 19:
+        assert any("cannot reach 0.05" in n for n in sc.notes)

@@ -142,7 +142,7 @@ def test_chosen_event_outside_the_window_is_not_claimed_to_be_in_it(warehouse):
     assert "in the window 2023-09-01 to 2024-09-30: North American pact (NAM, 2024-03-01) [" in text
     assert "Canada orders wind-up (" not in text.split("No effect of")[0]
     assert "No effect of Canada orders wind-up (CA, 2024-11-06 [" in text
-    assert "; outside the window) can be estimated" in text
+    assert "; outside the events window) can be estimated" in text
     assert uncited_numbers(text) == [], text
     cited = {c.source_id: c for c in narrative.citations}
     assert cited["S-CTV"].publisher == "CTV News"  # the wind-up's source, though not a window event

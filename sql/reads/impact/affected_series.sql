@@ -18,6 +18,6 @@ inner join region_lineage as l on l.ancestor_code = ev.jurisdiction
 inner join actual_figures as a on a.region_code = l.descendant_code
 inner join regions as r on r.region_code = a.region_code
 left join metrics as m on m.metric = a.metric
-where a.value is not null and a.grain in ('month', 'quarter', 'half', 'year')
+where a.value is not null and a.grain in ('day', 'month', 'quarter', 'half', 'year')
 group by all
 order by r.path, a.entity, a.metric, a.grain

@@ -6,5 +6,5 @@ inner join region_lineage as l on l.ancestor_code = e.jurisdiction
 where exists (
     select 1 from actual_figures as a
     where a.region_code = l.descendant_code and a.value is not null
-      and a.grain in ('month', 'quarter', 'half', 'year')
+      and a.grain in ('day', 'month', 'quarter', 'half', 'year')
 )
