@@ -17,7 +17,9 @@ def _layer(name: str) -> list:
 @pytest.mark.parametrize("layer", VIEW_LAYERS)
 def test_each_view_needs_only_tables_and_earlier_layers(layer: str) -> None:
     # the earlier layers in creation order (each layer's macro files first)
-    earlier = [path for path in sql_files("views") if path.parent.name in VIEW_LAYERS[: VIEW_LAYERS.index(layer)]]
+    earlier = [
+        path for path in sql_files("views") if path.parent.name in VIEW_LAYERS[: VIEW_LAYERS.index(layer)]
+    ]
     macros = [path for path in _layer(layer) if defines_macros(path)]  # a layer's own rules, applied first
     for path in _layer(layer):
         with duckdb.connect() as con:

@@ -13,32 +13,13 @@ with rolled as (
 ),
 
 final as (
+    -- actual_figures' columns in its order, then the rollup's own
     select
-        entity,
-        metric,
-        region_code,
-        period,
-        grain,
-        period_start,
-        period_end,
-        value,
-        bound,
+        entity, metric, region_code, period, grain, period_start, period_end, value, bound,
         case when all_actual then 'actual' else 'estimate' end as kind,
-        as_of,
-        source_id,
-        null::varchar as figure_id,
-        unit,
-        1::bigint as candidates,
-        value_low,
-        value_high,
-        aggregation,
-        component_grain,
-        components,
-        approximate_components,
-        component_figure_ids,
-        currency,
-        value_native,
-        basis
+        as_of, source_id, null::varchar as figure_id, unit, 1::bigint as candidates, value_low, value_high,
+        aggregation, component_grain, components, approximate_components, component_figure_ids, currency,
+        value_native, basis
     from rolled
 )
 

@@ -14,36 +14,14 @@ with rolled as (
 ),
 
 final as (
+    -- chosen_expectations' columns in its order (a rolled-up expectation is presented in the base unit: its
+    -- components may be written differently), then the rollup's own
     select
-        entity,
-        metric,
-        region_code,
-        period,
-        grain,
-        period_start,
-        period_end,
-        kind,
-        policy,
-        value,
-        value_low,
-        value_high,
-        bound,
-        unit,
-        -- a rolled-up expectation is presented in the base unit (its components may be written differently)
-        null::varchar as unit_raw,
-        null::double as base_per_unit_raw,
-        as_of,
-        source_id,
-        null::varchar as figure_id,
-        null::bigint as vintages,
-        aggregation,
-        component_grain,
-        components,
-        approximate_components,
-        component_figure_ids,
-        currency,
-        value_native,
-        basis
+        entity, metric, region_code, period, grain, period_start, period_end, kind, policy, value, value_low,
+        value_high, bound, unit, null::varchar as unit_raw, null::double as base_per_unit_raw, as_of, source_id,
+        null::varchar as figure_id, null::bigint as vintages,
+        aggregation, component_grain, components, approximate_components, component_figure_ids, currency,
+        value_native, basis
     from rolled
 )
 
