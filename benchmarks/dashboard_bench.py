@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.data import catalog, evidence, scorecard, trends  # noqa: E402
+from dashboard.data import answers, catalog, evidence, scorecard, trends  # noqa: E402
 from dashboard.data import connection as q  # noqa: E402
 from dashboard.data import events as event_reads  # noqa: E402
 from tests.browser.browser import CHROMIUM, CHROMIUM_ARGS, start_dashboard  # noqa: E402
@@ -68,6 +68,11 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
         (g for g in ("month", "quarter", "half", "year") if g in grains), grain
     )  # the finest grain with both actuals and expectations
     event_id = events["event_id"][0] if events.height else ""
+    with q.reading(ident):
+        bridges = answers.bridges(ident)
+    q.clear_cache()
+    # the Bridge page opens on its first bridge (the reads' own order)
+    bridge = tuple(bridges.row(0)[i] for i in (0, 1, 2, 4, 6)) if bridges.height else None
     series = (entity, metric, kind, "at_period_end")
     sidebar: list[Step] = [("build_info", "warehouse", lambda: catalog.build_info(ident))]
     chooser: list[Step] = [
@@ -106,6 +111,17 @@ def page_steps(ident: q.Identity) -> dict[str, list[Step]]:
             ("events near regions", "selection", lambda: trends.events_near_regions(ident, regions)),
             ("entity parents", "warehouse", lambda: trends.entity_parents(ident)),
             ("pacing", "selection", lambda: trends.pacing(ident, entity, metric, "at_period_end", regions)),
+        ],
+        "scorecard vs last year": sidebar
+        + chooser
+        + [("prior_comparisons", "selection", lambda: answers.prior_comparisons(ident, entity, metric))],
+        "bridge": sidebar
+        + [("bridges", "warehouse", lambda: answers.bridges(ident))]
+        + ([("bridge_steps", "selection", lambda: answers.bridge_steps(ident, *bridge))] if bridge else []),
+        "track record": sidebar
+        + [
+            ("track_record", "selection", lambda: answers.track_record(ident, "latest")),
+            ("worst_misses", "selection", lambda: answers.worst_misses(ident, "latest")),
         ],
         "events": sidebar
         + [
