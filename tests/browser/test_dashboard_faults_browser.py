@@ -168,16 +168,18 @@ def test_every_download_of_every_page_opens(demo_url, browser, entity):
             wait_until_settled(page, charts)
             buttons = page.locator('[data-testid="stDownloadButton"] button')
             buttons.first.wait_for(state="attached", timeout=90_000)
-            report = page.get_by_role("button", name="HTML", exact=True)
-            if report.count() and not report.is_visible():  # the Scorecard's report: open its expander
-                page.locator('[data-testid="stExpander"] summary', has_text="Download report").click()
-                report.wait_for(state="visible", timeout=30_000)
             assert buttons.count() > 0, path
             for i in range(buttons.count()):
-                label = buttons.nth(i).inner_text().strip()
+                button = buttons.nth(i)
+                if (
+                    not button.is_visible()
+                ):  # in a closed expander (the Scorecard's report, the impact window)
+                    button.locator("xpath=ancestor::details[1]/summary").click()
+                    button.wait_for(state="visible", timeout=30_000)
+                label = button.inner_text().strip()
                 try:
                     with page.expect_download(timeout=120_000) as download:
-                        buttons.nth(i).click()
+                        button.click()
                     file = download.value
                     rows = _open(file.suggested_filename, Path(file.path()).read_bytes())
                     opened.append((path, label, file.suggested_filename, rows))
