@@ -235,3 +235,20 @@ def test_the_text_names_the_method_and_twfe_beside_it(laws):
     bad = subprocess.run([IMPACT, "effect", "--event", events, "--metric", "sales", "--region", "T060",
                           "--warehouse", str(warehouse)], capture_output=True, text=True, timeout=300)  # fmt: skip
     assert bad.returncode == 2 and "--region is not used with several events" in bad.stderr
+
+
+def test_the_impact_page_shows_the_staggered_estimate(laws, monkeypatch):
+    from tests.effects.test_impact_page_cases import open_impact, texts
+
+    adoption, warehouse, doc = laws[1], laws[4], laws[3]
+    others = [f"L{r}" for r in adoption if r != "T060"]
+    at = open_impact(warehouse, monkeypatch, event="LT060", region="T060", metric="sales", staggered=others)
+    text = texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    att = doc["staggered_did"]["att"]
+    assert metrics["Average effect on the treated"] == f"{att['estimate']:+,.4g}"
+    assert metrics["95% interval"] == f"{att['lower']:+,.4g} to {att['upper']:+,.4g}"
+    assert metrics["Two-way fixed effects (biased)"] == f"{doc['staggered_did']['twfe']['estimate']:+,.4g}"
+    assert "Over 15 treated regions and 10 never-treated controls (2000 to 2019)" in text
+    assert "Effect by period since the event (Sun & Abraham)" in text
+    assert any("Controls: 10 regions never treated, 14 left out" in e.label for e in at.expander)
