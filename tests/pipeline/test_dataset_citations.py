@@ -6,7 +6,6 @@ expectation of one dataset is not counted as compared because another dataset's 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
