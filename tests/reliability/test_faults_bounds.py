@@ -316,3 +316,58 @@ def test_a_run_with_every_hostile_file_publishes_the_rest(tmp_path: Path) -> Non
         ("datasets/other/dataset.toml", "MAX_TOML_DEPTH"),
     ]:
         assert files[file] == "unreadable" and limit in reasons[file], (file, reasons.get(file))
+
+
+LOCK_PROBE = (
+    "import fcntl, os, sys\n"
+    "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)\n"
+    "try:\n"
+    "    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+    "    print('free')\n"
+    "except BlockingIOError:\n"
+    "    print('held')\n"
+)
+
+
+# faults 3 and 8, the lock: a run parsed its inputs holding the publish lock, so one slow file (a zip bomb,
+# a quadratic header) kept every other run from publishing for as long as it took. Read first, lock to publish.
+def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from pipelines.defs.resources import ImpactSettings
+    from pipelines.defs.run import run_pipeline
+    from pipelines.ingest import assemble
+
+    data = tmp_path / "data"
+    folder = _dataset(data, "shop", {"sources.csv": SOURCES, "figures.csv": GOOD_FIGURES})
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    seen: list[str] = []
+    real = assemble.read_files
+
+    def watched(inputs):
+        # what another process finds while this run parses: the lock free to take
+        probe = subprocess.run(
+            [sys.executable, "-c", LOCK_PROBE, str(warehouse.parent)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        seen.append(probe.stdout.strip())
+        files = real(inputs)
+        if len(seen) == 1:  # the inbox files a new figure while the first read is parsing
+            (folder / "figures-late.csv").write_text(
+                GOOD_FIGURES.replace("2024-Q2,actual,120", "2024-Q3,actual,130"), encoding="utf-8"
+            )
+        return files
+
+    monkeypatch.setattr(assemble, "read_files", watched)
+    summary = run_pipeline(ImpactSettings(data_dir=str(data), warehouse=str(warehouse), today="2026-11-29"))
+    assert summary.published, summary.error
+    assert seen == ["free", "free"], seen  # read twice (the inputs changed), never holding the lock
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        periods = [p for (p,) in con.execute("select period from figures order by period").fetchall()]
+    assert periods == ["2024-Q2", "2024-Q3"], (
+        "the run publishes the inputs as they were when it took the lock"
+    )
