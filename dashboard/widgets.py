@@ -251,6 +251,20 @@ def from_url(wanted, options: list, format_func=str):
     return next((o for o in options if loose in (_loose(o), _loose(format_func(o)))), None)
 
 
+# What a page compares the actuals with (`?versus=`): the chosen expectation, or the same period a year earlier.
+VERSUS = {"plan": "the plan", "last year": "last year"}
+
+
+def versus_ui() -> str:
+    """The sidebar's "Against" choice, kept in the URL (`?versus=last year`): 'plan' (the default) or
+    'last year'. The Scorecard and Trends read it the same way, so a link carries it between them."""
+    return url_choice(
+        st.sidebar.selectbox, "Against", list(VERSUS), "versus", "plan", prefix="", format_func=VERSUS.get,
+        help="**the plan**: the expectation chosen above; **last year**: the same period a year earlier "
+        "(fiscal years by the entity's calendar).",
+    )  # fmt: skip
+
+
 def url_choice(widget, label: str, options: list, key: str, default, prefix: str = "impact_", **kwargs):
     """A selectbox or multiselect whose choice lives in the URL as the plain option (`?event=EV07`,
     `?metric=ad_revenue`, `?controls=US&controls=MX`), so links from other pages and shared addresses work;

@@ -17,8 +17,6 @@ from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
 from dashboard.sections.unmatched import unmatched_notice
 
-VERSUS = {"plan": "the plan", "last year": "last year"}
-
 st.title("Scorecard: actuals against expectations")
 ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
@@ -28,11 +26,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     widgets.illustrative_caption(ident, series.entity)
     report_download_ui(ident, series)
     unmatched_notice(ident, series.entity, series.metric)
-    versus = widgets.url_choice(
-        st.sidebar.selectbox, "Against", list(VERSUS), "versus", "plan", prefix="", format_func=VERSUS.get,
-        help="**the plan**: the expectation chosen above; **last year**: the same period a year earlier "
-        "(fiscal years by the entity's calendar).",
-    )  # fmt: skip
+    versus = widgets.versus_ui()
     key = (series.entity, series.metric, series.kind, series.policy)
     if versus == "last year":
         prior = answers.prior_comparisons(ident, series.entity, series.metric)

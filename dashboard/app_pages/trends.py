@@ -33,6 +33,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     if not chosen:
         st.info("Pick at least one region in the sidebar.")
         st.stop()
+    versus = widgets.versus_ui()
     shown_as_grids = widgets.tables_toggle()
 
     actuals = data.actuals(ident, series.entity, series.metric, chosen)
@@ -48,7 +49,17 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         shown_actuals = actuals.filter(pl.col("grain") == grain)
         shown_vintages = vintages.filter(pl.col("grain") == grain)
         key = (series.entity, series.metric, series.kind, series.policy)
-        shortfalls = data.shortfall_periods(ident, *key, grain, chosen[0])
+        priors = None
+        if versus == "last year":
+            priors = data.prior_year(ident, series.entity, series.metric, chosen).filter(
+                pl.col("grain") == grain
+            )
+            # the first region's periods worse than a year earlier, in the metric's sense
+            shortfalls = priors.filter(
+                (pl.col("region_code") == chosen[0]) & (pl.col("favourable") == False)  # noqa: E712
+            ).select("period_start", "period_end")
+        else:
+            shortfalls = data.shortfall_periods(ident, *key, grain, chosen[0])
         dates = shown_actuals["period_start"].to_list() + shown_vintages["period_start"].to_list()
         ends = shown_actuals["period_end"].to_list() + shown_vintages["period_end"].to_list()
         first, last = (min(dates), max(ends)) if dates else (dt.date.min, dt.date.max)
@@ -58,14 +69,28 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         nearby = nearby.filter(
             pl.col("date").is_between(first - dt.timedelta(days=92), last + dt.timedelta(days=92))
         )
+        against = (
+            "the same period a year earlier (dash-dot; fiscal years by the entity's calendar)"
+            if priors is not None
+            else f"{series.kind} (dashed: original; dotted: latest revision)"
+        )
+        worse = (
+            "a year earlier"
+            if priors is not None
+            else f"its {series.kind} ({widgets.POLICIES[series.policy]})"
+        )
         st.caption(
-            f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {series.kind} "
-            f"(dashed: original; dotted: latest revision). Marker shapes: ◆ approximate, ▼ at most, ▲ at least. "
-            f"Shaded: {names[chosen[0]]} worse than its {series.kind} ({widgets.POLICIES[series.policy]}). "
+            f"{series.entity} · {series.metric_label} per {grain}: actual (solid) against {against}. "
+            f"Marker shapes: ◆ approximate, ▼ at most, ▲ at least. Shaded: {names[chosen[0]]} worse than {worse}. "
             "Events: only those about this business or its group, in or above the shown regions; hollow = expected."
         )
+        if priors is not None and priors.is_empty():
+            st.info(f"No {grain} of these regions has an actual a year earlier to compare with.")
         show_chart(
-            trend_chart(shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label), key="trend"
+            trend_chart(
+                shown_actuals, shown_vintages, shortfalls, nearby, series.metric_label, priors=priors
+            ),
+            key="trend",
         )
         other = [g for g in widgets.GRAIN_ORDER if g in either and g != grain]
         if other:
@@ -73,12 +98,15 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.subheader("Figures in the chart")
         picked = {"entity": series.entity, "metric": series.metric, "grain": grain}
         tables.show_table(shown_actuals, "actuals", grid=shown_as_grids, selection=picked)
-        tables.show_table(
-            shown_vintages,
-            "expectation_vintages",
-            grid=shown_as_grids,
-            selection={**picked, "expectation_kind": series.kind},
-        )
+        if priors is not None:
+            tables.show_table(priors, "against_last_year", grid=shown_as_grids, selection=picked)
+        else:
+            tables.show_table(
+                shown_vintages,
+                "expectation_vintages",
+                grid=shown_as_grids,
+                selection={**picked, "expectation_kind": series.kind},
+            )
         tables.show_table(
             nearby.select(
                 "date",

@@ -180,18 +180,57 @@ def _vintage_traces(v: pl.DataFrame, name: str, colour: str, divisor: float, uni
     return traces
 
 
+def _prior_year_line(p: pl.DataFrame, name: str, colour: str, divisor: float, unit_label: str) -> dict:
+    """One region's actuals of a year earlier drawn at this year's periods: a thin dash-dot line."""
+    return dict(
+        type="scatter",
+        x=midpoints(p),
+        y=[v / divisor for v in p["prior_actual"]],
+        mode="lines+markers",
+        name=f"{name}: last year",
+        line=dict(color=colour, dash="dashdot", width=2),
+        marker=dict(size=8, symbol="circle-open"),
+        customdata=list(
+            zip(
+                p["period"],
+                p["prior_period"],
+                [
+                    format_value(v, divisor, b)
+                    for v, b in zip(p["prior_actual"], p["prior_bound"], strict=True)
+                ],
+                [f"{pub} [{s}]" for pub, s in zip(p["publisher"], p["prior_source_id"], strict=True)],
+                strict=True,
+            )
+        ),
+        hovertemplate="<b>%{customdata[0]}</b>: a year earlier (%{customdata[1]}) %{customdata[2]} "
+        + unit_label
+        + "<br>source: %{customdata[3]}<extra>"
+        + name
+        + "</extra>",
+        **TOP,
+    )
+
+
 def trend_chart(
     actuals: pl.DataFrame,
     vintages: pl.DataFrame,
     shortfalls: pl.DataFrame,
     events: pl.DataFrame,
     metric_label: str = "value",
+    priors: pl.DataFrame | None = None,
 ) -> go.Figure:
-    """Actual and expectation vintages over time (top), events as a strip and lines (bottom)."""
+    """Actual and expectation vintages over time (top), events as a strip and lines (bottom). With `priors`
+    (trends.prior_year's frame) the last year's actuals are drawn at this year's periods instead of the
+    expectations ("against last year"); `shortfalls` then holds the periods worse than a year earlier."""
+    if priors is not None:
+        vintages = vintages.clear()
     if actuals.is_empty() and vintages.is_empty():
         return empty_figure("no figures for these regions at this grain")
+    prior_values = priors["prior_actual"].to_list() if priors is not None else []
     unit = (actuals["unit"].to_list() + vintages["unit"].to_list() + [None])[0]
-    divisor, unit_label = value_scale(unit, actuals["value"].to_list() + vintages["value"].to_list())
+    divisor, unit_label = value_scale(
+        unit, actuals["value"].to_list() + vintages["value"].to_list() + prior_values
+    )
     regions = sorted(set(actuals["region_name"].to_list()) | set(vintages["region_name"].to_list()))
     palette = region_colours(regions)
     shapes, traces = _shortfall_marks(shortfalls)
@@ -201,6 +240,9 @@ def trend_chart(
             traces.append(_actual_trace(a, name, palette[name], divisor, unit_label))
         v = vintages.filter(pl.col("region_name") == name).sort("period_start", "vintage")
         traces += _vintage_traces(v, name, palette[name], divisor, unit_label)
+        p = priors.filter(pl.col("region_name") == name).sort("period_start") if priors is not None else None
+        if p is not None and p.height:
+            traces.append(_prior_year_line(p, name, palette[name], divisor, unit_label))
     event_traces, annotations, lines = _event_marks(events)
     layout = _trend_layout()
     entries = sum(1 for t in traces + event_traces if t.get("showlegend", True))
@@ -210,7 +252,11 @@ def trend_chart(
         template=TEMPLATE,
         # the plot keeps about 500 px; the legend below it takes up to a row per entry at a phone's width
         height=560 + 16 * entries,
-        title=dict(text="Actual and expected over time · shaded: periods below expectation"),
+        title=dict(
+            text="Actual against last year · shaded: periods worse than a year earlier"
+            if priors is not None
+            else "Actual and expected over time · shaded: periods below expectation"
+        ),
         hovermode="closest",
     )
     _label_axes(layout, events, axis_title(metric_label, unit_label))

@@ -37,6 +37,15 @@ def vintages(ident: Identity, entity: str, metric: str, kind: str, region_codes:
     return read(ident, "trends/vintages", entity, metric, kind, where=where)
 
 
+def prior_year(ident: Identity, entity: str, metric: str, region_codes: list[str]) -> pl.DataFrame:
+    """The regions' actuals against the same period a year earlier (actual_vs_prior through
+    sql/reads/trends/prior_year.sql): region_code, region_name, period, grain, period_start, period_end,
+    prior_period, prior_actual, change, change_pct, change_bps, favourable, prior_bound, prior_as_of,
+    prior_source_id, publisher, unit; values in the base unit. A period without a prior year has no row."""
+    where = in_list("region_code", sorted(region_codes))
+    return read(ident, "trends/prior_year", entity, metric, where=where)
+
+
 def pacing(ident: Identity, entity: str, metric: str, policy: str, region_codes: list[str]) -> pl.DataFrame:
     """The regions' pacing, one phasing per expectation, with where the period landed (serve_pacing)."""
     where = in_list("region_code", sorted(region_codes))

@@ -103,3 +103,47 @@ def test_scorecard_against_last_year(case_warehouse, monkeypatch):
     assert "against 2023" in "\n".join(str(m.value) + str(m.label) for m in at.metric) or at.metric
     at.sidebar.selectbox(key="versus").select("plan").run()
     assert not any("same period a year earlier" in c.value for c in at.caption)
+
+
+def test_trends_against_last_year(case_warehouse, monkeypatch):
+    """Trends takes the same "Against" choice from the address: the last year's actuals are drawn at this
+    year's periods (the values of actual_vs_prior), the expectations are not, and the choice goes back."""
+    import json
+
+    import duckdb
+
+    at = open_page(
+        case_warehouse,
+        "app_pages/trends.py",
+        monkeypatch,
+        entity="TikTok Shop",
+        metric="gmv",
+        versus="last year",
+    )
+    assert at.sidebar.selectbox(key="versus").value == "last year"
+    assert any("a year earlier" in c.value for c in at.caption)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = [t for t in spec["data"] if t.get("name", "").endswith(": last year")]
+    assert lines, [t.get("name") for t in spec["data"]]
+    assert not [t for t in spec["data"] if "(latest)" in t.get("name", "") or ": target" in t.get("name", "")]
+    drawn = {
+        (t["name"].removesuffix(": last year"), c[0]): y
+        for t in lines
+        for c, y in zip(t["customdata"], t["y"])
+    }
+    with duckdb.connect(str(case_warehouse), read_only=True) as con:
+        expected = {
+            (region, period): value
+            for region, period, value in con.execute(
+                "select region_name, period, prior_actual from actual_vs_prior where entity = 'TikTok Shop'"
+                " and metric = 'gmv' and comparison = 'prior_year'"
+            ).fetchall()
+            if (region, period) in drawn
+        }
+    assert expected.keys() == drawn.keys()
+    scale = max(expected.values()) / max(drawn.values())  # the chart divides by its unit's scale (bn, m)
+    assert scale in (1, 1e3, 1e6, 1e9)
+    assert {k: round(v / scale, 6) for k, v in expected.items()} == {k: round(v, 6) for k, v in drawn.items()}
+    at.sidebar.selectbox(key="versus").select("plan").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not [t for t in spec["data"] if t.get("name", "").endswith(": last year")]
