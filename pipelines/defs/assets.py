@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from pipelines.defs.orders import order_figures
 from pipelines.defs.reports import scheduled_reports
@@ -157,7 +158,12 @@ def order_facts(
     grouped scans), by country and every region above it, in USD at the same rates and on the same region
     tree as every figure (dataset regions and the user's fx files included); bad order rows counted by
     reason (pipelines/orders/facts.py, sql/orders/). Its check: rows in = rows aggregated + rows rejected."""
-    facts = orders.order_facts(settings.data_path, reference_data.regions, reference_data.fx_rates)
+
+    def scoped(dataset: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        own = reference_data.for_dataset(dataset)
+        return own.regions, own.fx_rates
+
+    facts = orders.order_facts(settings.data_path, reference_data.regions, reference_data.fx_rates, scoped)
     unaccounted = facts.rows_in - facts.rows_aggregated - facts.rows_rejected
     by_reason: dict[str, int] = {}
     for month in facts.months:

@@ -259,13 +259,9 @@ def context(
     ref: reference.Reference, sources: pl.DataFrame | None = None, today: date | None = None
 ) -> Context:
     ctx = Context(
-        resolver=ref.resolver,
-        metrics=ref.metric_props(),
-        fiscal_start=ref.fiscal_start(),
-        fx=FxTable(ref.fx_rates),
-        entity_aliases=ref.entity_aliases,
-        calendars=ref.calendars(),
+        **_reference_fields(ref.shared or ref),
         today=today or date.today(),
+        scoped={dataset: _reference_fields(r) for dataset, r in ref.scoped.items()},
     )
     if sources is not None:
         ctx.all_sources = dict(
@@ -276,6 +272,18 @@ def context(
             )
         )
     return ctx
+
+
+def _reference_fields(ref: reference.Reference) -> dict:
+    """The Context fields one scope's reference gives (see Context.scoped)."""
+    return {
+        "resolver": ref.resolver,
+        "metrics": ref.metric_props(),
+        "fiscal_start": ref.fiscal_start(),
+        "fx": FxTable(ref.fx_rates),
+        "entity_aliases": ref.entity_aliases,
+        "calendars": ref.calendars(),
+    }
 
 
 Validator = Callable[[pl.DataFrame, Context], tuple[pl.DataFrame, pl.DataFrame]]
@@ -293,7 +301,10 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     `impact validate` runs this same function, so a check and a run cannot disagree."""
     key = KEYS[kind]
     settings = dataset_settings(files)
-    names = _entity_names(files, ctx)
+    names = {
+        dataset: _entity_names([f for f in files if f.file.dataset == dataset], ctx.for_dataset(dataset))
+        for dataset in dict.fromkeys(f.file.dataset for f in files)
+    }
     frames, issues, ms, notes, combined = [], {}, {}, {}, {}
     by_dataset: dict[str, dict[str, str]] = {}
     keys_by_dataset: dict[str, pl.DataFrame | None] = {}  # figures' keys loaded so far (ingest/combine.py)
@@ -308,7 +319,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         fctx = ctx.for_file(
             settings.get(f.file.dataset), f.file.name, f.raw.delimiter, f.file.layout, f.raw.combine
         )
-        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names[f.file.dataset])
         notes[f.file.name] = [*f.raw.notes, *notes[f.file.name]]
         rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
@@ -352,7 +363,8 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
-    """One spelling per entity key across every figures and events file (see pipelines/ingest/identity.py)."""
+    """One spelling per entity key across the figures and events files of one dataset (`files`, `ctx`: that
+    dataset's), so another dataset's spelling never renames this one's entities (pipelines/ingest/identity.py)."""
     used = [
         name
         for f in files
@@ -399,7 +411,7 @@ def assemble(
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,
-        "fx_rates": ref.fx_rates,
+        "fx_rates": ref.fx_table if ref.fx_table is not None else ref.fx_rates,
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,
