@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from pipelines.ingest.cell_formats import Shown, shown
-from pipelines.ingest.readers import UnreadableFile, _decode_text, _sniff_delimiter
+from pipelines.ingest.readers import UnreadableFile, decode_text, sniff_delimiter
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -159,9 +159,8 @@ def _read_csv(path: Path) -> Sheet:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile("the file is empty")
-    text = _decode_text(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    text, _encoding = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         rows = [[_clean(v) for v in row] for row in reader]
     except csv.Error as exc:
