@@ -7,7 +7,7 @@ declaring them are added with sensible defaults, and say so in their description
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +17,7 @@ from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.schemas import table_schema
+from pipelines.ingest.validate import REFERENCE_DATASET
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
@@ -322,6 +323,16 @@ class Reference:
     fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
     entity_aliases: dict[str, str]  # alias -> entity, from entities files
     compositions: pl.DataFrame | None = None  # what regions and entities are made of (made_of columns)
+    # dataset -> the reference that dataset's files are checked against: the package's, DATA_DIR/reference/'s
+    # and the dataset's own files, never another dataset's (a dataset without files of its own uses `shared`)
+    scoped: dict[str, Reference] = field(default_factory=dict)
+    shared: Reference | None = None  # the package's and DATA_DIR/reference/'s alone
+    # the warehouse's fx_rates: the shared rates (dataset '_reference') and each dataset's own rates
+    fx_table: pl.DataFrame | None = None
+
+    def for_dataset(self, dataset: str) -> Reference:
+        """The reference `dataset`'s files are validated against (see `scoped`)."""
+        return self.scoped.get(dataset) or self.shared or self
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -395,18 +406,52 @@ class Reference:
 
 
 def build(files: list[FileLoad]) -> Reference:
-    """Reference tables from the package plus every readable regions/entities/metrics file, in order."""
+    """Reference tables from the package plus every readable regions/entities/metrics/fx file, in order.
+
+    Everything a dataset brings applies to that dataset only (docs/data-formats.md, "Datasets cannot touch each
+    other"): each dataset's files are checked against `Reference.for_dataset(name)`, built from the package,
+    DATA_DIR/reference/ and that dataset's own files. The returned object's own tables (regions, metrics,
+    entities, compositions: one definition per id, read by the views) are built from every file as before;
+    its `fx_table` holds the rates per scope (column `dataset`) and `issues` each file's issues from its own
+    scope."""
+    shared_files = [f for f in files if f.file.dataset == REFERENCE_DATASET]
+    shared = _build_one(shared_files, [])
+    scoped: dict[str, Reference] = {}
+    issues = dict(shared.issues)
+    fx_parts = [shared.fx_rates.with_columns(pl.lit(REFERENCE_DATASET).alias("dataset"))]
+    for dataset in dict.fromkeys(f.file.dataset for f in files if f.file.dataset != REFERENCE_DATASET):
+        own = [f for f in files if f.file.dataset == dataset]
+        ref = _build_one([*shared_files, *own], own, shared.fx_rates)
+        scoped[dataset] = ref
+        issues |= {f.file.name: ref.issues[f.file.name] for f in own}
+        own_rates = ref.fx_rates.join(shared.fx_rates, on=list(fx_file.RATES_SCHEMA), how="anti")
+        fx_parts.append(own_rates.with_columns(pl.lit(dataset).alias("dataset")))
+    every = _build_one(files, [], shared.fx_rates)
+    every.issues = issues
+    every.scoped, every.shared = scoped, shared
+    every.fx_rates = shared.fx_rates
+    every.fx_table = (
+        pl.concat(fx_parts).select("dataset", *fx_file.RATES_SCHEMA).sort("dataset", "currency", "month")
+    )
+    return every
+
+
+def _build_one(
+    files: list[FileLoad], own: list[FileLoad], shared_rates: pl.DataFrame | None = None
+) -> Reference:
+    """One scope's reference: the package's tables extended by `files` (in order; later wins). Rates: the ECB's,
+    overridden by the rates files among `files` (when `shared_rates` is None: the shared scope), else
+    `shared_rates` overridden by the rates files among `own` (a dataset's rates win over the shared ones
+    for its own figures)."""
     by_kind = {k: [f for f in files if f.file.kind == k] for k in KINDS}
     issues: dict[str, list[pl.DataFrame]] = {f.file.name: [] for f in files}
     regions, resolver = _read_regions(by_kind["regions"], issues)
     metrics = _read_metrics(by_kind["metrics"], issues)
     entities = _read_entities(by_kind["entities"], issues)
-    user_rates = []
-    for f in by_kind["fx"]:
-        rates, found = fx_file.rates_from_file(f.raw.frame, f.raw.delimiter)
-        user_rates.append(rates)
-        issues[f.file.name].append(found)
-    fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
+    rate_files = by_kind["fx"] if shared_rates is None else [f for f in own if f.file.kind == "fx"]
+    user_rates = fx_file.checked_rates(rate_files, issues)
+    base = monthly_rates() if shared_rates is None else shared_rates
+    fx_rates = fx_file.merge_rates(base, fx_file.monthly_user_rates(user_rates))
     aliases = _entity_aliases(by_kind["entities"])
     parts = pl.concat(
         [
