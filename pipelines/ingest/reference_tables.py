@@ -435,6 +435,9 @@ def build(files: list[FileLoad]) -> Reference:
         own_rates = ref.fx_rates.join(shared.fx_rates, on=list(fx_file.RATES_SCHEMA), how="anti")
         fx_parts.append(own_rates.with_columns(pl.lit(dataset).alias("dataset")))
     every = _build_one(kept, [], shared.fx_rates)
+    every.metrics = _shared_first(every.metrics, shared.metrics, "metric")
+    every.entities = _shared_first(every.entities, shared.entities, "entity")
+    every.regions = _shared_first(every.regions, shared.regions, "region_code")
     every.issues = issues
     every.scoped, every.shared = scoped, shared
     every.fx_rates = shared.fx_rates
@@ -444,25 +447,32 @@ def build(files: list[FileLoad]) -> Reference:
     return every
 
 
-# what makes a definition: the columns compared when a dataset declares an id the shared reference defines
-_DEFINES = {
+# what makes a definition: per kind, the id column and, per compared table column, the file columns that
+# write it (a row that leaves them all empty does not redefine that part: it may add aliases to a shared id)
+_DEFINES: dict[str, tuple[str, dict[str, list[str]]]] = {
     "metrics": (
         "metric",
-        [
-            "unit_kind",
-            "additive",
-            "higher_is_better",
-            "can_be_negative",
-            "aggregation",
-            "max_abs_value",
-            "weight_metric",
-        ],
+        {
+            "unit_kind": ["unit_kind"],
+            "additive": ["additive", "unit_kind"],
+            "higher_is_better": ["higher_is_better"],
+            "can_be_negative": ["can_be_negative", "unit_kind"],
+            "aggregation": ["aggregation", "additive", "unit_kind"],
+            "max_abs_value": ["max_abs_value"],
+            "weight_metric": ["weight_metric"],
+        },
     ),
     "entities": (
         "entity",
-        ["parent", "fiscal_year_start_month", "calendar", "year_end", "fiscal_year_named_by"],
+        {
+            "parent": ["parent"],
+            "fiscal_year_start_month": ["fiscal_year_start_month", "calendar", "year_end"],
+            "calendar": ["calendar"],
+            "year_end": ["year_end"],
+            "fiscal_year_named_by": ["fiscal_year_named_by", "calendar"],
+        },
     ),
-    "regions": ("region_code", ["name", "parent_code", "level", "path"]),
+    "regions": ("region_code", {"parent_code": ["parent"], "level": ["level"], "path": ["parent"]}),
 }
 
 
@@ -477,7 +487,8 @@ def _redefinitions(own: list[FileLoad], ref: Reference, shared: Reference) -> di
         "regions": (ref.regions, shared.regions),
     }
     out: dict[str, list[pl.DataFrame]] = {}
-    for kind, (key, columns) in _DEFINES.items():
+    for kind, (key, writes) in _DEFINES.items():
+        columns = list(writes)
         mine, theirs = tables[kind]
         if kind == "metrics":  # an aggregation left empty means the default (view metric_aggregations)
             mine, theirs = _effective_aggregation(mine), _effective_aggregation(theirs)
@@ -488,7 +499,11 @@ def _redefinitions(own: list[FileLoad], ref: Reference, shared: Reference) -> di
         )
         if changed.is_empty():
             continue
-        ids = set(changed[key].to_list())
+        # id -> the file columns whose values made it differ
+        differs = {
+            row[key]: {w for c in columns if row[c] != row[f"{c}_shared"] for w in writes[c]}
+            for row in changed.to_dicts()
+        }
         written = "code" if kind == "regions" else key
         for f in own:
             if f.file.kind != kind or not f.usable or written not in f.raw.frame.columns:
@@ -498,7 +513,15 @@ def _redefinitions(own: list[FileLoad], ref: Reference, shared: Reference) -> di
                 .map_elements(metric_id if kind == "metrics" else str.strip, return_dtype=pl.String)
                 .alias("_id")
             )
-            hits = frame.filter(pl.col("_id").is_in(list(ids)))
+            writing = [
+                pl.col("_id").eq(i)
+                & pl.any_horizontal(*[pl.col(w).is_not_null() for w in ws if w in frame.columns])
+                for i, ws in differs.items()
+                if any(w in frame.columns for w in ws)
+            ]
+            if not writing:
+                continue
+            hits = frame.filter(pl.any_horizontal(*writing))
             if hits.is_empty():
                 continue
             noun = {"metrics": "metric", "entities": "entity", "regions": "region"}[kind]
@@ -522,6 +545,13 @@ def _redefinitions(own: list[FileLoad], ref: Reference, shared: Reference) -> di
                 ).cast(ISSUE_SCHEMA)
             )
     return out
+
+
+def _shared_first(table: pl.DataFrame, shared: pl.DataFrame, key: str) -> pl.DataFrame:
+    """`table` with the shared definition for every id the shared reference defines (a dataset's row for it
+    was a copy, or only added aliases), in `table`'s order."""
+    by_id = {r[key]: r for r in shared.to_dicts()}
+    return pl.DataFrame([by_id.get(r[key], r) for r in table.to_dicts()], schema=table.schema)
 
 
 def _effective_aggregation(metrics: pl.DataFrame) -> pl.DataFrame:
