@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,8 +123,27 @@ def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) 
     return found
 
 
+def _digest(*parts: Path | bytes) -> str:
+    """sha256 of the files' bytes (streamed, never all in memory) and the separators, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            digest.update(part)
+            continue
+        with part.open("rb") as fh:
+            while chunk := fh.read(2**20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[InputFile]) -> tuple[tuple[str, str, str], ...]:
+    """What identifies a set of inputs: (name, kind, content hash) of each, sorted. Equal fingerprints
+    mean the same bytes would be read (the publish lock's re-check, pipelines/defs/assets.py)."""
+    return tuple(sorted((f.name, f.kind, f.content_hash) for f in files))
+
+
 def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
-    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    digest = _digest(path, b"\0layout\0", layout)
     return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
 
 
@@ -145,7 +164,7 @@ def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     except ValueError:
         name = str(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _digest(path)
     except OSError as exc:  # unreadable (permissions, gone since listed): read_files says so as row 0
         digest = f"unreadable:{name}:{exc.strerror}"
     return InputFile(path, safe_name(name), safe_name(dataset), kind, digest)

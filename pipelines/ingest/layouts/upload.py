@@ -16,13 +16,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
 from pipelines.ingest.layouts.spec import LayoutError, parse_layout
+from pipelines.ingest.limits import load_toml
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -81,7 +81,7 @@ def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, over
     AlreadyInInbox (a file of that name is waiting, and overwrite is False)."""
     safe = check_upload(name, data)
     try:
-        layout = parse_layout(tomllib.loads(layout_text), Path(safe + LAYOUT_SUFFIX))
+        layout = parse_layout(load_toml(layout_text, safe + LAYOUT_SUFFIX), Path(safe + LAYOUT_SUFFIX))
     except (LayoutError, ValueError) as exc:
         raise UploadRefused(f"the layout cannot be used: {exc}") from None
     if layout.files and not any(fnmatch.fnmatch(safe.lower(), f.lower()) for f in layout.files):

@@ -1,5 +1,6 @@
 -- Every vintage of every numeric expectation, in as_of order (ties by figure_id), with the change from the
 -- previous vintage. A range's value is its midpoint; value_low/value_high are null unless a range.
+-- Ties on as_of by figure_id, then dataset; dataset (the last column): the figure's (its ids are scoped to it).
 create or replace view expectation_revisions as
 
 with figures as (
@@ -25,7 +26,7 @@ sequenced as (
     from expectations
     window
         vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind),
-        vintage_order as (vintage_group order by as_of, figure_id)
+        vintage_order as (vintage_group order by as_of, figure_id, dataset)
 ),
 
 final as (
@@ -61,7 +62,8 @@ final as (
         source_id,
         figure_id,
         vintage = 1 as is_original,
-        vintage = vintages as is_latest
+        vintage = vintages as is_latest,
+        dataset
     from sequenced
 )
 
