@@ -13,6 +13,7 @@ from dashboard.charts.style import TEMPLATE
 from dashboard.data import connection as db
 from dashboard.data import impact as data
 from dashboard.figures import show_chart
+from dashboard.text import md
 from pipelines.effects.results import Refusal
 
 
@@ -65,7 +66,7 @@ def staggered_section(
         "treated are the controls. Estimated by Sun & Abraham's event study (pyfixest).",
     )  # fmt: skip
     if not chosen:
-        st.caption(f"{len(labels)} events of the same category ({event['category']}) elsewhere: choose some to "
+        st.caption(f"{len(labels)} events of the same category ({md(event['category'])}) elsewhere: choose some to "
                    "estimate one effect over every region by its own date.")  # fmt: skip
         return
     with st.spinner("Estimating the staggered adoption (the first time loads pyfixest)…"):
@@ -73,12 +74,12 @@ def staggered_section(
             ident, (event["event_id"], *chosen), choice.metric, choice.entity, choice.grain
         )
     if result.error:
-        st.info(f"**No staggered estimate**: {result.error}")
+        st.info(f"**No staggered estimate**: {md(result.error)}")
         return
     report = result.report
     est = report.estimate
     if isinstance(est, Refusal):
-        st.info(f"**Staggered difference-in-differences refused**: {est.reason}")
+        st.info(f"**Staggered difference-in-differences refused**: {md(est.reason)}")
         return
     att, twfe = est.att, est.twfe
     cols = st.columns(3)
@@ -88,19 +89,19 @@ def staggered_section(
     excludes = att.lower > 0 or att.upper < 0
     st.markdown(
         f"Over {len(est.treated)} treated regions and {len(est.controls)} never-treated controls "
-        f"({est.periods[0]} to {est.periods[1]}), the events changed {choice.metric_label} by "
-        f"**{att.estimate:+,.4g}** {unit or ''} a period on average (95% interval {att.lower:+,.4g} to "
+        f"({est.periods[0]} to {est.periods[1]}), the events changed {md(choice.metric_label)} by "
+        f"**{att.estimate:+,.4g}** {md(unit)} a period on average (95% interval {att.lower:+,.4g} to "
         f"{att.upper:+,.4g}, {'excluding' if excludes else 'including'} zero). Two-way fixed effects gives "
         f"{twfe['estimate']:+,.4g}: it is biased when the effect differs by region or grows after the event. "
         f"Method: {est.method}; interval: t, errors clustered by region."
     )
     for note in est.notes:
-        (st.warning if note.startswith("WARNING") else st.caption)(note)
+        (st.warning if note.startswith("WARNING") else st.caption)(md(note))
     show_chart(event_time_chart(est.event_time, unit), key="staggered_event_time")
     st.dataframe(pl.DataFrame([{"first period": c["first_period"], "regions": ", ".join(c["regions"]),
                                 "effect": c["effect"]} for c in est.cohorts]), hide_index=True)  # fmt: skip
     pool = report.donor_pool
     with st.expander(f"Controls: {len(pool.donors)} regions never treated, {len(pool.left_out)} left out"):
-        st.caption(pool.rule)
+        st.caption(md(pool.rule))
         st.dataframe(pl.DataFrame(pool.left_out or [{"region_code": "", "name": "", "reason": ""}]),
                      hide_index=True)  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,8 +123,27 @@ def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) 
     return found
 
 
+def _digest(*parts: Path | bytes) -> str:
+    """sha256 of the files' bytes (streamed, never all in memory) and the separators, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            digest.update(part)
+            continue
+        with part.open("rb") as fh:
+            while chunk := fh.read(2**20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[InputFile]) -> tuple[tuple[str, str, str], ...]:
+    """What identifies a set of inputs: (name, kind, content hash) of each, sorted. Equal fingerprints
+    mean the same bytes would be read (the publish lock's re-check, pipelines/defs/assets.py)."""
+    return tuple(sorted((f.name, f.kind, f.content_hash) for f in files))
+
+
 def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
-    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    digest = _digest(path, b"\0layout\0", layout)
     return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
 
 
@@ -145,7 +164,7 @@ def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     except ValueError:
         name = str(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _digest(path)
     except OSError as exc:  # unreadable (permissions, gone since listed): read_files says so as row 0
         digest = f"unreadable:{name}:{exc.strerror}"
     return InputFile(path, safe_name(name), safe_name(dataset), kind, digest)
@@ -240,13 +259,9 @@ def context(
     ref: reference.Reference, sources: pl.DataFrame | None = None, today: date | None = None
 ) -> Context:
     ctx = Context(
-        resolver=ref.resolver,
-        metrics=ref.metric_props(),
-        fiscal_start=ref.fiscal_start(),
-        fx=FxTable(ref.fx_rates),
-        entity_aliases=ref.entity_aliases,
-        calendars=ref.calendars(),
+        **_reference_fields(ref.shared or ref),
         today=today or date.today(),
+        scoped={dataset: _reference_fields(r) for dataset, r in ref.scoped.items()},
     )
     if sources is not None:
         ctx.all_sources = dict(
@@ -257,6 +272,18 @@ def context(
             )
         )
     return ctx
+
+
+def _reference_fields(ref: reference.Reference) -> dict:
+    """The Context fields one scope's reference gives (see Context.scoped)."""
+    return {
+        "resolver": ref.resolver,
+        "metrics": ref.metric_props(),
+        "fiscal_start": ref.fiscal_start(),
+        "fx": FxTable(ref.fx_rates),
+        "entity_aliases": ref.entity_aliases,
+        "calendars": ref.calendars(),
+    }
 
 
 Validator = Callable[[pl.DataFrame, Context], tuple[pl.DataFrame, pl.DataFrame]]
@@ -274,7 +301,10 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     `impact validate` runs this same function, so a check and a run cannot disagree."""
     key = KEYS[kind]
     settings = dataset_settings(files)
-    names = _entity_names(files, ctx)
+    names = {
+        dataset: _entity_names([f for f in files if f.file.dataset == dataset], ctx.for_dataset(dataset))
+        for dataset in dict.fromkeys(f.file.dataset for f in files)
+    }
     frames, issues, ms, notes, combined = [], {}, {}, {}, {}
     by_dataset: dict[str, dict[str, str]] = {}
     keys_by_dataset: dict[str, pl.DataFrame | None] = {}  # figures' keys loaded so far (ingest/combine.py)
@@ -289,7 +319,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         fctx = ctx.for_file(
             settings.get(f.file.dataset), f.file.name, f.raw.delimiter, f.file.layout, f.raw.combine
         )
-        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names[f.file.dataset])
         notes[f.file.name] = [*f.raw.notes, *notes[f.file.name]]
         rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
@@ -333,7 +363,8 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
-    """One spelling per entity key across every figures and events file (see pipelines/ingest/identity.py)."""
+    """One spelling per entity key across the figures and events files of one dataset (`files`, `ctx`: that
+    dataset's), so another dataset's spelling never renames this one's entities (pipelines/ingest/identity.py)."""
     used = [
         name
         for f in files
@@ -380,7 +411,7 @@ def assemble(
         "regions": ref.regions,
         "metrics": metrics,
         "entities": entities,
-        "fx_rates": ref.fx_rates,
+        "fx_rates": ref.fx_table if ref.fx_table is not None else ref.fx_rates,
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,
