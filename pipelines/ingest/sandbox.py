@@ -127,6 +127,7 @@ class ReaderSandbox:
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # a native abort says one line on stderr, not 40
         )
         theirs.close()
         self._conn = Connection(ours.detach())
