@@ -140,25 +140,69 @@ def first_line(text: str) -> str:
 
 
 def _decode_text(data: bytes) -> str:
+    """The text of a text file: UTF-8 (a BOM accepted), else the legacy encoding charset-normalizer finds
+    (decode_text). Raises UnreadableFile for binary content or text in no recognisable encoding."""
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file's bytes: UTF-8 (a BOM accepted), or Windows-1252, what Excel's "CSV"
+    export writes on Western-European Windows, when charset-normalizer finds that reading as plausible as
+    any (for short German text it may rank cp850 first, which reads 'Ö' as 'Í': the same bytes, so the
+    Windows reading is taken). Raises UnreadableFile for NUL bytes, or text in any other encoding (named as
+    charset-normalizer reads it), to be re-saved as UTF-8 rather than guessed at."""
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary content (NUL bytes): not a text file; export it as UTF-8 CSV")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save the file as UTF-8"
-        ) from None
+        bad = exc.start
+    from charset_normalizer import from_bytes
+
+    found = from_bytes(data)
+    best = found.best()
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if (
+        best is not None
+        and western is not None
+        and any(str(m) == western for m in found if m.chaos <= best.chaos)
+    ):
+        return western, "cp1252"
+    looks = f"; it reads best as {best.encoding}" if best is not None else ""
+    raise UnreadableFile(
+        f"not valid UTF-8 (byte 0x{data[bad]:02x} at offset {bad}) nor Windows-1252 text{looks}; "
+        "re-save the file as CSV UTF-8"
+    )
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def sniff_delimiter(text: str) -> str:
+    """The field delimiter of CSV text: `,`, `;`, tab or `|`. Each is tried with the csv module over the
+    first 50 lines (at most 64 KB); the one that splits the most lines into the same number (two or more)
+    of fields wins (then the one giving more fields, then the earlier in that order), `,` when none splits anything. A title line
+    above the header and decimal commas (`1260,5` in a `;` file) do not mislead it; csv.Sniffer picks `,`
+    for such a file. Quoted fields are honoured."""
+    sample = "\n".join(_NEWLINE.split(text[:65536], maxsplit=50)[:50])  # CR/LF only, never U+2028
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", ";", "\t", "|"):
+        if delimiter not in sample:
+            continue
+        try:
+            widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        counts = Counter(w for w in widths if w >= 2)
+        score = max(((n, w) for w, n in counts.items()), default=(0, 0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _read_csv(data: bytes) -> RawTable:
     text = _decode_text(data)
-    delimiter = _sniff_delimiter(first_line(text)[:100_000])
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)

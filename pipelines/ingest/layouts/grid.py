@@ -24,11 +24,10 @@ from pipelines.ingest import limits
 from pipelines.ingest.cell_formats import Shown, shown
 from pipelines.ingest.readers import (
     UnreadableFile,
-    _decode_text,
-    _sniff_delimiter,
     check_workbook,
-    first_line,
+    decode_text,
     read_bounded,
+    sniff_delimiter,
 )
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -171,8 +170,8 @@ def _read_csv(path: Path) -> Sheet:
     data = read_bounded(path)
     if not data.strip():
         raise UnreadableFile("the file is empty")
-    text = _decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line(text)[:100_000]))
+    text, _encoding = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     rows = []
     try:
         for row in reader:

@@ -2,7 +2,7 @@
 
 - only .csv and .xlsx, at most MAX_UPLOAD_BYTES (10 MB: a spreadsheet of figures is far smaller; the
   dashboard's upload widget is limited to the same size), not empty, an .xlsx must be a zip (Excel's format)
-  and a CSV valid UTF-8;
+  and a CSV text (UTF-8, or the Windows-1252 of Excel's 'CSV' export: readers.decode_text);
 - the name is reduced to its last part and to letters, digits, '.', '-' and '_' (no folders, no '..',
   no hidden files), so a file can only land directly in DATA_DIR/inbox/;
 - an existing file of that name is kept unless `overwrite=True` (the caller asks the person first);
@@ -67,12 +67,12 @@ def check_upload(name: str, data: bytes) -> str:
     if safe.endswith(".xlsx") and not data.startswith(b"PK"):
         raise UploadRefused(f"'{name}' is not an Excel .xlsx workbook (an old .xls, or a renamed file?)")
     if safe.endswith(".csv"):
+        from pipelines.ingest.readers import UnreadableFile, decode_text
+
         try:
-            data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise UploadRefused(
-                f"'{name}' is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8"
-            ) from None
+            decode_text(data)  # UTF-8, or Excel's Windows-1252 'CSV' export (readers.decode_text)
+        except UnreadableFile as exc:
+            raise UploadRefused(f"'{name}': {exc}") from None
     return safe
 
 
