@@ -299,3 +299,24 @@ def test_a_dataset_cannot_change_a_shared_definition_for_the_others(tmp_path):
     assert us["path"].to_list() == ["WORLD/NAM/US"]
     loads = result.loads.filter(pl.col("dataset") == "inbox").sort("file")
     assert loads.select("rows_in", "rows_loaded", "rows_rejected").rows() == [(3, 2, 1), (1, 0, 1)]
+
+
+def test_impact_validate_reads_a_file_with_what_its_dataset_brings(tmp_path):
+    """`impact validate figures.csv` left out the dataset's rates and dataset.toml: it rejected every UAH line
+    ("add a rates file", which was there) and every decimal-comma value the run loads. Now the check and the
+    run agree row for row."""
+    from pipelines.ingest.validate_files import validate_paths
+
+    data = alpha_data_dir(tmp_path)
+    alpha = data / "datasets" / "alpha"
+    (alpha / "figures-comma.csv").write_text(
+        "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
+        'C1,Ukraine state budget,rev_10000000,UA,2015,budget,"120,000",USD m,ua-law-2014-03-27\n'
+    )
+    (alpha / "dataset.toml").write_text('[numbers]\ndecimal_mark = ","\n')
+    run = load_all(data, date.fromisoformat(TODAY))
+    for name in ("figures.csv", "figures-comma.csv"):
+        loads, rejected = validate_paths([alpha / name], data)
+        in_run = run.loads.filter(pl.col("file") == f"datasets/alpha/{name}")
+        assert loads["rows_rejected"].to_list() == in_run["rows_rejected"].to_list() == [0], rejected.rows()
+        assert loads["rows_loaded"].to_list() == in_run["rows_loaded"].to_list()
