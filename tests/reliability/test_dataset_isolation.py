@@ -98,6 +98,17 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
             "E1,2014-01-01,announced,UA,law,Other,Ukraine State Budget!,ua-law-2014-03-27\n",
         ),
     ],
+    "layout": [  # a spreadsheet read through a layout, citing alpha's source id in a [source] of its own
+        (
+            "budget-2014.layout.toml",
+            'shape = "side_by_side"\n[fields]\nentity = { column = "Company" }\nmetric = { value = "rev_10000000" }\n'
+            'region = { value = "UA" }\nperiod = { column = "Period" }\nunit = { value = "UAH m" }\n'
+            'source_id = { value = "ua-law-2014-03-27" }\n'
+            '[[values]]\ncolumn = "Budget"\nkind = "budget"\n'
+            '[source]\nsource_id = "ua-law-2014-03-27"\npublisher = "Impostor"\npublished_on = "2013-01-01"\n'
+            'reliability = "leak"\n',
+        ),
+    ],
     "settings": [
         ("dataset.toml", '[numbers]\ndecimal_mark = "."\n[entities]\nfiscal_year_start_month = 10\n'),
         ("dataset.toml", '[periods]\nbare_quarter_labels = "calendar"\n'),
@@ -186,6 +197,8 @@ def test_no_file_in_another_dataset_changes_this_datasets_rows(
     for kind in kinds:
         name, text = INTRUDER_FILES[kind][pick % len(INTRUDER_FILES[kind])]
         (folder / name).write_text(text)
+        if kind == "layout":
+            (folder / "budget-2014.csv").write_text("Company,Period,Budget\nUkraine state budget,2014,5\n")
     after = alpha_rows(work)
     for kind in ("metrics", "entities", "regions"):  # ids another dataset adds are its own to add
         after[kind] = {k: v for k, v in after[kind].items() if k in before[kind]}
