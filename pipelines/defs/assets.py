@@ -47,14 +47,15 @@ def read_then_lock(settings: ImpactSettings) -> tuple[list[load.FileLoad], float
     again (no parsing); if any changed since they were read (another run's inbox filing, a new upload), the
     lock is released and they are read again, so the run that publishes last has read the newest inputs.
     After READ_ATTEMPTS changed reads the last read is done holding the lock (each file's parse is bounded by
-    pipelines/ingest/limits.py). When this process already holds the lock (`impact run` with orders), the
+    pipelines/ingest/limits.py). Each file is parsed in a child process under memory, CPU and time limits
+    (pipelines/ingest/sandbox.py). When this process already holds the lock (`impact run` with orders), the
     read is done under it, as before.
 
     Returns the files and the seconds waited for the lock. Raises publish_lock.PublishBusy."""
     waited_total = 0.0
     for _ in range(READ_ATTEMPTS):
         already = publish_lock.held(settings.warehouse_path)
-        files = load.read_inputs(settings.data_path)
+        files = load.read_inputs(settings.data_path, isolated=True)
         _, waited = publish_lock.acquire(settings.warehouse_path)
         waited_total += waited
         if already or load.fingerprint(f.file for f in files) == load.fingerprint(
@@ -63,7 +64,7 @@ def read_then_lock(settings: ImpactSettings) -> tuple[list[load.FileLoad], float
             return files, waited_total
         publish_lock.release(settings.warehouse_path)
     publish_lock.acquire(settings.warehouse_path)
-    return load.read_inputs(settings.data_path), waited_total
+    return load.read_inputs(settings.data_path, isolated=True), waited_total
 
 
 @dg.asset(group_name=GROUP, deps=[_ORDER_MONTHS])

@@ -176,16 +176,31 @@ def safe_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_inputs(data_dir: Path) -> list[FileLoad]:
-    return read_files(discover(Path(data_dir)))
+def read_inputs(data_dir: Path, isolated: bool = False) -> list[FileLoad]:
+    """Every input under `data_dir`, read (read_files). `isolated`: spreadsheets, Parquet files and layout
+    reads are parsed in a child process under memory, CPU and time limits (pipelines/ingest/sandbox.py), as
+    the Dagster runs do."""
+    inputs = discover(Path(data_dir))
+    if not isolated:
+        return read_files(inputs)
+    from pipelines.ingest.sandbox import ReaderSandbox, isolated_read
+
+    with ReaderSandbox() as sandbox:
+        return read_files(inputs, isolated_read(sandbox))
 
 
-def read_files(inputs: list[InputFile]) -> list[FileLoad]:
+def read_files(
+    inputs: list[InputFile],
+    read: Callable[[InputFile], tuple[RawTable | None, str, str | None]] | None = None,
+) -> list[FileLoad]:
     """Read every input file once; identical copies of a file already seen in the same dataset (a file
     dropped twice) are skipped, not loaded twice. A copy in another dataset is that dataset's own input.
+    `read` parses one file (default: in this process, `_guarded_read`; sandbox.ReaderSandbox.read: in a
+    child under limits).
 
     No reader failure ends the run: whatever a reader raises makes that file unreadable (row 0) with the
     reason, and the other files load."""
+    read = read or _guarded_read
     seen: dict[tuple[str, str], str] = {}
     out = []
     for f in inputs:
@@ -199,7 +214,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
         else:
             seen[(f.dataset, f.content_hash)] = f.name
-            raw, status, error = _guarded_read(f)
+            raw, status, error = read(f)
         if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
             found = ", ".join(c for c in raw.frame.columns if c != ROW)
             status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"

@@ -276,3 +276,20 @@ def load_toml(text: str, name: str) -> dict[str, Any]:
         raise over(
             "MAX_TOML_DEPTH", f"{name} nests deeper than the TOML reader can follow", "flatten it"
         ) from None
+
+
+# ------------------------------------------------------------------------------ the reader's child process
+
+READER_MEMORY_BYTES = 3 * 2**30
+"""Address space of the child process that parses the inputs of a run (3 GiB; IMPACT_READER_MEMORY_MB).
+The bounds above keep a parse to a few hundred MB; this catches what they do not foresee (a parser's own
+blow-up) before it reaches the machine's memory, which the dashboard and Dagster share."""
+
+READER_CPU_SECONDS = 120
+"""CPU seconds one file's parse may use in that child (all its threads; IMPACT_READER_CPU_SECONDS). The
+largest file the bounds allow parses in about 30 s on this 2-core machine; a quadratic step in a parser
+would otherwise run for minutes or hours."""
+
+READER_WALL_SECONDS = 300
+"""Wall-clock seconds one file's parse may take (IMPACT_READER_WALL_SECONDS): the CPU limit's backstop on a
+machine too busy to give the child its CPU, after which the child is killed."""

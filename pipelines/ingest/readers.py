@@ -129,16 +129,6 @@ def check_workbook(data: bytes) -> None:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-def first_line(text: str) -> str:
-    """The first non-blank line of `text`, split at CR, LF or CRLF only (not at U+2028, U+0085, ...)."""
-    start = 0
-    for match in _NEWLINE.finditer(text):
-        if text[start : match.start()].strip():
-            return text[start : match.start()]
-        start = match.end()
-    return text[start:] if text[start:].strip() else ""
-
-
 def _decode_text(data: bytes) -> str:
     """The text of a text file: UTF-8 (a BOM accepted), else the legacy encoding charset-normalizer finds
     (decode_text). Raises UnreadableFile for binary content or text in no recognisable encoding."""

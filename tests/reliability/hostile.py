@@ -100,3 +100,15 @@ def wide_header_csv(path: Path, width: int = 200_000) -> Path:
     """Fault 8: a CSV whose header repeats one name `width` times (2 bytes a column: 400 KB at 200,000)."""
     path.write_text(",".join(["a"] * width) + "\n" + ",".join(["1"] * width) + "\n", encoding="utf-8")
     return path
+
+
+def long_xlsx(path: Path, rows: int) -> Path:
+    """A valid figures sheet of `rows` rows (10,000: about 300 KB, about 2 s of CPU to read): a file that is
+    slow only against a lowered IMPACT_READER_CPU_SECONDS, standing for a parse that runs away."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(FIGURES_HEADER)
+    for i in range(rows):
+        sheet.append([*FIGURES_ROW[:5], i, *FIGURES_ROW[6:]])
+    book.save(path)
+    return path

@@ -299,9 +299,13 @@ def run(data_dir: Path, warehouse: Path) -> tuple[bool, str | None, list[dict]]:
     return summary.published, summary.error, summary.rejected
 
 
-def test_a_run_with_every_hostile_file_publishes_the_rest(tmp_path: Path) -> None:
+def test_a_run_with_every_hostile_file_publishes_the_rest(tmp_path: Path, monkeypatch) -> None:
+    """Also the child process: with IMPACT_READER_CPU_SECONDS=1, a sheet that takes 2 s of CPU to parse is
+    stopped by its CPU limit (SIGXCPU) and is row 0 naming READER_CPU_SECONDS; the run goes on."""
+    monkeypatch.setenv("IMPACT_READER_CPU_SECONDS", "1")
     data = tmp_path / "data"
     folder = _dataset(data, "shop", {"sources.csv": SOURCES, "figures.csv": GOOD_FIGURES})
+    hostile.long_xlsx(folder / "figures-long.xlsx", 10_000)
     hostile.far_cell_xlsx(folder / "figures-far.xlsx")
     hostile.bomb_xlsx(folder / "figures-bomb.xlsx", 100 * 10**6)
     hostile.wide_header_csv(folder / "figures-wide.csv")
@@ -317,6 +321,7 @@ def test_a_run_with_every_hostile_file_publishes_the_rest(tmp_path: Path) -> Non
     assert figures == [("other", 1), ("shop", 1)]
     for file, limit in [
         ("datasets/shop/figures-far.xlsx", "MAX_COLUMNS"),
+        ("datasets/shop/figures-long.xlsx", "READER_CPU_SECONDS"),
         ("datasets/shop/figures-bomb.xlsx", "MAX_ZIP_RATIO"),
         ("datasets/shop/figures-wide.csv", "MAX_COLUMNS"),
         ("datasets/other/dataset.toml", "MAX_TOML_DEPTH"),
@@ -352,7 +357,7 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
     seen: list[str] = []
     real = assemble.read_files
 
-    def watched(inputs):
+    def watched(inputs, *args):
         # what another process finds while this run parses: the lock free to take
         probe = subprocess.run(
             [sys.executable, "-c", LOCK_PROBE, str(warehouse.parent)],
@@ -361,7 +366,7 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
             timeout=60,
         )
         seen.append(probe.stdout.strip())
-        files = real(inputs)
+        files = real(inputs, *args)
         if len(seen) == 1:  # the inbox files a new figure while the first read is parsing
             (folder / "figures-late.csv").write_text(
                 GOOD_FIGURES.replace("2024-Q2,actual,120", "2024-Q3,actual,130"), encoding="utf-8"
@@ -377,3 +382,21 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
     assert periods == ["2024-Q2", "2024-Q3"], (
         "the run publishes the inputs as they were when it took the lock"
     )
+
+
+# the child process: a parse past its CPU limit costs its own file, and the next file gets a fresh child
+def test_a_parse_over_its_cpu_limit_is_row_0_and_the_next_file_still_reads(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pipelines.ingest.files import InputFile
+    from pipelines.ingest.sandbox import ReaderSandbox
+
+    monkeypatch.setenv("IMPACT_READER_CPU_SECONDS", "1")
+    slow = hostile.long_xlsx(tmp_path / "figures-long.xlsx", 10_000)
+    plain = hostile.far_cell_xlsx(tmp_path / "figures.xlsx", cell="A3")
+    with ReaderSandbox() as sandbox:
+        raw, status, error = sandbox.read(InputFile(slow, slow.name, "shop", "figures", "x"))
+        assert (raw, status) == (None, "unreadable") and "READER_CPU_SECONDS" in error, error
+        raw, status, error = sandbox.read(InputFile(plain, plain.name, "shop", "figures", "y"))
+        assert status == "loaded" and raw.frame.height == 2, error  # the figure row and the row of A3
+        assert sandbox.restarts == 1

@@ -35,7 +35,7 @@ final as (
         period_end,
         value_mid as value,
         currency,
-        round(value_mid / fx_usd_per_unit, 6) as value_native,
+        figure_value_native(value_mid, fx_usd_per_unit) as value_native,  -- base/figure_values.sql
         bound,
         kind,
         as_of,

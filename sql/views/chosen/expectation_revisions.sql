@@ -43,17 +43,13 @@ final as (
         vintages::bigint as vintages,
         value_mid as value,
         currency,
-        -- in the figure's own currency, to a millionth of its unit (the division's rounding noise would make
-        -- on-plan figures differ): what constant-currency comparisons compare
-        round(value_mid / fx_usd_per_unit, 6) as value_native,
+        figure_value_native(value_mid, fx_usd_per_unit) as value_native,  -- base/figure_values.sql
         case when value_high is not null then value end as value_low,
         value_high,
         bound,
         unit,
-        -- the unit as reported, and base units per one of it (fx_usd_per_unit x scale; 1e6 for 'USD m', about
-        -- 1.08e6 for 'EUR m'): actual_vs_expectation presents each comparison in its expectation's unit
-        unit_raw,
-        unit_scale * coalesce(fx_usd_per_unit, 1.0) as base_per_unit_raw,
+        unit_raw,  -- the unit as reported, and base units per one of it (base/figure_values.sql)
+        figure_base_per_unit_raw(unit_scale, fx_usd_per_unit) as base_per_unit_raw,
         previous_value,
         value_mid - previous_value as change,
         (value_mid - previous_value) / nullif(abs(previous_value), 0) as change_pct,
