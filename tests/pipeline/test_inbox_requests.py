@@ -76,7 +76,9 @@ def _own_budget(tmp_path: Path) -> Path:
     src.mkdir()
     shutil.copy(OWN / BUDGET, src / BUDGET)
     shutil.copy(OWN / "regions.csv", src / "regions.csv")
-    (src / "regional-budget-2026.layout.toml").write_text(guess_layout(src / BUDGET, today=TODAY), encoding="utf-8")
+    (src / "regional-budget-2026.layout.toml").write_text(
+        guess_layout(src / BUDGET, today=TODAY), encoding="utf-8"
+    )
     return src
 
 
