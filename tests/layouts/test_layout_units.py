@@ -205,7 +205,7 @@ def test_inbox_files_an_upload_with_its_layout(tmp_path):
     folder = filed[0].target.parent
     assert folder.parent == tmp_path / "datasets" and folder.name.startswith("inbox-earnings-")
     assert sorted(p.name for p in folder.iterdir()) == ["earnings.csv", "earnings.layout.toml"]
-    assert not [p for p in (tmp_path / "inbox").iterdir() if p.is_file()]
+    assert not [p for p in (tmp_path / "inbox").iterdir() if p.is_file() and not p.name.startswith(".")]
     result = load_all(tmp_path, today=None)
     assert result.tables["figures"].height == 24 and result.rejected.height == 0
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,38 @@ def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, over
     _write_atomically(layout, layout_text.encode("utf-8"))
     _write_atomically(target, data)
     return Saved(target, layout)
+
+
+def save_group_to_inbox(
+    data_dir: Path, name: str, data: bytes, layout_text: str, extras: dict[str, bytes]
+) -> Saved:
+    """Write the file, its layout and `extras` (the regions, entities, metrics and sources files its preview
+    used, by name) as one folder DATA_DIR/inbox/<stem>/, renamed into place whole: the inbox files the
+    folder as one dataset, so the run uses what the preview used. Raises UploadRefused (a bad file or
+    layout, an extra that is not a plain file name) and AlreadyInInbox (that folder is waiting)."""
+    safe = check_upload(name, data)
+    try:
+        parse_layout(load_toml(layout_text, safe + LAYOUT_SUFFIX), Path(safe + LAYOUT_SUFFIX))
+    except (LayoutError, ValueError) as exc:
+        raise UploadRefused(f"the layout cannot be used: {exc}") from None
+    inbox = (Path(data_dir) / "inbox").resolve()
+    inbox.mkdir(parents=True, exist_ok=True)
+    stem = safe[: -len(Path(safe).suffix)]
+    folder = inbox / stem
+    if folder.exists():
+        raise AlreadyInInbox(f"'{stem}/' is already waiting in the inbox; file it ('impact run') first")
+    staging = inbox / f".{stem}.upload.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    (staging / safe).write_bytes(data)
+    (staging / (stem + LAYOUT_SUFFIX)).write_text(layout_text, encoding="utf-8")
+    for extra, content in extras.items():
+        if Path(extra).name != extra or extra.startswith(".") or extra in (safe, stem + LAYOUT_SUFFIX):
+            raise UploadRefused(f"'{extra}' cannot go with {safe}: a plain file name is needed")
+        (staging / extra).write_bytes(content)
+    (staging / ".complete").write_bytes(b"")  # inbox.COMPLETE: taken at once, no settling needed
+    os.replace(staging, folder)  # the folder appears whole: the inbox never sees part of it
+    return Saved(folder / safe, folder / (stem + LAYOUT_SUFFIX))
 
 
 def for_file_name(layout_text: str, name: str) -> str:
