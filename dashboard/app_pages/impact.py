@@ -20,6 +20,7 @@ from dashboard.data.trends import entity_parents
 from dashboard.sections import estimates
 from dashboard.sections.event_card import event_card, flags_section, window_table
 from dashboard.sections.impact_choices import event_ui, series_choice_ui
+from dashboard.sections.staggered import staggered_section
 from dashboard.text import md
 from pipelines.effects.entities import series_of_event
 
@@ -88,6 +89,7 @@ estimates.donor_pool_section(report.donor_pool, names)
 estimates.counterfactual_section(cf, event, choice.grain, unit, choice.metric_label)
 estimates.did_section(did, choice, event, unit)
 estimates.controls_section(ident, cf, did, choice, event)
+staggered_section(ident, event, events, choice, unit)
 st.download_button(
     "Download the estimates (JSON)",
     json.dumps(report.to_dict(), indent=2, default=str),

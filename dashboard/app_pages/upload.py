@@ -5,8 +5,6 @@ build now. The rules (safe names, size, no overwrite without asking) live in
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import streamlit as st
@@ -97,7 +95,7 @@ def _guess(name: str, data: bytes) -> str | None:
     with tempfile.TemporaryDirectory(prefix="impact-guess-") as tmp:
         (Path(tmp) / name).write_bytes(data)
         try:
-            return guess_layout(Path(tmp) / name)
+            return guess_layout(Path(tmp) / name, DATA_DIR)
         except UnreadableFile as exc:
             st.error(f"Cannot read {md(name)}: {md(without_server_paths(str(exc)).replace(tmp + '/', ''))}")
             return None
@@ -130,6 +128,9 @@ def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
 
 
 def save_ui(name: str, data: bytes, layout_text: str) -> None:
+    """ "Save into the inbox" (the inbox sensor files and builds within a minute while `impact serve` runs)
+    and "Build now" (saves the file if it is not waiting yet, files and builds at once, and says what it
+    built)."""
     from pipelines.ingest.layouts.upload import save_to_inbox
 
     overwrite = st.session_state.get("confirm_overwrite", False)
@@ -139,7 +140,7 @@ def save_ui(name: str, data: bytes, layout_text: str) -> None:
             saved = save_to_inbox(DATA_DIR, name, data, layout_text, overwrite=overwrite)
             st.success(
                 f"Saved {saved.data_file.name} and {saved.layout_file.name} into the inbox: "
-                "the inbox sensor files them and builds."
+                "the inbox sensor files them and builds (or press Build now)."
             )
         except AlreadyInInbox as exc:
             st.warning(f"{md(exc)} Tick 'Overwrite' below and save again.")
@@ -147,34 +148,35 @@ def save_ui(name: str, data: bytes, layout_text: str) -> None:
             st.error(f"Refused: {md(without_server_paths(str(exc)))}")
     st.checkbox("Overwrite a file of the same name waiting in the inbox", key="confirm_overwrite")
     if cols[1].button("Build now", key="build_now"):
-        build_now()
+        build_now(name, data, layout_text, overwrite)
 
 
-def build_now() -> None:
-    """File the inbox and run the pipeline in a separate process (Dagster stays out of the dashboard)."""
-    from pipelines.ingest.inbox import file_inbox
+def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None:
+    """Save the file (unless it is waiting in the inbox already), file the inbox and build in a separate
+    process (pipelines.ingest.build_now); then say what was built."""
+    from pipelines.ingest.build_now import build_now as build
+    from pipelines.ingest.inbox import InboxBusy
+    from pipelines.ingest.layouts.upload import save_to_inbox
 
-    filed = file_inbox(DATA_DIR)
-    with st.spinner("Building the warehouse ..."):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipelines.cli.main",
-                "run",
-                "--data-dir",
-                str(DATA_DIR),
-                "--warehouse",
-                env_warehouse(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-    st.write(f"filed: {', '.join(f'{f.source} ({f.status})' for f in filed) or 'nothing new'}")
-    shown = done.stdout.strip() or done.stderr.strip()[-2000:]
-    (st.success if done.returncode == 0 else st.error)(md(without_server_paths(shown)))
+    waiting = DATA_DIR / "inbox" / name
+    if not (waiting.is_file() and waiting.read_bytes() == data):
+        try:
+            save_to_inbox(DATA_DIR, name, data, layout_text, overwrite=overwrite)
+        except AlreadyInInbox as exc:
+            st.warning(f"{md(exc)} Tick 'Overwrite' below and build again.")
+            return
+        except UploadRefused as exc:
+            st.error(f"Refused: {md(without_server_paths(str(exc)))}")
+            return
+    try:
+        with st.spinner("Filing the inbox and building the warehouse ..."):
+            built = build(DATA_DIR, Path(env_warehouse()), [name])
+    except InboxBusy as exc:
+        st.warning(f"Not built: {md(without_server_paths(str(exc)))}")
+        return
+    (st.success if built.published else st.error)(md(without_server_paths(built.summary())))
+    if not built.published:
+        st.code(without_server_paths(built.output), language=None)
 
 
 def without_server_paths(text: str) -> str:
@@ -194,6 +196,12 @@ st.title("Upload a spreadsheet")
 st.caption(
     f"CSV or .xlsx, {UPLOAD_LIMIT_TEXT}. It is read through a layout (guessed here, or your own), checked exactly "
     "as a run checks files, and saved with its layout into the inbox; nothing loads before you save."
+)
+st.caption(
+    "Regions, entities or metrics of your own (a sales territory, your company, a KPI) go in "
+    "`regions.csv`, `entities.csv`, `metrics.csv` in the data folder's `reference/` (shared by every dataset; "
+    "docs/data-formats.md, section 5): the preview and the build read them there. `impact import` carries "
+    "such files from beside the spreadsheet."
 )
 chosen = file_ui()
 if chosen is not None:

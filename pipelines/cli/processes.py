@@ -8,7 +8,8 @@ killer) its children are stopped anyway, and a set left by an earlier kill is st
 (pipelines/cli/supervise.py). `--host` applies to the dashboard only:
 the Dagster UI (no login, and its GraphQL API can launch runs) stays on 127.0.0.1 unless `--dagster-host`
 asks for another interface, with a warning. `impact dashboard` passes SIGTERM and SIGINT on to Streamlit and
-waits for it, so stopping the command stops the server.
+waits for it, so stopping the command stops the server; a SIGKILL of it stops Streamlit too (parent-death
+signal).
 """
 
 from __future__ import annotations
@@ -78,7 +79,12 @@ def run_dashboard(warehouse: Path, port: int, host: str) -> int:
     """Serve the dashboard until Streamlit exits; SIGTERM or SIGINT to this process stops Streamlit too."""
     env = {**os.environ, "IMPACT_WAREHOUSE": str(Path(warehouse).resolve())}
     print(f"dashboard: http://{host}:{port}  (warehouse {warehouse})", flush=True)
-    child = subprocess.Popen(dashboard_command(port, host), env=env, start_new_session=True)
+    child = subprocess.Popen(
+        dashboard_command(port, host),
+        env=env,
+        start_new_session=True,
+        preexec_fn=supervise.preexec(os.getpid()),
+    )
     stop = _stop_on_signals()
     while child.poll() is None and stop["signal"] is None:
         time.sleep(0.2)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,8 +123,27 @@ def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) 
     return found
 
 
+def _digest(*parts: Path | bytes) -> str:
+    """sha256 of the files' bytes (streamed, never all in memory) and the separators, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            digest.update(part)
+            continue
+        with part.open("rb") as fh:
+            while chunk := fh.read(2**20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[InputFile]) -> tuple[tuple[str, str, str], ...]:
+    """What identifies a set of inputs: (name, kind, content hash) of each, sorted. Equal fingerprints
+    mean the same bytes would be read (the publish lock's re-check, pipelines/defs/assets.py)."""
+    return tuple(sorted((f.name, f.kind, f.content_hash) for f in files))
+
+
 def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
-    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    digest = _digest(path, b"\0layout\0", layout)
     return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
 
 
@@ -145,7 +164,7 @@ def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     except ValueError:
         name = str(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _digest(path)
     except OSError as exc:  # unreadable (permissions, gone since listed): read_files says so as row 0
         digest = f"unreadable:{name}:{exc.strerror}"
     return InputFile(path, safe_name(name), safe_name(dataset), kind, digest)
@@ -157,16 +176,31 @@ def safe_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_inputs(data_dir: Path) -> list[FileLoad]:
-    return read_files(discover(Path(data_dir)))
+def read_inputs(data_dir: Path, isolated: bool = False) -> list[FileLoad]:
+    """Every input under `data_dir`, read (read_files). `isolated`: spreadsheets, Parquet files and layout
+    reads are parsed in a child process under memory, CPU and time limits (pipelines/ingest/sandbox.py), as
+    the Dagster runs do."""
+    inputs = discover(Path(data_dir))
+    if not isolated:
+        return read_files(inputs)
+    from pipelines.ingest.sandbox import ReaderSandbox, isolated_read
+
+    with ReaderSandbox() as sandbox:
+        return read_files(inputs, isolated_read(sandbox))
 
 
-def read_files(inputs: list[InputFile]) -> list[FileLoad]:
+def read_files(
+    inputs: list[InputFile],
+    read: Callable[[InputFile], tuple[RawTable | None, str, str | None]] | None = None,
+) -> list[FileLoad]:
     """Read every input file once; identical copies of a file already seen in the same dataset (a file
     dropped twice) are skipped, not loaded twice. A copy in another dataset is that dataset's own input.
+    `read` parses one file (default: in this process, `_guarded_read`; sandbox.ReaderSandbox.read: in a
+    child under limits).
 
     No reader failure ends the run: whatever a reader raises makes that file unreadable (row 0) with the
     reason, and the other files load."""
+    read = read or _guarded_read
     seen: dict[tuple[str, str], str] = {}
     out = []
     for f in inputs:
@@ -180,7 +214,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
         else:
             seen[(f.dataset, f.content_hash)] = f.name
-            raw, status, error = _guarded_read(f)
+            raw, status, error = read(f)
         if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
             found = ", ".join(c for c in raw.frame.columns if c != ROW)
             status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"

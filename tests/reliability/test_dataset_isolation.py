@@ -54,6 +54,7 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
     "regions": [
         ("regions.csv", "code,name,aliases\nXU,Greater Ukraine,Ukraine;Україна\n"),
         ("regions-b.csv", "code,name,parent\nUA2,Ukraine,WORLD\n"),
+        ("regions.csv", "code,name,parent\nUS,United States,WORLD\nUA,Ukraine,NAM\n"),  # shared ones
     ],
     "entities": [
         ("entities.csv", "entity,fiscal_year_start_month\nUkraine state budget,4\n"),
@@ -61,6 +62,7 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
             "entities.csv",
             "entity,fiscal_year_start_month,aliases\nukraine-state budget,7,Ukraine state budget\n",
         ),
+        ("entities.csv", "entity,fiscal_year_start_month,parent\nTikTok,4,Ukraine state budget\n"),  # shared
     ],
     "metrics": [
         (
@@ -69,6 +71,10 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
             "rev_10000000,Tax,money,true,false,false,1000\n",
         ),
         ("metrics.csv", "metric,name,unit_kind\nrev_total_ex_transfers,Share,percent\n"),
+        (
+            "metrics.csv",
+            "metric,unit_kind,higher_is_better,aggregation\nrevenue,money,false,last\n",
+        ),  # shared
     ],
     "sources": [
         (
@@ -92,12 +98,24 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
             "E1,2014-01-01,announced,UA,law,Other,Ukraine State Budget!,ua-law-2014-03-27\n",
         ),
     ],
+    "layout": [  # a spreadsheet read through a layout, citing alpha's source id in a [source] of its own
+        (
+            "budget-2014.layout.toml",
+            'shape = "side_by_side"\n[fields]\nentity = { column = "Company" }\nmetric = { value = "rev_10000000" }\n'
+            'region = { value = "UA" }\nperiod = { column = "Period" }\nunit = { value = "UAH m" }\n'
+            'source_id = { value = "ua-law-2014-03-27" }\n'
+            '[[values]]\ncolumn = "Budget"\nkind = "budget"\n'
+            '[source]\nsource_id = "ua-law-2014-03-27"\npublisher = "Impostor"\npublished_on = "2013-01-01"\n'
+            'reliability = "leak"\n',
+        ),
+    ],
     "settings": [
         ("dataset.toml", '[numbers]\ndecimal_mark = "."\n[entities]\nfiscal_year_start_month = 10\n'),
         ("dataset.toml", '[periods]\nbare_quarter_labels = "calendar"\n'),
     ],
 }
 
+ALPHA_IDS = ["rev_10000000", "rev_40000000", "rev_total_ex_transfers", "Ukraine state budget"]
 VOLATILE = {"loaded_at", "duration_ms", "modified_at"}
 
 
@@ -112,15 +130,26 @@ def alpha_data_dir(root: Path) -> Path:
     return data
 
 
-def alpha_rows(data: Path) -> dict[str, list[tuple]]:
-    """Every row the load gives dataset `alpha`, per table (time stamps left out), sorted."""
+def alpha_rows(data: Path) -> dict:
+    """Every row the load gives dataset `alpha`, per table (time stamps left out), sorted; and the shared
+    metrics, entities and regions (id -> row) that alpha's views read."""
     result = load_all(data, date.fromisoformat(TODAY))
     frames = {
         **{k: result.tables[k] for k in ("sources", "figures", "events", "fx_rates")},
         "rejected_rows": result.rejected,
         "loads": result.loads,
     }
-    return {
+    shared = {  # the shared definitions every dataset's views read (ids alpha does not declare itself)
+        kind: {
+            r[0]: r
+            for r in result.tables[kind]
+            .filter(~pl.col(key).is_in(ALPHA_IDS))
+            .select(key, pl.all().exclude(key))
+            .rows()
+        }
+        for kind, key in (("metrics", "metric"), ("entities", "entity"), ("regions", "region_code"))
+    }
+    return shared | {
         name: sorted(
             frame.filter(pl.col("dataset") == "alpha" if "dataset" in frame.columns else pl.lit(True))
             .drop([c for c in frame.columns if c in VOLATILE])
@@ -132,7 +161,7 @@ def alpha_rows(data: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory) -> tuple[Path, dict[str, list[tuple]]]:
+def baseline(tmp_path_factory) -> tuple[Path, dict]:
     data = alpha_data_dir(tmp_path_factory.mktemp("alpha"))
     return data, alpha_rows(data)
 
@@ -145,7 +174,7 @@ def test_the_target_dataset_loads_with_its_own_rate(baseline):
 
 
 @settings(
-    max_examples=12,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -168,7 +197,12 @@ def test_no_file_in_another_dataset_changes_this_datasets_rows(
     for kind in kinds:
         name, text = INTRUDER_FILES[kind][pick % len(INTRUDER_FILES[kind])]
         (folder / name).write_text(text)
-    assert alpha_rows(work) == before
+        if kind == "layout":
+            (folder / "budget-2014.csv").write_text("Company,Period,Budget\nUkraine state budget,2014,5\n")
+    after = alpha_rows(work)
+    for kind in ("metrics", "entities", "regions"):  # ids another dataset adds are its own to add
+        after[kind] = {k: v for k, v in after[kind].items() if k in before[kind]}
+    assert after == before
 
 
 def test_inbox_rates_do_not_change_another_datasets_figures(tmp_path):
@@ -246,3 +280,56 @@ def test_rates_given_twice_alike_are_one_rate(tmp_path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (value,) = con.execute("select value from figures where figure_id = 'U3'").fetchone()
     assert value == pytest.approx(370928609.90e3 / 11.8867)
+
+
+def test_a_dataset_cannot_change_a_shared_definition_for_the_others(tmp_path):
+    """The views read one definition per metric, entity and region: the inbox's metrics file making `revenue`
+    lower-is-better flipped every dataset's colours. Now that row is rejected (file, row, column, reason);
+    an identical copy of a shared definition, and a new id, still load."""
+    data = alpha_data_dir(tmp_path)
+    inbox = data / "datasets" / "inbox"
+    inbox.mkdir()
+    (inbox / "metrics.csv").write_text(
+        "metric,unit_kind,higher_is_better,can_be_negative\n"
+        "revenue,money,false,false\n"  # changes the shared revenue
+        "gmv,money,true,false\n"  # the shared gmv as it is
+        "take_rate_x,percent,true,true\n"  # a new metric of the inbox's own
+    )
+    (inbox / "regions.csv").write_text("code,name,parent\nUS,United States,WORLD\n")
+    result = load_all(data, date.fromisoformat(TODAY))
+    got = result.rejected.filter(pl.col("dataset") == "inbox").select(
+        "file", "row_number", "column_name", "value", "reason"
+    )
+    assert got.select("file", "row_number", "column_name", "value").rows() == [
+        ("datasets/inbox/metrics.csv", 1, "metric", "revenue"),
+        ("datasets/inbox/regions.csv", 1, "code", "US"),
+    ]
+    assert all("defined for every dataset" in r for r in got["reason"])
+    metrics = {r["metric"]: r for r in result.tables["metrics"].to_dicts()}
+    assert metrics["revenue"]["higher_is_better"] is True
+    assert "take_rate_x" in metrics
+    us = result.tables["regions"].filter(pl.col("region_code") == "US")
+    assert us["path"].to_list() == ["WORLD/NAM/US"]
+    loads = result.loads.filter(pl.col("dataset") == "inbox").sort("file")
+    assert loads.select("rows_in", "rows_loaded", "rows_rejected").rows() == [(3, 2, 1), (1, 0, 1)]
+
+
+def test_impact_validate_reads_a_file_with_what_its_dataset_brings(tmp_path):
+    """`impact validate figures.csv` left out the dataset's rates and dataset.toml: it rejected every UAH line
+    ("add a rates file", which was there) and every decimal-comma value the run loads. Now the check and the
+    run agree row for row."""
+    from pipelines.ingest.validate_files import validate_paths
+
+    data = alpha_data_dir(tmp_path)
+    alpha = data / "datasets" / "alpha"
+    (alpha / "figures-comma.csv").write_text(
+        "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
+        'C1,Ukraine state budget,rev_10000000,UA,2015,budget,"120,000",USD m,ua-law-2014-03-27\n'
+    )
+    (alpha / "dataset.toml").write_text('[numbers]\ndecimal_mark = ","\n')
+    run = load_all(data, date.fromisoformat(TODAY))
+    for name in ("figures.csv", "figures-comma.csv"):
+        loads, rejected = validate_paths([alpha / name], data)
+        in_run = run.loads.filter(pl.col("file") == f"datasets/alpha/{name}")
+        assert loads["rows_rejected"].to_list() == in_run["rows_rejected"].to_list() == [0], rejected.rows()
+        assert loads["rows_loaded"].to_list() == in_run["rows_loaded"].to_list()

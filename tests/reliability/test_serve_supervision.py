@@ -212,3 +212,27 @@ def test_each_layer_alone_stops_the_children(tmp_path: Path, how: str) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(child, signal.SIGKILL)
+
+
+def test_kill_9_of_impact_dashboard_stops_streamlit(tmp_path: Path) -> None:
+    """The same for `impact dashboard`: before, Streamlit kept serving after the command was killed."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(IMPACT), "dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    groups: list[int] = []
+    try:
+        _poll(lambda: _listening(port) and _children(proc.pid), UP_S, "serving")
+        groups = [int(_stat(c)[2]) for c in _children(proc.pid)]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        _poll(lambda: not any(_group_alive(g) for g in groups), GONE_S, "stopped")
+        assert not _listening(port)
+    finally:
+        for g in [proc.pid, *groups]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(g, signal.SIGKILL)
