@@ -63,6 +63,19 @@ def isolated_read(sandbox: ReaderSandbox) -> Callable[[InputFile], Read]:
     return read
 
 
+def _die_with(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent ends (even by SIGKILL), so no parse outlives the
+    run that asked for it; exits at once if the parent is already gone."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the socket's EOF still ends the child between files
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
 def _serve(conn: Connection, memory: int, cpu: int) -> None:
     """The child: set the memory limit, then read files sent over `conn` until it closes."""
     from pipelines.ingest.assemble import _guarded_read
@@ -124,6 +137,7 @@ class ReaderSandbox:
                 str(theirs.fileno()),
                 str(self.memory),
                 str(self.cpu),
+                str(os.getpid()),
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -183,4 +197,5 @@ class ReaderSandbox:
 
 
 if __name__ == "__main__":
+    _die_with(int(sys.argv[4]))
     _serve(Connection(int(sys.argv[1])), int(sys.argv[2]), int(sys.argv[3]))

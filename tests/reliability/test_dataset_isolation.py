@@ -98,6 +98,17 @@ INTRUDER_FILES: dict[str, list[tuple[str, str]]] = {
             "E1,2014-01-01,announced,UA,law,Other,Ukraine State Budget!,ua-law-2014-03-27\n",
         ),
     ],
+    "layout": [  # a spreadsheet read through a layout, citing alpha's source id in a [source] of its own
+        (
+            "budget-2014.layout.toml",
+            'shape = "side_by_side"\n[fields]\nentity = { column = "Company" }\nmetric = { value = "rev_10000000" }\n'
+            'region = { value = "UA" }\nperiod = { column = "Period" }\nunit = { value = "UAH m" }\n'
+            'source_id = { value = "ua-law-2014-03-27" }\n'
+            '[[values]]\ncolumn = "Budget"\nkind = "budget"\n'
+            '[source]\nsource_id = "ua-law-2014-03-27"\npublisher = "Impostor"\npublished_on = "2013-01-01"\n'
+            'reliability = "leak"\n',
+        ),
+    ],
     "settings": [
         ("dataset.toml", '[numbers]\ndecimal_mark = "."\n[entities]\nfiscal_year_start_month = 10\n'),
         ("dataset.toml", '[periods]\nbare_quarter_labels = "calendar"\n'),
@@ -186,6 +197,8 @@ def test_no_file_in_another_dataset_changes_this_datasets_rows(
     for kind in kinds:
         name, text = INTRUDER_FILES[kind][pick % len(INTRUDER_FILES[kind])]
         (folder / name).write_text(text)
+        if kind == "layout":
+            (folder / "budget-2014.csv").write_text("Company,Period,Budget\nUkraine state budget,2014,5\n")
     after = alpha_rows(work)
     for kind in ("metrics", "entities", "regions"):  # ids another dataset adds are its own to add
         after[kind] = {k: v for k, v in after[kind].items() if k in before[kind]}
@@ -299,3 +312,24 @@ def test_a_dataset_cannot_change_a_shared_definition_for_the_others(tmp_path):
     assert us["path"].to_list() == ["WORLD/NAM/US"]
     loads = result.loads.filter(pl.col("dataset") == "inbox").sort("file")
     assert loads.select("rows_in", "rows_loaded", "rows_rejected").rows() == [(3, 2, 1), (1, 0, 1)]
+
+
+def test_impact_validate_reads_a_file_with_what_its_dataset_brings(tmp_path):
+    """`impact validate figures.csv` left out the dataset's rates and dataset.toml: it rejected every UAH line
+    ("add a rates file", which was there) and every decimal-comma value the run loads. Now the check and the
+    run agree row for row."""
+    from pipelines.ingest.validate_files import validate_paths
+
+    data = alpha_data_dir(tmp_path)
+    alpha = data / "datasets" / "alpha"
+    (alpha / "figures-comma.csv").write_text(
+        "figure_id,entity,metric,region,period,kind,value,unit,source_id\n"
+        'C1,Ukraine state budget,rev_10000000,UA,2015,budget,"120,000",USD m,ua-law-2014-03-27\n'
+    )
+    (alpha / "dataset.toml").write_text('[numbers]\ndecimal_mark = ","\n')
+    run = load_all(data, date.fromisoformat(TODAY))
+    for name in ("figures.csv", "figures-comma.csv"):
+        loads, rejected = validate_paths([alpha / name], data)
+        in_run = run.loads.filter(pl.col("file") == f"datasets/alpha/{name}")
+        assert loads["rows_rejected"].to_list() == in_run["rows_rejected"].to_list() == [0], rejected.rows()
+        assert loads["rows_loaded"].to_list() == in_run["rows_loaded"].to_list()

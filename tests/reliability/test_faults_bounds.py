@@ -400,3 +400,45 @@ def test_a_parse_over_its_cpu_limit_is_row_0_and_the_next_file_still_reads(
         raw, status, error = sandbox.read(InputFile(plain, plain.name, "shop", "figures", "y"))
         assert status == "loaded" and raw.frame.height == 2, error  # the figure row and the row of A3
         assert sandbox.restarts == 1
+
+
+SANDBOX_PARENT = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from pipelines.ingest.files import InputFile\n"
+    "from pipelines.ingest.sandbox import ReaderSandbox\n"
+    "sandbox = ReaderSandbox()\n"
+    "sandbox._start()\n"
+    "print(sandbox._proc.pid, flush=True)\n"
+    "sandbox.read(InputFile(Path(sys.argv[1]), 'figures.xlsx', 'shop', 'figures', 'x'))\n"
+)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
+
+
+# the child process: a run killed with SIGKILL (the OOM killer, kill -9) leaves no parse running
+def test_the_reader_child_dies_with_its_run(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    slow = hostile.long_xlsx(tmp_path / "figures.xlsx", 40_000)  # about 8 s of CPU to read
+    parent = subprocess.Popen(
+        [sys.executable, "-c", SANDBOX_PARENT, str(slow)], stdout=subprocess.PIPE, text=True
+    )
+    child = int(parent.stdout.readline())
+    time.sleep(1.0)
+    assert _running(child)
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 2  # well before its parse would end on its own
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(child), "the reader child outlived the run that started it"
