@@ -72,3 +72,24 @@ def test_the_delimiter_is_found_past_a_title_and_inside_quotes():
     assert sniff_delimiter('a,b,c\n"x;y",1,2\n') == ","
     assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
     assert sniff_delimiter("one column\nDE\n") == ","
+
+
+def test_formula_cells_without_a_saved_result_are_named_not_counted_empty(tmp_path):
+    import openpyxl
+
+    folder = _folder(tmp_path, "regions.csv")
+    book = openpyxl.load_workbook(OWN / BUDGET)
+    book["Budget"]["F5"] = "=E5*1.05"  # openpyxl writes formulas without results
+    book["Budget"]["F7"] = "=SUM(C7:E7)/3"
+    book.save(folder / BUDGET)
+    layout = folder / "regional-budget-2026.layout.toml"
+    layout.write_text(guess_layout(OWN / BUDGET, today=TODAY).replace("# Proposed", "# Reused"))
+    # the guess read beside the original (with regions.csv); the modified workbook is read through it
+    shutil.copy(OWN / "regions.csv", folder / "regions.csv")
+    shown = preview(folder / BUDGET, layout, folder / "no-data-dir", TODAY)
+    named = {r["origin"]: r for r in shown.rejected.iter_rows(named=True)}
+    assert set(named) == {"Budget!F5", "Budget!F7"}, shown.rejected
+    assert named["Budget!F5"]["value"] == "=E5*1.05"
+    assert "no saved result" in named["Budget!F5"]["reason"]
+    assert shown.empty_cells == 5  # the five empty Q4 actuals only; before: 7, and nothing rejected
+    assert shown.rows.height == 33

@@ -42,6 +42,8 @@ class Sheet:
     # (r, c) -> what the cell's format writes around its number: ('', '%') for a percent, ('€', '') ...
     affixes: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (r, c) -> format that changed it
+    # (r, c) -> the formula of a cell that holds one but no saved result (reads as empty otherwise)
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def affixed(self, r: int, c: int, number_text: str) -> str:
         """A number of cell (r, c) written as its format shows it: '73.4297%' for a percent cell."""
@@ -142,7 +144,37 @@ def _sheet(ws, data: bytes) -> Sheet:
             for c in range(min_col - 1, min(max_col, width)):
                 if (r, c) != (min_row - 1, min_col - 1):
                     merged[(r, c)] = ref
-    return Sheet(ws.title, rows, merged, affixes, formats)
+    uncached = _formulas_without_result(data, ws, rows)
+    return Sheet(ws.title, rows, merged, affixes, formats, uncached)
+
+
+def _formulas_without_result(data: bytes, ws, rows: list[list[object]]) -> dict[tuple[int, int], str]:
+    """Cells of `ws` that hold a formula but no saved result (a file written by a program that does not
+    calculate, such as openpyxl or pandas): (r, c) -> '=SUM(C5:C8)'. Read with openpyxl's formula view, and
+    only when the sheet's XML holds a formula at all (`<f`); cells whose result is saved are not listed."""
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            if b"<f" not in archive.read(path.lstrip("/")):
+                return {}
+        except KeyError:
+            return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = book[ws.title]
+        sheet.reset_dimensions()
+        found = {}
+        for r, cells in enumerate(sheet.iter_rows(max_row=len(rows))):
+            for c, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) == "f" and (
+                    r >= len(rows) or c >= len(rows[r]) or rows[r][c] is None
+                ):
+                    found[(r, c)] = str(cell.value)[:200]
+        return found
+    finally:
+        book.close()
 
 
 def _merged_refs(data: bytes, sheet_path: str | None) -> list[str]:
