@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export IMPACT_DATA_DIR ?= data
 export IMPACT_WAREHOUSE ?= data/warehouse.duckdb
+# the dashboard's and the Dagster UI's ports: make run PORT=8600 DAGSTER_PORT=3100
+PORT ?= 8501
+DAGSTER_PORT ?= 3000
 
 .PHONY: help setup browser java run build serve dashboard test test-fast lint format bench soak clean
 
@@ -34,11 +37,11 @@ build: setup  ## the operator demo's orders (generated once per seed), then buil
 	$(BIN)/impact demo
 	$(BIN)/impact run --record
 
-run: build  ## build the warehouse, then serve the dashboard and Dagster
-	$(BIN)/impact serve
+run: build  ## build the warehouse, then serve the dashboard and Dagster (other ports: make run PORT=8600 DAGSTER_PORT=3100)
+	$(BIN)/impact serve --port $(PORT) --dagster-port $(DAGSTER_PORT)
 
-dashboard: setup  ## serve only the dashboard on the current warehouse
-	$(BIN)/impact dashboard
+dashboard: setup  ## serve only the dashboard on the current warehouse (make dashboard PORT=8600)
+	$(BIN)/impact dashboard --port $(PORT)
 
 lint: setup  ## ruff check and format check, sqlfluff over sql/ (.sqlfluff: the house style)
 	$(BIN)/ruff check .

@@ -5,6 +5,12 @@ Titles, publishers, notes and names come from files anyone can drop in the inbox
 viewer's browser fetch an outside image, and `[text](url)` could dress a link as anything. `md()` escapes every
 Markdown and Streamlit-directive character (CommonMark allows a backslash before any ASCII punctuation), so
 the value is shown exactly as written; `md_link()` makes a link only of an http(s) URL, with escaped text.
+
+Escaping is not enough for a bare address: Streamlit's Markdown (GitHub's autolink extension) makes a link of
+any `https://...`, `www.` or `name@host.tld` in text, escaped or not, so a value from the address bar
+(`?versus=...`, issue 28) or from data could still draw a clickable link. `md()` puts an invisible WORD JOINER
+(U+2060) inside each such pattern (`https:\u2060//`, `www\u2060.`, `\u2060@`): the text reads the same, nothing
+becomes a link.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import re
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]\"'`\\]+$")
 
 
@@ -20,7 +28,7 @@ def md(value: object) -> str:
     if value is None:
         return ""
     text = " ".join(str(value).split())  # line breaks in data would start new Markdown blocks
-    return _SPECIAL.sub(r"\\\1", text)
+    return _SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, text))
 
 
 def md_link(label: object, url: str | None) -> str:

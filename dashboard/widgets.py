@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitAPIException
 
 from dashboard.data import catalog
 from dashboard.data import connection as db
+from dashboard.text import md
 from pipelines.warehouse import rules
 
 POLICIES = {
@@ -288,7 +289,8 @@ def url_choice(widget, label: str, options: list, key: str, default, prefix: str
             given = st.query_params.get(key)
             wanted = from_url(given, options, fmt) if given is not None else None
             if given is not None and wanted is None:
-                st.warning(f"The address asks for {label.lower()} '{given}', which is not offered here.")
+                # text from the address is text (issue 28, fault 11): a shared link must not draw links or images
+                st.warning(f"The address asks for {label.lower()} '{md(given)}', which is not offered here.")
         st.session_state[state_key] = wanted if valid(wanted) else default
     value = widget(label, options, key=state_key, **kwargs)
     try:

@@ -42,10 +42,8 @@ select a.region_code, a.region_name, r.level as region_level, r.depth as region_
        a.expectation_components, a.expectation_approximate_components, a.expectation_figure_ids
 from actual_vs_expectation as a
 inner join regions as r on r.region_code = a.region_code
-left join (select source_id, min(publisher) as publisher from sources group by all) as sa
-    on sa.source_id = a.actual_source_id
-left join (select source_id, min(publisher) as publisher from sources group by all) as se
-    on se.source_id = a.expectation_source_id
+left join cited_sources as sa on sa.dataset = a.actual_dataset and sa.source_id = a.actual_source_id
+left join cited_sources as se on se.dataset = a.expectation_dataset and se.source_id = a.expectation_source_id
 where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and a.actual_vintage = 'latest'
 order by r.path, a.period_start
 """
@@ -59,43 +57,30 @@ where s.entity = ? and s.metric = ? and s.expectation_kind = ? and s.policy = ? 
 order by s.length desc, s.cumulative_shortfall desc, s.region_code
 """
 
+# The Trends page's reads, from the same read model (serve_*: publishers by the dataset a citation is scoped to).
 ACTUALS = """
-select a.region_code, r.name as region_name, a.period, a.grain, a.period_start, a.period_end, a.value,
-       a.value_low, a.value_high, a.bound, a.kind, a.as_of, a.source_id, s.publisher, a.candidates, a.unit
-from actual_figures as a
-inner join regions as r using (region_code)
-left join (select source_id, min(publisher) as publisher from sources group by all) as s using (source_id)
-where a.entity = ? and a.metric = ? and a.region_code = ? and a.grain = ?
-order by a.period_start
+select region_code, region_name, period, grain, period_start, period_end, value, value_low, value_high, bound,
+       kind, as_of, source_id, publisher, candidates, unit
+from serve_actuals
+where entity = ? and metric = ? and region_code = ? and grain = ?
+order by period_start
 """
 
 VINTAGES = """
-select e.region_code, r.name as region_name, e.period, e.grain, e.period_start, e.period_end, e.kind,
-       e.vintage, e.vintages, e.value, e.value_low, e.value_high, e.bound, e.as_of, e.source_id, s.publisher,
-       e.is_original, e.is_latest, e.unit
-from expectation_revisions as e
-inner join regions as r using (region_code)
-left join (select source_id, min(publisher) as publisher from sources group by all) as s using (source_id)
-where e.entity = ? and e.metric = ? and e.kind = ? and e.region_code = ? and e.grain = ?
-order by e.period_start, e.vintage
+select region_code, region_name, period, grain, period_start, period_end, kind, vintage, vintages, value,
+       value_low, value_high, bound, as_of, source_id, publisher, is_original, is_latest, unit
+from serve_vintages
+where entity = ? and metric = ? and kind = ? and region_code = ? and grain = ?
+order by period_start, vintage
 """
 
-# The same event from several sources is one event (event_groups), citing each report's source.
+# The same event from several sources is one event (event_groups, as serve_events lists it), citing each
+# report's source.
 EVENTS = """
-select e.event_id, e.date, e.date_precision, e.date_end, e.status, e.jurisdiction, r.name as jurisdiction_name,
-       r.path as jurisdiction_path, e.category, e.title, e.entity, e.source_id, s.publisher,
-       e.group_event_ids as reported_as, e.group_source_ids as source_ids,
-       list(coalesce(p.publisher, p_id.source_id) order by p_id.n) as publishers
-from event_groups as e
-left join regions as r on r.region_code = e.jurisdiction
-left join (select source_id, min(publisher) as publisher from sources group by all) as s
-    on s.source_id = e.source_id
-cross join unnest(e.group_source_ids) with ordinality as p_id(source_id, n)
-left join (select source_id, min(publisher) as publisher from sources group by all) as p
-    on p.source_id = p_id.source_id
-where e.is_representative
-group by all
-order by e.date, e.event_id
+select event_id, date, date_precision, date_end, status, jurisdiction, jurisdiction_name, jurisdiction_path,
+       category, title, entity, source_id, publisher, reported_as, source_ids, publishers
+from serve_events
+order by date, event_id
 """
 
 PACING = """

@@ -20,6 +20,8 @@ from dashboard.data.trends import entity_parents
 from dashboard.sections import estimates
 from dashboard.sections.event_card import event_card, flags_section, window_table
 from dashboard.sections.impact_choices import event_ui, series_choice_ui
+from dashboard.sections.staggered import staggered_section
+from dashboard.text import md
 from pipelines.effects.entities import series_of_event
 
 st.title("Impact: what did an event do to a metric?")
@@ -72,7 +74,7 @@ with st.spinner("Estimating the effect (the first time for a series takes a few 
         choice.pre, choice.post,
     )  # fmt: skip
 if result.error:
-    st.info(f"**No estimate**: {result.error}")
+    st.info(f"**No estimate**: {md(result.error)}")  # it may quote ?pre= or ?post= from the address
     st.stop()
 report = result.report
 cf, did = report.counterfactual, report.did
@@ -87,6 +89,7 @@ estimates.donor_pool_section(report.donor_pool, names)
 estimates.counterfactual_section(cf, event, choice.grain, unit, choice.metric_label)
 estimates.did_section(did, choice, event, unit)
 estimates.controls_section(ident, cf, did, choice, event)
+staggered_section(ident, event, events, choice, unit)
 st.download_button(
     "Download the estimates (JSON)",
     json.dumps(report.to_dict(), indent=2, default=str),

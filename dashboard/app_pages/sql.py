@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import tables, widgets
 from dashboard.charts.style import row_count
 from dashboard.data import catalog
+from dashboard.text import md
 from pipelines.warehouse.console import QueryRefused, run_readonly
 
 TIME_LIMIT_S = 10.0
@@ -57,7 +58,7 @@ elif clicked or query:
     try:
         result = run_readonly(Path(ident[0]), query or "", max_rows=int(max_rows), timeout_s=TIME_LIMIT_S)
     except QueryRefused as exc:
-        st.error(f"Refused: {exc}")
+        st.error(f"Refused: {md(exc)}")  # it may quote the query, which a link can bring
     else:
         note = " (row limit reached)" if result.height >= max_rows else ""
         st.caption(f"{row_count(result.height)}{note}")

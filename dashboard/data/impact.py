@@ -130,3 +130,19 @@ def narrative(
             return explain_period(con, entity, metric, region, period, event_id=event_id, pre=pre, post=post)
         except LookupError as exc:
             return str(exc)
+
+
+@cached
+def staggered(
+    ident: Identity, event_ids: tuple[str, ...], metric: str, entity: str | None, grain: str | None
+) -> Assessment:
+    """The staggered estimate (`pipelines.effects.adoption.assess_staggered`: Sun & Abraham) of several events,
+    each in its own region, as `report` (a StaggeredReport), or `error`; cached per build like `assessment`."""
+    from pipelines.effects.adoption import assess_staggered
+
+    with _connection(ident) as con:
+        try:
+            report = assess_staggered(con, list(event_ids), metric, entity=entity, grain=grain)
+        except LookupError as exc:
+            return Assessment(error=str(exc))
+    return Assessment(report=report)

@@ -35,12 +35,19 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @click.command("effect")
-@click.option("--event", "event_id", required=True, help="Event id, e.g. EV07.")
+@click.option(
+    "--event",
+    "event_id",
+    required=True,
+    help="Event id, e.g. EV07; several, comma-separated (one kind of event in several regions at different"
+    " dates: EV1,EV2,EV3), estimate the staggered adoption by Sun & Abraham, each event's jurisdiction a"
+    " treated region.",
+)
 @click.option("--metric", required=True, help="Metric id, e.g. gmv.")
 @click.option(
     "--region",
-    required=True,
-    help="Region code of the treated series, e.g. CA; several, comma-separated (US_CA,US_NY), pool one event's"
+    default=None,
+    help="Region code (required with one event) of the treated series, e.g. CA; several, comma-separated (US_CA,US_NY), pool one event's"
     " synthetic controls over them, each region's own result beside it.",
 )
 @click.option(
@@ -86,7 +93,23 @@ def effect(
             options = dict(entity=entity, controls=_codes(controls), grain=grain, pre=pre, post=post,
                            include=tuple(_codes(include) or ()), exclude=tuple(_codes(exclude) or ()))  # fmt: skip
             regions = _codes(region) or []
-            if len(regions) > 1:
+            event_ids = _codes(event_id) or []
+            if len(event_ids) > 1:
+                from pipelines.effects.adoption import assess_staggered
+
+                for option in ("pre", "post"):
+                    if options.pop(option):
+                        raise click.UsageError(
+                            f"--{option} is not used with several events (the panel is whole)"
+                        )
+                if regions:
+                    raise click.UsageError(
+                        "--region is not used with several events: each event's jurisdiction is treated"
+                    )
+                report = assess_staggered(con, event_ids, metric, **options)
+            elif not regions:
+                raise click.UsageError("--region is required with one event")
+            elif len(regions) > 1:
                 from pipelines.effects.assess import assess_pooled
 
                 report = assess_pooled(con, event_id, metric, regions, **options)
@@ -142,6 +165,8 @@ def format_report(report) -> str:
     """The text of an EffectReport, or of a PooledReport (the pooled estimate, then each region's)."""
     if hasattr(report, "pooled"):
         return format_pooled(report)
+    if hasattr(report, "events"):
+        return format_staggered(report)
     ev = report.event
     lines = [
         f"Event {ev['event_id']} ({ev['date']}, {ev['jurisdiction']}, {ev['status']}): {ev['title']}",
@@ -182,6 +207,43 @@ def format_pooled(report) -> str:
             f"{pooled.placebo_sets:,} placebo sets",
         ]
     return "\n\n".join(["\n".join(head), *(format_report(r) for r in report.reports.values())])
+
+
+def format_staggered(report) -> str:
+    """The text of a StaggeredReport: the events, the controls, the average effect and its event study."""
+    lines = [
+        "Events: " + "; ".join(f"{e['event_id']} ({e['date']}, {e['jurisdiction']})" for e in report.events)
+    ]
+    lines.append(f"Series: {report.entity} {report.metric}, by {report.grain}")
+    pool = report.donor_pool
+    lines.append(f"Controls: {len(pool.donors)} regions ({pool.rule}); {len(pool.left_out)} left out")
+    lines.extend(f"  left out {r['region_code']}: {r['reason']}" for r in pool.left_out[:10])
+    est = report.estimate
+    if isinstance(est, Refusal):
+        return "\n".join([*lines, f"Staggered difference-in-differences: refused. {est.reason}"])
+    a, t = est.att, est.twfe
+    lines += [
+        f"Staggered difference-in-differences: {est.method}",
+        f"  average effect on the treated {a.estimate:+,.4g} (95% interval {a.lower:+,.4g} to {a.upper:+,.4g}),"
+        f" {est.periods[0]} to {est.periods[1]}, {est.observations} region-periods",
+        "  cohorts: "
+        + "; ".join(
+            f"{c['first_period']} ({', '.join(c['regions'])}) {c['effect']:+,.4g}" for c in est.cohorts
+        ),
+        f"  beside it, two-way fixed effects (biased under staggered, changing effects): {t['estimate']:+,.4g}"
+        f" ({t['lower']:+,.4g} to {t['upper']:+,.4g})",
+    ]
+    if est.pre_trend:
+        lines.append(
+            f"  pre-trend: slope {est.pre_trend['slope_per_period']:+.3g} a period, p {est.pre_trend['p_value']:.3f}"
+        )
+    lines += [
+        f"  event time {r['rel']:+d}: {r['estimate']:+,.4g} ({r['lower']:+,.4g} to {r['upper']:+,.4g})"
+        for r in est.event_time
+        if r["rel"] >= -3
+    ]
+    lines.extend(f"  note: {n}" for n in est.notes)
+    return "\n".join(lines)
 
 
 def _estimate_lines(result) -> list[str]:

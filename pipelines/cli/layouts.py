@@ -42,22 +42,14 @@ def import_(
     path: Path, layout: Path | None, preview: bool, rows: int, overwrite: bool, data_dir: Path
 ) -> None:
     """Read a spreadsheet or CSV through its layout. With --preview: show what would load and every rejected
-    cell (exit 1 when any). Without: put the file and its layout into DATA_DIR/inbox/ for the next run."""
+    cell (exit 1 when any). Without: put the file, its layout and the regions, entities, metrics and sources
+    files beside it (what the preview reads) into DATA_DIR/inbox/; 'impact run' or the inbox sensor files
+    them as one dataset and builds."""
     import polars as pl
 
     layout = _layout_for(path, layout)
     if not preview:
-        from pipelines.ingest.layouts.upload import UploadRefused, save_to_inbox
-
-        try:
-            saved = save_to_inbox(
-                data_dir, path.name, path.read_bytes(), layout.read_text(encoding="utf-8"), overwrite
-            )
-        except UploadRefused as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(
-            f"saved {saved.data_file} and {saved.layout_file.name}; the inbox sensor (or 'impact run') files them"
-        )
+        _save(path, layout, overwrite, data_dir)
         return
     from pipelines.ingest.layouts.preview import preview as run_preview
 
@@ -85,6 +77,31 @@ def import_(
         hint = f" ({r['suggestion']})" if r["suggestion"] else ""
         click.echo(f"REJECTED {where}{column}: {r['reason']}{hint}")
     sys.exit(1 if shown.rejected.height else 0)
+
+
+def _save(path: Path, layout: Path, overwrite: bool, data_dir: Path) -> None:
+    """Put the file, its layout and the reference files beside it that the preview reads (regions,
+    entities, metrics, sources: preview.reference_siblings) into the inbox, together."""
+    from pipelines.ingest.layouts.preview import reference_siblings
+    from pipelines.ingest.layouts.upload import UploadRefused, save_group_to_inbox, save_to_inbox
+
+    extras = reference_siblings(path, layout, data_dir)
+    text = layout.read_text(encoding="utf-8")
+    try:
+        if extras:
+            saved = save_group_to_inbox(
+                data_dir, path.name, path.read_bytes(), text, {p.name: p.read_bytes() for p in extras}
+            )
+        else:
+            saved = save_to_inbox(data_dir, path.name, path.read_bytes(), text, overwrite)
+    except UploadRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    also = f" with {', '.join(p.name for p in extras)}" if extras else ""
+    click.echo(
+        f"saved {saved.data_file.name} and {saved.layout_file.name}{also} into {saved.layout_file.parent}; "
+        "'impact run' (or the inbox sensor, within a minute while 'impact serve' runs) files them as one "
+        "dataset and builds"
+    )
 
 
 @click.group()

@@ -3,10 +3,13 @@
 `impact serve` first prepares the Dagster instance and checks the code location in one process
 (`pipelines.defs.instance`; a broken location stops it with that message), then runs three children (Dagster
 webserver, Dagster daemon for schedules and sensors, the dashboard), prints their URLs, and stops all of them
-when it is interrupted or terminated or when any one of them dies. `--host` applies to the dashboard only:
+when it is interrupted or terminated or when any one of them dies; if it is killed (SIGKILL, the OOM
+killer) its children are stopped anyway, and a set left by an earlier kill is stopped on the next start
+(pipelines/cli/supervise.py). `--host` applies to the dashboard only:
 the Dagster UI (no login, and its GraphQL API can launch runs) stays on 127.0.0.1 unless `--dagster-host`
 asks for another interface, with a warning. `impact dashboard` passes SIGTERM and SIGINT on to Streamlit and
-waits for it, so stopping the command stops the server.
+waits for it, so stopping the command stops the server; a SIGKILL of it stops Streamlit too (parent-death
+signal).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines.cli import supervise
 from pipelines.settings import dagster_home
 
 DASHBOARD_APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -29,10 +33,12 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
     source edit, a development aid) sets itself up at the start of every browser session, in the script's
     thread, and delayed each page's first chart by about 0.35 s (one session: 420 ms of script run with it,
     67 ms without). To develop with reloading, run `streamlit run dashboard/app.py` directly."""
+    from pipelines.ingest.layouts.upload import MAX_UPLOAD_BYTES
+
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.server",  # Streamlit's command line with the product's upload server (dashboard/uploads.py)
         "run",
         str(script),
         "--server.port",
@@ -43,6 +49,10 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
         "true",
         "--server.fileWatcherType",
         "none",
+        # uploads: Streamlit's streaming cap on a request (MiB, just above the product's 10,000,000 bytes;
+        # dashboard/uploads.py then checks the exact bytes, the count and the total per session)
+        "--server.maxUploadSize",
+        str(-(-MAX_UPLOAD_BYTES // 2**20)),
         "--browser.gatherUsageStats",
         "false",
         # an analyst's menu: print, theme, record; not Streamlit's developer items (Deploy, Clear cache)
@@ -69,7 +79,12 @@ def run_dashboard(warehouse: Path, port: int, host: str) -> int:
     """Serve the dashboard until Streamlit exits; SIGTERM or SIGINT to this process stops Streamlit too."""
     env = {**os.environ, "IMPACT_WAREHOUSE": str(Path(warehouse).resolve())}
     print(f"dashboard: http://{host}:{port}  (warehouse {warehouse})", flush=True)
-    child = subprocess.Popen(dashboard_command(port, host), env=env, start_new_session=True)
+    child = subprocess.Popen(
+        dashboard_command(port, host),
+        env=env,
+        start_new_session=True,
+        preexec_fn=supervise.preexec(os.getpid()),
+    )
     stop = _stop_on_signals()
     while child.poll() is None and stop["signal"] is None:
         time.sleep(0.2)
@@ -137,6 +152,13 @@ def serve(
     dagster_host: str = "127.0.0.1",
 ) -> int:
     home = dagster_home(data_dir)
+    pid_file = home / supervise.PID_FILE
+    refusal, note = supervise.clean_stale(pid_file)
+    if refusal:
+        print(f"impact serve: not started: {refusal}", file=sys.stderr, flush=True)
+        return 1
+    if note:
+        print(f"impact serve: {note}", file=sys.stderr, flush=True)
     env = {**product_env(data_dir, warehouse), "DAGSTER_HOME": str(home)}
     problem = prepare_dagster(data_dir, env)
     if problem:
@@ -150,9 +172,15 @@ def serve(
             flush=True,
         )
     commands = serve_commands(host, dashboard_port, dagster_port, dagster_host)
-    children = {
-        name: subprocess.Popen(cmd, env=env, start_new_session=True) for name, cmd in commands.items()
-    }
+    keeper = supervise.Keeper()
+    children: dict[str, subprocess.Popen] = {}
+    for name, cmd in commands.items():
+        # own process group (stopped as one), SIGTERM from the kernel if this process dies (supervise.py)
+        children[name] = subprocess.Popen(
+            cmd, env=env, start_new_session=True, preexec_fn=supervise.preexec(os.getpid())
+        )
+        keeper.add(children[name].pid)
+    supervise.write_pid_file(pid_file, {n: c.pid for n, c in children.items()})
     print(f"dashboard:  http://{host}:{dashboard_port}", flush=True)
     print(
         f"dagster UI: http://{dagster_host}:{dagster_port}  (schedules and the inbox sensor run while this is "
@@ -170,6 +198,9 @@ def serve(
             break
         time.sleep(0.5)
     _stop_all(children)
+    supervise.stop_groups([c.pid for c in children.values()], grace_s=5.0)  # what the children started
+    keeper.release()
+    pid_file.unlink(missing_ok=True)
     return code
 
 

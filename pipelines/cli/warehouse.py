@@ -13,6 +13,19 @@ from pipelines.settings import ORDERS_ENGINES, env_orders_engine
 from pipelines.words import counted
 
 
+def _file_the_inbox(data_dir: Path) -> list[str]:
+    """File DATA_DIR/inbox/ first (what 'impact import' and the Upload page put there is built by this run),
+    print what happened to each file, and return the keys of the build requests this run answers."""
+    from pipelines.ingest.inbox import InboxBusy, file_inbox, pending_requests
+
+    try:
+        for f in file_inbox(data_dir):
+            click.echo(f"inbox: {f.source}: {f.status}: {f.detail}")
+    except InboxBusy as exc:
+        click.echo(f"inbox: not filed now: {exc}")
+    return [r.key for r in pending_requests(data_dir)]
+
+
 @click.command()
 @data_dir_option
 @warehouse_option
@@ -64,7 +77,8 @@ def run(
     record: bool,
     allow_shrink: bool,
 ) -> None:
-    """Materialise everything once and publish the warehouse; print what was loaded and rejected.
+    """File the inbox (DATA_DIR/inbox/), then materialise everything once and publish the warehouse; print
+    what was filed, loaded and rejected.
 
     With --orders, a month whose order scan fails stops the command (exit 1) before the warehouse is
     rebuilt: the published warehouse stays the last good one. A build with fewer than half the figures of
@@ -98,7 +112,12 @@ def run(
                 _orders_failed(done["failed"], warehouse)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
+    requests = _file_the_inbox(Path(settings.data_dir))
     summary = run_pipeline(settings, record=record, orders=order_part)
+    if summary.published:
+        from pipelines.ingest.inbox import clear_requests
+
+        clear_requests(Path(settings.data_dir), requests)  # built: the sensor need not ask again
     if summary.orders is not None:
         done = summary.orders
         click.echo(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from pipelines.defs.orders import order_figures
 from pipelines.defs.reports import scheduled_reports
@@ -36,22 +37,55 @@ def _stage_metadata(stage: load.Stage) -> dict:
 _ORDER_MONTHS = dg.AssetDep(order_figures, partition_mapping=dg.AllPartitionMapping())
 
 
+READ_ATTEMPTS = 3  # reads without the publish lock before the inputs are read holding it (they kept changing)
+WAITED_KEY = "waited for the publish lock (s)"
+
+
+def read_then_lock(settings: ImpactSettings) -> tuple[list[load.FileLoad], float]:
+    """Read every input WITHOUT the publish lock, then take it (read first, lock to publish): a file that is
+    slow to parse never keeps another run from publishing. Holding the lock, the inputs are listed and hashed
+    again (no parsing); if any changed since they were read (another run's inbox filing, a new upload), the
+    lock is released and they are read again, so the run that publishes last has read the newest inputs.
+    After READ_ATTEMPTS changed reads the last read is done holding the lock (each file's parse is bounded by
+    pipelines/ingest/limits.py). Each file is parsed in a child process under memory, CPU and time limits
+    (pipelines/ingest/sandbox.py). When this process already holds the lock (`impact run` with orders), the
+    read is done under it, as before.
+
+    Returns the files and the seconds waited for the lock. Raises publish_lock.PublishBusy."""
+    waited_total = 0.0
+    for _ in range(READ_ATTEMPTS):
+        already = publish_lock.held(settings.warehouse_path)
+        files = load.read_inputs(settings.data_path, isolated=True)
+        _, waited = publish_lock.acquire(settings.warehouse_path)
+        waited_total += waited
+        if already or load.fingerprint(f.file for f in files) == load.fingerprint(
+            load.discover(settings.data_path)
+        ):
+            return files, waited_total
+        publish_lock.release(settings.warehouse_path)
+    publish_lock.acquire(settings.warehouse_path)
+    return load.read_inputs(settings.data_path, isolated=True), waited_total
+
+
 @dg.asset(group_name=GROUP, deps=[_ORDER_MONTHS])
 def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
     """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be).
 
-    Takes the publish lock first (pipelines/warehouse/publish_lock.py): held until the swap, so no other run
-    can publish between this read and this run's publish."""
-    _, waited = publish_lock.acquire(settings.warehouse_path)
+    Reads first, then takes the publish lock (pipelines/warehouse/publish_lock.py; `read_then_lock`): held
+    until the swap, so no other run can publish between this run's check of its inputs and its publish."""
+    try:
+        files, waited = read_then_lock(settings)
+    except publish_lock.PublishBusy as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from None
     if waited >= 0.5:
         context.log.warning(f"waited {waited:.1f} s for another run to publish first")
-    files = load.read_inputs(settings.data_path)
     context.add_output_metadata(
         {
             "files": len(files),
             "unreadable": sum(f.status == "unreadable" for f in files),
             "duplicate files": sum(f.status == "duplicate_file" for f in files),
             "rows in": sum(f.raw.rows_in for f in files if f.raw is not None),
+            WAITED_KEY: round(waited, 3),
         }
     )
     return files
@@ -125,7 +159,12 @@ def order_facts(
     grouped scans), by country and every region above it, in USD at the same rates and on the same region
     tree as every figure (dataset regions and the user's fx files included); bad order rows counted by
     reason (pipelines/orders/facts.py, sql/orders/). Its check: rows in = rows aggregated + rows rejected."""
-    facts = orders.order_facts(settings.data_path, reference_data.regions, reference_data.fx_rates)
+
+    def scoped(dataset: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        own = reference_data.for_dataset(dataset)
+        return own.regions, own.fx_rates
+
+    facts = orders.order_facts(settings.data_path, reference_data.regions, reference_data.fx_rates, scoped)
     unaccounted = facts.rows_in - facts.rows_aggregated - facts.rows_rejected
     by_reason: dict[str, int] = {}
     for month in facts.months:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+
 import dagster as dg
 
 from pipelines.defs.resources import ImpactSettings, settings_from_env
-from pipelines.ingest.inbox import file_inbox
-from pipelines.ingest.validate_files import validate_paths
+from pipelines.ingest.inbox import InboxBusy, clear_requests, file_inbox, pending_requests
 from pipelines.warehouse import alerts
 
 
@@ -22,35 +25,50 @@ def daily_rebuild(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition
 
 
 def inbox_sensor(job: dg.UnresolvedAssetJobDefinition) -> dg.SensorDefinition:
+    """Files the inbox and asks for a run for every filing not yet handed to Dagster.
+
+    The tick does only the quick part (moving files; no validation: the run checks every row and records
+    what it rejects), and the build request of each filing is on disk (DATA_DIR/inbox/.requests/) before the
+    files leave the inbox. A request is deleted only on a later tick, once the cursor, which Dagster saves
+    only with a tick that succeeded, holds its key: a tick that times out or fails after filing loses
+    nothing, the next one asks for the run (issue 23: the file was filed and never built)."""
+
     @dg.sensor(
         name="inbox_sensor",
         job=job,
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Files dropped into DATA_DIR/inbox/ are validated, filed into datasets/inbox/ and loaded.",
+        description="Files dropped into DATA_DIR/inbox/ are filed into datasets/inbox*/ and loaded by a run.",
     )
     def _sensor(context: dg.SensorEvaluationContext, settings: ImpactSettings):
-        filed = file_inbox(settings.data_path)
-        new = [f for f in filed if f.status == "filed"]
+        try:
+            filed = file_inbox(settings.data_path, wait_s=20)
+        except InboxBusy as exc:  # "Build now" or 'impact run' is filing: their build includes it
+            filed = []
+            context.log.info(f"inbox: {exc}")
         for f in filed:
             context.log.info(f"inbox: {f.source}: {f.status}: {f.detail}")
-        if not new:
+        requested = json.loads(context.cursor) if context.cursor else []
+        pending = pending_requests(settings.data_path)
+        clear_requests(settings.data_path, [r.key for r in pending if r.key in requested])
+        todo = [r for r in pending if r.key not in requested]
+        if not todo:
             return dg.SkipReason(
                 f"nothing new in the inbox ({len(filed)} file(s) set aside)"
                 if filed
                 else "the inbox is empty"
             )
-        _, rejected = validate_paths([f.target for f in new], settings.data_path)
-        for r in rejected.head(50).iter_rows(named=True):
-            context.log.warning(f"{r['file']}:{r['row_number']}: {r['column_name'] or ''}: {r['reason']}")
-        key = "inbox-" + "-".join(sorted(f.content_hash[:16] for f in new))
-        context.update_cursor(key)
+        keys = [r.key for r in todo]
+        key = (
+            keys[0] if len(keys) == 1 else "inbox-" + hashlib.sha256(" ".join(keys).encode()).hexdigest()[:32]
+        )
+        context.update_cursor(json.dumps((requested + keys)[-200:]))
         return dg.RunRequest(
             run_key=key,
             tags={
                 "impact/trigger": "inbox",
-                "impact/files": ",".join(f.target.name for f in new)[:1000],
-                "impact/rejected_rows": str(rejected.height),
+                "impact/files": ",".join(Path(f).name for r in todo for f in r.files)[:1000],
+                "impact/requests": ",".join(keys)[:1000],
             },
         )
 

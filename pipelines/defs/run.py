@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
-from pipelines.defs.assets import CORE_ASSETS, CORE_CHECKS
+from pipelines.defs.assets import CORE_ASSETS, CORE_CHECKS, WAITED_KEY
 from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
@@ -74,18 +74,25 @@ def run_pipeline(
     unwritable = _unwritable_folder(settings, record)
     if unwritable:
         return RunSummary(False, target, time.perf_counter() - started, error=unwritable)
+    waited = 0.0
     try:
-        _, waited = publish_lock.acquire(target)
+        if orders is not None:  # the order months are scanned (and written) holding the lock, as before
+            _, waited = publish_lock.acquire(target)
     except (publish_lock.PublishBusy, OSError) as exc:
         return RunSummary(False, target, time.perf_counter() - started, error=str(exc))
     try:
+        # the inputs are read first and the lock taken after (assets.read_then_lock): a slow file never
+        # holds it; it is released at the swap, or here when the run stops before
         before = target.stat().st_mtime_ns if target.exists() else None
         result = _materialize(settings, extra_assets, record, orders)
     finally:
         publish_lock.release(target)
     published = result.success and target.exists() and target.stat().st_mtime_ns != before
     summary = RunSummary(
-        published=published, warehouse=target, seconds=time.perf_counter() - started, waited_s=waited
+        published=published,
+        warehouse=target,
+        seconds=time.perf_counter() - started,
+        waited_s=waited + _waited_in_run(result),
     )
     for evaluation in result.get_asset_check_evaluations():
         offending = evaluation.metadata.get("offending rows")
@@ -129,6 +136,15 @@ def _unwritable_folder(settings: ImpactSettings, record: bool) -> str | None:
             f"published one): choose a writable --warehouse (IMPACT_WAREHOUSE)"
         )
     return None
+
+
+def _waited_in_run(result: dg.ExecuteInProcessResult) -> float:
+    """Seconds the run's `input_files` step waited for the publish lock (its metadata), 0 when it did not run."""
+    for event in result.get_asset_materialization_events():
+        entry = event.materialization.metadata.get(WAITED_KEY)
+        if entry is not None:
+            return float(entry.value)
+    return 0.0
 
 
 def _failure_text(result: dg.ExecuteInProcessResult) -> str:
@@ -212,7 +228,8 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     lines = []
     if summary.waited_s >= 0.5:
         lines.append(
-            f"waited {summary.waited_s:.1f} s for another run to publish first; then read the inputs"
+            f"waited {summary.waited_s:.1f} s for another run to publish first (the inputs read before "
+            "were checked, and read again if they had changed)"
         )
     if summary.loads:
         counts = ("rows_in", "rows_loaded", "rows_rejected", "rows_combined")

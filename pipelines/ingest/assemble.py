@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from pipelines.ingest.validate import (
     validate_sources,
 )
 from pipelines.normalise.fx import FxTable
+from pipelines.normalise.regions import with_subdivisions
 
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
@@ -123,8 +124,27 @@ def laid_out_inputs(laid_out: dict[Path, list[Path]], dataset: str, base: Path) 
     return found
 
 
+def _digest(*parts: Path | bytes) -> str:
+    """sha256 of the files' bytes (streamed, never all in memory) and the separators, in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            digest.update(part)
+            continue
+        with part.open("rb") as fh:
+            while chunk := fh.read(2**20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def fingerprint(files: Iterable[InputFile]) -> tuple[tuple[str, str, str], ...]:
+    """What identifies a set of inputs: (name, kind, content hash) of each, sorted. Equal fingerprints
+    mean the same bytes would be read (the publish lock's re-check, pipelines/defs/assets.py)."""
+    return tuple(sorted((f.name, f.kind, f.content_hash) for f in files))
+
+
 def _described(path: Path, layout: Path, dataset: str, base: Path, kind: str) -> InputFile:
-    digest = hashlib.sha256(path.read_bytes() + b"\0layout\0" + layout.read_bytes()).hexdigest()
+    digest = _digest(path, b"\0layout\0", layout)
     return InputFile(path, safe_name(_relative(path, base)), safe_name(dataset), kind, digest, layout)
 
 
@@ -145,7 +165,7 @@ def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
     except ValueError:
         name = str(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _digest(path)
     except OSError as exc:  # unreadable (permissions, gone since listed): read_files says so as row 0
         digest = f"unreadable:{name}:{exc.strerror}"
     return InputFile(path, safe_name(name), safe_name(dataset), kind, digest)
@@ -157,16 +177,31 @@ def safe_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_inputs(data_dir: Path) -> list[FileLoad]:
-    return read_files(discover(Path(data_dir)))
+def read_inputs(data_dir: Path, isolated: bool = False) -> list[FileLoad]:
+    """Every input under `data_dir`, read (read_files). `isolated`: spreadsheets, Parquet files and layout
+    reads are parsed in a child process under memory, CPU and time limits (pipelines/ingest/sandbox.py), as
+    the Dagster runs do."""
+    inputs = discover(Path(data_dir))
+    if not isolated:
+        return read_files(inputs)
+    from pipelines.ingest.sandbox import ReaderSandbox, isolated_read
+
+    with ReaderSandbox() as sandbox:
+        return read_files(inputs, isolated_read(sandbox))
 
 
-def read_files(inputs: list[InputFile]) -> list[FileLoad]:
+def read_files(
+    inputs: list[InputFile],
+    read: Callable[[InputFile], tuple[RawTable | None, str, str | None]] | None = None,
+) -> list[FileLoad]:
     """Read every input file once; identical copies of a file already seen in the same dataset (a file
     dropped twice) are skipped, not loaded twice. A copy in another dataset is that dataset's own input.
+    `read` parses one file (default: in this process, `_guarded_read`; sandbox.ReaderSandbox.read: in a
+    child under limits).
 
     No reader failure ends the run: whatever a reader raises makes that file unreadable (row 0) with the
     reason, and the other files load."""
+    read = read or _guarded_read
     seen: dict[tuple[str, str], str] = {}
     out = []
     for f in inputs:
@@ -180,7 +215,7 @@ def read_files(inputs: list[InputFile]) -> list[FileLoad]:
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
         else:
             seen[(f.dataset, f.content_hash)] = f.name
-            raw, status, error = _guarded_read(f)
+            raw, status, error = read(f)
         if raw is not None and (missing := missing_columns(f.kind, raw.frame)):
             found = ", ".join(c for c in raw.frame.columns if c != ROW)
             status, error = "unreadable", f"missing required column(s): {', '.join(missing)}; found: {found}"
@@ -240,13 +275,9 @@ def context(
     ref: reference.Reference, sources: pl.DataFrame | None = None, today: date | None = None
 ) -> Context:
     ctx = Context(
-        resolver=ref.resolver,
-        metrics=ref.metric_props(),
-        fiscal_start=ref.fiscal_start(),
-        fx=FxTable(ref.fx_rates),
-        entity_aliases=ref.entity_aliases,
-        calendars=ref.calendars(),
+        **_reference_fields(ref.shared or ref),
         today=today or date.today(),
+        scoped={dataset: _reference_fields(r) for dataset, r in ref.scoped.items()},
     )
     if sources is not None:
         ctx.all_sources = dict(
@@ -257,6 +288,18 @@ def context(
             )
         )
     return ctx
+
+
+def _reference_fields(ref: reference.Reference) -> dict:
+    """The Context fields one scope's reference gives (see Context.scoped)."""
+    return {
+        "resolver": ref.resolver,
+        "metrics": ref.metric_props(),
+        "fiscal_start": ref.fiscal_start(),
+        "fx": FxTable(ref.fx_rates),
+        "entity_aliases": ref.entity_aliases,
+        "calendars": ref.calendars(),
+    }
 
 
 Validator = Callable[[pl.DataFrame, Context], tuple[pl.DataFrame, pl.DataFrame]]
@@ -274,7 +317,10 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
     `impact validate` runs this same function, so a check and a run cannot disagree."""
     key = KEYS[kind]
     settings = dataset_settings(files)
-    names = _entity_names(files, ctx)
+    names = {
+        dataset: _entity_names([f for f in files if f.file.dataset == dataset], ctx.for_dataset(dataset))
+        for dataset in dict.fromkeys(f.file.dataset for f in files)
+    }
     frames, issues, ms, notes, combined = [], {}, {}, {}, {}
     by_dataset: dict[str, dict[str, str]] = {}
     keys_by_dataset: dict[str, pl.DataFrame | None] = {}  # figures' keys loaded so far (ingest/combine.py)
@@ -289,7 +335,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         fctx = ctx.for_file(
             settings.get(f.file.dataset), f.file.name, f.raw.delimiter, f.file.layout, f.raw.combine
         )
-        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names)
+        frame, notes[f.file.name] = canonical_entities(f.raw.frame, names[f.file.dataset])
         notes[f.file.name] = [*f.raw.notes, *notes[f.file.name]]
         rows, found = _guarded_validate(kind, f, frame, fctx)
         taken = [i for i in rows[key].to_list() if i in first_seen]
@@ -333,7 +379,8 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:
-    """One spelling per entity key across every figures and events file (see pipelines/ingest/identity.py)."""
+    """One spelling per entity key across the figures and events files of one dataset (`files`, `ctx`: that
+    dataset's), so another dataset's spelling never renames this one's entities (pipelines/ingest/identity.py)."""
     used = [
         name
         for f in files
@@ -363,6 +410,10 @@ def _guarded_validate(
         return empty.with_columns(pl.lit(None, pl.Int32).alias(ROW)), issues.cast(ISSUE_SCHEMA)
 
 
+def _codes(frame: pl.DataFrame, column: str) -> list[str]:
+    return frame[column].drop_nulls().unique().to_list() if column in frame.columns else []
+
+
 def assemble(
     files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
 ) -> LoadResult:
@@ -377,10 +428,13 @@ def assemble(
         "compositions": ref.compositions
         if ref.compositions is not None
         else pl.DataFrame(schema=PARTS_SCHEMA),
-        "regions": ref.regions,
+        # ISO 3166-2 subdivisions join the tree when a figure or an event names one (pipelines.normalise.regions)
+        "regions": with_subdivisions(
+            ref.regions, [*_codes(figures.rows, "region_code"), *_codes(events.rows, "jurisdiction")]
+        ),
         "metrics": metrics,
         "entities": entities,
-        "fx_rates": ref.fx_rates,
+        "fx_rates": ref.fx_table if ref.fx_table is not None else ref.fx_rates,
         "sources": sources.rows,
         "figures": figures.rows,
         "events": events.rows,

@@ -36,6 +36,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines.ingest.limits import LimitExceeded, load_toml
 from pipelines.normalise.numbers import DECIMAL_MARKS, THOUSANDS_SEPARATORS, NumberConvention
 
 FILE_NAME = "dataset.toml"
@@ -74,7 +75,9 @@ NO_SETTINGS = DatasetSettings()
 
 def read_settings(path: Path) -> DatasetSettings:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = load_toml(path.read_text(encoding="utf-8"), path.name)
+    except LimitExceeded as exc:
+        raise SettingsError(str(exc)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"not valid TOML: {exc}") from None
     _only(data, _KEYS, "")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.ingest.problems import Problem, RowChecks
+from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.normalise.dates import parse_partial_date
 from pipelines.normalise.numbers import DECIMAL_POINT, detect_convention, read_number
@@ -65,8 +65,73 @@ def rates_from_file(frame: pl.DataFrame, delimiter: str | None) -> tuple[pl.Data
         pl.coalesce(c("_usd_per_unit"), 1.0 / c("_units_per_usd")).alias("usd_per_unit"),
         c("source").str.strip_chars(),
         (span.struct.field("end") - span.struct.field("start")).dt.total_days().alias("span_days"),
+        c(ROW),
+        span.struct.field("start").alias("span_start"),
+        span.struct.field("end").alias("span_end"),
+        pl.coalesce(c("period"), c("date")).str.strip_chars().alias("written_period"),
+        pl.when(c("_units_per_usd").is_not_null())
+        .then(pl.lit("units_per_usd"))
+        .otherwise(pl.lit("usd_per_unit"))
+        .alias("rate_column"),
+        pl.coalesce(c("units_per_usd"), c("usd_per_unit")).alias("written_rate"),
     ).explode("month")
     return rows, issues
+
+
+def checked_rates(files: list, issues: dict[str, list[pl.DataFrame]]) -> list[pl.DataFrame]:
+    """The rates of one scope's `fx*` files (`FileLoad`s: the shared folder's, or one dataset's own), each
+    file's row issues appended to `issues[file name]`.
+
+    Two rows (in one file or in two) that give one currency different rates for the same period (the same
+    year, quarter, month or day) are never averaged: both rows are rejected, each naming the other, and the
+    rate for those months comes from a coarser row of the scope, else the shared or ECB rates. Rows that
+    agree (to 10 significant digits) are one rate given twice and are kept."""
+    per_file = []
+    for f in files:
+        rates, found = rates_from_file(f.raw.frame, f.raw.delimiter)
+        issues[f.file.name].append(found)
+        per_file.append(rates.with_columns(pl.lit(f.file.name).alias("file")))
+    if not per_file:
+        return []
+    rows = pl.concat(per_file)
+    key = ["currency", "span_start", "span_end"]
+    given = rows.unique(["file", ROW]).with_columns(pl.col("usd_per_unit").round_sig_figs(10).alias("_rate"))
+    clashing = given.filter(pl.col("_rate").n_unique().over(key) > 1)
+    if clashing.height:
+        firsts = clashing.sort("file", ROW).select(
+            *key,
+            "_rate",
+            pl.col("file").alias("other_file"),
+            pl.col(ROW).alias("other_row"),
+            pl.col("written_rate").alias("other_rate"),
+        )
+        named = clashing.join(firsts, on=key, how="inner").filter(pl.col("_rate") != pl.col("_rate_right"))
+        named = named.sort("file", ROW, "other_file", "other_row").unique(["file", ROW], keep="first")
+        for (name,), part in named.partition_by("file", as_dict=True).items():
+            issues[name].append(
+                part.select(
+                    pl.col(ROW),
+                    pl.col("rate_column").alias("column_name"),
+                    pl.col("written_rate").alias("value"),
+                    pl.format(
+                        "{} rate {} for {} disagrees with {} row {} ({}): both rows are rejected, neither is "
+                        "averaged in",
+                        pl.col("currency"),
+                        pl.col("written_rate"),
+                        pl.col("written_period"),
+                        pl.col("other_file"),
+                        pl.col("other_row"),
+                        pl.col("other_rate"),
+                    ).alias("reason"),
+                    pl.lit(
+                        "keep one rate per currency and period (remove or correct the other row); until then "
+                        "these months take a coarser period's rate, else the shared or ECB rate"
+                    ).alias("suggestion"),
+                ).cast(ISSUE_SCHEMA)
+            )
+        bad = clashing.select("file", ROW)
+        rows = rows.join(bad, on=["file", ROW], how="anti")
+    return [rows]
 
 
 def _span(parsed: object) -> dict:

@@ -13,15 +13,32 @@ Only finished files are taken (docs/operations.md, "The inbox"):
 - nothing is deleted or overwritten: every taken file ends in `processed/` under a safe, unique name (the
   name as dropped, with characters outside letters, digits, space, `.`, `_` and `-` replaced by `_`, and
   `-2`, `-3`, ... added when the name is taken).
+
+Groups: a layout and the files it reads, or a folder dropped whole (`impact import` writes the data file, its
+layout and the regions, entities, metrics and sources files its preview used as one folder, renamed into
+place), are filed together into their own dataset folder, so what the preview used is what the run uses.
+
+One filer at a time: `file_inbox` holds an exclusive lock on DATA_DIR/inbox/.filing.lock (fcntl.flock); a
+second filer (the sensor and "Build now", two dashboard sessions, `impact run`) waits for it up to `wait_s`
+seconds and then raises InboxBusy saying so, never a crash half way through a move.
+
+No filing is lost: every filing that filed anything leaves a build request in DATA_DIR/inbox/.requests/
+(written before the lock is released). The sensor asks for a run for every request not yet in its cursor and
+deletes a request only on a later tick, once its cursor (saved by Dagster only when a tick succeeds) holds it;
+`impact run` and "Build now" delete the requests that existed before their build once it is published.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
 import time
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +50,20 @@ from pipelines.settings import Settings
 
 INBOX_DATASET = "inbox"
 IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+LOCK_NAME = ".filing.lock"
+REQUESTS = ".requests"
+COMPLETE = ".complete"  # in a dropped folder: written whole and renamed into place, no need to settle
+
+
+class InboxBusy(RuntimeError):
+    """Another filing of the inbox held the lock for longer than the caller would wait."""
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    key: str  # 'inbox-<hash16>-...': the run key the sensor asks for
+    files: tuple[str, ...]  # what was filed, relative to DATA_DIR
+    filed_at: float  # seconds since the epoch
 
 
 @dataclass(frozen=True)
@@ -101,13 +132,83 @@ def _set_aside(path: Path, done: Path, prefix: str = "") -> Path:
     return target
 
 
-def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
-    """File every finished file of DATA_DIR/inbox/ into DATA_DIR/datasets/inbox/; return what happened to
-    each file taken (files still being written, in-progress names and dot files are left for later)."""
+def file_inbox(
+    data_dir: Path, settle_s: float | None = None, ready: Collection[Path] = (), wait_s: float = 60.0
+) -> list[Filed]:
+    """File every finished file of DATA_DIR/inbox/ into DATA_DIR/datasets/inbox/ (a layout's group or a
+    dropped folder into its own dataset folder); return what happened to each file taken (files still being
+    written, in-progress names and dot files are left for later). Paths in `ready` were written by the caller
+    with write-then-rename and are taken without waiting `settle_s`. Holds the filing lock (waits up to
+    `wait_s` s, then raises InboxBusy) and leaves a BuildRequest for whatever it filed."""
     settle_s = Settings.from_env().inbox_settle_seconds if settle_s is None else settle_s
-    inbox = data_dir / "inbox"
+    inbox = Path(data_dir) / "inbox"
     if not inbox.is_dir():
         return []
+    with filing_lock(Path(data_dir), wait_s):
+        results = _file_all(Path(data_dir), inbox, settle_s, {Path(r).resolve() for r in ready})
+        filed = [f for f in results if f.status == "filed" and f.target is not None]
+        if filed:
+            _record_request(Path(data_dir), filed)
+    return results
+
+
+@contextmanager
+def filing_lock(data_dir: Path, wait_s: float = 60.0) -> Iterator[None]:
+    """Hold DATA_DIR/inbox/.filing.lock exclusively (one filer at a time, across processes); polls every
+    0.1 s for at most `wait_s` seconds, then raises InboxBusy."""
+    inbox = Path(data_dir) / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    with open(inbox / LOCK_NAME, "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise InboxBusy(
+                        f"another filing of the inbox is under way (waited {wait_s:.0f} s for "
+                        f"{inbox / LOCK_NAME}); try again in a minute"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _record_request(data_dir: Path, filed: list[Filed]) -> BuildRequest:
+    key = "inbox-" + "-".join(sorted({f.content_hash[:16] for f in filed}))
+    files = tuple(sorted({str(f.target.relative_to(data_dir)) for f in filed if f.target}))
+    request = BuildRequest(key[:200], files, time.time())
+    folder = data_dir / "inbox" / REQUESTS
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{request.key}.tmp"
+    tmp.write_text(json.dumps(request.__dict__ | {"files": list(files)}), encoding="utf-8")
+    tmp.replace(folder / f"{request.key}.json")
+    return request
+
+
+def pending_requests(data_dir: Path) -> list[BuildRequest]:
+    """The build requests of filings not yet built or handed to Dagster, oldest first."""
+    folder = Path(data_dir) / "inbox" / REQUESTS
+    found = []
+    for path in sorted(folder.glob("inbox-*.json")) if folder.is_dir() else []:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            found.append(BuildRequest(str(doc["key"]), tuple(doc["files"]), float(doc["filed_at"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged request file: its files are filed and the next build loads them anyway
+    return sorted(found, key=lambda r: r.filed_at)
+
+
+def clear_requests(data_dir: Path, keys: Collection[str]) -> None:
+    """Delete the build requests `keys` (built, or requested from Dagster by a tick that succeeded)."""
+    for key in keys:
+        (Path(data_dir) / "inbox" / REQUESTS / f"{key}.json").unlink(missing_ok=True)
+
+
+def _file_all(data_dir: Path, inbox: Path, settle_s: float, ready: set[Path]) -> list[Filed]:
     target_dir = data_dir / "datasets" / INBOX_DATASET
     done = inbox / "processed"
     results = []
@@ -115,13 +216,16 @@ def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
     pairs = {layout: files for layout, files in layout_files(inbox).items() if files}
     for layout, files in pairs.items():
         group = [layout, *files]
-        if all(not p.is_symlink() and _settled(p, settle_s, now) for p in group):
+        if all(not p.is_symlink() and _finished(p, settle_s, now, ready) for p in group):
             results += _file_with_layout(data_dir, layout, files)
     claimed = {p for layout, files in pairs.items() for p in [layout, *files]}
     for path in sorted(inbox.iterdir()):
         if _waiting(path) or path == done or path in claimed:
             continue
         shown = safe_file_name(path.name)
+        if path.is_dir() and not path.is_symlink():
+            results += _file_folder(data_dir, path, done, settle_s, now, ready)
+            continue
         if path.is_symlink():
             _set_aside(path, done, "symlink-")
             results.append(
@@ -130,10 +234,31 @@ def file_inbox(data_dir: Path, settle_s: float | None = None) -> list[Filed]:
             continue
         if not path.is_file() or path.suffix.lower() not in ACCEPTED_SUFFIXES:
             continue
-        filed = _take(path, shown, target_dir, done, settle_s, now)
+        filed = _take(path, shown, target_dir, done, 0.0 if path.resolve() in ready else settle_s, now)
         if filed is not None:
             results.append(filed)
     return results
+
+
+def _finished(path: Path, settle_s: float, now: float, ready: set[Path]) -> bool:
+    return path.resolve() in ready or _settled(path, settle_s, now) is not None
+
+
+def _file_folder(
+    data_dir: Path, folder: Path, done: Path, settle_s: float, now: float, ready: set[Path]
+) -> list[Filed]:
+    """A folder dropped whole (holding one layout): filed like a layout's group, with every file in it (the
+    regions, entities, metrics and sources its preview used go with it). Left for later while any file in
+    it is unsettled (unless it holds `.complete`, written before it was renamed into place); a folder
+    without exactly one layout is left alone."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and not _waiting(p))
+    layouts = [p for p in files if p.name.lower().endswith(LAYOUT_SUFFIX)]
+    whole = (folder / COMPLETE).is_file() or folder.resolve() in ready  # written whole, then renamed
+    if len(layouts) != 1 or not (whole or all(_finished(p, settle_s, now, ready) for p in files)):
+        return []
+    return _file_with_layout(
+        data_dir, layouts[0], [p for p in files if p != layouts[0]], done=done, whole=folder
+    )
 
 
 def _take(path: Path, shown: str, target_dir: Path, done: Path, settle_s: float, now: float) -> Filed | None:
@@ -173,23 +298,30 @@ def _take(path: Path, shown: str, target_dir: Path, done: Path, settle_s: float,
     return Filed(shown, kind, target, digest, "filed", f"filed as {target.name}")
 
 
-def _file_with_layout(data_dir: Path, layout: Path, files: list[Path]) -> list[Filed]:
+def _file_with_layout(
+    data_dir: Path, layout: Path, files: list[Path], done: Path | None = None, whole: Path | None = None
+) -> list[Filed]:
     """A layout and the files it reads go together into their own dataset folder,
     DATA_DIR/datasets/inbox-<layout name>-<hash>/, under their own names (the layout's `files` patterns keep
-    matching). A pair whose content is already filed is set aside as a duplicate."""
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in [layout, *files])).hexdigest()
-    stem = layout.name[: -len(LAYOUT_SUFFIX)]
+    matching). A pair whose content is already filed is set aside as a duplicate. `whole`: the dropped
+    folder the files came from, set aside as one folder afterwards."""
+    digest = hashlib.sha256(
+        b"".join(p.name.encode() + b"\0" + p.read_bytes() for p in [layout, *files])
+    ).hexdigest()
+    stem = safe_file_name(layout.name[: -len(LAYOUT_SUFFIX)])
     folder = data_dir / "datasets" / f"{INBOX_DATASET}-{stem}-{digest[:12]}"
-    done = layout.parent / "processed"
+    done = done or layout.parent / "processed"
     done.mkdir(parents=True, exist_ok=True)
+    read = set(layout_files(layout.parent).get(layout, files))
+    data_files = [p for p in files if p in read]
     if folder.is_dir():
-        for p in [layout, *files]:
+        for p in [whole] if whole else [layout, *files]:
             _set_aside(p, done, "duplicate-")
         return [
             Filed(
                 p.name, "figures", folder, digest, "duplicate", f"same files as {folder.name}, already filed"
             )
-            for p in files
+            for p in data_files
         ]
     staging = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -197,11 +329,18 @@ def _file_with_layout(data_dir: Path, layout: Path, files: list[Path]) -> list[F
     for p in [layout, *files]:
         shutil.copy2(p, staging / p.name)
     staging.replace(folder)  # the folder appears whole: a run never sees a file without its layout
-    for p in [layout, *files]:
+    for p in [whole] if whole else [layout, *files]:
         _set_aside(p, done)  # the originals are kept, never deleted
+    others = [p.name for p in files if p not in data_files]
+    also = f" (with {', '.join(others)})" if others else ""
     return [
         Filed(
-            p.name, "figures", folder / p.name, digest, "filed", f"filed with {layout.name} as {folder.name}/"
+            p.name,
+            "figures",
+            folder / p.name,
+            digest,
+            "filed",
+            f"filed with {layout.name} as {folder.name}/{also}",
         )
-        for p in files
+        for p in data_files
     ]

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import re
+import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.ingest import limits
 from pipelines.ingest.cell_formats import describe, shown
 
 ACCEPTED_SUFFIXES = {
@@ -78,48 +81,124 @@ def normalise_header(name: str) -> str:
 
 
 def read_table(path: Path) -> RawTable:
+    """Read one input file into a RawTable (all columns strings, plus `_row`).
+
+    Every bound in pipelines/ingest/limits.py is checked before the work it bounds (the file's size before
+    it is read, a zip's sizes and a sheet's last cell before a sheet is parsed, a header's width before it
+    is compared). Raises UnreadableFile, the reason naming the limit when the file is over one."""
     suffix = path.suffix.lower()
     file_type = ACCEPTED_SUFFIXES.get(suffix)
     if file_type is None:
         accepted = ", ".join(sorted(ACCEPTED_SUFFIXES))
         raise UnreadableFile(f"unsupported file type '{suffix}'; accepted: {accepted}")
-    data = path.read_bytes()
+    data = read_bounded(path)
     if not data.strip():
         raise UnreadableFile("the file is empty")
     reader = {"csv": _read_csv, "jsonl": _read_jsonl, "parquet": _read_parquet, "xlsx": _read_xlsx}[file_type]
-    table = reader(data)
+    try:
+        table = reader(data)
+    except limits.LimitExceeded as exc:
+        raise UnreadableFile(str(exc)) from None
     if not [c for c in table.frame.columns if c != ROW]:
         raise UnreadableFile("no columns found (no header row?)")
     return table
 
 
+def read_bounded(path: Path) -> bytes:
+    """The bytes of `path`, after checking its size (limits.MAX_FILE_BYTES). Raises UnreadableFile, OSError."""
+    try:
+        limits.check_file_size(path.stat().st_size)
+    except limits.LimitExceeded as exc:
+        raise UnreadableFile(str(exc)) from None
+    return path.read_bytes()
+
+
+def check_workbook(data: bytes) -> None:
+    """Check a .xlsx's zip and sheets against the limits before any reader parses it
+    (limits.check_xlsx). Raises UnreadableFile naming the limit, or saying the zip is damaged."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            limits.check_xlsx(archive)
+    except limits.LimitExceeded as exc:
+        raise UnreadableFile(str(exc)) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise UnreadableFile(f"not a readable Excel .xlsx file: {first}") from None
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
 def _decode_text(data: bytes) -> str:
+    """The text of a text file: UTF-8 (a BOM accepted), else the legacy encoding charset-normalizer finds
+    (decode_text). Raises UnreadableFile for binary content or text in no recognisable encoding."""
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file's bytes: UTF-8 (a BOM accepted), or Windows-1252, what Excel's "CSV"
+    export writes on Western-European Windows, when charset-normalizer finds that reading as plausible as
+    any (for short German text it may rank cp850 first, which reads 'Ö' as 'Í': the same bytes, so the
+    Windows reading is taken). Raises UnreadableFile for NUL bytes, or text in any other encoding (named as
+    charset-normalizer reads it), to be re-saved as UTF-8 rather than guessed at."""
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary content (NUL bytes): not a text file; export it as UTF-8 CSV")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); re-save the file as UTF-8"
-        ) from None
+        bad = exc.start
+    from charset_normalizer import from_bytes
+
+    found = from_bytes(data)
+    best = found.best()
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if (
+        best is not None
+        and western is not None
+        and any(str(m) == western for m in found if m.chaos <= best.chaos)
+    ):
+        return western, "cp1252"
+    looks = f"; it reads best as {best.encoding}" if best is not None else ""
+    raise UnreadableFile(
+        f"not valid UTF-8 (byte 0x{data[bad]:02x} at offset {bad}) nor Windows-1252 text{looks}; "
+        "re-save the file as CSV UTF-8"
+    )
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+def sniff_delimiter(text: str) -> str:
+    """The field delimiter of CSV text: `,`, `;`, tab or `|`. Each is tried with the csv module over the
+    first 50 lines (at most 64 KB); the one that splits the most lines into the same number (two or more)
+    of fields wins (then the one giving more fields, then the earlier in that order), `,` when none splits anything. A title line
+    above the header and decimal commas (`1260,5` in a `;` file) do not mislead it; csv.Sniffer picks `,`
+    for such a file. Quoted fields are honoured."""
+    sample = "\n".join(_NEWLINE.split(text[:65536], maxsplit=50)[:50])  # CR/LF only, never U+2028
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", ";", "\t", "|"):
+        if delimiter not in sample:
+            continue
+        try:
+            widths = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+        except csv.Error:
+            continue
+        counts = Counter(w for w in widths if w >= 2)
+        score = max(((n, w) for w, n in counts.items()), default=(0, 0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _read_csv(data: bytes) -> RawTable:
     text = _decode_text(data)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = _sniff_delimiter(first)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         raise UnreadableFile(f"cannot read the header row: {exc}") from None
+    limits.check_header_width(len(header))
     columns = [normalise_header(h) for h in header]
     _check_header(columns)
     rows: list[list[str | None]] = []
@@ -138,6 +217,8 @@ def _read_csv(data: bytes) -> RawTable:
         if not fields or all(not f.strip() for f in fields):
             row_number -= 1  # blank lines are not rows
             continue
+        if row_number > limits.MAX_ROWS:
+            raise limits.over("MAX_ROWS", f"the file has more than {limits.MAX_ROWS:,} rows", "split it")
         if len(fields) != len(columns):
             bad.append(
                 BadRow(
@@ -155,8 +236,10 @@ def _read_csv(data: bytes) -> RawTable:
 
 def _check_header(columns: list[str], original: list[str] | None = None) -> None:
     """`columns` normalised; `original` the file's own spellings, named in the message when they differ."""
-    if len(set(columns)) != len(columns):
-        dupes = sorted({c for c in columns if columns.count(c) > 1})
+    limits.check_header_width(len(columns))
+    counts = Counter(columns)
+    if len(counts) != len(columns):
+        dupes = sorted(c for c, n in counts.items() if n > 1)
         if original is not None:
             spelled = {d: [o for o, c in zip(original, columns, strict=True) if c == d] for d in dupes}
             dupes = [f"{d} ({', '.join(repr(o) for o in spelled[d])})" for d in dupes]
@@ -171,21 +254,42 @@ def _read_jsonl(data: bytes) -> RawTable:
     numbers: list[int] = []
     bad: list[BadRow] = []
     row_number = 0
-    for line in text.splitlines():
+    columns: dict[str, None] = {}
+    # Lines end at LF, CR or CRLF only: JSON text cannot hold a raw CR or LF, but it can hold U+2028, U+2029
+    # and U+0085, at which str.splitlines would cut a valid row in two.
+    for line in _NEWLINE.split(text):
         if not line.strip():
             continue
         row_number += 1
+        if row_number > limits.MAX_ROWS:
+            raise limits.over("MAX_ROWS", f"the file has more than {limits.MAX_ROWS:,} rows", "split it")
+        if len(line) > limits.MAX_LINE_CHARS:
+            too_long = limits.over("MAX_LINE_CHARS", f"the line is {len(line):,} characters", "shorten it")
+            bad.append(BadRow(row_number, str(too_long), line[:200]))
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             bad.append(BadRow(row_number, f"not valid JSON: {exc.msg} at column {exc.colno}", line[:200]))
             continue
+        except RecursionError:
+            bad.append(
+                BadRow(row_number, "not valid JSON: nested deeper than the JSON reader follows", line[:200])
+            )
+            continue
         if not isinstance(record, dict):
             bad.append(BadRow(row_number, "each line must be a JSON object", line[:200]))
             continue
-        records.append({normalise_header(k): _to_text(v) for k, v in record.items()})
+        row = {normalise_header(k): _to_text(v) for k, v in record.items()}
+        columns.update(dict.fromkeys(row))
+        if len(columns) > limits.MAX_COLUMNS:
+            raise limits.over(
+                "MAX_COLUMNS",
+                f"the rows have more than {limits.MAX_COLUMNS:,} different keys",
+                "keep only the columns of the format",
+            )
+        records.append(row)
         numbers.append(row_number)
-    columns = list(dict.fromkeys(k for r in records for k in r))
     frame = pl.DataFrame(
         [[r.get(c) for c in columns] for r in records], schema=dict.fromkeys(columns, pl.String), orient="row"
     )
@@ -230,7 +334,27 @@ def _stringify(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(out)
 
 
+def _check_parquet(data: bytes) -> None:
+    """Rows, columns and inflated size from the Parquet footer, before any column is read."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - a damaged footer: the reader below names the error
+        del exc
+        return
+    limits.check_header_width(meta.num_columns)
+    if meta.num_rows > limits.MAX_ROWS:
+        raise limits.over("MAX_ROWS", f"the file has {meta.num_rows:,} rows", "split it")
+    inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if inflated > limits.MAX_INFLATED_BYTES:
+        raise limits.over(
+            "MAX_INFLATED_BYTES", f"the file's columns inflate to {inflated:,} bytes", "split it"
+        )
+
+
 def _read_parquet(data: bytes) -> RawTable:
+    _check_parquet(data)
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:
@@ -240,6 +364,7 @@ def _read_parquet(data: bytes) -> RawTable:
 
 
 def _read_xlsx(data: bytes) -> RawTable:
+    check_workbook(data)
     try:
         frame = pl.read_excel(io.BytesIO(data), engine="calamine")
     except Exception as exc:
@@ -329,6 +454,7 @@ def _formulas_without_value(data: bytes) -> dict[str, int]:
     from openpyxl import load_workbook  # only for .xlsx files
 
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+    formulas.reset_dimensions()  # iterate the cells there are, not the <dimension> the file claims
     found = {
         c.coordinate: c.row
         for row in formulas.iter_rows()
@@ -338,6 +464,7 @@ def _formulas_without_value(data: bytes) -> dict[str, int]:
     if not found:
         return {}
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    values.reset_dimensions()
     cached = {
         c.coordinate: c.value
         for row in values.iter_rows()
@@ -352,6 +479,7 @@ def _header_row(data: bytes) -> int:
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    sheet.reset_dimensions()
     for row in sheet.iter_rows():
         if any(c.value not in (None, "") for c in row):
             return row[0].row

@@ -7,7 +7,7 @@ declaring them are added with sensible defaults, and say so in their description
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +17,7 @@ from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.schemas import table_schema
+from pipelines.ingest.validate import REFERENCE_DATASET
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
@@ -322,6 +323,16 @@ class Reference:
     fx_rates: pl.DataFrame  # currency, month, usd_per_unit, source: ECB rates overridden by the user's
     entity_aliases: dict[str, str]  # alias -> entity, from entities files
     compositions: pl.DataFrame | None = None  # what regions and entities are made of (made_of columns)
+    # dataset -> the reference that dataset's files are checked against: the package's, DATA_DIR/reference/'s
+    # and the dataset's own files, never another dataset's (a dataset without files of its own uses `shared`)
+    scoped: dict[str, Reference] = field(default_factory=dict)
+    shared: Reference | None = None  # the package's and DATA_DIR/reference/'s alone
+    # the warehouse's fx_rates: the shared rates (dataset '_reference') and each dataset's own rates
+    fx_table: pl.DataFrame | None = None
+
+    def for_dataset(self, dataset: str) -> Reference:
+        """The reference `dataset`'s files are validated against (see `scoped`)."""
+        return self.scoped.get(dataset) or self.shared or self
 
     def metric_props(self) -> dict[str, dict]:
         return {r["metric"]: r for r in self.metrics.iter_rows(named=True)}
@@ -395,18 +406,193 @@ class Reference:
 
 
 def build(files: list[FileLoad]) -> Reference:
-    """Reference tables from the package plus every readable regions/entities/metrics file, in order."""
+    """Reference tables from the package plus every readable regions/entities/metrics/fx file, in order.
+
+    Everything a dataset brings applies to that dataset only (docs/data-formats.md, "Datasets cannot touch each
+    other"): each dataset's files are checked against `Reference.for_dataset(name)`, built from the package,
+    DATA_DIR/reference/ and that dataset's own files. The returned object's own tables (regions, metrics,
+    entities, compositions: one definition per id, read by the views) are built from every file as before;
+    its `fx_table` holds the rates per scope (column `dataset`) and `issues` each file's issues from its own
+    scope."""
+    shared_files = [f for f in files if f.file.dataset == REFERENCE_DATASET]
+    shared = _build_one(shared_files, [])
+    scoped: dict[str, Reference] = {}
+    issues = dict(shared.issues)
+    fx_parts = [shared.fx_rates.with_columns(pl.lit(REFERENCE_DATASET).alias("dataset"))]
+    kept = list(shared_files)
+    for dataset in dict.fromkeys(f.file.dataset for f in files if f.file.dataset != REFERENCE_DATASET):
+        own = [f for f in files if f.file.dataset == dataset]
+        ref = _build_one([*shared_files, *own], own, shared.fx_rates)
+        refused = _redefinitions(own, ref, shared)
+        if refused:  # rebuilt without the refused rows: a rejected row applies nowhere
+            own = [_without(f, refused.get(f.file.name)) for f in own]
+            ref = _build_one([*shared_files, *own], own, shared.fx_rates)
+        scoped[dataset] = ref
+        kept += own
+        issues |= {
+            f.file.name: pl.concat([ref.issues[f.file.name], *refused.get(f.file.name, [])]) for f in own
+        }
+        own_rates = ref.fx_rates.join(shared.fx_rates, on=list(fx_file.RATES_SCHEMA), how="anti")
+        fx_parts.append(own_rates.with_columns(pl.lit(dataset).alias("dataset")))
+    every = _build_one(kept, [], shared.fx_rates)
+    every.metrics = _shared_first(every.metrics, shared.metrics, "metric")
+    every.entities = _shared_first(every.entities, shared.entities, "entity")
+    every.regions = _shared_first(every.regions, shared.regions, "region_code")
+    every.issues = issues
+    every.scoped, every.shared = scoped, shared
+    every.fx_rates = shared.fx_rates
+    every.fx_table = (
+        pl.concat(fx_parts).select("dataset", *fx_file.RATES_SCHEMA).sort("dataset", "currency", "month")
+    )
+    return every
+
+
+# what makes a definition: per kind, the id column and, per compared table column, the file columns that
+# write it (a row that leaves them all empty does not redefine that part: it may add aliases to a shared id)
+_DEFINES: dict[str, tuple[str, dict[str, list[str]]]] = {
+    "metrics": (
+        "metric",
+        {
+            "unit_kind": ["unit_kind"],
+            "additive": ["additive", "unit_kind"],
+            "higher_is_better": ["higher_is_better"],
+            "can_be_negative": ["can_be_negative", "unit_kind"],
+            "aggregation": ["aggregation", "additive", "unit_kind"],
+            "max_abs_value": ["max_abs_value"],
+            "weight_metric": ["weight_metric"],
+        },
+    ),
+    "entities": (
+        "entity",
+        {
+            "parent": ["parent"],
+            "fiscal_year_start_month": ["fiscal_year_start_month", "calendar", "year_end"],
+            "calendar": ["calendar"],
+            "year_end": ["year_end"],
+            "fiscal_year_named_by": ["fiscal_year_named_by", "calendar"],
+        },
+    ),
+    "regions": ("region_code", {"parent_code": ["parent"], "level": ["level"], "path": ["parent"]}),
+}
+
+
+def _redefinitions(own: list[FileLoad], ref: Reference, shared: Reference) -> dict[str, list[pl.DataFrame]]:
+    """file name -> issues for the rows of a dataset's own regions, entities and metrics files that give an
+    id the shared reference (the package's or DATA_DIR/reference/'s) defines a different definition. The
+    warehouse's views read one definition per id for every dataset, so a dataset may add ids, never change
+    a shared one (an identical copy is fine). Empty when there are none."""
+    tables = {
+        "metrics": (ref.metrics, shared.metrics),
+        "entities": (ref.entities, shared.entities),
+        "regions": (ref.regions, shared.regions),
+    }
+    out: dict[str, list[pl.DataFrame]] = {}
+    for kind, (key, writes) in _DEFINES.items():
+        columns = list(writes)
+        mine, theirs = tables[kind]
+        if kind == "metrics":  # an aggregation left empty means the default (view metric_aggregations)
+            mine, theirs = _effective_aggregation(mine), _effective_aggregation(theirs)
+        changed = (
+            mine.select(key, *columns)
+            .join(theirs.select(key, *columns), on=key, how="inner", suffix="_shared")
+            .filter(pl.any_horizontal(*[pl.col(c).ne_missing(pl.col(f"{c}_shared")) for c in columns]))
+        )
+        if changed.is_empty():
+            continue
+        # id -> the file columns whose values made it differ
+        differs = {
+            row[key]: {w for c in columns if row[c] != row[f"{c}_shared"] for w in writes[c]}
+            for row in changed.to_dicts()
+        }
+        written = "code" if kind == "regions" else key
+        for f in own:
+            if f.file.kind != kind or not f.usable or written not in f.raw.frame.columns:
+                continue
+            frame = f.raw.frame.with_columns(
+                pl.col(written)
+                .map_elements(metric_id if kind == "metrics" else str.strip, return_dtype=pl.String)
+                .alias("_id")
+            )
+            writing = [
+                pl.col("_id").eq(i)
+                & pl.any_horizontal(*[pl.col(w).is_not_null() for w in ws if w in frame.columns])
+                for i, ws in differs.items()
+                if any(w in frame.columns for w in ws)
+            ]
+            if not writing:
+                continue
+            hits = frame.filter(pl.any_horizontal(*writing))
+            if hits.is_empty():
+                continue
+            noun = {"metrics": "metric", "entities": "entity", "regions": "region"}[kind]
+            out.setdefault(f.file.name, []).append(
+                hits.select(
+                    pl.col(ROW),
+                    pl.lit(written).alias("column_name"),
+                    pl.col(written).alias("value"),
+                    pl.format(
+                        "{} '{}' is defined for every dataset (the package's reference or DATA_DIR/reference/) "
+                        "and this row defines it differently; a dataset may add {}s, not change a shared one "
+                        "for the others",
+                        pl.lit(noun),
+                        pl.col("_id"),
+                        pl.lit(noun),
+                    ).alias("reason"),
+                    pl.lit(
+                        f"give the {noun} an id of your own, or change the shared definition in "
+                        f"DATA_DIR/reference/{kind}.csv (for every dataset)"
+                    ).alias("suggestion"),
+                ).cast(ISSUE_SCHEMA)
+            )
+    return out
+
+
+def _shared_first(table: pl.DataFrame, shared: pl.DataFrame, key: str) -> pl.DataFrame:
+    """`table` with the shared definition for every id the shared reference defines (a dataset's row for it
+    was a copy, or only added aliases), in `table`'s order."""
+    by_id = {r[key]: r for r in shared.to_dicts()}
+    return pl.DataFrame([by_id.get(r[key], r) for r in table.to_dicts()], schema=table.schema)
+
+
+def _effective_aggregation(metrics: pl.DataFrame) -> pl.DataFrame:
+    """metrics with `aggregation` filled by its default, as sql/views/chosen/metric_aggregations.sql does."""
+    c = pl.col
+    default = (
+        pl.when(c("additive"))
+        .then(pl.lit("sum"))
+        .when(c("unit_kind").is_in(["percent", "ratio", "duration"]))
+        .then(pl.lit("mean"))
+        .when(c("unit_kind") == "count")
+        .then(pl.lit("last"))
+        .otherwise(pl.lit("none"))
+    )
+    return metrics.with_columns(pl.coalesce(c("aggregation"), default).alias("aggregation"))
+
+
+def _without(f: FileLoad, issues: list[pl.DataFrame] | None) -> FileLoad:
+    """`f` without the rows these issues name."""
+    if not issues:
+        return f
+    rows = pl.concat(issues)[ROW].implode()
+    return replace(f, raw=replace(f.raw, frame=f.raw.frame.filter(~pl.col(ROW).is_in(rows))))
+
+
+def _build_one(
+    files: list[FileLoad], own: list[FileLoad], shared_rates: pl.DataFrame | None = None
+) -> Reference:
+    """One scope's reference: the package's tables extended by `files` (in order; later wins). Rates: the ECB's,
+    overridden by the rates files among `files` (when `shared_rates` is None: the shared scope), else
+    `shared_rates` overridden by the rates files among `own` (a dataset's rates win over the shared ones
+    for its own figures)."""
     by_kind = {k: [f for f in files if f.file.kind == k] for k in KINDS}
     issues: dict[str, list[pl.DataFrame]] = {f.file.name: [] for f in files}
     regions, resolver = _read_regions(by_kind["regions"], issues)
     metrics = _read_metrics(by_kind["metrics"], issues)
     entities = _read_entities(by_kind["entities"], issues)
-    user_rates = []
-    for f in by_kind["fx"]:
-        rates, found = fx_file.rates_from_file(f.raw.frame, f.raw.delimiter)
-        user_rates.append(rates)
-        issues[f.file.name].append(found)
-    fx_rates = fx_file.merge_rates(monthly_rates(), fx_file.monthly_user_rates(user_rates))
+    rate_files = by_kind["fx"] if shared_rates is None else [f for f in own if f.file.kind == "fx"]
+    user_rates = fx_file.checked_rates(rate_files, issues)
+    base = monthly_rates() if shared_rates is None else shared_rates
+    fx_rates = fx_file.merge_rates(base, fx_file.monthly_user_rates(user_rates))
     aliases = _entity_aliases(by_kind["entities"])
     parts = pl.concat(
         [

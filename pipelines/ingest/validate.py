@@ -89,15 +89,19 @@ class Context:
     today: date = field(default_factory=date.today)
     # every loaded source: (dataset, source_id) -> (published date, precision)
     all_sources: dict[tuple[str, str], tuple[date | None, str | None]] = field(default_factory=dict)
+    # dataset -> its own reference fields (resolver, metrics, fiscal_start, fx, entity_aliases, calendars),
+    # for the datasets that bring regions, entities, metrics or rates files; the others use this context's
+    scoped: dict[str, dict] = field(default_factory=dict)
 
     def for_dataset(self, dataset: str) -> Context:
-        """The context a file of `dataset` is checked in. Ids are scoped to their dataset: a figure or event
-        cites a source of its own dataset, or a shared one from DATA_DIR/reference/ (its own wins on a clash),
-        so no dataset can change which source another dataset's figures cite."""
+        """The context a file of `dataset` is checked in. Everything a dataset brings applies to it alone: its
+        figures and events cite a source of its own dataset, or a shared one from DATA_DIR/reference/ (its own
+        wins on a clash), and are read against its own regions, entities, metrics and rates with the shared
+        ones, never another dataset's (`scoped`)."""
         visible: dict[str, tuple[date | None, str | None, str]] = {}
         for owner in (REFERENCE_DATASET, dataset):
             visible.update({sid: (*v, owner) for (ds, sid), v in self.all_sources.items() if ds == owner})
-        return replace(self, source_dates=visible)
+        return replace(self, source_dates=visible, **self.scoped.get(dataset, {}))
 
     settings: DatasetSettings = NO_SETTINGS  # the dataset.toml of the file being validated
     numbers_declared: NumberConvention | None = None  # the file's declared number convention
@@ -296,8 +300,11 @@ def _read_values(checks: RowChecks, ctx: Context) -> None:
 
 
 def _resolve_region(checks: RowChecks, column: str, ctx: Context) -> None:
+    # 'Florida' is a US state and a department of Uruguay: in a column of US states it is the state
+    prefer = ctx.resolver.preferred_countries(checks.frame[column].drop_nulls().unique().to_list())
+
     def resolve(text: str) -> str:
-        code = ctx.resolver.resolve(text)
+        code = ctx.resolver.resolve(text, prefer)
         if code is None:
             raise Problem(f"unknown region '{text}'", ctx.resolver.suggest(text))
         return code

@@ -11,13 +11,16 @@ from pipelines.words import counted
 
 
 def _context_files(path: Path) -> list[Path]:
-    """A file is checked together with its folder's reference and sources files (ids it may refer to)."""
+    """A file is checked together with what its folder brings for it, as in a run: its reference, rates,
+    sources (ids it may refer to) and `dataset.toml` (number convention, defaults)."""
     if path.is_dir():
         return sorted(p for p in path.iterdir() if p.is_file())
     context = [
         p
         for p in sorted(path.parent.iterdir())
-        if p.is_file() and p != path and load.kind_of(p) in ("sources", "regions", "entities", "metrics")
+        if p.is_file()
+        and p != path
+        and (load.kind_of(p) in ("sources", *load.reference.KINDS) or p.name.lower() == load.SETTINGS_FILE)
     ]
     return [*context, path]
 

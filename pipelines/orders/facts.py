@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,12 +62,18 @@ def group_files(data_dir: Path) -> list[Path]:
     return sorted(Path(data_dir).glob(f"datasets/*/{GROUPS_PREFIX}*.parquet"))
 
 
-def order_facts(data_dir: Path, regions: pl.DataFrame, fx_rates: pl.DataFrame) -> OrderFacts:
+def order_facts(
+    data_dir: Path,
+    regions: pl.DataFrame,
+    fx_rates: pl.DataFrame,
+    scoped: Callable[[str], tuple[pl.DataFrame, pl.DataFrame]] | None = None,
+) -> OrderFacts:
     """The figures, bad-row counts and loads rows of every month found by `group_files`.
 
-    regions: region_code, level, path (the warehouse's regions, dataset regions included); fx_rates:
-    currency, month (date), usd_per_unit (Reference.fx_rates). Months of one dataset are classified in one
-    DuckDB query; an empty result when no month has been materialised."""
+    regions: region_code, level, path (the shared regions); fx_rates: currency, month (date), usd_per_unit
+    (Reference.fx_rates, the shared rates); scoped: dataset -> (regions, fx_rates) that dataset's orders use
+    (the shared ones with the dataset's own, never another dataset's: Reference.for_dataset). Months of one
+    dataset are classified in one DuckDB query; an empty result when no month has been materialised."""
     data_dir = Path(data_dir)
     note = figure_note(layout.is_synthetic(layout.orders_dir(data_dir)))
     figures, rejects, loads, months = [], [], [], []
@@ -82,7 +89,8 @@ def order_facts(data_dir: Path, regions: pl.DataFrame, fx_rates: pl.DataFrame) -
                 "create temp table order_groups as select * from read_parquet($files)",
                 {"files": [str(p) for p in paths]},
             )
-            classify_groups(con, regions, fx_rates)
+            own_regions, own_rates = scoped(dataset) if scoped is not None else (regions, fx_rates)
+            classify_groups(con, own_regions, own_rates)
             month_list = [p.name.removeprefix(GROUPS_PREFIX).removesuffix(".parquet") for p in paths]
             aggregates = month_aggregates(con, month_list)
             figures.append(order_figure_rows(con, dataset, note, prefix, ".parquet"))

@@ -129,7 +129,7 @@ def test_trends_against_last_year(case_warehouse, monkeypatch):
     drawn = {
         (t["name"].removesuffix(": last year"), c[0]): y
         for t in lines
-        for c, y in zip(t["customdata"], t["y"])
+        for c, y in zip(t["customdata"], t["y"], strict=True)
     }
     with duckdb.connect(str(case_warehouse), read_only=True) as con:
         expected = {

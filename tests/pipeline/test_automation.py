@@ -35,9 +35,18 @@ def test_daily_schedule_requests_a_warehouse_run() -> None:
 
 
 def _sensor(tmp_path: Path):
+    """Evaluate the sensor as the daemon does: the cursor of a tick that succeeded goes to the next."""
     sensor = _repo().get_sensor_def("inbox_sensor")
     settings = ImpactSettings(data_dir=str(tmp_path), warehouse=str(tmp_path / "w.duckdb"))
-    return lambda: sensor(dg.build_sensor_context(resources={"settings": settings}))
+    cursor: list[str | None] = [None]
+
+    def evaluate():
+        context = dg.build_sensor_context(resources={"settings": settings}, cursor=cursor[0])
+        result = sensor(context)
+        cursor[0] = context.cursor
+        return result
+
+    return evaluate
 
 
 def _drop(tmp_path: Path, name: str, content: str) -> None:

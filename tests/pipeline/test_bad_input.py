@@ -99,7 +99,7 @@ FILE_DAMAGE = {
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary content"),
     "empty": (b"", "empty"),
     "wrong_encoding": (
-        (HEADER + "x,Acme,revenue,Côte d'Ivoire,2024,actual,1,USD bn,s2\n").encode("latin-1"),
+        (HEADER + "x,Acme,revenue,\u2033\u7f72\u6555,2024,actual,1,USD bn,s2\n").encode("cp932"),
         "not valid UTF-8",
     ),
     "missing_columns": (b"figure_id,entity,metric\nx,Acme,revenue\n", "missing required column(s): region"),

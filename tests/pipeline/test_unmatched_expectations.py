@@ -24,7 +24,9 @@ from figures where is_expectation
 COMPARED = """
 select distinct f.entity, f.metric, f.region_code, f.period_start, f.period_end, f.kind
 from figures as f
-semi join (select unnest(expectation_figure_ids) as figure_id from actual_vs_expectation) as c using (figure_id)
+semi join (
+    select expectation_dataset as dataset, unnest(expectation_figure_ids) as figure_id from actual_vs_expectation
+) as c on c.figure_id = f.figure_id and coalesce(c.dataset, f.dataset) = f.dataset
 where f.is_expectation
 """
 UNMATCHED = "select entity, metric, region_code, period_start, period_end, kind from unmatched_expectations"

@@ -17,6 +17,7 @@ import polars as pl
 from pipelines.ingest.layouts.engine import read_with_layout
 from pipelines.ingest.layouts.grid import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES
 from pipelines.ingest.layouts.spec import SOURCE_COLUMNS, LayoutError, load_layout
+from pipelines.ingest.limits import LimitExceeded, load_toml
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile
 
 LAYOUT_SUFFIX = ".layout.toml"
@@ -46,15 +47,15 @@ def layout_files(folder: Path) -> dict[Path, list[Path]]:
 
 def has_source(layout: Path) -> bool:
     try:
-        return "source" in tomllib.loads(layout.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "source" in load_toml(layout.read_text(encoding="utf-8"), layout.name)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, LimitExceeded):
         return False
 
 
 def _patterns(layout: Path) -> list[str]:
     try:
-        files = tomllib.loads(layout.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        files = load_toml(layout.read_text(encoding="utf-8"), layout.name).get("files", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, LimitExceeded):
         return []  # read again (and reported) when the data file is loaded
     return [files] if isinstance(files, str) else [str(f) for f in files if isinstance(f, str)]
 

@@ -176,7 +176,7 @@ def _wide(table: _Table, file_name: str, out: LayoutRead) -> None:
         base = _row_fields(table, r)
         for c, period in periods.items():
             if sheet.cell(r, c) is None:
-                out.empty_cells += 1
+                _empty(sheet, r, c, out)
             elif isinstance(period, CellProblem):
                 out.items.append(
                     CellProblem(
@@ -191,6 +191,25 @@ def _wide(table: _Table, file_name: str, out: LayoutRead) -> None:
                 _emit(table, out, {**base, "period": period}, r, c, file_name)
 
 
+def _empty(sheet, r: int, c: int, out: LayoutRead) -> None:
+    """An empty value cell: counted, unless it holds a formula with no saved result, which is rejected
+    naming the cell and its formula (issue 23: such cells were counted as empty)."""
+    formula = sheet.uncached.get((r, c))
+    if formula is None:
+        out.empty_cells += 1
+        return
+    out.items.append(
+        CellProblem(
+            address(sheet.name, r, c),
+            "value",
+            formula,
+            f"the cell holds the formula {formula} but no saved result (the file was written by a program "
+            "that does not calculate formulas)",
+            "open and save it in Excel or LibreOffice, or type the value",
+        )
+    )
+
+
 def _long(table: _Table, file_name: str, out: LayoutRead) -> None:
     value_rule = table.layout.fields["value"]
     c = table.index.get(value_rule.column.casefold()) if value_rule.column else None
@@ -199,6 +218,8 @@ def _long(table: _Table, file_name: str, out: LayoutRead) -> None:
         if c is None:  # a constant value: the row itself is the origin
             fields["figure_id"] = fields.get("figure_id") or f"{file_name}:{address(table.sheet.name, r, 0)}"
             out.items.append(CanonicalRow(fields, address(table.sheet.name, r, 0)))
+        elif (r, c) in table.sheet.uncached:
+            _empty(table.sheet, r, c, out)
         elif table.sheet.cell(r, c) is None:
             fields["value"] = None  # a qualitative claim (direction) or a missing value: validation decides
             fields["figure_id"] = fields.get("figure_id") or f"{file_name}:{address(table.sheet.name, r, c)}"
@@ -213,7 +234,7 @@ def _side_by_side(table: _Table, file_name: str, out: LayoutRead) -> None:
         for vc in table.layout.values:
             c = table.index[vc.column.casefold()]
             if table.sheet.cell(r, c) is None:
-                out.empty_cells += 1
+                _empty(table.sheet, r, c, out)
                 continue
             fields = {**base, "kind": vc.kind}
             if vc.as_of is not None:
@@ -230,7 +251,7 @@ def _column_groups(table: _Table, file_name: str, out: LayoutRead) -> None:
         line = table.text(r, metric) if metric else None
         for c, col in plan.items():
             if sheet.cell(r, c) is None:
-                out.empty_cells += 1
+                _empty(sheet, r, c, out)
             elif isinstance(col.period, CellProblem) or isinstance(col.holds, CellProblem):
                 bad = col.period if isinstance(col.period, CellProblem) else col.holds
                 out.items.append(

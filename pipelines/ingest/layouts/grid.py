@@ -20,8 +20,15 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from pipelines.ingest import limits
 from pipelines.ingest.cell_formats import Shown, shown
-from pipelines.ingest.readers import UnreadableFile, _decode_text, _sniff_delimiter
+from pipelines.ingest.readers import (
+    UnreadableFile,
+    check_workbook,
+    decode_text,
+    read_bounded,
+    sniff_delimiter,
+)
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -35,6 +42,8 @@ class Sheet:
     # (r, c) -> what the cell's format writes around its number: ('', '%') for a percent, ('€', '') ...
     affixes: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (r, c) -> format that changed it
+    # (r, c) -> the formula of a cell that holds one but no saved result (reads as empty otherwise)
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def affixed(self, r: int, c: int, number_text: str) -> str:
         """A number of cell (r, c) written as its format shows it: '73.4297%' for a percent cell."""
@@ -65,7 +74,7 @@ def sheet_names(path: Path) -> list[str]:
     """The sheets of a workbook in their order; [''] for a CSV file."""
     if path.suffix.lower() in TEXT_SUFFIXES:
         return [""]
-    book = _workbook(path.read_bytes())
+    book = _workbook(read_bounded(path))
     try:
         return book.sheetnames
     finally:
@@ -80,7 +89,7 @@ def read_sheets(path: Path, wanted: tuple[str, ...] | None) -> list[Sheet]:
         return [_read_csv(path)]
     if suffix not in SPREADSHEET_SUFFIXES:
         raise UnreadableFile(f"a layout reads .xlsx or .csv files, not '{suffix}'")
-    data = path.read_bytes()
+    data = read_bounded(path)
     book = _workbook(data)
     try:
         names = book.sheetnames if wanted is None else (list(wanted) or book.sheetnames[:1])
@@ -98,7 +107,9 @@ def read_sheets(path: Path, wanted: tuple[str, ...] | None) -> list[Sheet]:
 
 def _workbook(data: bytes):
     # read_only streams the cells (measured 1.7x faster than the full load, and far less memory); merged
-    # ranges, which read_only does not load, are read from the sheet's XML below.
+    # ranges, which read_only does not load, are read from the sheet's XML below. The zip and every sheet's
+    # last cell are checked against pipelines/ingest/limits.py first.
+    check_workbook(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -125,13 +136,45 @@ def _sheet(ws, data: bytes) -> Sheet:
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     merged: dict[tuple[int, int], str] = {}
+    width = max((len(r) for r in rows), default=0)
     for ref in _merged_refs(data, getattr(ws, "_worksheet_path", None)):
         min_col, min_row, max_col, max_row = range_boundaries(ref)
-        for r in range(min_row - 1, max_row):
-            for c in range(min_col - 1, max_col):
+        # clipped to the cells read: a merge out to XFD1048576 would otherwise be 17 billion entries
+        for r in range(min_row - 1, min(max_row, len(rows))):
+            for c in range(min_col - 1, min(max_col, width)):
                 if (r, c) != (min_row - 1, min_col - 1):
                     merged[(r, c)] = ref
-    return Sheet(ws.title, rows, merged, affixes, formats)
+    uncached = _formulas_without_result(data, ws, rows)
+    return Sheet(ws.title, rows, merged, affixes, formats, uncached)
+
+
+def _formulas_without_result(data: bytes, ws, rows: list[list[object]]) -> dict[tuple[int, int], str]:
+    """Cells of `ws` that hold a formula but no saved result (a file written by a program that does not
+    calculate, such as openpyxl or pandas): (r, c) -> '=SUM(C5:C8)'. Read with openpyxl's formula view, and
+    only when the sheet's XML holds a formula at all (`<f`); cells whose result is saved are not listed."""
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            if b"<f" not in archive.read(path.lstrip("/")):
+                return {}
+        except KeyError:
+            return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = book[ws.title]
+        sheet.reset_dimensions()
+        found = {}
+        for r, cells in enumerate(sheet.iter_rows(max_row=len(rows))):
+            for c, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) == "f" and (
+                    r >= len(rows) or c >= len(rows[r]) or rows[r][c] is None
+                ):
+                    found[(r, c)] = str(cell.value)[:200]
+        return found
+    finally:
+        book.close()
 
 
 def _merged_refs(data: bytes, sheet_path: str | None) -> list[str]:
@@ -156,14 +199,23 @@ def _clean(value: object) -> object:
 
 
 def _read_csv(path: Path) -> Sheet:
-    data = path.read_bytes()
+    data = read_bounded(path)
     if not data.strip():
         raise UnreadableFile("the file is empty")
-    text = _decode_text(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first))
+    text, _encoding = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    rows = []
     try:
-        rows = [[_clean(v) for v in row] for row in reader]
+        for row in reader:
+            if len(row) > limits.MAX_COLUMNS:
+                found = f"line {reader.line_num} has {len(row):,} fields"
+                raise UnreadableFile(
+                    str(limits.over("MAX_COLUMNS", found, "keep only the columns of the data"))
+                )
+            if len(rows) > limits.MAX_ROWS:
+                found = f"the file has more than {limits.MAX_ROWS:,} rows"
+                raise UnreadableFile(str(limits.over("MAX_ROWS", found, "split it")))
+            rows.append([_clean(v) for v in row])
     except csv.Error as exc:
         raise UnreadableFile(f"cannot split the file into fields: {exc} (stray quote?)") from None
     return Sheet("", rows)

@@ -1,13 +1,24 @@
 """Propose a layout for a spreadsheet: where the header is, which columns are periods (month headers, Excel
 dates, years over months), which are scenarios (Actual / Budget / Forecast), which are side-by-side values
-(EPS Estimate / Reported EPS), and total and notes rows. The result is TOML text for a person to review:
-what cannot be known from the sheet (entity, region, source) is left as a placeholder that validation rejects.
+(EPS Estimate / Reported EPS), and total and notes rows. The result is TOML text for a person to review.
+
+A wide sheet's label columns are told apart by their values, not only by their headers: a column of
+scenario words is the kind; a column whose values are regions (ISO countries, reference regions, or the
+regions declared in a `regions*.csv` beside the file or in DATA_DIR/reference/) is the region, never the
+metric; a metric named in the title ('Revenue budget ...', 'Umsatzplanung ...') is a constant. A total row
+becomes the region declared as made of exactly the sheet's regions (`made_of` in a regions file), or is
+skipped when none is. The entity (the file's name), the source (declared in the layout's [source], dated the
+day of the guess) are constants that load as they are and are marked for review; what cannot be told at all
+is left as a placeholder ('CHANGE ME') that validation rejects.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
+
+import polars as pl
 
 from pipelines.ingest.layouts.grid import Sheet, read_sheets
 from pipelines.ingest.layouts.headers import cell_text, period_label
@@ -18,6 +29,11 @@ PLACEHOLDER = "CHANGE ME"
 _ACTUAL = re.compile(r"(?i)\b(actual|reported|result)")
 _EXPECTED = re.compile(r"(?i)\b(estimate|consensus|expected|budget|forecast|target|plan|guidance|projection)")
 _KIND_OF = {
+    "ist": "actual",  # German Excel sheets: Ist / Soll / Plan / Prognose
+    "soll": "budget",
+    "prognose": "projection",
+    "réel": "actual",
+    "reel": "actual",
     "estimate": "consensus",
     "consensus": "consensus",
     "expected": "consensus",
@@ -30,6 +46,13 @@ _KIND_OF = {
 }
 _SCALES = {
     "thousand": "thousands",
+    "tsd": "thousands",
+    "tausend": "thousands",
+    "teur": "thousands",
+    "keur": "thousands",
+    "k€": "thousands",
+    "milliers": "thousands",
+    "mio": "millions",
     "'000": "thousands",
     "000s": "thousands",
     "million": "millions",
@@ -47,16 +70,69 @@ _CURRENCIES = {
 }
 
 
-def guess_layout(path: Path) -> str:
-    """TOML text of a proposed layout for the first sheet of `path`. Raises UnreadableFile."""
-    sheet = read_sheets(Path(path), ())[0]
+def guess_layout(path: Path, data_dir: Path | None = None, today: date | None = None) -> str:
+    """TOML text of a proposed layout for the first sheet of `path`. Regions declared in `regions*.csv`
+    files beside `path` or in `data_dir`/reference/ count as known regions; `today` (default: today) dates
+    the declared source. Raises UnreadableFile."""
+    path = Path(path)
+    sheet = read_sheets(path, ())[0]
     top = min(len(sheet.rows), 30)
     periods = [_period_columns(sheet, r) for r in range(top)]
     best = max(range(top), key=lambda r: len(periods[r]), default=0)
     if top and len(periods[best]) >= 3:
-        return _wide(sheet, best, periods[best], Path(path).name)
+        folders = [path.parent] + ([Path(data_dir) / "reference"] if data_dir is not None else [])
+        return _wide(sheet, best, periods[best], path.name, _Regions(folders), today or date.today())
     header = next((r for r in range(top) if _texts(sheet, r) >= 3), 0)
-    return _by_columns(sheet, header, Path(path).name)
+    return _by_columns(sheet, header, path.name)
+
+
+_TOTAL = re.compile(r"(?i)^\s*(grand\s+)?(total|gesamt|summe|insgesamt|sum)\b")
+_REGION_LABEL = re.compile(r"(?i)region|country|market|business unit|territory|land|pays|gebiet")
+_METRIC_LABEL = re.compile(r"(?i)metric|account|line item|kpi|measure|konto|position|kennzahl")
+_METRIC_WORDS = {  # words of a title that name a reference metric, beyond its own id and name
+    "umsatz": "revenue",
+    "umsatzplanung": "revenue",
+    "erlöse": "revenue",
+    "chiffre d'affaires": "revenue",
+    "ventes": "revenue",
+    "sales": "revenue",
+    "turnover": "revenue",
+}
+
+
+class _Regions:
+    """What counts as a region for the guess: the reference resolver plus the regions files found in
+    `folders` (their code, name and aliases), with each declared region's `made_of` codes."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        from pipelines.normalise.regions import load_reference_regions
+
+        _, self.reference = load_reference_regions()
+        self.custom: dict[str, str] = {}
+        self.made_of: dict[str, set[str]] = {}
+        for folder in folders:
+            for f in sorted(folder.glob("regions*.csv")) if folder.is_dir() else []:
+                try:
+                    frame = pl.read_csv(f, infer_schema=False)
+                except Exception:  # noqa: BLE001 - a broken regions file is the run's to report, not the guess's
+                    continue
+                for row in frame.iter_rows(named=True):
+                    code = (row.get("code") or "").strip().upper()
+                    if not code:
+                        continue
+                    names = [code, row.get("name") or "", *(row.get("aliases") or "").split(";")]
+                    self.custom |= {n.strip().casefold(): code for n in names if n.strip()}
+                    parts = [p.strip() for p in (row.get("made_of") or "").split(";") if p.strip()]
+                    if parts:
+                        self.made_of[code] = {self.resolve(p) or p.upper() for p in parts}
+
+    def resolve(self, text: str) -> str | None:
+        """The region code `text` names, or None."""
+        return self.custom.get(text.strip().casefold()) or self.reference.resolve(text)
+
+    def whole_of(self, codes: set[str]) -> str | None:
+        """The declared region made of exactly `codes`, if one is."""
+        return next((code for code, parts in sorted(self.made_of.items()) if parts == codes), None)
 
 
 def _texts(sheet: Sheet, r: int) -> int:
@@ -80,7 +156,7 @@ def _column_values(sheet: Sheet, r0: int, c: int) -> list[str]:
     return [t for r in range(r0 + 1, len(sheet.rows)) if (t := cell_text(sheet.cell(r, c)))]
 
 
-def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str) -> str:
+def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Regions, today: date) -> str:
     # A month row under a year row: 'Jan' alone is no period, so the periods found are in the row below a
     # year row only when the row above holds years over them.
     header_rows, header = 1, r
@@ -107,6 +183,24 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str) -> str:
         for c in range(sheet.width)
         if c not in period_cols and (cell_text(sheet.cell(header, c)) or cell_text(sheet.cell(r, c)))
     }
+    title = _title(sheet, r)
+    fields, ignore, total_region = _label_fields(sheet, header, labels, regions)
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    source_id = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "upload"
+    fields["entity"] = (
+        f'{{ value = "{_entity(regions, stem)}" }}  # whose figures these are: the file\'s name until you write yours'
+    )
+    fields["unit"] = fields.get("unit") or f'{{ value = "{_currency(sheet, r) or PLACEHOLDER}" }}'
+    fields["source_id"] = f'{{ value = "{source_id}" }}'
+    if "metric" not in fields:
+        metric = _metric_in(title)
+        fields["metric"] = (
+            f'{{ value = "{metric}" }}  # named in the title'
+            if metric
+            else f'{{ value = "{PLACEHOLDER}" }}  # the metric: revenue, cost_of_sales, ... (docs/data-formats.md)'
+        )
+    fields.setdefault("kind", f'{{ value = "{PLACEHOLDER}" }}  # actual, budget, target, projection ...')
+    fields.setdefault("region", f'{{ value = "{PLACEHOLDER}" }}  # a country or region code')
     lines = [
         f"# Proposed by 'impact layout guess' for {name}: review every line, then save it beside the file.",
         'shape = "wide"',
@@ -114,51 +208,136 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str) -> str:
         f"skip_rows = {r}",
         f"header_rows = {header_rows}",
     ]
-    lines += _rules(sheet, header, labels)
-    fields = {
-        "entity": f'{{ value = "{PLACEHOLDER}" }}',
-        "region": f'{{ value = "{PLACEHOLDER}" }}',
-        "unit": f'{{ value = "{_currency(sheet, r) or PLACEHOLDER}" }}',
-        "source_id": f'{{ value = "{PLACEHOLDER}" }}',
+    lines += _rules(sheet, header, labels, keep_total=total_region is not None)
+    if ignore:
+        lines.insert(5, f"ignore_columns = [{', '.join(repr(i).replace(chr(39), chr(34)) for i in ignore)}]")
+    if _decimal_comma(sheet, header, period_cols):
+        lines += ["", "[numbers]  # the values are written 1.234,5", 'decimal = ","', 'thousands = "."']
+    order = ("entity", "metric", "region", "kind", "unit", "source_id")
+    text = _finish(lines, {k: fields[k] for k in order} | {k: v for k, v in fields.items() if k not in order})
+    publisher = "Own spreadsheet"
+    return text + (
+        "\n[source]  # the source every figure cites; published_on: the day of the guess, put the sheet's own date\n"
+        f'source_id = "{source_id}"\n'
+        f'publisher = "{publisher}"\n'
+        f"title = {_toml_string(title or name)}\n"
+        f'published_on = "{today.isoformat()}"\n'
+    )
+
+
+_DECIMAL_COMMA = re.compile(r"^[(-]?\d{1,3}(\.\d{3})*,\d+\)?$|^[(-]?\d+,(\d{1,2}|\d{4,})\)?$")
+
+
+def _decimal_comma(sheet: Sheet, header: int, period_cols: list[int]) -> bool:
+    """True when the value cells are text showing a decimal comma ('1260,5', '1.234,56'); '120,000' alone
+    shows nothing and leaves the layout's decimal point."""
+    texts = [
+        v.replace(" ", "")
+        for r in range(header + 1, len(sheet.rows))
+        for c in period_cols
+        if isinstance(v := sheet.cell(r, c), str)
+    ]
+    return any(_DECIMAL_COMMA.match(t) for t in texts)
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _title(sheet: Sheet, header: int) -> str:
+    return " ".join(t for row in sheet.rows[:header] for v in row if (t := cell_text(v)))[:200]
+
+
+def _metric_in(title: str) -> str | None:
+    """The reference metric the title names (its id, its name, or a word of _METRIC_WORDS), longest first."""
+    from pipelines.normalise.regions import REFERENCE_DIR
+
+    metrics = pl.read_csv(REFERENCE_DIR / "metrics.csv", infer_schema=False)
+    words = {m.replace("_", " "): m for m in metrics["metric"]} | {
+        n.lower(): m for m, n in zip(metrics["metric"], metrics["name"], strict=True)
     }
-    ignore = []
+    words |= _METRIC_WORDS
+    low = title.lower()
+    for word in sorted(words, key=len, reverse=True):
+        if re.search(rf"(?<![a-zäöüß]){re.escape(word)}", low):
+            return words[word]
+    return None
+
+
+def _entity(regions: _Regions, stem: str) -> str:
+    words = re.sub(r"[_-]+", " ", stem).strip()
+    return (words[:1].upper() + words[1:]).replace('"', "'") or "My company"
+
+
+def _label_fields(
+    sheet: Sheet, header: int, labels: dict[int, str], regions: _Regions
+) -> tuple[dict[str, str], list[str], str | None]:
+    """Which label column is the kind, the region, the metric and the unit (by values first, headers
+    second), the numeric label columns to ignore (a year's total), and the region a total row stands for."""
+    fields: dict[str, str] = {}
+    ignore, total_region = [], None
+    text_cols = {}
     for c, label in labels.items():
         values = _column_values(sheet, header, c)
-        kinds = {v: KINDS.get(v.strip().lower()) or _KIND_OF.get(v.strip().lower()) for v in set(values)}
-        if values and all(kinds.values()) and "kind" not in fields:
-            fields["kind"] = _mapped(label, kinds)
-        elif values and all(
+        if values and all(
             isinstance(sheet.cell(rr, c), int | float)
             for rr in range(header + 1, header + 4)
             if sheet.cell(rr, c) is not None
         ):
             ignore.append(label)
-        elif "metric" not in fields:
-            fields["metric"] = f'{{ column = "{label}" }}'
-        elif re.search(r"(?i)region|country|market|business unit|territory", label) and fields[
-            "region"
-        ].startswith("{ value"):
+            continue
+        text_cols[c] = (label, values)
+    for c, (label, values) in text_cols.items():
+        kinds = {v: KINDS.get(v.strip().lower()) or _KIND_OF.get(v.strip().lower()) for v in set(values)}
+        if values and all(kinds.values()):
+            fields["kind"] = _mapped(label, kinds)
+            del text_cols[c]
+            break
+    best_share, region_col = 0.0, None
+    for c, (label, values) in text_cols.items():
+        named = sorted({v for v in values if not _TOTAL.match(v)})
+        share = sum(regions.resolve(v) is not None for v in named) / len(named) if named else 0.0
+        if share > best_share or (share == best_share and region_col is None and _REGION_LABEL.search(label)):
+            best_share, region_col = share, c
+    if region_col is not None and (best_share >= 0.6 or _REGION_LABEL.search(text_cols[region_col][0])):
+        label, values = text_cols.pop(region_col)
+        codes = {regions.resolve(v) for v in values if not _TOTAL.match(v)}
+        totals = sorted({v for v in values if _TOTAL.match(v)})
+        total_region = regions.whole_of(codes) if totals and None not in codes else None
+        if total_region:
+            pairs = ", ".join(f'"{t}" = "{total_region}"' for t in totals)
+            fields["region"] = (
+                f'{{ column = "{label}", map = {{ {pairs} }} }}  # the total row is {total_region}, '
+                "declared as made of these regions"
+            )
+        else:
             fields["region"] = f'{{ column = "{label}" }}'
-        elif re.fullmatch(r"(?i)units?|currency", label):
+    for c, (label, _values) in list(text_cols.items()):
+        if re.fullmatch(r"(?i)units?|currency|währung|waehrung", label):
             fields["unit"] = f'{{ column = "{label}" }}'
-    fields.setdefault("kind", f'{{ value = "{PLACEHOLDER}" }}  # actual, budget, target, projection ...')
-    fields.setdefault("metric", f'{{ value = "{PLACEHOLDER}" }}')
-    if ignore:
-        lines.insert(5, f"ignore_columns = [{', '.join(repr(i).replace(chr(39), chr(34)) for i in ignore)}]")
-    return _finish(lines, fields)
+            del text_cols[c]
+    metric_col = next((c for c, (label, _) in text_cols.items() if _METRIC_LABEL.search(label)), None)
+    if metric_col is None and text_cols:
+        metric_col = min(text_cols)
+    if metric_col is not None:
+        fields["metric"] = f'{{ column = "{text_cols[metric_col][0]}" }}'
+    return fields, ignore, total_region
 
 
 _MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 
-def _rules(sheet: Sheet, header: int, labels: dict[int, str]) -> list[str]:
+def _rules(sheet: Sheet, header: int, labels: dict[int, str], keep_total: bool = False) -> list[str]:
     out = []
     first = [
         cell_text(next((v for v in row if v is not None), None)) or "" for row in sheet.rows[header + 1 :]
     ]
     first_label = labels.get(min(labels)) if labels else None
-    if first_label and any(re.match(r"(?i)total", t) for t in first):
-        out.append(f'skip_when = {{ column = "{first_label}", matches = "(?i)^total" }}')
+    if first_label and not keep_total and any(_TOTAL.match(t) for t in first):
+        out.append(
+            f'skip_when = {{ column = "{first_label}", matches = "(?i)^total" }}  # totals: the warehouse adds '
+            "up itself (a region's total row loads instead when regions.csv declares it made_of the rows)"
+        )
     if any(re.match(r"(?i)notes?\b|source:", t) for t in first):
         out.append('stop_at = "(?i)^(notes?|source:)"')
     title = " ".join(cell_text(v) or "" for row in sheet.rows[:header] for v in row).lower()

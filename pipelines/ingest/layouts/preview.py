@@ -53,14 +53,7 @@ def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = 
         for f in load.discover(Path(data_dir))
         if f.path.resolve() not in (path.resolve(), layout_path.resolve())
     ]
-    known = {f.path.resolve() for f in others}
-    siblings = [  # the file's own folder may declare its entities, metrics, regions and sources
-        f
-        for p in sorted(path.parent.iterdir())
-        if p.resolve() not in known
-        and (f := load.input_file(p, "preview", path.parent)) is not None
-        and f.kind in ("sources", "regions", "entities", "metrics")
-    ]
+    siblings = _siblings(path, {f.path.resolve() for f in others})
     result = load.load_files(load.read_files([*others, *siblings, *laid_out]), today)
     names = [f.name for f in laid_out]
     rows = result.tables["figures"].filter(pl.col("file") == path.name)
@@ -80,6 +73,25 @@ def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = 
         empty,
         int(loads["rows_combined"].sum()),
     )
+
+
+def _siblings(path: Path, known: set[Path]) -> list:
+    """The file's own folder may declare its entities, metrics, regions and sources (InputFiles)."""
+    return [
+        f
+        for p in sorted(path.parent.iterdir())
+        if p.resolve() not in known
+        and (f := load.input_file(p, "preview", path.parent)) is not None
+        and f.kind in ("sources", "regions", "entities", "metrics")
+    ]
+
+
+def reference_siblings(path: Path, layout_path: Path, data_dir: Path) -> list[Path]:
+    """The regions, entities, metrics and sources files beside `path` that `preview` reads with it (those
+    not already part of DATA_DIR): what `impact import` must carry so the run reads what the preview read."""
+    path = Path(path)
+    known = {f.path.resolve() for f in load.discover(Path(data_dir))} | {Path(layout_path).resolve()}
+    return [f.path for f in _siblings(path, known)]
 
 
 def preview_bytes(

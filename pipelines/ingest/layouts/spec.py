@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string
 
 from pipelines.ingest.dataset_settings import COMBINE_RULES
+from pipelines.ingest.limits import LimitExceeded, load_toml
 
 SHAPES = ("long", "wide", "side_by_side", "column_groups")
 # column_groups: what an export's own comparison columns hold, checked against the warehouse (export_values)
@@ -158,9 +159,11 @@ class Layout:
 def load_layout(path: Path) -> Layout:
     """Read and check a layout file. Raises LayoutError (bad TOML, unknown key, wrong type or value)."""
     try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        doc = load_toml(Path(path).read_text(encoding="utf-8"), Path(path).name)
     except (OSError, UnicodeDecodeError) as exc:
         raise LayoutError(f"{path.name}: cannot read the layout file: {exc}") from None
+    except LimitExceeded as exc:
+        raise LayoutError(str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise LayoutError(f"{path.name}: not valid TOML: {exc}") from None
     return parse_layout(doc, Path(path))

@@ -19,9 +19,7 @@ select p.region_code, coalesce(p.region_name, p.region_code) as region_name, r.l
        [p.prior_figure_id] as expectation_figure_ids
 from actual_vs_prior as p
 inner join regions as r using (region_code)
-left join (select source_id, min(publisher) as publisher from sources group by source_id) as sa
-    on sa.source_id = p.actual_source_id
-left join (select source_id, min(publisher) as publisher from sources group by source_id) as sp
-    on sp.source_id = p.prior_source_id
+left join cited_sources as sa on sa.dataset = p.actual_dataset and sa.source_id = p.actual_source_id
+left join cited_sources as sp on sp.dataset = p.prior_dataset and sp.source_id = p.prior_source_id
 where p.entity = ? and p.metric = ? and p.comparison = 'prior_year'
 order by r.path, p.period_start

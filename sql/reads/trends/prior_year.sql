@@ -7,7 +7,8 @@
 select p.region_code, coalesce(p.region_name, p.region_code) as region_name, p.period, p.grain,
        p.period_start, p.period_end, p.prior_period, p.prior_actual, p.change, p.change_pct, p.change_bps,
        p.favourable, p.prior_bound, p.prior_as_of, p.prior_source_id,
-       (select min(s.publisher) from sources as s where s.source_id = p.prior_source_id) as publisher, p.unit
+       s.publisher, p.unit
 from actual_vs_prior as p
+left join cited_sources as s on s.dataset = p.prior_dataset and s.source_id = p.prior_source_id
 where p.entity = ? and p.metric = ? and p.comparison = 'prior_year' and true /* filter */
 order by p.region_code, p.period_start

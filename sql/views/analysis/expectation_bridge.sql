@@ -14,7 +14,7 @@
 -- 'actual'), running_total the level after it; the last running_total equals the actual exactly.
 -- Columns: entity, metric, region_code, period, period_start, period_end, expectation_kind, policy, unit,
 -- step_order, step, label, region_step (the child region of a child_gap), step_value, running_total, as_of,
--- source_id, publisher, figure_id.
+-- source_id, publisher, figure_id, dataset (the one the step's source and figure ids are scoped to).
 create or replace view expectation_bridge as
 
 with comparisons as (
@@ -39,7 +39,7 @@ lineage as (
 ),
 
 sources as (
-    select source_id, min(publisher) as publisher from sources group by source_id
+    select * from cited_sources
 ),
 
 compared_vintage as (
@@ -47,6 +47,7 @@ compared_vintage as (
     from comparisons as c
     left join vintages as v
         on  v.figure_id = c.expectation_figure_id
+        and v.dataset = c.expectation_dataset
         and v.entity = c.entity
         and v.metric = c.metric
         and v.region_code = c.region_code
@@ -73,7 +74,8 @@ expectation_steps as (
         v.as_of,
         v.source_id,
         s.publisher,
-        v.figure_id
+        v.figure_id,
+        v.dataset
     from compared_vintage as c
     inner join vintages as v
         on  v.entity = c.entity
@@ -83,7 +85,7 @@ expectation_steps as (
         and v.period_end = c.period_end
         and v.kind = c.expectation_kind
         and v.vintage <= coalesce(c.last_vintage, 1)
-    left join sources as s on s.source_id = v.source_id
+    left join sources as s on s.dataset = v.dataset and s.source_id = v.source_id
     where c.last_vintage is not null
 ),
 
@@ -91,7 +93,8 @@ children as (
     select
         p.entity, p.metric, p.region_code, p.period_start, p.period_end, p.expectation_kind,
         k.region_code as child_code, k.region_name as child_name, k.variance * k.to_base as child_gap,
-        k.actual_source_id
+        k.actual_source_id,
+        k.actual_dataset
     from compared_vintage as p
     inner join lineage as l on l.ancestor_code = p.region_code and l.distance = 1
     inner join actual_vs_expectation as k
@@ -117,14 +120,15 @@ closing_steps as (
         c.entity, c.metric, c.region_code, c.period, c.period_start, c.period_end, c.expectation_kind, c.policy,
         c.base_unit as unit, 1000 as step_order, 'fx_effect' as step, 'exchange-rate effect' as label,
         null::varchar as region_step, c.fx_effect as step_value, null::date as as_of, null::varchar as source_id,
-        null::varchar as publisher, null::varchar as figure_id
+        null::varchar as publisher, null::varchar as figure_id, null::varchar as dataset
     from compared_vintage as c
     where c.last_vintage is not null and coalesce(c.fx_effect, 0) <> 0
     union all
     select
         c.entity, c.metric, c.region_code, c.period, c.period_start, c.period_end, c.expectation_kind, c.policy,
         c.base_unit, 2000, 'gap', case when c.variance < 0 then 'missed' else 'beat' end || ' the last '
-        || c.expectation_kind, null, c.variance, c.actual_as_of, c.actual_source_id, null, c.actual_figure_id
+        || c.expectation_kind, null, c.variance, c.actual_as_of, c.actual_source_id, null, c.actual_figure_id,
+        c.actual_dataset
     from compared_vintage as c
     anti join child_totals as t using (entity, metric, region_code, period_start, period_end, expectation_kind)
     where c.last_vintage is not null
@@ -137,7 +141,7 @@ closing_steps as (
             order by abs(k.child_gap) desc, k.child_code
         ),
         'child_gap', k.child_name || ' ' || case when k.child_gap < 0 then 'missed' else 'beat' end,
-        k.child_code, k.child_gap, null, k.actual_source_id, null, null
+        k.child_code, k.child_gap, null, k.actual_source_id, null, null, k.actual_dataset
     from compared_vintage as c
     inner join children as k using (entity, metric, region_code, period_start, period_end, expectation_kind)
     where c.last_vintage is not null
@@ -145,7 +149,7 @@ closing_steps as (
     select
         c.entity, c.metric, c.region_code, c.period, c.period_start, c.period_end, c.expectation_kind, c.policy,
         c.base_unit, 2999, 'unallocated', 'other and unallocated', null, c.variance - t.allocated, null, null,
-        null, null
+        null, null, null
     from compared_vintage as c
     inner join child_totals as t using (entity, metric, region_code, period_start, period_end, expectation_kind)
     where c.last_vintage is not null
@@ -153,7 +157,7 @@ closing_steps as (
     select
         c.entity, c.metric, c.region_code, c.period, c.period_start, c.period_end, c.expectation_kind, c.policy,
         c.base_unit, 3000, 'actual', 'actual', null, c.actual_at_own_rates, c.actual_as_of, c.actual_source_id,
-        null, c.actual_figure_id
+        null, c.actual_figure_id, c.actual_dataset
     from compared_vintage as c
     where c.last_vintage is not null
 ),
@@ -166,7 +170,7 @@ steps as (
 
 final as (
     select
-        *,
+        * exclude (dataset),
         case
             when step = 'actual' then step_value
             else sum(step_value) over (
@@ -174,7 +178,8 @@ final as (
                 order by step_order
                 rows between unbounded preceding and current row
             )
-        end as running_total
+        end as running_total,
+        dataset
     from steps
     order by entity, metric, region_code, period_start, expectation_kind, step_order
 )

@@ -23,7 +23,9 @@ figures as (
 ),
 
 comparisons as (
-    select actual_figure_id, expectation_figure_id, policy, actual, expectation, variance, variance_pct, attainment
+    select
+        actual_figure_id, actual_dataset, expectation_figure_id, expectation_dataset, policy, actual, expectation,
+        variance, variance_pct, attainment
     from actual_vs_expectation
     where actual_vintage = 'latest'
 ),
@@ -48,7 +50,10 @@ matched as (
     left join figures as e
         on e.dataset = x.dataset and e.file = x.file and e.origin = x.expectation_origin
     left join comparisons as c
-        on c.actual_figure_id = a.figure_id and c.expectation_figure_id = e.figure_id
+        on  c.actual_figure_id = a.figure_id
+        and c.actual_dataset = a.dataset
+        and c.expectation_figure_id = e.figure_id
+        and c.expectation_dataset = e.dataset
     qualify row_number() over (partition by x.dataset, x.file, x.origin order by c.policy nulls last) = 1
 ),
 

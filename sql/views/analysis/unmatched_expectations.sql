@@ -73,15 +73,17 @@ expectation_groups as (
     group by entity, metric, region_code, period_start, period_end, kind
 ),
 
+-- the compared expectation figures by (dataset, figure_id): ids are scoped to their dataset, so another
+-- dataset's figure of the same id is not compared by this one (a rollup over several datasets: any of them)
 compared_ids as (
-    select distinct unnest(expectation_figure_ids) as figure_id
+    select distinct expectation_dataset as dataset, unnest(expectation_figure_ids) as figure_id
     from comparisons
 ),
 
 matched_groups as (
     select distinct f.entity, f.metric, f.region_code, f.period_start, f.period_end, f.kind
     from figures as f
-    semi join compared_ids as c on c.figure_id = f.figure_id
+    semi join compared_ids as c on c.figure_id = f.figure_id and coalesce(c.dataset, f.dataset) = f.dataset
     where f.is_expectation
 ),
 

@@ -3,7 +3,8 @@
 -- 'latest' = most recent; and each cut-off policy a dataset declares (expectation_policies, from its
 -- dataset.toml `[policies] cutoff_days = [90]`): 'days_before_end_90' = latest vintage with as_of <= period_end
 -- - 90 days, for that dataset's expectations only (no row when none is that old).
--- Ties on as_of: 'original' takes the lowest figure_id, the others the highest.
+-- Ties on as_of: 'original' takes the lowest figure_id (then dataset), the others the highest.
+-- dataset (the last column): the chosen figure's; its figure_id and source_id are scoped to it.
 create or replace view chosen_expectations as
 
 with figures as (
@@ -27,11 +28,11 @@ numbered as (
     select
         *,
         count(*) over vintage_group as vintages,
-        row_number() over (vintage_group order by as_of, figure_id) as rank_original,
-        row_number() over (vintage_group order by as_of desc, figure_id desc) as rank_latest,
+        row_number() over (vintage_group order by as_of, figure_id, dataset) as rank_original,
+        row_number() over (vintage_group order by as_of desc, figure_id desc, dataset desc) as rank_latest,
         row_number() over (
             partition by entity, metric, region_code, period_start, period_end, kind, as_of <= period_end
-            order by as_of desc, figure_id desc
+            order by as_of desc, figure_id desc, dataset desc
         ) as rank_before_end
     from expectations
     window vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind)
@@ -51,7 +52,7 @@ cut_off as (
     where n.as_of <= n.period_end - c.cutoff_days
     qualify row_number() over (
         partition by c.policy, n.entity, n.metric, n.region_code, n.period_start, n.period_end, n.kind
-        order by n.as_of desc, n.figure_id desc
+        order by n.as_of desc, n.figure_id desc, n.dataset desc
     ) = 1
 ),
 
@@ -78,21 +79,18 @@ final as (
         policy,
         value_mid as value,
         currency,
-        -- in the figure's own currency, to a millionth of its unit (the division's rounding noise would make
-        -- on-plan figures differ): what constant-currency comparisons compare
-        round(value_mid / fx_usd_per_unit, 6) as value_native,
+        figure_value_native(value_mid, fx_usd_per_unit) as value_native,  -- base/figure_values.sql
         case when value_high is not null then value end as value_low,
         value_high,
         bound,
         unit,
-        -- the unit as reported, and base units per one of it (fx_usd_per_unit x scale; 1e6 for 'USD m', about
-        -- 1.08e6 for 'EUR m'): actual_vs_expectation presents each comparison in its expectation's unit
-        unit_raw,
-        unit_scale * coalesce(fx_usd_per_unit, 1.0) as base_per_unit_raw,
+        unit_raw,  -- the unit as reported, and base units per one of it (base/figure_values.sql)
+        figure_base_per_unit_raw(unit_scale, fx_usd_per_unit) as base_per_unit_raw,
         as_of,
         source_id,
         figure_id,
-        vintages::bigint as vintages
+        vintages::bigint as vintages,
+        dataset
     from by_policy
 )
 

@@ -17,7 +17,8 @@
 -- report whose source is dated most precisely (a dated article before a month's news brief: EV07 before
 -- BRE03), then the smallest event id. Grain: one row per (dataset, event_id) of `events`.
 -- Columns: the events' columns, group_id (the representative's event_id), is_representative, group_size,
--- group_event_ids and group_source_ids (representative first, then by date and id).
+-- group_event_ids and group_source_ids (representative first, then by date and id), group_publishers (each
+-- of group_source_ids' publisher, from the citing report's dataset or reference/; the id when unknown).
 create or replace view event_groups as
 
 with recursive stop_words as (
@@ -44,7 +45,9 @@ reports as (
         regexp_split_to_array(lower(e.title), '[^a-z0-9]+') as title_words,
         case coalesce(s.published_precision, g.published_precision)
             when 'day' then 0 when 'month' then 1 when 'year' then 2 else 3
-        end as source_precision_rank
+        end as source_precision_rank,
+        -- the report's own source: its dataset's, or a shared one (a dataset cannot define a shared id)
+        coalesce(s.publisher, g.publisher) as source_publisher
     from events as e
     left join regions as r on r.region_code = e.jurisdiction
     left join sources as s on s.source_id = e.source_id and s.dataset = e.dataset
@@ -101,6 +104,7 @@ members as (
         r.report_key,
         m.event_id,
         m.source_id,
+        m.source_publisher,
         m.date,
         row_number() over (
             partition by r.report_key order by m.precision_rank, m.date, m.source_precision_rank, m.event_id, m.dataset
@@ -115,20 +119,28 @@ groups as (
         min(event_id) filter (where rank_in_group = 1) as group_id,
         count(*)::integer as group_size,
         list(event_id order by rank_in_group) as group_event_ids,
-        list(source_id order by rank_in_group) as group_source_ids_ordered
+        list(source_id order by rank_in_group) as group_source_ids_ordered,
+        list(coalesce(source_publisher, source_id) order by rank_in_group) as group_publishers_ordered
     from members
     group by report_key
 ),
 
 final as (
     select
-        e.* exclude (report_key, precision_rank, date_last, name_words, title_words, source_precision_rank),
+        e.* exclude (
+            report_key, precision_rank, date_last, name_words, title_words, source_precision_rank, source_publisher
+        ),
         g.group_id,
         e.event_id = g.group_id as is_representative,
         g.group_size,
         g.group_event_ids,
         list_filter(g.group_source_ids_ordered, lambda s, i: list_position(g.group_source_ids_ordered, s) = i)
-            as group_source_ids
+            as group_source_ids,
+        -- each distinct source id's publisher (of the report's own dataset), in the same order
+        list_filter(
+            g.group_publishers_ordered,
+            lambda p, i: list_position(g.group_source_ids_ordered, g.group_source_ids_ordered[i]) = i
+        ) as group_publishers
     from reports as e
     inner join groups as g using (report_key)
 )

@@ -1,5 +1,6 @@
 -- Every vintage of every numeric expectation, in as_of order (ties by figure_id), with the change from the
 -- previous vintage. A range's value is its midpoint; value_low/value_high are null unless a range.
+-- Ties on as_of by figure_id, then dataset; dataset (the last column): the figure's (its ids are scoped to it).
 create or replace view expectation_revisions as
 
 with figures as (
@@ -25,7 +26,7 @@ sequenced as (
     from expectations
     window
         vintage_group as (partition by entity, metric, region_code, period_start, period_end, kind),
-        vintage_order as (vintage_group order by as_of, figure_id)
+        vintage_order as (vintage_group order by as_of, figure_id, dataset)
 ),
 
 final as (
@@ -42,17 +43,13 @@ final as (
         vintages::bigint as vintages,
         value_mid as value,
         currency,
-        -- in the figure's own currency, to a millionth of its unit (the division's rounding noise would make
-        -- on-plan figures differ): what constant-currency comparisons compare
-        round(value_mid / fx_usd_per_unit, 6) as value_native,
+        figure_value_native(value_mid, fx_usd_per_unit) as value_native,  -- base/figure_values.sql
         case when value_high is not null then value end as value_low,
         value_high,
         bound,
         unit,
-        -- the unit as reported, and base units per one of it (fx_usd_per_unit x scale; 1e6 for 'USD m', about
-        -- 1.08e6 for 'EUR m'): actual_vs_expectation presents each comparison in its expectation's unit
-        unit_raw,
-        unit_scale * coalesce(fx_usd_per_unit, 1.0) as base_per_unit_raw,
+        unit_raw,  -- the unit as reported, and base units per one of it (base/figure_values.sql)
+        figure_base_per_unit_raw(unit_scale, fx_usd_per_unit) as base_per_unit_raw,
         previous_value,
         value_mid - previous_value as change,
         (value_mid - previous_value) / nullif(abs(previous_value), 0) as change_pct,
@@ -61,7 +58,8 @@ final as (
         source_id,
         figure_id,
         vintage = 1 as is_original,
-        vintage = vintages as is_latest
+        vintage = vintages as is_latest,
+        dataset
     from sequenced
 )
 

@@ -14,6 +14,7 @@ fx_rates as (
 
 months_used as (
     select distinct
+        f.dataset,
         f.currency,
         unnest(generate_series(date_trunc('month', f.period_start), f.period_end, interval 1 month))::date
             as month
@@ -21,18 +22,31 @@ months_used as (
     where f.currency is not null and f.currency <> 'USD'
 ),
 
+chosen as (
+    select
+        m.currency,
+        m.month,
+        coalesce(own.usd_per_unit, shared.usd_per_unit) as usd_per_unit,
+        coalesce(own.source, shared.source) as source
+    from months_used as m
+    left join fx_rates as own
+        on own.dataset = m.dataset and own.currency = m.currency and own.month = m.month
+    left join fx_rates as shared
+        on shared.dataset = '_reference' and shared.currency = m.currency and shared.month = m.month
+    where coalesce(own.usd_per_unit, shared.usd_per_unit) is not null
+),
+
 final as (
     select
-        r.currency,
-        r.source,
-        min(r.month) as first_month,
-        max(r.month) as last_month,
-        count(*)::bigint as months,
-        min(r.usd_per_unit) as usd_per_unit_min,
-        max(r.usd_per_unit) as usd_per_unit_max
-    from fx_rates as r
-    inner join months_used as m on r.currency = m.currency and r.month = m.month
-    group by r.currency, r.source
+        currency,
+        source,
+        min(month) as first_month,
+        max(month) as last_month,
+        count(distinct month)::bigint as months,
+        min(usd_per_unit) as usd_per_unit_min,
+        max(usd_per_unit) as usd_per_unit_max
+    from chosen
+    group by currency, source
 )
 
 select * from final

@@ -44,7 +44,8 @@
 --   is_shortfall: favourable is false. direction_certain is false when an at_least/at_most bound could flip
 --   the direction; is_approximate / is_bound carry the flags of the figures and of every rolled-up component.
 -- Evidence: actual_figure_ids / expectation_figure_ids list every figure behind the row (one when reported),
--- actual_source_id / expectation_source_id their sources (comma-joined for rollups).
+-- actual_source_id / expectation_source_id their sources (comma-joined for rollups); actual_dataset /
+-- expectation_dataset the datasets those ids are scoped to (null when the components come from several).
 create or replace view actual_vs_expectation as
 
 with actuals as (
@@ -100,7 +101,8 @@ actual_side as (
         (bound <> 'exact')::bigint as approximate_components,
         null::varchar as basis,
         actual_vintage,
-        is_first_release
+        is_first_release,
+        dataset
     from (
         -- the actual as it stands; is_first_release: it is also the first published value (never restated)
         select a.*, 'latest' as actual_vintage, f.figure_id is not null as is_first_release
@@ -112,6 +114,7 @@ actual_side as (
             and f.period_start = a.period_start
             and f.period_end = a.period_end
             and f.figure_id = a.figure_id
+            and f.dataset = a.dataset
         union all
         -- a restated actual's first release: a row of its own, only where it differs from the latest
         select f.*, 'first_release' as actual_vintage, true as is_first_release
@@ -123,6 +126,7 @@ actual_side as (
             and a.period_start = f.period_start
             and a.period_end = f.period_end
             and a.figure_id = f.figure_id
+            and a.dataset = f.dataset
     ) as vintaged
     union all
     select
@@ -133,7 +137,8 @@ actual_side as (
         approximate_components,
         basis,
         'latest' as actual_vintage,
-        null::boolean as is_first_release
+        null::boolean as is_first_release,
+        dataset
     from actual_rolled
     union all
     -- a declared whole (a region or entity with made_of) from its parts, where time does not roll it up
@@ -141,7 +146,7 @@ actual_side as (
         c.entity, c.metric, c.region_code, c.period, c.grain, c.period_start, c.period_end, c.unit, c.value,
         c.value_low, c.value_high, c.kind, c.bound, c.as_of, c.source_id, c.figure_id, c.currency,
         c.value_native, c.figure_ids, c.components, c.approximate_components, c.basis,
-        'latest' as actual_vintage, null::boolean as is_first_release
+        'latest' as actual_vintage, null::boolean as is_first_release, c.dataset
     from composed as c
     anti join actual_rolled as r
         on  r.entity = c.entity
@@ -164,7 +169,8 @@ actual_side as (
         ((g.actual_bound <> 'exact')::int + (g.prior_bound <> 'exact')::int)::bigint as approximate_components,
         'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')' as basis,
         'latest' as actual_vintage,
-        null::boolean as is_first_release
+        null::boolean as is_first_release,
+        case when g.actual_dataset = g.prior_dataset then g.actual_dataset end as dataset
     from growth as g
     anti join actuals as a
         on  a.entity = g.entity
@@ -182,7 +188,8 @@ expectation_side as (
         [figure_id] as figure_ids,
         1::bigint as components,
         (bound <> 'exact')::bigint as approximate_components,
-        null::varchar as basis
+        null::varchar as basis,
+        dataset
     from expectations
     union all
     select
@@ -191,7 +198,8 @@ expectation_side as (
         component_figure_ids as figure_ids,
         components,
         approximate_components,
-        basis
+        basis,
+        dataset
     from expectation_rolled
     union all
     -- a growth target as the level it implies (prior actual x (1 + g)), where no level expectation of that
@@ -208,7 +216,8 @@ expectation_side as (
         2::bigint as components,
         0::bigint as approximate_components,
         'level implied by ' || g.growth || ' % ' || upper(g.growth_basis) || ' growth on ' || g.prior_label
-            as basis
+            as basis,
+        case when g.expectation_dataset = g.prior_dataset then g.expectation_dataset end as dataset
     from growth as g
     anti join expectations as e
         on  e.entity = g.entity
@@ -229,7 +238,7 @@ pairs as (
         e.figure_id as e_figure_id, e.vintages as e_vintages, e.figure_ids as e_figure_ids,
         e.components as e_components, e.approximate_components as e_approximate_components, e.basis as e_basis,
         e.currency as e_currency, e.value_native as e_value_native, e.unit_raw as e_unit_raw,
-        e.base_per_unit_raw as e_base_per_unit_raw
+        e.base_per_unit_raw as e_base_per_unit_raw, e.dataset as e_dataset
     from actual_side as a
     inner join expectation_side as e
         on  e.entity = a.entity
@@ -243,7 +252,7 @@ pairs as (
         a.*,
         v.kind, 'when_reported', v.value, v.value_low, v.value_high, v.bound, v.as_of, v.source_id,
         v.figure_id, v.vintages, [v.figure_id], 1::bigint, (v.bound <> 'exact')::bigint, null::varchar,
-        v.currency, v.value_native, v.unit_raw, v.base_per_unit_raw
+        v.currency, v.value_native, v.unit_raw, v.base_per_unit_raw, v.dataset
     from actual_side as a
     inner join vintages as v
         on  v.entity = a.entity
@@ -255,7 +264,7 @@ pairs as (
         and v.as_of <= a.as_of
     qualify row_number() over (
         partition by a.entity, a.metric, a.region_code, a.period_start, a.period_end, a.unit, v.kind, a.actual_vintage
-        order by v.as_of desc, v.figure_id desc
+        order by v.as_of desc, v.figure_id desc, v.dataset desc
     ) = 1
 ),
 
@@ -299,6 +308,7 @@ paired as (
         p.source_id as actual_source_id,
         p.figure_id as actual_figure_id,
         p.figure_ids as actual_figure_ids,
+        p.dataset as actual_dataset,
         p.components as actual_components,
         p.approximate_components as actual_approximate_components,
         p.e_value as expectation,
@@ -312,6 +322,7 @@ paired as (
         p.e_source_id as expectation_source_id,
         p.e_figure_id as expectation_figure_id,
         p.e_figure_ids as expectation_figure_ids,
+        p.e_dataset as expectation_dataset,
         p.e_components as expectation_components,
         p.e_approximate_components as expectation_approximate_components,
         p.e_as_of > p.period_end as expectation_published_after_period,
@@ -412,7 +423,9 @@ final as (
         actual_figure_ids,
         expectation_components,
         expectation_approximate_components,
-        expectation_figure_ids
+        expectation_figure_ids,
+        actual_dataset,
+        expectation_dataset
     from measured
 )
 

@@ -13,7 +13,8 @@
 -- Columns: entity, metric, region_code, region_name, period, grain, period_start, period_end, comparison,
 -- prior_period, prior_start, prior_end, unit, currency, actual, actual_at_own_rates, fx_effect, prior_actual,
 -- change, change_pct, change_bps, direction, favourable, performance_pct, actual_bound, prior_bound,
--- actual_as_of, prior_as_of, actual_source_id, prior_source_id, actual_figure_id, prior_figure_id.
+-- actual_as_of, prior_as_of, actual_source_id, prior_source_id, actual_figure_id, prior_figure_id, actual_dataset,
+-- prior_dataset (the datasets the ids are scoped to).
 create or replace view actual_vs_prior as
 
 with actuals as (
@@ -38,7 +39,8 @@ priors as (
         c.comparison,
         p.period as prior_period, p.period_start as prior_start, p.period_end as prior_end, p.value as prior_value,
         p.value_native as prior_native, p.currency as prior_currency, p.bound as prior_bound,
-        p.as_of as prior_as_of, p.source_id as prior_source_id, p.figure_id as prior_figure_id
+        p.as_of as prior_as_of, p.source_id as prior_source_id, p.figure_id as prior_figure_id,
+        p.dataset as prior_dataset
     from actuals as a
     cross join comparisons as c
     inner join actuals as p
@@ -104,7 +106,9 @@ final as (
         p.source_id as actual_source_id,
         p.prior_source_id,
         p.figure_id as actual_figure_id,
-        p.prior_figure_id
+        p.prior_figure_id,
+        p.dataset as actual_dataset,
+        p.prior_dataset
     from pairs as p
     left join aggregations as m on m.metric = p.metric
     left join regions as r on r.region_code = p.region_code

@@ -14,7 +14,7 @@
 -- Columns: entity, metric, region_code, period, grain, period_start, period_end, expectation_kind, vintage,
 -- vintages, figure_id, as_of, source_id, publisher, actual_vintage, unit, expectation, expectation_low,
 -- expectation_high, actual, actual_figure_ids, prior_actual, error, error_pct, abs_error_pct, horizon_months,
--- horizon_band, direction_hit, in_band.
+-- horizon_band, direction_hit, in_band, dataset (the vintage's: its figure_id and source_id are scoped to it).
 create or replace view expectation_errors as
 
 with vintages as (
@@ -50,12 +50,8 @@ previous_actuals as (
     select * from actual_figures
 ),
 
-figures as (
-    select figure_id, dataset, entity, metric from figures
-),
-
 sources as (
-    select * from sources
+    select * from cited_sources
 ),
 
 scored as (
@@ -69,7 +65,7 @@ scored as (
                 then v.value * (a.value_native / v.value_native)
             else a.value
         end as actual,
-        f.dataset
+        v.dataset
     from vintages as v
     inner join actual_sides as a
         on  a.entity = v.entity
@@ -78,7 +74,6 @@ scored as (
         and a.period_start = v.period_start
         and a.period_end = v.period_end
         and a.unit is not distinct from v.unit
-    left join figures as f on f.figure_id = v.figure_id and f.entity = v.entity and f.metric = v.metric
 ),
 
 with_prior as (
@@ -131,11 +126,12 @@ final as (
             when w.prior_actual is not null and w.value <> w.prior_actual and w.actual <> w.prior_actual
                 then (w.value > w.prior_actual) = (w.actual > w.prior_actual)
         end as direction_hit,
-        case when w.value_high is not null then w.actual between w.value_low and w.value_high end as in_band
+        case when w.value_high is not null then w.actual between w.value_low and w.value_high end as in_band,
+        w.dataset
     from with_prior as w
-    left join sources as s on s.source_id = w.source_id and s.dataset in (w.dataset, '_reference')
+    left join sources as s on s.dataset = w.dataset and s.source_id = w.source_id
     qualify row_number() over (
-        partition by w.figure_id, w.dataset, w.actual_vintage order by s.dataset = '_reference'
+        partition by w.figure_id, w.dataset, w.actual_vintage order by s.defined_in = '_reference'
     ) = 1
 )
 

@@ -5,7 +5,8 @@
 -- kind: 'actual' when every component is one, else 'estimate'.
 -- Columns as actual_figures plus aggregation, component_grain, components, approximate_components (bound not
 -- exact), component_figure_ids (varchar[], in period order), basis ('sum of 12 months'); currency and
--- value_native: the components' one currency and the value aggregated in it (null when they differ).
+-- value_native: the components' one currency and the value aggregated in it (null when they differ); dataset:
+-- the components' one dataset (their ids are scoped to it), else null.
 create or replace view actual_rollups as
 
 with rolled as (
@@ -19,7 +20,7 @@ final as (
         case when all_actual then 'actual' else 'estimate' end as kind,
         as_of, source_id, null::varchar as figure_id, unit, 1::bigint as candidates, value_low, value_high,
         aggregation, component_grain, components, approximate_components, component_figure_ids, currency,
-        value_native, basis
+        value_native, basis, dataset
     from rolled
 )
 

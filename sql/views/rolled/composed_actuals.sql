@@ -12,7 +12,7 @@
 -- actual_vs_expectation: entity, metric, region_code, period, grain, period_start, period_end, unit, value,
 -- value_low, value_high (null), kind, bound, as_of, source_id (comma-joined), figure_id (null), currency,
 -- value_native, figure_ids (the parts' figures), components, approximate_components, basis ('sum of 2
--- regions: CA, US').
+-- regions: CA, US'), dataset (the parts' one dataset, else null).
 create or replace view composed_actuals as
 
 with expectations as (
@@ -27,10 +27,6 @@ parts as (
     select * from compositions
 ),
 
-figures as (
-    select * from figures
-),
-
 aggregations as (
     select * from metric_aggregations
 ),
@@ -38,9 +34,8 @@ aggregations as (
 -- expectation periods of a declared whole with no actual reported for them, with the declaring dataset
 wholes as (
     select distinct
-        e.entity, e.metric, e.region_code, e.period, e.grain, e.period_start, e.period_end, e.unit, f.dataset
+        e.entity, e.metric, e.region_code, e.period, e.grain, e.period_start, e.period_end, e.unit, e.dataset
     from expectations as e
-    inner join figures as f on f.figure_id = e.figure_id and f.entity = e.entity and f.metric = e.metric
     anti join actuals as a
         on  a.entity = e.entity
         and a.metric = e.metric
@@ -73,6 +68,7 @@ components as (
         a.as_of,
         a.source_id,
         a.figure_id,
+        a.dataset as part_dataset,
         wt.value as weight
     from declared as d
     inner join aggregations as m on m.metric = d.metric and m.aggregation <> 'none'
@@ -112,7 +108,9 @@ combined as (
         max(as_of) as as_of,
         string_agg(distinct source_id, ',' order by source_id) as source_id,
         list(figure_id order by part) as figure_ids,
-        string_agg(part, ', ' order by part) as part_names
+        string_agg(part, ', ' order by part) as part_names,
+        -- the parts' one dataset (their ids are scoped to it), else null
+        case when count(distinct part_dataset) = 1 then min(part_dataset) end as dataset
     from components
     group by entity, metric, region_code, period, grain, period_start, period_end, unit, dimension
     having count(value) = count(*)  -- every declared part reports
@@ -161,7 +159,8 @@ final as (
         end || ' of ' || components || ' ' || case dimension when 'region' then 'regions' else 'entities' end
         || ': ' || part_names
         || case when aggregation = 'mean' and all_weighted then ' (by ' || weight_metric || ')' else '' end
-            as basis
+            as basis,
+        dataset
     from combined
 )
 

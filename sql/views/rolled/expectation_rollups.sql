@@ -6,7 +6,8 @@
 -- of ONE finer grain tile it completely. Monthly targets summed to a reported quarter, for instance.
 -- 'when_reported' is not rolled up: it is chosen per reported actual.
 -- Columns as chosen_expectations (figure_id null, vintages null) plus aggregation, component_grain, components,
--- approximate_components, component_figure_ids (varchar[]), basis ('sum of 3 months').
+-- approximate_components, component_figure_ids (varchar[]), basis ('sum of 3 months'), dataset (the
+-- components' one dataset, else null).
 create or replace view expectation_rollups as
 
 with rolled as (
@@ -21,7 +22,7 @@ final as (
         value_high, bound, unit, null::varchar as unit_raw, null::double as base_per_unit_raw, as_of, source_id,
         null::varchar as figure_id, null::bigint as vintages,
         aggregation, component_grain, components, approximate_components, component_figure_ids, currency,
-        value_native, basis
+        value_native, basis, dataset
     from rolled
 )
 

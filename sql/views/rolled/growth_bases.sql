@@ -9,7 +9,8 @@
 -- expectation_source_id, expectation_figure_id; actual_* (the base metric's reported actual for the period,
 -- latest vintage; null when missing), prior_* (the same for the prior period; null when missing), unit (the
 -- base metric's base unit), actual_growth = (actual / prior - 1) x 100 (null unless prior > 0), implied_level =
--- prior x (1 + growth / 100), the level the target implies (null without a prior actual), prior_label.
+-- prior x (1 + growth / 100), the level the target implies (null without a prior actual), prior_label;
+-- expectation_dataset, actual_dataset, prior_dataset (each figure's: its ids are scoped to it).
 create or replace view growth_bases as
 
 with expectations as (
@@ -47,6 +48,7 @@ with_actuals as (
         a.as_of as actual_as_of,
         a.source_id as actual_source_id,
         a.figure_id as actual_figure_id,
+        a.dataset as actual_dataset,
         a.bound as actual_bound
     from known as g
     left join actuals as a
@@ -66,6 +68,7 @@ with_priors as (
         p.as_of as prior_as_of,
         p.source_id as prior_source_id,
         p.figure_id as prior_figure_id,
+        p.dataset as prior_dataset,
         p.bound as prior_bound
     from with_actuals as g
     left join actuals as p
@@ -81,7 +84,7 @@ with_priors as (
         end
     qualify row_number() over (
         partition by g.entity, g.metric, g.region_code, g.period_start, g.period_end, g.kind, g.policy
-        order by p.as_of desc, p.figure_id desc
+        order by p.as_of desc, p.figure_id desc, p.dataset desc
     ) = 1
 ),
 
@@ -115,7 +118,10 @@ final as (
         prior_bound,
         coalesce(actual_unit, prior_unit) as unit,
         case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
-        prior_value * (1 + value / 100) as implied_level
+        prior_value * (1 + value / 100) as implied_level,
+        dataset as expectation_dataset,
+        actual_dataset,
+        prior_dataset
     from with_priors
 )
 

@@ -21,7 +21,7 @@
 -- period, grain, period_start, period_end, kind and policy (the expectation's; null for actuals), value,
 -- value_low, value_high, bound, all_actual, as_of, source_id, aggregation, component_grain, components,
 -- approximate_components (bound not exact), component_figure_ids (varchar[], in period order), currency,
--- value_native, basis ('sum of 12 months').
+-- value_native, basis ('sum of 12 months'), dataset (the components' one dataset, else null).
 create or replace macro rollup_tilings() as table
 
 with grains as (
@@ -54,7 +54,8 @@ figures as (
         kind as figure_kind,
         as_of,
         source_id,
-        figure_id
+        figure_id,
+        dataset
     from actual_figures
     union all
     select
@@ -77,7 +78,8 @@ figures as (
         null::varchar as figure_kind,
         as_of,
         source_id,
-        figure_id
+        figure_id,
+        dataset
     from chosen_expectations
 ),
 
@@ -213,6 +215,7 @@ components as (
         f.as_of,
         f.source_id,
         f.figure_id,
+        f.dataset,
         w.value as weight,
         lag(f.period_end) over tiles as previous_end
     from targets as t
@@ -298,7 +301,9 @@ tilings as (
         bool_and(figure_kind = 'actual') as all_actual,
         max(as_of) as as_of,
         string_agg(distinct source_id, ',' order by source_id) as source_id,
-        list(figure_id order by component_start) as component_figure_ids
+        list(figure_id order by component_start) as component_figure_ids,
+        -- the components' one dataset (their ids are scoped to it), else null
+        case when count(distinct dataset) = 1 then min(dataset) end as dataset
     from components
     group by side, entity, metric, region_code, unit, period_start, period_end, kind, policy, component_grain
 ),
@@ -373,7 +378,8 @@ final as (
                 then 'weighted mean of ' || c.components || ' ' || g.unit_label || ' (by ' || c.weight_metric || ')'
             when c.aggregation = 'mean' then 'unweighted mean of ' || c.components || ' ' || g.unit_label
             else c.aggregation || ' of ' || c.components || ' ' || g.unit_label
-        end as basis
+        end as basis,
+        c.dataset
     from chosen as c
     inner join grains as g on g.grain = c.component_grain
 )

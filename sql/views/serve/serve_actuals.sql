@@ -16,7 +16,7 @@ regions as (
 ),
 
 publishers as (
-    select source_id, min(publisher) as publisher from sources group by source_id
+    select * from cited_sources
 ),
 
 final as (
@@ -41,7 +41,7 @@ final as (
         a.unit
     from actuals as a
     inner join regions as r on r.region_code = a.region_code
-    left join publishers as p on p.source_id = a.source_id
+    left join publishers as p on p.dataset = a.dataset and p.source_id = a.source_id
 )
 
 select * from final

@@ -22,9 +22,9 @@ regions as (
     select * from regions
 ),
 
--- one row per source_id (ids are scoped to their dataset: two may share one; the first publisher is shown)
+-- a citation by the dataset its ids are scoped to (two datasets may share one source id)
 publishers as (
-    select source_id, min(publisher) as publisher from sources group by source_id
+    select * from cited_sources
 ),
 
 final as (
@@ -75,8 +75,8 @@ final as (
         case when c.basis <> 'reported' then c.expectation_figure_ids end as expectation_figure_ids
     from comparisons as c
     inner join regions as r on r.region_code = c.region_code
-    left join publishers as pa on pa.source_id = c.actual_source_id
-    left join publishers as pe on pe.source_id = c.expectation_source_id
+    left join publishers as pa on pa.dataset = c.actual_dataset and pa.source_id = c.actual_source_id
+    left join publishers as pe on pe.dataset = c.expectation_dataset and pe.source_id = c.expectation_source_id
 )
 
 select * from final

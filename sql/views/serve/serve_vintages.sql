@@ -16,7 +16,7 @@ regions as (
 ),
 
 publishers as (
-    select source_id, min(publisher) as publisher from sources group by source_id
+    select * from cited_sources
 ),
 
 final as (
@@ -44,7 +44,7 @@ final as (
         e.unit
     from revisions as e
     inner join regions as r on r.region_code = e.region_code
-    left join publishers as p on p.source_id = e.source_id
+    left join publishers as p on p.dataset = e.dataset and p.source_id = e.source_id
 )
 
 select * from final
