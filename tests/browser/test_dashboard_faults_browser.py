@@ -193,3 +193,31 @@ def test_every_download_of_every_page_opens(demo_url, browser, entity):
     labels = {label for _, label, _, _ in opened}
     assert "Download comparisons (CSV)" in labels and "Download the estimates (JSON)" in labels, labels
     assert {"HTML", "PDF"} <= labels, labels  # the Scorecard's report, in its sidebar expander
+
+
+def _bars(page) -> int:
+    """How many regions the Scorecard's first chart (the heatmap) has as rows."""
+    return page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length")
+
+
+def test_the_page_for_a_url_is_the_same_however_it_was_reached(demo_url, browser):
+    """Marketplace: switching Expectation from target to projection kept the target's region levels (no
+    country: 6 regions, no Thailand); reloading the same address showed 21. Both now show 21."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1200})
+    try:
+        page.goto(f"{demo_url}/?entity=Illustrative+Marketplace")
+        wait_until_settled(page, 2)
+        sidebar_select = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
+        sidebar_select.filter(has_text="Expectation").locator("input").first.click()
+        page.get_by_role("option", name="projection").click()
+        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=60_000)
+        wait_until_settled(page, 2)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=60_000
+        )
+        reached, reached_text = _bars(page), page.inner_text("body")
+        page.goto(page.url)
+        wait_until_settled(page, 2)
+        assert _bars(page) == reached == 21 and "Thailand" in reached_text, (reached, _bars(page))
+    finally:
+        page.close()
