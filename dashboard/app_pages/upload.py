@@ -139,6 +139,11 @@ def save_ui(name: str, data: bytes, layout_text: str) -> None:
     st.checkbox("Overwrite a file of the same name waiting in the inbox", key="confirm_overwrite")
     if cols[1].button("Build now", key="build_now"):
         build_now(name, data, layout_text, overwrite)
+    shown = st.session_state.get("built")  # kept: the page reruns when the new warehouse is published
+    if shown and shown[0] == name:
+        (st.success if shown[1] else st.error)(shown[2])
+        if not shown[1]:
+            st.code(shown[3], language=None)
 
 
 def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None:
@@ -164,9 +169,7 @@ def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None
     except InboxBusy as exc:
         st.warning(f"Not built: {exc}")
         return
-    (st.success if built.published else st.error)(built.summary())
-    if not built.published:
-        st.code(built.output, language=None)
+    st.session_state["built"] = (name, built.published, built.summary(), built.output)
 
 
 st.title("Upload a spreadsheet")
