@@ -1,4 +1,4 @@
-"""Upload: bring a spreadsheet (CSV or .xlsx, up to 10 MB), give or guess its layout, preview the canonical
+"""Upload: bring a spreadsheet (CSV or .xlsx, at most 10 MB), give or guess its layout, preview the canonical
 rows and every rejected cell, then save the file and its layout into the inbox (the inbox sensor builds) or
 build now. The rules (safe names, size, no overwrite without asking) live in
 `pipelines.ingest.layouts.upload`; the reading and checking in `pipelines.ingest.layouts.preview`."""
@@ -9,20 +9,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipelines.ingest.layouts.upload import MAX_UPLOAD_BYTES, AlreadyInInbox, UploadRefused, check_upload
+from dashboard.text import md
+from pipelines.ingest.layouts.upload import (
+    MAX_LAYOUT_BYTES,
+    MAX_UPLOAD_MB,
+    UPLOAD_LIMIT_TEXT,
+    AlreadyInInbox,
+    UploadRefused,
+    check_upload,
+)
 from pipelines.settings import env_data_dir, env_warehouse
 from pipelines.words import counted
 
-LIMIT_MB = MAX_UPLOAD_BYTES // 2**20
 DATA_DIR = Path(env_data_dir())
 
 
 def file_ui() -> tuple[str, bytes] | None:
     """The uploaded file (safe name, bytes), or None; a refused file is explained and dropped."""
     uploaded = st.file_uploader(
-        f"Spreadsheet (CSV or .xlsx, at most {LIMIT_MB} MB)",
+        f"Spreadsheet (CSV or .xlsx, {UPLOAD_LIMIT_TEXT})",
         type=["csv", "xlsx"],
-        max_upload_size=LIMIT_MB,
+        max_upload_size=MAX_UPLOAD_MB,  # the browser's check; dashboard/uploads.py checks on the server
         key="upload_file",
     )
     if uploaded is None:
@@ -31,7 +38,7 @@ def file_ui() -> tuple[str, bytes] | None:
     try:
         return check_upload(uploaded.name, data), data
     except UploadRefused as exc:
-        st.error(f"Refused: {exc}")
+        st.error(f"Refused: {md(without_server_paths(str(exc)))}")
         return None
 
 
@@ -57,14 +64,17 @@ def layout_ui(name: str, data: bytes) -> str:
     source = "guess"
     if choice == "Upload a layout file":
         layout_file = st.file_uploader(
-            "Layout file (.layout.toml)", type=["toml"], max_upload_size=1, key="upload_layout"
+            "Layout file (.layout.toml, at most 1 MB)",
+            type=["toml"],
+            max_upload_size=MAX_LAYOUT_BYTES // 1_000_000,
+            key="upload_layout",
         )
         if layout_file is None:
             return ""
         proposed, source = layout_file.getvalue().decode("utf-8", errors="replace"), layout_file.file_id
     elif choice == "Use a saved layout":
         if not saved:
-            st.info(f"No saved layouts under {DATA_DIR / 'datasets'} yet.")
+            st.info("No saved layouts in the data folder's datasets/ yet.")
             return ""
         picked = st.selectbox("Saved layout", list(saved), key="saved_layout")
         proposed, source = for_file_name(saved[picked].read_text(encoding="utf-8"), name), picked
@@ -87,7 +97,7 @@ def _guess(name: str, data: bytes) -> str | None:
         try:
             return guess_layout(Path(tmp) / name, DATA_DIR)
         except UnreadableFile as exc:
-            st.error(f"Cannot read {name}: {exc}")
+            st.error(f"Cannot read {md(name)}: {md(without_server_paths(str(exc)).replace(tmp + '/', ''))}")
             return None
 
 
@@ -98,7 +108,7 @@ def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
     try:
         shown = preview_bytes(name, data, layout_text, DATA_DIR)
     except Exception as exc:  # a layout that is not even TOML is reported in `rejected`; anything else here
-        st.error(f"Cannot preview: {exc}")
+        st.error(f"Cannot preview: {md(without_server_paths(str(exc)))}")
         return False
     rejected = shown.rejected["row_number"].n_unique()
     st.markdown(
@@ -133,15 +143,15 @@ def save_ui(name: str, data: bytes, layout_text: str) -> None:
                 "the inbox sensor files them and builds (or press Build now)."
             )
         except AlreadyInInbox as exc:
-            st.warning(f"{exc} Tick 'Overwrite' below and save again.")
+            st.warning(f"{md(exc)} Tick 'Overwrite' below and save again.")
         except UploadRefused as exc:
-            st.error(f"Refused: {exc}")
+            st.error(f"Refused: {md(without_server_paths(str(exc)))}")
     st.checkbox("Overwrite a file of the same name waiting in the inbox", key="confirm_overwrite")
     if cols[1].button("Build now", key="build_now"):
         build_now(name, data, layout_text, overwrite)
     shown = st.session_state.get("built")  # kept: the page reruns when the new warehouse is published
     if shown and shown[0] == name:
-        (st.success if shown[1] else st.error)(shown[2])
+        (st.success if shown[1] else st.error)(md(shown[2]))
         if not shown[1]:
             st.code(shown[3], language=None)
 
@@ -158,24 +168,42 @@ def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None
         try:
             save_to_inbox(DATA_DIR, name, data, layout_text, overwrite=overwrite)
         except AlreadyInInbox as exc:
-            st.warning(f"{exc} Tick 'Overwrite' below and build again.")
+            st.warning(f"{md(exc)} Tick 'Overwrite' below and build again.")
             return
         except UploadRefused as exc:
-            st.error(f"Refused: {exc}")
+            st.error(f"Refused: {md(without_server_paths(str(exc)))}")
             return
     try:
         with st.spinner("Filing the inbox and building the warehouse ..."):
             built = build(DATA_DIR, Path(env_warehouse()), [name])
     except InboxBusy as exc:
-        st.warning(f"Not built: {exc}")
+        st.warning(f"Not built: {md(without_server_paths(str(exc)))}")
         return
-    st.session_state["built"] = (name, built.published, built.summary(), built.output)
+    st.session_state["built"] = (
+        name,
+        built.published,
+        without_server_paths(built.summary()),
+        without_server_paths(built.output),
+    )
+
+
+def without_server_paths(text: str) -> str:
+    """`text` with the server's data folder and warehouse path replaced by their names: visitors are not shown
+    where the server keeps its files (issue 28, fault 18)."""
+    for path, name in (
+        (env_warehouse(), "the warehouse"),
+        (str(DATA_DIR.resolve()), "DATA_DIR"),
+        (str(DATA_DIR), "DATA_DIR"),
+    ):
+        if path and path not in (".", ""):
+            text = text.replace(path, name)
+    return text
 
 
 st.title("Upload a spreadsheet")
 st.caption(
-    f"CSV or .xlsx up to {LIMIT_MB} MB. It is read through a layout (guessed here, or your own), checked exactly "
-    f"as a run checks files, and saved with its layout into {DATA_DIR / 'inbox'}; nothing loads before you save."
+    f"CSV or .xlsx, {UPLOAD_LIMIT_TEXT}. It is read through a layout (guessed here, or your own), checked exactly "
+    "as a run checks files, and saved with its layout into the inbox; nothing loads before you save."
 )
 st.caption(
     "Regions, entities or metrics of your own (a sales territory, your company, a KPI) go in "

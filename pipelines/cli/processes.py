@@ -33,10 +33,12 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
     source edit, a development aid) sets itself up at the start of every browser session, in the script's
     thread, and delayed each page's first chart by about 0.35 s (one session: 420 ms of script run with it,
     67 ms without). To develop with reloading, run `streamlit run dashboard/app.py` directly."""
+    from pipelines.ingest.layouts.upload import MAX_UPLOAD_BYTES
+
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.server",  # Streamlit's command line with the product's upload server (dashboard/uploads.py)
         "run",
         str(script),
         "--server.port",
@@ -47,6 +49,10 @@ def dashboard_command(port: int, host: str, script: Path = DASHBOARD_APP) -> lis
         "true",
         "--server.fileWatcherType",
         "none",
+        # uploads: Streamlit's streaming cap on a request (MiB, just above the product's 10,000,000 bytes;
+        # dashboard/uploads.py then checks the exact bytes, the count and the total per session)
+        "--server.maxUploadSize",
+        str(-(-MAX_UPLOAD_BYTES // 2**20)),
         "--browser.gatherUsageStats",
         "false",
         # an analyst's menu: print, theme, record; not Streamlit's developer items (Deploy, Clear cache)

@@ -1,4 +1,11 @@
-"""Regions: ISO countries from country_converter placed under the macro regions of region_groups.csv."""
+"""Regions: ISO countries from country_converter placed under the macro regions of region_groups.csv, and the
+ISO 3166-2 subdivisions (states, provinces, autonomous communities: pycountry) under their countries.
+
+Subdivisions are resolved by code ('US-CA') and by name ('California'; a name several subdivisions share, such
+as 'Punjab', or one made only of generic words, such as 'North', only by code), after every region code, country name and alias (so 'Georgia' stays the country),
+and enter the regions table only when a figure or an event names them (`with_subdivisions`): the tree keeps
+its size, and the 5,000 subdivisions of the world do not crowd the pages' region lists.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +33,140 @@ REGION_COLUMNS = {
 _EXCLUSION = re.compile(
     r"\b(ex|excl|excluding|except|non|outside|without|rest of|other than)\b", re.IGNORECASE
 )
+
+
+@cache
+def subdivision_table() -> dict[str, dict[str, str | None]]:
+    """ISO 3166-2 code -> name, level (its type, lower case: 'state', 'province', 'autonomous community'),
+    country (ISO alpha-2) and parent (the enclosing subdivision's code, else the country's), from pycountry."""
+    import pycountry
+
+    return {
+        s.code: {
+            "name": s.name,
+            "level": s.type.casefold(),
+            "country": s.country_code,
+            "parent": s.parent_code or s.country_code,
+        }
+        for s in pycountry.subdivisions
+    }
+
+
+# A subdivision named only by these words ('North', 'Coast', 'Upper East') is resolved by its code alone: the
+# word names a sales territory as often as Cameroon's North region.
+GENERIC_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "centre",
+        "center",
+        "middle",
+        "upper",
+        "lower",
+        "coast",
+        "coastal",
+        "lakes",
+        "lake",
+        "islands",
+        "island",
+        "capital",
+        "region",
+        "district",
+        "province",
+        "state",
+        "city",
+        "interior",
+        "highlands",
+        "lowlands",
+        "mountain",
+        "mountains",
+        "river",
+        "valley",
+        "border",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "midwest",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+    ]
+)
+
+
+_BRACKET = re.compile(r"^(?P<first>[^\[]+)\[(?P<second>[^\]]+)\]\s*$")
+
+
+@cache
+def _subdivision_candidates() -> dict[str, tuple[str, ...]]:
+    """Name key -> the subdivisions of that name (a name 'Illes Balears [Islas Baleares]' under both of its
+    forms); names made only of generic words are left out."""
+    names: dict[str, list[str]] = {}
+    for code, row in subdivision_table().items():
+        match = _BRACKET.match(row["name"])
+        forms = [match["first"], match["second"], row["name"]] if match else [row["name"]]
+        for form in forms:
+            key = _key(form)
+            if key and not all(word in GENERIC_WORDS for word in key.split()):
+                names.setdefault(key, []).append(code)
+    return {key: tuple(dict.fromkeys(codes)) for key, codes in names.items()}
+
+
+def _one_subdivision(codes: tuple[str, ...] | list[str]) -> str | None:
+    """The subdivision meant by a name several share: the one, or the one enclosing all the others (Cantabria,
+    the autonomous community, over Cantabria, its only province); else None."""
+    table = subdivision_table()
+    if len(codes) == 1:
+        return codes[0]
+    tops = [c for c in codes if all(c == o or c in _ancestors(o, table) for o in codes)]
+    return tops[0] if len(tops) == 1 else None
+
+
+@cache
+def _subdivision_names() -> dict[str, str | None]:
+    """Name key -> the one subdivision of that name (`_one_subdivision`), or None when several share it."""
+    return {key: _one_subdivision(codes) for key, codes in _subdivision_candidates().items()}
+
+
+def with_subdivisions(regions: pl.DataFrame, codes) -> pl.DataFrame:
+    """`regions` with the ISO 3166-2 subdivisions among `codes` (and the subdivisions enclosing them) that it
+    lacks, each under its parent (`subdivision_table`); codes that are not subdivisions are ignored."""
+    table = subdivision_table()
+    known = dict(regions.select("region_code", "path").iter_rows())
+    wanted: list[str] = []
+    for code in sorted({c for c in codes if c}):
+        while code in table and code not in known and code not in wanted:
+            wanted.append(code)
+            code = table[code]["parent"]
+    rows = []
+    for code in sorted(wanted, key=lambda c: (len(_ancestors(c, table)), c)):
+        row = table[code]
+        parent_path = known.get(row["parent"])
+        if parent_path is None:  # a country the tree does not hold (never for ISO countries)
+            continue
+        known[code] = f"{parent_path}/{code}"
+        rows.append({"region_code": code, "name": row["name"], "parent_code": row["parent"],
+                     "level": row["level"], "iso3": None, "depth": known[code].count("/"), "path": known[code]})  # fmt: skip
+    if not rows:
+        return regions
+    return pl.concat([regions, pl.DataFrame(rows, schema=REGION_COLUMNS)]).sort("path")
+
+
+def _ancestors(code: str, table: dict) -> list[str]:
+    out = []
+    while code in table:
+        out.append(code)
+        code = table[code]["parent"]
+    return out
 
 
 class RegionError(InputError):
@@ -177,11 +318,31 @@ class RegionResolver:
                 self._exact[_key(alias)] = code
         self._cache: dict[str, str | None] = {}
 
-    def resolve(self, text: str) -> str | None:
-        """The region_code for `text`, or None when it is unknown or matches several countries."""
+    def resolve(self, text: str, prefer: frozenset[str] = frozenset()) -> str | None:
+        """The region_code for `text`, or None when it is unknown or matches several countries. prefer:
+        countries (ISO alpha-2) whose subdivision a name several subdivisions share means ('Florida' in a file
+        of US states: `preferred_countries`)."""
         if text not in self._cache:
             self._cache[text] = self._resolve(text)
-        return self._cache[text]
+        found = self._cache[text]
+        if found is None and prefer and isinstance(text, str):
+            table = subdivision_table()
+            codes = [
+                c for c in _subdivision_candidates().get(_key(text), ()) if table[c]["country"] in prefer
+            ]
+            found = _one_subdivision(codes) if codes else None
+        return found
+
+    def preferred_countries(self, texts) -> frozenset[str]:
+        """The countries a column of region texts names, directly or through a subdivision resolved without
+        doubt: the context in which an ambiguous subdivision name is read."""
+        table = subdivision_table()
+        found = set()
+        for text in texts:
+            code = self.resolve(text)
+            if code in table:
+                found.add(table[code]["country"])
+        return frozenset(found)
 
     def _resolve(self, text: str) -> str | None:
         if not isinstance(text, str) or not text.strip():
@@ -191,8 +352,25 @@ class RegionResolver:
             return self._exact[key]
         if _EXCLUSION.search(key):
             return None
+        subdivision = self._subdivision(key)
+        if subdivision is not None:
+            return subdivision
         matches = {code for regex, code in self._regexes if regex.search(key)}
         return matches.pop() if len(matches) == 1 else None
+
+    def _subdivision(self, key: str) -> str | None:
+        """An ISO 3166-2 subdivision of a country of the tree, by code ('us-ca') or by its unique name."""
+        table = subdivision_table()
+        code = key.upper().replace(" ", "-") if "-" in key or len(key) <= 6 else None
+        if code not in table:
+            code = _subdivision_names().get(key)
+        if code is None or table[code]["country"] not in self._names:
+            return None
+        return code
+
+    def name_of(self, code: str) -> str:
+        """The region's name, a subdivision's from ISO 3166-2."""
+        return self._names.get(code) or subdivision_table().get(code, {}).get("name") or code
 
     def suggest(self, text: str) -> str | None:
         """A human suggestion for a region that did not resolve, such as "did you mean 'VN' (Vietnam)?"."""
@@ -200,12 +378,21 @@ class RegionResolver:
             return None
         resolved = self.resolve(text)
         if resolved is not None:
-            return f"did you mean {resolved!r} ({self._names[resolved]})?"
+            return f"did you mean {resolved!r} ({self.name_of(resolved)})?"
+        shared = [c for c, row in subdivision_table().items() if _key(row["name"]) == _key(text)]
+        if len(shared) > 1:  # 'Punjab': India's and Pakistan's
+            return (
+                f"several subdivisions are named {text.strip()!r}: write the code ({', '.join(shared[:6])})"
+            )
         close = difflib.get_close_matches(_key(text), self._exact, n=6, cutoff=0.6)
         codes = list(dict.fromkeys(self._exact[key] for key in close))[:3]
+        if not codes:  # a misspelt subdivision ('Californa')
+            names = _subdivision_names()
+            close = difflib.get_close_matches(_key(text), [k for k, c in names.items() if c], n=3, cutoff=0.8)
+            codes = [names[key] for key in close]
         if not codes:
             return None
-        return "did you mean " + " or ".join(f"{code!r} ({self._names[code]})" for code in codes) + "?"
+        return "did you mean " + " or ".join(f"{code!r} ({self.name_of(code)})" for code in codes) + "?"
 
 
 def load_reference_regions(extra: pl.DataFrame | None = None) -> tuple[pl.DataFrame, RegionResolver]:

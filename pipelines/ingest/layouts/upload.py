@@ -1,8 +1,11 @@
 """Saving an uploaded spreadsheet and its layout into DATA_DIR/inbox/, safely.
 
-- only .csv and .xlsx, at most MAX_UPLOAD_BYTES (10 MB: a spreadsheet of figures is far smaller; the
-  dashboard's upload widget is limited to the same size), not empty, an .xlsx must be a zip (Excel's format)
-  and a CSV text (UTF-8, or the Windows-1252 of Excel's 'CSV' export: readers.decode_text);
+- only .csv and .xlsx, at most MAX_UPLOAD_BYTES (10 MB = 10,000,000 bytes: a spreadsheet of figures is far
+  smaller), not empty, an .xlsx must be a zip (Excel's format) and a CSV text (UTF-8, or the Windows-1252 of
+  Excel's 'CSV' export: readers.decode_text). This is the one definition of the limit: the dashboard's upload
+  widget (the browser), its upload server (`dashboard/uploads.py`, which also limits each session to
+  MAX_SESSION_FILES files and MAX_SESSION_BYTES) and this check all use it, and all say it in the same words,
+  UPLOAD_LIMIT_TEXT ("at most 10 MB");
 - the name is reduced to its last part and to letters, digits, '.', '-' and '_' (no folders, no '..',
   no hidden files), so a file can only land directly in DATA_DIR/inbox/;
 - an existing file of that name is kept unless `overwrite=True` (the caller asks the person first);
@@ -25,7 +28,14 @@ from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
 from pipelines.ingest.layouts.spec import LayoutError, parse_layout
 from pipelines.ingest.limits import load_toml
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = 10_000_000  # "10 MB" as the browser counts it (Streamlit's widget: MB = 1,000,000 bytes)
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // 1_000_000
+UPLOAD_LIMIT_TEXT = f"at most {MAX_UPLOAD_MB} MB"  # the same words on the page, in refusals and in the docs
+MAX_LAYOUT_BYTES = 1_000_000  # a layout file (.layout.toml): "at most 1 MB"
+# what one dashboard session may hold on the server at once (a spreadsheet, a layout, re-picks)
+MAX_SESSION_FILES = 4
+MAX_SESSION_BYTES = 2 * MAX_UPLOAD_BYTES + MAX_LAYOUT_BYTES
+MAX_SERVER_UPLOAD_BYTES = 50 * MAX_UPLOAD_BYTES  # bytes all sessions together may hold (on disk) at once
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -61,7 +71,8 @@ def check_upload(name: str, data: bytes) -> str:
     safe = safe_name(name)
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRefused(
-            f"'{name}' is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB"
+            f"'{name}' is {len(data):,} bytes ({len(data) / 1e6:.1f} MB); uploads are {UPLOAD_LIMIT_TEXT} "
+            f"({MAX_UPLOAD_BYTES:,} bytes)"
         )
     if not data.strip():
         raise UploadRefused(f"'{name}' is empty")
