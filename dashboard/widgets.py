@@ -385,8 +385,10 @@ def bar_period_ui(frame: pl.DataFrame) -> str:
 
 
 def region_choices(counts: pl.DataFrame, known: set[str]) -> list[str]:
-    """Region codes with figures (`figure_counts_by_region`), top levels first, then most figures."""
-    ranked = counts.sort(["depth", "figures"], descending=[False, True])["region_code"].to_list()
+    """Region codes with figures (`figure_counts_by_region`), top levels first, then most figures, then by code."""
+    ranked = counts.sort(["depth", "figures", "region_code"], descending=[False, True, False])[
+        "region_code"
+    ].to_list()
     return [c for c in ranked if c in known]
 
 

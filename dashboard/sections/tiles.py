@@ -20,11 +20,13 @@ def variance_colour(variance: float | None, favourable: bool | None) -> str:
 
 
 def headline_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """The tiles' region: the shallowest region with the most periods (ties: its rows first), by period."""
+    """The tiles' region, by period: the shallowest region with the most periods; ties go to the first
+    region path in alphabetical order (`/DE` before `/FR`), so the same data gives the same headline on
+    every load (polars' group_by has no order: the tie was broken at random)."""
     path = (
         frame.group_by("region_path", "region_depth")
         .len()
-        .sort(["region_depth", "len"], descending=[False, True])
+        .sort(["region_depth", "len", "region_path"], descending=[False, True, False])
         .row(0)[0]
     )
     return frame.filter(pl.col("region_path") == path).sort("period_start")

@@ -1,0 +1,49 @@
+"""Every choice a page makes for the user is deterministic: the same data, in any row order, gives the same
+choice (issue 23: the Scorecard's headline tile changed on reload when regions tied)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard.sections.tiles import headline_rows
+
+
+def _tied_regions() -> pl.DataFrame:
+    """Five top-level regions (no world row), each with the same two periods: a tie in depth and count."""
+    regions = ["/FR", "/DE", "/IT", "/ES", "/NL"]
+    return pl.DataFrame(
+        {
+            "region_path": [r for r in regions for _ in range(2)],
+            "region_depth": [1] * 10,
+            "period_start": [dt.date(2025, 1, 1), dt.date(2025, 4, 1)] * 5,
+            "variance": [float(i) for i in range(10)],
+        }
+    )
+
+
+def test_headline_region_is_the_same_in_any_row_order():
+    frame = _tied_regions()
+    chosen = {
+        headline_rows(frame.sample(fraction=1.0, shuffle=True, seed=s))["region_path"][0] for s in range(40)
+    }
+    assert chosen == {"/DE"}, chosen  # the stated rule: the first path in alphabetical order
+
+
+def test_headline_region_prefers_shallow_then_most_periods():
+    frame = pl.concat(
+        [
+            _tied_regions(),
+            pl.DataFrame(
+                {
+                    "region_path": ["/ZZ"] * 3,
+                    "region_depth": [1] * 3,
+                    "period_start": [dt.date(2024, 10, 1), dt.date(2025, 1, 1), dt.date(2025, 4, 1)],
+                    "variance": [1.0, 2.0, 3.0],
+                }
+            ),
+        ]
+    )
+    assert headline_rows(frame)["region_path"].unique().to_list() == ["/ZZ"]
+    assert headline_rows(frame)["period_start"].is_sorted()
