@@ -47,3 +47,26 @@ def test_headline_region_prefers_shallow_then_most_periods():
     )
     assert headline_rows(frame)["region_path"].unique().to_list() == ["/ZZ"]
     assert headline_rows(frame)["period_start"].is_sorted()
+
+
+def test_streak_tile_text_fits_the_tile():
+    """The streak tile's text was cut off at 1440 px ('Asia-Pacific, 2025-Q2→202…'): it now fits in 24 chars."""
+    from dashboard.sections.tiles import STREAK_DELTA_CHARS, streak_words
+
+    def words(region):
+        one = {
+            "region_name": [region],
+            "first_period": ["2025-Q2"],
+            "last_period": ["2025-Q4"],
+            "length": [3],
+        }
+        return streak_words(pl.DataFrame(one), "quarter")
+
+    assert words("US") == ("3 quarters", "US, 2025-Q2→2025-Q4")
+    assert words("United States") == ("3 quarters", "United States, 2025-Q2→")
+    assert words("Asia-Pacific") == (
+        "3 quarters",
+        "Asia-Pacific, 2025-Q2→",
+    )  # was 'Asia-Pacific, 2025-Q2→202…'
+    assert words("Democratic Republic of Congo")[1] == "Democratic Republic of Congo"
+    assert all(len(words(r)[1]) <= STREAK_DELTA_CHARS for r in ("US", "Asia-Pacific", "Southeast Asia"))
