@@ -70,3 +70,13 @@ def test_streak_tile_text_fits_the_tile():
     )  # was 'Asia-Pacific, 2025-Q2→202…'
     assert words("Democratic Republic of Congo")[1] == "Democratic Republic of Congo"
     assert all(len(words(r)[1]) <= STREAK_DELTA_CHARS for r in ("US", "Asia-Pacific", "Southeast Asia"))
+
+
+def test_evidence_build_counts_have_thousands_separators(demo_build, dashboard):
+    """The Evidence page's build line read '3004740 loaded' (the demos' 3M order rows): counts carry a separator."""
+    import re
+
+    at = dashboard(demo_build["warehouse"], "app_pages/evidence.py")
+    line = next(c.value for c in at.caption if c.value.startswith("Warehouse built"))
+    assert re.search(r"\d{1,3}(,\d{3})+ loaded, \d[\d,]* rejected", line), line
+    assert not re.search(r"\d{4,} (in|loaded|rejected)", line), line
