@@ -370,6 +370,11 @@ def region_levels_ui(frame: pl.DataFrame) -> pl.DataFrame:
     levels = list(dict.fromkeys(frame.sort("region_depth")["region_level"].to_list()))
     if len(levels) < 2:
         return frame
+    # The page for a URL is the same however it was reached: a remembered choice the address does not carry
+    # (the previous series' default, e.g. the target's levels without 'country') gives way to this series'
+    # default, as a reload of the address would show (issue 23). A choice the user made is in the address.
+    if "levels" not in st.query_params and st.session_state.get("levels") not in (None, levels):
+        del st.session_state["levels"]
     shown = st.sidebar.multiselect("Region levels", levels, default=levels, key="levels", bind="query-params")
     return frame.filter(pl.col("region_level").is_in(shown or levels))
 
@@ -385,8 +390,10 @@ def bar_period_ui(frame: pl.DataFrame) -> str:
 
 
 def region_choices(counts: pl.DataFrame, known: set[str]) -> list[str]:
-    """Region codes with figures (`figure_counts_by_region`), top levels first, then most figures."""
-    ranked = counts.sort(["depth", "figures"], descending=[False, True])["region_code"].to_list()
+    """Region codes with figures (`figure_counts_by_region`), top levels first, then most figures, then by code."""
+    ranked = counts.sort(["depth", "figures", "region_code"], descending=[False, True, False])[
+        "region_code"
+    ].to_list()
     return [c for c in ranked if c in known]
 
 

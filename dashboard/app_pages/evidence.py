@@ -59,9 +59,9 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.caption(
             f"Warehouse built {b['built_at']:%Y-%m-%d %H:%M} UTC from {counted(b['files'], 'file')}: "
             f"{counted(b['rows_in'])} in, "
-            f"{b['rows_loaded']} loaded, {b['rows_rejected']} rejected"
+            f"{b['rows_loaded']:,} loaded, {b['rows_rejected']:,} rejected"
             + (
-                f", {added} added into another line's figure"
+                f", {added:,} added into another line's figure"
                 if (added := b["rows_in"] - b["rows_loaded"] - b["rows_rejected"]) > 0
                 else ""
             )

@@ -149,6 +149,11 @@ def save_ui(name: str, data: bytes, layout_text: str) -> None:
     st.checkbox("Overwrite a file of the same name waiting in the inbox", key="confirm_overwrite")
     if cols[1].button("Build now", key="build_now"):
         build_now(name, data, layout_text, overwrite)
+    shown = st.session_state.get("built")  # kept: the page reruns when the new warehouse is published
+    if shown and shown[0] == name:
+        (st.success if shown[1] else st.error)(md(shown[2]))
+        if not shown[1]:
+            st.code(shown[3], language=None)
 
 
 def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None:
@@ -174,9 +179,12 @@ def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None
     except InboxBusy as exc:
         st.warning(f"Not built: {md(without_server_paths(str(exc)))}")
         return
-    (st.success if built.published else st.error)(md(without_server_paths(built.summary())))
-    if not built.published:
-        st.code(without_server_paths(built.output), language=None)
+    st.session_state["built"] = (
+        name,
+        built.published,
+        without_server_paths(built.summary()),
+        without_server_paths(built.output),
+    )
 
 
 def without_server_paths(text: str) -> str:

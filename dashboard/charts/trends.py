@@ -308,15 +308,20 @@ def _event_lines(events: pl.DataFrame) -> list[dict]:
 
 def _event_marks(events: pl.DataFrame) -> tuple[list[dict], list[dict], list[dict]]:
     """(traces, annotations, shapes): event markers in the bottom strip, or a note that there are none; the
-    events' vertical lines in the top panel."""
+    events' vertical lines in the top panel.
+
+    The note is placed on the paper (the middle of the strip's vertical domain), never on an axis: plotly.js
+    counts an annotation on 'x2 domain' in the shared date axis's autorange, and an empty strip's default
+    range (around 1970-01-01) stretched the x axis to 1961-2029."""
     if events.is_empty():
+        strip = _trend_layout()["yaxis2"]["domain"]
         note = dict(
             text="no events in the shown regions and dates",
             showarrow=False,
-            xref="x2 domain",
-            yref="y2 domain",
+            xref="paper",
+            yref="paper",
             x=0.5,
-            y=0.5,
+            y=(strip[0] + strip[1]) / 2,
             font=dict(color="#888"),
         )
         return [], [note], []

@@ -90,7 +90,7 @@ def staggered_section(
     st.markdown(
         f"Over {len(est.treated)} treated regions and {len(est.controls)} never-treated controls "
         f"({est.periods[0]} to {est.periods[1]}), the events changed {md(choice.metric_label)} by "
-        f"**{att.estimate:+,.4g}** {md(unit)} a period on average (95% interval {att.lower:+,.4g} to "
+        f"**{att.estimate:+,.4g}**{f' ({md(unit)})' if unit else ''} per treated region and {choice.grain} on average (95% interval {att.lower:+,.4g} to "
         f"{att.upper:+,.4g}, {'excluding' if excludes else 'including'} zero). Two-way fixed effects gives "
         f"{twfe['estimate']:+,.4g}: it is biased when the effect differs by region or grows after the event. "
         f"Method: {est.method}; interval: t, errors clustered by region."

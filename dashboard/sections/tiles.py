@@ -20,23 +20,35 @@ def variance_colour(variance: float | None, favourable: bool | None) -> str:
 
 
 def headline_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """The tiles' region: the shallowest region with the most periods (ties: its rows first), by period."""
+    """The tiles' region, by period: the shallowest region with the most periods; ties go to the first
+    region path in alphabetical order (`/DE` before `/FR`), so the same data gives the same headline on
+    every load (polars' group_by has no order: the tie was broken at random)."""
     path = (
         frame.group_by("region_path", "region_depth")
         .len()
-        .sort(["region_depth", "len"], descending=[False, True])
+        .sort(["region_depth", "len", "region_path"], descending=[False, True, False])
         .row(0)[0]
     )
     return frame.filter(pl.col("region_path") == path).sort("period_start")
 
 
+STREAK_DELTA_CHARS = (
+    24  # what a tile's delta shows at 1440 px without an ellipsis ('United States, 2024→2024')
+)
+
+
 def streak_words(current_streaks: pl.DataFrame, grain: str) -> tuple[str, str]:
-    """(length, where) of the longest current shortfall streak: ('3 quarters', 'US, 2024-Q2→2024-Q4')."""
+    """(length, where) of the longest current shortfall streak: ('3 quarters', 'US, 2024-Q2→2024-Q4').
+
+    `where` is at most STREAK_DELTA_CHARS long, so the tile shows it whole: the region and the streak's
+    periods when they fit, else the region and its first period with an open arrow ('Asia-Pacific,
+    2025-Q2→': it runs up to now), else the region alone (the full span is in the tile's help)."""
     if current_streaks.is_empty():
         return "none", "no region below now"
     streak = current_streaks.row(0, named=True)
-    where = f"{streak['region_name']}, {streak['first_period']}→{streak['last_period']}"
-    return widgets.count_of(streak["length"], grain), where
+    region, first, last = streak["region_name"], streak["first_period"], streak["last_period"]
+    fits = [w for w in (f"{region}, {first}→{last}", f"{region}, {first}→") if len(w) <= STREAK_DELTA_CHARS]
+    return widgets.count_of(streak["length"], grain), (fits or [region])[0]
 
 
 def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_label: str) -> None:
@@ -85,7 +97,9 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
         help="Regions with a comparison in the latest period shown, and how many of them did worse than "
         "expected (below when higher is better, above when lower is better).",
     )
-    length, where = streak_words(streaks.filter(pl.col("is_current")), grain)
+    current = streaks.filter(pl.col("is_current"))
+    length, where = streak_words(current, grain)
+    span = current.row(0, named=True) if current.height else None
     tiles[4].metric(
         "Current streak",
         length,
@@ -93,5 +107,6 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
         delta_color="off",
         delta_arrow="off",
         help="Longest current shortfall streak: consecutive periods worse than expected that run up to the "
-        "region's latest compared period (every streak: the table at the foot of the page).",
+        "region's latest compared period (every streak: the table at the foot of the page)."
+        + (f" Now: {span['region_name']}, {span['first_period']}→{span['last_period']}." if span else ""),
     )

@@ -83,17 +83,14 @@ def _save(path: Path, layout: Path, overwrite: bool, data_dir: Path) -> None:
     """Put the file, its layout and the reference files beside it that the preview reads (regions,
     entities, metrics, sources: preview.reference_siblings) into the inbox, together."""
     from pipelines.ingest.layouts.preview import reference_siblings
-    from pipelines.ingest.layouts.upload import UploadRefused, save_group_to_inbox, save_to_inbox
+    from pipelines.ingest.layouts.upload import UploadRefused, save_group_to_inbox
 
     extras = reference_siblings(path, layout, data_dir)
     text = layout.read_text(encoding="utf-8")
-    try:
-        if extras:
-            saved = save_group_to_inbox(
-                data_dir, path.name, path.read_bytes(), text, {p.name: p.read_bytes() for p in extras}
-            )
-        else:
-            saved = save_to_inbox(data_dir, path.name, path.read_bytes(), text, overwrite)
+    try:  # always one folder, written whole: 'impact run' right after takes it without waiting
+        saved = save_group_to_inbox(
+            data_dir, path.name, path.read_bytes(), text, {p.name: p.read_bytes() for p in extras}, overwrite
+        )
     except UploadRefused as exc:
         raise click.ClickException(str(exc)) from None
     also = f" with {', '.join(p.name for p in extras)}" if extras else ""

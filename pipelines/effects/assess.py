@@ -207,6 +207,7 @@ def explain_period(
     start, end = window_around(actual["period_start"], actual["period_end"], actual["grain"])
     events = queries.related_events(con, region_code, start, end, entity=entity)
     related = True  # the default is always one of the window's events
+    asked = event_id is not None
     if event_id is None:
         event_id = default_event(events, queries.regions(con), region_code, actual["period_end"])
     else:
@@ -214,9 +215,17 @@ def explain_period(
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
     if event_id is not None:
-        effect = assess_effect(
-            con, event_id, metric, region_code, entity=entity, grain=actual["grain"], pre=pre, post=post
-        )
+        # the period's grain when the region has actuals at it (a rolled-up year may have none: then the
+        # series' own grain); a default event that cannot be measured leaves the narrative without an estimate
+        for grain in (actual["grain"], None):
+            try:
+                effect = assess_effect(
+                    con, event_id, metric, region_code, entity=entity, grain=grain, pre=pre, post=post
+                )
+                break
+            except LookupError:
+                if asked and grain is None:
+                    raise
     cited = (
         [
             actual.get("actual_source_id") or actual.get("source_id"),

@@ -38,6 +38,7 @@ from pipelines.ingest.validate import (
     validate_sources,
 )
 from pipelines.normalise.fx import FxTable
+from pipelines.normalise.regions import with_subdivisions
 
 INPUT_KINDS = ("regions", "entities", "metrics", "sources", "figures", "events", "fx")
 REJECTED_SCHEMA = table_schema("rejected_rows")  # sql/tables/rejected_rows.sql
@@ -409,6 +410,10 @@ def _guarded_validate(
         return empty.with_columns(pl.lit(None, pl.Int32).alias(ROW)), issues.cast(ISSUE_SCHEMA)
 
 
+def _codes(frame: pl.DataFrame, column: str) -> list[str]:
+    return frame[column].drop_nulls().unique().to_list() if column in frame.columns else []
+
+
 def assemble(
     files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
 ) -> LoadResult:
@@ -423,7 +428,10 @@ def assemble(
         "compositions": ref.compositions
         if ref.compositions is not None
         else pl.DataFrame(schema=PARTS_SCHEMA),
-        "regions": ref.regions,
+        # ISO 3166-2 subdivisions join the tree when a figure or an event names one (pipelines.normalise.regions)
+        "regions": with_subdivisions(
+            ref.regions, [*_codes(figures.rows, "region_code"), *_codes(events.rows, "jurisdiction")]
+        ),
         "metrics": metrics,
         "entities": entities,
         "fx_rates": ref.fx_table if ref.fx_table is not None else ref.fx_rates,

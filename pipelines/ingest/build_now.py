@@ -34,8 +34,9 @@ class Built:
             f"{r['file']}: {r['rows_loaded']:,} rows loaded, {r['rows_rejected']:,} rejected"
             for r in self.loads
         )
-        when = f"built at {self.built_at:%Y-%m-%d %H:%M:%S} UTC" if self.built_at else "no new build"
-        return f"Filed: {filed}. {rows or 'No rows of the uploaded file in this build.'} {when} ({self.seconds:.0f} s)."
+        when = f"Built at {self.built_at:%Y-%m-%d %H:%M:%S} UTC" if self.built_at else "No new build"
+        rows = rows or "no rows of the uploaded file in this build"
+        return f"Filed: {filed}. {rows}. {when} ({self.seconds:.0f} s)."
 
 
 def build_now(data_dir: Path, warehouse: Path, names: list[str], timeout_s: float = 900) -> Built:

@@ -300,8 +300,11 @@ def _read_values(checks: RowChecks, ctx: Context) -> None:
 
 
 def _resolve_region(checks: RowChecks, column: str, ctx: Context) -> None:
+    # 'Florida' is a US state and a department of Uruguay: in a column of US states it is the state
+    prefer = ctx.resolver.preferred_countries(checks.frame[column].drop_nulls().unique().to_list())
+
     def resolve(text: str) -> str:
-        code = ctx.resolver.resolve(text)
+        code = ctx.resolver.resolve(text, prefer)
         if code is None:
             raise Problem(f"unknown region '{text}'", ctx.resolver.suggest(text))
         return code

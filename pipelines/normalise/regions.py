@@ -1,4 +1,5 @@
-"""Regions: ISO countries from country_converter placed under the macro regions of region_groups.csv."""
+"""Regions: ISO countries from country_converter placed under the macro regions of region_groups.csv, and the
+ISO 3166-2 subdivisions (`pipelines.normalise.subdivisions`) resolved by code and by name."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.normalise.errors import InputError
+from pipelines.normalise.subdivisions import (  # noqa: F401  (re-exported)
+    _one_subdivision,
+    _subdivision_candidates,
+    _subdivision_names,
+    subdivision_table,
+    with_subdivisions,
+)
+from pipelines.normalise.subdivisions import name_key as _key
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 REGION_COLUMNS = {
@@ -142,10 +151,6 @@ def _with_paths(rows: dict[str, dict[str, str | None]]) -> pl.DataFrame:
     return pl.DataFrame(records, schema=REGION_COLUMNS).sort("path")
 
 
-def _key(text: str) -> str:
-    return " ".join(text.replace("_", " ").strip().strip(".").casefold().split())
-
-
 class RegionResolver:
     """Turns the many spellings of a region ('Viet Nam', 'VNM', 'UK', 'Global') into its region_code."""
 
@@ -177,11 +182,31 @@ class RegionResolver:
                 self._exact[_key(alias)] = code
         self._cache: dict[str, str | None] = {}
 
-    def resolve(self, text: str) -> str | None:
-        """The region_code for `text`, or None when it is unknown or matches several countries."""
+    def resolve(self, text: str, prefer: frozenset[str] = frozenset()) -> str | None:
+        """The region_code for `text`, or None when it is unknown or matches several countries. prefer:
+        countries (ISO alpha-2) whose subdivision a name several subdivisions share means ('Florida' in a file
+        of US states: `preferred_countries`)."""
         if text not in self._cache:
             self._cache[text] = self._resolve(text)
-        return self._cache[text]
+        found = self._cache[text]
+        if found is None and prefer and isinstance(text, str):
+            table = subdivision_table()
+            codes = [
+                c for c in _subdivision_candidates().get(_key(text), ()) if table[c]["country"] in prefer
+            ]
+            found = _one_subdivision(codes) if codes else None
+        return found
+
+    def preferred_countries(self, texts) -> frozenset[str]:
+        """The countries a column of region texts names, directly or through a subdivision resolved without
+        doubt: the context in which an ambiguous subdivision name is read."""
+        table = subdivision_table()
+        found = set()
+        for text in texts:
+            code = self.resolve(text)
+            if code in table:
+                found.add(table[code]["country"])
+        return frozenset(found)
 
     def _resolve(self, text: str) -> str | None:
         if not isinstance(text, str) or not text.strip():
@@ -191,8 +216,25 @@ class RegionResolver:
             return self._exact[key]
         if _EXCLUSION.search(key):
             return None
+        subdivision = self._subdivision(key)
+        if subdivision is not None:
+            return subdivision
         matches = {code for regex, code in self._regexes if regex.search(key)}
         return matches.pop() if len(matches) == 1 else None
+
+    def _subdivision(self, key: str) -> str | None:
+        """An ISO 3166-2 subdivision of a country of the tree, by code ('us-ca') or by its unique name."""
+        table = subdivision_table()
+        code = key.upper().replace(" ", "-") if "-" in key or len(key) <= 6 else None
+        if code not in table:
+            code = _subdivision_names().get(key)
+        if code is None or table[code]["country"] not in self._names:
+            return None
+        return code
+
+    def name_of(self, code: str) -> str:
+        """The region's name, a subdivision's from ISO 3166-2."""
+        return self._names.get(code) or subdivision_table().get(code, {}).get("name") or code
 
     def suggest(self, text: str) -> str | None:
         """A human suggestion for a region that did not resolve, such as "did you mean 'VN' (Vietnam)?"."""
@@ -200,12 +242,21 @@ class RegionResolver:
             return None
         resolved = self.resolve(text)
         if resolved is not None:
-            return f"did you mean {resolved!r} ({self._names[resolved]})?"
+            return f"did you mean {resolved!r} ({self.name_of(resolved)})?"
+        shared = [c for c, row in subdivision_table().items() if _key(row["name"]) == _key(text)]
+        if len(shared) > 1:  # 'Punjab': India's and Pakistan's
+            return (
+                f"several subdivisions are named {text.strip()!r}: write the code ({', '.join(shared[:6])})"
+            )
         close = difflib.get_close_matches(_key(text), self._exact, n=6, cutoff=0.6)
         codes = list(dict.fromkeys(self._exact[key] for key in close))[:3]
+        if not codes:  # a misspelt subdivision ('Californa')
+            names = _subdivision_names()
+            close = difflib.get_close_matches(_key(text), [k for k, c in names.items() if c], n=3, cutoff=0.8)
+            codes = [names[key] for key in close]
         if not codes:
             return None
-        return "did you mean " + " or ".join(f"{code!r} ({self._names[code]})" for code in codes) + "?"
+        return "did you mean " + " or ".join(f"{code!r} ({self.name_of(code)})" for code in codes) + "?"
 
 
 def load_reference_regions(extra: pl.DataFrame | None = None) -> tuple[pl.DataFrame, RegionResolver]:

@@ -7,6 +7,7 @@ import pytest
 
 from tests.dashboard.test_impact_page import monthly_warehouse  # noqa: F401  (the seeded monthly warehouse fixture)
 from tests.effects.conftest import prop99  # noqa: F401  (Proposition 99, built by impact run)
+from tests.effects.test_staggered import laws  # noqa: F401  (fifteen regions' laws at three dates)
 
 from .browser import MARKS, SHOTS, start_dashboard
 
@@ -46,6 +47,30 @@ def test_impact_page_draws(request, browser, which, query, charts, text):
         assert "event=" in page.url and "region=" in page.url  # the choices are in the address
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"impact_{which}.png"), full_page=True)
+    finally:
+        page.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_impact_page_draws_the_staggered_adoption(request, browser):
+    """Fifteen regions' laws at three dates (tests/effects/test_staggered.py): Sun & Abraham's average effect,
+    twfe beside it and the event-time chart, the other events chosen in the address."""
+    _, adoption, _, doc, warehouse = request.getfixturevalue("laws")
+    others = "&".join(f"staggered=L{r}" for r in adoption if r != "T060")
+    proc, url = start_dashboard(warehouse)
+    page = browser.new_page(viewport={"width": 1400, "height": 5200})
+    try:
+        page.goto(f"{url}/impact?event=LT060&region=T060&metric=sales&{others}")
+        page.wait_for_selector('[data-testid="stApp"]', timeout=90_000)
+        page.get_by_text("Average effect on the treated").first.wait_for(timeout=180_000)
+        page.get_by_text("Effect by period since the event (Sun & Abraham)").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2500)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert f"{doc['staggered_did']['att']['estimate']:+,.4g}" in page.inner_text("body")
+        assert "staggered=LT061" in page.url
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "impact_staggered.png"), full_page=True)
     finally:
         page.close()
         proc.terminate()

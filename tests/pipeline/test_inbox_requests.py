@@ -120,4 +120,4 @@ def test_build_now_includes_the_file_just_saved_and_says_what_it_built(tmp_path:
     assert [(r["rows_loaded"], r["rows_rejected"]) for r in built.loads] == [(35, 0)]
     assert built.built_at is not None
     text = built.summary()
-    assert "35 rows loaded, 0 rejected" in text and f"built at {built.built_at:%Y-%m-%d %H:%M:%S}" in text
+    assert "35 rows loaded, 0 rejected" in text and f"Built at {built.built_at:%Y-%m-%d %H:%M:%S}" in text

@@ -7,6 +7,7 @@ from pipelines.normalise.regions import (
     RegionResolver,
     build_regions,
     load_reference_regions,
+    with_subdivisions,
 )
 
 
@@ -172,3 +173,74 @@ def test_resolving_many_rows_is_cheap(reference):
     _, resolver = reference
     texts = [f"Unknownland {i}" for i in range(300)] + ["Viet Nam"] * 100_000
     assert sum(resolver.resolve(text) == "VN" for text in texts) == 100_000
+
+
+# --- ISO 3166-2 subdivisions (pycountry) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("US-CA", "US-CA"),
+        ("us-ca", "US-CA"),
+        ("California", "US-CA"),
+        ("New Mexico", "US-NM"),  # not Mexico
+        ("District of Columbia", "US-DC"),
+        ("Ontario", "CA-ON"),
+        ("Andalucía", "ES-AN"),  # an autonomous community
+        ("ES-MA", "ES-MA"),  # Málaga, a province under Andalucía
+        ("Bayern", "DE-BY"),
+        ("Georgia", "GE"),  # the country's name wins over the US state's
+        ("US-GA", "US-GA"),
+        ("PK-PB", "PK-PB"),
+        ("Cantabria", "ES-CB"),  # the autonomous community, not its one province of the same name
+        ("Islas Baleares", "ES-IB"),  # 'Illes Balears [Islas Baleares]'
+    ],
+)
+def test_subdivisions_resolve_by_code_and_name(reference, text, code):
+    _, resolver = reference
+    assert resolver.resolve(text) == code
+
+
+@pytest.mark.parametrize("text", ["Punjab", "North", "Lakes", "World excluding Texas"])
+def test_shared_or_generic_subdivision_names_do_not_resolve(reference, text):
+    """'Punjab' is India's and Pakistan's; 'North' is Cameroon's region and anybody's sales territory."""
+    _, resolver = reference
+    assert resolver.resolve(text) is None
+
+
+def test_subdivision_suggestions(reference):
+    _, resolver = reference
+    assert resolver.suggest("Californa") == "did you mean 'US-CA' (California)?"
+    assert (
+        resolver.suggest("Punjab") == "several subdivisions are named 'Punjab': write the code (IN-PB, PK-PB)"
+    )
+
+
+def test_subdivisions_join_the_tree_only_when_named(reference):
+    regions, _ = reference
+    assert regions.filter(pl.col("region_code") == "US-CA").is_empty()
+    grown = with_subdivisions(regions, ["US-CA", "ES-MA", "US", "NOT-A-CODE"])
+    rows = {r["region_code"]: r for r in grown.iter_rows(named=True)}
+    assert rows["US-CA"] == {"region_code": "US-CA", "name": "California", "parent_code": "US", "level": "state",
+                             "iso3": None, "depth": 3, "path": "WORLD/NAM/US/US-CA"}  # fmt: skip
+    assert rows["ES-AN"]["level"] == "autonomous community" and rows["ES-AN"]["parent_code"] == "ES"
+    assert rows["ES-MA"]["level"] == "province" and rows["ES-MA"]["path"] == "WORLD/EUR/ES/ES-AN/ES-MA"
+    assert grown.height == regions.height + 3
+
+
+def test_a_dataset_region_of_the_same_name_wins(groups):
+    extra = pl.DataFrame({"code": ["US_CA"], "name": ["California"], "parent": ["US"]})
+    regions = build_regions(groups, extra)
+    resolver = RegionResolver(regions, pl.DataFrame({"alias": ["California"], "region_code": ["US_CA"]}))
+    assert resolver.resolve("California") == "US_CA" and resolver.resolve("US-CA") == "US-CA"
+
+
+def test_a_shared_name_is_read_in_its_file_s_countries(reference):
+    """'Florida' is a US state and a department of Uruguay: among US states it is the state."""
+    _, resolver = reference
+    assert resolver.resolve("Florida") is None
+    prefer = resolver.preferred_countries(["California", "US-NY", "Florida", "Maryland"])
+    assert prefer == frozenset({"US"})
+    assert resolver.resolve("Florida", prefer) == "US-FL" and resolver.resolve("Maryland", prefer) == "US-MD"
+    assert resolver.resolve("Punjab", prefer) is None

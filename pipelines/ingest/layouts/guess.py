@@ -185,6 +185,9 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
     }
     title = _title(sheet, r)
     fields, ignore, total_region = _label_fields(sheet, header, labels, regions)
+    as_of = _as_of(fields.pop("_kinds", None), title, sheet, header, period_cols, today)
+    if as_of:
+        fields["as_of"] = as_of
     stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
     source_id = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "upload"
     fields["entity"] = (
@@ -240,6 +243,51 @@ def _decimal_comma(sheet: Sheet, header: int, period_cols: list[int]) -> bool:
     return any(_DECIMAL_COMMA.match(t) for t in texts)
 
 
+_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.?\s+[A-Za-zäé]{3,}\.?\s+\d{4}|[A-Za-z]{3,}\.?\s+\d{1,2},\s+\d{4})\b"
+)
+
+
+def _as_of(
+    kinds: tuple[str, dict[str, str | None]] | None,
+    title: str,
+    sheet: Sheet,
+    header: int,
+    period_cols: list[int],
+    today: date,
+) -> str | None:
+    """When each scenario was known: actuals today (the source's date), expectations (budget, plan,
+    forecast ...) on the date written in the title lines ('Prepared 15 January 2026'), else the day before
+    their first year: a budget set after its quarters ended would never count as 'expected at the time'."""
+    if kinds is None:
+        return None
+    from dateutil import parser
+
+    label, mapping = kinds
+    years = [
+        int(y)
+        for c in period_cols
+        for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", cell_text(sheet.cell(header, c)) or "")
+    ]
+    fallback = date(min(years) - 1, 12, 31) if years else None
+    written = None
+    for match in _DATE.finditer(title):
+        try:
+            written = parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
+            break
+        except (ValueError, OverflowError):
+            continue
+    planned = written if written and (fallback is None or written.year <= fallback.year + 1) else fallback
+    pairs = []
+    for raw, kind in sorted(mapping.items()):
+        when = today if kind in ("actual", "estimate") else planned
+        if when is None:
+            return None
+        pairs.append(f'"{raw}" = "{when.isoformat()}"')
+    why = "written in the title" if planned is written else "the day before the first year"
+    return f'{{ column = "{label}", map = {{ {", ".join(pairs)} }} }}  # actuals: today; plans: {why}'
+
+
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -291,6 +339,7 @@ def _label_fields(
         kinds = {v: KINDS.get(v.strip().lower()) or _KIND_OF.get(v.strip().lower()) for v in set(values)}
         if values and all(kinds.values()):
             fields["kind"] = _mapped(label, kinds)
+            fields["_kinds"] = (label, kinds)  # type: ignore[assignment]  # for as_of, removed below
             del text_cols[c]
             break
     best_share, region_col = 0.0, None

@@ -115,12 +115,18 @@ def save_to_inbox(data_dir: Path, name: str, data: bytes, layout_text: str, over
 
 
 def save_group_to_inbox(
-    data_dir: Path, name: str, data: bytes, layout_text: str, extras: dict[str, bytes]
+    data_dir: Path,
+    name: str,
+    data: bytes,
+    layout_text: str,
+    extras: dict[str, bytes],
+    overwrite: bool = False,
 ) -> Saved:
     """Write the file, its layout and `extras` (the regions, entities, metrics and sources files its preview
     used, by name) as one folder DATA_DIR/inbox/<stem>/, renamed into place whole: the inbox files the
     folder as one dataset, so the run uses what the preview used. Raises UploadRefused (a bad file or
-    layout, an extra that is not a plain file name) and AlreadyInInbox (that folder is waiting)."""
+    layout, an extra that is not a plain file name) and AlreadyInInbox (that folder is waiting and
+    `overwrite` is False). The folder holds `.complete`: the inbox takes it at once, without settling."""
     safe = check_upload(name, data)
     try:
         parse_layout(load_toml(layout_text, safe + LAYOUT_SUFFIX), Path(safe + LAYOUT_SUFFIX))
@@ -130,8 +136,8 @@ def save_group_to_inbox(
     inbox.mkdir(parents=True, exist_ok=True)
     stem = safe[: -len(Path(safe).suffix)]
     folder = inbox / stem
-    if folder.exists():
-        raise AlreadyInInbox(f"'{stem}/' is already waiting in the inbox; file it ('impact run') first")
+    if folder.exists() and not overwrite:
+        raise AlreadyInInbox(f"'{stem}/' is already waiting in the inbox; overwrite it (--overwrite)?")
     staging = inbox / f".{stem}.upload.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -142,6 +148,8 @@ def save_group_to_inbox(
             raise UploadRefused(f"'{extra}' cannot go with {safe}: a plain file name is needed")
         (staging / extra).write_bytes(content)
     (staging / ".complete").write_bytes(b"")  # inbox.COMPLETE: taken at once, no settling needed
+    if folder.exists():  # overwrite: the waiting folder is replaced (it was never filed)
+        shutil.rmtree(folder)
     os.replace(staging, folder)  # the folder appears whole: the inbox never sees part of it
     return Saved(folder / safe, folder / (stem + LAYOUT_SUFFIX))
 

@@ -1,0 +1,223 @@
+"""Issue 23's dashboard faults in headless Chromium (Debian's /usr/bin/chromium), on both demos built into one
+warehouse as `make build` makes it (the TikTok case study and the illustrative marketplace): each test
+failed on the code before its fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from .browser import MARKS, SHOTS, start_dashboard
+from .test_pages_browser import wait_until_settled
+
+pytestmark = MARKS
+
+REPO = Path(__file__).resolve().parents[2]
+PLOTLY_JS = REPO / "report" / "vendor" / "plotly-cartesian-4.1.1.min.js"
+ENTITIES = ["TikTok Shop", "Illustrative Marketplace"]
+# every page with a download button: (url path, charts drawn at least)
+DOWNLOAD_PAGES = [
+    ("", 2),
+    ("trends", 1),
+    ("events", 1),
+    ("impact", 0),
+    ("evidence", 1),
+    ("bridge", 1),
+    ("track_record", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_build):
+    proc, url = start_dashboard(demo_build["warehouse"])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def full_layout(browser, figure) -> dict:
+    """The layout plotly.js computes for `figure` (a plotly Figure) in Chromium: autoranged axes included."""
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    try:
+        page.set_content(
+            "<html><body><div id='c' style='width:1000px;height:600px'></div>"
+            f"<script>{PLOTLY_JS.read_text()}</script></body></html>"
+        )
+        return page.evaluate(
+            """f => { const fig = JSON.parse(f); const div = document.getElementById('c');
+                 return Plotly.newPlot(div, fig.data, fig.layout).then(() => ({
+                   xaxis: div._fullLayout.xaxis.range, xaxis2: div._fullLayout.xaxis2.range})); }""",
+            figure.to_json(),
+        )
+    finally:
+        page.close()
+
+
+def _quarters() -> pl.DataFrame:
+    """Eight quarters of one region's actuals (2024-Q1 .. 2025-Q4), as trends.actuals gives them."""
+    starts = [dt.date(y, m, 1) for y in (2024, 2025) for m in (1, 4, 7, 10)]
+    ends = [
+        (dt.date(s.year + (s.month == 10), (s.month + 3) % 12 or 12, 1) - dt.timedelta(days=1))
+        for s in starts
+    ]
+    n = len(starts)
+    return pl.DataFrame(
+        {
+            "region_code": ["DE"] * n,
+            "region_name": ["Germany"] * n,
+            "period": [f"{s.year}-Q{(s.month + 2) // 3}" for s in starts],
+            "grain": ["quarter"] * n,
+            "period_start": starts,
+            "period_end": ends,
+            "value": [1e6 * (i + 1) for i in range(n)],
+            "value_low": [None] * n,
+            "value_high": [None] * n,
+            "bound": ["exact"] * n,
+            "kind": ["actual"] * n,
+            "source_id": ["s"] * n,
+            "publisher": ["P"] * n,
+            "unit": ["EUR"] * n,
+        }
+    )
+
+
+def test_trends_axis_spans_the_data_when_there_are_no_events(browser):
+    """The 'no events' note sat on the strip's axis ('x2 domain'): plotly.js put it at 1970-01-01 and the
+    shared x axis spanned 1961-2029, the 8 quarters in its right-most 3 %. No annotation may move a data axis:
+    the x range stays within the data's periods plus a 10 % margin."""
+    from dashboard.charts.trends import trend_chart
+
+    actuals = _quarters()
+    vintages = pl.DataFrame(
+        schema={
+            **{c: actuals.schema[c] for c in ("region_code", "region_name", "period", "grain")},
+            "period_start": pl.Date,
+            "period_end": pl.Date,
+            "kind": pl.String,
+            "vintage": pl.Int64,
+            "vintages": pl.Int64,
+            "value": pl.Float64,
+            "value_high": pl.Float64,
+            "bound": pl.String,
+            "as_of": pl.Date,
+            "source_id": pl.String,
+            "publisher": pl.String,
+            "is_original": pl.Boolean,
+            "is_latest": pl.Boolean,
+            "unit": pl.String,
+        }
+    )
+    events = pl.DataFrame(
+        schema={
+            c: pl.Date if c == "date" else pl.String
+            for c in (
+                "date",
+                "status",
+                "category",
+                "title",
+                "jurisdiction_name",
+                "date_precision",
+                "source_id",
+            )
+        }
+    )
+    figure = trend_chart(
+        actuals, vintages, actuals.head(0).select("period_start", "period_end"), events, "GMV"
+    )
+    assert any("no events" in a.text for a in figure.layout.annotations)  # the note is still there
+    first, last = actuals["period_start"].min(), actuals["period_end"].max()
+    margin = (last - first) * 0.10
+    for axis, (low, high) in full_layout(browser, figure).items():
+        low, high = dt.date.fromisoformat(low[:10]), dt.date.fromisoformat(high[:10])
+        assert first - margin <= low and high <= last + margin, (axis, low, high)
+
+
+def _open(name: str, content: bytes) -> int:
+    """Open a downloaded file as its kind says; the number of rows (or 1 for a document)."""
+    if name.endswith(".csv"):
+        frame = pl.read_csv(io.BytesIO(content), infer_schema=False)
+        assert frame.width > 0, name
+        return frame.height
+    if name.endswith(".json"):
+        assert json.loads(content), name
+        return 1
+    if name.endswith(".html"):
+        assert b"<html" in content[:2000].lower(), name
+        return 1
+    if name.endswith(".pdf"):
+        assert content.startswith(b"%PDF"), name
+        return 1
+    raise AssertionError(f"unexpected download {name}")
+
+
+@pytest.mark.parametrize("entity", ENTITIES)
+def test_every_download_of_every_page_opens(demo_url, browser, entity):
+    """Every download button of every page, for both demos, gives a file that opens (the Scorecard's
+    comparisons failed: its list columns could not be written to CSV); the report's HTML and PDF included."""
+    failed, opened = [], []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for path, charts in DOWNLOAD_PAGES:
+        page = browser.new_page(viewport={"width": 1440, "height": 1200}, accept_downloads=True)
+        try:
+            page.goto(f"{demo_url}/{path}?entity={entity.replace(' ', '+')}")
+            wait_until_settled(page, charts)
+            buttons = page.locator('[data-testid="stDownloadButton"] button')
+            buttons.first.wait_for(state="attached", timeout=90_000)
+            assert buttons.count() > 0, path
+            for i in range(buttons.count()):
+                button = buttons.nth(i)
+                if (
+                    not button.is_visible()
+                ):  # in a closed expander (the Scorecard's report, the impact window)
+                    button.locator("xpath=ancestor::details[1]/summary").click()
+                    button.wait_for(state="visible", timeout=30_000)
+                label = button.inner_text().strip()
+                try:
+                    with page.expect_download(timeout=120_000) as download:
+                        button.click()
+                    file = download.value
+                    rows = _open(file.suggested_filename, Path(file.path()).read_bytes())
+                    opened.append((path, label, file.suggested_filename, rows))
+                except Exception as error:  # noqa: BLE001  every button is tried; all failures listed below
+                    page.screenshot(path=str(SHOTS / f"download-failed-{path or 'scorecard'}-{i}.png"))
+                    failed.append((path or "scorecard", label, f"{type(error).__name__}: {error}"[:200]))
+            assert page.locator('[data-testid="stException"]').count() == 0, path
+        finally:
+            page.close()
+    assert not failed, failed
+    labels = {label for _, label, _, _ in opened}
+    assert "Download comparisons (CSV)" in labels and "Download the estimates (JSON)" in labels, labels
+    assert {"HTML", "PDF"} <= labels, labels  # the Scorecard's report, in its sidebar expander
+
+
+def _bars(page) -> int:
+    """How many regions the Scorecard's first chart (the heatmap) has as rows."""
+    return page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length")
+
+
+def test_the_page_for_a_url_is_the_same_however_it_was_reached(demo_url, browser):
+    """Marketplace: switching Expectation from target to projection kept the target's region levels (no
+    country: 6 regions, no Thailand); reloading the same address showed 21. Both now show 21."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1200})
+    try:
+        page.goto(f"{demo_url}/?entity=Illustrative+Marketplace")
+        wait_until_settled(page, 2)
+        sidebar_select = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
+        sidebar_select.filter(has_text="Expectation").locator("input").first.click()
+        page.get_by_role("option", name="projection").click()
+        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=60_000)
+        wait_until_settled(page, 2)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=60_000
+        )
+        reached, reached_text = _bars(page), page.inner_text("body")
+        page.goto(page.url)
+        wait_until_settled(page, 2)
+        assert _bars(page) == reached == 21 and "Thailand" in reached_text, (reached, _bars(page))
+    finally:
+        page.close()

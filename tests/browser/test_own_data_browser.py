@@ -1,0 +1,101 @@
+"""Issue 23's done-when walk in headless Chromium: a new user's own data, end to end. Upload a wide .xlsx
+budget (quarterly, by region, EUR thousands, a total row, a custom region declared in DATA_DIR/reference/)
+and a German Excel `;` CSV with a title line in Windows-1252, accept the guessed layouts as they are, press
+"Build now" for each and read what it built, then open the Scorecard for the new entity at 1440 and 390 px.
+Screenshots: artifacts/screenshots/own-*.png."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+import pytest
+
+from .browser import MARKS, SHOTS, start_dashboard
+from .test_pages_browser import wait_until_settled
+from .test_upload_browser import choose_file, wait_for_text
+
+pytestmark = MARKS
+OWN = Path(__file__).resolve().parents[1] / "data" / "own-files"
+
+
+@pytest.fixture(scope="module")
+def own_site(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("own-data")
+    (data_dir / "reference").mkdir()
+    shutil.copy(OWN / "regions.csv", data_dir / "reference" / "regions.csv")  # where the Upload page says
+    warehouse = data_dir / "warehouse.duckdb"
+    before = os.environ.get("IMPACT_DATA_DIR")
+    os.environ["IMPACT_DATA_DIR"] = str(data_dir)
+    try:
+        proc, url = start_dashboard(warehouse)
+    finally:
+        if before is None:
+            os.environ.pop("IMPACT_DATA_DIR")
+        else:
+            os.environ["IMPACT_DATA_DIR"] = before
+    yield url, data_dir, warehouse
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def _upload_and_build(page, url: str, name: str, preview: str, built: str) -> str:
+    page.goto(f"{url}/upload")
+    wait_until_settled(page, 0)
+    choose_file(page, 0, str(OWN / name))
+    wait_for_text(page, preview)  # the guessed layout, accepted as it is
+    wait_until_settled(page, 0)
+    page.wait_for_timeout(1500)
+    stem = Path(name).stem
+    page.screenshot(path=str(SHOTS / f"own-{stem}-preview.png"), full_page=True)
+    page.get_by_role("button", name="Build now").click()
+    wait_for_text(page, "Filed: ", timeout_ms=600_000)  # the summary of what was built
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(SHOTS / f"own-{stem}-built.png"), full_page=True)
+    body = page.inner_text("body")
+    assert built in body, body[-1500:]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    return body
+
+
+def test_own_spreadsheets_from_upload_to_scorecard(own_site, browser):
+    url, data_dir, warehouse = own_site
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1440, "height": 1100})
+    try:
+        _upload_and_build(
+            page,
+            url,
+            "regional-budget-2026.xlsx",
+            "35 rows read, 35 would load, 0 rejected",
+            "35 rows loaded, 0 rejected",
+        )
+        _upload_and_build(
+            page,
+            url,
+            "umsatzplanung-2026.csv",
+            "21 rows read, 21 would load, 0 rejected",
+            "21 rows loaded, 0 rejected",
+        )
+    finally:
+        page.close()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        regions = {r for (r,) in con.execute("select distinct region_code from figures").fetchall()}
+        entities = {e for (e,) in con.execute("select distinct entity from figures").fetchall()}
+    assert {"DE", "FR", "AT", "NORDICS", "CORE4"} <= regions
+    assert entities == {"Regional budget 2026", "Umsatzplanung 2026"}
+    for width in (1440, 390):
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        try:
+            page.goto(f"{url}/?entity={quote('Regional budget 2026')}")
+            wait_until_settled(page, 1, timeout_ms=180_000)
+            page.wait_for_timeout(3000)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            body = page.inner_text("body")
+            assert "Regional budget 2026" in body
+            page.screenshot(path=str(SHOTS / f"own-scorecard_{width}.png"), full_page=True)
+        finally:
+            page.close()
