@@ -146,6 +146,7 @@ def test_soak_inbox_overlapping_runs_and_hostile_console(tmp_path: Path) -> None
     assert not failed, failed[:2]
     assert report["other_errors"] == 0, report["errors"]
     assert report["peak_rss_mb"] < 2048, report
+    assert report["worker_peak_rss_mb"] <= 2048, report  # the worker's address space is 2 GB (issue 28)
     # nothing lost: every dropped byte string is still on disk (inbox or processed/), every figures file filed
     kept = {
         hashlib.sha256(p.read_bytes()).hexdigest()
@@ -170,5 +171,6 @@ def test_soak_inbox_overlapping_runs_and_hostile_console(tmp_path: Path) -> None
         f"\nsoak {SECONDS:.0f} s: {len(dropped)} files dropped ({len(figures)} figures files, all filed), "
         f"{len(outcomes)} runs (up to 3 at once) all published, the last with the newest inputs; console: "
         f"{report['queries']} queries, {report['refused']} refused, {report['answered']} answered, "
-        f"0 other errors, peak RSS {report['peak_rss_mb']} MB"
+        f"0 other errors, peak RSS {report['peak_rss_mb']} MB (largest query worker "
+        f"{report['worker_peak_rss_mb']} MB)"
     )
