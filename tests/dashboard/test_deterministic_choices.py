@@ -120,3 +120,23 @@ def test_expectation_bars_are_hatched_when_approximate():
     expectation = next(t for t in fig.data if t.name.startswith("expectation"))
     assert list(expectation.marker.pattern.shape) == ["", "/"]  # sorted by path: MX exact, US approximate
     assert "hatched = bound or approximate" in fig.layout.title.text
+
+
+def test_no_page_gives_command_line_advice():
+    """The Impact page said 'Name controls explicitly (--controls, --include)': CLI advice on a dashboard page.
+    Every CLI option an estimator's reason names is said as the page's field."""
+    import re
+
+    from dashboard.text import page_words
+    from pipelines.effects.did import estimate_did
+
+    refusal = estimate_did(pl.DataFrame(), "US", [], dt.date(2024, 6, 1), "quarter")
+    assert "--controls" in refusal.reason  # the CLI keeps its words
+    shown = page_words(refusal.reason)
+    assert "'Control regions'" in shown and not re.search(r"--[a-z]", shown), shown
+    for reason in (
+        "window that covers it (--pre, --post).",
+        "left out by you (--exclude)",
+        "x; pass --entity",
+    ):
+        assert not re.search(r"--[a-z]", page_words(reason)), reason
