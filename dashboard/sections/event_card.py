@@ -84,7 +84,7 @@ def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> No
         st.caption("No window: this series has no figures within the window around the event.")
     elif not flags:
         st.caption(
-            "None: the event has happened, no other event in a related jurisdiction falls in the window, and "
+            "No flags: the event has happened, no other event in a related jurisdiction falls in the window, and "
             "the data covers the whole window."
         )
 

@@ -140,3 +140,21 @@ def test_no_page_gives_command_line_advice():
         "x; pass --entity",
     ):
         assert not re.search(r"--[a-z]", page_words(reason)), reason
+
+
+def test_impact_page_never_says_none(demo_build, dashboard):
+    """The Impact page's flags read 'None: the event has happened ...' (a Python None to a reader): no text
+    of the page, for any event of both demos, says 'None'."""
+    import re
+
+    import duckdb
+
+    with duckdb.connect(str(demo_build["warehouse"]), read_only=True) as con:
+        events = [r[0] for r in con.sql("select event_id from events order by event_id").fetchall()]
+    flagless = ""
+    for event in events:
+        at = dashboard(demo_build["warehouse"], "app_pages/impact.py", event=event)
+        shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+        flagless += " ".join(c.value for c in at.caption if c.value.startswith(("No flags", "None:")))
+        assert not [t for t in shown if re.search(r"\bNone\b", t)], event
+    assert "No flags" in flagless, "no event of the demos without flags: the test saw nothing"
