@@ -36,3 +36,23 @@ def md_link(label: object, url: str | None) -> str:
     if url and _SAFE_URL.match(url):
         return f"[{md(label)}]({url})"
     return md(label)
+
+
+# The estimators' reasons name the CLI's options (`impact effect --controls`); on a page they name the
+# page's own fields (the Impact page's sidebar), so no page tells a user to type a command-line flag.
+CLI_TO_PAGE = {
+    "(--controls, --include)": "(the sidebar's 'Control regions')",
+    "(--controls)": "(the sidebar's 'Control regions')",
+    "(--pre, --post)": "(the sidebar's 'Pre-event window' and 'Post-event window')",
+    "(--exclude)": "(left out when the estimate was asked for)",
+    "; pass --entity": "; choose one under 'Entity'",
+}
+
+
+def page_words(reason: str | None) -> str:
+    """An estimator's reason as a page says it: the CLI options in CLI_TO_PAGE replaced by the page's fields
+    ('Name controls explicitly (--controls, --include)' -> '... (the sidebar's 'Control regions')')."""
+    text = reason or ""
+    for cli, page in CLI_TO_PAGE.items():
+        text = text.replace(cli, page)
+    return text

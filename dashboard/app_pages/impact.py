@@ -21,7 +21,7 @@ from dashboard.sections import estimates
 from dashboard.sections.event_card import event_card, flags_section, window_table
 from dashboard.sections.impact_choices import event_ui, series_choice_ui
 from dashboard.sections.staggered import staggered_section
-from dashboard.text import md
+from dashboard.text import md, page_words
 from pipelines.effects.entities import series_of_event
 
 st.title("Impact: what did an event do to a metric?")
@@ -74,7 +74,9 @@ with st.spinner("Estimating the effect (the first time for a series takes a few 
         choice.pre, choice.post,
     )  # fmt: skip
 if result.error:
-    st.info(f"**No estimate**: {md(result.error)}")  # it may quote ?pre= or ?post= from the address
+    st.info(
+        f"**No estimate**: {md(page_words(result.error))}"
+    )  # it may quote ?pre= or ?post= from the address
     st.stop()
 report = result.report
 cf, did = report.counterfactual, report.did

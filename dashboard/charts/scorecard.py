@@ -197,7 +197,7 @@ def cell_text_too_dense_for_phone(frame: pl.DataFrame) -> bool:
 
 
 def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, position: str) -> dict:
-    """The grey expectation bars, their range as whiskers."""
+    """The grey expectation bars, their range as whiskers, hatched when a bound or approximate."""
     exp = [v / divisor for v in frame["expectation"].to_list()]
     lows, highs = col(frame, "expectation_low"), col(frame, "expectation_high")
     plus = [(h / divisor - e) if h is not None else 0 for h, e in zip(highs, exp, strict=True)]
@@ -207,7 +207,7 @@ def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, posi
         x=frame["region_name"].to_list(),
         y=exp,
         name="expectation (range as whisker)",
-        marker=dict(color=EXPECTATION),
+        marker=dict(color=EXPECTATION, pattern=dict(shape=_hatches(col(frame, "expectation_bound")))),
         error_y=dict(
             type="data", array=plus, arrayminus=minus, visible=any(plus) or any(minus), color="#555"
         ),
@@ -220,6 +220,15 @@ def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, posi
         customdata=sources(frame, "expectation"),
         hovertemplate="%{x}<br>expected %{text} " + unit_label + "<br>source: %{customdata}<extra></extra>",
     )
+
+
+HATCHED_BOUNDS = ("at_most", "at_least", "approx")
+
+
+def _hatches(bounds: list) -> list[str]:
+    """A bar's pattern per bound: '/' (hatched) for a bound or an approximation, '' (solid) for exact; one rule
+    for the actual and the expectation bars, as the chart's title says."""
+    return ["/" if b in HATCHED_BOUNDS else "" for b in bounds]
 
 
 ACTUAL_LABELS = {
@@ -241,7 +250,7 @@ def _actual_bars(
         name=ACTUAL_LABELS[sense],
         marker=dict(
             color=SENSE_COLOURS[sense],
-            pattern=dict(shape=["/" if b in ("at_most", "at_least", "approx") else "" for b in bounds]),
+            pattern=dict(shape=_hatches(bounds)),
         ),
         offsetgroup="actual",
         text=[format_value(v, divisor, b) for v, b in zip(part["actual"], bounds, strict=True)],

@@ -15,6 +15,7 @@ from dashboard.charts.synthetic_control import PLACEBO_FIT_LIMIT, synthetic_char
 from dashboard.data import connection as db
 from dashboard.data import impact as data
 from dashboard.figures import show_chart
+from dashboard.text import page_words
 from pipelines.effects import synthetic_control
 from pipelines.effects.periods import label, period_end, period_index, period_start
 from pipelines.effects.results import Refusal
@@ -55,7 +56,7 @@ def synthetic_control_section(report, choice, event: dict, unit: str | None, nam
         else "Synthetic control"
     )
     if isinstance(sc, Refusal):
-        st.info(f"**No synthetic control for this series.** {sc.reason}.")
+        st.info(f"**No synthetic control for this series.** {page_words(sc.reason)}.")
         return
     c = st.columns(4)
     c[0].metric(f"Average gap, {sc.window.span('post')}", amount(sc.average_gap, unit))
@@ -126,7 +127,7 @@ def donor_pool_section(pool, names: dict) -> None:
 def counterfactual_section(cf, event: dict, grain: str, unit: str | None, metric_label: str) -> None:
     st.subheader("Counterfactual: what would have happened without the event")
     if isinstance(cf, Refusal):
-        st.info(f"**No counterfactual for this series.** {cf.reason}.")
+        st.info(f"**No counterfactual for this series.** {page_words(cf.reason)}.")
         return
     c = st.columns(3)
     c[0].metric(
@@ -161,7 +162,7 @@ def counterfactual_section(cf, event: dict, grain: str, unit: str | None, metric
 def did_section(did, choice, event: dict, unit: str | None) -> None:
     st.subheader("Difference-in-differences: against regions the event did not touch")
     if isinstance(did, Refusal):
-        st.info(f"**No difference-in-differences estimate.** {did.reason}.")
+        st.info(f"**No difference-in-differences estimate.** {page_words(did.reason)}.")
         return
     if hasattr(did, "unit_kind"):
         units_did_section(did, unit)

@@ -80,3 +80,63 @@ def test_evidence_build_counts_have_thousands_separators(demo_build, dashboard):
     line = next(c.value for c in at.caption if c.value.startswith("Warehouse built"))
     assert re.search(r"\d{1,3}(,\d{3})+ loaded, \d[\d,]* rejected", line), line
     assert not re.search(r"\d{4,} (in|loaded|rejected)", line), line
+
+
+def test_expectation_bars_are_hatched_when_approximate():
+    """The chart says 'hatched = bound or approximate', but an approximate expectation ('~ 803.6', the
+    marketplace's plan) was drawn solid: only the actual bars had a pattern."""
+    from dashboard.charts import scorecard
+
+    row = {
+        "region_code": "US",
+        "region_name": "US",
+        "region_path": "WORLD/US",
+        "region_depth": 1,
+        "period": "2024",
+        "actual": 90.0,
+        "expectation": 100.0,
+        "variance": -10.0,
+        "favourable": False,
+        "performance_pct": -0.1,
+        "attainment": 0.9,
+        "unit": "USD",
+        "actual_bound": "exact",
+        "expectation_bound": "approx",
+    }
+    fig = scorecard.actual_vs_expectation_bars(
+        pl.DataFrame(
+            [
+                row,
+                {
+                    **row,
+                    "region_code": "MX",
+                    "region_name": "MX",
+                    "region_path": "WORLD/MX",
+                    "expectation_bound": "exact",
+                },
+            ]
+        )
+    )
+    expectation = next(t for t in fig.data if t.name.startswith("expectation"))
+    assert list(expectation.marker.pattern.shape) == ["", "/"]  # sorted by path: MX exact, US approximate
+    assert "hatched = bound or approximate" in fig.layout.title.text
+
+
+def test_no_page_gives_command_line_advice():
+    """The Impact page said 'Name controls explicitly (--controls, --include)': CLI advice on a dashboard page.
+    Every CLI option an estimator's reason names is said as the page's field."""
+    import re
+
+    from dashboard.text import page_words
+    from pipelines.effects.did import estimate_did
+
+    refusal = estimate_did(pl.DataFrame(), "US", [], dt.date(2024, 6, 1), "quarter")
+    assert "--controls" in refusal.reason  # the CLI keeps its words
+    shown = page_words(refusal.reason)
+    assert "'Control regions'" in shown and not re.search(r"--[a-z]", shown), shown
+    for reason in (
+        "window that covers it (--pre, --post).",
+        "left out by you (--exclude)",
+        "x; pass --entity",
+    ):
+        assert not re.search(r"--[a-z]", page_words(reason)), reason
