@@ -143,7 +143,9 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             xgap=2,
             ygap=2,
             colorbar=dict(
-                title=dict(text="better / worse than expected (%)", side="top", font_size=12),
+                # the title under the bar and its ticks: with side="top" plotly.js printed the
+                # title on the bar itself (a horizontal bar anchored to the container's bottom)
+                title=dict(text="better / worse than expected (%)", side="bottom", font_size=12),
                 tickfont_size=11,
                 ticksuffix="%",
                 tickprefix="",

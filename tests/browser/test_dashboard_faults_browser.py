@@ -221,3 +221,42 @@ def test_the_page_for_a_url_is_the_same_however_it_was_reached(demo_url, browser
         assert _bars(page) == reached == 21 and "Thailand" in reached_text, (reached, _bars(page))
     finally:
         page.close()
+
+
+def _boxes(browser, figure, selectors: list[str], width: int = 1000) -> dict:
+    """Bounding boxes (x, y, width, height) of the first element matching each selector once plotly.js drew
+    `figure` at `width` px."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.set_content(
+            f"<html><body><div id='c' style='width:{width}px'></div>"
+            f"<script>{PLOTLY_JS.read_text()}</script></body></html>"
+        )
+        page.evaluate(
+            "f => { const fig = JSON.parse(f); return Plotly.newPlot('c', fig.data, fig.layout); }",
+            figure.to_json(),
+        )
+        return {s: page.locator(s).first.bounding_box() for s in selectors}
+    finally:
+        page.close()
+
+
+def test_heatmap_colour_bar_title_is_not_printed_over_the_bar(browser):
+    """The colour bar's title ('better / worse than expected (%)') sat on top of the bar itself."""
+    from dashboard.charts import scorecard
+    from tests.dashboard.test_charts import comparison
+
+    frame = pl.DataFrame(
+        [
+            comparison(r, f"WORLD/{r}", 1, str(y), 90.0 + i, 100.0)
+            for i, r in enumerate(["US", "MX"])
+            for y in (2024, 2025)
+        ]
+    )
+    boxes = _boxes(
+        browser, scorecard.performance_heatmap(frame), [".colorbar .cbtitle text", ".colorbar .cbfill"]
+    )
+    title, bar = boxes[".colorbar .cbtitle text"], boxes[".colorbar .cbfill"]
+    assert title and bar, boxes
+    apart = title["y"] + title["height"] <= bar["y"] + 0.5 or bar["y"] + bar["height"] <= title["y"] + 0.5
+    assert apart, boxes
