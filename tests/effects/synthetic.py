@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 
@@ -39,3 +43,13 @@ def synthetic(seed: int, effect: float = -0.2, n_pre: int = 36, n_post: int = 12
 
 def panel(series: pl.DataFrame, controls: pl.DataFrame, treated: str = "US") -> pl.DataFrame:
     return pl.concat([series.select(pl.lit(treated).alias("region_code"), "period_start", "value"), controls])
+
+
+def impact_run(data_dir: Path, warehouse: Path) -> Path:
+    """`impact run` in its own process on a generated data folder (what a user runs); the warehouse's path.
+    Fails the test with the command's last output when it does not exit 0."""
+    impact = str(Path(sys.executable).with_name("impact"))
+    run = subprocess.run([impact, "run", "--data-dir", str(data_dir), "--warehouse", str(warehouse)],
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    return warehouse

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.effects.synthetic import impact_run
+
 IMPACT = str(Path(sys.executable).with_name("impact"))
 START, DAYS, LAUNCH = date(2024, 1, 1), 105, date(2024, 3, 31)  # 90 days before, 15 after
 
@@ -56,10 +58,7 @@ def write_geo_test(root: Path) -> None:
 def geo_warehouse(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("geo")
     write_geo_test(root / "data")
-    warehouse = root / "geo.duckdb"
-    run = subprocess.run([IMPACT, "run", "--data-dir", str(root / "data"), "--warehouse", str(warehouse)],
-                         capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    warehouse = impact_run(root / "data", root / "geo.duckdb")
     return warehouse
 
 

@@ -18,6 +18,7 @@ from scipy.stats import t as t_dist
 
 from pipelines.effects.results import Refusal
 from pipelines.effects.staggered import estimate_staggered
+from tests.effects.synthetic import impact_run
 
 IMPACT = str(Path(sys.executable).with_name("impact"))
 COHORTS = {6: 5, 11: 5, 15: 5}  # first treated period (1 = the panel's first) -> regions
@@ -152,10 +153,7 @@ def laws(tmp_path_factory):
     panel, adoption, controls = staggered_panel(7)
     root = tmp_path_factory.mktemp("laws")
     write_staggered(root / "data", panel, adoption)
-    warehouse = root / "laws.duckdb"
-    run = subprocess.run([IMPACT, "run", "--data-dir", str(root / "data"), "--warehouse", str(warehouse)],
-                         capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    warehouse = impact_run(root / "data", root / "laws.duckdb")
     events = ",".join(f"L{r}" for r in adoption)
     run = subprocess.run([IMPACT, "effect", "--event", events, "--metric", "sales", "--json", "--warehouse",
                           str(warehouse)], capture_output=True, text=True, timeout=300)  # fmt: skip

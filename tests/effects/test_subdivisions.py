@@ -13,6 +13,8 @@ import duckdb
 import numpy as np
 import pytest
 
+from tests.effects.synthetic import impact_run
+
 IMPACT = str(Path(sys.executable).with_name("impact"))
 # (how the figures file names the state, its code); half by name, half by code
 STATES = [("California", "US-CA"), ("Texas", "US-TX"), ("US-NY", "US-NY"), ("Florida", "US-FL"),
@@ -55,10 +57,7 @@ def write_states(root: Path) -> None:
 def states(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("states")
     write_states(root / "data")
-    warehouse = root / "states.duckdb"
-    run = subprocess.run([IMPACT, "run", "--data-dir", str(root / "data"), "--warehouse", str(warehouse)],
-                         capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    warehouse = impact_run(root / "data", root / "states.duckdb")
     return warehouse
 
 
