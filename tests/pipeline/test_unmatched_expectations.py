@@ -144,3 +144,33 @@ def test_weeks_across_a_calendar_months_edges_name_the_calendar(tmp_path):
         got = reasons(con)
     kind, text = got[("revenue", "US", "2024-02")]
     assert kind == "calendar" and "set the entity's calendar" in text
+
+
+def test_growth_target_on_a_loss_is_not_compared_as_a_level(tmp_path):
+    """'Grow 10 %' on a prior loss of 10 does not mean a loss of 11: no level and no growth comparison, one reason."""
+    data = _dataset(
+        tmp_path,
+        "N1,Co,net_income,US,2023,actual,-10,USD m,2024-02-01,s1\n"
+        "N2,Co,net_income,US,2024,actual,-4,USD m,2025-02-01,s1\n"
+        "NT,Co,net_income,US,2024,target,10,% YoY,2023-12-01,s1\n"
+        "R1,Co,revenue,US,2023,actual,100,USD m,2024-02-01,s1\n"
+        "R2,Co,revenue,US,2024,actual,104,USD m,2025-02-01,s1\n"
+        "RT,Co,revenue,US,2024,target,5,% YoY,2023-12-01,s1\n",
+    )
+    (data / "datasets" / "co" / "metrics.csv").write_text(
+        "metric,name,unit_kind,additive,higher_is_better,can_be_negative,description,aggregation\n"
+        "net_income,Net income,money,true,true,true,Net income,sum\n"
+        "revenue,Revenue,money,true,true,false,Revenue,sum\n"
+    )
+    with built(data, tmp_path) as con:
+        compared = con.sql(
+            "select distinct metric from actual_vs_expectation where is_default_policy order by metric"
+        ).fetchall()
+        got = reasons(con)
+    # the positive base is compared twice (growth and implied level); the loss is neither
+    assert compared == [("revenue",), ("revenue_growth_yoy",)]
+    kind, text = got[("net_income_growth_yoy", "US", "2024")]
+    assert kind == "growth_base_missing"
+    assert text.startswith(
+        "growth on a prior actual of zero or less is not a rate: net_income 2023 was -10,000,000"
+    )

@@ -206,8 +206,10 @@ growth_reasons as (
             when prior_value is null then
                 'growth target needs the prior period''s actual: no ' || base_metric || ' actual for the '
                 || case growth_basis when 'yoy' then 'year' else 'quarter' end || ' before ' || period
+            when prior_value <= 0 then
+                'growth on a prior actual of zero or less is not a rate: ' || base_metric || ' ' || prior_label
+                || ' was ' || format('{:,}', prior_value) || ' ' || unit || ' (compare a level target instead)'
             when actual_value is null then 'no ' || base_metric || ' actual for ' || period
-            when prior_value <= 0 then 'growth on a prior actual of zero or less is not a rate'
         end as reason
     from growth
     qualify row_number() over (

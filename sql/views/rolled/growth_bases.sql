@@ -9,7 +9,9 @@
 -- expectation_source_id, expectation_figure_id; actual_* (the base metric's reported actual for the period,
 -- latest vintage; null when missing), prior_* (the same for the prior period; null when missing), unit (the
 -- base metric's base unit), actual_growth = (actual / prior - 1) x 100 (null unless prior > 0), implied_level =
--- prior x (1 + growth / 100), the level the target implies (null without a prior actual), prior_label;
+-- prior x (1 + growth / 100), the level the target implies (null unless prior > 0: "grow 10 %" on a loss of 10
+-- does not mean a loss of 11, as a ratio to a negative or zero base is not a percentage; unmatched_expectations
+-- lists such a target with its reason), prior_label;
 -- expectation_dataset, actual_dataset, prior_dataset (each figure's: its ids are scoped to it).
 create or replace view growth_bases as
 
@@ -118,7 +120,7 @@ final as (
         prior_bound,
         coalesce(actual_unit, prior_unit) as unit,
         case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
-        prior_value * (1 + value / 100) as implied_level,
+        case when prior_value > 0 then prior_value * (1 + value / 100) end as implied_level,
         dataset as expectation_dataset,
         actual_dataset,
         prior_dataset
