@@ -164,10 +164,12 @@ actual_side as (
         greatest(g.actual_as_of, g.prior_as_of) as as_of,
         g.actual_source_id || ',' || g.prior_source_id as source_id,
         null::varchar as figure_id, null::varchar as currency, null::double as value_native,
-        [g.prior_figure_id, g.actual_figure_id] as figure_ids,
-        2::bigint as components,
+        g.prior_figure_ids || g.actual_figure_ids as figure_ids,
+        len(g.prior_figure_ids || g.actual_figure_ids)::bigint as components,
         ((g.actual_bound <> 'exact')::int + (g.prior_bound <> 'exact')::int)::bigint as approximate_components,
-        'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')' as basis,
+        'growth on ' || g.prior_label || ' (' || upper(g.growth_basis) || ')'
+            || coalesce('; ' || g.prior_label || ': ' || g.prior_basis, '')
+            || coalesce('; ' || g.period || ': ' || g.actual_basis, '') as basis,
         'latest' as actual_vintage,
         null::boolean as is_first_release,
         case when g.actual_dataset = g.prior_dataset then g.actual_dataset end as dataset
@@ -212,11 +214,11 @@ expectation_side as (
         g.expectation_source_id || ',' || g.prior_source_id as source_id,
         null::varchar as figure_id, null::bigint as vintages, null::varchar as currency,
         null::double as value_native, null::varchar as unit_raw, null::double as base_per_unit_raw,
-        [g.expectation_figure_id, g.prior_figure_id] as figure_ids,
-        2::bigint as components,
+        [g.expectation_figure_id] || g.prior_figure_ids as figure_ids,
+        (1 + len(g.prior_figure_ids))::bigint as components,
         0::bigint as approximate_components,
         'level implied by ' || g.growth || ' % ' || upper(g.growth_basis) || ' growth on ' || g.prior_label
-            as basis,
+            || coalesce(' (' || g.prior_basis || ')', '') as basis,
         case when g.expectation_dataset = g.prior_dataset then g.expectation_dataset end as dataset
     from growth as g
     anti join expectations as e
@@ -330,8 +332,9 @@ paired as (
         p.e_policy as policy,
         p.actual_vintage,
         p.is_first_release,
+        -- both sides when both are derived (a year of months against the level a growth target implies)
         coalesce(
-            'actual: ' || p.basis, 'expectation: ' || p.e_basis, 'reported'
+            nullif(concat_ws('; ', 'actual: ' || p.basis, 'expectation: ' || p.e_basis), ''), 'reported'
         ) as basis,
         p.basis is not null or p.e_basis is not null as is_rollup,
         m.aggregation,

@@ -6,8 +6,10 @@
 -- year moves by a week), 'qoq' the same grain ending the day before the period starts.
 -- Columns: entity, metric (the growth metric), base_metric, growth_basis ('yoy' | 'qoq'), region_code, period,
 -- grain, period_start, period_end, kind, policy, growth (the expectation, %), expectation_as_of,
--- expectation_source_id, expectation_figure_id; actual_* (the base metric's reported actual for the period,
--- latest vintage; null when missing), prior_* (the same for the prior period; null when missing), unit (the
+-- expectation_source_id, expectation_figure_id; actual_* (the base metric's actual for the period, latest
+-- vintage: reported, or rolled up from finer actuals by rollup_tilings, whose growth_periods ask for both
+-- periods; null when missing; actual_figure_ids lists its figures, actual_basis 'sum of 12 months' when
+-- rolled up), prior_* (the same for the prior period; null when missing), unit (the
 -- base metric's base unit), actual_growth = (actual / prior - 1) x 100 (null unless prior > 0), implied_level =
 -- prior x (1 + growth / 100), the level the target implies (null unless prior > 0: "grow 10 %" on a loss of 10
 -- does not mean a loss of 11, as a ratio to a negative or zero base is not a percentage; unmatched_expectations
@@ -19,8 +21,18 @@ with expectations as (
     select * from chosen_expectations
 ),
 
+-- reported actuals, and those rolled up from finer ones (rollup_tilings: twelve months for a year's growth)
 actuals as (
-    select * from actual_figures
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, value, unit, as_of, source_id,
+        figure_id, dataset, bound, [figure_id] as figure_ids, null::varchar as basis
+    from actual_figures
+    union all
+    select
+        entity, metric, region_code, period, grain, period_start, period_end, value, unit, as_of, source_id,
+        null::varchar as figure_id, dataset, bound, component_figure_ids as figure_ids, basis
+    from rollup_tilings()
+    where side = 'actual'
 ),
 
 metrics as (
@@ -51,7 +63,9 @@ with_actuals as (
         a.source_id as actual_source_id,
         a.figure_id as actual_figure_id,
         a.dataset as actual_dataset,
-        a.bound as actual_bound
+        a.bound as actual_bound,
+        a.figure_ids as actual_figure_ids,
+        a.basis as actual_basis
     from known as g
     left join actuals as a
         on  a.entity = g.entity
@@ -71,7 +85,9 @@ with_priors as (
         p.source_id as prior_source_id,
         p.figure_id as prior_figure_id,
         p.dataset as prior_dataset,
-        p.bound as prior_bound
+        p.bound as prior_bound,
+        p.figure_ids as prior_figure_ids,
+        p.basis as prior_basis
     from with_actuals as g
     left join actuals as p
         on  p.entity = g.entity
@@ -86,7 +102,12 @@ with_priors as (
         end
     qualify row_number() over (
         partition by g.entity, g.metric, g.region_code, g.period_start, g.period_end, g.kind, g.policy
-        order by p.as_of desc, p.figure_id desc, p.dataset desc
+        -- reported before rolled up, then the calendar's year or quarter before weeks', then the latest
+        order by p.figure_id is null,
+            abs(datediff('day', p.period_start, case g.growth_basis
+                when 'yoy' then (g.period_start - interval 1 year)::date
+                else (g.period_start - interval 3 month)::date end)),
+            p.as_of desc, p.figure_id desc, p.dataset desc
     ) = 1
 ),
 
@@ -112,12 +133,16 @@ final as (
         actual_source_id,
         actual_figure_id,
         actual_bound,
+        actual_figure_ids,
+        actual_basis,
         prior_label,
         prior_value,
         prior_as_of,
         prior_source_id,
         prior_figure_id,
         prior_bound,
+        prior_figure_ids,
+        prior_basis,
         coalesce(actual_unit, prior_unit) as unit,
         case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
         case when prior_value > 0 then prior_value * (1 + value / 100) end as implied_level,

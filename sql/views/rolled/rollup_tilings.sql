@@ -1,7 +1,8 @@
 -- The tiling rule of every rollup, written once as a table macro (docs/warehouse.md, "Rollups"); actual_rollups
 -- and expectation_rollups select their side of it. A rollup target is a period one side lacks and the other
 -- side asks for: for side 'actual', an expectation period (entity, metric, region, unit, start, end; any kind or
--- policy) with no actual reported for exactly that period; for side 'expectation', an actual period x kind x
+-- policy), or a period a growth target needs its base metric for (its own and the prior one: growth_periods
+-- below), with no actual reported for exactly that period; for side 'expectation', an actual period x kind x
 -- policy ('at_period_end', 'original', 'latest' of chosen_expectations) with no expectation of that kind and
 -- policy for exactly that period. The target is rolled up when its metric's aggregation is not 'none' and the
 -- side's figures of ONE finer grain tile it completely: the first starts on the period's start, each next one
@@ -91,7 +92,87 @@ series_grains as (
     where f.grain <> 'span'
 ),
 
--- the expectation periods an actual is rolled up to
+-- growth targets ('<metric>_growth_yoy' | '_qoq' expectations, growth_bases): their base metric and basis
+growth_expectations as (
+    select distinct
+        entity,
+        regexp_extract(metric, '^(.*)_growth_(yoy|qoq)$', 1) as metric,
+        regexp_extract(metric, '^(.*)_growth_(yoy|qoq)$', 2) as growth_basis,
+        region_code,
+        period,
+        grain,
+        period_start,
+        period_end
+    from chosen_expectations
+    where regexp_matches(metric, '_growth_(yoy|qoq)$')
+),
+
+-- the periods a growth target needs its base metric's actual for: its own and the prior one. yoy: a year
+-- earlier by the calendar, or 52 or 53 weeks earlier for a period of whole weeks in a series with weekly
+-- actuals (a retail year); qoq: the period ending the day before, starting 3 calendar months, or 13 or 14
+-- weeks, earlier. The prior's label is the period's with the year (yoy) or the quarter (qoq) stepped back.
+growth_periods as (
+    select entity, metric, region_code, period, grain, period_start, period_end
+    from growth_expectations
+    union all
+    select
+        g.entity,
+        g.metric,
+        g.region_code,
+        case
+            when g.growth_basis = 'yoy' and regexp_matches(g.period, '\d{4}') then
+                regexp_replace(g.period, '\d{4}', (regexp_extract(g.period, '(\d{4})', 1)::int - 1)::varchar)
+            when regexp_matches(g.period, '\d{4}-Q[2-4]$') then
+                left(g.period, length(g.period) - 1) || (right(g.period, 1)::int - 1)::varchar
+            when regexp_matches(g.period, '\d{4}-Q1$') then
+                regexp_replace(g.period, '(\d{4})-Q1$', (regexp_extract(g.period, '(\d{4})-Q1$', 1)::int - 1)::varchar || '-Q4')
+            else strftime(shift.prior_start, '%Y-%m-%d') || '..' || strftime(shift.prior_end, '%Y-%m-%d')
+        end as period,
+        g.grain,
+        shift.prior_start as period_start,
+        shift.prior_end as period_end
+    from growth_expectations as g
+    cross join lateral (
+        select (g.period_start - interval 1 year)::date as prior_start,
+            ((g.period_end + 1) - interval 1 year)::date - 1 as prior_end, false as by_weeks
+        where g.growth_basis = 'yoy'
+        union all
+        select g.period_start - weeks * 7, g.period_end - weeks * 7, true
+        from (values (52), (53)) as w(weeks)
+        where g.growth_basis = 'yoy'
+        union all
+        select (g.period_start - interval 3 month)::date, g.period_start - 1, false
+        where g.growth_basis = 'qoq'
+        union all
+        select g.period_start - weeks * 7, g.period_start - 1, true
+        from (values (13), (14)) as w(weeks)
+        where g.growth_basis = 'qoq'
+    ) as shift
+    where not shift.by_weeks
+        or (
+            (g.period_end - g.period_start + 1) % 7 = 0
+            and exists (
+                select 1 from actual_figures as w
+                where w.entity = g.entity and w.metric = g.metric and w.region_code = g.region_code
+                    and w.grain = 'week'
+            )
+        )
+),
+
+-- the periods an actual is rolled up to: every expectation's, and those growth targets need, in each unit the
+-- base metric's actuals have there
+wanted_periods as (
+    select entity, metric, region_code, unit, period, grain, period_start, period_end
+    from chosen_expectations
+    union all
+    select distinct p.entity, p.metric, p.region_code, a.unit, p.period, p.grain, p.period_start, p.period_end
+    from growth_periods as p
+    inner join actual_figures as a
+        on  a.entity = p.entity
+        and a.metric = p.metric
+        and a.region_code = p.region_code
+),
+
 actual_targets as (
     select
         e.entity,
@@ -105,7 +186,7 @@ actual_targets as (
         any_value(m.aggregation) as aggregation,
         any_value(m.weight_metric) as weight_metric,
         any_value(g.grain_rank) as grain_rank
-    from chosen_expectations as e
+    from wanted_periods as e
     inner join aggregations as m on m.metric = e.metric and m.aggregation <> 'none'
     inner join grains as g on g.grain = e.grain
     anti join actual_figures as a
