@@ -16,6 +16,7 @@ from pipelines.defs.checks import BLOCKING, WAREHOUSE_CHECKS
 from pipelines.defs.resources import ImpactSettings
 from pipelines.settings import PUBLISH_TAG, dagster_home
 from pipelines.warehouse import publish_lock, reconciliation
+from pipelines.warehouse.quality import CHECKS
 from pipelines.words import counted
 
 if TYPE_CHECKING:
@@ -263,8 +264,15 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
     errors = [c for c in summary.checks if not c[1] and c[3]]
     if summary.checks:  # none ran when the run stopped before the build (a lock, a folder it cannot write)
         lines.append(f"checks: {passed} passed, {len(errors)} failed, {len(warnings)} warnings")
-    lines += [f"  FAILED {name}: {counted(n, 'offending row')}" for name, _, n, _ in errors]
-    lines += [f"  warning {name}: {counted(n)}" for name, _, n, _ in warnings]
+    meaning = {check.name: check.description for check in CHECKS}  # what each check asks, from its SQL header
+    lines += [
+        f"  FAILED {name}: {counted(n, 'offending row')}" + (f" ({meaning[name]})" if name in meaning else "")
+        for name, _, n, _ in errors
+    ]
+    lines += [
+        f"  warning {name}: {counted(n)}" + (f" ({meaning[name]})" if name in meaning else "")
+        for name, _, n, _ in warnings
+    ]
     lines += reconciliation.summary_lines(summary.reconciliation)
     if summary.published:
         lines.append(f"published: {summary.warehouse}  ({summary.seconds:.1f} s)")

@@ -106,3 +106,32 @@ def test_an_export_already_compared_reads_actual_and_budget_only(tmp_path):
     assert (
         read.empty_cells == 1 and not read.problems
     )  # April's actual is not in yet: no figure, no rejection
+
+
+def test_a_label_the_metric_map_misses_is_rejected_naming_its_cell(tmp_path):
+    # '6100 Commissions' is a cost: passed through, it became a new metric compared as if more were better
+    # (over budget read as favourable); the map is the layout's list of accounts, so a label it misses is refused
+    book = xlsxwriter.Workbook(tmp_path / "book.xlsx")
+    ws = book.add_worksheet("Budget")
+    ws.write_row(0, 0, ["Account", "Jan 2024", "Feb 2024"])
+    ws.write_row(1, 0, ["Sales", 10, 11])
+    ws.write_row(2, 0, ["6100 Commissions", 3, 4])
+    ws.write_row(3, 0, ["revenue", 5, 6])  # already a canonical value of the map: kept
+    book.close()
+    layout = _layout(tmp_path, 'shape = "wide"\n' + FIELDS + 'kind = { value = "budget" }\n')
+    read = read_with_layout(tmp_path / "book.xlsx", load_layout(layout))
+    assert [(r.origin, r.fields["metric"]) for r in read.rows] == [
+        ("Budget!B2", "revenue"),
+        ("Budget!C2", "revenue"),
+        ("Budget!B4", "revenue"),
+        ("Budget!C4", "revenue"),
+    ]
+    refused = read.problems
+    assert [(p.origin, p.column, p.value) for p in refused] == [
+        ("Budget!A3", "metric", "6100 Commissions"),
+        ("Budget!A3", "metric", "6100 Commissions"),
+    ]
+    assert (
+        "not in the layout's metric map" in refused[0].reason and "value cell Budget!B3" in refused[0].reason
+    )
+    assert refused[0].suggestion.startswith('add "6100 Commissions" = "<metric>" to the metric map')

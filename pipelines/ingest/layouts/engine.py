@@ -120,8 +120,27 @@ def _row_fields(table: _Table, r: int) -> dict[str, str | None]:
 
 
 def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_name: str) -> None:
-    """Finish one canonical row: number conventions, sign flip, scale, a figure id from the origin."""
+    """Finish one canonical row: number conventions, sign flip, scale, a figure id from the origin.
+
+    A metric label that a metric map does not cover is rejected (naming its cell), not passed through: the map
+    is the layout's list of accounts, and a label it misses would become a new metric whose direction
+    (higher is better) is assumed: '6100 Commissions' over budget read as favourable."""
     layout, origin = table.layout, address(table.sheet.name, r, c)
+    metric = layout.fields.get("metric")
+    if metric is not None and metric.column and not metric.covers(label := table.text(r, metric.column)):
+        where = table.index.get(metric.column.casefold(), c)
+        out.items.append(
+            CellProblem(
+                address(table.sheet.name, r, where),
+                "metric",
+                label,
+                f"'{label.strip()}' in column '{metric.column}' is not in the layout's metric map "
+                f"({len(metric.map)} labels mapped), so its metric and whether more is better are unknown "
+                f"(value cell {origin})",
+                f'add "{label.strip()}" = "<metric>" to the metric map, or leave the row out with skip_when',
+            )
+        )
+        return
     number, text = number_text(table.sheet.cell(r, c), layout.decimal, layout.thousands)
     if (
         number is not None

@@ -86,6 +86,14 @@ class FieldRule:
         key = raw.strip().casefold()
         return next((v for k, v in self.map.items() if k.strip().casefold() == key), raw)
 
+    def covers(self, raw: str | None) -> bool:
+        """Whether the map has `raw` (as written, or already one of its canonical values); True without a map
+        or a value."""
+        if raw is None or not self.map:
+            return True
+        key = raw.strip().casefold()
+        return any(k.strip().casefold() == key or v.casefold() == key for k, v in self.map.items())
+
 
 @dataclass(frozen=True)
 class ValueColumn:
