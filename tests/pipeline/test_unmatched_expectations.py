@@ -174,3 +174,23 @@ def test_growth_target_on_a_loss_is_not_compared_as_a_level(tmp_path):
     assert text.startswith(
         "growth on a prior actual of zero or less is not a rate: net_income 2023 was -10,000,000"
     )
+
+
+def test_a_plan_under_another_spelling_names_what_was_loaded(tmp_path):
+    data = _dataset(
+        tmp_path,
+        "A1,Acme,revenue,US,2024-Q1,actual,100,USD m,2024-04-30,s1\n"
+        "P1,Acme Inc,revenue,US,2024-Q1,budget,105,USD m,2023-12-01,s1\n"
+        "P2,Acme,net_revenue,US,2024-Q1,budget,105,USD m,2023-12-01,s1\n",
+    )
+    with built(data, tmp_path) as con:
+        got = reasons(con)
+    assert [k for k, _ in got.values()] == ["no_actuals_for_metric"] * 2
+    by_metric = {m: text for (m, _, _), (_, text) in got.items()}
+    assert by_metric["revenue"] == (
+        "no actual of revenue for Acme Inc in any region (actuals of revenue are loaded for Acme)"
+    )
+    assert (
+        by_metric["net_revenue"]
+        == "no actual of net_revenue for Acme in any region (Acme's actuals are of revenue)"
+    )

@@ -7,7 +7,8 @@
 --   a declared whole (made_of) some of whose parts do not report ('NAM is declared as made of CA, MX, US: no
 --   actual for 2024 from MX');
 --   a qualitative expectation with no number;
---   no actual of the metric for the entity anywhere; none in the region (naming the child regions that have
+--   no actual of the metric for the entity anywhere (naming up to 5 entities that have actuals of the metric and
+--   5 metrics the entity has actuals of: a name spelled two ways); none in the region (naming the child regions that have
 --   some: 'no actual for region NAM or for all of its children: actuals for US, CA');
 --   actuals in another unit; the period not over yet (pacing shows it to date);
 --   finer actuals that do not tile the period (months missing are named: 'actuals cover 10 of 12 months:
@@ -98,6 +99,27 @@ metric_actuals as (
     from actuals
     semi join unmatched using (entity, metric)
     group by all
+),
+
+-- for a metric with no actual of the entity: which entities have actuals of the metric, and which metrics the
+-- entity has actuals of (a name spelled two ways: 'Acme Inc' beside 'Acme', 'net_revenue' beside 'revenue')
+near_misses as (
+    select
+        u.entity, u.metric,
+        (
+            select array_to_string(list_sort(list(distinct a.entity))[1:5], ', ')
+                || case when count(distinct a.entity) > 5 then ' and ' || (count(distinct a.entity) - 5) || ' more'
+                    else '' end
+            from actuals as a where a.metric = u.metric
+        ) as metric_entities,
+        (
+            select array_to_string(list_sort(list(distinct a.metric))[1:5], ', ')
+                || case when count(distinct a.metric) > 5 then ' and ' || (count(distinct a.metric) - 5) || ' more'
+                    else '' end
+            from actuals as a where a.entity = u.entity
+        ) as entity_metrics
+    from (select distinct entity, metric from unmatched) as u
+    anti join metric_actuals as ma on ma.entity = u.entity and ma.metric = u.metric
 ),
 
 -- what the actuals of each unmatched group look like
@@ -231,6 +253,8 @@ reasons as (
         mp.parts as declared_parts,
         mp.missing as missing_parts,
         ec.calendar as entity_calendar,
+        nm.metric_entities,
+        nm.entity_metrics,
         case
             when gr.reason is not null then 'growth_base_missing'
             when u.without_number then 'qualitative'
@@ -254,6 +278,7 @@ reasons as (
     left join missing_months as mm using (entity, metric, region_code, period_start, period_end, kind)
     left join growth_reasons as gr using (entity, metric, region_code, period_start, period_end, kind)
     left join missing_parts as mp using (entity, metric, region_code, period_start, period_end, kind)
+    left join near_misses as nm using (entity, metric)
     left join aggregations as ag on ag.metric = u.metric
     left join entity_calendars as ec on ec.entity = u.entity
 ),
@@ -271,6 +296,8 @@ worded as (
                 'a qualitative expectation (no number): see qualitative_claims'
             when 'no_actuals_for_metric' then
                 'no actual of ' || metric || ' for ' || entity || ' in any region'
+                || coalesce(' (actuals of ' || metric || ' are loaded for ' || metric_entities || ')', '')
+                || coalesce(' (' || entity || '''s actuals are of ' || entity_metrics || ')', '')
             when 'no_actuals_in_region' then
                 'no actual for region ' || region_code
                 || coalesce(' or for all of its children: actuals for ' || child_regions, '')
