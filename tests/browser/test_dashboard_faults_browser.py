@@ -12,8 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from .browser import MARKS, SHOTS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -167,7 +166,7 @@ def test_every_download_of_every_page_opens(demo_url, browser, entity):
             page.goto(f"{demo_url}/{path}?entity={entity.replace(' ', '+')}")
             wait_until_settled(page, charts)
             buttons = page.locator('[data-testid="stDownloadButton"] button')
-            buttons.first.wait_for(state="attached", timeout=90_000)
+            buttons.first.wait_for(state="attached", timeout=ms(90))
             assert buttons.count() > 0, path
             for i in range(buttons.count()):
                 button = buttons.nth(i)
@@ -175,10 +174,10 @@ def test_every_download_of_every_page_opens(demo_url, browser, entity):
                     not button.is_visible()
                 ):  # in a closed expander (the Scorecard's report, the impact window)
                     button.locator("xpath=ancestor::details[1]/summary").click()
-                    button.wait_for(state="visible", timeout=30_000)
+                    button.wait_for(state="visible", timeout=ms(30))
                 label = button.inner_text().strip()
                 try:
-                    with page.expect_download(timeout=120_000) as download:
+                    with page.expect_download(timeout=ms(120)) as download:
                         button.click()
                     file = download.value
                     rows = _open(file.suggested_filename, Path(file.path()).read_bytes())
@@ -210,10 +209,10 @@ def test_the_page_for_a_url_is_the_same_however_it_was_reached(demo_url, browser
         sidebar_select = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
         sidebar_select.filter(has_text="Expectation").locator("input").first.click()
         page.get_by_role("option", name="projection").click()
-        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=60_000)
+        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=ms(60))
         wait_until_settled(page, 2)
         page.wait_for_function(
-            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=60_000
+            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=ms(60)
         )
         reached, reached_text = _bars(page), page.inner_text("body")
         page.goto(page.url)

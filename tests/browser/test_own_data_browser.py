@@ -14,8 +14,7 @@ from urllib.parse import quote
 import duckdb
 import pytest
 
-from .browser import MARKS, SHOTS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled
 from .test_upload_browser import choose_file, wait_for_text
 
 pytestmark = MARKS
@@ -48,12 +47,11 @@ def _upload_and_build(page, url: str, name: str, preview: str, built: str) -> st
     choose_file(page, 0, str(OWN / name))
     wait_for_text(page, preview)  # the guessed layout, accepted as it is
     wait_until_settled(page, 0)
-    page.wait_for_timeout(1500)
     stem = Path(name).stem
     page.screenshot(path=str(SHOTS / f"own-{stem}-preview.png"), full_page=True)
     page.get_by_role("button", name="Build now").click()
-    wait_for_text(page, "Filed: ", timeout_ms=600_000)  # the summary of what was built
-    page.wait_for_timeout(1000)
+    wait_for_text(page, "Filed: ", timeout_ms=ms(600))  # the summary of what was built
+    wait_until_settled(page, 0)
     page.screenshot(path=str(SHOTS / f"own-{stem}-built.png"), full_page=True)
     body = page.inner_text("body")
     assert built in body, body[-1500:]
@@ -91,8 +89,7 @@ def test_own_spreadsheets_from_upload_to_scorecard(own_site, browser):
         page = browser.new_page(viewport={"width": width, "height": 1000})
         try:
             page.goto(f"{url}/?entity={quote('Regional budget 2026')}")
-            wait_until_settled(page, 1, timeout_ms=180_000)
-            page.wait_for_timeout(3000)
+            wait_until_settled(page, 1, timeout_ms=ms(180))
             assert page.locator('[data-testid="stException"]').count() == 0
             body = page.inner_text("body")
             assert "Regional budget 2026" in body
