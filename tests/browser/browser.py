@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.helpers import free_port, port_answers, scaled, wait_until
@@ -85,3 +88,53 @@ def wait_until_settled(page, charts: int, timeout_ms: float | None = None) -> No
         )
     page.wait_for_function(RUNNING, timeout=bound)
     page.wait_for_function(STEADY, timeout=bound, polling=250)
+
+
+def open_download(name: str, content: bytes) -> int:
+    """Open a downloaded file as its kind says: the number of rows of a CSV (parsed by polars, at least one
+    column), 1 for a JSON, HTML or PDF document that opens. AssertionError naming the file otherwise."""
+    if name.endswith(".csv"):
+        frame = pl.read_csv(io.BytesIO(content), infer_schema=False)
+        assert frame.width > 0, name
+        return frame.height
+    if name.endswith(".json"):
+        assert json.loads(content), name
+        return 1
+    if name.endswith(".html"):
+        assert b"<html" in content[:2000].lower(), name
+        return 1
+    if name.endswith(".pdf"):
+        assert content.startswith(b"%PDF"), name
+        return 1
+    raise AssertionError(f"unexpected download {name}")
+
+
+def download_every_button(page, tag: str, save_to: Path | None = None):
+    """Click every download button of the drawn page (opening a closed expander first), open each file
+    (`open_download`) and save it under `save_to` when given. Returns (opened, failed): opened as
+    (label, file name, rows) and failed as (tag, label, error), so that every button is tried; a failure's
+    screenshot goes to SHOTS/download-failed-TAG-N.png. The page must accept downloads."""
+    opened, failed = [], []
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    buttons.first.wait_for(state="attached", timeout=ms(90))
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        if not button.is_visible():  # in a closed expander (the Scorecard's report, the impact window)
+            button.locator("xpath=ancestor::details[1]/summary").click()
+            button.wait_for(state="visible", timeout=ms(30))
+        label = button.inner_text().strip()
+        try:
+            with page.expect_download(timeout=ms(120)) as download:
+                button.click()
+            file = download.value
+            content = Path(file.path()).read_bytes()
+            rows = open_download(file.suggested_filename, content)
+            if save_to is not None:
+                save_to.mkdir(parents=True, exist_ok=True)
+                (save_to / file.suggested_filename).write_bytes(content)
+            opened.append((label, file.suggested_filename, rows))
+        except Exception as error:  # noqa: BLE001  every button is tried; all failures listed by the caller
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"download-failed-{tag}-{i}.png"))
+            failed.append((tag, label, f"{type(error).__name__}: {error}"[:200]))
+    return opened, failed
