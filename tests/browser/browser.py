@@ -29,10 +29,11 @@ MARKS = [pytest.mark.browser]  # a missing Chromium fails (tests/browser/conftes
 
 
 def start_dashboard(
-    warehouse: Path | None, script: Path | None = None, timeout: float = 60
+    warehouse: Path | None, script: Path | None = None, timeout: float = 300
 ) -> tuple[subprocess.Popen, str]:
     """`impact dashboard`'s command on a free port (for `script`, the dashboard by default; the benchmark's
-    bare page too), returned once Streamlit answers its health check."""
+    bare page too), returned once Streamlit answers its health check (`timeout` scaled: a cold start on a
+    loaded 2-core machine took more than 60 s); AssertionError when it exits or does not answer."""
     from pipelines.cli.processes import DASHBOARD_APP, dashboard_command
 
     port = free_port()
