@@ -71,9 +71,9 @@ STEADY = """() => {
   else { window.__impactSteady = now; window.__impactSteadyCount = 0; }
   return window.__impactSteadyCount >= 3;
 }"""
-RUNNING = (
+RUNNING = (  # Streamlit's status widget says "Running..." or offers "Stop" while a script runs
     "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')"
+    " || !/Running|Stop/.test(document.querySelector('[data-testid=\"stStatusWidget\"]').innerText)"
 )
 
 
