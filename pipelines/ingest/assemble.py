@@ -20,6 +20,10 @@ import polars as pl
 
 from pipelines.ingest import combine
 from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.check_rows.context import REFERENCE_DATASET, Context, missing_columns
+from pipelines.ingest.check_rows.events import validate_events
+from pipelines.ingest.check_rows.figures import validate_figures
+from pipelines.ingest.check_rows.sources import validate_sources
 from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
 from pipelines.ingest.export_values import export_values
@@ -29,14 +33,6 @@ from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
 from pipelines.ingest.schemas import table_schema
-from pipelines.ingest.validate import (
-    REFERENCE_DATASET,
-    Context,
-    missing_columns,
-    validate_events,
-    validate_figures,
-    validate_sources,
-)
 from pipelines.normalise.fx import FxTable
 from pipelines.normalise.regions import with_subdivisions
 

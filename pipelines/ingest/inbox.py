@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.assemble import INPUT_KINDS, kind_of
+from pipelines.ingest.check_rows.context import REQUIRED
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
-from pipelines.ingest.validate import REQUIRED
 from pipelines.settings import Settings
 
 INBOX_DATASET = "inbox"

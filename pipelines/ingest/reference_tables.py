@@ -13,11 +13,11 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import compositions, fx_file
+from pipelines.ingest.check_rows.context import REFERENCE_DATASET
 from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.schemas import table_schema
-from pipelines.ingest.validate import REFERENCE_DATASET
 from pipelines.ingest.vocabulary import metric_id
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
