@@ -42,8 +42,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.ingest.assemble import INPUT_KINDS, kind_of
 from pipelines.ingest.check_rows.context import REQUIRED
+from pipelines.ingest.discover import INPUT_KINDS, kind_of
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
 from pipelines.settings import Settings
