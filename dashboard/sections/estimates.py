@@ -261,7 +261,9 @@ def narrative_period(event: dict, window: pl.DataFrame, grain: str) -> tuple[str
     ]
 
 
-def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFrame) -> None:
+def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFrame, span: tuple) -> None:
+    """The cited paragraph of the period closest to the event with an actual; its events are those of the
+    event's window `span` (dates: `periods.event_span`), the window the flags name."""
     event_period, period = narrative_period(event, window, choice.grain)
     st.subheader(f"What the figures say about {period}")
     if period != event_period:
@@ -274,7 +276,15 @@ def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFr
         "estimate is about the event chosen above."
     )
     story = data.narrative(
-        ident, choice.entity, choice.metric, choice.region, period, choice.event_id, choice.pre, choice.post
+        ident,
+        choice.entity,
+        choice.metric,
+        choice.region,
+        period,
+        choice.event_id,
+        choice.pre,
+        choice.post,
+        span,
     )
     if isinstance(story, str):
         st.info(f"No narrative for {period}: {story}.")

@@ -16,6 +16,11 @@ from pipelines.ingest.problems import RowChecks
 PLAUSIBLE = {"money": 1e13, "count": 1e12, "percent": 1e5, "ratio": 1e6, "duration": 5.3e8}  # 1,000 years
 
 
+def never_negative(ctx: Context) -> list[str]:
+    """The metrics whose figures cannot be negative (metrics' can_be_negative false: revenue, counts)."""
+    return [m for m, p in ctx.metrics.items() if not p.get("can_be_negative", True)]
+
+
 def figure_rules(checks: RowChecks, ctx: Context) -> None:
     """Flag the rows whose read value, unit, range, bound, sign, source or as_of break a figure rule; add
     as_of_date and as_of_precision (the source's publication date when as_of is empty)."""
@@ -48,10 +53,8 @@ def figure_rules(checks: RowChecks, ctx: Context) -> None:
         "bound",
         pl.format("a range cannot also be a bound ({})", c("bound")),
     )
-    known = {m: p.get("can_be_negative", True) for m, p in ctx.metrics.items()}
-    never_negative = [m for m, allowed in known.items() if not allowed]
-    checks.flag(
-        (c("value") < 0) & c("metric").is_in(never_negative),
+    checks.flag(  # lines to add (combine = "sum") are checked as their sum, after combine_lines
+        (c("value") < 0) & c("metric").is_in(never_negative(ctx)) & pl.lit(ctx.combine is None),
         "value",
         pl.format("negative value for {}, which cannot be negative", c("metric")),
         "losses belong to a profit metric; check the sign",

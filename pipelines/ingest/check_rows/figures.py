@@ -15,8 +15,8 @@ from pipelines.ingest.check_rows.context import (
     with_optional,
 )
 from pipelines.ingest.check_rows.figure_rows import duplicate_figures, figure_rows
-from pipelines.ingest.check_rows.figure_rules import convert_to_base, figure_rules
-from pipelines.ingest.combine import combine_lines
+from pipelines.ingest.check_rows.figure_rules import convert_to_base, figure_rules, never_negative
+from pipelines.ingest.combine import combine_lines, refuse_negative_sums, refuse_partial_sums
 from pipelines.ingest.problems import RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.vocabulary import BOUNDS, DIRECTIONS, KINDS, metric_id
@@ -83,6 +83,10 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     duplicate_figures(checks, parts=ctx.combine is not None)
     good, issues = checks.split()
     rows, lines = combine_lines(figure_rows(good), ctx.combine, ctx.combine_hint)
+    if ctx.combine is not None:  # lines are parts: the sign rule and a rejected part concern the whole figure
+        rows, negative = refuse_negative_sums(rows, never_negative(ctx))
+        rows, partial = refuse_partial_sums(frame, rows, issues)
+        lines = pl.concat([lines, negative, partial])
     return rows, pl.concat([issues, lines]).sort(ROW, maintain_order=True)
 
 
