@@ -407,3 +407,35 @@ def regions_ui(codes: list[str], names: dict[str, str]) -> list[str]:
         bind="query-params",
         format_func=lambda c: f"{names[c]} ({c})",
     )
+
+
+# --- the Impact page's default event -------------------------------------------------------------------------
+
+
+def default_event(events: pl.DataFrame, figures: pl.DataFrame, parents: dict[str, str | None]) -> str:
+    """The event the Impact page opens on: the one with the most to show. Rule: among events that have
+    happened (status not 'expected'), those with a series of their business (`series_of_event`) in their
+    jurisdiction or a region under it that has figures on both sides of the event's date (what any estimate
+    needs); of those, the one whose such series has the most figures (before + after), ties broken by the later
+    date, then the higher event_id. Without any such event: the latest event that has happened and has any
+    figure, else the latest event.
+
+    events: event_id, date, status, entity (in date order); figures: event_id, entity, before, after (counts of
+    a series' figures ending before / on or after the event's date: sql/reads/impact/event_figures.sql);
+    parents: entity -> parent entity. Returns an event_id of `events` (which must not be empty)."""
+    from pipelines.effects.entities import series_of_event
+
+    best: dict[str, int] = {}
+    shown: set[str] = set()
+    for ev in events.filter(pl.col("status") != "expected").iter_rows(named=True):
+        own = series_of_event(figures.filter(pl.col("event_id") == ev["event_id"]), ev["entity"], parents)
+        if own.height:
+            shown.add(ev["event_id"])
+        both = own.filter((pl.col("before") > 0) & (pl.col("after") > 0))
+        if both.height:
+            best[ev["event_id"]] = int((both["before"] + both["after"]).max())
+    if best:
+        rows = events.filter(pl.col("event_id").is_in(list(best))).iter_rows(named=True)
+        return max(rows, key=lambda r: (best[r["event_id"]], r["date"], r["event_id"]))["event_id"]
+    happened = events.filter(pl.col("event_id").is_in(sorted(shown)))
+    return (happened if happened.height else events)["event_id"][-1]

@@ -23,6 +23,7 @@ from dashboard.sections.impact_choices import event_ui, series_choice_ui
 from dashboard.sections.staggered import staggered_section
 from dashboard.text import md, page_words
 from pipelines.effects.entities import series_of_event
+from pipelines.effects.periods import event_span
 
 st.title("Impact: what did an event do to a metric?")
 ident = widgets.current_identity()
@@ -52,7 +53,8 @@ region_name = choice.region_names[choice.region]
 event_card(event)
 window = data.window(ident, event_id, choice.region, choice.entity, choice.metric, choice.grain)
 unit = ((window["unit"].drop_nulls().to_list() if window.height else []) or [None])[0]
-flags_section(event, window, events)
+span = event_span(event["date"], choice.grain)  # the window the flags and the narrative both speak of
+flags_section(event, window, events, span)
 k = int(window["k"][0]) if window.height else None
 st.subheader(
     f"{choice.metric_label} in {region_name}, {widgets.count_of(k, choice.grain)} before and after"
@@ -101,4 +103,4 @@ st.download_button(
 )
 
 # --- the narrative ---------------------------------------------------------------------------------------
-estimates.narrative_section(ident, choice, event, window)
+estimates.narrative_section(ident, choice, event, window, span)

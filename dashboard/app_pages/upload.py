@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.sections.upload_preview import preview_ui, without_server_paths
 from dashboard.text import md
 from pipelines.ingest.layouts.upload import (
     MAX_LAYOUT_BYTES,
@@ -19,7 +20,6 @@ from pipelines.ingest.layouts.upload import (
     check_upload,
 )
 from pipelines.settings import env_data_dir, env_warehouse
-from pipelines.words import counted
 
 DATA_DIR = Path(env_data_dir())
 
@@ -101,32 +101,6 @@ def _guess(name: str, data: bytes) -> str | None:
             return None
 
 
-def preview_ui(name: str, data: bytes, layout_text: str) -> bool:
-    """Show what would load and every rejected cell; True when nothing would be rejected."""
-    from pipelines.ingest.layouts.preview import preview_bytes
-
-    try:
-        shown = preview_bytes(name, data, layout_text, DATA_DIR)
-    except Exception as exc:  # a layout that is not even TOML is reported in `rejected`; anything else here
-        st.error(f"Cannot preview: {md(without_server_paths(str(exc)))}")
-        return False
-    rejected = shown.rejected["row_number"].n_unique()
-    st.markdown(
-        f"**{counted(shown.rows_in)} read, {shown.rows.height} would load, {rejected} rejected"
-        + (f", {shown.rows_combined} added into another line's figure" if shown.rows_combined else "")
-        + "**; "
-        f"{counted(shown.empty_cells, 'empty cell')}; {counted(len(shown.skipped))} left out by the layout's rules."
-    )
-    if shown.rows.height:
-        st.dataframe(shown.rows.head(200), hide_index=True, key="preview_rows")
-    if shown.rejected.height:
-        st.subheader("Rejected cells")
-        st.dataframe(shown.rejected, hide_index=True, key="preview_rejected")
-    for line in shown.skipped:
-        st.caption(f"left out: {line}")
-    return rejected == 0
-
-
 def save_ui(name: str, data: bytes, layout_text: str) -> None:
     """ "Save into the inbox" (the inbox sensor files and builds within a minute while `impact serve` runs)
     and "Build now" (saves the file if it is not waiting yet, files and builds at once, and says what it
@@ -187,19 +161,6 @@ def build_now(name: str, data: bytes, layout_text: str, overwrite: bool) -> None
     )
 
 
-def without_server_paths(text: str) -> str:
-    """`text` with the server's data folder and warehouse path replaced by their names: visitors are not shown
-    where the server keeps its files (issue 28, fault 18)."""
-    for path, name in (
-        (env_warehouse(), "the warehouse"),
-        (str(DATA_DIR.resolve()), "DATA_DIR"),
-        (str(DATA_DIR), "DATA_DIR"),
-    ):
-        if path and path not in (".", ""):
-            text = text.replace(path, name)
-    return text
-
-
 st.title("Upload a spreadsheet")
 st.caption(
     f"CSV or .xlsx, {UPLOAD_LIMIT_TEXT}. It is read through a layout (guessed here, or your own), checked exactly "
@@ -217,5 +178,5 @@ if chosen is not None:
     text = layout_ui(file_name, file_data)
     if text:
         st.subheader("Preview")
-        preview_ui(file_name, file_data, text)
+        preview_ui(file_name, file_data, text, DATA_DIR)
         save_ui(file_name, file_data, text)

@@ -38,9 +38,10 @@ def affected_series(ident: Identity, event_id: str) -> pl.DataFrame:
     return read(ident, "impact/affected_series", event_id)
 
 
-def events_with_figures(ident: Identity) -> pl.DataFrame:
-    """event_id of the events with any actual in their jurisdiction or under it."""
-    return read(ident, "impact/events_with_figures")
+def event_figures(ident: Identity) -> pl.DataFrame:
+    """Per event and series in its jurisdiction (or under it): event_id, entity, metric, grain, region_code,
+    before, after (figures ending before / on or after the event's date; sql/reads/impact/event_figures.sql)."""
+    return read(ident, "impact/event_figures")
 
 
 def window(ident: Identity, event_id: str, region: str, entity: str, metric: str, grain: str) -> pl.DataFrame:
@@ -120,14 +121,19 @@ def narrative(
     event_id: str | None = None,
     pre: str | None = None,
     post: str | None = None,
+    events_window: tuple | None = None,
 ):
     """The cited paragraph (`Narrative`) for one period, its effect sentence about `event_id` (the event chosen
-    on the page; None: `explain_period`'s default), or the reason there is none (a string)."""
+    on the page; None: `explain_period`'s default), its events those of `events_window` (dates; None: around the
+    period), or the reason there is none (a string)."""
     from pipelines.effects.assess import explain_period
 
     with _connection(ident) as con:
         try:
-            return explain_period(con, entity, metric, region, period, event_id=event_id, pre=pre, post=post)
+            return explain_period(
+                con, entity, metric, region, period, event_id=event_id, pre=pre, post=post,
+                events_window=events_window,
+            )  # fmt: skip
         except LookupError as exc:
             return str(exc)
 

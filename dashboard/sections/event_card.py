@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import tables
 from dashboard.charts.style import value_scale
 from dashboard.text import md, md_link
+from pipelines.effects.periods import window_words
 
 
 def event_card(event: dict) -> None:
@@ -50,8 +51,10 @@ def event_card(event: dict) -> None:
             )
 
 
-def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> None:
-    """What limits a reading of the window: an expected event, overlapping events, data not in yet."""
+def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame, span: tuple) -> None:
+    """What limits a reading of the window `span` (dates: `pipelines.effects.periods.event_span`, the window
+    the narrative's events are of): an expected event, overlapping events, data not in yet."""
+    words = window_words(span)
     st.subheader("Flags")
     flags = 0
     if event["status"] == "expected":
@@ -66,7 +69,7 @@ def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> No
         listed = events.filter(pl.col("event_id").is_in(others))
         st.markdown(
             f":red-badge[overlapping events] {listed.height} other event(s) in related jurisdictions fall "
-            f"inside the window ({', '.join(others[:6])}{', …' if len(others) > 6 else ''}), so a change "
+            f"inside the window {words} ({', '.join(others[:6])}{', …' if len(others) > 6 else ''}), so a change "
             "cannot be pinned on this one alone."
         )
         with st.expander("The overlapping events"):
@@ -77,8 +80,8 @@ def flags_section(event: dict, window: pl.DataFrame, events: pl.DataFrame) -> No
     if window.height and window["after_data_end"].any():
         flags += 1
         st.markdown(
-            f":violet-badge[after data end] the window runs to {window['window_end'][0]:%Y-%m-%d} but the "
-            f"series' last figure ends {window['data_end'][0]:%Y-%m-%d}: later periods are not in yet."
+            f":violet-badge[after data end] the window {words} runs past the series' last figure (ending "
+            f"{window['data_end'][0]:%Y-%m-%d}): later periods are not in yet."
         )
     if not window.height:
         st.caption("No window: this series has no figures within the window around the event.")

@@ -12,7 +12,7 @@ from dashboard.data import connection as db
 from dashboard.data import impact as data
 from dashboard.data.trends import entity_parents, events_for_entity
 from dashboard.sections.event_choices import canonical_event_param
-from dashboard.widgets import GRAIN_ORDER, from_url, url_choice
+from dashboard.widgets import GRAIN_ORDER, default_event, from_url, url_choice
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,6 @@ class ImpactChoice:
     post: str | None = None
 
 
-def default_event(events: pl.DataFrame, assessable: set[str]) -> str:
-    """The latest event that has happened and has figures in its jurisdiction (or under it); else the latest."""
-    happened = events.filter((pl.col("status") != "expected") & pl.col("event_id").is_in(list(assessable)))
-    return (happened if happened.height else events)["event_id"][-1]
-
-
 def event_ui(ident: db.Identity, events: pl.DataFrame) -> str:
     """The event (`?event=`, a second report of an event opening the event as listed). When the address names
     a business (`?entity=Illustrative Marketplace`, by id or label), only the events that concern it are
@@ -49,10 +43,16 @@ def event_ui(ident: db.Identity, events: pl.DataFrame) -> str:
         + (" (expected)" if r["status"] == "expected" else "")
         for r in events.iter_rows(named=True)
     }
-    assessable = set(data.events_with_figures(ident)["event_id"].to_list())
-    ids = events["event_id"].to_list()
+    default = default_event(events, data.event_figures(ident), entity_parents(ident))
     return url_choice(
-        st.sidebar.selectbox, "Event", ids, "event", default_event(events, assessable), format_func=titles.get
+        st.sidebar.selectbox,
+        "Event",
+        events["event_id"].to_list(),
+        "event",
+        default,
+        format_func=titles.get,
+        help="Opens on the event with the most figures of its business on both sides of its date (ties: the "
+        "later event).",
     )
 
 

@@ -80,6 +80,9 @@ def assess_effect(
     if ev["status"] == "expected":
         return _not_yet(ev, entity, metric, region_code, grain, series.height, sources)
     window = event_window(ev, grain, series["period_start"].to_list(), other, pre, post)
+    if window.empty:  # nothing to compare: every estimate is refused with the reason, and the window says it
+        why = f"the window has no period {'after' if window.post_periods <= 0 else 'before'} the event ({window.empty})"
+        return _refused(ev, entity, metric, region_code, grain, series.height, sources, why, window)
     treated_periods = {i for i in (period_index(d, grain) for d in series["period_start"]) if window.side(i)}
     pool = _donor_pool(con, ev, entity, metric, region_code, grain, window, treated_periods,
                        controls, include, exclude)  # fmt: skip
@@ -105,11 +108,17 @@ def assess_effect(
 def _not_yet(ev, entity, metric, region_code, grain, points, sources) -> EffectReport:
     """Every method refused: the event has not happened yet."""
     why = f"the event has not happened yet (status 'expected', dated {ev['date']} at {ev['date_precision']} precision)"
+    return _refused(ev, entity, metric, region_code, grain, points, sources, why)
+
+
+def _refused(ev, entity, metric, region_code, grain, points, sources, why: str, window=None) -> EffectReport:
+    """Every method refused for one reason (an event not yet happened, a window with an empty side)."""
     refused = {
         m: Refusal(m, why) for m in ("counterfactual", "difference-in-differences", "synthetic control")
     }
     return EffectReport(ev, entity, metric, region_code, grain, points, refused["counterfactual"],
-                        refused["difference-in-differences"], sources, refused["synthetic control"])  # fmt: skip
+                        refused["difference-in-differences"], sources, refused["synthetic control"],
+                        window)  # fmt: skip
 
 
 def assess_pooled(
@@ -186,10 +195,14 @@ def explain_period(
     event_id: str | None = None,
     pre: str | None = None,
     post: str | None = None,
+    events_window: tuple[date, date] | None = None,
 ) -> Narrative:
     """The cited paragraph for one period: miss size, streak, events in the window, effect if estimable.
 
     pre, post: the estimate's window (`assess_effect`); the paragraph says when the period lies outside it.
+    events_window: the dates whose events are listed (the Impact page passes its event's window,
+    `periods.event_span`, so its flags and its narrative speak of one window); default: k periods around the
+    period.
     The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
     outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
     `default_event` among the window's events.
@@ -204,7 +217,7 @@ def explain_period(
     if actual is None:
         raise LookupError(f"no actual figure for {entity} {metric} in {region_code} for {period}")
     streak, streak_sources = queries.streak_containing(con, compared) if compared else (None, [])
-    start, end = window_around(actual["period_start"], actual["period_end"], actual["grain"])
+    start, end = events_window or window_around(actual["period_start"], actual["period_end"], actual["grain"])
     events = queries.related_events(con, region_code, start, end, entity=entity)
     related = True  # the default is always one of the window's events
     asked = event_id is not None

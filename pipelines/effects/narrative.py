@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pipelines.effects.periods import period_index
+from pipelines.effects.periods import period_index, window_words
 from pipelines.effects.ranking import SHOWN_EVENTS
 
 
@@ -190,7 +190,7 @@ def _streak_sentence(streak, streak_sources, unit, comparison, period, cite) -> 
 
 
 def _events_sentence(events, window, region_name, cite) -> str:
-    span = f"{window[0]} to {window[1]}"
+    span = window_words(window)
     if not events:
         return f"No events in related jurisdictions fall in the window {span}."
     shown, rest = events[:SHOWN_EVENTS], events[SHOWN_EVENTS:]

@@ -53,3 +53,15 @@ def window_around(start: date, end: date, grain: str) -> tuple[date, date]:
     return period_start(period_index(start, grain) - k, grain), period_end(
         period_index(end, grain) + k, grain
     )
+
+
+def event_span(day: date, grain: str) -> tuple[date, date]:
+    """The k-period window around the period containing an event dated `day`: the dates the Impact page's flags
+    and its narrative's events both speak of (sql/views/analysis/event_windows.sql's window_start, window_end)."""
+    idx = period_index(day, grain)
+    return window_around(period_start(idx, grain), period_end(idx, grain), grain)
+
+
+def window_words(window: tuple[date, date]) -> str:
+    """'2023-01-01 to 2027-12-31': a window's dates as every sentence about them says them."""
+    return f"{window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d}"

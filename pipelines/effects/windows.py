@@ -38,6 +38,7 @@ class Window:
     pre: tuple[int, int]  # first and last period index, inclusive
     post: tuple[int, int]
     chosen_by: str = "default"  # 'default' | 'user'
+    empty: str | None = None  # why a side has no period (every estimate is then refused with it), else None
 
     @property
     def pre_periods(self) -> int:
@@ -56,14 +57,21 @@ class Window:
         return None
 
     def span(self, which: str) -> str:
-        """'1970-1988', '2024-01 to 2024-06' or '1989' (one period)."""
+        """'1970-1988', '2024-01 to 2024-06', '1989' (one period) or 'none' (an empty side)."""
         a, b = self.pre if which == "pre" else self.post
+        if a > b:
+            return "none"
         joint = "-" if self.grain == "year" else " to "
         return label(a, self.grain) if a == b else f"{label(a, self.grain)}{joint}{label(b, self.grain)}"
 
     @property
     def text(self) -> str:
-        """'1970-1988 (19 years before), 1989-2000 (12 years after)'."""
+        """'1970-1988 (19 years before), 1989-2000 (12 years after)'; with an empty side, '2024 (1 year
+        before), no period after: the series' last figure is 2024 and the event acts from 2025'."""
+        if self.empty and self.post_periods <= 0:
+            return f"{self.span('pre')} ({count(max(self.pre_periods, 0), self.grain)} before), no period after: {self.empty}"
+        if self.empty:
+            return f"no period before: {self.empty}; {self.span('post')} ({count(self.post_periods, self.grain)} after)"
         return (
             f"{self.span('pre')} ({count(self.pre_periods, self.grain)} before), "
             f"{self.span('post')} ({count(self.post_periods, self.grain)} after)"
@@ -90,6 +98,7 @@ class Window:
             "post_periods": self.post_periods,
             "event_period": label(self.event_period, self.grain),
             "chosen_by": self.chosen_by,
+            "empty": self.empty,
             "text": self.text,
         }
 
@@ -140,7 +149,20 @@ def choose_window(
             f"the event is dated {event_date}): start it at {label(event_idx, grain)} or later"
         )
     chosen = "user" if (pre or post) else "default"
-    return Window(grain, event_idx, pre_range, post_range, chosen)
+    empty = None
+    if post_range[0] > post_range[1]:  # only a default side can be empty (`_user_range` refuses the others)
+        empty = (
+            f"the series' last figure is {label(last, grain)} and the event acts from {label(event_idx, grain)}"
+            if last < event_idx
+            else f"the next event touching the series acts from {label(later + 1, grain)}, the event's own period"
+        )
+    elif pre_range[0] > pre_range[1]:
+        empty = (
+            f"the series' first figure is {label(first, grain)} and the event acts from {label(event_idx, grain)}"
+            if first >= event_idx
+            else f"an earlier event touching the series acts up to {label(earlier, grain)}, the period before the event"
+        )
+    return Window(grain, event_idx, pre_range, post_range, chosen, empty)
 
 
 def _user_range(text: str, grain: str, option: str) -> tuple[int, int]:

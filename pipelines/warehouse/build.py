@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.ingest.assemble import LoadResult
 from pipelines.warehouse.alerts import raise_alerts
+from pipelines.warehouse.fiscal_periods import fiscal_periods
 from pipelines.warehouse.sqlfiles import (
     create_tables,
     create_views,
@@ -89,6 +90,13 @@ def build(
         create_tables(con)
         for table, frame in result.tables.items():
             insert_frame(con, table, frame)
+        figures = result.tables.get("figures")
+        days = (
+            (figures["period_start"].min(), figures["period_end"].max())
+            if figures is not None
+            else (None, None)
+        )
+        insert_frame(con, "fiscal_periods", fiscal_periods(result.tables["entities"], *days))
         insert_frame(con, "rejected_rows", result.rejected)
         insert_frame(con, "loads", result.loads)
         summary = result.summary()

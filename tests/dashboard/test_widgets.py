@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard import widgets
-from dashboard.sections.impact_choices import default_event, ranked_series
+from dashboard.sections.impact_choices import ranked_series
 from dashboard.sections.tiles import headline_rows, streak_words
 
 PAIRS = pl.DataFrame(
@@ -70,12 +70,6 @@ def test_furthest_below_reads_the_metric_sense():
         }
     )
     assert widgets.furthest_below(frame, n=2) == ["W", "W/A", "W/C"]
-
-
-def test_default_event_is_the_latest_assessable_that_happened():
-    events = pl.DataFrame({"event_id": ["E1", "E2", "E3"], "status": ["effective", "effective", "expected"]})
-    assert default_event(events, {"E1", "E3"}) == "E1"
-    assert default_event(events, set()) == "E3"  # nothing assessable: the latest
 
 
 def test_ranked_series_puts_the_events_entity_and_long_runs_first():

@@ -80,3 +80,28 @@ def test_a_retail_years_growth_target_over_52_weeks(tmp_path):
     assert growth == pytest.approx((fy2012 / fy2011 - 1) * 100, abs=1e-9) and target_pct == 10
     assert basis == "actual: growth on FY2011 (YOY); FY2011: sum of 52 weeks; FY2012: sum of 52 weeks"
     assert rows[("revenue", "FY2012")][:2] == (pytest.approx(fy2012), pytest.approx(fy2011 * 1.10))
+
+
+def test_a_53_week_prior_year_is_its_53_weeks(tmp_path):
+    # the NRF 4-5-4 calendar: fiscal 2023 = 2023-01-29..2024-02-03 has 53 weeks, fiscal 2024 52; FY2024's prior is
+    # the whole of FY2023 (by the calendar), not the 52 weeks before FY2024 (which tile too)
+    first = dt.date(2023, 1, 29)
+    weeks = "".join(
+        f"W{i},Shop,revenue,US,{first + dt.timedelta(7 * i)}..{first + dt.timedelta(7 * i + 6)},actual,"
+        f"{100 + i},USD,2025-02-10,r\n"
+        for i in range(105)
+    )
+    target = "T,Shop,revenue,US,FY2024,target,5,% YoY,2024-01-10,r\n"
+    calendar = tmp_path / "calendar"
+    calendar.mkdir()
+    (calendar / "entities.csv").write_text(
+        "entity,parent,fiscal_year_start_month,calendar,year_end,fiscal_year_named_by,description\n"
+        "Shop,,2,4-5-4,Saturday nearest January 31,start,NRF calendar\n"
+    )
+    (calendar / "regions.csv").write_text("region_code,name,parent_code,level\n")
+    with _built(tmp_path, weeks + target, extra=calendar) as con:
+        rows = {(m, p): (a, e, b) for m, p, a, e, b in con.sql(COMPARED).fetchall()}
+    fy2023, fy2024 = sum(range(100, 153)), sum(range(153, 205))  # 53 and 52 weeks
+    growth, _, basis = rows[("revenue_growth_yoy", "FY2024")]
+    assert growth == pytest.approx((fy2024 / fy2023 - 1) * 100, abs=1e-9)
+    assert basis == "actual: growth on FY2023 (YOY); FY2023: sum of 53 weeks; FY2024: sum of 52 weeks"

@@ -107,13 +107,28 @@ growth_expectations as (
     where regexp_matches(metric, '_growth_(yoy|qoq)$')
 ),
 
--- the periods a growth target needs its base metric's actual for: its own and the prior one. yoy: a year
--- earlier by the calendar, or 52 or 53 weeks earlier for a period of whole weeks in a series with weekly
--- actuals (a retail year); qoq: the period ending the day before, starting 3 calendar months, or 13 or 14
--- weeks, earlier. The prior's label is the period's with the year (yoy) or the quarter (qoq) stepped back.
+-- the periods a growth target needs its base metric's actual for: its own and the prior one. An entity with a
+-- retail calendar steps by it (fiscal_periods: the same fiscal period of the year before for yoy, the one ending
+-- the day before for qoq; a 53-week year's prior is its 53 weeks); any other a year earlier by the calendar
+-- (yoy), or the period ending the day before and starting 3 months earlier (qoq), its label the period's with
+-- the year (yoy) or the quarter (qoq) stepped back.
 growth_periods as (
     select entity, metric, region_code, period, grain, period_start, period_end
     from growth_expectations
+    union all
+    select g.entity, g.metric, g.region_code, p.period, g.grain, p.period_start, p.period_end
+    from growth_expectations as g
+    inner join fiscal_periods as c
+        on  c.entity = g.entity
+        and c.period_start = g.period_start
+        and c.period_end = g.period_end
+    inner join fiscal_periods as p
+        on  p.entity = c.entity
+        and p.grain = c.grain
+        and case g.growth_basis
+            when 'yoy' then p.fiscal_year = c.fiscal_year - 1 and p.position = c.position
+            else p.period_end = c.period_start - 1
+        end
     union all
     select
         g.entity,
@@ -125,38 +140,22 @@ growth_periods as (
             when regexp_matches(g.period, '\d{4}-Q[2-4]$') then
                 left(g.period, length(g.period) - 1) || (right(g.period, 1)::int - 1)::varchar
             when regexp_matches(g.period, '\d{4}-Q1$') then
-                regexp_replace(g.period, '(\d{4})-Q1$', (regexp_extract(g.period, '(\d{4})-Q1$', 1)::int - 1)::varchar || '-Q4')
-            else strftime(shift.prior_start, '%Y-%m-%d') || '..' || strftime(shift.prior_end, '%Y-%m-%d')
+                regexp_replace(
+                    g.period, '(\d{4})-Q1$', (regexp_extract(g.period, '(\d{4})-Q1$', 1)::int - 1)::varchar || '-Q4'
+                )
+            else strftime(g.period_start, '%Y-%m-%d') || ' before'
         end as period,
         g.grain,
-        shift.prior_start as period_start,
-        shift.prior_end as period_end
+        case g.growth_basis
+            when 'yoy' then (g.period_start - interval 1 year)::date
+            else (g.period_start - interval 3 month)::date
+        end as period_start,
+        case g.growth_basis
+            when 'yoy' then ((g.period_end + 1) - interval 1 year)::date - 1
+            else g.period_start - 1
+        end as period_end
     from growth_expectations as g
-    cross join lateral (
-        select (g.period_start - interval 1 year)::date as prior_start,
-            ((g.period_end + 1) - interval 1 year)::date - 1 as prior_end, false as by_weeks
-        where g.growth_basis = 'yoy'
-        union all
-        select g.period_start - weeks * 7, g.period_end - weeks * 7, true
-        from (values (52), (53)) as w(weeks)
-        where g.growth_basis = 'yoy'
-        union all
-        select (g.period_start - interval 3 month)::date, g.period_start - 1, false
-        where g.growth_basis = 'qoq'
-        union all
-        select g.period_start - weeks * 7, g.period_start - 1, true
-        from (values (13), (14)) as w(weeks)
-        where g.growth_basis = 'qoq'
-    ) as shift
-    where not shift.by_weeks
-        or (
-            (g.period_end - g.period_start + 1) % 7 = 0
-            and exists (
-                select 1 from actual_figures as w
-                where w.entity = g.entity and w.metric = g.metric and w.region_code = g.region_code
-                    and w.grain = 'week'
-            )
-        )
+    anti join fiscal_periods as c on c.entity = g.entity
 ),
 
 -- the periods an actual is rolled up to: every expectation's, and those growth targets need, in each unit the

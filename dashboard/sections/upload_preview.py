@@ -1,0 +1,56 @@
+"""The Upload page's preview: the canonical rows a file would load and every rejected cell, as grids whose
+empty cells are em dashes (never 'None'); and the rule that keeps server paths out of what visitors read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.grids import grid_frame
+from dashboard.text import md
+from pipelines.settings import env_data_dir, env_warehouse
+from pipelines.words import counted
+
+
+def without_server_paths(text: str, data_dir: Path | None = None) -> str:
+    """`text` with the server's data folder and warehouse path replaced by their names: visitors are not shown
+    where the server keeps its files (issue 28, fault 18)."""
+    data_dir = Path(env_data_dir()) if data_dir is None else data_dir
+    for path, name in (
+        (env_warehouse(), "the warehouse"),
+        (str(data_dir.resolve()), "DATA_DIR"),
+        (str(data_dir), "DATA_DIR"),
+    ):
+        if path and path not in (".", ""):
+            text = text.replace(path, name)
+    return text
+
+
+def preview_ui(name: str, data: bytes, layout_text: str, data_dir: Path) -> bool:
+    """Show what `data` (the file `name`) read through the layout (TOML text) would load, and every rejected
+    cell, checked against the data folder's reference files; True when nothing would be rejected. An empty cell
+    is shown as an em dash (dashboard/grids.py), never Streamlit's 'None'."""
+    from pipelines.ingest.layouts.preview import preview_bytes
+
+    try:
+        shown = preview_bytes(name, data, layout_text, data_dir)
+    except Exception as exc:  # a layout that is not even TOML is reported in `rejected`; anything else here
+        st.error(f"Cannot preview: {md(without_server_paths(str(exc), data_dir))}")
+        return False
+    rejected = shown.rejected["row_number"].n_unique()
+    st.markdown(
+        f"**{counted(shown.rows_in)} read, {shown.rows.height} would load, {rejected} rejected"
+        + (f", {shown.rows_combined} added into another line's figure" if shown.rows_combined else "")
+        + "**; "
+        f"{counted(shown.empty_cells, 'empty cell')}; {counted(len(shown.skipped))} left out by the layout's rules."
+    )
+    # an empty cell is an em dash, never Streamlit's 'None' (dashboard/grids.py); the values as read
+    if shown.rows.height:
+        st.dataframe(grid_frame(shown.rows.head(200), units=False)[0], hide_index=True, key="preview_rows")
+    if shown.rejected.height:
+        st.subheader("Rejected cells")
+        st.dataframe(grid_frame(shown.rejected, units=False)[0], hide_index=True, key="preview_rejected")
+    for line in shown.skipped:
+        st.caption(f"left out: {line}")
+    return rejected == 0

@@ -1,0 +1,34 @@
+"""Issue 23: the Upload page's preview grids printed 'None' for every blank cell (a row's empty note, a
+rejected cell without a suggestion). The page's preview (`dashboard.sections.upload_preview.preview_ui`) is
+run under AppTest on a real file and layout: every empty cell is an em dash, none is a null."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.case_study import REPO
+
+EARNINGS = REPO / "data" / "examples" / "datasets" / "earnings"
+
+
+def preview_script(csv_text: str, layout_text: str, data_dir: str) -> None:
+    from pathlib import Path
+
+    from dashboard.sections.upload_preview import preview_ui
+
+    preview_ui("earnings-2024.csv", csv_text.encode(), layout_text, Path(data_dir))
+
+
+def test_preview_grids_show_blanks_as_dashes_never_none():
+    text = (EARNINGS / "earnings-2024.csv").read_text().replace("1.13,1.20", "1.13,n/a", 1)  # one rejected
+    layout = (EARNINGS / "earnings-2024.layout.toml").read_text()
+    at = AppTest.from_function(preview_script, args=(text, layout, str(REPO / "data")), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "1 rejected" in at.markdown[0].value
+    rows, rejected = at.dataframe[0].value, at.dataframe[1].value
+    assert rows["note"].eq("—").all()  # the file has no notes: each is a dash, not None
+    for grid in (rows, rejected):
+        assert not grid.isna().any().any(), grid[grid.isna().any(axis=1)]
+        assert not grid.astype(str).isin(["None", "nan", "NaT"]).any().any()
+    assert rejected["value"].tolist() == ["n/a"]
