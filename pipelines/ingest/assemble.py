@@ -55,18 +55,18 @@ def _codes(frame: pl.DataFrame, column: str) -> list[str]:
     return frame[column].drop_nulls().unique().to_list() if column in frame.columns else []
 
 
-def assemble(
+def _tables(
     files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
-) -> LoadResult:
-    """The LoadResult of the stages' rows: reference tables with the metrics and entities the figures add,
-    then per file its rejected rows (read and stage issues) and its `loads` row."""
+) -> dict[str, pl.DataFrame]:
+    """The warehouse tables of a load (name -> frame): the reference tables with the metrics and entities
+    the figures and events add, the dataset policies, and the stages' rows."""
     metrics, entities = ref.with_new_metrics_and_entities(figures.rows, events.rows)
     policies = [
         {"dataset": dataset, "policy": f"days_before_end_{days}", "cutoff_days": days}
         for dataset, declared in sorted(dataset_settings(files).items())
         for days in declared.cutoff_days
     ]
-    tables = {
+    return {
         "expectation_policies": pl.DataFrame(policies, schema=POLICIES_SCHEMA),
         "compositions": ref.compositions
         if ref.compositions is not None
@@ -83,6 +83,14 @@ def assemble(
         "events": events.rows,
         "export_values": export_values(files),
     }
+
+
+def assemble(
+    files: list[FileLoad], ref: reference.Reference, sources: Stage, figures: Stage, events: Stage
+) -> LoadResult:
+    """The LoadResult of the stages' rows: reference tables with the metrics and entities the figures add,
+    then per file its rejected rows (read and stage issues) and its `loads` row."""
+    tables = _tables(files, ref, sources, figures, events)
     stage_issues = ref.issues | sources.issues | figures.issues | events.issues
     stage_ms = sources.ms | figures.ms | events.ms
     stage_notes = figures.notes | events.notes

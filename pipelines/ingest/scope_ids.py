@@ -112,22 +112,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         frame, notes[f.file.name] = canonical_entities(f.raw.frame, names[f.file.dataset])
         notes[f.file.name] = [*f.raw.notes, *notes[f.file.name]]
         rows, found = _guarded_validate(kind, f, frame, fctx)
-        taken = [i for i in rows[key].to_list() if i in first_seen]
-        if taken:
-            dupes = combine.explode_lines(rows.filter(pl.col(key).is_in(taken))).select(
-                pl.col(ROW),
-                pl.lit(key).alias("column_name"),
-                pl.col(key).alias("value"),
-                pl.format(
-                    "duplicate {} '{}' (already loaded from {})",
-                    pl.lit(key),
-                    pl.col(key),
-                    pl.col(key).replace_strict(first_seen, default=None),
-                ).alias("reason"),
-                pl.lit("give each row its own id, or remove the copy").alias("suggestion"),
-            )
-            found = pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
-            rows = rows.filter(~pl.col(key).is_in(taken))
+        rows, found = _reject_taken_ids(rows, found, key, first_seen)
         if kind == "figures":
             seen = keys_by_dataset.get(f.file.dataset)
             rows, shared, keys_by_dataset[f.file.dataset] = combine.across_files(rows, seen, f.file.name)
@@ -150,6 +135,29 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         else reference.empty_table(kind)
     )
     return Stage(rows, issues, ms, {n: v for n, v in notes.items() if v}, combined)
+
+
+def _reject_taken_ids(
+    rows: pl.DataFrame, found: pl.DataFrame, key: str, first_seen: dict[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows without the ids in `first_seen`, `found` with one issue per line of theirs naming the file that
+    loaded the id first). `first_seen`: id -> file name, the ids this dataset already loaded."""
+    taken = [i for i in rows[key].to_list() if i in first_seen]
+    if not taken:
+        return rows, found
+    dupes = combine.explode_lines(rows.filter(pl.col(key).is_in(taken))).select(
+        pl.col(ROW),
+        pl.lit(key).alias("column_name"),
+        pl.col(key).alias("value"),
+        pl.format(
+            "duplicate {} '{}' (already loaded from {})",
+            pl.lit(key),
+            pl.col(key),
+            pl.col(key).replace_strict(first_seen, default=None),
+        ).alias("reason"),
+        pl.lit("give each row its own id, or remove the copy").alias("suggestion"),
+    )
+    return rows.filter(~pl.col(key).is_in(taken)), pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:

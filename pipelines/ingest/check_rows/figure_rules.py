@@ -59,7 +59,13 @@ def figure_rules(checks: RowChecks, ctx: Context) -> None:
         pl.format("negative value for {}, which cannot be negative", c("metric")),
         "losses belong to a profit metric; check the sign",
     )
-    # as_of defaults to the source's publication date
+    _as_of_rules(checks, ctx)
+
+
+def _as_of_rules(checks: RowChecks, ctx: Context) -> None:
+    """as_of defaults to the source's publication date (an unknown source is flagged here); a figure dated in
+    the future, or an actual known before its period starts, is flagged."""
+    c = pl.col
     src = pl.DataFrame(
         {
             "source_id": list(ctx.source_dates),
