@@ -28,6 +28,7 @@ import duckdb
 
 from pipelines.orders.months import month_start, next_month
 from pipelines.orders.sql import orders_sql
+from pipelines.warehouse.sqlfiles import sql_literal
 
 REQUIRED_COLUMNS = ("ordered_at", "country", "currency", "amount", "status")
 GROUP_COLUMNS = ("month", "entity", "country", "currency", "status")
@@ -222,10 +223,6 @@ def _clean_row_groups(
     return groups
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 SCAN_SQL = orders_sql("scan")  # the one statement: sql/orders/scan.sql
 
 
@@ -239,8 +236,8 @@ def branch_rows_sql(branch: Branch, key: int) -> str:
     """`order_rows` of one branch (DuckDB): its files read once, the branch's key and month bounds as
     constants. A clean branch never reads `ordered_at` (it stands at the month's start, inside by proof); a
     branch whose footers prove the entity never reads that column; row_ranges select whole row groups."""
-    start, end = (f"timestamptz {_quote(bound.isoformat())}" for bound in month_bounds(branch.month))
-    files = ", ".join(_quote(f) for f in branch.files)
+    start, end = (f"timestamptz {sql_literal(bound.isoformat())}" for bound in month_bounds(branch.month))
+    files = ", ".join(sql_literal(f) for f in branch.files)
     numbers = ", file_row_number = true" if branch.row_ranges else ""
     ordered_at = start if branch.clean else "ordered_at::timestamptz"
     entity = "null::varchar" if branch.entity is not None else "entity::varchar"
