@@ -349,14 +349,14 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
 
     from pipelines.defs.resources import ImpactSettings
     from pipelines.defs.run import run_pipeline
-    from pipelines.ingest import assemble
+    from pipelines.ingest import read as reading
 
     data = tmp_path / "data"
     folder = _dataset(data, "shop", {"sources.csv": SOURCES, "figures.csv": GOOD_FIGURES})
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     warehouse.parent.mkdir()
     seen: list[str] = []
-    real = assemble.read_files
+    real = reading.read_files
 
     def watched(inputs, *args):
         # what another process finds while this run parses: the lock free to take
@@ -374,7 +374,7 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
             )
         return files
 
-    monkeypatch.setattr(assemble, "read_files", watched)
+    monkeypatch.setattr(reading, "read_files", watched)
     summary = run_pipeline(ImpactSettings(data_dir=str(data), warehouse=str(warehouse), today="2026-11-29"))
     assert summary.published, summary.error
     assert seen == ["free", "free"], seen  # read twice (the inputs changed), never holding the lock

@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.ingest.assemble import discover
+from pipelines.ingest.discover import discover
 from pipelines.ingest.inbox import file_inbox
 from pipelines.warehouse.build import inputs_hash
 
