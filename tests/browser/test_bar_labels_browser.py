@@ -8,8 +8,7 @@ import pytest
 
 from pipelines.devtools.operator_demo import ENTITY
 
-from .browser import MARKS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -41,8 +40,9 @@ def test_every_bar_is_labelled(demo_site, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
         page.goto(f"{demo_site}/?entity={ENTITY.replace(' ', '+')}")
-        wait_until_settled(page, 2)
-        page.wait_for_timeout(2500)  # the charts' text is laid out after the script has finished
+        wait_until_settled(
+            page, 2
+        )  # till the layout is steady: the charts' text is laid out after the script
         counts = page.evaluate(MEASURE)
         assert counts and all(bars >= 12 for bars, _ in counts), counts  # six regions, two bars each
         assert all(shown == bars for bars, shown in counts), counts
