@@ -101,9 +101,7 @@ def test_own_spreadsheets_from_upload_to_scorecard(own_site, browser):
                 page.screenshot(path=str(SHOTS / f"own-{path or 'scorecard'}_{width}.png"), full_page=True)
                 assert page.locator('[data-testid="stException"]').count() == 0, (path, width)
                 body = page.inner_text("body")
-                # not yet on Evidence: a fresh session opened at ?entity= for the new entity showed "(all)"
-                # (seen 2026-12-07; left to the Evidence page's owner)
-                assert path == "evidence" or "Regional budget 2026" in body, (path, width, body[-800:])
+                assert "Regional budget 2026" in body, (path, width, body[-800:])
                 if width == 1440:
                     got, lost = download_every_button(
                         page, f"own-{path or 'scorecard'}", SHOTS / "own-downloads"
