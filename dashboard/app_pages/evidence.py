@@ -184,9 +184,12 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
 
     st.subheader("Exchange rates used")
-    rates = data.fx_rates_used(ident)
+    rates = data.fx_rates_used(ident, entity)
     if rates.is_empty():
-        st.caption("every figure is in USD or a unit without currency: no exchange rate used")
+        st.caption(
+            f"every figure{f' of {md(entity)}' if entity else ''} is in USD or a unit without currency: "
+            "no exchange rate used"
+        )
     else:
         st.caption(
             "Monthly rates behind the USD values, with who published them: the ECB reference rates, or a "
@@ -195,7 +198,9 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         tables.show_table(rates, "fx_rates_used")
 
     st.subheader("Loads and rejected rows")
-    tables.show_table(data.loads(ident), "loads")
+    if entity:
+        st.caption(f"The files holding {md(entity)}'s figures.")
+    tables.show_table(data.loads(ident, entity), "loads")
     rejected = data.rejected(ident)
     if rejected.is_empty():
         st.caption("no rejected rows: every input row loaded")

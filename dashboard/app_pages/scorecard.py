@@ -35,7 +35,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         reported_grains, has_quarters = data.comparison_grains(ident, *key)
     grain = widgets.grain_ui(
         sorted(reported_grains | ({"quarter"} if has_quarters else set())),
-        preferred="quarter" if has_quarters else None,
+        # the grain of the pages' one default rule (widgets.default_view) when the plan is shown
+        preferred=series.grain if versus == "plan" else None,
     )
     if grain is None and versus == "last year":
         st.info(

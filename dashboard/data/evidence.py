@@ -64,14 +64,16 @@ def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) ->
     return csv_for_spreadsheets(frame).encode()
 
 
-def loads(ident: Identity) -> pl.DataFrame:
-    """One row per input file: file, dataset, input_kind, status, rows_in, rows_loaded, rows_rejected, ..."""
-    return read(ident, "evidence/loads")
+def loads(ident: Identity, entity: str | None = None) -> pl.DataFrame:
+    """One row per input file of the build (file, dataset, input_kind, status, the row counts, error,
+    duration_ms, loaded_at); with an entity, only the files holding a figure of it."""
+    return read(ident, "evidence/loads", entity, entity)
 
 
-def fx_rates_used(ident: Identity) -> pl.DataFrame:
-    """The exchange rates behind the USD values, per currency and source (view fx_rates_used)."""
-    return read(ident, "evidence/fx_rates_used")
+def fx_rates_used(ident: Identity, entity: str | None = None) -> pl.DataFrame:
+    """The exchange rates behind the USD values (currency x source: the months and the USD-per-unit range);
+    with an entity, only the currencies its figures are in."""
+    return read(ident, "evidence/fx_rates_used", entity, entity)
 
 
 def rejected(ident: Identity) -> pl.DataFrame:
