@@ -132,6 +132,18 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             selection=picked,
         )
 
+    st.subheader("Revisions of expectations")
+    revised = data.revisions(ident, entity, metric)
+    if revised.is_empty():
+        st.caption("no revised expectation for this selection")
+    else:
+        st.caption(
+            f"{revised.height:,} later vintage{'' if revised.height == 1 else 's'} of an expectation with the "
+            "value each replaced, latest first: a plan revised by its own publisher is a revision, not a "
+            "disagreement between sources" + (" (the 1,000 latest)" if revised.height >= 1000 else "") + "."
+        )
+        tables.show_table(revised, "expectation_revisions", selection=picked)
+
     st.subheader("Figures")
     figures = data.evidence(ident, entity, metric)
     if figures.is_empty():

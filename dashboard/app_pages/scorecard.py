@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import tables, widgets
 from dashboard.charts import scorecard as charts
-from dashboard.charts.style import value_scale
+from dashboard.charts.style import NEUTRAL_WORDS, value_scale
 from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
@@ -73,7 +73,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     st.caption(
         f"{series.entity} · {series.metric_label} against {against}; per {grain}, {first_year}–{last_year}. Tiles: "
         f"{latest['region_name']}, latest {grain} {latest['period']}. Blue = better than expected, red = worse "
-        "(in the metric's own sense: for costs, below budget is better)."
+        "(in the metric's own sense: for costs, below budget is better); white or grey = in line, "
+        f"{NEUTRAL_WORDS} (a figure given to three significant figures carries up to ±0.4 % of rounding)."
     )
     streaks = (
         data.streaks(ident, *key, grain=grain)

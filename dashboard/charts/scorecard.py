@@ -13,6 +13,8 @@ from dashboard.charts.style import (
     BOUND_WORDS,
     EXPECTATION,
     HEATMAP_RANGE,
+    NEUTRAL_BAND,
+    NEUTRAL_WORDS,
     SENSE_COLOURS,
     TEMPLATE,
     attainment_words,
@@ -23,6 +25,7 @@ from dashboard.charts.style import (
     region_label,
     rollup_words,
     sense_words,
+    shown_sense,
     sources,
     value_scale,
     wrap,
@@ -80,10 +83,10 @@ def _cell_hover(c: dict, k: int, divisor: float, unit_label: str, actual_src: st
 
 def cell_colour_value(favourable: bool | None, performance_pct: float | None) -> float:
     """The heatmap's colour value of one comparison: performance in % (positive = better than expected), 0 when
-    in line (inside a range: neutral, not a tint of the midpoint), NaN when the metric has no sense."""
+    in line (inside a range, or within the neutral band `NEUTRAL_BAND`: neutral, not a tint), NaN when the metric has no sense."""
     if performance_pct is None:
         return float("nan")
-    return 0.0 if favourable is None else performance_pct * 100
+    return 0.0 if shown_sense(favourable, performance_pct) is None else performance_pct * 100
 
 
 def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
@@ -145,7 +148,11 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             colorbar=dict(
                 # the title under the bar and its ticks: with side="top" plotly.js printed the
                 # title on the bar itself (a horizontal bar anchored to the container's bottom)
-                title=dict(text="better / worse than expected (%)", side="bottom", font_size=12),
+                title=dict(
+                    text=f"better / worse than expected (%) · white: {NEUTRAL_WORDS}",
+                    side="bottom",
+                    font_size=12,
+                ),
                 tickfont_size=11,
                 ticksuffix="%",
                 tickprefix="",
@@ -235,7 +242,7 @@ def _hatches(bounds: list) -> list[str]:
 
 ACTUAL_LABELS = {
     False: "actual, worse than expected",
-    None: "actual, in line",
+    None: f"actual, in line ({NEUTRAL_WORDS})",
     True: "actual, better than expected",
 }
 
@@ -288,8 +295,11 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
     values = frame["expectation"].to_list() + frame["actual"].to_list()
     divisor, unit_label = value_scale(frame["unit"][0], values)
     traces = [_expectation_bars(frame, divisor, unit_label, position)]
+    shown = (  # the sense the bars show: in line inside the neutral band (style.NEUTRAL_BAND)
+        pl.when(pl.col("performance_pct").abs() < NEUTRAL_BAND).then(None).otherwise(pl.col("favourable"))
+    )
     for sense in ACTUAL_LABELS:
-        kept = pl.col("favourable").is_null() if sense is None else pl.col("favourable") == sense
+        kept = shown.is_null() if sense is None else shown == sense
         part = frame.filter(kept)
         if part.height:
             traces.append(_actual_bars(part, sense, divisor, unit_label, position))

@@ -64,6 +64,13 @@ def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) ->
     return csv_for_spreadsheets(frame).encode()
 
 
+def revisions(ident: Identity, entity: str | None, metric: str | None, limit: int = 1000) -> pl.DataFrame:
+    """The `limit` latest revisions of expectations (a later vintage and the value it replaced: entity,
+    metric, region_code, period, kind, vintage, vintages, previous_value, value, change, change_pct, unit,
+    previous_as_of, as_of, source_id, figure_id), for one entity and metric when given."""
+    return read(ident, "evidence/revisions", limit, where=where_given(entity=entity, metric=metric))
+
+
 def loads(ident: Identity, entity: str | None = None) -> pl.DataFrame:
     """One row per input file of the build (file, dataset, input_kind, status, the row counts, error,
     duration_ms, loaded_at); with an entity, only the files holding a figure of it."""
