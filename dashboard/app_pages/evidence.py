@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
@@ -67,6 +69,26 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             )
             + f" (version {b['product_version']})."
         )
+
+    region, start, end = (st.query_params.get(k) for k in ("region", "start", "end"))
+    if region and start and end:  # a Scorecard heatmap cell, clicked (its region and period in the address)
+        try:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError:
+            st.warning(f"The address's period '{md(start)}'–'{md(end)}' is not two dates (YYYY-MM-DD).")
+        else:
+            cell = data.cell_figures(ident, entity, metric, region, first, last)
+            where = cell["region_name"][0] if cell.height else region
+            period = st.query_params.get("period") or f"{first}–{last}"
+            st.subheader(f"Figures behind the Scorecard cell: {md(where)}, {md(period)}")
+            st.caption(
+                f"{counted(cell.height, 'figure')} of {md(entity or 'every entity')} · "
+                f"{md(names.get(metric, metric) if metric else 'every metric')} in {md(where)} within "
+                f"{first}–{last} (the period and its months), actuals and every expectation with its vintage."
+            )
+            back = {k: v for k in ("entity", "metric", "kind") if (v := st.query_params.get(k))}
+            st.page_link("app_pages/scorecard.py", label="Back to the Scorecard", query_params=back)
+            tables.show_table(cell, "cell_figures", selection=picked | {"region": region, "period": period})
 
     component_ids = [f for f in st.query_params.get("figures", "").split(",") if f]
     if component_ids:  # linked from a rolled-up comparison on the Scorecard

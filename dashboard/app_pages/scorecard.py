@@ -84,15 +84,32 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)
-    show_chart(
+    # the filters an Evidence page opened from here keeps (entity, metric, kind), so Back returns to them
+    kept = {"entity": series.entity, "metric": series.metric, "kind": series.kind}
+    clicked = show_chart(
         charts.performance_heatmap(charted, series.metric_label),
         key="heatmap",
         dense=charts.cell_text_too_dense_for_phone(charted),
+        clickable=True,
     )
+    points = clicked.selection.points if clicked is not None else []
+    cell = charts.heatmap_cell(charted, points[0]) if points else None
+    if cell is not None:  # a clicked cell: its evidence, in this tab, with the filters kept
+        st.switch_page(
+            "app_pages/evidence.py",
+            query_params=kept
+            | {
+                "region": cell["region_code"],
+                "period": cell["period"],
+                "start": cell["period_start"].isoformat(),
+                "end": cell["period_end"].isoformat(),
+            },
+        )
     shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
-        "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources."
+        "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources; click it "
+        "for its figures on the Evidence page."
         + (
             f" Rows: {shown_regions} of {all_regions} regions, the top level and those furthest below "
             "expectation over these periods (all of them under *Regions in the charts*)."
@@ -100,7 +117,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             else ""
         )
     )
-    rollup_links(charted)
+    rollup_links(charted, kept)
     period = widgets.bar_period_ui(frame)
     show_chart(
         charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),

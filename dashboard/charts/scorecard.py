@@ -118,6 +118,18 @@ def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
     return y_labels, periods, z, text, hover
 
 
+def heatmap_cell(frame: pl.DataFrame, point: dict) -> dict | None:
+    """The comparison row (as a dict) of a clicked heatmap cell: `point` is a Plotly selection point of
+    `performance_heatmap(frame)` (its `x` the period, `y` the row label); None when no row matches."""
+    frame = frame.sort("region_path", "period_start")
+    min_depth = min(d for d in frame["region_depth"].to_list() if d is not None) if frame.height else 0
+    for r in frame.iter_rows(named=True):
+        label = region_label(r["region_name"], r["region_depth"], min_depth)
+        if r["period"] == point.get("x") and label == point.get("y"):
+            return r
+    return None
+
+
 def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     """Regions (rows, in hierarchy order) x periods (columns): colour = better (blue) or worse (red) than
     expected by `performance_pct`, in the metric's own sense; text = variance."""

@@ -23,6 +23,18 @@ def evidence(
     return read(ident, "evidence/evidence", limit, where=where_given(entity=entity, metric=metric))
 
 
+def cell_figures(
+    ident: Identity, entity: str | None, metric: str | None, region_code: str, start, end
+) -> pl.DataFrame:
+    """The figures of one Scorecard heatmap cell: this region's figures (of the entity and metric when given)
+    whose period lies within [start, end] (dates: a quarter's months and the quarter itself), as `evidence`."""
+    narrow = all_of(
+        where_given(entity=entity, metric=metric, region_code=region_code),
+        ("period_start >= ? and period_end <= ?", [start, end]),
+    )
+    return read(ident, "evidence/evidence", SHOWN_ROWS, where=narrow)
+
+
 def figures_by_id(ident: Identity, figure_ids: list[str]) -> pl.DataFrame:
     """The figures with these ids (figure_evidence), in the order given: the components behind a rolled-up
     comparison (`actual_figure_ids` / `expectation_figure_ids` of the comparisons)."""
