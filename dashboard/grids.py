@@ -65,17 +65,40 @@ def frame_scale(frame: pl.DataFrame) -> tuple[float, str] | None:
     return value_scale(frame["unit"][0], values)
 
 
+def display_decimals(name: str, units: set[str]) -> int:
+    """Decimals a float column is shown with in the SQL console: a share (a fraction, `SHARES`) 4; a
+    percentage (`*_pct`, or the unit '%') 2; otherwise the precision of the result's units (its `unit`
+    column): a currency's minor unit (babel: USD 2, JPY 0; the most of the result's currencies), and 2 for
+    any other unit or none. Display only: the warehouse and the CSV keep every digit."""
+    from babel.numbers import get_currency_precision, is_currency
+
+    if name in SHARES:
+        return 4
+    if name.endswith("_pct") or units == {"%"}:
+        return 2
+    currencies = [u for u in units if u and is_currency(u)]
+    if currencies and len(currencies) == len(units):
+        return max(get_currency_precision(u) for u in currencies)
+    return 2
+
+
 def grid_frame(
-    frame: pl.DataFrame, scale: tuple[float, str] | None = None, units: bool = True
+    frame: pl.DataFrame, scale: tuple[float, str] | None = None, units: bool = True, rounded: bool = False
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """The frame as the grid shows it, and the printf format of each numeric column it rewrote.
-    `units=False` (the SQL console: the numbers exactly as the query returned them) only fills empty cells."""
+    `units=False` (the SQL console: the numbers as the query returned them) only fills empty cells;
+    `rounded=True` (with it) also rounds each float column to `display_decimals` (0.30000000000000004 is
+    shown 0.3)."""
     scale = (scale or frame_scale(frame)) if units else None
+    unit_values = (
+        set(frame["unit"].drop_nulls().cast(pl.String).to_list()) if "unit" in frame.columns else set()
+    )
     columns, formats = [], {}
     for name, dtype in frame.schema.items():
         column = pl.col(name)
         if not units:
-            pass
+            if rounded and dtype.is_float():
+                column = column.round(display_decimals(name, unit_values))
         elif name in AMOUNTS and dtype.is_numeric() and scale:
             label = f"{name} ({scale[1]})" if scale[1] else name
             column, formats[label] = (column / scale[0]).alias(label), AMOUNT_FORMAT

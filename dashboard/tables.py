@@ -43,6 +43,7 @@ def show_table(
     selection: dict | None = None,
     scale: tuple[float, str] | None = None,
     units: bool = True,
+    rounded: bool = False,
 ) -> None:
     """A table with its CSV download; an empty table is a message, not an empty grid.
 
@@ -54,13 +55,14 @@ def show_table(
     The grid shows amounts in the chart's unit (`scale`: the chart's (divisor, unit label); by default the
     frame's own unit scaled as a chart would) and shares as %, an em dash for an empty cell
     (dashboard/grids.py; `units=False`: the values as they are, for the SQL console); the CSV keeps the raw
-    base-unit values.
+    base-unit values. `rounded=True` (the SQL console) shows floats to their unit's precision
+    (`grids.display_decimals`); the CSV keeps every digit.
     """
     if frame.is_empty():
         st.caption(f"no rows: {name.replace('_', ' ')}")
         return
     if grid:
-        shown, formats = grid_frame(frame, scale, units)
+        shown, formats = grid_frame(frame, scale, units, rounded)
         # Dates as dates: without a column config the grid showed '2024-01-01 00:00:00' for a DATE column.
         config = {c: DATE_COLUMN for c, t in shown.schema.items() if t == pl.Date}
         config |= {c: st.column_config.NumberColumn(format=f) for c, f in formats.items()}

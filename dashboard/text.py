@@ -46,6 +46,8 @@ CLI_TO_PAGE = {
     "(--pre, --post)": "(the sidebar's 'Pre-event window' and 'Post-event window')",
     "(--exclude)": "(left out when the estimate was asked for)",
     "; pass --entity": "; choose one under 'Entity'",
+    "--pre '": "the 'Pre-event window' '",
+    "--post '": "the 'Post-event window' '",
 }
 
 

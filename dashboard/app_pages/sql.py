@@ -62,4 +62,6 @@ elif clicked or query:
     else:
         note = " (row limit reached)" if result.height >= max_rows else ""
         st.caption(f"{row_count(result.height)}{note}")
-        tables.show_table(result, "query_result", units=False)  # the query's own numbers, not rescaled
+        # the query's own numbers, not rescaled; shown to their unit's precision (0.30000000000000004 as 0.3),
+        # every digit in the CSV
+        tables.show_table(result, "query_result", units=False, rounded=True)

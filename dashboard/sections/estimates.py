@@ -116,10 +116,15 @@ def donor_pool_section(pool, names: dict) -> None:
     with st.expander(
         f"Donor pool: {len(pool.donors)} regions in, {len(pool.left_out)} left out", expanded=False
     ):
-        st.markdown(f"Rule: {pool.rule}.")
+        st.markdown(f"Rule: {page_words(pool.rule)}.")
         st.markdown("**In**: " + (", ".join(f"{names.get(d, d)} ({d})" for d in pool.donors) or "none"))
         if pool.left_out:
-            st.dataframe(pl.DataFrame(pool.left_out), hide_index=True, width="stretch")
+            left_out = pl.DataFrame(pool.left_out)
+            if "reason" in left_out.columns:
+                left_out = left_out.with_columns(
+                    pl.col("reason").map_elements(page_words, return_dtype=pl.String)
+                )
+            st.dataframe(left_out, hide_index=True, width="stretch")
         if pool.without_figures:
             st.caption(f"{pool.without_figures} other regions of the level have no figures of this series.")
 
@@ -290,7 +295,7 @@ def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFr
         st.info(f"No narrative for {period}: {story}.")
         return
     for heading, body in story.parts:  # the miss, the streak, the events, the estimate
-        st.markdown(f"**{heading}.** " + body.replace("$", "\\$"))
+        st.markdown(f"**{heading}.** " + page_words(body).replace("$", "\\$"))  # page advice, not CLI flags
     cited = data.sources(ident, [c.source_id for c in story.citations])
     urls = dict(zip(cited["source_id"].to_list(), cited["url"].to_list(), strict=True))
     titles = dict(zip(cited["source_id"].to_list(), cited["title"].to_list(), strict=True))

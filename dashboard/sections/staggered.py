@@ -13,7 +13,7 @@ from dashboard.charts.style import TEMPLATE
 from dashboard.data import connection as db
 from dashboard.data import impact as data
 from dashboard.figures import show_chart
-from dashboard.text import md
+from dashboard.text import md, page_words
 from pipelines.effects.results import Refusal
 
 
@@ -74,7 +74,7 @@ def staggered_section(
             ident, (event["event_id"], *chosen), choice.metric, choice.entity, choice.grain
         )
     if result.error:
-        st.info(f"**No staggered estimate**: {md(result.error)}")
+        st.info(f"**No staggered estimate**: {md(page_words(result.error))}")
         return
     report = result.report
     est = report.estimate

@@ -215,3 +215,73 @@ def across_files(
     kept = rows.join(hit.select(ROW), on=ROW, how="anti", maintain_order="left")
     loaded = mine.join(hit.select(c(ROW).alias("_seen_row")), on="_seen_row", how="anti")
     return kept, issues.cast(ISSUE_SCHEMA), pl.concat([seen, loaded])
+
+
+# a line's key as written (after a layout's maps), to find the figure a rejected line was a part of
+_WRITTEN_KEY = ("entity", "metric", "region", "period", "kind", "as_of", "source_id")
+
+
+def refuse_partial_sums(
+    written: pl.DataFrame, rows: pl.DataFrame, rejected: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Under `combine = "sum"`, a figure some of whose lines were rejected is refused too: its sum would miss
+    them (a credit memo of -1,000 refused as a negative sale left the month at its other line, 56,105 instead of
+    55,105, with no word). `written`: the file's rows as written (ROW and the figure columns as text);
+    `rows`: combine_lines' figures (with LINES); `rejected`: the rows the checks refused (ROW). A rejected line
+    belongs to the figure whose key it has as written (entity, metric, region, period, kind, as_of, source_id,
+    compared trimmed and case-insensitively); one whose key itself was unreadable cannot be placed and stays
+    only its own rejection. Returns (rows kept, an issue per line of each refused figure)."""
+    c = pl.col
+    if rejected.is_empty() or rows.is_empty() or LINES not in rows.columns:
+        return rows, pl.DataFrame(schema=ISSUE_SCHEMA)
+    key = pl.concat_str(
+        [c(k).cast(pl.String).fill_null("").str.strip_chars().str.to_lowercase() for k in _WRITTEN_KEY],
+        separator="\x1f",
+    ).alias("_key")
+    keyed = written.select(c(ROW), key)
+    refused_rows = rejected.select(c(ROW)).unique()
+    missing = (
+        keyed.join(refused_rows, on=ROW, how="semi").group_by("_key").agg(c(ROW).sort().alias("_missing"))
+    )
+    figures = rows.join(keyed, on=ROW, how="left").join(missing, on="_key", how="inner")
+    if figures.is_empty():
+        return rows, pl.DataFrame(schema=ISSUE_SCHEMA)
+    text = c("_missing").list.eval(pl.element().cast(pl.String)).list.join(", ")
+    issues = explode_lines(
+        figures.with_columns(
+            pl.format(
+                "a part of this line's figure ({}) was rejected (row(s) {}): the sum of its lines would miss it",
+                _key_text(),
+                text,
+            ).alias("reason")
+        )
+    ).select(
+        c(ROW),
+        pl.lit(None, pl.String).alias("column_name"),
+        c("value_raw").cast(pl.String).alias("value"),
+        c("reason"),
+        pl.lit("fix the rejected line(s) and the figure loads whole").alias("suggestion"),
+    )
+    kept = rows.join(figures.select(ROW), on=ROW, how="anti", maintain_order="left")
+    return kept, issues.cast(ISSUE_SCHEMA)
+
+
+def refuse_negative_sums(rows: pl.DataFrame, never_negative: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Under `combine = "sum"` the sign rule applies to the figure, not to each line: a credit memo (-1,000) is
+    a part of a month's sales; a sum below zero of a metric that cannot be negative is refused, line by line.
+    Returns (rows kept, an issue per line of each refused figure)."""
+    c = pl.col
+    bad = rows.filter((c("value") < 0) & c("metric").is_in(never_negative))
+    if bad.is_empty():
+        return rows, pl.DataFrame(schema=ISSUE_SCHEMA)
+    issues = explode_lines(bad).select(
+        c(ROW),
+        pl.lit("value", pl.String).alias("column_name"),
+        c("value_raw").cast(pl.String).alias("value"),
+        pl.format(
+            "the sum of this line's figure is negative for {}, which cannot be negative", c("metric")
+        ).alias("reason"),
+        pl.lit("losses belong to a profit metric; check the sign of the lines").alias("suggestion"),
+    )
+    kept = rows.join(bad.select(ROW), on=ROW, how="anti", maintain_order="left")
+    return kept, issues.cast(ISSUE_SCHEMA)

@@ -384,18 +384,22 @@ def _read_xlsx(data: bytes) -> RawTable:
     bad = []
     if uncached:
         header_row = _header_row(data)
-        marks = {}
-        for cell, row in uncached.items():
-            marks.setdefault(row - header_row - 1, []).append(cell)
+        marks: dict[int, list[UncachedFormula]] = {}
+        for found in uncached:
+            marks.setdefault(found.row - header_row - 1, []).append(found)
         hit = frame.filter(pl.col("_sheet_index").is_in(list(marks)))
         for index, number in zip(hit["_sheet_index"], hit[ROW], strict=True):
-            cells = ", ".join(marks[index])
+            first = marks[index][0]  # the row's first such cell is its origin; every one is named
+            cells = ", ".join(f"{f.sheet}!{f.cell} ({f.formula})" for f in marks[index])
             bad.append(
                 BadRow(
                     number,
-                    f"cell {cells} holds a formula with no saved result (the file was written by a program "
-                    "that does not calculate formulas); open and save it in Excel or LibreOffice, or type "
-                    "the value",
+                    f"{FORMULA_WITHOUT_VALUE}: {cells}; the file was written by a program that does not "
+                    "calculate formulas, so the cell has no value to load",
+                    first.formula,
+                    first.column,
+                    f"{first.sheet}!{first.cell}",
+                    "open and save the file in Excel (or LibreOffice), or type the value",
                 )
             )
         frame = frame.filter(~pl.col("_sheet_index").is_in(list(marks)))
@@ -448,21 +452,40 @@ def _as_shown(frame: pl.DataFrame, data: bytes) -> tuple[pl.DataFrame, tuple[str
     return frame.with_columns(fixes), (f"cells read as their number format shows them: {read}",)
 
 
-def _formulas_without_value(data: bytes) -> dict[str, int]:
-    """Cells of the first sheet holding a formula but no cached result: {'F3': 3}. Such a cell reads as
-    empty (or as 0 in some readers), so its row is rejected instead of loading a value nobody computed."""
+FORMULA_WITHOUT_VALUE = "formula without a cached value (open and save in Excel)"
+
+
+@dataclass(frozen=True)
+class UncachedFormula:
+    """A cell holding a formula but no saved result: sheet, cell ('F3'), sheet row, formula, header above."""
+
+    sheet: str
+    cell: str
+    row: int
+    formula: str
+    column: str | None
+
+
+def _formulas_without_value(data: bytes) -> list[UncachedFormula]:
+    """Cells of the first sheet holding a formula but no cached result. Such a cell reads as empty (or as 0
+    in some readers), so its row is rejected, naming sheet, cell and formula, instead of being counted empty or
+    loading a value nobody computed."""
     from openpyxl import load_workbook  # only for .xlsx files
 
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
     formulas.reset_dimensions()  # iterate the cells there are, not the <dimension> the file claims
-    found = {
-        c.coordinate: c.row
-        for row in formulas.iter_rows()
-        for c in row
-        if getattr(c, "data_type", None) == "f" and hasattr(c, "coordinate")
-    }
+    header: dict[int, str] = {}
+    found: dict[str, tuple[int, int, str]] = {}
+    for row in formulas.iter_rows():
+        for c in row:
+            if not hasattr(c, "coordinate"):
+                continue
+            if not header and not found and c.value not in (None, "") and c.data_type != "f":
+                header = {x.column: str(x.value) for x in row if getattr(x, "value", None) not in (None, "")}
+            if getattr(c, "data_type", None) == "f":
+                found[c.coordinate] = (c.row, c.column, str(c.value)[:200])
     if not found:
-        return {}
+        return []
     values = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     values.reset_dimensions()
     cached = {
@@ -471,7 +494,13 @@ def _formulas_without_value(data: bytes) -> dict[str, int]:
         for c in row
         if getattr(c, "coordinate", None) in found
     }
-    return {cell: row for cell, row in found.items() if cached.get(cell) in (None, "")}
+    return [
+        UncachedFormula(
+            formulas.title, cell, row, formula, normalise_header(header[col]) if col in header else None
+        )
+        for cell, (row, col, formula) in found.items()
+        if cached.get(cell) in (None, "")
+    ]
 
 
 def _header_row(data: bytes) -> int:

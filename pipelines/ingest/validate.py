@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest.combine import OWN_ID, combine_lines
+from pipelines.ingest.combine import OWN_ID, combine_lines, refuse_negative_sums, refuse_partial_sums
 from pipelines.ingest.dataset_settings import NO_SETTINGS, DatasetSettings
 from pipelines.ingest.problems import Problem, RowChecks
 from pipelines.ingest.readers import ROW
@@ -242,7 +242,16 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     _duplicate_figures(checks, parts=ctx.combine is not None)
     good, issues = checks.split()
     rows, lines = combine_lines(_figure_rows(good), ctx.combine, ctx.combine_hint)
+    if ctx.combine is not None:  # lines are parts: the sign rule and a rejected part concern the whole figure
+        rows, negative = refuse_negative_sums(rows, _never_negative(ctx))
+        rows, partial = refuse_partial_sums(frame, rows, issues)
+        lines = pl.concat([lines, negative, partial])
     return rows, pl.concat([issues, lines]).sort(ROW, maintain_order=True)
+
+
+def _never_negative(ctx: Context) -> list[str]:
+    """The metrics whose figures cannot be negative (metrics' can_be_negative false: revenue, counts)."""
+    return [m for m, p in ctx.metrics.items() if not p.get("can_be_negative", True)]
 
 
 def _growth_metrics(checks: RowChecks) -> None:
@@ -342,10 +351,8 @@ def _figure_rules(checks: RowChecks, ctx: Context) -> None:
         "bound",
         pl.format("a range cannot also be a bound ({})", c("bound")),
     )
-    known = {m: p.get("can_be_negative", True) for m, p in ctx.metrics.items()}
-    never_negative = [m for m, allowed in known.items() if not allowed]
-    checks.flag(
-        (c("value") < 0) & c("metric").is_in(never_negative),
+    checks.flag(  # lines to add (combine = "sum") are checked as their sum, after combine_lines
+        (c("value") < 0) & c("metric").is_in(_never_negative(ctx)) & pl.lit(ctx.combine is None),
         "value",
         pl.format("negative value for {}, which cannot be negative", c("metric")),
         "losses belong to a profit metric; check the sign",

@@ -5,6 +5,8 @@ column_groups layout and reconciled with the warehouse, and percent-formatted ce
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -147,6 +149,46 @@ def test_gl_combine_in_dataset_toml_for_the_canonical_file(tmp_path):
     (note,) = rows(con, "select note from figures where metric = 'salaries' and region_code = 'CA' "
                         "and period = '2011-01' and kind = 'actual'")  # fmt: skip
     assert note["note"].startswith("sum of 3 lines: rows ") and "Corporate" in note["note"]
+
+
+def _gl_with(tmp_path, change) -> Path:
+    data = case_copy("gl-department-lines", tmp_path)
+    extract = data / "datasets" / "aw-gl" / "gl_extract.csv"
+    lines = extract.read_text().splitlines()
+    extract.write_text("\n".join(change(lines)) + "\n")
+    return data
+
+
+def test_gl_a_credit_line_is_a_part_of_its_months_sales(tmp_path):
+    # a -1,000 credit memo among Central's January trade sales: refused alone as "a negative sale", it left the
+    # month at its other line (56,105) with no word; the sign rule is the figure's, so the month is 55,105
+    def credit(lines):
+        line = next(
+            x for x in lines if ",2011-01,Central Division," in x and ",Actual," in x and "Trade Sales" in x
+        )
+        return [*lines, line.replace(",Corporate,", ",Returns desk,").rsplit(",", 1)[0] + ",-1000.0"]
+
+    con = built(_gl_with(tmp_path, credit), tmp_path)
+    r = _months(con)[("trade_sales", "US_CENTRAL", "2011-01")]
+    assert (r["actual"], r["expectation"]) == (pytest.approx(55105), pytest.approx(53300))
+    assert rows(con, "select count(*) n from rejected_rows")[0]["n"] == 0
+
+
+def test_gl_a_month_with_a_rejected_line_is_refused_whole(tmp_path):
+    # one of Central's May salary lines is unreadable: the other line alone is not May's salaries
+    def damage(lines):
+        i = next(i for i, x in enumerate(lines) if ",2011-05,Central Division," in x and ",Actual," in x
+                 and ",Salaries," in x)  # fmt: skip
+        return [*lines[:i], lines[i].rsplit(",", 1)[0] + ",12x345", *lines[i + 1 :]]
+
+    con = built(_gl_with(tmp_path, damage), tmp_path)
+    assert ("salaries", "US_CENTRAL", "2011-05") not in _months(con)
+    refused = rows(con, "select row_number, reason from rejected_rows order by row_number")
+    assert [r["row_number"] for r in refused][0] == 17 and len(refused) == 2
+    assert "is not a number" in refused[0]["reason"]
+    assert "was rejected (row(s) 17): the sum of its lines would miss it" in refused[1]["reason"]
+    (load,) = rows(con, "select * from loads where file like '%gl_extract.csv'")
+    assert load["rows_in"] == load["rows_loaded"] + load["rows_rejected"] + load["rows_combined"]
 
 
 @pytest.fixture(scope="module")

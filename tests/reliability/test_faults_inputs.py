@@ -246,7 +246,7 @@ def test_xlsx_formula_without_saved_result_is_a_rejected_row(tmp_path: Path) -> 
     _invariants(result)
     assert sorted(result.tables["figures"]["period"]) == ["2024-Q1", "2024-Q3"]
     (row,) = result.rejected.iter_rows(named=True)
-    assert row["row_number"] == 2 and "cell F3 holds a formula with no saved result" in row["reason"]
+    assert row["row_number"] == 2 and "Sheet!F3 (=F2*2)" in row["reason"]
 
 
 # the fault-injection suite: whatever a reader or a validation stage raises costs that file only
