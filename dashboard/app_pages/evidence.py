@@ -79,7 +79,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         else:
             cell = data.cell_figures(ident, entity, metric, region, first, last)
             where = cell["region_name"][0] if cell.height else region
-            period = st.query_params.get("period") or f"{first}–{last}"
+            period = st.query_params.get("cell_period") or f"{first}–{last}"
             st.subheader(f"Figures behind the Scorecard cell: {md(where)}, {md(period)}")
             st.caption(
                 f"{counted(cell.height, 'figure')} of {md(entity or 'every entity')} · "

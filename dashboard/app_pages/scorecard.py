@@ -85,7 +85,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
 
     charted = widgets.region_rows_ui(frame)
     # the filters an Evidence page opened from here keeps (entity, metric, kind), so Back returns to them
-    kept = {"entity": series.entity, "metric": series.metric, "kind": series.kind}
+    # (the metric by its label: Evidence's metric box is bound to the address, which holds what it displays)
+    kept = {"entity": series.entity, "metric": series.metric_label, "kind": series.kind}
     clicked = show_chart(
         charts.performance_heatmap(charted, series.metric_label),
         key="heatmap",
@@ -100,7 +101,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             query_params=kept
             | {
                 "region": cell["region_code"],
-                "period": cell["period"],
+                "cell_period": cell["period"],  # not `period`: the bars' period widget is bound to it
                 "start": cell["period_start"].isoformat(),
                 "end": cell["period_end"].isoformat(),
             },

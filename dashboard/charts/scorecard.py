@@ -149,8 +149,7 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             text=text if labelled else None,
             texttemplate="%{text}" if labelled else None,
             textfont=dict(size=11),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
+            hoverinfo="skip",  # the hover and the click are the cell markers' (below)
             colorscale="RdBu",
             zmid=0,
             zmin=HEATMAP_RANGE[0],
@@ -177,6 +176,23 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
                 yanchor="bottom",
                 thickness=10,
             ),
+        )
+    )
+    # A clickable marker on every cell, invisible: Streamlit's chart selections return no point for a
+    # heatmap (streamlit/streamlit#8760), so the Scorecard reads a click on a cell from this trace (x: the
+    # period, y: the row label; `heatmap_cell`). It carries the cell's hover too (the heatmap's is skipped).
+    rows, cols = np.nonzero(~np.isnan(z) | (hover != ""))
+    marker_trace = go.Scatter if labelled else go.Scattergl
+    fig.add_trace(
+        marker_trace(
+            x=[periods[j] for j in cols],
+            y=[y_labels[i] for i in rows],
+            mode="markers",
+            marker=dict(size=18, color="rgba(0,0,0,0)", symbol="square"),
+            customdata=hover[rows, cols],
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+            name="cells",
         )
     )
     # Periods on top and the colour bar flat underneath: a vertical colour bar on the right took 80 px of a
