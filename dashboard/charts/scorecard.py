@@ -149,7 +149,8 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             text=text if labelled else None,
             texttemplate="%{text}" if labelled else None,
             textfont=dict(size=11),
-            hoverinfo="skip",  # the hover and the click are the cell markers' (below)
+            customdata=hover,  # each cell's hover text, drawn by the cell markers (below)
+            hoverinfo="skip",  # the hover and the click are the cell markers'
             colorscale="RdBu",
             zmid=0,
             zmin=HEATMAP_RANGE[0],
