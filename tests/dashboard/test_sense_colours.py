@@ -94,12 +94,8 @@ def test_rolled_up_cells_link_to_their_figures_on_evidence(tmp_path, monkeypatch
     query = links["Retailer FY2025-Q1: actual = sum of 3 months"]
     assert "figures=M02%2CM03%2CM04" in query and "entity=Retailer" in query and "kind=budget" in query
     heat = specs(at)[0]
-    cells = heat["data"][1]  # the clickable markers carry each cell's hover (the heatmap's is skipped)
-    hover = {
-        x: h
-        for x, y, h in zip(cells["x"], cells["y"], cells["customdata"], strict=True)
-        if y == cells["y"][0]
-    }
+    hover = dict(zip(heat["data"][0]["x"], first_row(heat["data"][0]["customdata"]), strict=True))
+    assert heat["data"][1]["customdata"][0] == hover[heat["data"][1]["x"][0]]  # the clickable cell markers
     assert "sum of 3 months (figures M02, M03, M04: Evidence page)" in hover["FY2025-Q1"]
 
     evidence = AppTest.from_file(APP, default_timeout=120)
