@@ -150,7 +150,6 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             texttemplate="%{text}" if labelled else None,
             textfont=dict(size=11),
             customdata=hover,  # each cell's hover text, drawn by the cell markers (below)
-            customdata=hover,  # each cell's hover text, drawn by the cell markers (below)
             hoverinfo="skip",  # the hover and the click are the cell markers'
             colorscale="RdBu",
             zmid=0,
