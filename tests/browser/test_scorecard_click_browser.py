@@ -66,7 +66,7 @@ def test_a_heatmap_cell_opens_its_evidence_in_the_same_tab(demo_url, browser, wi
         links = page.locator('[data-testid="stPageLink-NavLink"][href*="evidence?"]').all()
         assert links, "no rolled-up cell linked"  # the summed quarters are rolled up from months
         for link in links:
-            assert link.get_attribute("target") in (None, "_self"), link.get_attribute("href")
+            assert link.get_attribute("target") in (None, "", "_self"), link.get_attribute("href")
             assert "entity=" in link.get_attribute("href")
     finally:
         context.close()
