@@ -27,25 +27,13 @@ group by all
 order by comparisons desc, kind
 """
 
-# Values in the base unit, as the dashboard's heatmap reads them (the chart scales one series together).
+# The Scorecard's read model (sql/views/serve/serve_comparisons.sql: values in the base unit, region columns and
+# publishers joined), in the report's order; the figure ids of a reported row are null there (its source names it).
 COMPARISONS = """
-select a.region_code, a.region_name, r.level as region_level, r.depth as region_depth, r.path as region_path,
-       a.period, a.grain, a.period_start, a.period_end, a.base_unit as unit,
-       a.actual * a.to_base as actual, a.actual_kind, a.actual_bound, a.actual_source_id,
-       sa.publisher as actual_publisher,
-       a.expectation * a.to_base as expectation, a.expectation_low * a.to_base as expectation_low,
-       a.expectation_high * a.to_base as expectation_high, a.expectation_bound, a.expectation_as_of,
-       a.expectation_source_id, se.publisher as expectation_publisher, a.vintages,
-       a.variance * a.to_base as variance, a.variance_pct, a.attainment, a.direction, a.direction_certain,
-       a.is_shortfall, a.is_approximate, a.is_bound, a.basis, a.favourable, a.performance_pct,
-       a.actual_components, a.actual_approximate_components, a.actual_figure_ids,
-       a.expectation_components, a.expectation_approximate_components, a.expectation_figure_ids
-from actual_vs_expectation as a
-inner join regions as r on r.region_code = a.region_code
-left join cited_sources as sa on sa.dataset = a.actual_dataset and sa.source_id = a.actual_source_id
-left join cited_sources as se on se.dataset = a.expectation_dataset and se.source_id = a.expectation_source_id
-where a.entity = ? and a.metric = ? and a.expectation_kind = ? and a.policy = ? and a.actual_vintage = 'latest'
-order by r.path, a.period_start
+select * exclude (entity, metric, expectation_kind, policy)
+from serve_comparisons
+where entity = ? and metric = ? and expectation_kind = ? and policy = ?
+order by region_path, period_start, grain desc
 """
 
 STREAKS = """

@@ -1,5 +1,5 @@
 """Helpers every test tier shares, written once: the repository's paths, a free port, the dashboard under
-AppTest, and a seeder that inserts rows by column name.
+AppTest, a seeder that inserts rows by column name, and the one readiness helper (`wait_until`).
 
 The seeder goes through `pipelines.warehouse.build.insert_frame` (insert by name) with frames typed by the
 DDL-derived schemas (`pipelines.ingest.schemas.table_schema`), so a column added to a table in sql/tables/ is a
@@ -8,8 +8,11 @@ null column of every seeded row, not a broken positional insert.
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Iterable, Mapping, Sequence
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,77 @@ GMV = {
 }
 
 Rows = pl.DataFrame | Iterable[Mapping[str, Any]] | Iterable[Sequence[Any]]
+
+
+def timeout_scale() -> float:
+    """IMPACT_TEST_TIMEOUT_SCALE (default 1.0: every bound in the tests is already sized for a 2-core machine
+    at load 8-12); a slower runner sets e.g. 3. ValueError names the variable when it is not a positive
+    number."""
+    raw = os.environ.get("IMPACT_TEST_TIMEOUT_SCALE", "1")
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = -1.0
+    if not scale > 0:
+        raise ValueError(f"IMPACT_TEST_TIMEOUT_SCALE={raw!r}: expected a positive number such as 1 or 3")
+    return scale
+
+
+def scaled(seconds: float) -> float:
+    """A bound in seconds (sized for a busy 2-core machine) times IMPACT_TEST_TIMEOUT_SCALE."""
+    return seconds * timeout_scale()
+
+
+def wait_until(
+    condition: Callable[[], Any],
+    timeout: float,
+    what: str,
+    *,
+    alive: Sequence[subprocess.Popen] = (),
+    log: Path | None = None,
+    first: float = 0.05,
+    most: float = 2.0,
+) -> Any:
+    """Poll `condition()` until it returns a truthy value and return that value: the one place a test waits.
+
+    `timeout` (seconds, before `scaled`) bounds the wait; the pause between tries starts at `first` seconds
+    and doubles up to `most`. An exception from `condition` counts as "not yet" (a port not open, a page
+    not drawn) and is quoted if the bound passes. Every process in `alive` must keep running: one that
+    exits fails at once with its exit code and the tail of `log`, rather than after the bound.
+    Raises AssertionError naming `what`, the bound and the last error."""
+    bound = scaled(timeout)
+    deadline = time.monotonic() + bound
+    pause, last = first, None
+    while True:
+        for proc in alive:
+            if proc.poll() is not None:
+                tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+                raise AssertionError(f"{what}: process {proc.args!r} exited with {proc.returncode}\n{tail}")
+        try:
+            value = condition()
+            if value:
+                return value
+        except Exception as error:  # noqa: BLE001 - not ready yet; quoted when the bound passes
+            last = error
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {bound:.0f} s waiting for {what} (last error: {last!r})")
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(most, pause * 2)
+
+
+def port_answers(url: str, timeout: float = 10) -> bool:
+    """True when an HTTP GET of `url` answers (any status below 500) within `timeout` seconds (a loaded
+    machine can take several to answer a health check); the OSError otherwise."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return True
+    except urllib.error.HTTPError as error:
+        if error.code < 500:
+            return True
+        raise
 
 
 def free_port() -> int:

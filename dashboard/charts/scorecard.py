@@ -255,12 +255,16 @@ def _expectation_bars(frame: pl.DataFrame, divisor: float, unit_label: str, posi
             for v, b in zip(frame["expectation"], col(frame, "expectation_bound"), strict=True)
         ],
         textposition=position,
+        **BAR_TEXT,
         customdata=sources(frame, "expectation"),
         hovertemplate="%{x}<br>expected %{text} " + unit_label + "<br>source: %{customdata}<extra></extra>",
     )
 
 
 HATCHED_BOUNDS = ("at_most", "at_least", "approx")
+# A value label runs along its bar (upright, 10 px), so it needs a bar only as wide as a line of text: level
+# labels above the bars were hidden (uniformtext) on every other bar of six regions at 390 px (issue 23).
+BAR_TEXT = dict(textangle=-90, textfont=dict(size=10), cliponaxis=False, constraintext="none")
 
 
 def _hatches(bounds: list) -> list[str]:
@@ -293,6 +297,7 @@ def _actual_bars(
         offsetgroup="actual",
         text=[format_value(v, divisor, b) for v, b in zip(part["actual"], bounds, strict=True)],
         textposition=position,
+        **BAR_TEXT,
         customdata=list(
             zip(
                 sources(part, "actual"),
@@ -342,6 +347,11 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
         ),
         yaxis_title=axis_title(metric_label, unit_label),
         xaxis_title="region",
-        uniformtext=dict(minsize=9, mode="hide"),
+        uniformtext=dict(minsize=8, mode="hide"),
     )
+    shown = [v / divisor for v in values + col(frame, "expectation_high") if v is not None]
+    if (
+        position != "none" and shown and min(shown) >= 0
+    ):  # headroom for the upright labels of the tallest bars
+        fig.update_yaxes(range=[0, max(shown) * 1.22 or 1])
     return fig

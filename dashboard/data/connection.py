@@ -45,6 +45,7 @@ import streamlit as st
 
 from pipelines.settings import Settings
 from pipelines.warehouse.console import SAFE_CONFIG, held_open_message
+from pipelines.warehouse.sqlfiles import sql_literal
 
 Identity = tuple[str, int, int]
 Filter = tuple[str, list]  # a condition for a read's filter slot and its parameters
@@ -111,9 +112,8 @@ class Connection:
     def __init__(self, ident: Identity) -> None:
         self.alias = f"warehouse_{next(_aliases)}"
         self.cursor = _cursor()
-        path = ident[0].replace("'", "''")
         try:
-            self.cursor.sql(f"attach '{path}' as {self.alias} (read_only)")
+            self.cursor.sql(f"attach {sql_literal(ident[0])} as {self.alias} (read_only)")
         except duckdb.Error as exc:
             self.cursor.close()
             plain = held_open_message(Path(ident[0]), exc)  # another client holds it open for writing

@@ -212,7 +212,17 @@ def units_did_section(did, unit: str | None) -> None:
     c = st.columns(3)
     c[0].metric(f"Effect per {did.unit_kind}", amount(did.effect.estimate, unit))
     c[0].caption(f"95% interval {amount(did.effect.lower, unit)} to {amount(did.effect.upper, unit)}")
-    c[1].metric("Standard error", f"{did.standard_error:,.3f}", help=f"clustered by {did.unit_kind}")
+    if did.conventional:
+        conv = did.conventional
+        c[0].caption(
+            f"conventional (CRV1, normal, as published studies quote it): {amount(conv['lower'], unit)} to "
+            f"{amount(conv['upper'], unit)}"
+        )
+    c[1].metric(
+        "Standard error",
+        f"{did.standard_error:,.3f}",
+        help=f"clustered by {did.unit_kind}: CRV3 (jackknife), t with {did.unit_kind}s - 1 degrees of freedom",
+    )
     c[2].metric(f"{did.unit_kind.capitalize()}s · observations", f"{did.units} · {did.observations}")
     cells = did.cells.select(
         "group", pl.col("side").alias("before / after"), "mean", pl.col("units").alias(f"{did.unit_kind}s"),

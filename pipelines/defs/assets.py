@@ -13,6 +13,11 @@ from pipelines.defs.orders import order_figures
 from pipelines.defs.reports import scheduled_reports
 from pipelines.defs.resources import ImpactSettings
 from pipelines.ingest import assemble as load
+from pipelines.ingest import discover as inputs
+from pipelines.ingest import read as reading
+from pipelines.ingest import scope_ids
+from pipelines.ingest.check_rows.context import Context
+from pipelines.ingest.files import FileLoad
 from pipelines.ingest.reference_tables import Reference
 from pipelines.orders import facts as orders
 from pipelines.settings import STALE_FAIL_AFTER_HOURS, Settings
@@ -27,7 +32,7 @@ def _today(settings: ImpactSettings) -> date | None:
     return date.fromisoformat(settings.today) if settings.today else None
 
 
-def _stage_metadata(stage: load.Stage) -> dict:
+def _stage_metadata(stage: scope_ids.Stage) -> dict:
     rejected = sum(i["_row"].n_unique() for i in stage.issues.values())
     return {"rows loaded": stage.rows.height, "rows rejected": rejected, "files": len(stage.issues)}
 
@@ -41,7 +46,7 @@ READ_ATTEMPTS = 3  # reads without the publish lock before the inputs are read h
 WAITED_KEY = "waited for the publish lock (s)"
 
 
-def read_then_lock(settings: ImpactSettings) -> tuple[list[load.FileLoad], float]:
+def read_then_lock(settings: ImpactSettings) -> tuple[list[FileLoad], float]:
     """Read every input WITHOUT the publish lock, then take it (read first, lock to publish): a file that is
     slow to parse never keeps another run from publishing. Holding the lock, the inputs are listed and hashed
     again (no parsing); if any changed since they were read (another run's inbox filing, a new upload), the
@@ -55,20 +60,20 @@ def read_then_lock(settings: ImpactSettings) -> tuple[list[load.FileLoad], float
     waited_total = 0.0
     for _ in range(READ_ATTEMPTS):
         already = publish_lock.held(settings.warehouse_path)
-        files = load.read_inputs(settings.data_path, isolated=True)
+        files = reading.read_inputs(settings.data_path, isolated=True)
         _, waited = publish_lock.acquire(settings.warehouse_path)
         waited_total += waited
-        if already or load.fingerprint(f.file for f in files) == load.fingerprint(
-            load.discover(settings.data_path)
+        if already or inputs.fingerprint(f.file for f in files) == inputs.fingerprint(
+            inputs.discover(settings.data_path)
         ):
             return files, waited_total
         publish_lock.release(settings.warehouse_path)
     publish_lock.acquire(settings.warehouse_path)
-    return load.read_inputs(settings.data_path, isolated=True), waited_total
+    return reading.read_inputs(settings.data_path, isolated=True), waited_total
 
 
 @dg.asset(group_name=GROUP, deps=[_ORDER_MONTHS])
-def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[load.FileLoad]:
+def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> list[FileLoad]:
     """Every input file under DATA_DIR/datasets/ and DATA_DIR/reference/, read once (or why it could not be).
 
     Reads first, then takes the publish lock (pipelines/warehouse/publish_lock.py; `read_then_lock`): held
@@ -92,9 +97,9 @@ def input_files(context: dg.AssetExecutionContext, settings: ImpactSettings) -> 
 
 
 @dg.asset(group_name=GROUP)
-def reference_data(context: dg.AssetExecutionContext, input_files: list[load.FileLoad]) -> Reference:
+def reference_data(context: dg.AssetExecutionContext, input_files: list[FileLoad]) -> Reference:
     """Regions (ISO countries in a hierarchy), metrics and entities: shipped, overridden, extended by datasets."""
-    ref = load.build_reference(input_files)
+    ref = scope_ids.build_reference(input_files)
     context.add_output_metadata(
         {"regions": ref.regions.height, "metrics": ref.metrics.height, "entities": ref.entities.height}
     )
@@ -102,9 +107,9 @@ def reference_data(context: dg.AssetExecutionContext, input_files: list[load.Fil
 
 
 def _validated(
-    context: dg.AssetExecutionContext, files: list[load.FileLoad], kind: str, ctx: load.Context
-) -> load.Stage:
-    stage = load.validate_kind(files, kind, ctx)
+    context: dg.AssetExecutionContext, files: list[FileLoad], kind: str, ctx: Context
+) -> scope_ids.Stage:
+    stage = scope_ids.validate_kind(files, kind, ctx)
     context.add_output_metadata(_stage_metadata(stage))
     return stage
 
@@ -113,25 +118,27 @@ def _validated(
 def sources(
     context: dg.AssetExecutionContext,
     settings: ImpactSettings,
-    input_files: list[load.FileLoad],
+    input_files: list[FileLoad],
     reference_data: Reference,
-) -> load.Stage:
+) -> scope_ids.Stage:
     """Who said it and when: validated sources from every dataset."""
-    return _validated(context, input_files, "sources", load.context(reference_data, today=_today(settings)))
+    return _validated(
+        context, input_files, "sources", scope_ids.context(reference_data, today=_today(settings))
+    )
 
 
-def _facts_context(settings: ImpactSettings, ref: Reference, src: load.Stage) -> load.Context:
-    return load.context(ref, src.rows, _today(settings))
+def _facts_context(settings: ImpactSettings, ref: Reference, src: scope_ids.Stage) -> Context:
+    return scope_ids.context(ref, src.rows, _today(settings))
 
 
 @dg.asset(group_name=GROUP)
 def figures(
     context: dg.AssetExecutionContext,
     settings: ImpactSettings,
-    input_files: list[load.FileLoad],
+    input_files: list[FileLoad],
     reference_data: Reference,
-    sources: load.Stage,
-) -> load.Stage:
+    sources: scope_ids.Stage,
+) -> scope_ids.Stage:
     """Reported figures, normalised: periods to dates, units to USD at the period's rate, regions to codes."""
     return _validated(context, input_files, "figures", _facts_context(settings, reference_data, sources))
 
@@ -140,10 +147,10 @@ def figures(
 def events(
     context: dg.AssetExecutionContext,
     settings: ImpactSettings,
-    input_files: list[load.FileLoad],
+    input_files: list[FileLoad],
     reference_data: Reference,
-    sources: load.Stage,
-) -> load.Stage:
+    sources: scope_ids.Stage,
+) -> scope_ids.Stage:
     """Dated regulatory, legal and political events tied to jurisdictions."""
     return _validated(context, input_files, "events", _facts_context(settings, reference_data, sources))
 
@@ -193,11 +200,11 @@ def order_rows_accounted(order_facts: orders.OrderFacts) -> dg.AssetCheckResult:
 @dg.asset(group_name=GROUP)
 def normalised_facts(
     context: dg.AssetExecutionContext,
-    input_files: list[load.FileLoad],
+    input_files: list[FileLoad],
     reference_data: Reference,
-    sources: load.Stage,
-    figures: load.Stage,
-    events: load.Stage,
+    sources: scope_ids.Stage,
+    figures: scope_ids.Stage,
+    events: scope_ids.Stage,
     order_facts: orders.OrderFacts,
 ) -> load.LoadResult:
     """All tables of the warehouse as frames, with every rejected row and one load record per file (and

@@ -131,20 +131,58 @@ def run_timeline(home: Path, run_id: str) -> dict:
     }
 
 
+LOCATIONS = """query {
+  workspaceOrError {
+    __typename
+    ... on Workspace { locationEntries { name loadStatus
+      locationOrLoadError { __typename ... on PythonError { message } } } }
+    ... on PythonError { message }
+  }
+}"""
+
+
+def location_loaded(port: int) -> bool:
+    """True once the webserver on 127.0.0.1:PORT answers and every code location of its workspace has
+    loaded (what "Materialize all" needs; the webserver answers /server_info long before, while the code
+    server still imports the definitions). False while loading or not answering yet; RuntimeError naming
+    the location when one failed to load (waiting longer would not help)."""
+    try:
+        data = graphql(port, LOCATIONS, {})
+    except (OSError, ValueError):
+        return False
+    workspace = data["workspaceOrError"]
+    if workspace["__typename"] != "Workspace":
+        raise RuntimeError(f"the Dagster workspace did not load: {workspace.get('message')}")
+    entries = workspace["locationEntries"]
+    for entry in entries:
+        loaded = entry["locationOrLoadError"]
+        if loaded and loaded["__typename"] == "PythonError":
+            raise RuntimeError(f"code location {entry['name']} failed to load: {loaded['message'][:2000]}")
+    return bool(entries) and all(e["loadStatus"] == "LOADED" and e["locationOrLoadError"] for e in entries)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_dagster(data: Path, port: int) -> tuple[dict, list[subprocess.Popen]]:
+def start_dagster(
+    data: Path, port: int, wait: bool = True, timeout: float = 600
+) -> tuple[dict, list[subprocess.Popen]]:
     """Webserver (127.0.0.1:port, behind pipelines/defs/webserver_guard.py) and daemon over DATA_DIR `data`,
-    as `impact serve` starts them; their
-    output goes to DATA_DIR/dagster_home/{webserver,daemon}.log. RuntimeError when the webserver does not
-    answer within 300 s (a loaded 2-core machine takes up to a minute)."""
+    as `impact serve` starts them; their output goes to DATA_DIR/dagster_home/{webserver,daemon}.log.
+    With `wait`, returns once the code location has loaded (`location_loaded`, polled with backoff up to
+    `timeout` seconds: a loaded 2-core machine takes minutes, the webserver's and the daemon's code servers
+    each importing the definitions); RuntimeError with the log's tail when a process exits first or the
+    bound passes. Without `wait`, returns at once (the caller polls `location_loaded`)."""
     home = data / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    (home / "dagster.yaml").write_text(
+        "telemetry:\n  enabled: false\n"
+        # the code server's start-up bound (Dagster's default 180 s) is what a loaded machine exceeded
+        f"code_servers:\n  local_startup_timeout: {int(timeout)}\n"
+    )
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
@@ -177,15 +215,21 @@ def start_dagster(data: Path, port: int) -> tuple[dict, list[subprocess.Popen]]:
             start_new_session=True,
         ),
     ]
-    deadline = time.monotonic() + 300
+    if not wait:
+        return env, procs
+    deadline, pause = time.monotonic() + timeout, 0.1
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
-                return env, procs
-        except OSError:
-            time.sleep(0.5)
+        for proc, name in zip(procs, ("webserver", "daemon"), strict=True):
+            if proc.poll() is not None:
+                stop(procs)
+                tail = (home / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the Dagster {name} exited with {proc.returncode}:\n{tail}")
+        if location_loaded(port):
+            return env, procs
+        time.sleep(pause)
+        pause = min(2.0, pause * 2)
     stop(procs)
-    raise RuntimeError("the Dagster webserver did not answer within 300 s")
+    raise RuntimeError(f"the Dagster code location did not load within {timeout:.0f} s")
 
 
 def stop(procs: list[subprocess.Popen]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pipelines.normalise.dates import month_index, month_of_index
+
 # months per period and k periods each side of an event, per grain: sql/views/base/grain_order.sql
 from pipelines.warehouse.rules import GRAIN_ORDER, MONTHS_PER_PERIOD, WINDOW_K
 
@@ -15,14 +17,13 @@ def period_index(day: date, grain: str) -> int:
     """A running number of the period containing `day` (consecutive periods differ by one)."""
     if grain == "day":
         return day.toordinal()
-    return (day.year * 12 + day.month - 1) // MONTHS_PER_PERIOD[grain]
+    return month_index(day) // MONTHS_PER_PERIOD[grain]
 
 
 def period_start(index: int, grain: str) -> date:
     if grain == "day":
         return date.fromordinal(index)
-    months = index * MONTHS_PER_PERIOD[grain]
-    return date(months // 12, months % 12 + 1, 1)
+    return month_of_index(index * MONTHS_PER_PERIOD[grain])
 
 
 def period_end(index: int, grain: str) -> date:

@@ -6,7 +6,8 @@ the later ones while their own effect is still changing. Sun & Abraham's interac
 effect per cohort (the regions whose event acts in the same period) and event time (periods since the event),
 against the regions never treated, then averages them with the cohorts' shares. The regression is pyfixest's
 saturated event study (`pyfixest.event_study(..., estimator="saturated")`, region and period fixed effects,
-errors clustered by region); this module only turns the warehouse's figures into its input and its output
+errors clustered by region: CRV3, the jackknife, with t critical values on regions - 1 degrees of freedom;
+CRV1 excluded zero in 7 % of generated panels without an effect); this module only turns the warehouse's figures into its input and its output
 into the estimate. The twfe estimate stands beside it, labelled, to show how far it is off.
 """
 
@@ -23,6 +24,11 @@ from pipelines.effects.results import Interval, Refusal
 
 METHOD = "staggered difference-in-differences (Sun & Abraham 2021, pyfixest saturated event study)"
 PRE_TREND_P = 0.05
+INTERVAL = (
+    "CRV3 (leave-one-region-out jackknife) standard errors clustered by region, t with regions - 1 degrees "
+    "of freedom (pyfixest): CRV1 with t excluded zero in 10 of 200 generated placebos (14 of 200 on "
+    "others), CRV3 in 3 of 200"
+)
 _COEF = re.compile(r"rel_time::(?P<rel>-?[\d.]+):first_treated_period::(?P<cohort>\d+)")
 
 
@@ -56,7 +62,7 @@ class StaggeredEstimate:
             "method": self.method,
             "att": {"estimate": self.att.estimate, "lower": self.att.lower, "upper": self.att.upper},
             "standard_error": self.standard_error,
-            "interval_method": "t with regions - 1 degrees of freedom, standard errors clustered by region (CRV1)",
+            "interval_method": INTERVAL,
             "relative_effect": vars(self.relative_effect) if self.relative_effect else None,
             "event_time": self.event_time,
             "cohorts": self.cohorts,
@@ -110,6 +116,7 @@ def estimate_staggered(
                 return Refusal(name, f"{region} has no figure for {label(need, grain)} ({what})")
     frame, first = saturated_input(panel, adoption, controls)
     fit, twfe = _fit(frame)
+    _crv3(fit)
     coefs = fit.coef()
     cells = _cells(fit, coefs)
     crit = _critical(frame.unit.nunique())
@@ -135,7 +142,8 @@ def estimate_staggered(
     clusters = frame.unit.nunique()
     if clusters < 30:
         notes.append(
-            f"{clusters} regions: errors clustered by region are optimistic with fewer than about 30 clusters"
+            f"{clusters} regions: with fewer than about 30 clusters the intervals use CRV3 (jackknife) errors "
+            "and t critical values, which are conservative rather than optimistic"
         )
     t_att = twfe.tidy().loc["is_treated"]
     twfe_row = {"estimate": float(t_att["Estimate"]), "se": float(t_att["Std. Error"]),
@@ -168,6 +176,28 @@ def _fit(frame):
         )
 
 
+def _crv3(fit) -> None:
+    """Put CRV3 errors (leave-one-region-out jackknife, clustered by region) in place of the saturated fit's
+    CRV1, in `fit._vcov`, which the library's `aggregate` and this module's linear combinations read.
+    pyfixest 0.60's own `fit.vcov({"CRV3": "unit"})` fails on the saturated model (its leave-one-out refit
+    picks `fepois` for a model whose method is not 'feols'), so the same formula is fitted again by
+    `pf.feols` with `vcov={"CRV3": "unit"}` (region and period fixed effects, one refit per region left out):
+    the same coefficients in the same order (checked, else RuntimeError)."""
+    import numpy as np
+    import pyfixest as pf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = pf.feols(fit._fml, fit._data, vcov={"CRV3": "unit"})
+    mine, other = fit.coef(), again.coef()
+    same = list(mine.index) == list(other.index) and np.allclose(
+        mine.to_numpy(), other.to_numpy(), rtol=1e-6, atol=1e-9
+    )
+    if not same:
+        raise RuntimeError("the CRV3 refit of the saturated event study has other coefficients")
+    fit._vcov = again._vcov
+
+
 def _name(rel: float, cohort: int) -> str:
     return f"rel_time::{float(rel)}:first_treated_period::{cohort}"
 
@@ -182,7 +212,8 @@ def _cells(fit, coefs) -> dict[tuple[int, int], int]:
 
 def _critical(clusters: int) -> float:
     """The 97.5% quantile of Student's t with clusters - 1 degrees of freedom (as fixest and Stata do for
-    clustered errors; the normal's 1.96 excluded zero in 10% of generated panels without an effect)."""
+    clustered errors; the normal's 1.96 excluded zero in 10% of generated panels without an effect, CRV1 with
+    t in 7%: the errors are CRV3, `_crv3`)."""
     from scipy.stats import t
 
     return float(t.ppf(0.975, max(clusters - 1, 1)))

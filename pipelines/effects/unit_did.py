@@ -4,14 +4,19 @@ and Krueger (1994).
 Every unit-period figure in the window is one observation. The model is OLS of the value on a constant, a
 treated-region dummy, period dummies and the treated x post term (`y ~ treated + C(period) + treated:post`;
 with one period each side this is `y ~ treated + post + treated:post`, the 2x2 design); its coefficient is
-the effect. Units are not required in every period (an unbalanced panel, as the published study); standard
-errors are clustered by unit (statsmodels, its default small-sample correction), the 95% interval normal. With
-three periods or more, an event study beside it: each period's effect against the last pre-period, and the
-joint test of the pre-period effects (parallel trends), a loud warning when it rejects.
+the effect. Units are not required in every period (an unbalanced panel, as the published study); the fit is
+pyfixest's OLS. The 95% interval the estimate is judged by has CRV3 standard errors (the leave-one-unit-out
+jackknife, clustered by unit) and t critical values with units - 1 degrees of freedom: the conventional CRV1
+errors with normal critical values excluded zero in 17 of 200 generated placebos (8.5%, 25 + 25 stores), CRV3
+with t in 10 of 200 (5%). The conventional interval, as published studies quote it (Card and Krueger's
+replication), is reported beside it as `conventional_interval`. With three periods or more, an event study
+beside it: each period's effect against the last pre-period, and the joint test of the pre-period effects
+(parallel trends, F with units - 1 denominator degrees of freedom), a loud warning when it rejects.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,12 +29,20 @@ from pipelines.effects.windows import Window
 NAME = "difference-in-differences"
 METHOD = (
     "difference-in-differences on units: OLS of the value on the treated region, the periods and treated x "
-    "post, standard errors clustered by unit"
+    "post, standard errors clustered by unit (CRV3, t with units - 1 degrees of freedom)"
 )
 Z95 = 1.959963984540054
 PRE_TREND_ALPHA = 0.05
 PRE_TREND_TEST = (
-    "joint Wald test that every pre-period effect is zero (cluster-robust), warned below p = 0.05"
+    "joint Wald test (F) that every pre-period effect is zero (CRV3 errors by unit), warned below p = 0.05"
+)
+INTERVAL = (
+    "CRV3 (leave-one-unit-out jackknife) standard errors clustered by unit, t with units - 1 degrees of "
+    "freedom (pyfixest); the interval the estimate is judged by"
+)
+CONVENTIONAL = (
+    "CRV1 standard errors clustered by unit (statsmodels' default small-sample factor), normal critical "
+    "values: the interval published studies quote; excluded zero in 17 of 200 generated placebos"
 )
 
 
@@ -52,6 +65,7 @@ class UnitDidEstimate:
         None  # period, side, effect, lower, upper (against the last pre-period)
     )
     pre_trend: dict | None = None  # the joint Wald test of the pre-period effects
+    conventional: dict | None = None  # the published studies' interval (CRV1, normal): shown, not judged by
 
     @property
     def relative_effect(self) -> Interval | None:
@@ -83,6 +97,8 @@ class UnitDidEstimate:
             "observations": self.observations,
             "effect": {**self.effect.__dict__, "level": 0.95},
             "standard_error": self.standard_error,
+            "interval_method": INTERVAL,
+            "conventional_interval": self.conventional,
             "clustered_by": f"{self.clustered_by} ({self.unit_kind})",
             "cells": self.cells.to_dicts(),
             "event_study": self.event_study.to_dicts() if self.event_study is not None else None,
@@ -119,19 +135,15 @@ def estimate_unit_did(
         absent = ", ".join(f"{g} {s}" for g, s in sorted(groups))
         return Refusal(NAME, f"no {unit_kind} figures for: {absent} (window {window.text})")
     periods = sorted(frame["idx"].unique().to_list())
-    y = frame["value"].to_numpy().astype(float)
-    is_treated = (frame["group"] == "treated").to_numpy().astype(float)
-    is_post = (frame["side"] == "post").to_numpy().astype(float)
-    dummies = [(frame["idx"] == p).to_numpy().astype(float) for p in periods[1:]]
-    X = np.column_stack([np.ones_like(y), is_treated, *dummies, is_treated * is_post])
-    codes = frame["unit"].cast(pl.Categorical).to_physical().to_numpy()
-    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a model is fitted
-
-    fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
-    estimate, se = float(fit.params[-1]), float(fit.bse[-1])
+    data = _design(frame, periods)
+    dummies = [f"d{i}" for i in range(1, len(periods))]
+    fit = _fit(data, ["treated", *dummies, "treated_post"])
+    estimate = float(fit.coef()["treated_post"])
+    se, low, high = _calibrated(fit, "treated_post")
+    conventional = _conventional(fit, "treated_post")
     cells = _cells(frame, grain)
     notes = [f"periods with figures: {', '.join(label(p, grain) for p in periods)}"]
-    study, trend = _event_study(y, is_treated, frame["idx"].to_numpy(), periods, window, codes, grain)
+    study, trend = _event_study(data, periods, window, grain)
     if trend is None:
         notes.append("one period with figures before the event: parallel trends cannot be tested")
     elif trend["p_value"] < PRE_TREND_ALPHA:
@@ -146,8 +158,9 @@ def estimate_unit_did(
         unit_kind=unit_kind,
         units=frame["unit"].n_unique(),
         observations=frame.height,
-        effect=Interval(estimate, estimate - Z95 * se, estimate + Z95 * se),
+        effect=Interval(estimate, low, high),
         standard_error=se,
+        conventional=conventional,
         cells=cells,
         notes=notes,
         event_study=study,
@@ -174,37 +187,83 @@ def _cells(frame: pl.DataFrame, grain: str) -> pl.DataFrame:
     )
 
 
-def _event_study(y, is_treated, idx, periods, window, codes, grain):
-    """Per-period effects against the last pre-period (treated x period terms, standard errors clustered by
-    unit) and the joint Wald test of the pre-period ones, or (None, None) with two periods only; the test is
-    None when a single pre-period leaves nothing to test."""
+def _design(frame: pl.DataFrame, periods: list[int]):
+    """The regression's input (pandas): value, unit, treated (0/1), d1.. (one dummy per period after the first),
+    treated_post (treated x after the event), t<i> (treated x period i, for the event study), idx."""
+    data = frame.select("unit", "value", "idx").to_pandas()
+    treated = (frame["group"] == "treated").to_numpy().astype(float)
+    data["treated"] = treated
+    for i, p in enumerate(periods):
+        hit = (frame["idx"] == p).to_numpy().astype(float)
+        if i:
+            data[f"d{i}"] = hit
+        data[f"t{i}"] = treated * hit
+    data["treated_post"] = treated * (frame["side"] == "post").to_numpy().astype(float)
+    return data
+
+
+def _fit(data, terms: list[str]):
+    """pyfixest OLS of value on a constant and `terms`, errors CRV3 (leave-one-unit-out jackknife) by unit."""
+    import pyfixest as pf
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pyfixest's notice on dropped singleton or collinear columns
+        return pf.feols(f"value ~ {' + '.join(terms)}", data, vcov={"CRV3": "unit"})
+
+
+def _calibrated(fit, term: str) -> tuple[float, float, float]:
+    """The small-sample-correct interval of `term`: CRV3 standard error, t with units - 1 degrees of freedom
+    (pyfixest's confint). (se, lower, upper)."""
+    low, high = fit.confint(alpha=0.05).loc[term]
+    return float(fit.se()[term]), float(low), float(high)
+
+
+def _conventional(fit, term: str) -> dict:
+    """The conventional interval as published studies quote it (Card & Krueger's replication: CRV1, the
+    statsmodels default small-sample factor, normal critical values). The fit's errors are put back to CRV3
+    after."""
+    fit.vcov({"CRV1": "unit"})
+    se = float(fit.se()[term])
+    fit.vcov({"CRV3": "unit"})
+    estimate = float(fit.coef()[term])
+    return {"estimate": estimate, "lower": estimate - Z95 * se, "upper": estimate + Z95 * se,
+            "standard_error": se, "level": 0.95, "method": CONVENTIONAL}  # fmt: skip
+
+
+def _event_study(data, periods, window, grain):
+    """Per-period effects against the last pre-period (treated x period terms, CRV3 errors by unit, t with
+    units - 1 degrees of freedom) and the joint Wald test of the pre-period ones (F), or (None, None) with two
+    periods only; the test is None when a single pre-period leaves nothing to test."""
     if len(periods) < 3:
         return None, None
     pre = [p for p in periods if window.side(p) == "pre"]
-    reference = pre[-1]
-    others = [p for p in periods if p != reference]
-    dummies = [(idx == p).astype(float) for p in periods[1:]]
-    terms = [is_treated * (idx == p) for p in others]
-    X = np.column_stack([np.ones_like(y), is_treated, *dummies, *terms])
-    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a model is fitted
-
-    fit = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": codes})
-    first = X.shape[1] - len(others)
-    low, high = fit.conf_int(alpha=0.05)[first:].T
+    reference = periods.index(pre[-1])
+    others = [i for i in range(len(periods)) if i != reference]
+    terms = [f"t{i}" for i in others]
+    fit = _fit(data, ["treated", *[f"d{i}" for i in range(1, len(periods))], *terms])
+    bounds = fit.confint(alpha=0.05)
+    coefs = fit.coef()
     study = pl.DataFrame(
         {
-            "period": [label(p, grain) for p in others],
-            "side": [window.side(p) for p in others],
-            "effect": fit.params[first:],
-            "lower": low,
-            "upper": high,
+            "period": [label(periods[i], grain) for i in others],
+            "side": [window.side(periods[i]) for i in others],
+            "effect": [float(coefs[t]) for t in terms],
+            "lower": [float(bounds.loc[t].iloc[0]) for t in terms],
+            "upper": [float(bounds.loc[t].iloc[1]) for t in terms],
         }
     )
-    tested = [first + i for i, p in enumerate(others) if window.side(p) == "pre"]
+    tested = [t for i, t in zip(others, terms, strict=True) if window.side(periods[i]) == "pre"]
     if not tested:
         return study, None
-    restriction = np.zeros((len(tested), X.shape[1]))
-    for row, column in enumerate(tested):
-        restriction[row, column] = 1
-    p_value = float(np.asarray(fit.wald_test(restriction, scalar=True).pvalue))
+    names = list(coefs.index)
+    restriction = np.zeros((len(tested), len(names)))
+    for row, term in enumerate(tested):
+        restriction[row, names.index(term)] = 1
+    from scipy.stats import f
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "distribution changed to chi2": the F is taken below
+        wald = float(fit.wald_test(R=restriction, distribution="chi2")["statistic"])
+    clusters = int(data["unit"].nunique())
+    p_value = float(f.sf(wald / len(tested), len(tested), max(clusters - 1, 1)))
     return study, {"p_value": p_value, "periods": len(tested), "test": PRE_TREND_TEST}

@@ -42,10 +42,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.ingest.assemble import INPUT_KINDS, kind_of
+from pipelines.ingest.check_rows.context import REQUIRED
+from pipelines.ingest.discover import INPUT_KINDS, kind_of, relative_name
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX, layout_files
 from pipelines.ingest.readers import ACCEPTED_SUFFIXES, UnreadableFile, read_table
-from pipelines.ingest.validate import REQUIRED
 from pipelines.settings import Settings
 
 INBOX_DATASET = "inbox"
@@ -179,7 +179,7 @@ def filing_lock(data_dir: Path, wait_s: float = 60.0) -> Iterator[None]:
 
 def _record_request(data_dir: Path, filed: list[Filed]) -> BuildRequest:
     key = "inbox-" + "-".join(sorted({f.content_hash[:16] for f in filed}))
-    files = tuple(sorted({str(f.target.relative_to(data_dir)) for f in filed if f.target}))
+    files = tuple(sorted({relative_name(f.target, data_dir) for f in filed if f.target}))
     request = BuildRequest(key[:200], files, time.time())
     folder = data_dir / "inbox" / REQUESTS
     folder.mkdir(parents=True, exist_ok=True)

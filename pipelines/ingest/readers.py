@@ -280,7 +280,7 @@ def _read_jsonl(data: bytes) -> RawTable:
         if not isinstance(record, dict):
             bad.append(BadRow(row_number, "each line must be a JSON object", line[:200]))
             continue
-        row = {normalise_header(k): _to_text(v) for k, v in record.items()}
+        row = {normalise_header(k): cell_text(v) for k, v in record.items()}
         columns.update(dict.fromkeys(row))
         if len(columns) > limits.MAX_COLUMNS:
             raise limits.over(
@@ -296,9 +296,14 @@ def _read_jsonl(data: bytes) -> RawTable:
     return RawTable(frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int32)), bad)
 
 
-def _to_text(value: object) -> str | None:
+def cell_text(value: object, bools_upper: bool = False) -> str | None:
+    """A typed cell (JSON, Parquet, a spreadsheet) as text: None and blank text as None, whole floats without
+    '.0', date-times at midnight as dates, other dates ISO; booleans 'True'/'False' (`bools_upper`: 'TRUE',
+    'FALSE', as a spreadsheet shows them)."""
     if value is None:
         return None
+    if bools_upper and isinstance(value, bool):
+        return str(value).upper()
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, datetime) and value.time() == datetime.min.time():

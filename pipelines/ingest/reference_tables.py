@@ -13,12 +13,13 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest import compositions, fx_file
+from pipelines.ingest.check_rows.context import REFERENCE_DATASET
 from pipelines.ingest.files import FileLoad
 from pipelines.ingest.problems import ISSUE_SCHEMA, Problem, RowChecks
 from pipelines.ingest.readers import ROW
 from pipelines.ingest.schemas import table_schema
-from pipelines.ingest.validate import REFERENCE_DATASET
 from pipelines.ingest.vocabulary import metric_id
+from pipelines.normalise.dates import month_after
 from pipelines.normalise.fx import monthly_rates
 from pipelines.normalise.regions import RegionResolver, build_regions
 from pipelines.normalise.retail_calendar import (
@@ -228,14 +229,14 @@ def _retail_calendar_rules(checks: RowChecks) -> None:
     checks.map_values(
         "year_end",
         "_end",
-        lambda t: {"text": year_end_text(t), "month": year_end_month(t)},
-        pl.Struct({"text": pl.String, "month": pl.Int32}),
+        lambda t: {"text": year_end_text(t), "start_month": month_after(year_end_month(t))},
+        pl.Struct({"text": pl.String, "start_month": pl.Int32}),
     )
     checks.map_values("fiscal_year_named_by", "_named_by", read_named_by, pl.String)
     c = pl.col
     checks.frame = checks.frame.with_columns(
         c("_end").struct.field("text").alias("_year_end"),
-        (c("_end").struct.field("month") % 12 + 1).cast(pl.Int32).alias("_start_month"),
+        c("_end").struct.field("start_month").alias("_start_month"),
     )
     checks.flag(
         c("calendar").is_not_null() & c("year_end").is_null(),

@@ -1,6 +1,6 @@
 """Parse untrusted input files in a child process with memory, CPU and time limits (issue 28).
 
-`ReaderSandbox.read` has the shape of `assemble._guarded_read` (an InputFile in; the RawTable or None, the
+`ReaderSandbox.read` has the shape of `read.guarded_read` (an InputFile in; the RawTable or None, the
 status and the error out) but runs it in a spawned child under `resource.setrlimit`: an address-space limit
 (limits.READER_MEMORY_BYTES) for the child's life, and per file a CPU limit (READER_CPU_SECONDS, SIGXCPU)
 and a wall-clock limit (READER_WALL_SECONDS, then SIGKILL). A file that takes the child down is that file's
@@ -53,12 +53,12 @@ def isolated_read(sandbox: ReaderSandbox) -> Callable[[InputFile], Read]:
     """The per-file reader of an isolated run: spreadsheets, Parquet and layout reads in `sandbox`'s child
     (native parsers: an allocation failure there aborts the process, which no `except` can catch), CSV and
     JSON Lines in this process (pure Python, linear, bounded by limits.py)."""
-    from pipelines.ingest.assemble import _guarded_read
+    from pipelines.ingest.read import guarded_read
 
     def read(f: InputFile) -> Read:
         if f.layout is not None or f.path.suffix.lower() in ISOLATED_SUFFIXES:
             return sandbox.read(f)
-        return _guarded_read(f)
+        return guarded_read(f)
 
     return read
 
@@ -78,7 +78,7 @@ def _die_with(parent: int) -> None:
 
 def _serve(conn: Connection, memory: int, cpu: int) -> None:
     """The child: set the memory limit, then read files sent over `conn` until it closes."""
-    from pipelines.ingest.assemble import _guarded_read
+    from pipelines.ingest.read import guarded_read
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -92,7 +92,7 @@ def _serve(conn: Connection, memory: int, cpu: int) -> None:
         resource.setrlimit(
             resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard)
         )
-        result = _guarded_read(f)
+        result = guarded_read(f)
         if result[2] and result[2].startswith("the file could not be read (MemoryError"):
             result = (None, "unreadable", _memory_reason(memory))
         try:
@@ -113,7 +113,7 @@ class ReaderSandbox:
 
     The child is `python -m pipelines.ingest.sandbox` (not multiprocessing's spawn, which would run the
     parent's main script again), talking over a socket pair with multiprocessing's pickling Connection.
-    `read(f)` -> (RawTable or None, status, error), as assemble._guarded_read."""
+    `read(f)` -> (RawTable or None, status, error), as read.guarded_read."""
 
     def __init__(self) -> None:
         self.memory, self.cpu, self.wall = configured()

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import assemble as load
+from pipelines.ingest import reference_tables as reference
+from pipelines.ingest.assemble import load_files
+from pipelines.ingest.check_rows.context import REFERENCE_DATASET
+from pipelines.ingest.dataset_settings import FILE_NAME as SETTINGS_FILE
+from pipelines.ingest.discover import SHARED_KINDS, input_file, kind_of
+from pipelines.ingest.files import InputFile
+from pipelines.ingest.read import read_files
 from pipelines.words import counted
 
 
@@ -20,35 +26,35 @@ def _context_files(path: Path) -> list[Path]:
         for p in sorted(path.parent.iterdir())
         if p.is_file()
         and p != path
-        and (load.kind_of(p) in ("sources", *load.reference.KINDS) or p.name.lower() == load.SETTINGS_FILE)
+        and (kind_of(p) in ("sources", *reference.KINDS) or p.name.lower() == SETTINGS_FILE)
     ]
     return [*context, path]
 
 
 def validate_paths(paths: list[Path], data_dir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(loads, rejected) restricted to the named paths, checked against DATA_DIR/reference and sibling files."""
-    inputs: dict[Path, load.InputFile] = {}
+    inputs: dict[Path, InputFile] = {}
     reference_dir = data_dir / "reference"
     for path in sorted(reference_dir.iterdir()) if reference_dir.is_dir() else []:
-        f = load.input_file(path, load.REFERENCE_DATASET, data_dir)  # the shared folder; other datasets are
-        if f is not None and f.kind in load.SHARED_KINDS:  # never read: ids are scoped to their dataset
+        f = input_file(path, REFERENCE_DATASET, data_dir)  # the shared folder; other datasets are
+        if f is not None and f.kind in SHARED_KINDS:  # never read: ids are scoped to their dataset
             inputs[path.resolve()] = f
     named: set[str] = set()
     for path in paths:
         for p in _context_files(path):
-            f = load.input_file(p, p.parent.name, Path.cwd())
+            f = input_file(p, p.parent.name, Path.cwd())
             if f is None:
                 continue
             inputs.setdefault(p.resolve(), f)
             if path.is_dir() or p == path:
                 named.add(f.name)
-        if path.is_file() and load.kind_of(path) is None:
+        if path.is_file() and kind_of(path) is None:
             raise SystemExit(
                 f"{path}: cannot tell the input kind from the name; name it sources*, figures*, "
                 "events*, regions*, entities* or metrics*; a spreadsheet read through a layout is checked with "
                 f"'impact import {path} --preview'"
             )
-    result = load.load_files(load.read_files(list(inputs.values())))
+    result = load_files(read_files(list(inputs.values())))
     return (
         result.loads.filter(pl.col("file").is_in(list(named))),
         result.rejected.filter(pl.col("file").is_in(list(named))),

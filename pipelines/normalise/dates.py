@@ -53,9 +53,24 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+def month_index(day: date) -> int:
+    """A running number of the month containing `day` (year * 12 + month - 1): consecutive months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of_index(index: int) -> date:
+    """The first day of the month numbered `index` (month_index's inverse)."""
     return date(index // 12, index % 12 + 1, 1)
+
+
+def month_after(month: int) -> int:
+    """The month of the year after `month` (1-12): 12 -> 1."""
+    return month % 12 + 1
+
+
+def add_months(first_of_month: date, months: int) -> date:
+    """The first day of the month `months` after (negative: before) the month of `first_of_month`."""
+    return month_of_index(month_index(first_of_month) + months)
 
 
 def build_partial_date(year: int, month: int | None, day: int | None, text: object) -> PartialDate:

@@ -20,6 +20,7 @@ from pipelines.normalise.dates import (
     add_months,
     check_year,
     month_end,
+    month_index,
     parse_partial_date,
 )
 from pipelines.normalise.errors import InputError
@@ -157,7 +158,7 @@ def _named_period(start: date, end: date, rules: _Rules) -> Period | None:
 def _calendar_period(start: date, end: date, fiscal_start: int) -> Period | None:
     if start.day != 1 or end != month_end(end.year, end.month):
         return None
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    months = month_index(end) - month_index(start) + 1
     if months == 1:
         return Period(f"{start.year}-{start.month:02d}", "month", start, end)
     if start.year == end.year:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from pipelines.normalise.dates import MONTHS, month_end
+from pipelines.normalise.dates import MONTHS, month_after, month_end
 from pipelines.normalise.errors import InputError
 
 PATTERNS: dict[str, tuple[int, int, int]] = {"4-4-5": (4, 4, 5), "4-5-4": (4, 5, 4), "5-4-4": (5, 4, 4)}
@@ -86,7 +86,7 @@ class RetailCalendar:
     @property
     def start_month(self) -> int:
         """The month a fiscal year nominally starts in: the one after its year-end month."""
-        return self.month % 12 + 1
+        return month_after(self.month)
 
     @property
     def week_starts_on(self) -> int:

@@ -12,6 +12,7 @@ import polars as pl
 from pipelines.orders import layout
 from pipelines.orders.aggregate import DEFAULT_ENTITY, SOURCE_ID, Scanner, connect
 from pipelines.orders.scan import scan_months
+from pipelines.warehouse.sqlfiles import sql_literal
 
 SOURCE_COLUMNS = (
     "source_id",
@@ -146,7 +147,7 @@ def _write_groups(con, dataset: Path, month: str) -> Path:
     path = groups_path(dataset, month)
     tmp = path.with_name(f"_{path.name}.tmp")
     con.execute(
-        f"copy (select * from order_groups where month = $month order by all) to '{_sql_path(tmp)}' "
+        f"copy (select * from order_groups where month = $month order by all) to {sql_literal(tmp)} "
         "(format parquet)",
         {"month": month},
     )
@@ -154,7 +155,3 @@ def _write_groups(con, dataset: Path, month: str) -> Path:
     for prefix in LEGACY_PREFIXES:
         (dataset / f"{prefix}{month}.parquet").unlink(missing_ok=True)
     return path
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pipelines.normalise.dates import month_index, month_of_index
+
 
 def month_start(month: str) -> date:
     """'2024-09' -> date(2024, 9, 1); raises ValueError with the bad label otherwise."""
@@ -15,4 +17,5 @@ def month_start(month: str) -> date:
 
 
 def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    """The first day of the month after the one containing `day`."""
+    return month_of_index(month_index(day) + 1)

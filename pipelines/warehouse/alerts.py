@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.sqlfiles import SQL_DIR
+from pipelines.warehouse.sqlfiles import SQL_DIR, sql_literal
 
 ALERTS_SQL = SQL_DIR / "alerts"
 
@@ -46,7 +46,7 @@ def _carry_forward(con: duckdb.DuckDBPyConnection, previous: Path) -> None:
 
 
 def _copy_alerts(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    con.execute(f"attach '{_quote(path)}' as previous (read_only)")
+    con.execute(f"attach {sql_literal(path)} as previous (read_only)")
     try:
         if con.execute(
             "select count(*) from duckdb_tables() where database_name = 'previous' and table_name = 'alerts'"
@@ -71,10 +71,6 @@ def raise_alerts(
         {"streak": streak_periods, "miss": miss_share, "now": now},
     )
     return con.execute("select count(*) from alerts").fetchone()[0] - before
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,12 @@ def view_names(sql_dir: Path = SQL_DIR) -> list[str]:
     return [path.stem for path in sql_files("views", sql_dir) if not defines_macros(path)]
 
 
+def sql_literal(text: str | Path) -> str:
+    """`text` as a SQL string literal, quotes doubled: "it's" -> 'it''s' (for the statements that cannot bind
+    a parameter: ATTACH, COPY ... TO, a file list)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def schema_fingerprint(sql_dir: Path = SQL_DIR) -> str:
     """16 hex digits of a SHA-256 over every table and view definition (relative path and text, in creation
     order): written to build_info.schema_fingerprint by each build, so the dashboard can tell a warehouse

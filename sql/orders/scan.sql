@@ -1,5 +1,6 @@
--- The order scan of every month of a run: ONE statement for both engines (DuckDB runs it as written, Spark
--- after sqlglot transpiles it: pipelines/orders/spark.py), one pass over every file of the run.
+-- The order scan of every month of a run: ONE statement for both engines (DuckDB runs it with the per_file CTE
+-- applied to each of its branches, pipelines/orders/scan.py per_branch_statement; Spark as written after
+-- sqlglot transpiles it: pipelines/orders/spark.py), one pass over every file of the run.
 -- The engine binds two relations (pipelines/orders/scan.py):
 --   order_rows:  every row of the run's files: file_key (what names the row's file in that engine),
 --                month_start and month_end (the file's folder month as [start, end) in UTC, timestamptz),

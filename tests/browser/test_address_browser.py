@@ -10,8 +10,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from .browser import MARKS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 HOSTILE = "[Session expired: log in again](https://evil.example/login) ![t](https://tracker.example/p.png)"
@@ -35,7 +34,7 @@ def test_a_hostile_address_value_is_literal_text(dashboard_url, browser, path, p
     try:
         page.goto(f"{dashboard_url}/{path}?{param}={quote(HOSTILE)}")
         wait_until_settled(page, 0)
-        page.wait_for_function(f"document.body.innerText.includes({notice!r})", timeout=90_000)
+        page.wait_for_function(f"document.body.innerText.includes({notice!r})", timeout=ms(90))
         body = page.inner_text("body").replace("\u2060", "")  # dashboard/text.py: no autolinks
         assert "[Session expired: log in again](https://evil.example/login)" in body, body[-2000:]
         assert "![t](https://tracker.example/p.png)" in body

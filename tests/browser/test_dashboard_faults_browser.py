@@ -5,15 +5,12 @@ failed on the code before its fix."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from .browser import MARKS, SHOTS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, SHOTS, download_every_button, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -137,24 +134,6 @@ def test_trends_axis_spans_the_data_when_there_are_no_events(browser):
         assert first - margin <= low and high <= last + margin, (axis, low, high)
 
 
-def _open(name: str, content: bytes) -> int:
-    """Open a downloaded file as its kind says; the number of rows (or 1 for a document)."""
-    if name.endswith(".csv"):
-        frame = pl.read_csv(io.BytesIO(content), infer_schema=False)
-        assert frame.width > 0, name
-        return frame.height
-    if name.endswith(".json"):
-        assert json.loads(content), name
-        return 1
-    if name.endswith(".html"):
-        assert b"<html" in content[:2000].lower(), name
-        return 1
-    if name.endswith(".pdf"):
-        assert content.startswith(b"%PDF"), name
-        return 1
-    raise AssertionError(f"unexpected download {name}")
-
-
 @pytest.mark.parametrize("entity", ENTITIES)
 def test_every_download_of_every_page_opens(demo_url, browser, entity):
     """Every download button of every page, for both demos, gives a file that opens (the Scorecard's
@@ -166,26 +145,9 @@ def test_every_download_of_every_page_opens(demo_url, browser, entity):
         try:
             page.goto(f"{demo_url}/{path}?entity={entity.replace(' ', '+')}")
             wait_until_settled(page, charts)
-            buttons = page.locator('[data-testid="stDownloadButton"] button')
-            buttons.first.wait_for(state="attached", timeout=90_000)
-            assert buttons.count() > 0, path
-            for i in range(buttons.count()):
-                button = buttons.nth(i)
-                if (
-                    not button.is_visible()
-                ):  # in a closed expander (the Scorecard's report, the impact window)
-                    button.locator("xpath=ancestor::details[1]/summary").click()
-                    button.wait_for(state="visible", timeout=30_000)
-                label = button.inner_text().strip()
-                try:
-                    with page.expect_download(timeout=120_000) as download:
-                        button.click()
-                    file = download.value
-                    rows = _open(file.suggested_filename, Path(file.path()).read_bytes())
-                    opened.append((path, label, file.suggested_filename, rows))
-                except Exception as error:  # noqa: BLE001  every button is tried; all failures listed below
-                    page.screenshot(path=str(SHOTS / f"download-failed-{path or 'scorecard'}-{i}.png"))
-                    failed.append((path or "scorecard", label, f"{type(error).__name__}: {error}"[:200]))
+            got, lost = download_every_button(page, path or "scorecard")
+            opened += [(path, *row) for row in got]
+            failed += lost
             assert page.locator('[data-testid="stException"]').count() == 0, path
         finally:
             page.close()
@@ -210,10 +172,10 @@ def test_the_page_for_a_url_is_the_same_however_it_was_reached(demo_url, browser
         sidebar_select = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]")
         sidebar_select.filter(has_text="Expectation").locator("input").first.click()
         page.get_by_role("option", name="projection").click()
-        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=60_000)
+        page.wait_for_function("() => location.search.includes('kind=projection')", timeout=ms(60))
         wait_until_settled(page, 2)
         page.wait_for_function(
-            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=60_000
+            "() => document.querySelectorAll('.js-plotly-plot')[0].data[0].y.length > 6", timeout=ms(60)
         )
         reached, reached_text = _bars(page), page.inner_text("body")
         page.goto(page.url)

@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .browser import MARKS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -41,7 +40,6 @@ def test_at_phone_width_the_labels_give_way(dashboard_url, browser):
     try:
         page.goto(f"{dashboard_url}/events")
         wait_until_settled(page, 2)
-        page.wait_for_timeout(1500)
         labels = page.locator(".js-plotly-plot").first.locator("g.textpoint text")
         shown = labels.evaluate_all("els => els.filter(e => e.getBoundingClientRect().width > 0).length")
         assert labels.count() >= 8 and shown == 0
@@ -55,7 +53,6 @@ def test_the_timeline_labels_its_dots_without_overlaps(dashboard_url, browser, w
     try:
         page.goto(f"{dashboard_url}/events")
         wait_until_settled(page, 2)
-        page.wait_for_timeout(1500)
         timeline = page.locator(".js-plotly-plot").first
         labels = timeline.locator("g.textpoint text")
         all_texts = labels.evaluate_all("els => els.map(e => e.textContent || '')")
@@ -77,7 +74,6 @@ def test_scorecard_path_opens_the_scorecard_with_its_filters(dashboard_url, brow
     try:
         page.goto(f"{dashboard_url}/scorecard?entity=TikTok")
         wait_until_settled(page, 2)
-        page.wait_for_timeout(1500)
         body = page.inner_text("body")
         assert "Page not found" not in body
         assert "Scorecard" in body and page.locator(".js-plotly-plot").count() >= 2
@@ -104,8 +100,8 @@ def test_downloads_carry_the_selection(dashboard_url, browser, path, button, nam
     try:
         page.goto(f"{dashboard_url}/{path}")
         wait_until_settled(page, 1 if path.startswith("events") else 0)
-        page.get_by_role("button", name=button).first.wait_for(timeout=90_000)
-        with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=button).first.wait_for(timeout=ms(90))
+        with page.expect_download(timeout=ms(60)) as info:
             page.get_by_role("button", name=button).first.click()
         download = info.value
         assert download.suggested_filename == name

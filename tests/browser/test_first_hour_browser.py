@@ -7,8 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from .browser import MARKS, SHOTS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -27,7 +26,6 @@ def dashboard_url(case_warehouse):
 
 def settle(page, charts: int = 0) -> None:
     wait_until_settled(page, charts)
-    page.wait_for_timeout(1500)
 
 
 def test_events_link_opens_the_chosen_event(dashboard_url, browser):
@@ -37,7 +35,7 @@ def test_events_link_opens_the_chosen_event(dashboard_url, browser):
         page.goto(f"{dashboard_url}/events?event=EV05")
         settle(page, 2)
         page.get_by_text("Assess this event's impact").first.click()
-        page.get_by_text("Flags").first.wait_for(timeout=120_000)
+        page.get_by_text("Flags").first.wait_for(timeout=ms(120))
         settle(page)
         assert parse_qs(urlparse(page.url).query).get("event") == ["EV05"], page.url
         assert "event EV05" in page.inner_text("body")
@@ -87,7 +85,6 @@ def test_screenshots_of_every_page(dashboard_url, browser, width):
         for path in PAGES:
             page.goto(f"{dashboard_url}/{path}")
             settle(page, CHARTS[path])
-            page.wait_for_timeout(3000)  # the last chart's layout
             assert page.locator('[data-testid="stException"]').count() == 0
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"{path or 'scorecard'}_{width}.png"), full_page=True)

@@ -9,7 +9,7 @@ from tests.dashboard.test_impact_page import monthly_warehouse  # noqa: F401  (t
 from tests.effects.conftest import prop99  # noqa: F401  (Proposition 99, built by impact run)
 from tests.effects.test_staggered import laws  # noqa: F401  (fifteen regions' laws at three dates)
 
-from .browser import MARKS, SHOTS, start_dashboard
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 
@@ -35,13 +35,13 @@ def test_impact_page_draws(request, browser, which, query, charts, text):
     page = browser.new_page(viewport={"width": 1400, "height": 4200})
     try:
         page.goto(f"{url}/impact?{query}")
-        page.wait_for_selector('[data-testid="stApp"]', timeout=90_000)
-        page.get_by_text(text).first.wait_for(timeout=120_000)
+        page.wait_for_selector('[data-testid="stApp"]', timeout=ms(90))
+        page.get_by_text(text).first.wait_for(timeout=ms(120))
         if charts:
             page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=90_000
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=ms(90)
             )
-        page.wait_for_timeout(2500)
+        wait_until_settled(page, charts)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator(".js-plotly-plot").count() == charts
         assert "event=" in page.url and "region=" in page.url  # the choices are in the address
@@ -62,10 +62,10 @@ def test_impact_page_draws_the_staggered_adoption(request, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 5200})
     try:
         page.goto(f"{url}/impact?event=LT060&region=T060&metric=sales&{others}")
-        page.wait_for_selector('[data-testid="stApp"]', timeout=90_000)
-        page.get_by_text("Average effect on the treated").first.wait_for(timeout=180_000)
-        page.get_by_text("Effect by period since the event (Sun & Abraham)").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(2500)
+        page.wait_for_selector('[data-testid="stApp"]', timeout=ms(90))
+        page.get_by_text("Average effect on the treated").first.wait_for(timeout=ms(180))
+        page.get_by_text("Effect by period since the event (Sun & Abraham)").first.wait_for(timeout=ms(60))
+        wait_until_settled(page, 0)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert f"{doc['staggered_did']['att']['estimate']:+,.4g}" in page.inner_text("body")
         assert "staggered=LT061" in page.url

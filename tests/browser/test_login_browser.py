@@ -11,8 +11,6 @@ import json
 import os
 import subprocess
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -20,9 +18,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from pipelines.cli.processes import dashboard_command
-from tests.helpers import free_port
+from tests.helpers import free_port, port_answers, wait_until
 
-from .browser import MARKS
+from .browser import MARKS, ms
 
 pytestmark = MARKS
 
@@ -84,17 +82,11 @@ def test_log_in_redirects_to_the_identity_provider(browser, tmp_path: Path, case
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_until(lambda: port_answers(url + "/_stcore/health"), 120, "the dashboard", alive=[proc])
         page = browser.new_page()
         page.goto(url, wait_until="networkidle")
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"http://127.0.0.1:{stub.server_port}/authorize*", timeout=60_000)
+        page.wait_for_url(f"http://127.0.0.1:{stub.server_port}/authorize*", timeout=ms(60))
         query = parse_qs(urlparse(page.url).query)
         assert query["client_id"] == ["impact-test-client"]
         assert query["redirect_uri"] == [f"http://127.0.0.1:{port}/oauth2callback"]

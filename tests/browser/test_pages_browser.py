@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import MARKS, SHOTS, start_dashboard
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled  # noqa: F401 (re-exported)
 
 # url path, charts expected at least, a text the page must show
 PAGES = [
@@ -32,26 +32,12 @@ def dashboard_url(case_warehouse):
     proc.wait(timeout=20)
 
 
-def wait_until_settled(page, charts: int, timeout_ms: int = 90_000) -> None:
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    if charts:
-        page.wait_for_function(
-            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=timeout_ms
-        )
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout_ms,
-    )
-
-
 @pytest.mark.parametrize(("path", "charts", "text"), PAGES)
 def test_page_draws_without_exception(dashboard_url, browser, path, charts, text):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{dashboard_url}/{path}")
         wait_until_settled(page, charts)
-        page.wait_for_timeout(2500)  # let the last chart finish its layout before the screenshot
         assert page.locator('[data-testid="stException"]').count() == 0
         assert "Page not found" not in page.inner_text("body")
         assert page.locator(".js-plotly-plot").count() >= charts
@@ -71,10 +57,10 @@ def test_filter_change_updates_the_url_and_redraws(dashboard_url, browser):
             has_text="Compare with"
         ).click()
         page.get_by_role("option", name="original expectation", exact=True).click()
-        page.wait_for_function("window.location.search.includes('policy=original')", timeout=30_000)
+        page.wait_for_function("window.location.search.includes('policy=original')", timeout=ms(30))
         # The rerun may not have shown its status yet when the URL changes: wait for its text, then settle.
         page.wait_for_function(
-            "document.body.innerText.includes('against its target, original expectation')", timeout=30_000
+            "document.body.innerText.includes('against its target, original expectation')", timeout=ms(30)
         )
         wait_until_settled(page, 2)
         assert "original expectation" in page.inner_text("body")

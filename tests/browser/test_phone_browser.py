@@ -21,9 +21,8 @@ import pytest
 
 from pipelines.devtools.operator_demo import BAN, ENTITY
 
-from .browser import MARKS, SHOTS, start_dashboard
+from .browser import MARKS, SHOTS, start_dashboard, wait_until_settled
 from .geometry import MEASURE_JS, overprinted
-from .test_pages_browser import wait_until_settled
 
 pytestmark = MARKS
 
@@ -61,14 +60,13 @@ def open_page(browser, url: str, width: int, charts: int):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(url)
     wait_until_settled(page, charts)
-    page.wait_for_timeout(2500)  # the last chart's layout
     # The whole page in one screenshot: Streamlit scrolls its own container, so grow the window to it.
     tall = page.evaluate(
         "Math.min(12000, Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
         "[data-testid=stMain] *')].map(e => e.scrollHeight)))"
     )
     page.set_viewport_size({"width": width, "height": int(tall) + 40})
-    page.wait_for_timeout(1500)
+    wait_until_settled(page, charts)  # the charts' relayout at the new height
     return page
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.settings import ReportSelection
 from report.build import make_report
-from tests.browser.browser import MARKS, SHOTS
+from tests.browser.browser import MARKS, SHOTS, ms
 
 pytestmark = MARKS
 US_2024 = ReportSelection("TikTok Shop", "gmv", "US", "2024")
@@ -61,7 +61,7 @@ def test_html_draws_every_chart_with_the_network_blocked(browser, html_file) -> 
         page.goto(html_file.as_uri(), wait_until="load")
         page.wait_for_function(
             "[...document.querySelectorAll('figure.chart')].every(f => f.querySelector('.main-svg'))",
-            timeout=30_000,
+            timeout=ms(30),
         )
         drawn = page.evaluate(
             "Object.fromEntries([...document.querySelectorAll('figure.chart')].map(f => "

@@ -12,16 +12,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.helpers import CASE_STUDY, free_port
+from tests.helpers import CASE_STUDY, free_port, port_answers, wait_until
 
-from .browser import CHROMIUM, CHROMIUM_ARGS
+from .browser import CHROMIUM, CHROMIUM_ARGS, ms
 from .conftest import require_chromium
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,15 +30,7 @@ pytestmark = [
 
 
 def _wait(predicate, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            pass
-        time.sleep(1)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+    wait_until(predicate, timeout_s, what)
 
 
 def _entities(warehouse: Path) -> set[str]:
@@ -100,15 +90,12 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
     )
     try:
         _wait(
-            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).status == 200,
+            lambda: port_answers(f"http://127.0.0.1:{port}/healthz"),
             120,
             "the dashboard",
         )
         _wait(
-            lambda: (
-                urllib.request.urlopen(f"http://127.0.0.1:{dagster_port}/server_info", timeout=2).status
-                == 200
-            ),
+            lambda: port_answers(f"http://127.0.0.1:{dagster_port}/server_info"),
             180,
             "the Dagster webserver",
         )
@@ -131,9 +118,9 @@ def test_served_instance_loads_an_inbox_file_and_the_dashboard_shows_it(tmp_path
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             # the Scorecard is the default page: its link is the root (Streamlit answers /scorecard with a
             # "Page not found" dialog over the main page)
-            page.goto(f"http://127.0.0.1:{port}/?entity=Zephyr+Retail", timeout=60_000)
-            page.wait_for_selector("text=Zephyr Retail", timeout=60_000)
-            page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+            page.goto(f"http://127.0.0.1:{port}/?entity=Zephyr+Retail", timeout=ms(60))
+            page.wait_for_selector("text=Zephyr Retail", timeout=ms(60))
+            page.wait_for_selector(".js-plotly-plot", timeout=ms(60))
             assert page.locator("[data-testid='stException']").count() == 0
             assert "Page not found" not in page.inner_text("body")
             shots = REPO / "artifacts" / "screenshots"

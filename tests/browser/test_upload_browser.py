@@ -10,8 +10,7 @@ import pytest
 
 from tests.case_study import REPO
 
-from .browser import MARKS, SHOTS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, SHOTS, ms, start_dashboard, wait_until_settled
 
 pytestmark = MARKS
 ACME = REPO / "data" / "examples" / "datasets" / "acme-fpa"
@@ -56,12 +55,11 @@ def test_upload_preview_save_and_no_silent_overwrite(upload_site, browser):
         # and source as constants: every cell loads as guessed
         wait_for_text(page, "180 rows read, 180 would load, 0 rejected")
         wait_until_settled(page, 0)
-        page.wait_for_timeout(1500)  # the preview grid draws after the script has finished
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "upload-guessed.png"), full_page=True)
         page.get_by_text("Upload a layout file").click()
         page.wait_for_function(
-            "document.querySelectorAll('[data-testid=\"stFileUploader\"]').length >= 2", timeout=60_000
+            "document.querySelectorAll('[data-testid=\"stFileUploader\"]').length >= 2", timeout=ms(60)
         )
         choose_file(page, 1, str(ACME / "acme-fpa-fy2025.layout.toml"))
         wait_for_text(page, "180 rows read, 180 would load, 0 rejected")

@@ -20,8 +20,7 @@ import requests
 from pipelines.ingest.layouts.upload import MAX_SESSION_BYTES, MAX_SESSION_FILES, MAX_UPLOAD_BYTES
 from tests.case_study import REPO
 
-from .browser import MARKS, start_dashboard
-from .test_pages_browser import wait_until_settled
+from .browser import MARKS, start_dashboard, wait_until_settled
 from .test_upload_browser import choose_file, wait_for_text
 
 pytestmark = MARKS

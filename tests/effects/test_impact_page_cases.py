@@ -62,9 +62,10 @@ def test_minimum_wage_page_shows_the_stores_difference_in_differences(minimum_wa
     at = open_impact(minimum_wage, monkeypatch, event="NJMW", region="US_NJ", metric="fte_employment")
     text = texts(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Effect per store"].startswith("+2.75") and metrics["Standard error"] == "1.307"
+    assert metrics["Effect per store"].startswith("+2.75") and metrics["Standard error"] == "1.322"
     assert "410 · 794" in metrics["Stores · observations"]
-    assert "95% interval +0.19 to +5.31" in text
+    assert "95% interval +0.15 to +5.35" in text  # CRV3, t with 409 degrees of freedom
+    assert "conventional (CRV1, normal, as published studies quote it): +0.19 count to +5.31 count" in text
     assert (
         "Synthetic control" not in text
     )  # stores: the unit design leads, no refused synthetic control shown

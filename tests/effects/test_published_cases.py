@@ -142,9 +142,16 @@ def test_card_krueger_two_by_two_on_stores(minimum_wage):
     # (21.027 - 20.439) - (21.166 - 23.331) = +2.75 FTE; published +2.76 (Table 3), within 0.1
     assert did["effect"]["estimate"] == pytest.approx(2.75, abs=0.005)
     assert abs(did["effect"]["estimate"] - 2.76) <= 0.1
-    assert did["standard_error"] == pytest.approx(1.31, abs=0.005)
-    assert did["effect"]["lower"] == pytest.approx(0.19, abs=0.005)
-    assert did["effect"]["upper"] == pytest.approx(5.31, abs=0.005)
+    # the published interval (CRV1 clustered by store, normal): se 1.31, [0.19, 5.31]
+    published = did["conventional_interval"]
+    assert published["standard_error"] == pytest.approx(1.31, abs=0.005)
+    assert published["lower"] == pytest.approx(0.19, abs=0.005)
+    assert published["upper"] == pytest.approx(5.31, abs=0.005)
+    # the interval it is judged by (CRV3, t with 409 degrees of freedom): wider, still excludes zero
+    assert did["standard_error"] == pytest.approx(1.322, abs=0.0005)
+    assert did["effect"]["lower"] == pytest.approx(0.155, abs=0.0005)
+    assert did["effect"]["upper"] == pytest.approx(5.353, abs=0.0005)
+    assert "CRV3" in did["interval_method"] and "CRV1" in published["method"]
     assert did["observations"] == 794 and did["units"] == 410 and "store" in did["clustered_by"]
     cells = {(c["group"], c["side"]): c for c in did["cells"]}
     assert round(cells["treated", "pre"]["mean"], 3) == 20.439 and cells["treated", "pre"]["units"] == 321
@@ -170,7 +177,7 @@ def test_card_krueger_equals_statsmodels_called_directly(minimum_wage):
     _, doc = effect(minimum_wage, "--event", "NJMW", "--metric", "fte_employment", "--region", "US_NJ")
     did = doc["difference_in_differences"]
     assert did["effect"]["estimate"] == pytest.approx(fit.params["nj:post"], abs=1e-9)
-    assert did["standard_error"] == pytest.approx(fit.bse["nj:post"], abs=1e-9)
+    assert did["conventional_interval"]["standard_error"] == pytest.approx(fit.bse["nj:post"], abs=1e-9)
 
 
 def test_prop99_in_two_states_is_pooled_over_one_donor_pool(prop99):

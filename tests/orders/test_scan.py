@@ -131,3 +131,28 @@ def test_bursts_of_bad_rows_leave_row_groups_provably_clean(tmp_path):
         con.close()
     assert_same_numbers(proven, unproven)
     assert sum(a.rows_rejected for a in proven[0]) == round(config.rows * config.bad_rows_share)
+
+
+def test_per_branch_grouping_gives_the_statement_as_written(mixed):
+    """DuckDB's binding (the per_file CTE applied to each branch) returns what the statement returns over
+    the union of every branch's rows (how Spark reads it): the same groups and counts, NaN, missing
+    amounts, rows outside their month and row-group ranges included; amounts the same but for the order
+    in which a month's files' partial sums are added (the last bits of a double)."""
+    con = connect()
+    try:
+        scan.scan_months(con, mixed, "Demo Shop")
+        per_branch = order_groups(con)
+        branches = scan.plan_branches(con, mixed, "Demo Shop")
+        rows = "\nunion all\n".join(scan.branch_rows_sql(b, i) for i, b in enumerate(branches))
+        con.execute(f"create or replace temp view order_rows as {rows}")
+        con.execute(f"create or replace temp table order_groups as {scan.SCAN_SQL}")
+        as_written = order_groups(con)
+    finally:
+        con.close()
+    assert len(per_branch) > 10 and any(row[6] for row in as_written)  # rows_outside counted
+    assert [g[:9] for g in per_branch] == [g[:9] for g in as_written]
+    for a, b in zip(per_branch, as_written, strict=True):
+        assert a[9] == pytest.approx(b[9], rel=1e-12, abs=1e-9), (a, b)
+    assert scan.per_branch_statement(["select 1"]).count("union all") == 0
+    with pytest.raises(ValueError, match="per_file"):
+        scan._per_file_body("select 1 from order_rows")

@@ -19,7 +19,7 @@ from pipelines.devtools.orders_generator import GeneratorConfig, generate_orders
 from pipelines.devtools.spark_cluster import listening_addresses, standalone_cluster
 from pipelines.orders import layout
 from pipelines.orders.build import build_months
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 from tests.orders.mixed_orders import make_mixed_orders
 
 pytestmark = pytest.mark.slow
@@ -124,15 +124,13 @@ def test_worker_killed_mid_run(cluster, tmp_path):
         stale.unlink()  # the generator writes projections only; make sure no month is scanned before
     run = impact("--engine", "spark", "--spark-master", cluster.master_url, data_dir=data_dir, wait=False)
     try:
-        deadline, busy = time.monotonic() + 300, False
-        while time.monotonic() < deadline and run.poll() is None:
-            workers = cluster.alive_workers()
-            if len(workers) == 2 and all(w["coresused"] >= 1 for w in workers):
-                busy = True
-                break
-            time.sleep(0.3)
-        assert busy, "the application never got executors on both workers"
-        time.sleep(2)  # executors are up; let tasks start
+        wait_until(
+            lambda: len(ws := cluster.alive_workers()) == 2 and all(w["coresused"] >= 1 for w in ws),
+            300,
+            "executors on both workers",
+            alive=[run],
+        )
+        time.sleep(2)  # pacing: executors are up; let tasks start (the kill must land mid-stage)
         sockets = listening_addresses([p.pid for p in cluster.processes] + [run.pid])
         cluster.kill_worker(1)
         output, _ = run.communicate(timeout=400)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -26,12 +25,13 @@ from pipelines.defs.checks import BLOCKING, CHECKS_SQL
 from pipelines.defs.webserver import (
     check_executions,
     launch_materialize_all,
+    location_loaded,
     run_status,
     run_timeline,
     start_dagster,
     stop,
 )
-from tests.helpers import CASE_STUDY, free_port
+from tests.helpers import CASE_STUDY, free_port, scaled, wait_until
 
 WARNINGS = {"expectation_vintages_ordered", "expectations_published_after_period"}  # the case study's
 
@@ -74,13 +74,19 @@ def test_recorded_build_shows_in_dagster(case_study, monkeypatch):
 @pytest.mark.slow
 def test_materialize_all_from_the_ui(case_study):
     port = free_port()
-    _, procs = start_dagster(case_study, port)
+    _, procs = start_dagster(case_study, port, wait=False, timeout=scaled(900))
+    home = case_study / "dagster_home"
     try:
+        # /server_info answers only after the webserver's code server has imported the definitions (minutes
+        # on a loaded 2-core machine, the daemon importing them too): wait for the location itself
+        wait_until(
+            lambda: location_loaded(port), 900, "the code location", alive=procs, log=home / "webserver.log"
+        )
         run_id = launch_materialize_all(port)
-        deadline, status = time.monotonic() + 600, "QUEUED"
-        while time.monotonic() < deadline and status not in ("SUCCESS", "FAILURE", "CANCELED"):
-            time.sleep(0.5)
-            status = run_status(port, run_id)
+        done = ("SUCCESS", "FAILURE", "CANCELED")
+        status = wait_until(
+            lambda: (s := run_status(port, run_id)) in done and s, 900, f"run {run_id}", alive=procs, most=1.0
+        )
         checks = check_executions(port)
     finally:
         stop(procs)

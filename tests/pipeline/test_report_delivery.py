@@ -8,7 +8,6 @@ import re
 import shutil
 import socket
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -18,7 +17,7 @@ import pytest
 
 from pipelines.defs.resources import ImpactSettings
 from pipelines.defs.run import run_pipeline
-from tests.helpers import CASE_STUDY, TODAY
+from tests.helpers import CASE_STUDY, TODAY, wait_until
 
 
 class _Receiver(BaseHTTPRequestHandler):
@@ -33,17 +32,13 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def _wait_until_listening(port: int, timeout_s: float = 10) -> None:
+def _wait_until_listening(port: int, timeout_s: float = 60) -> None:
     """Poll the receiver's port until it accepts a connection (bounded; no fixed sleep)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    wait_until(
+        lambda: socket.create_connection(("127.0.0.1", port), timeout=5).close() or True,
+        timeout_s,
+        "the receiver",
+    )
 
 
 @pytest.fixture

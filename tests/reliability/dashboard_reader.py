@@ -42,7 +42,7 @@ def main() -> None:
                 record["error"] = f"{type(exc).__name__}: {exc}"
             record["t1"] = time.monotonic()
             fh.write(json.dumps(record) + "\n")
-            time.sleep(1.0)
+            time.sleep(1.0)  # pacing: one visitor's reload a second
 
 
 if __name__ == "__main__":

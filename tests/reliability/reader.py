@@ -46,7 +46,7 @@ def main() -> None:
                 record["trace"] = traceback.format_exc(limit=3)
             record["t1"] = time.monotonic()
             fh.write(json.dumps(record) + "\n")
-            time.sleep(0.02)  # leave the pipeline some CPU on a 2-core runner
+            time.sleep(0.02)  # pacing: leave the pipeline some CPU on a 2-core runner
     if held is not None:
         held.close()
 

@@ -22,7 +22,7 @@ _publish = build.publish
 
 
 def _slow_publish(built: Path, target: Path) -> Path:
-    time.sleep(float(os.environ.get("SLOW_PUBLISH_S", "0")))
+    time.sleep(float(os.environ.get("SLOW_PUBLISH_S", "0")))  # pacing: the slow swap under test
     return _publish(built, target)
 
 

@@ -8,6 +8,7 @@ probe figures file), so that every publish is distinguishable by build_info.inpu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 
 from pipelines.defs.run import run_pipeline
 from pipelines.warehouse import build as warehouse_module
+from tests.helpers import wait_until
 
 from .conftest import settings_for
 from .helpers import PYTHON, REPO, consistent, make_data_dir, set_inputs, snapshot
@@ -34,23 +36,20 @@ def _records(path: Path) -> list[dict]:
 
 
 def _wait_for_first_record(paths: list[Path], procs: list[subprocess.Popen], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if all(p.exists() and p.stat().st_size > 0 for p in paths):
-            return
-        dead = [p.args for p in procs if p.poll() is not None]
-        assert not dead, f"a reader died before its first read: {dead}"
-        time.sleep(0.1)
-    raise AssertionError("readers did not start")
+    wait_until(
+        lambda: all(p.exists() and p.stat().st_size > 0 for p in paths),
+        timeout,
+        "each reader's first record",
+        alive=procs,
+    )
 
 
 def _wait_for_reads_after(t: float, paths: list[Path], timeout: float = 60) -> None:
     """Give each fresh reader the chance to read the new build before the next publish starts."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if all(any(r["t0"] >= t for r in _records(p)[-20:]) for p in paths):
-            return
-        time.sleep(0.05)
+    with contextlib.suppress(
+        AssertionError
+    ):  # a chance, not a requirement: the records are checked afterwards
+        wait_until(lambda: all(any(r["t0"] >= t for r in _records(p)[-20:]) for p in paths), timeout, "reads")
 
 
 @pytest.mark.slow

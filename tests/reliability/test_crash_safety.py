@@ -106,7 +106,7 @@ def test_sigkill_at_random_points_never_damages_the_published_warehouse(tmp_path
             if trigger_at is not None and now >= trigger_at:
                 proc.send_signal(signal.SIGKILL)
                 break
-            time.sleep(0.005)
+            time.sleep(0.005)  # pacing: a 5 ms tick that times the kill, not a wait for readiness
         code = proc.wait(timeout=60)
         if code != -signal.SIGKILL:
             assert code == 0, f"an uncut run failed with exit code {code}"

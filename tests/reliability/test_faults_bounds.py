@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from tests.case_study import REPO
+from tests.helpers import wait_until
 
 from . import hostile
 
@@ -348,14 +349,14 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
 
     from pipelines.defs.resources import ImpactSettings
     from pipelines.defs.run import run_pipeline
-    from pipelines.ingest import assemble
+    from pipelines.ingest import read as reading
 
     data = tmp_path / "data"
     folder = _dataset(data, "shop", {"sources.csv": SOURCES, "figures.csv": GOOD_FIGURES})
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     warehouse.parent.mkdir()
     seen: list[str] = []
-    real = assemble.read_files
+    real = reading.read_files
 
     def watched(inputs, *args):
         # what another process finds while this run parses: the lock free to take
@@ -373,7 +374,7 @@ def test_the_inputs_are_parsed_before_the_publish_lock_is_taken(tmp_path: Path, 
             )
         return files
 
-    monkeypatch.setattr(assemble, "read_files", watched)
+    monkeypatch.setattr(reading, "read_files", watched)
     summary = run_pipeline(ImpactSettings(data_dir=str(data), warehouse=str(warehouse), today="2026-11-29"))
     assert summary.published, summary.error
     assert seen == ["free", "free"], seen  # read twice (the inputs changed), never holding the lock
@@ -434,11 +435,8 @@ def test_the_reader_child_dies_with_its_run(tmp_path: Path) -> None:
         [sys.executable, "-c", SANDBOX_PARENT, str(slow)], stdout=subprocess.PIPE, text=True
     )
     child = int(parent.stdout.readline())
-    time.sleep(1.0)
     assert _running(child)
     os.kill(parent.pid, signal.SIGKILL)
     parent.wait()
-    deadline = time.monotonic() + 2  # well before its parse would end on its own
-    while _running(child) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _running(child), "the reader child outlived the run that started it"
+    # well before its parse (8 s of CPU, more on a loaded machine) would end on its own
+    wait_until(lambda: not _running(child), 5, "the reader child to end with the run that started it")

@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.warehouse import console
 from pipelines.warehouse.console import QueryRefused, run_readonly
+from tests.helpers import wait_until
 
 from .helpers import IMPACT
 
@@ -110,7 +111,7 @@ def test_concurrent_console_queries_are_limited(warehouse: Path, monkeypatch: py
     threads = [threading.Thread(target=run) for _ in range(console.MAX_CONCURRENT)]
     for t in threads:
         t.start()
-    time.sleep(1.0)
+    wait_until(lambda: console._running._value == 0, 60, "both console slots taken by the slow queries")
     with pytest.raises(QueryRefused, match="already running"):
         run_readonly(warehouse, "select 1")
     for t in threads:

@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +20,7 @@ import pytest
 
 from pipelines.cli import processes
 from pipelines.defs.webserver import LAUNCH, materialize_all_params, stop
-from tests.helpers import free_port
+from tests.helpers import free_port, port_answers, wait_until
 
 RUNS = "query { runsOrError { __typename ... on Runs { count } } }"
 
@@ -44,15 +43,13 @@ def webserver(tmp_path_factory):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 300  # a loaded 2-core machine takes up to a minute
-        while True:
-            assert proc.poll() is None, (home / "webserver.log").read_text()[-3000:]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the webserver did not answer within 300 s"
-                time.sleep(0.2)
+        wait_until(
+            lambda: port_answers(f"http://127.0.0.1:{port}/server_info"),
+            900,
+            "the Dagster webserver",
+            alive=[proc],
+            log=home / "webserver.log",
+        )
         yield port
     finally:
         stop([proc])

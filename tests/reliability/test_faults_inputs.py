@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 from pipelines.ingest import assemble as load
-from pipelines.ingest import readers
+from pipelines.ingest import readers, scope_ids
 from pipelines.ingest.validate_files import validate_paths
 from pipelines.warehouse import build as warehouse
 
@@ -300,14 +300,14 @@ def test_a_validation_stage_raising_rejects_only_that_files_rows(
             "figures-b.csv": FIGURES_HEAD + GOOD_ROW.replace("2024-Q1", "2024-Q2").replace("GB", "Boom"),
         },
     )
-    original = load.VALIDATORS["figures"]
+    original = scope_ids.VALIDATORS["figures"]
 
     def fragile(frame: pl.DataFrame, ctx):
         if "Boom" in frame["region"].to_list():
             raise ZeroDivisionError("injected fault")
         return original(frame, ctx)
 
-    monkeypatch.setitem(load.VALIDATORS, "figures", fragile)
+    monkeypatch.setitem(scope_ids.VALIDATORS, "figures", fragile)
     result = load.load_all(tmp_path, today=TODAY)
     _invariants(result)
     assert result.tables["figures"]["period"].to_list() == ["2024-Q1"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.inbox import file_inbox
+from tests.helpers import wait_until
 
 from .helpers import IMPACT, PYTHON, REPO
 
@@ -132,10 +133,9 @@ def test_overlapping_runs_publish_the_newest_inputs(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     extra = data / "datasets" / "gm" / "figures-more.csv"
     older = _run(data, warehouse, slow_publish_s=25)  # reads 14 figures, then a slow swap
-    deadline = time.monotonic() + 120
-    while not list(warehouse.parent.glob("*.building-*")) and time.monotonic() < deadline:
-        assert older.poll() is None, older.stdout.read()
-        time.sleep(0.1)
+    wait_until(
+        lambda: list(warehouse.parent.glob("*.building-*")), 120, "the first run's build", alive=[older]
+    )
     # the first run has read its inputs and is building: now the inputs change and a second run starts
     extra.write_text(HEAD + "A08,Charity,cash_giving,GB,2015-08,actual,70,GBP k,results\n")
     newer = _run(data, warehouse)
@@ -163,7 +163,7 @@ def _holder(warehouse: Path) -> subprocess.Popen:
         [
             str(PYTHON),
             "-c",
-            f"import duckdb,time; c=duckdb.connect({str(warehouse)!r}); print('open', flush=True); time.sleep(300)",
+            f"import duckdb,time; c=duckdb.connect({str(warehouse)!r}); print('open', flush=True); time.sleep(300)",  # pacing: the holder's own script
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from pipelines.cli import processes
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 
 from .helpers import IMPACT, PYTHON, REPO
 
@@ -114,17 +114,12 @@ def test_sigterm_to_impact_dashboard_stops_streamlit(tmp_path: Path, published) 
         start_new_session=True,  # so the test can clean up an orphaned Streamlit on main
     )
     try:
-        deadline = time.monotonic() + 120
-        while not _listening(port):
-            assert time.monotonic() < deadline and proc.poll() is None, "the dashboard did not start"
-            time.sleep(0.3)
+        wait_until(lambda: _listening(port), 120, "the dashboard's port", alive=[proc])
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-        while _listening(port) and time.monotonic() - started < 20:
-            time.sleep(0.2)
+        wait_until(lambda: not _listening(port), 20, "Streamlit to close the port after SIGTERM")
         stopped_after = time.monotonic() - started
-        assert not _listening(port), "Streamlit still serves the port after SIGTERM to impact dashboard"
         print(f"\nimpact dashboard: SIGTERM -> port closed after {stopped_after:.2f} s")
     finally:
         _stop_group(proc)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 
 from .helpers import IMPACT, REPO
 
@@ -60,10 +60,7 @@ def _listening(port: int) -> bool:
 
 def _poll(condition, timeout_s: float, what: str) -> float:
     started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout_s:
-            raise AssertionError(f"not {what} after {timeout_s:.0f} s")
-        time.sleep(0.2)
+    wait_until(condition, timeout_s, what)
     return time.monotonic() - started
 
 
@@ -194,7 +191,7 @@ def test_each_layer_alone_stops_the_children(tmp_path: Path, how: str) -> None:
         "child = subprocess.Popen(['sleep', '300'], start_new_session=True, preexec_fn=pre)\n"
         "if keeper: keeper.add(child.pid)\n"
         "print(child.pid, flush=True)\n"
-        "time.sleep(300)\n"
+        "time.sleep(300)\n"  # pacing: the hung child's own script
     )
     parent = subprocess.Popen(
         [str(REPO / ".venv" / "bin" / "python"), "-c", script],

@@ -27,7 +27,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.ingest.assemble import discover
+from pipelines.ingest.discover import discover
 from pipelines.ingest.inbox import file_inbox
 from pipelines.warehouse.build import inputs_hash
 
@@ -102,7 +102,7 @@ def test_soak_inbox_overlapping_runs_and_hostile_console(tmp_path: Path) -> None
     def sensor() -> None:  # what the inbox sensor does every 15 s, here every second
         while not stop.is_set():
             file_inbox(data, settle_s=1.0)
-            time.sleep(1.0)
+            time.sleep(1.0)  # pacing: the sensor's tick
 
     watcher = threading.Thread(target=sensor)
     watcher.start()
@@ -126,10 +126,10 @@ def test_soak_inbox_overlapping_runs_and_hostile_console(tmp_path: Path) -> None
                         cwd=REPO,
                     )
                 )
-            time.sleep(rng.uniform(0.2, 1.5))
+            time.sleep(rng.uniform(0.2, 1.5))  # pacing: users arrive at random
         _finish_uploads(pending, dropped)
     finally:
-        time.sleep(2.5)
+        time.sleep(2.5)  # pacing: the sensor's last ticks over the last uploads
         stop.set()
         watcher.join()
     file_inbox(data, settle_s=0)  # the sensor's last look: everything finished is filed

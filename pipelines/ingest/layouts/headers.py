@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from pipelines.ingest import readers
 from pipelines.ingest.layouts.grid import Sheet
 from pipelines.ingest.layouts.spec import Layout
 from pipelines.ingest.problems import Problem
@@ -46,19 +47,8 @@ class Header:
 
 
 def cell_text(value: object) -> str | None:
-    """A cell as text: whole floats without '.0', date-times at midnight as dates."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime) and value.time() == datetime.min.time():
-        return value.date().isoformat()
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
+    """A spreadsheet cell as text (readers.cell_text, booleans as the sheet shows them: 'TRUE')."""
+    return readers.cell_text(value, bools_upper=True)
 
 
 def read_header(sheet: Sheet, layout: Layout) -> Header:

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ingest import assemble as load
+from pipelines.ingest import discover as inputs
+from pipelines.ingest.assemble import load_files
 from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
 from pipelines.ingest.layouts.engine import read_with_layout
 from pipelines.ingest.layouts.spec import LayoutError, load_layout
+from pipelines.ingest.read import read_files
 from pipelines.ingest.readers import UnreadableFile
 
 ROW_COLUMNS = (
@@ -47,14 +49,14 @@ class Preview:
 
 def preview(path: Path, layout_path: Path, data_dir: Path, today: date | None = None) -> Preview:
     path, layout_path = Path(path), Path(layout_path)
-    laid_out = load.laid_out_inputs({layout_path: [path]}, "preview", path.parent)
+    laid_out = inputs.laid_out_inputs({layout_path: [path]}, "preview", path.parent)
     others = [
         f
-        for f in load.discover(Path(data_dir))
+        for f in inputs.discover(Path(data_dir))
         if f.path.resolve() not in (path.resolve(), layout_path.resolve())
     ]
     siblings = _siblings(path, {f.path.resolve() for f in others})
-    result = load.load_files(load.read_files([*others, *siblings, *laid_out]), today)
+    result = load_files(read_files([*others, *siblings, *laid_out]), today)
     names = [f.name for f in laid_out]
     rows = result.tables["figures"].filter(pl.col("file") == path.name)
     rejected = result.rejected.filter(pl.col("file").is_in(names))
@@ -81,7 +83,7 @@ def _siblings(path: Path, known: set[Path]) -> list:
         f
         for p in sorted(path.parent.iterdir())
         if p.resolve() not in known
-        and (f := load.input_file(p, "preview", path.parent)) is not None
+        and (f := inputs.input_file(p, "preview", path.parent)) is not None
         and f.kind in ("sources", "regions", "entities", "metrics")
     ]
 
@@ -90,7 +92,7 @@ def reference_siblings(path: Path, layout_path: Path, data_dir: Path) -> list[Pa
     """The regions, entities, metrics and sources files beside `path` that `preview` reads with it (those
     not already part of DATA_DIR): what `impact import` must carry so the run reads what the preview read."""
     path = Path(path)
-    known = {f.path.resolve() for f in load.discover(Path(data_dir))} | {Path(layout_path).resolve()}
+    known = {f.path.resolve() for f in inputs.discover(Path(data_dir))} | {Path(layout_path).resolve()}
     return [f.path for f in _siblings(path, known)]
 
 

@@ -61,18 +61,8 @@ summed_expectations as (
     inner join grains as g on g.grain = e.grain
 ),
 
-paced as (
-    select e.*
-    from summed_expectations as e
-    semi join series_grains as s
-        on  s.entity = e.entity
-        and s.metric = e.metric
-        and s.region_code = e.region_code
-        and s.unit is not distinct from e.unit
-        and s.grain_rank < e.grain_rank
-),
-
-components as (
+-- an expectation's columns as every to-date row names them, then what the joins and currency rule read
+expectation_sides as (
     select
         e.entity,
         e.metric,
@@ -85,6 +75,29 @@ components as (
         e.value as expectation,
         e.unit,
         e.source_id as expectation_source_id,
+        e.period_start,
+        e.period_end,
+        e.kind,
+        e.currency,
+        e.value_native,
+        e.grain_rank
+    from summed_expectations as e
+),
+
+paced as (
+    select e.*
+    from expectation_sides as e
+    semi join series_grains as s
+        on  s.entity = e.entity
+        and s.metric = e.metric
+        and s.region_code = e.region_code
+        and s.unit is not distinct from e.unit
+        and s.grain_rank < e.grain_rank
+),
+
+components as (
+    select
+        e.* exclude (period_start, period_end, kind, currency, value_native, grain_rank),
         a.grain as component_grain,
         g.grain_rank as component_rank,
         a.period_start as component_start,
@@ -185,27 +198,17 @@ summed_to_date as (
 
 reported_to_date as (
     select
-        e.entity,
-        e.metric,
-        e.region_code,
-        e.period as expectation_period,
-        e.period_start as expectation_start,
-        e.period_end as expectation_end,
-        e.kind as expectation_kind,
-        e.policy,
-        e.value as expectation,
-        e.unit,
-        e.source_id as expectation_source_id,
+        e.* exclude (period_start, period_end, kind, currency, value_native, grain_rank),
         a.period_start as to_date_start,
         a.period_end as to_date_end,
         case
             when a.currency is not null and a.currency = e.currency and e.value_native <> 0
-                then e.value * (a.value_native / e.value_native)
+                then e.expectation * (a.value_native / e.value_native)
             else a.value
         end as actual_to_date,
         a.value - case
             when a.currency is not null and a.currency = e.currency and e.value_native <> 0
-                then e.value * (a.value_native / e.value_native)
+                then e.expectation * (a.value_native / e.value_native)
             else a.value
         end as fx_effect,
         a.bound as actual_bound,
@@ -213,7 +216,7 @@ reported_to_date as (
         a.grain as to_date_grain,
         a.as_of as actual_as_of,
         a.source_id as source_ids
-    from summed_expectations as e
+    from expectation_sides as e
     inner join actuals as a
         on  a.entity = e.entity
         and a.metric = e.metric
