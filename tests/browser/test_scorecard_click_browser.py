@@ -42,7 +42,11 @@ def test_a_heatmap_cell_opens_its_evidence_in_the_same_tab(demo_url, browser, wi
         query = urllib.parse.urlencode({"entity": ENTITY, "grain": "quarter"})
         page.goto(f"{demo_url}/?{query}")
         wait_until_settled(page, 2)
-        page.wait_for_timeout(1500)
+        page.wait_for_function(  # the heatmap laid out: its category axes known
+            "() => { const gd = document.querySelector('.js-plotly-plot');"
+            " return !!(gd && gd._fullLayout && gd._fullLayout.xaxis && gd._fullLayout.xaxis._categories.length); }",
+            timeout=90_000,
+        )
         heatmap = page.locator(".js-plotly-plot").first
         heatmap.scroll_into_view_if_needed()
         cell = page.evaluate(CELL_CENTRE, [1, 2])  # the second row (a region below the top), third quarter
