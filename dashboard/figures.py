@@ -51,9 +51,10 @@ def _split(text: str) -> tuple[str, str]:
     return (text, "") if not found else (text[: found.start()], text[found.end() :])
 
 
-def show_chart(fig: go.Figure, key: str, dense: bool = False) -> None:
+def show_chart(fig: go.Figure, key: str, dense: bool = False, clickable: bool = False):
     """`st.plotly_chart(fig)` with its title as page text above it (see the module's docstring); `dense`
-    marks a heatmap whose cell text is hidden at phone widths."""
+    marks a heatmap whose cell text is hidden at phone widths. `clickable`: a click on a point reruns the
+    page and the chart's selection event is returned (`event.selection.points`), else None."""
     st.html(PHONE_CSS)
     heading, note = split_title(fig.layout.title.text)
     if heading:
@@ -61,8 +62,10 @@ def show_chart(fig: go.Figure, key: str, dense: bool = False) -> None:
     if note:
         st.caption(MARKDOWN.sub(r"\\\1", note))
     fig.layout.title.text = None
+    select = dict(on_select="rerun", selection_mode="points") if clickable else {}
     if dense:
         with st.container(key=f"dense_{key}"):
-            st.plotly_chart(fig, theme=None, key=key)
+            event = st.plotly_chart(fig, theme=None, key=key, **select)
     else:
-        st.plotly_chart(fig, theme=None, key=key)
+        event = st.plotly_chart(fig, theme=None, key=key, **select)
+    return event if clickable else None

@@ -49,6 +49,7 @@ class Series:
     metric_label: str
     kind: str
     policy: str
+    grain: str | None = None  # the grain with the most comparisons of this kind (`default_view`), for 'auto'
 
 
 def current_identity() -> db.Identity:
@@ -137,28 +138,48 @@ def _no_comparison(ident: db.Identity) -> None:
         )
 
 
-def default_kind(kinds: list[str], grains: pl.DataFrame, preferred: str = "target") -> str | None:
-    """The expectation kind to open on: the one with expectations at the finest grain that also has actuals
-    (so the chart draws it: the operator demo's monthly plan is a projection, its target annual), ties by
-    `preferred`, then the expectation preference (sql/views/base/expectation_preference.sql).
-    grains: kind ('actual' for the actuals), grain. None when `kinds` is empty."""
-    if not kinds:
-        return None
-    actual = set(grains.filter(pl.col("kind") == "actual")["grain"].to_list())
+def default_view(counts: pl.DataFrame) -> tuple[str | None, str | None]:
+    """The one rule for what every page opens on (issue 23, "defaults that show the story"): the expectation
+    kind and grain with the most comparisons (region x period with both an actual and an expectation).
+    Ties: the finer grain (GRAIN_ORDER), then the expectation preference (sql/views/base/
+    expectation_preference.sql: target before guidance, ...), then the kind's name, so the same warehouse
+    always opens on the same view. counts: kind, grain, comparisons (`catalog.comparison_counts`).
+    Returns (kind, grain); (None, None) when there is no comparison.
+
+    The marketplace demo: its projection has 21 regions x 36 months, its target 4 years, so it opens on the
+    monthly projection, where the quarters and the Thai ban show (the annual target drew 4 pale columns)."""
+    rows = counts.filter(pl.col("comparisons") > 0)
+    if rows.is_empty():
+        return None, None
     order = list(rules.EXPECTATION_PREFERENCE)
 
-    def rank(kind: str) -> tuple:
-        shared = set(grains.filter(pl.col("kind") == kind)["grain"].to_list()) & actual
-        finest = min((GRAIN_ORDER.index(g) for g in shared if g in GRAIN_ORDER), default=len(GRAIN_ORDER))
-        return (finest, kind != preferred, order.index(kind) if kind in order else len(order), kind)
+    def rank(row: tuple) -> tuple:
+        kind, grain, n = row
+        fineness = GRAIN_ORDER.index(grain) if grain in GRAIN_ORDER else len(GRAIN_ORDER)
+        preference = order.index(kind) if kind in order else len(order)
+        return (-n, fineness, preference, kind)
 
-    return min(kinds, key=rank)
+    kind, grain, _ = min(rows.select("kind", "grain", "comparisons").iter_rows(), key=rank)
+    return kind, grain
 
 
-def series_ui(ident: db.Identity, kind_grains=None) -> Series | None:
+def default_kind(kinds: list[str], counts: pl.DataFrame) -> str | None:
+    """The expectation kind to open on among `kinds`: `default_view`'s kind over their counts (kind, grain,
+    comparisons); a kind without comparisons only when none has any, then by the expectation preference.
+    None when `kinds` is empty."""
+    if not kinds:
+        return None
+    kind, _ = default_view(counts.filter(pl.col("kind").is_in(kinds)))
+    if kind is not None:
+        return kind
+    order = list(rules.EXPECTATION_PREFERENCE)
+    return min(kinds, key=lambda k: (order.index(k) if k in order else len(order), k))
+
+
+def series_ui(ident: db.Identity) -> Series | None:
     """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared.
-    kind_grains: (entity, metric) -> the kinds' grains (`default_kind`), for a page whose default kind must
-    be one drawn at its grain (Trends); else the default kind is the target."""
+    The default kind, and the grain its page's 'auto' stands for (`Series.grain`), come from the one rule
+    of every page, `default_view` (the kind and grain with the most comparisons)."""
     pairs = catalog.comparable_pairs(ident)
     if pairs.is_empty():
         _no_comparison(ident)
@@ -168,10 +189,11 @@ def series_ui(ident: db.Identity, kind_grains=None) -> Series | None:
     metrics = metric_choices(pairs, entity)
     metric = _pick("Metric", metrics, "metric", format_func=lambda m: names.get(m, m))
     kinds = kind_choices(pairs, entity, metric)
-    kind_default = default_kind(kinds, kind_grains(entity, metric)) if kind_grains else "target"
-    if kind_grains and "kind" not in st.query_params and kind_default is not None:
-        # a kind the address does not name is an unasked default (another page's, such as the Scorecard's
-        # target): this page's own default replaces it
+    counts = catalog.comparison_counts(ident, entity, metric)
+    kind_default = default_kind(kinds, counts)
+    if "kind" not in st.query_params and kind_default is not None:
+        # a kind the address does not name is an unasked default (one remembered from another series):
+        # this series' default replaces it, as a reload of the address would show
         st.session_state["kind"] = kind_default
     kind = _pick(
         "Expectation",
@@ -191,7 +213,8 @@ def series_ui(ident: db.Identity, kind_grains=None) -> Series | None:
         + ". **default**: the expectation kind's own (consensus: expected when reported; the others: "
         "expected at the time). See docs/warehouse.md, 'the policies'.",
     )
-    return Series(entity, metric, names.get(metric, metric), kind, resolve_policy(choice, default))
+    _, grain = default_view(counts.filter(pl.col("kind") == kind))
+    return Series(entity, metric, names.get(metric, metric), kind, resolve_policy(choice, default), grain)
 
 
 DEFAULT_POLICY = "default"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
@@ -68,6 +70,26 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             + f" (version {b['product_version']})."
         )
 
+    region, start, end = (st.query_params.get(k) for k in ("region", "start", "end"))
+    if region and start and end:  # a Scorecard heatmap cell, clicked (its region and period in the address)
+        try:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        except ValueError:
+            st.warning(f"The address's period '{md(start)}'–'{md(end)}' is not two dates (YYYY-MM-DD).")
+        else:
+            cell = data.cell_figures(ident, entity, metric, region, first, last)
+            where = cell["region_name"][0] if cell.height else region
+            period = st.query_params.get("cell_period") or f"{first}–{last}"
+            st.subheader(f"Figures behind the Scorecard cell: {md(where)}, {md(period)}")
+            st.caption(
+                f"{counted(cell.height, 'figure')} of {md(entity or 'every entity')} · "
+                f"{md(names.get(metric, metric) if metric else 'every metric')} in {md(where)} within "
+                f"{first}–{last} (the period and its months), actuals and every expectation with its vintage."
+            )
+            back = {k: v for k in ("entity", "metric", "kind") if (v := st.query_params.get(k))}
+            st.page_link("app_pages/scorecard.py", label="Back to the Scorecard", query_params=back)
+            tables.show_table(cell, "cell_figures", selection=picked | {"region": region, "period": period})
+
     component_ids = [f for f in st.query_params.get("figures", "").split(",") if f]
     if component_ids:  # linked from a rolled-up comparison on the Scorecard
         st.subheader("Figures behind a rolled-up comparison")
@@ -132,6 +154,18 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             selection=picked,
         )
 
+    st.subheader("Revisions of expectations")
+    revised = data.revisions(ident, entity, metric)
+    if revised.is_empty():
+        st.caption("no revised expectation for this selection")
+    else:
+        st.caption(
+            f"{revised.height:,} later vintage{'' if revised.height == 1 else 's'} of an expectation with the "
+            "value each replaced, latest first: a plan revised by its own publisher is a revision, not a "
+            "disagreement between sources" + (" (the 1,000 latest)" if revised.height >= 1000 else "") + "."
+        )
+        tables.show_table(revised, "expectation_revisions", selection=picked)
+
     st.subheader("Figures")
     figures = data.evidence(ident, entity, metric)
     if figures.is_empty():
@@ -184,9 +218,12 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
 
     st.subheader("Exchange rates used")
-    rates = data.fx_rates_used(ident)
+    rates = data.fx_rates_used(ident, entity)
     if rates.is_empty():
-        st.caption("every figure is in USD or a unit without currency: no exchange rate used")
+        st.caption(
+            f"every figure{f' of {md(entity)}' if entity else ''} is in USD or a unit without currency: "
+            "no exchange rate used"
+        )
     else:
         st.caption(
             "Monthly rates behind the USD values, with who published them: the ECB reference rates, or a "
@@ -195,7 +232,9 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         tables.show_table(rates, "fx_rates_used")
 
     st.subheader("Loads and rejected rows")
-    tables.show_table(data.loads(ident), "loads")
+    if entity:
+        st.caption(f"The files holding {md(entity)}'s figures.")
+    tables.show_table(data.loads(ident, entity), "loads")
     rejected = data.rejected(ident)
     if rejected.is_empty():
         st.caption("no rejected rows: every input row loaded")

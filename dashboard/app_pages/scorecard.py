@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import tables, widgets
 from dashboard.charts import scorecard as charts
-from dashboard.charts.style import value_scale
+from dashboard.charts.style import NEUTRAL_WORDS, value_scale
 from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
@@ -35,7 +35,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         reported_grains, has_quarters = data.comparison_grains(ident, *key)
     grain = widgets.grain_ui(
         sorted(reported_grains | ({"quarter"} if has_quarters else set())),
-        preferred="quarter" if has_quarters else None,
+        # the grain of the pages' one default rule (widgets.default_view) when the plan is shown
+        preferred=series.grain if versus == "plan" else None,
     )
     if grain is None and versus == "last year":
         st.info(
@@ -72,7 +73,8 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     st.caption(
         f"{series.entity} · {series.metric_label} against {against}; per {grain}, {first_year}–{last_year}. Tiles: "
         f"{latest['region_name']}, latest {grain} {latest['period']}. Blue = better than expected, red = worse "
-        "(in the metric's own sense: for costs, below budget is better)."
+        "(in the metric's own sense: for costs, below budget is better); white or grey = in line, "
+        f"{NEUTRAL_WORDS} (a figure given to three significant figures carries up to ±0.4 % of rounding)."
     )
     streaks = (
         data.streaks(ident, *key, grain=grain)
@@ -82,15 +84,33 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
 
     charted = widgets.region_rows_ui(frame)
-    show_chart(
+    # the filters an Evidence page opened from here keeps (entity, metric, kind), so Back returns to them
+    # (the metric by its label: Evidence's metric box is bound to the address, which holds what it displays)
+    kept = {"entity": series.entity, "metric": series.metric_label, "kind": series.kind}
+    clicked = show_chart(
         charts.performance_heatmap(charted, series.metric_label),
         key="heatmap",
         dense=charts.cell_text_too_dense_for_phone(charted),
+        clickable=True,
     )
+    points = clicked.selection.points if clicked is not None else []
+    cell = charts.heatmap_cell(charted, points[0]) if points else None
+    if cell is not None:  # a clicked cell: its evidence, in this tab, with the filters kept
+        st.switch_page(
+            "app_pages/evidence.py",
+            query_params=kept
+            | {
+                "region": cell["region_code"],
+                "cell_period": cell["period"],  # not `period`: the bars' period widget is bound to it
+                "start": cell["period_start"].isoformat(),
+                "end": cell["period_end"].isoformat(),
+            },
+        )
     shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
-        "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources."
+        "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources; click it "
+        "for its figures on the Evidence page."
         + (
             f" Rows: {shown_regions} of {all_regions} regions, the top level and those furthest below "
             "expectation over these periods (all of them under *Regions in the charts*)."
@@ -98,7 +118,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
             else ""
         )
     )
-    rollup_links(charted)
+    rollup_links(charted, kept)
     period = widgets.bar_period_ui(frame)
     show_chart(
         charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),

@@ -19,8 +19,8 @@ from dashboard.sections.unmatched import unmatched_notice
 st.title("Trends: actual and expected over time")
 ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
-    # the default expectation kind is one drawn at the chart's grain (the demo's monthly plan: projection)
-    series = widgets.series_ui(ident, kind_grains=lambda e, m: data.kind_grains(ident, e, m))
+    # the default kind and grain: the one rule of every page (widgets.default_view, most comparisons)
+    series = widgets.series_ui(ident)
     if series is None:
         st.stop()
     widgets.illustrative_caption(ident, series.entity)
@@ -41,7 +41,10 @@ with db.reading(ident):  # one short connection for this render's uncached queri
     both = set(actuals["grain"].to_list()) & set(vintages["grain"].to_list())
     either = set(actuals["grain"].to_list()) | set(vintages["grain"].to_list())
     grain = widgets.grain_ui(
-        sorted(either), preferred=next((g for g in widgets.GRAIN_ORDER if g in both), None)
+        sorted(either),
+        preferred=series.grain
+        if series.grain in both
+        else next((g for g in widgets.GRAIN_ORDER if g in both), None),
     )
     if grain is None:
         st.info("No figures at a year, half, quarter or month grain for these regions.")

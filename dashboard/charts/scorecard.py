@@ -13,6 +13,8 @@ from dashboard.charts.style import (
     BOUND_WORDS,
     EXPECTATION,
     HEATMAP_RANGE,
+    NEUTRAL_BAND,
+    NEUTRAL_WORDS,
     SENSE_COLOURS,
     TEMPLATE,
     attainment_words,
@@ -23,6 +25,7 @@ from dashboard.charts.style import (
     region_label,
     rollup_words,
     sense_words,
+    shown_sense,
     sources,
     value_scale,
     wrap,
@@ -80,10 +83,10 @@ def _cell_hover(c: dict, k: int, divisor: float, unit_label: str, actual_src: st
 
 def cell_colour_value(favourable: bool | None, performance_pct: float | None) -> float:
     """The heatmap's colour value of one comparison: performance in % (positive = better than expected), 0 when
-    in line (inside a range: neutral, not a tint of the midpoint), NaN when the metric has no sense."""
+    in line (inside a range, or within the neutral band `NEUTRAL_BAND`: neutral, not a tint), NaN when the metric has no sense."""
     if performance_pct is None:
         return float("nan")
-    return 0.0 if favourable is None else performance_pct * 100
+    return 0.0 if shown_sense(favourable, performance_pct) is None else performance_pct * 100
 
 
 def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
@@ -115,6 +118,18 @@ def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
     return y_labels, periods, z, text, hover
 
 
+def heatmap_cell(frame: pl.DataFrame, point: dict) -> dict | None:
+    """The comparison row (as a dict) of a clicked heatmap cell: `point` is a Plotly selection point of
+    `performance_heatmap(frame)` (its `x` the period, `y` the row label); None when no row matches."""
+    frame = frame.sort("region_path", "period_start")
+    min_depth = min(d for d in frame["region_depth"].to_list() if d is not None) if frame.height else 0
+    for r in frame.iter_rows(named=True):
+        label = region_label(r["region_name"], r["region_depth"], min_depth)
+        if r["period"] == point.get("x") and label == point.get("y"):
+            return r
+    return None
+
+
 def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.Figure:
     """Regions (rows, in hierarchy order) x periods (columns): colour = better (blue) or worse (red) than
     expected by `performance_pct`, in the metric's own sense; text = variance."""
@@ -134,8 +149,8 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             text=text if labelled else None,
             texttemplate="%{text}" if labelled else None,
             textfont=dict(size=11),
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
+            customdata=hover,  # each cell's hover text, drawn by the cell markers (below)
+            hoverinfo="skip",  # the hover and the click are the cell markers'
             colorscale="RdBu",
             zmid=0,
             zmin=HEATMAP_RANGE[0],
@@ -145,7 +160,11 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
             colorbar=dict(
                 # the title under the bar and its ticks: with side="top" plotly.js printed the
                 # title on the bar itself (a horizontal bar anchored to the container's bottom)
-                title=dict(text="better / worse than expected (%)", side="bottom", font_size=12),
+                title=dict(
+                    text=f"better / worse than expected (%) · white: {NEUTRAL_WORDS}",
+                    side="bottom",
+                    font_size=12,
+                ),
                 tickfont_size=11,
                 ticksuffix="%",
                 tickprefix="",
@@ -158,6 +177,23 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
                 yanchor="bottom",
                 thickness=10,
             ),
+        )
+    )
+    # A clickable marker on every cell, invisible: Streamlit's chart selections return no point for a
+    # heatmap (streamlit/streamlit#8760), so the Scorecard reads a click on a cell from this trace (x: the
+    # period, y: the row label; `heatmap_cell`). It carries the cell's hover too (the heatmap's is skipped).
+    rows, cols = np.nonzero(~np.isnan(z) | (hover != ""))
+    marker_trace = go.Scatter if labelled else go.Scattergl
+    fig.add_trace(
+        marker_trace(
+            x=[periods[j] for j in cols],
+            y=[y_labels[i] for i in rows],
+            mode="markers",
+            marker=dict(size=18, color="rgba(0,0,0,0)", symbol="square"),
+            customdata=hover[rows, cols],
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+            name="cells",
         )
     )
     # Periods on top and the colour bar flat underneath: a vertical colour bar on the right took 80 px of a
@@ -239,7 +275,7 @@ def _hatches(bounds: list) -> list[str]:
 
 ACTUAL_LABELS = {
     False: "actual, worse than expected",
-    None: "actual, in line",
+    None: f"actual, in line ({NEUTRAL_WORDS})",
     True: "actual, better than expected",
 }
 
@@ -293,8 +329,11 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
     values = frame["expectation"].to_list() + frame["actual"].to_list()
     divisor, unit_label = value_scale(frame["unit"][0], values)
     traces = [_expectation_bars(frame, divisor, unit_label, position)]
+    shown = (  # the sense the bars show: in line inside the neutral band (style.NEUTRAL_BAND)
+        pl.when(pl.col("performance_pct").abs() < NEUTRAL_BAND).then(None).otherwise(pl.col("favourable"))
+    )
     for sense in ACTUAL_LABELS:
-        kept = pl.col("favourable").is_null() if sense is None else pl.col("favourable") == sense
+        kept = shown.is_null() if sense is None else shown == sense
         part = frame.filter(kept)
         if part.height:
             traces.append(_actual_bars(part, sense, divisor, unit_label, position))

@@ -44,9 +44,31 @@ WRAP_CHARS = 40
 SENSE_WORDS = {True: "better than expected", False: "worse than expected", None: "in line"}
 
 
+# The neutral band (issue 23: a 0.2 % miss was painted as red as a 20 % one): a comparison within ±0.5 % of
+# its expectation is shown in line (neutral), in the heatmap, the bars and their words. The reason: a figure
+# given to three significant figures ('$1.23bn', the usual precision of reported and planned figures) carries
+# up to ±0.4 % of rounding, so a smaller difference says nothing about the business. The warehouse keeps the
+# exact variance and its sign (serve_comparisons); only the charts' colour and words use the band.
+NEUTRAL_BAND = 0.005
+NEUTRAL_WORDS = f"within ±{NEUTRAL_BAND:.1%} of expected"
+
+
+def within_band(performance_pct: float | None) -> bool:
+    """Whether a comparison's performance (a fraction, e.g. -0.002) lies inside the neutral band."""
+    return performance_pct is not None and abs(performance_pct) < NEUTRAL_BAND
+
+
+def shown_sense(favourable: bool | None, performance_pct: float | None) -> bool | None:
+    """The sense the charts show: `favourable`, or None (in line) inside the neutral band."""
+    return None if within_band(performance_pct) else favourable
+
+
 def sense_words(favourable: bool | None, performance_pct: float | None) -> str:
     """'better than expected by 12%', 'worse than expected by 3%', 'in line': the comparison in the metric's
-    own sense (lower-is-better metrics and negative expectations included)."""
+    own sense (lower-is-better metrics and negative expectations included); a difference inside the neutral
+    band is 'in line (0.2% worse, within ±0.5% of expected)'."""
+    if favourable is not None and within_band(performance_pct):
+        return f"in line ({abs(performance_pct):.1%} {'better' if favourable else 'worse'}, {NEUTRAL_WORDS})"
     if favourable is None or performance_pct is None:
         return SENSE_WORDS[None] if favourable is None else SENSE_WORDS[favourable]
     return f"{SENSE_WORDS[favourable]} by {abs(performance_pct):.0%}"

@@ -36,6 +36,13 @@ def comparable_pairs(ident: Identity) -> pl.DataFrame:
     return read(ident, "catalog/comparable_pairs")
 
 
+def comparison_counts(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
+    """Comparisons (region x period) per expectation kind and grain of one series, quarters as the Scorecard
+    shows them (reported, rolled up or summed from months): kind, grain, comparisons. The input of the pages'
+    one default rule, `dashboard.widgets.default_view`."""
+    return read(ident, "catalog/comparison_counts", entity, metric, entity, metric)
+
+
 def illustrative_entities(ident: Identity) -> set[str]:
     """Names of the entities whose figures are all illustrative (generated, not reported)."""
     return set(read(ident, "catalog/illustrative_entities")["entity"].to_list())

@@ -23,6 +23,18 @@ def evidence(
     return read(ident, "evidence/evidence", limit, where=where_given(entity=entity, metric=metric))
 
 
+def cell_figures(
+    ident: Identity, entity: str | None, metric: str | None, region_code: str, start, end
+) -> pl.DataFrame:
+    """The figures of one Scorecard heatmap cell: this region's figures (of the entity and metric when given)
+    whose period lies within [start, end] (dates: a quarter's months and the quarter itself), as `evidence`."""
+    narrow = all_of(
+        where_given(entity=entity, metric=metric, region_code=region_code),
+        ("period_start >= ? and period_end <= ?", [start, end]),
+    )
+    return read(ident, "evidence/evidence", SHOWN_ROWS, where=narrow)
+
+
 def figures_by_id(ident: Identity, figure_ids: list[str]) -> pl.DataFrame:
     """The figures with these ids (figure_evidence), in the order given: the components behind a rolled-up
     comparison (`actual_figure_ids` / `expectation_figure_ids` of the comparisons)."""
@@ -64,14 +76,23 @@ def disagreement_csv(ident: Identity, entity: str | None, metric: str | None) ->
     return csv_for_spreadsheets(frame).encode()
 
 
-def loads(ident: Identity) -> pl.DataFrame:
-    """One row per input file: file, dataset, input_kind, status, rows_in, rows_loaded, rows_rejected, ..."""
-    return read(ident, "evidence/loads")
+def revisions(ident: Identity, entity: str | None, metric: str | None, limit: int = 1000) -> pl.DataFrame:
+    """The `limit` latest revisions of expectations (a later vintage and the value it replaced: entity,
+    metric, region_code, period, kind, vintage, vintages, previous_value, value, change, change_pct, unit,
+    previous_as_of, as_of, source_id, figure_id), for one entity and metric when given."""
+    return read(ident, "evidence/revisions", limit, where=where_given(entity=entity, metric=metric))
 
 
-def fx_rates_used(ident: Identity) -> pl.DataFrame:
-    """The exchange rates behind the USD values, per currency and source (view fx_rates_used)."""
-    return read(ident, "evidence/fx_rates_used")
+def loads(ident: Identity, entity: str | None = None) -> pl.DataFrame:
+    """One row per input file of the build (file, dataset, input_kind, status, the row counts, error,
+    duration_ms, loaded_at); with an entity, only the files holding a figure of it."""
+    return read(ident, "evidence/loads", entity, entity)
+
+
+def fx_rates_used(ident: Identity, entity: str | None = None) -> pl.DataFrame:
+    """The exchange rates behind the USD values (currency x source: the months and the USD-per-unit range);
+    with an entity, only the currencies its figures are in."""
+    return read(ident, "evidence/fx_rates_used", entity, entity)
 
 
 def rejected(ident: Identity) -> pl.DataFrame:

@@ -58,11 +58,6 @@ def events_near_regions(ident: Identity, region_codes: list[str]) -> pl.DataFram
     return read(ident, "trends/events_near_regions", sorted(region_codes))
 
 
-def kind_grains(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
-    """kind ('actual' for the actuals), grain: where the series has figures of each kind."""
-    return read(ident, "trends/kind_grains", entity, metric, entity, metric)
-
-
 def entity_parents(ident: Identity) -> dict[str, str | None]:
     """Entity -> its parent entity (null for a top-level one), from the `entities` table."""
     frame = read(ident, "trends/entity_parents")

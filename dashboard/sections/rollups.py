@@ -32,11 +32,15 @@ def rollup_link_rows(frame: pl.DataFrame) -> list[tuple[str, str]]:
     return links
 
 
-def rollup_links(frame: pl.DataFrame) -> None:
-    """Under the heatmap: which cells are rolled up, each linking to its component figures."""
+def rollup_links(frame: pl.DataFrame, kept: dict | None = None) -> None:
+    """Under the heatmap: which cells are rolled up, each a link to its component figures on the Evidence
+    page in this tab (`st.page_link`: a markdown link opened a new tab that had lost the entity), carrying
+    `kept` (entity, metric, kind) in its address."""
     links = rollup_link_rows(frame)
     if not links:
         return
-    shown = " · ".join(f"[{label}]({url})" for label, url in links[:MAX_LINKS])
     more = f" (and {len(links) - MAX_LINKS} more in the table below)" if len(links) > MAX_LINKS else ""
-    st.caption(f"Rolled up from finer figures (the figures on the Evidence page): {shown}{more}.")
+    st.caption(f"Rolled up from finer figures (the figures on the Evidence page){more}:")
+    for label, url in links[:MAX_LINKS]:
+        params = dict(urllib.parse.parse_qsl(url.split("?", 1)[1]))
+        st.page_link("app_pages/evidence.py", label=label, query_params=(kept or {}) | params)

@@ -89,11 +89,13 @@ def test_consensus_default_view_compares_when_reported(tmp_path, monkeypatch):
 def test_rolled_up_cells_link_to_their_figures_on_evidence(tmp_path, monkeypatch):
     path = warehouse("fiscal-quarters", tmp_path)
     at = scorecard(path, monkeypatch, entity="Retailer", metric="revenue", kind="budget")
-    captions = " ".join(c.value for c in at.caption)
-    assert "FY2025-Q1: actual = sum of 3 months" in captions
-    assert "evidence?figures=M02%2CM03%2CM04" in captions
+    # page links (the same tab, issue 23), carrying the entity, metric and kind
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    query = next(q for label, q in links.items() if label.endswith("FY2025-Q1: actual = sum of 3 months"))
+    assert "figures=M02%2CM03%2CM04" in query and "entity=Retailer" in query and "kind=budget" in query
     heat = specs(at)[0]
     hover = dict(zip(heat["data"][0]["x"], first_row(heat["data"][0]["customdata"]), strict=True))
+    assert heat["data"][1]["customdata"][0] == hover[heat["data"][1]["x"][0]]  # the clickable cell markers
     assert "sum of 3 months (figures M02, M03, M04: Evidence page)" in hover["FY2025-Q1"]
 
     evidence = AppTest.from_file(APP, default_timeout=120)
