@@ -10,7 +10,7 @@ create or replace table metrics (
     aggregation      varchar,              -- how finer periods combine: 'sum' | 'mean' | 'last' | 'none';
                                            -- null = the default of view metric_aggregations
     max_abs_value    double,               -- larger values (base unit) are rejected as implausible; null =
-                                           -- the unit kind's limit (pipelines/ingest/validate.py PLAUSIBLE)
+                                           -- the unit kind's limit (pipelines/ingest/check_rows/figure_rules.py PLAUSIBLE)
     weight_metric    varchar               -- for rates ('mean'): the metric that weights a rolled-up mean (A&E
                                            -- attendances for a 4-hour percentage); null = unweighted mean
 );

@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from pipelines.devtools.operator_demo import ENTITY
+from tests.helpers import wait_until
 
-from .browser import MARKS, start_dashboard, wait_until_settled
+from .browser import MARKS, start_dashboard
+from .test_pages_browser import wait_until_settled
 
 pytestmark = MARKS
 
@@ -40,10 +42,16 @@ def test_every_bar_is_labelled(demo_site, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
         page.goto(f"{demo_site}/?entity={ENTITY.replace(' ', '+')}")
-        wait_until_settled(
-            page, 2
-        )  # till the layout is steady: the charts' text is laid out after the script
-        counts = page.evaluate(MEASURE)
+        wait_until_settled(page, 2)
+
+        def labelled():  # the charts' text is laid out after the script has finished
+            counts = page.evaluate(MEASURE)
+            return counts if counts and all(bars >= 12 and shown == bars for bars, shown in counts) else None
+
+        try:
+            counts = wait_until(labelled, 30, f"every bar labelled at {width} px")
+        except AssertionError:
+            counts = page.evaluate(MEASURE)  # the assertions below say what is missing
         assert counts and all(bars >= 12 for bars, _ in counts), counts  # six regions, two bars each
         assert all(shown == bars for bars, shown in counts), counts
     finally:
