@@ -3,7 +3,7 @@ budget (quarterly, by region, EUR thousands, a total row, a custom region declar
 and a German Excel `;` CSV with a title line in Windows-1252, accept the guessed layouts as they are, press
 "Build now" for each and read what it built, then open the Scorecard, Trends and Evidence for the new entity at
 1440 and 390 px and download every file those pages offer (each opened: every CSV parses and has rows).
-Not yet: clicking a heatmap cell into Evidence (being built on the `scorecard` branch).
+A heatmap cell's click opens its figures on Evidence in the same tab with the entity kept.
 Screenshots: artifacts/screenshots/own-*.png; the downloads: artifacts/screenshots/own-downloads/."""
 
 from __future__ import annotations
@@ -11,16 +11,21 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlparse
 
 import duckdb
 import pytest
 
 from .browser import MARKS, SHOTS, download_every_button, ms, start_dashboard, wait_until_settled
+from .test_scorecard_click_browser import CELL_CENTRE
 from .test_upload_browser import choose_file, wait_for_text
 
 pytestmark = MARKS
 OWN = Path(__file__).resolve().parents[1] / "data" / "own-files"
+HEATMAP_LAID_OUT = (  # its category axes known
+    "() => { const gd = document.querySelector('.js-plotly-plot');"
+    " return !!(gd && gd._fullLayout && gd._fullLayout.xaxis && gd._fullLayout.xaxis._categories.length); }"
+)
 WALK_PAGES = [("", 1), ("trends", 1), ("evidence", 0)]  # path, charts at least
 
 
@@ -110,6 +115,18 @@ def test_own_spreadsheets_from_upload_to_scorecard(own_site, browser):
                     )
                     opened += [(path, *row) for row in got]
                     failed += lost
+                if path == "":  # a heatmap cell opens its figures on Evidence, in the same tab, entity kept
+                    page.wait_for_function(HEATMAP_LAID_OUT, timeout=ms(90))
+                    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+                    cell = page.evaluate(CELL_CENTRE, [1, 1])
+                    page.mouse.click(cell["x"], cell["y"])
+                    page.wait_for_url("**/evidence?**", timeout=ms(60))
+                    wait_until_settled(page, 0)
+                    page.wait_for_selector("text=Figures behind the Scorecard cell", timeout=ms(60))
+                    clicked = dict(parse_qsl(urlparse(page.url).query))
+                    assert clicked["entity"] == "Regional budget 2026", clicked
+                    assert clicked["cell_period"] == cell["period"], (clicked, cell)
+                    page.screenshot(path=str(SHOTS / f"own-heatmap-click_{width}.png"), full_page=True)
             finally:
                 page.close()
     assert not failed, failed
