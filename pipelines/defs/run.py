@@ -248,7 +248,10 @@ def format_summary(summary: RunSummary, max_rejected: int = 20) -> str:
             continue
         where = f"{r['column_name']}: " if r["column_name"] else ""
         hint = f" ({r['suggestion']})" if r["suggestion"] else ""
-        lines.append(f"  {r['file']}:{r['row_number']}: {where}{r['reason']}{hint}")
+        at = (
+            f" {r['origin']}" if r.get("origin") else ""
+        )  # a spreadsheet's cell: 'Budget'!E7, not the read count
+        lines.append(f"  {r['file']}:{r['row_number']}{at}: {where}{r['reason']}{hint}")
     if len(summary.rejected) > max_rejected:
         lines.append(f"  ... {len(summary.rejected) - max_rejected} more in the rejected_rows table")
     if summary.unmatched:
