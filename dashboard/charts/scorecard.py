@@ -37,7 +37,10 @@ MAX_CELL_LABELS = 600
 # `dense`: their cell text is hidden below 700 px by the page (dashboard/figures.py), kept above.
 PHONE_CELL_COLUMNS = 5
 REGION_LABEL_CHARS = 16  # a region name's line in the heatmap (longer names wrap onto a second line)
-MAX_BAR_LABELS = 40  # regions
+# Regions up to which every bar's upright value label fits at a phone's width: the plot is about 320 px of
+# 374, two bars a region, a 10 px label needs a bar of about 12 px (measured: 17 regions printed 34 labels
+# over each other at 390 px). More regions: the values stay in the hover.
+MAX_BAR_LABELS = 12  # regions
 HEATMAP_COLUMNS = (
     "region_path", "region_name", "period", "attainment", "variance", "actual", "actual_bound",
     "expectation", "expectation_bound", "is_approximate", "is_bound", "basis", "favourable", "performance_pct",

@@ -41,7 +41,7 @@ def demo_site(demo_build):
 def test_every_bar_is_labelled(demo_site, browser, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     try:
-        page.goto(f"{demo_site}/?entity={ENTITY.replace(' ', '+')}")
+        page.goto(f"{demo_site}/?entity={ENTITY.replace(' ', '+')}&kind=target")  # six regions, twelve bars
         wait_until_settled(page, 2)
 
         def labelled():  # the charts' text is laid out after the script has finished

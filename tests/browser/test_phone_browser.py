@@ -39,7 +39,7 @@ PAGES = {
         ("", f"entity={DEMO}", 2),
         ("trends", f"entity={DEMO}", 2),
         ("events", f"event={BAN.event_id}", 2),
-        ("evidence", f"entity={DEMO}", 1),
+        ("evidence", f"entity={DEMO}", 0),  # no chart: its plan revisions are revisions, not disagreements
         ("impact", f"event={BAN.event_id}", 2),
     ],
 }
