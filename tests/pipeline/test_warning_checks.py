@@ -12,19 +12,26 @@ from pipelines.warehouse.build import build
 from pipelines.warehouse.quality import CHECKS, inspect
 
 
-def test_an_undeclared_metric_is_named_by_a_warning(tmp_path):
+def _built(tmp_path, source_id: str, figures: str):
+    """A one-dataset warehouse of `figures` (a figures.csv's text) with one source `source_id`."""
     d = tmp_path / "data" / "datasets" / "shop"
     d.mkdir(parents=True)
     (d / "sources.csv").write_text(
-        "source_id,publisher,published_on,reliability\nplan,Shop,2024-01-01,internal\n"
+        f"source_id,publisher,published_on,reliability\n{source_id},Shop,2024-01-01,internal\n"
     )
-    (d / "figures.csv").write_text(
+    (d / "figures.csv").write_text(figures)
+    return build(load_all(tmp_path / "data", date(2026, 11, 29)), tmp_path / "w.duckdb", tmp_path / "data")
+
+
+def test_an_undeclared_metric_is_named_by_a_warning(tmp_path):
+    path = _built(
+        tmp_path,
+        "plan",
         "entity,metric,region,period,kind,value,unit,source_id\n"
         "Shop,courier_costs,GB,2024-Q1,budget,120,GBP m,plan\n"
         "Shop,courier_costs,GB,2024-Q1,actual,130,GBP m,plan\n"
-        "Shop,revenue,GB,2024-Q1,actual,130,GBP m,plan\n"  # declared in reference/metrics.csv: not named
+        "Shop,revenue,GB,2024-Q1,actual,130,GBP m,plan\n",  # declared in reference/metrics.csv: not named
     )
-    path = build(load_all(tmp_path / "data", date(2026, 11, 29)), tmp_path / "w.duckdb", tmp_path / "data")
     check = next(c for c in CHECKS if c.name == "metrics_declared")
     assert not check.blocking
     n, first = inspect(path, check)
@@ -38,20 +45,16 @@ def test_an_undeclared_metric_is_named_by_a_warning(tmp_path):
 
 
 def test_a_fraction_typed_in_a_percent_column_is_named(tmp_path):
-    d = tmp_path / "data" / "datasets" / "shop"
-    d.mkdir(parents=True)
-    (d / "sources.csv").write_text(
-        "source_id,publisher,published_on,reliability\ns,Shop,2024-04-01,internal\n"
-    )
-    (d / "figures.csv").write_text(
+    path = _built(
+        tmp_path,
+        "s",
         "figure_id;entity;metric;region;period;kind;value;unit;as_of;source_id\n"
         "A1;Shop;conversion_rate;DE;2024-01;actual;3,4 %;%;2024-02-01;s\n"
         "A2;Shop;conversion_rate;DE;2024-02;actual;2,9%;%;2024-03-01;s\n"
         "T1;Shop;conversion_rate;DE;2024-01;target;3,5;%;2023-12-01;s\n"
         "T2;Shop;conversion_rate;DE;2024-02;target;0,035;%;2023-12-01;s\n"  # 3.5 % typed as a fraction
-        "T3;Shop;conversion_rate;DE;2024-03;target;0,8 %;%;2023-12-01;s\n"  # a low plan, not a fraction
+        "T3;Shop;conversion_rate;DE;2024-03;target;0,8 %;%;2023-12-01;s\n",  # a low plan, not a fraction
     )
-    path = build(load_all(tmp_path / "data", date(2026, 11, 29)), tmp_path / "w.duckdb", tmp_path / "data")
     check = next(c for c in CHECKS if c.name == "percent_scale_consistent")
     assert not check.blocking
     n, first = inspect(path, check)

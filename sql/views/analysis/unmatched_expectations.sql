@@ -103,23 +103,27 @@ metric_actuals as (
 
 -- for a metric with no actual of the entity: which entities have actuals of the metric, and which metrics the
 -- entity has actuals of (a name spelled two ways: 'Acme Inc' beside 'Acme', 'net_revenue' beside 'revenue')
-near_misses as (
+-- per metric the entities with actuals of it, per entity the metrics it has actuals of (5 named, then a count)
+named_pairs as (
     select
-        u.entity, u.metric,
-        (
-            select array_to_string(list_sort(list(distinct a.entity))[1:5], ', ')
-                || case when count(distinct a.entity) > 5 then ' and ' || (count(distinct a.entity) - 5) || ' more'
-                    else '' end
-            from actuals as a where a.metric = u.metric
-        ) as metric_entities,
-        (
-            select array_to_string(list_sort(list(distinct a.metric))[1:5], ', ')
-                || case when count(distinct a.metric) > 5 then ' and ' || (count(distinct a.metric) - 5) || ' more'
-                    else '' end
-            from actuals as a where a.entity = u.entity
-        ) as entity_metrics
+        side,
+        name,
+        array_to_string(list_sort(list(other))[1:5], ', ')
+        || case when count(*) > 5 then ' and ' || (count(*) - 5) || ' more' else '' end as named
+    from (
+        select distinct 'metric' as side, metric as name, entity as other from actuals
+        union
+        select distinct 'entity' as side, entity as name, metric as other from actuals
+    ) as pairs
+    group by side, name
+),
+
+near_misses as (
+    select u.entity, u.metric, m.named as metric_entities, e.named as entity_metrics
     from (select distinct entity, metric from unmatched) as u
     anti join metric_actuals as ma on ma.entity = u.entity and ma.metric = u.metric
+    left join named_pairs as m on m.side = 'metric' and m.name = u.metric
+    left join named_pairs as e on e.side = 'entity' and e.name = u.entity
 ),
 
 -- what the actuals of each unmatched group look like
