@@ -4,9 +4,11 @@ and, for that kind, on quarters when it has them (else its grain with the most),
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from dashboard.widgets import default_kind, default_view
@@ -86,7 +88,13 @@ def test_months_that_fill_no_quarter_open_per_month(tmp_path):
 
 
 def heatmap(at) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    """The Scorecard heatmap's trace: x (periods), y (row labels) and z (performance %, rows x periods)."""
+    trace = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    z = trace["z"]
+    if isinstance(z, dict):  # plotly's typed-array encoding of a numpy array: dtype, base64 bytes, shape
+        shape = [int(n) for n in str(z["shape"]).split(",")]
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape).tolist()
+    return trace | {"z": z}
 
 
 def test_the_scorecard_opens_the_marketplace_per_quarter_with_the_thai_ban_red(demo_build, dashboard):
