@@ -14,3 +14,10 @@ def signed_percent(fraction: float, decimals: int = 1) -> str:
     `decimals`: the decimals of the percentage (0: '+4%')."""
     shown = round(fraction * 100, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     return f"{shown:.{decimals}f}%" if shown == 0 else f"{shown:+.{decimals}f}%"
+
+
+def more_rows(shown: int, total: int, hint: str = "") -> str | None:
+    """The line under a list cut at `shown` of `total` rows, so that the count above it and the rows agree:
+    'and 2 more rows' (+ `hint`, e.g. ' (--rows 12 shows them all)'); None when nothing was cut."""
+    left = total - max(shown, 0)
+    return f"and {counted(left, 'more row')}{hint}" if left > 0 else None

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.options import data_dir_option
-from pipelines.words import counted
+from pipelines.words import counted, more_rows
 
 
 def _layout_for(path: Path, layout: Path | None) -> Path:
@@ -69,6 +69,8 @@ def import_(
     ):
         if rows and shown.rows.height:
             click.echo(shown.rows.head(rows))
+    if cut := more_rows(rows, shown.rows.height, f" (--rows {shown.rows.height} shows them all)"):
+        click.echo(cut)
     for line in shown.skipped:
         click.echo(f"skipped {line}")
     for r in shown.rejected.iter_rows(named=True):
