@@ -39,7 +39,9 @@ def test_the_wide_budget_guess_loads_as_guessed(tmp_path):
     assert 'metric = { value = "revenue" }' in text
     assert 'kind = { column = "Scenario", map = { "Actual" = "actual", "Budget" = "budget" } }' in text
     assert 'unit = { value = "EUR" }' in text and 'scale = "thousands"' in text
-    assert 'published_on = "2026-01-15"  # the date written in the title' in text  # 'Prepared ..., 15 January 2026'
+    assert (
+        'published_on = "2026-01-15"  # the date written in the title' in text
+    )  # 'Prepared ..., 15 January 2026'
     assert shown.rejected.height == 0, shown.rejected
     assert shown.rows_in == 35 and shown.rows.height == 35  # 5 regions x (4 budget + 3 actual quarters)
     assert set(shown.rows["metric"]) == {"revenue"}
