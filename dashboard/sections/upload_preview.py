@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from dashboard.grids import grid_frame
@@ -48,6 +49,10 @@ def preview_ui(name: str, data: bytes, layout_text: str, data_dir: Path, limit: 
         + "**; "
         f"{counted(shown.empty_cells, 'empty cell')}; {counted(len(shown.skipped))} left out by the layout's rules."
     )
+    # a file or layout refused as a whole (row 0: a layout still holding 'CHANGE ME', a sheet that cannot be
+    # read) is said in words above the grids, once: its reason names the layout file and the keys to fill in
+    for reason in dict.fromkeys(shown.rejected.filter(pl.col("row_number") == 0)["reason"].to_list()):
+        st.error(md(without_server_paths(reason, data_dir)))
     # an empty cell is an em dash, never Streamlit's 'None' (dashboard/grids.py); the values as read
     if shown.rows.height:
         st.dataframe(grid_frame(shown.rows.head(limit), units=False)[0], hide_index=True, key="preview_rows")

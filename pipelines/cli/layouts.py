@@ -119,8 +119,11 @@ def layout() -> None:
 def guess(path: Path, out: Path | None, force: bool) -> None:
     """Propose a layout for a spreadsheet (header rows, month columns, scenarios, side-by-side values) and write
     it for review; placeholders ('CHANGE ME') mark what the sheet cannot tell."""
+    import tomllib
+
     from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
     from pipelines.ingest.layouts.guess import guess_layout
+    from pipelines.ingest.layouts.placeholders import PLACEHOLDER, unfilled
     from pipelines.ingest.readers import UnreadableFile
 
     out = out or path.with_name(path.name[: -len(path.suffix)] + LAYOUT_SUFFIX)
@@ -132,4 +135,6 @@ def guess(path: Path, out: Path | None, force: bool) -> None:
         raise click.ClickException(f"{path.name}: {exc}") from None
     out.write_text(text, encoding="utf-8")
     click.echo(text)
-    click.echo(f"# written to {out}; then: impact import {path} --preview")
+    todo = unfilled(tomllib.loads(text))
+    fill = f"; fill in each {PLACEHOLDER} ({', '.join(todo)}: nothing loads until you do)" if todo else ""
+    click.echo(f"# written to {out}{fill}; then: impact import {path} --preview")

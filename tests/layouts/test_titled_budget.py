@@ -166,3 +166,13 @@ def test_filled_in_it_builds_with_each_account_as_its_metric(tmp_path):
         ("revenue", "actual", 6),
         ("revenue", "budget", 6),
     ]
+
+
+def test_the_guess_command_names_what_is_left_to_fill_in(tmp_path):
+    path = _sheet(tmp_path / "budget.xlsx", "Budget vs. Actuals FY2026", ["Budget", "Actual"])
+    result = CliRunner().invoke(main, ["layout", "guess", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "fill in each CHANGE ME (fields.region, fields.unit, source.published_on: nothing loads until you do)"
+        in (result.output)
+    )

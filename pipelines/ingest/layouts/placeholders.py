@@ -31,7 +31,8 @@ def unfilled(doc: object, key: str = "") -> list[str]:
     the placeholder, in document order: ['fields.region', 'source.published_on']. Map keys ('as written')
     never count: a sheet may hold the words."""
     if isinstance(doc, str):
-        return [key] if doc.strip().casefold() == PLACEHOLDER.casefold() else []
+        # fields.region = { value = ... } is named fields.region
+        return [key.removesuffix(".value")] if doc.strip().casefold() == PLACEHOLDER.casefold() else []
     if isinstance(doc, dict):
         return [
             k for name, value in doc.items() for k in unfilled(value, f"{key}.{name}" if key else str(name))
@@ -46,7 +47,6 @@ def refusal(where: str, keys: list[str]) -> str:
     what to write there."""
 
     def what(key: str) -> str:
-        key = key.removesuffix(".value")  # fields.region = { value = ... } is fields.region
         base = key.split(".map.")[0]
         hint = next((_WHAT[p] for p in sorted(_WHAT, key=len, reverse=True) if base.startswith(p)), None)
         return f"{key}: {hint}" if hint else key
