@@ -118,3 +118,43 @@ def test_the_comparisons_csv_carries_usd_and_eur(eur_warehouse):
         assert float(r["actual_native"]) == pytest.approx(actual_eur, abs=1e-6)
         assert float(r["actual"]) == pytest.approx(actual_eur * float(r["usd_per_unit"]), rel=1e-9)
         assert r["fx_first_month"] and r["expectation_native"] and r["variance_native"]
+
+
+def test_the_default_follows_the_currencies_in_view():
+    """One non-USD currency: as reported; several, or USD, or a rollup mixing them: USD. As reported swaps
+    each money row's amounts for its own currency's and leaves the rest in USD; the ratios are untouched."""
+    import polars as pl
+
+    from dashboard.sections import currency as money
+
+    def frame(currencies, unit="USD"):
+        n = len(currencies)
+        return pl.DataFrame(
+            {
+                "unit": [unit] * n,
+                "native_currency": currencies,
+                "actual": [110.0] * n,
+                "expectation": [100.0] * n,
+                "expectation_low": [None] * n,
+                "expectation_high": [None] * n,
+                "variance": [10.0] * n,
+                "actual_native": [100.0] * n,
+                "expectation_native": [90.0] * n,
+                "expectation_low_native": [None] * n,
+                "expectation_high_native": [None] * n,
+                "variance_native": [10.0] * n,
+                "performance_pct": [0.1] * n,
+            },
+            schema_overrides={"expectation_low": pl.Float64, "expectation_high": pl.Float64,
+                              "expectation_low_native": pl.Float64, "expectation_high_native": pl.Float64},
+        )  # fmt: skip
+
+    assert money.currency_default(frame(["EUR", "EUR"])) == money.AS_REPORTED
+    assert money.currency_default(frame(["EUR", "GBP"])) == money.USD
+    assert money.currency_default(frame(["EUR", None])) == money.USD
+    assert money.currency_default(frame(["USD"])) == money.USD
+    assert money.currency_default(frame([None], unit="count")) == money.USD
+    mixed = money.in_currency(frame(["EUR", None]), money.AS_REPORTED)
+    assert mixed["unit"].to_list() == ["EUR", "USD"] and mixed["actual"].to_list() == [100.0, 110.0]
+    assert mixed["performance_pct"].to_list() == [0.1, 0.1]
+    assert money.in_currency(frame(["EUR"]), money.USD)["actual"].to_list() == [110.0]
