@@ -101,3 +101,14 @@ def test_a_difference_within_rounding_is_in_line(con) -> None:
     assert _one(con, "kpi_direction(1234567890.12, 1234567890.13, 1234567890.13)") == "below"
     assert float(_one(con, "kpi_difference(1234567890.12, 1234567890.13)")) == pytest.approx(-0.01)
     assert str(_one(con, "kpi_performance_pct(100.0, 100.0, 'USD', false)")) == "0.0"  # not -0.0 on a cost
+
+
+def test_a_zero_performance_has_no_sign(con) -> None:
+    """On plan with a lower-is-better metric the sign flip made -0.0, which every printer showed as '-0.0'."""
+    import math
+
+    for args in ("100.0, 100.0, 'USD', false", "5.0, 5.0, '%', false", "5.0, 5.0, 'ratio', false"):
+        value = _one(con, f"kpi_performance_pct({args})")
+        assert value == 0 and math.copysign(1.0, value) == 1.0, args
+        assert str(value) == "0.0" and _one(con, f"kpi_performance_pct({args})::varchar") == "0.0"
+    assert _one(con, "kpi_performance_pct(90.0, 100.0, 'USD', false)") == pytest.approx(0.1)

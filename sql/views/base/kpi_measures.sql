@@ -8,8 +8,10 @@
 -- Rates ('%' and 'ratio' base units: shares, growth rates, percentages) are compared in percentage points: a
 -- ratio of two percentages is not a share of plan, so variance_pct and attainment are null for them
 -- (ISO 80000-1 and common usage: "percentage points" for differences of percentages), and the colour value
--- performance_pct is the signed variance in points as a fraction (-0.2157 = 21.57 pp worse than expected).
--- Returns: kpi_difference double (actual - expectation, 0 within rounding); kpi_is_rate boolean; kpi_variance_pct double (fraction of |expectation|, null at 0 or for rates);
+-- performance_pct is the signed variance in points as a fraction (-0.2157 = 21.57 pp worse than expected); a
+-- zero is 0.0, never -0.0 (the sign of a lower-is-better metric's flip is not kept on a zero).
+-- Returns: kpi_difference double (actual - expectation, 0 within rounding); kpi_is_rate boolean;
+-- kpi_variance_pct double (fraction of |expectation|, null at 0 or for rates);
 -- kpi_attainment double (actual / expectation, null when the expectation is <= 0 or a rate: a ratio to a
 -- negative or zero plan is not a percentage of plan); kpi_direction 'below' | 'in_line' | 'above';
 -- kpi_favourable boolean (null in line or without a sense); kpi_is_shortfall boolean; kpi_performance_pct
