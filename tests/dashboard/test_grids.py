@@ -93,3 +93,16 @@ def test_native_currency_amounts_are_scaled_and_labelled_like_the_usd_ones():
     assert shown["variance_native (EUR m)"].to_list() == ["-0.20", EMPTY]
     mixed, _ = grid_frame(raw.with_columns(native_currency=pl.Series(["EUR", "GBP"])))
     assert "actual_native (m, in native_currency)" in mixed.columns
+
+
+def test_a_share_that_rounds_to_zero_is_shown_without_a_sign():
+    raw = pl.DataFrame({"performance_pct": [-0.0, -0.000004, -0.05, None]})
+    shown, formats = grid_frame(raw)
+    assert formats == {}  # a null: the column is text
+    assert shown["performance_pct (%)"].to_list() == ["0.0%", "0.0%", "-5.0%", EMPTY]
+    shown, formats = grid_frame(raw.drop_nulls())
+    assert [formats["performance_pct (%)"] % v for v in shown["performance_pct (%)"]] == [
+        "0.0%",
+        "0.0%",
+        "-5.0%",
+    ]
