@@ -140,15 +140,24 @@ def narrative(
 
 @cached
 def staggered(
-    ident: Identity, event_ids: tuple[str, ...], metric: str, entity: str | None, grain: str | None
+    ident: Identity,
+    event_ids: tuple[str, ...],
+    metric: str,
+    entity: str | None,
+    grain: str | None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Assessment:
     """The staggered estimate (`pipelines.effects.adoption.assess_staggered`: Sun & Abraham) of several events,
-    each in its own region, as `report` (a StaggeredReport), or `error`; cached per build like `assessment`."""
+    each in its own region, as `report` (a StaggeredReport), or `error`; cached per build like `assessment`.
+    pre, post: the page's window (period ranges read for the first event), kept by every cohort."""
     from pipelines.effects.adoption import assess_staggered
 
     with _connection(ident) as con:
         try:
-            report = assess_staggered(con, list(event_ids), metric, entity=entity, grain=grain)
+            report = assess_staggered(
+                con, list(event_ids), metric, entity=entity, grain=grain, pre=pre, post=post
+            )
         except LookupError as exc:
             return Assessment(error=str(exc))
     return Assessment(report=report)

@@ -203,6 +203,8 @@ def explain_period(
     events_window: the dates whose events are listed (the Impact page passes its event's window,
     `periods.event_span`, so its flags and its narrative speak of one window); default: k periods around the
     period.
+    event_id: one event, or several comma-separated ('L1,L2,L3': the staggered estimate, `adoption`, its window
+    `pre`/`post` read for the first; the paragraph places the period in it for this region).
     The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
     outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
     `default_event` among the window's events.
@@ -210,8 +212,10 @@ def explain_period(
     name = queries.region_name(con, region_code)
     if name is None:
         raise LookupError(f"unknown region '{region_code}'")
-    if event_id is not None and queries.event(con, event_id) is None:
-        raise LookupError(_unknown_event(con, event_id))
+    several = [e.strip() for e in event_id.split(",") if e.strip()] if event_id and "," in event_id else []
+    for one in several or ([event_id] if event_id is not None else []):
+        if queries.event(con, one) is None:
+            raise LookupError(_unknown_event(con, one))
     compared = queries.comparison(con, entity, metric, region_code, period)
     actual = compared or queries.actual(con, entity, metric, region_code, period)
     if actual is None:
@@ -224,10 +228,14 @@ def explain_period(
     if event_id is None:
         event_id = default_event(events, queries.regions(con), region_code, actual["period_end"])
     else:
-        event_id = queries.representative(con, event_id)  # BRE03 is told as EV07, the same event
+        event_id = queries.representative(con, several[0] if several else event_id)  # BRE03 is told as EV07
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
-    if event_id is not None:
+    if several:  # one kind of event in several regions: the staggered estimate, its window the user's
+        from pipelines.effects.adoption import assess_staggered
+
+        effect = assess_staggered(con, several, metric, entity=entity, pre=pre, post=post)
+    elif event_id is not None:
         # the period's grain when the region has actuals at it (a rolled-up year may have none: then the
         # series' own grain); a default event that cannot be measured leaves the narrative without an estimate
         for grain in (actual["grain"], None):
@@ -264,6 +272,7 @@ def explain_period(
         effect=effect,
         effect_event_related=related,
         sources=queries.sources(con, [s for s in cited if s]),
+        region_code=region_code,
     )
 
 

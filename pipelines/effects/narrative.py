@@ -109,10 +109,12 @@ def write_narrative(
     effect=None,
     effect_event_related: bool = True,
     sources: dict[str, dict],
+    region_code: str | None = None,
 ) -> Narrative:
     """events: the window's events, most relevant first (`ranking.rank_events`; each with `source_ids`, every
     report's source, and `place`); the first `SHOWN_EVENTS` are named, the rest counted.
-    effect: an EffectReport or None; effect_event_related: whether its event's jurisdiction is the region,
+    effect: an EffectReport, a StaggeredReport (several events: `region_code` places the period in its window)
+    or None; effect_event_related: whether its event's jurisdiction is the region,
     an ancestor or a descendant. An effect whose event is not among `events` (outside the window, or in an
     unrelated jurisdiction) names the event's jurisdiction and date and says why it is not listed."""
     cite = _Citer(sources)
@@ -124,7 +126,11 @@ def write_narrative(
     ]
     if effect is not None:
         placement = _placement(effect.event, events, window, effect_event_related, region_name, cite)
-        parts.append(("The estimate", _effect_sentence(effect, placement, cite, period, actual, unit)))
+        if hasattr(effect, "events"):  # several events: the staggered design
+            said = _staggered_sentence(effect, placement, cite, period, actual, region_code, region_name)
+        else:
+            said = _effect_sentence(effect, placement, cite, period, actual, unit)
+        parts.append(("The estimate", said))
     return Narrative(parts, cite.citations())
 
 
@@ -267,6 +273,40 @@ def _effect_sentence(effect, placement, cite, period, actual, unit) -> str:
     if gap is not None:
         text += f" In {period} the gap is {amount(gap, unit)} {series_cite}."
     return text
+
+
+def _staggered_sentence(report, placement, cite, period, actual, region_code, region_name) -> str:
+    """The staggered estimate (`pipelines.effects.adoption.StaggeredReport`) with its window; for a period
+    outside that window (or of a region the estimate neither treats nor controls), that it says nothing about
+    the period."""
+    others = len(report.events) - 1
+    title = (
+        report.event["title"]
+        + placement
+        + (f" and {others} events like it in other regions" if others else "")
+    )
+    series_cite = cite(*report.series_sources)
+    est = report.estimate
+    if not report.estimated:
+        return f"No staggered effect of {title} can be estimated: {est.reason} (figures: {series_cite})."
+    a = est.att
+    window = f", {report.window.text}" if report.window else ""
+    text = (
+        f"Estimated effect of {title} on this series (staggered difference-in-differences{window}): "
+        f"{a.estimate:+,.4g} per treated region and {report.grain} on average (95% interval {a.lower:+,.4g} to "
+        f"{a.upper:+,.4g}; two-way fixed effects, biased here, {est.twfe['estimate']:+,.4g}) {series_cite}."
+    )
+    side, where = report.place(region_code, actual["period_start"]) if region_code else ("post", "")
+    if side is None:
+        return text + (
+            f" {period} in {region_name} lies outside this window ({where}), so the estimate says nothing about "
+            f"{period} itself; choose a window that covers it (--pre, --post)."
+        )
+    if side == "pre":
+        return text + f" {period} is {where}, in the window's pre-period."
+    if side == "control":
+        return text + f" {region_name} is {where} of the estimate in {period}."
+    return text + f" {period} is {where}, inside the window."
 
 
 def _synthetic_sentence(estimate, unit) -> str:
