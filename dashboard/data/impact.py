@@ -61,9 +61,10 @@ def candidate_controls(ident: Identity, entity: str, metric: str, grain: str, tr
     return read(ident, "impact/candidate_controls", entity, metric, grain, treated)
 
 
-def sources(ident: Identity, source_ids: list[str]) -> pl.DataFrame:
-    """source_id, publisher, title, url, published_on of these sources."""
-    return read(ident, "impact/sources", sorted({s for s in source_ids if s}))
+def sources(ident: Identity, keys: list[tuple[str | None, str]]) -> pl.DataFrame:
+    """dataset, source_id, publisher, title, url, published_on of the sources cited by these (dataset,
+    source_id) keys: an id is scoped to its dataset (two datasets may each have a source 'report')."""
+    return read(ident, "impact/sources", sorted({f"{d}{chr(31)}{s}" for d, s in keys if d and s}))
 
 
 # --- the estimates and the narrative (cached) ---------------------------------------------------------------

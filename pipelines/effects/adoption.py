@@ -12,7 +12,7 @@ adopting in 2014 keeps as many periods around its own event as the first keeps a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import polars as pl
@@ -20,7 +20,7 @@ import polars as pl
 from pipelines.effects import reads as queries
 from pipelines.effects.donors import DonorPool, donor_pool
 from pipelines.effects.periods import label, period_index
-from pipelines.effects.results import Refusal
+from pipelines.effects.results import Refusal, cited_list
 from pipelines.effects.staggered import StaggeredEstimate, estimate_staggered
 from pipelines.effects.windows import Window, count, event_window, first_affected
 
@@ -91,8 +91,9 @@ class StaggeredReport:
     grain: str
     estimate: StaggeredEstimate | Refusal
     donor_pool: DonorPool
-    series_sources: list[str]
+    series_sources: list[tuple[str | None, str]]  # (dataset, source_id) of the figures used
     window: StaggeredWindow | None = None
+    publishers: dict = field(default_factory=dict)  # (dataset, source_id) -> the source (`reads.sources`)
 
     @property
     def estimated(self) -> bool:
@@ -135,7 +136,7 @@ class StaggeredReport:
                 **self.estimate.to_dict(),
                 **({"window": self.window.text} if self.window else {}),
             },
-            "series_sources": self.series_sources,
+            "series_sources": cited_list(self.series_sources, self.publishers),
             "window": self.window.to_dict() if self.window else None,
         }
 
@@ -211,8 +212,9 @@ def assess_staggered(
     used_rows = panel.filter(
         pl.col("region_code").is_in(treated + pool.donors) & pl.col("period").is_between(first, last)
     )
-    sources = sorted(set(used_rows["source_id"]))
-    return StaggeredReport(events, entity, metric, grain, estimate, pool, sources, chosen)
+    sources = queries.cited_in(used_rows)
+    return StaggeredReport(events, entity, metric, grain, estimate, pool, sources, chosen,
+                           queries.sources(con, sources))  # fmt: skip
 
 
 def _pool(con, events, entity, panel, treated, window, controls, include, exclude) -> DonorPool:

@@ -16,14 +16,21 @@ from datetime import date
 
 from pipelines.effects.periods import period_index, window_words
 from pipelines.effects.ranking import SHOWN_EVENTS
+from pipelines.effects.reads import cited as cited_keys
 
 
 @dataclass(frozen=True)
 class Citation:
+    """One numbered source: `source_id` of `dataset` (ids are scoped to their dataset: two datasets may each
+    have a source 'report'), resolved by both (`pipelines.effects.reads.sources`)."""
+
     marker: int
     source_id: str
     publisher: str
     published_on: str
+    dataset: str | None = None
+    title: str | None = None
+    url: str | None = None
 
     def __str__(self) -> str:
         return f"[{self.marker}] {self.source_id}: {self.publisher}, {self.published_on}"
@@ -53,31 +60,49 @@ class Narrative:
 
 
 class _Citer:
-    def __init__(self, sources: dict[str, dict]):
+    """cite(('alpha', 'a,b'), ...) -> '[1][2]': markers for (dataset, source ids) keys, numbered in order of first
+    citation; a rolled-up figure's source_id joins its components' ids with commas. A bare id (no dataset)
+    is a key of dataset None, which no source resolves."""
+
+    def __init__(self, sources: dict[tuple, dict]):
         self.sources, self.order = sources, {}
 
-    def __call__(self, *source_ids: str | None) -> str:
+    def __call__(self, *keys) -> str:
         markers = []
-        # a rolled-up figure's source_id joins its components' sources with commas
-        split = (part for s in source_ids if s for part in s.split(","))
-        for sid in dict.fromkeys(split):
-            self.order.setdefault(sid, len(self.order) + 1)
-            markers.append(f"[{self.order[sid]}]")
+        pairs = []
+        for key in keys:
+            if not key:
+                continue
+            dataset, ids = key if isinstance(key, tuple) else (None, key)
+            pairs += cited_keys(dataset, ids)
+        for pair in dict.fromkeys(pairs):
+            self.order.setdefault(pair, len(self.order) + 1)
+            markers.append(f"[{self.order[pair]}]")
         return "".join(markers)
 
     def citations(self) -> list[Citation]:
         out = []
-        for sid, marker in self.order.items():
-            src = self.sources.get(sid, {})
+        for (dataset, sid), marker in self.order.items():
+            src = self.sources.get((dataset, sid), {})
             out.append(
                 Citation(
                     marker,
                     sid,
                     src.get("publisher") or "unknown publisher",
                     src.get("published_on") or "undated",
+                    dataset,
+                    src.get("title"),
+                    src.get("url"),
                 )
             )
         return out
+
+
+def event_cited(event: dict) -> list[tuple]:
+    """The (dataset, source_id) keys an event cites: every report's of its group (`cited`), else its own."""
+    if event.get("cited"):
+        return [(c["dataset"], c["source_id"]) for c in event["cited"]]
+    return [(event.get("dataset"), event.get("source_id"))]
 
 
 def amount(value: float | None, unit: str | None) -> str:
@@ -140,10 +165,12 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison is None:
         value = actual.get("value")
         return (
-            f"{subject}: {amount(value, unit)} {cite(actual.get('source_id'))}; no expectation known by "
+            f"{subject}: {amount(value, unit)} {cite((actual.get('dataset'), actual.get('source_id')))}; no "
+            "expectation known by "
             "then to compare it with."
         )
-    a_src, e_src = comparison["actual_source_id"], comparison["expectation_source_id"]
+    a_src = (comparison.get("actual_dataset"), comparison["actual_source_id"])
+    e_src = (comparison.get("expectation_dataset"), comparison["expectation_source_id"])
     actual_text = f"{amount(comparison['actual'], unit)} {cite(a_src)}"
     expected_text = (
         f"the {comparison['expectation_kind']} of {amount(comparison['expectation'], unit)} {cite(e_src)}"
@@ -202,7 +229,7 @@ def _events_sentence(events, window, region_name, cite) -> str:
     shown, rest = events[:SHOWN_EVENTS], events[SHOWN_EVENTS:]
     listed = "; ".join(
         f"{e['title']} ({e['jurisdiction']}, {e['date']}{', expected' if e['status'] == 'expected' else ''}) "
-        f"{cite(*(e.get('source_ids') or [e['source_id']]))}"
+        f"{cite(*event_cited(e))}"
         for e in shown
     )
     ids = ", ".join(e["event_id"] for e in rest[:6]) + (", …" if len(rest) > 6 else "")
@@ -226,7 +253,7 @@ def _placement(event, events, window, related, region_name, cite) -> str:
     if not related:
         why.append(f"in a jurisdiction not related to {region_name}")
     return (
-        f" ({event['jurisdiction']}, {event['date']} {cite(event['source_id'])}; "
+        f" ({event['jurisdiction']}, {event['date']} {cite((event.get('dataset'), event['source_id']))}; "
         f"{' and '.join(why) or 'not among the events above'})"
     )
 
