@@ -49,7 +49,9 @@ class Series:
     metric_label: str
     kind: str
     policy: str
-    grain: str | None = None  # the grain with the most comparisons of this kind (`default_view`), for 'auto'
+    grain: str | None = (
+        None  # this kind's default grain (`default_view`: quarters when it has them), for 'auto'
+    )
 
 
 def current_identity() -> db.Identity:
@@ -139,27 +141,47 @@ def _no_comparison(ident: db.Identity) -> None:
 
 
 def default_view(counts: pl.DataFrame) -> tuple[str | None, str | None]:
-    """The one rule for what every page opens on (issue 23, "defaults that show the story"): the expectation
-    kind and grain with the most comparisons (region x period with both an actual and an expectation).
-    Ties: the finer grain (GRAIN_ORDER), then the expectation preference (sql/views/base/
-    expectation_preference.sql: target before guidance, ...), then the kind's name, so the same warehouse
-    always opens on the same view. counts: kind, grain, comparisons (`catalog.comparison_counts`).
-    Returns (kind, grain); (None, None) when there is no comparison.
+    """The one rule for what every page opens on (issue 23, "defaults that show the story"), in two steps.
 
-    The marketplace demo: its projection has 21 regions x 36 months, its target 4 years, so it opens on the
-    monthly projection, where the quarters and the Thai ban show (the annual target drew 4 pale columns)."""
+    1. The expectation kind with the most comparisons in total over its grains (a comparison is one region x
+       period with both an actual and an expectation). Ties: the expectation preference (sql/views/base/
+       expectation_preference.sql: target before guidance, ...), then the kind's name.
+    2. That kind's grain: the quarter whenever it has quarter comparisons (reported, rolled up, or summed from
+       three months: `catalog.comparison_counts` counts them as the Scorecard shows them, from
+       serve_quarter_comparisons), else its grain with the most comparisons, ties to the finer grain
+       (GRAIN_ORDER).
+
+    Why: the product answers "where and how long does a business fall short, by region and quarter". Read
+    literally, "the grain with the most comparisons" opened monthly data per month, because months always
+    outnumber the quarters they sum into: the marketplace demo opened on 48 monthly columns whose cell text
+    hid below 700 px. Per quarter (16 columns) its Thai ban is one red band. Counting the kind over all its
+    grains keeps a kind reported at several grains ahead of a kind whose one grain has more. Data whose months
+    fill no quarter (one month of each) still open per month, and annual data per year.
+
+    counts: kind, grain, comparisons (`catalog.comparison_counts`; rows with 0 comparisons are ignored).
+    Returns (kind, grain), the same for the same counts whatever their row order; (None, None) when there is
+    no comparison. The marketplace demo: projection 1,008 months + 336 quarters, target 24 years, so it opens
+    on the quarterly projection; the case study (annual targets only) opens per year."""
     rows = counts.filter(pl.col("comparisons") > 0)
     if rows.is_empty():
         return None, None
     order = list(rules.EXPECTATION_PREFERENCE)
+    totals = rows.group_by("kind").agg(pl.col("comparisons").sum())
 
-    def rank(row: tuple) -> tuple:
-        kind, grain, n = row
-        fineness = GRAIN_ORDER.index(grain) if grain in GRAIN_ORDER else len(GRAIN_ORDER)
-        preference = order.index(kind) if kind in order else len(order)
-        return (-n, fineness, preference, kind)
+    def kind_rank(row: tuple) -> tuple:
+        kind, n = row
+        return (-n, order.index(kind) if kind in order else len(order), kind)
 
-    kind, grain, _ = min(rows.select("kind", "grain", "comparisons").iter_rows(), key=rank)
+    kind, _ = min(totals.select("kind", "comparisons").iter_rows(), key=kind_rank)
+    grains = dict(rows.filter(pl.col("kind") == kind).select("grain", "comparisons").iter_rows())
+    if "quarter" in grains:
+        return kind, "quarter"
+
+    def grain_rank(item: tuple) -> tuple:
+        grain, n = item
+        return (-n, GRAIN_ORDER.index(grain) if grain in GRAIN_ORDER else len(GRAIN_ORDER), grain)
+
+    grain, _ = min(grains.items(), key=grain_rank)
     return kind, grain
 
 
@@ -179,7 +201,7 @@ def default_kind(kinds: list[str], counts: pl.DataFrame) -> str | None:
 def series_ui(ident: db.Identity) -> Series | None:
     """Entity, metric, expectation kind and policy; None (with a message) when nothing can be compared.
     The default kind, and the grain its page's 'auto' stands for (`Series.grain`), come from the one rule
-    of every page, `default_view` (the kind and grain with the most comparisons)."""
+    of every page, `default_view` (the kind with the most comparisons; quarters when it has them)."""
     pairs = catalog.comparable_pairs(ident)
     if pairs.is_empty():
         _no_comparison(ident)

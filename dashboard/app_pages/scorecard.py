@@ -12,6 +12,7 @@ from dashboard.data import answers
 from dashboard.data import connection as db
 from dashboard.data import scorecard as data
 from dashboard.figures import show_chart
+from dashboard.sections import currency as money
 from dashboard.sections.report_download import report_download_ui
 from dashboard.sections.rollups import rollup_links
 from dashboard.sections.tiles import headline_rows, scorecard_tiles
@@ -62,9 +63,12 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         st.info("No expectation for these regions and periods: widen the years or region levels.")
         st.stop()
 
-    headline = headline_rows(frame)
+    # the amounts in the currency chosen (USD, or each expectation's own); `frame` keeps both for the table
+    currency = money.currency_ui(frame)
+    shown = money.in_currency(frame, currency)
+    headline = headline_rows(shown)
     latest = headline.row(-1, named=True)
-    divisor, unit_label = value_scale(latest["unit"], frame["expectation"].to_list())
+    divisor, unit_label = value_scale(latest["unit"], shown["expectation"].to_list())
     against = (
         "the **same period a year earlier**"
         if versus == "last year"
@@ -74,16 +78,17 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         f"{series.entity} · {series.metric_label} against {against}; per {grain}, {first_year}–{last_year}. Tiles: "
         f"{latest['region_name']}, latest {grain} {latest['period']}. Blue = better than expected, red = worse "
         "(in the metric's own sense: for costs, below budget is better); white or grey = in line, "
-        f"{NEUTRAL_WORDS} (a figure given to three significant figures carries up to ±0.4 % of rounding)."
+        f"{NEUTRAL_WORDS} (a figure given to three significant figures carries up to ±0.4 % of rounding). "
+        + money.shown_words(frame, currency)
     )
     streaks = (
         data.streaks(ident, *key, grain=grain)
         if versus == "plan"
         else data.streaks(ident, *key, grain="none")
     )
-    scorecard_tiles(frame, headline, streaks, grain, divisor, unit_label)
+    scorecard_tiles(shown, headline, streaks, grain, divisor, unit_label)
 
-    charted = widgets.region_rows_ui(frame)
+    charted = widgets.region_rows_ui(shown)
     # the filters an Evidence page opened from here keeps (entity, metric, kind), so Back returns to them
     # (the metric by its label: Evidence's metric box is bound to the address, which holds what it displays)
     kept = {"entity": series.entity, "metric": series.metric_label, "kind": series.kind}
@@ -106,7 +111,7 @@ with db.reading(ident):  # one short connection for this render's uncached queri
                 "end": cell["period_end"].isoformat(),
             },
         )
-    shown_regions, all_regions = charted["region_path"].n_unique(), frame["region_path"].n_unique()
+    shown_regions, all_regions = charted["region_path"].n_unique(), shown["region_path"].n_unique()
     st.caption(
         "Empty cells: no comparison for that region and period. ≈ approximate figure, ± a bound "
         "('at most'/'at least'). Hover a cell for the actual, the expectation and their sources; click it "
@@ -119,11 +124,12 @@ with db.reading(ident):  # one short connection for this render's uncached queri
         )
     )
     rollup_links(charted, kept)
-    period = widgets.bar_period_ui(frame)
-    show_chart(
-        charts.actual_vs_expectation_bars(charted.filter(pl.col("period") == period), series.metric_label),
-        key="bars",
-    )
+    period = widgets.bar_period_ui(shown)
+    bars = charted.filter(pl.col("period") == period)
+    if bars["unit"].n_unique() > 1:  # regions in several currencies share one axis only in USD
+        st.caption("The bars are in USD: the regions shown report in several currencies.")
+        bars = frame.join(bars.select("region_path", "period"), on=["region_path", "period"], how="semi")
+    show_chart(charts.actual_vs_expectation_bars(bars, series.metric_label), key="bars")
 
     shown_as_grids = widgets.tables_toggle()
     st.subheader("Comparisons behind these charts")

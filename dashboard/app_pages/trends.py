@@ -19,7 +19,8 @@ from dashboard.sections.unmatched import unmatched_notice
 st.title("Trends: actual and expected over time")
 ident = widgets.current_identity()
 with db.reading(ident):  # one short connection for this render's uncached queries
-    # the default kind and grain: the one rule of every page (widgets.default_view, most comparisons)
+    # the default kind and grain: the one rule of every page (widgets.default_view); its quarters when they
+    # are reported, else (months summed into quarters are the Scorecard's) the finest grain drawn here
     series = widgets.series_ui(ident)
     if series is None:
         st.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
+from babel.numbers import get_currency_symbol, is_currency
 
 from dashboard.charts.style import (
     BOUND_WORDS,
@@ -92,8 +93,18 @@ def cell_colour_value(favourable: bool | None, performance_pct: float | None) ->
     return 0.0 if shown_sense(favourable, performance_pct) is None else performance_pct * 100
 
 
-def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
-    """(y labels, periods, z, text, hover): numpy grids of regions (rows, hierarchy order) x periods.
+def unit_scales(frame: pl.DataFrame) -> dict[str | None, tuple[float, str]]:
+    """Each unit of `frame` -> (divisor, unit label) of its expectations: one entry for a frame in one unit;
+    one per currency for comparisons shown each in its expectation's currency ('EUR' -> (1e6, 'EUR m'))."""
+    return {
+        unit: value_scale(unit, part["expectation"].to_list())
+        for (unit,), part in frame.group_by("unit", maintain_order=True)
+    }
+
+
+def _heatmap_grids(frame: pl.DataFrame, scales: dict[str | None, tuple[float, str]]):
+    """(y labels, periods, z, text, hover): numpy grids of regions (rows, hierarchy order) x periods; each
+    cell's amounts in its row's unit (`scales`: unit -> (divisor, label)).
 
     Column lists and numpy grids, not a dict per row and nested lists: at 250 regions x 40 quarters this
     builds in a tenth of the time, and Plotly takes numpy arrays without validating every cell."""
@@ -110,9 +121,11 @@ def _heatmap_grids(frame: pl.DataFrame, divisor: float, unit_label: str):
     text = np.full(shape, "", dtype=object)
     hover = np.full(shape, "", dtype=object)
     c = {name: col(frame, name) for name in HEATMAP_COLUMNS}
+    units = col(frame, "unit")
     actual_src, exp_src = sources(frame, "actual"), sources(frame, "expectation")
     for k in range(frame.height):
         i, j = row_of[c["region_path"][k]], col_of[c["period"][k]]
+        divisor, unit_label = scales.get(units[k], (1.0, units[k] or ""))
         variance = c["variance"][k]
         z[i, j] = cell_colour_value(c["favourable"][k], c["performance_pct"][k])
         flag = ("≈" if c["is_approximate"][k] else "") + ("±" if c["is_bound"][k] else "")
@@ -139,8 +152,9 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
     if frame.is_empty():
         return empty_figure("no comparison of actuals with expectations for this selection")
     frame = frame.sort("region_path", "period_start")
-    divisor, unit_label = value_scale(frame["unit"][0], frame["expectation"].to_list())
-    y_labels, periods, z, text, hover = _heatmap_grids(frame, divisor, unit_label)
+    scales = unit_scales(frame)
+    unit_label = " / ".join(label for _, label in scales.values())  # 'EUR m'; 'EUR m / GBP m' when mixed
+    y_labels, periods, z, text, hover = _heatmap_grids(frame, scales)
     # A label per cell is readable up to a few hundred cells; beyond that it only costs the browser time
     # (10,000 SVG texts took seconds to draw) and the variance stays in each cell's hover.
     labelled = len(y_labels) * len(periods) <= MAX_CELL_LABELS
@@ -352,6 +366,9 @@ def actual_vs_expectation_bars(frame: pl.DataFrame, metric_label: str = "value")
         xaxis_title="region",
         uniformtext=dict(minsize=8, mode="hide"),
     )
+    unit = frame["unit"][0]
+    if unit and is_currency(unit):  # ticks say the currency shown: '€10' on an axis of 'Revenue (EUR m)'
+        fig.update_yaxes(tickprefix=get_currency_symbol(unit, locale="en"))
     shown = [v / divisor for v in values + col(frame, "expectation_high") if v is not None]
     if (
         position != "none" and shown and min(shown) >= 0

@@ -8,7 +8,10 @@ period_end, unit (the base unit), actual, actual_kind, actual_bound, actual_sour
 expectation, expectation_low, expectation_high, expectation_bound, expectation_as_of, expectation_source_id,
 expectation_publisher, vintages, variance (amounts in the base unit), variance_pct, attainment, direction,
 direction_certain, is_shortfall, is_approximate, is_bound, basis, favourable, performance_pct, the components
-and their figure ids (rolled-up rows only) - sql/views/serve/serve_comparisons.sql.
+and their figure ids (rolled-up rows only), and the row in its expectation's currency: native_currency,
+actual_native, expectation_native, expectation_low_native, expectation_high_native, variance_native (whole
+units of it), usd_per_unit (USD per one native unit), fx_first_month, fx_last_month, fx_source -
+sql/views/serve/serve_comparisons.sql (`dashboard.sections.currency.in_currency` swaps them in).
 """
 
 from __future__ import annotations

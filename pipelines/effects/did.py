@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from pipelines.effects.ols import fit_ols, t_quantile
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import label, period_index
 from pipelines.effects.results import Interval, Refusal
@@ -185,12 +186,11 @@ def pre_trend(gap: np.ndarray, positions: list[int]) -> dict:
     trends mean no slope. Plain OLS errors on purpose: Newey-West's small-sample errors rejected a trendless
     gap in 10% of generated panels (24 months); an autocorrelated gap makes the plain test reject more often,
     which errs towards refusing."""
-    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a model is fitted
-
     pre = np.array([p < 0 for p in positions])
     t = np.array(positions, dtype=float)[pre]
-    fit = OLS(gap[pre], np.column_stack([np.ones_like(t), t])).fit()
-    p_value = float(fit.pvalues[1]) if np.isfinite(fit.pvalues[1]) else 1.0
+    fit = fit_ols(gap[pre], np.column_stack([np.ones_like(t), t]))  # statsmodels' OLS(...).fit(), in numpy
+    p = fit.pvalues()[1]
+    p_value = float(p) if np.isfinite(p) else 1.0
     return {
         "slope": float(fit.params[1]),
         "p_value": p_value,
@@ -203,11 +203,9 @@ def event_study(gap: np.ndarray, positions: list[int], labels: list[str]) -> pl.
     """Per-period effects: each period's gap minus the pre-period mean gap, with 95% intervals from the
     pre-period gaps' spread (t with n_pre - 1 degrees of freedom, the mean's own error included); the pre
     periods' rows are the placebo effects parallel trends say should be zero."""
-    from scipy import stats  # seconds to import: only when an event study is computed
-
     pre = np.array([p < 0 for p in positions])
     base, spread = gap[pre].mean(), gap[pre].std(ddof=1)
-    half = float(stats.t.ppf(0.975, pre.sum() - 1) * spread * math.sqrt(1 + 1 / pre.sum()))
+    half = float(t_quantile(0.975, pre.sum() - 1) * spread * math.sqrt(1 + 1 / pre.sum()))
     effect = gap - base
     return pl.DataFrame(
         {
@@ -231,11 +229,8 @@ def _regress_gap(values: np.ndarray, positions: list[int]):
     gap = transformed[:, 0] - transformed[:, 1:].mean(axis=1)
     post = np.array([p >= 0 for p in positions], dtype=float)
     lags = max(1, math.floor(4 * (len(positions) / 100) ** (2 / 9)))
-    from statsmodels.regression.linear_model import OLS  # seconds to import: only when a gap is regressed
-
-    fit = OLS(gap, np.column_stack([np.ones_like(post), post])).fit(
-        cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True
-    )
+    # statsmodels' OLS(...).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True), in numpy
+    fit = fit_ols(gap, np.column_stack([np.ones_like(post), post]), hac_lags=lags)
     low, high = fit.conf_int(alpha=0.05)[1]
     effect = Interval(float(fit.params[1]), float(low), float(high))
     relative = (

@@ -98,7 +98,10 @@ def assemble(
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     for f in files:
         meta = {"file": f.file.name, "dataset": f.file.dataset, "input_kind": f.file.kind}
-        found = pl.concat([f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))])
+        found = pl.concat(
+            [f.read_issues, stage_issues.get(f.file.name, pl.DataFrame(schema=ISSUE_SCHEMA))],
+            how="diagonal_relaxed",
+        )
         if f.status != "loaded":
             rejected.append(pl.DataFrame([{**meta, "row_number": 0, "reason": f.error}]))
         origins = f.raw.origins() if f.raw is not None else {}

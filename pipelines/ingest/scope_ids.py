@@ -116,7 +116,7 @@ def validate_kind(files: list[FileLoad], kind: str, ctx: Context) -> Stage:
         if kind == "figures":
             seen = keys_by_dataset.get(f.file.dataset)
             rows, shared, keys_by_dataset[f.file.dataset] = combine.across_files(rows, seen, f.file.name)
-            found = pl.concat([found, shared])
+            found = pl.concat([found, shared], how="diagonal_relaxed")
             combined[f.file.name] = combine.lines_combined(rows)
         by_dataset[f.file.dataset].update(dict.fromkeys(rows[key].to_list(), f.file.name))
         frames.append(
@@ -157,7 +157,9 @@ def _reject_taken_ids(
         ).alias("reason"),
         pl.lit("give each row its own id, or remove the copy").alias("suggestion"),
     )
-    return rows.filter(~pl.col(key).is_in(taken)), pl.concat([found, dupes.cast(ISSUE_SCHEMA)])
+    return rows.filter(~pl.col(key).is_in(taken)), pl.concat(
+        [found, dupes.cast(ISSUE_SCHEMA)], how="diagonal_relaxed"
+    )
 
 
 def _entity_names(files: list[FileLoad], ctx: Context) -> dict[str, str]:

@@ -8,5 +8,15 @@ create or replace table rejected_rows (
     value        varchar,
     reason       varchar not null,
     suggestion   varchar,
-    origin       varchar    -- sheet and cell ('Budget!F12') for files read through a layout
+    origin       varchar,   -- sheet and cell ('Budget!F12') for files read through a layout
+    -- a figures row: what it was about, as far as its values could be read (null where one could not), so an
+    -- expectation left without its actual names the rejection (unmatched_expectations, reason_kind
+    -- actual_rejected)
+    entity       varchar,
+    metric       varchar,
+    region_code  varchar,
+    period       varchar,   -- as written
+    period_start date,
+    period_end   date,
+    kind         varchar
 );

@@ -159,12 +159,14 @@ def test_sql_page_example_loads_into_the_editor(case_warehouse, monkeypatch):
     assert not at.error
 
 
-def test_synthetic_monthly_data_opens_on_the_grain_with_most_comparisons(synthetic_warehouse, monkeypatch):
-    # the one default rule (dashboard.widgets.default_view, issue 23): months hold more comparisons than the
-    # quarters they sum into, so monthly data opens per month (it opened per quarter before that rule)
+def test_synthetic_monthly_data_opens_per_quarter(synthetic_warehouse, monkeypatch):
+    # the one default rule (dashboard.widgets.default_view, issue 23): quarters whenever the months sum into
+    # them, though months hold more comparisons (the literal "grain with the most" opened it per month)
     at = open_page(synthetic_warehouse, PAGES[0], monkeypatch)
-    assert "per month" in texts(at)
+    assert "per quarter" in texts(at) and "per month" not in texts(at)
     assert len(charts(at)) == 2
+    periods = json.loads(charts(at)[0].proto.spec)["data"][0]["x"]
+    assert periods and all("-Q" in p for p in periods), periods
 
 
 def heatmap_rows(at: AppTest) -> list[str]:

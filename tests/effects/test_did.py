@@ -91,3 +91,41 @@ def test_did_event_study_has_pre_and_post_periods():
     assert post["effect"].mean() == pytest.approx(result.effect.estimate, abs=1e-9)
     assert (study["lower"] < study["effect"]).all() and (study["effect"] < study["upper"]).all()
     assert result.pre_trend["periods"] == 24 and result.pre_trend["p_value"] > 0.05
+
+
+@pytest.mark.parametrize("periods,lags", [(30, 2), (36, 3), (8, 1), (12, 0)])
+def test_the_numpy_ols_equals_statsmodels_plain_and_newey_west(periods, lags):
+    """pipelines/effects/ols.py gives statsmodels' OLS parameters, errors, 95% intervals and p-values within
+    1e-10: plain errors (the pre-trend test's slope on time) and HAC with Bartlett weights (the gap on a
+    post dummy), on autocorrelated generated gaps."""
+    import numpy as np
+    from statsmodels.regression.linear_model import OLS
+
+    from pipelines.effects.ols import fit_ols
+
+    rng = np.random.default_rng(periods)
+    gap = np.cumsum(rng.normal(0, 0.05, periods)) + np.where(np.arange(periods) >= periods * 2 // 3, -0.1, 0)
+    post = (np.arange(periods) >= periods * 2 // 3).astype(float)
+    time = np.arange(periods, dtype=float) - periods
+    for x, kwargs, ours in (
+        (np.column_stack([np.ones(periods), post]), {"cov_type": "HAC", "cov_kwds": {"maxlags": lags}, "use_t": True},
+         fit_ols(gap, np.column_stack([np.ones(periods), post]), hac_lags=lags)),
+        (np.column_stack([np.ones(periods), time]), {}, fit_ols(gap, np.column_stack([np.ones(periods), time]))),
+    ):  # fmt: skip
+        theirs = OLS(gap, x).fit(**kwargs)
+        np.testing.assert_allclose(ours.params, theirs.params, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.bse, theirs.bse, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.conf_int(0.05), theirs.conf_int(alpha=0.05), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(ours.pvalues(), theirs.pvalues, rtol=1e-10, atol=1e-14)
+        assert ours.df_resid == theirs.df_resid
+
+
+def test_the_event_study_t_quantile_is_scipy_stats():
+    """The event study's and the intervals' t quantiles come from scipy.special (no scipy.stats import): the
+    numbers scipy.stats.t.ppf gives."""
+    from scipy import stats
+
+    from pipelines.effects.ols import t_quantile
+
+    for df in (1, 3, 17, 28, 500):
+        assert t_quantile(0.975, df) == stats.t.ppf(0.975, df)

@@ -231,3 +231,47 @@ def test_prop99_placebos_in_time_and_space_find_no_effect(prop99):
         r for r in results if not isinstance(r, Refusal) and r.interval and not r.interval.covers(0.0)
     ]
     assert len(confident) <= 0.05 * len(results)  # 1 of 38 seen (2 refused for a poor fit)
+
+
+HEAVY = ("pyfixest", "statsmodels", "pandas", "scipy.stats", "matplotlib", "numba", "formulaic")
+LOADED = """
+import contextlib, io, sys
+from pipelines.cli.main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:], standalone_mode=False)
+    except SystemExit as exc:
+        assert exc.code == 0, exc.code
+print(",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "case,args",
+    [
+        ("prop99", ["--event", "P99", "--metric", "cig_packs_per_capita", "--region", "US_CA"]),
+        ("minimum_wage", ["--event", "NJMW", "--metric", "fte_employment", "--region", "US_NJ"]),
+    ],
+)
+def test_impact_effect_imports_no_heavy_library(case, args, request):
+    """`impact effect` on a synthetic control (Prop 99) and on a unit design (Card & Krueger) loads none of
+    pyfixest, statsmodels, pandas, scipy.stats, matplotlib, numba, formulaic: they cost seconds of CPU per
+    process (benchmarks/results/effects-2026-12-07.txt); the regressions are their arithmetic in numpy."""
+    warehouse = request.getfixturevalue(case)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LOADED.format(heavy=HEAVY),
+            "effect",
+            *args,
+            "--json",
+            "--warehouse",
+            str(warehouse),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "", f"loaded: {run.stdout.strip()}"

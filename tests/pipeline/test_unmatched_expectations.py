@@ -69,9 +69,13 @@ def test_months_missing_and_a_year_without_actuals(tmp_path):
         got = reasons(con)
     kind, text = got[("utilities", "WORLD", "2023")]
     assert kind == "months_missing"
-    assert text == (
+    assert text.startswith(
         "actuals cover 5 of 12 months: 2023-01, 2023-07, 2023-08, 2023-09, 2023-10, 2023-11, 2023-12 missing"
     )
+    # the months whose rows were rejected are named after them (03 and 04 were rejected in one file but loaded
+    # from the other, so they are not)
+    assert "; rejected: datasets/p/figures-semicolon.csv row 6 (value: " in text
+    assert "row 8 (value: negative value for utilities" in text and "figures-comma.csv" not in text
     assert got[("utilities", "WORLD", "2022")] == ("no_actual_for_period", "no actual for 2022")
 
 
@@ -194,3 +198,31 @@ def test_a_plan_under_another_spelling_names_what_was_loaded(tmp_path):
         by_metric["net_revenue"]
         == "no actual of net_revenue for Acme in any region (Acme's actuals are of revenue)"
     )
+
+
+def test_a_rejected_actual_is_named_not_waited_for(tmp_path):
+    """An actual that was loaded but rejected is named (file, row, column, reason): the analyst fixes the input
+    instead of waiting for data; several rejected rows inside a period are counted and the first named."""
+    data = _dataset(
+        tmp_path,
+        "A1,Co,revenue,US,2026-06,actual,10,USD m,2026-07-05,s1\n"
+        "A2,Co,revenue,US,2026-07,actual,12x,USD m,2026-08-05,s1\n"
+        "B1,Co,revenue,US,2026-06,budget,11,USD m,2026-01-10,s1\n"
+        "B2,Co,revenue,US,2026-07,budget,11,USD m,2026-01-10,s1\n"
+        "C1,Co,orders,US,2026-07,actual,n/a,count m,2026-08-05,s1\n"
+        "C2,Co,orders,US,2026-08,actual,,count m,2026-09-05,s1\n"
+        "C3,Co,orders,US,2026-09,actual,3,count m,2099-01-01,s1\n"
+        "CB,Co,orders,US,2026-Q3,budget,9,count m,2026-01-10,s1\n",
+    )
+    with built(data, tmp_path) as con:
+        got = reasons(con)
+    kind, text = got[("revenue", "US", "2026-07")]
+    assert kind == "actual_rejected"
+    assert text.startswith(
+        "the actual for 2026-07 was rejected: datasets/co/figures.csv row 2 (value: value '12x' is not a number)"
+    )
+    assert "fix the input" in text and "no actual for" not in text
+    kind, text = got[("orders", "US", "2026-Q3")]
+    assert kind == "actual_rejected"
+    assert text.startswith("3 actuals for 2026-Q3 were rejected: datasets/co/figures.csv row 5 (")
+    assert "row 6 (" in text and "row 7 (as_of: " in text

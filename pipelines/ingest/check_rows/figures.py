@@ -81,13 +81,35 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
     figure_rules(checks, ctx)
     convert_to_base(checks, ctx)
     duplicate_figures(checks, parts=ctx.combine is not None)
+    about = _what_rows_are_about(checks.frame)
     good, issues = checks.split()
     rows, lines = combine_lines(figure_rows(good), ctx.combine, ctx.combine_hint)
     if ctx.combine is not None:  # lines are parts: the sign rule and a rejected part concern the whole figure
         rows, negative = refuse_negative_sums(rows, never_negative(ctx))
         rows, partial = refuse_partial_sums(frame, rows, issues)
         lines = pl.concat([lines, negative, partial])
-    return rows, pl.concat([issues, lines]).sort(ROW, maintain_order=True)
+    issues = pl.concat([issues, lines]).sort(ROW, maintain_order=True)
+    return rows, issues.join(about, on=ROW, how="left", maintain_order="left")
+
+
+ABOUT_COLUMNS = ("entity", "metric", "region_code", "period", "period_start", "period_end", "kind")
+
+
+def _what_rows_are_about(frame: pl.DataFrame) -> pl.DataFrame:
+    """ROW and what each row says it is about, as far as its values could be read (null where a value could
+    not): entity, metric, region_code, period (as written), period_start, period_end (dates), kind. Joined onto
+    a rejected row's issues (rejected_rows), so a comparison left without its actual can name the rejection."""
+    period = pl.col("parsed_period").struct.field
+    return frame.select(
+        pl.col(ROW),
+        pl.col("entity").cast(pl.String),
+        pl.col("metric").cast(pl.String),
+        pl.col("region_code").cast(pl.String),
+        pl.col("period").cast(pl.String),
+        period("start").alias("period_start"),
+        period("end").alias("period_end"),
+        pl.col("kind").cast(pl.String),
+    ).unique(ROW, keep="first", maintain_order=True)
 
 
 def _growth_metrics(checks: RowChecks) -> None:

@@ -7,6 +7,10 @@
 --   a declared whole (made_of) some of whose parts do not report ('NAM is declared as made of CA, MX, US: no
 --   actual for 2024 from MX');
 --   a qualitative expectation with no number;
+--   an actual of the period (or inside it) that was loaded but rejected, its period left without an actual ('the
+--   actual for 2026-07 was rejected: figures.csv row 3 (value: value '12x' is not a number): fix the input and
+--   run again'; several: their count and the first three rows; where other months are loaded, the months
+--   missing below name the rejected rows after them);
 --   no actual of the metric for the entity anywhere (naming up to 5 entities that have actuals of the metric and
 --   5 metrics the entity has actuals of: a name spelled two ways); none in the region (naming the child regions that have
 --   some: 'no actual for region NAM or for all of its children: actuals for US, CA');
@@ -18,7 +22,7 @@
 --   else 'no actual for <period>'.
 -- Columns: entity, metric, region_code, period, grain, period_start, period_end, kind, vintages (bigint),
 -- vintage (the latest vintage's as_of), expectation_figure_ids (varchar[], every vintage), reason_kind (a code
--- per branch above, for counting: growth_base_missing, parts_missing, qualitative, no_actuals_for_metric, no_actuals_in_region,
+-- per branch above, for counting: growth_base_missing, qualitative, actual_rejected, parts_missing, no_actuals_for_metric, no_actuals_in_region,
 -- other_unit, calendar, in_progress, months_missing, not_combined, spans_not_combined, gaps, not_ended,
 -- no_actual_for_period), reason (varchar, in words).
 create or replace view unmatched_expectations as
@@ -57,6 +61,10 @@ parts as (
 
 entity_calendars as (
     select entity, calendar from entities
+),
+
+rejections as (
+    select * from rejected_rows
 ),
 
 expectation_groups as (
@@ -225,6 +233,44 @@ missing_parts as (
     having count(*) filter (where a.figure_id is null) > 0
 ),
 
+-- actual rows of the same series, inside the period, that were rejected and left their period without an
+-- actual: one line per row (a row rejected for several reasons names them all), the first three rows named
+rejected_actuals as (
+    select
+        entity, metric, region_code, period_start, period_end, kind,
+        count(*)::bigint as rejected_count,
+        min(r_period) as rejected_period,
+        array_to_string(list(said order by file, row_number)[1:3], '; ')
+        || case when count(*) > 3 then '; and ' || (count(*) - 3) || ' more' else '' end as rejected_said
+    from (
+        select
+            u.entity, u.metric, u.region_code, u.period_start, u.period_end, u.kind,
+            r.file, r.row_number,
+            any_value(r.period) as r_period,
+            r.file || ' row ' || r.row_number || coalesce(' (' || any_value(r.origin) || ')', '') || ' ('
+            || string_agg(coalesce(r.column_name || ': ', '') || r.reason, '; ' order by r.column_name) || ')'
+                as said
+        from unmatched as u
+        inner join rejections as r
+            on  r.input_kind = 'figures'
+            and r.kind in ('actual', 'estimate')
+            and r.entity = u.entity
+            and r.metric = u.metric
+            and r.region_code = u.region_code
+            and r.period_start >= u.period_start
+            and r.period_end <= u.period_end
+        -- a rejected row beside a loaded actual of its period (a duplicate, a second source) explains nothing
+        anti join actuals as a
+            on  a.entity = r.entity
+            and a.metric = r.metric
+            and a.region_code = r.region_code
+            and a.period_start = r.period_start
+            and a.period_end = r.period_end
+        group by u.entity, u.metric, u.region_code, u.period_start, u.period_end, u.kind, r.file, r.row_number
+    ) as rows_rejected
+    group by all
+),
+
 growth_reasons as (
     select
         entity, metric, region_code, period_start, period_end, kind,
@@ -259,9 +305,14 @@ reasons as (
         ec.calendar as entity_calendar,
         nm.metric_entities,
         nm.entity_metrics,
+        ra.rejected_count,
+        ra.rejected_period,
+        ra.rejected_said,
         case
             when gr.reason is not null then 'growth_base_missing'
             when u.without_number then 'qualitative'
+            when ra.rejected_count > 0 and not coalesce(mm.covered_months > 0 and mm.missing is not null, false)
+                then 'actual_rejected'
             when mp.missing is not null then 'parts_missing'
             when coalesce(e.metric_actuals, 0) = 0 then 'no_actuals_for_metric'
             when coalesce(e.region_actuals, 0) = 0 then 'no_actuals_in_region'
@@ -283,6 +334,7 @@ reasons as (
     left join growth_reasons as gr using (entity, metric, region_code, period_start, period_end, kind)
     left join missing_parts as mp using (entity, metric, region_code, period_start, period_end, kind)
     left join near_misses as nm using (entity, metric)
+    left join rejected_actuals as ra using (entity, metric, region_code, period_start, period_end, kind)
     left join aggregations as ag on ag.metric = u.metric
     left join entity_calendars as ec on ec.entity = u.entity
 ),
@@ -293,6 +345,13 @@ worded as (
         case reason_kind
             when 'growth_base_missing' then
                 growth_reason
+            when 'actual_rejected' then
+                case
+                    when rejected_count = 1
+                        then 'the actual for ' || coalesce(rejected_period, period) || ' was rejected: '
+                    else rejected_count || ' actuals for ' || period || ' were rejected: '
+                end
+                || rejected_said || ': fix the input and run again (rejected_rows lists every problem)'
             when 'parts_missing' then
                 coalesce(region_code || ' (' || entity || ')', entity) || ' is declared as made of ' || declared_parts
                 || ': no actual for ' || period || ' from ' || missing_parts
@@ -325,6 +384,7 @@ worded as (
             when 'months_missing' then
                 'actuals cover ' || covered_months || ' of ' || months || ' months: ' || missing
                 || ' missing'
+                || coalesce('; rejected: ' || rejected_said || ' (fix the input and run again)', '')
             when 'not_combined' then
                 metric || ' is never combined over time (aggregation none): report it for ' || period
             when 'spans_not_combined' then

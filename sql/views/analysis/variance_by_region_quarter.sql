@@ -4,6 +4,12 @@
 -- (policy-chosen) expectation. A quarter comparison of actual_vs_expectation wins over the sum of its months
 -- for the same kind and policy. favourable / performance_pct as in actual_vs_expectation; the *_components,
 -- *_approximate_components and *_figure_ids columns add up those of the rows combined (the evidence).
+-- The expectation's currency (as actual_vs_expectation): expectation_currency, actual_native,
+-- expectation_native, variance_native (whole units of it) and usd_per_unit (USD per one of it); a summed
+-- quarter has them when its three months share one expectation currency (the natives added up, usd_per_unit
+-- = expectation / expectation_native: the months' rates weighted by their expectations), else null. A summed
+-- quarter's actual (USD) adds each month at its own rate, so there actual = actual_native x usd_per_unit only
+-- up to the months' differences in rate; the expectation's holds exactly.
 create or replace view variance_by_region_quarter as
 
 with comparisons as (
@@ -47,7 +53,11 @@ reported as (
         actual_figure_ids,
         expectation_components,
         expectation_approximate_components,
-        expectation_figure_ids
+        expectation_figure_ids,
+        expectation_currency,
+        actual_native,
+        expectation_native,
+        usd_per_unit
     from comparisons
     where grain = 'quarter'
 ),
@@ -85,7 +95,25 @@ summed as (
         flatten(list(actual_figure_ids order by period_start)) as actual_figure_ids,
         sum(expectation_components)::bigint as expectation_components,
         sum(expectation_approximate_components)::bigint as expectation_approximate_components,
-        flatten(list(expectation_figure_ids order by period_start)) as expectation_figure_ids
+        flatten(list(expectation_figure_ids order by period_start)) as expectation_figure_ids,
+        -- one expectation currency for all three months, else none
+        case
+            when count(distinct expectation_currency) = 1 and count(expectation_currency) = count(*)
+                then min(expectation_currency)
+        end as expectation_currency,
+        case
+            when count(distinct expectation_currency) = 1 and count(actual_native) = count(*)
+                then sum(actual_native order by period_start)
+        end as actual_native,
+        case
+            when count(distinct expectation_currency) = 1 and count(expectation_native) = count(*)
+                then sum(expectation_native order by period_start)
+        end as expectation_native,
+        case
+            when count(distinct expectation_currency) = 1 and count(expectation_native) = count(*)
+                then sum(expectation order by period_start)
+                    / nullif(sum(expectation_native order by period_start), 0)
+        end as usd_per_unit
     from calendar_months
     group by
         entity, metric, region_code, quarter, date_trunc('quarter', period_start), policy, expectation_kind, base_unit
@@ -150,7 +178,12 @@ final as (
         actual_figure_ids,
         expectation_components,
         expectation_approximate_components,
-        expectation_figure_ids
+        expectation_figure_ids,
+        expectation_currency,
+        actual_native,
+        expectation_native,
+        actual_native - expectation_native as variance_native,
+        usd_per_unit
     from measured
     left join regions as r using (region_code)
 )

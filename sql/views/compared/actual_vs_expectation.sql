@@ -35,6 +35,14 @@
 -- per one `unit`, the expectation's rate x scale; 1 when unit = base_unit) give the base value: actual *
 -- to_base, which every view and page that adds or charts comparisons of several periods or regions uses.
 -- Ratios (variance_pct, attainment, performance_pct) are the same in either unit.
+-- The expectation's own currency (issue 23: a EUR plan shown only in USD): expectation_currency (ISO 4217 of
+-- the expectation, 'USD' for a USD one; null when not money or a rollup of several currencies),
+-- usd_per_unit (the rate that converted the expectation: USD per one expectation_currency, the mean of the
+-- monthly rates over the expectation's period, 1.0 for USD; its months and publisher: fx_rates_used), and
+-- actual_native, expectation_native, expectation_low_native, expectation_high_native, variance_native in
+-- whole units of that currency (EUR, not EUR m): the figures as the files give them (value_raw x unit_scale).
+-- An actual in the same currency is its own native value; one in another currency is its USD value at the
+-- expectation's rate. Always actual x to_base = actual_native x usd_per_unit (the base value in USD).
 -- Measures (ranges compare against their midpoint; only figures with the same base unit are compared):
 --   variance = actual - expectation; variance_pct = variance / |expectation| (null when 0);
 --   attainment = actual / expectation, null when expectation <= 0 (not a share of plan then);
@@ -302,6 +310,17 @@ paired as (
         coalesce(p.value_low, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_low,
         coalesce(p.value_high, p.value) * coalesce(p.actual_constant / nullif(p.value, 0), 1.0) as actual_high,
         case when p.currency = p.e_currency then p.currency end as currency,
+        p.e_currency as expectation_currency,
+        -- USD per one of the expectation's currency: the rate its own value was converted at
+        case when p.e_currency is not null and p.e_value_native <> 0 then p.e_value / p.e_value_native end
+            as usd_per_unit,
+        case when p.e_currency is not null and p.e_value_native <> 0 then
+            case
+                when p.currency = p.e_currency then p.value_native
+                else round(p.actual_constant * p.e_value_native / p.e_value, 6)
+            end
+        end as actual_native,
+        p.e_value_native as expectation_native,
         p.value as actual_at_own_rates,
         p.value - p.actual_constant as fx_effect,
         p.kind as actual_kind,
@@ -397,6 +416,15 @@ final as (
         actual_vintage,
         is_first_release,
         case when to_base = 1.0 then variance else round(variance / to_base, 9) end as variance,
+        expectation_currency,
+        usd_per_unit,
+        actual_native,
+        expectation_native,
+        case when usd_per_unit is not null then round(expectation_low / usd_per_unit, 6) end
+            as expectation_low_native,
+        case when usd_per_unit is not null then round(expectation_high / usd_per_unit, 6) end
+            as expectation_high_native,
+        round(actual_native - expectation_native, 6) as variance_native,
         variance_pct,
         attainment,
         direction,

@@ -6,6 +6,11 @@
 -- (actual_kind, actual_bound, expectation_low/high, expectation_bound, expectation_as_of, vintages, the
 -- publishers); direction_certain is true and is_approximate / is_bound false. actual_figure_ids /
 -- expectation_figure_ids: rolled-up and summed rows only, as in serve_comparisons.
+-- The expectation's currency as in serve_comparisons: native_currency, actual_native, expectation_native,
+-- variance_native (whole units of it) and usd_per_unit (USD per one of it) from variance_by_region_quarter (a
+-- summed quarter: its months' natives added up when they share one currency, usd_per_unit the
+-- expectation-weighted rate); expectation_low_native / expectation_high_native null, as expectation_low/high;
+-- fx_first_month / fx_last_month the quarter's months, fx_source null (several months' rates: fx_rates_used).
 -- Stored sorted by (entity, metric, expectation_kind, policy, region_path, period_start).
 create or replace view serve_quarter_comparisons as
 
@@ -69,7 +74,17 @@ final as (
         case when q.basis <> 'reported' then q.actual_figure_ids end as actual_figure_ids,
         q.expectation_components,
         q.expectation_approximate_components,
-        case when q.basis <> 'reported' then q.expectation_figure_ids end as expectation_figure_ids
+        case when q.basis <> 'reported' then q.expectation_figure_ids end as expectation_figure_ids,
+        q.expectation_currency as native_currency,
+        q.actual_native,
+        q.expectation_native,
+        null::double as expectation_low_native,
+        null::double as expectation_high_native,
+        q.variance_native,
+        q.usd_per_unit,
+        case when q.expectation_currency <> 'USD' then q.period_start end as fx_first_month,
+        case when q.expectation_currency <> 'USD' then date_trunc('month', q.period_end)::date end as fx_last_month,
+        null::varchar as fx_source
     from quarters as q
     inner join regions as r on r.region_code = q.region_code
     left join actual_units as u on u.entity = q.entity and u.metric = q.metric
