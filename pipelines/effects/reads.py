@@ -200,11 +200,12 @@ def streak_containing(
         return None, []
     streak = rows.row(0, named=True)
     rows = con.sql(
-        "select distinct unnest([{'dataset': actual_dataset, 'source_id': actual_source_id},"
-        " {'dataset': expectation_dataset, 'source_id': expectation_source_id}], recursive := true)"
-        " from actual_vs_expectation"
+        # a subquery: `select distinct unnest([...], recursive := true)` keeps one row only (DuckDB 2.0)
+        "select distinct c.dataset, c.source_id from (select unnest([{'dataset': actual_dataset,"
+        " 'source_id': actual_source_id}, {'dataset': expectation_dataset, 'source_id': expectation_source_id}])"
+        " as c from actual_vs_expectation"
         " where entity = ? and metric = ? and region_code = ? and grain = ? and expectation_kind = ?"
-        " and policy = ? and actual_vintage = 'latest' and period_start between ? and ? order by 1",
+        " and policy = ? and actual_vintage = 'latest' and period_start between ? and ?) order by 1, 2",
         params=[
             c["entity"],
             c["metric"],
