@@ -104,7 +104,9 @@ def grid_frame(
             column, formats[label] = (column / scale[0]).alias(label), AMOUNT_FORMAT
         elif name in SHARES and dtype.is_numeric():
             label = f"{name} (%)"
-            column, formats[label] = (column * 100).alias(label), SHARE_FORMAT
+            percent = column * 100  # a share that rounds to zero is shown 0.0%, never -0.0%
+            percent = pl.when(percent.round(1) == 0).then(pl.lit(0.0)).otherwise(percent)
+            column, formats[label] = percent.alias(label), SHARE_FORMAT
         columns.append(column)
     shown = frame.select(columns)
     return shown.with_columns(_no_nulls(shown, formats)), {

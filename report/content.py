@@ -20,6 +20,7 @@ from dashboard.charts.scorecard import performance_heatmap
 from dashboard.charts.trends import trend_chart
 from pipelines.effects.narrative import amount, event_cited
 from pipelines.settings import ReportSelection
+from pipelines.words import signed_percent
 from report import reads
 from report.citations import Citer
 
@@ -185,7 +186,7 @@ def _tiles(frame, row, streaks, s, cite) -> list[dict]:
          "cite": cite(e_key), "detail": f"as of {row['expectation_as_of']}"},
         {"label": "Variance", "value": _signed(row["variance"], unit), "cite": both,
          "detail": "actual − expected"},
-        {"label": "Performance", "value": "n/a" if pct is None else f"{pct * 100:+.1f}%", "cite": both,
+        {"label": "Performance", "value": "n/a" if pct is None else signed_percent(pct), "cite": both,
          "detail": sense},
         {"label": "Regions worse", "value": f"{worse.height} of {in_period.height}",
          "cite": cite(*_sources_of(in_period)), "detail": f"in {s['period']}"},

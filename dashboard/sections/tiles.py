@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import widgets
 from dashboard.charts.style import SENSE_WORDS, attainment_words, format_value
+from pipelines.words import signed_percent
 
 
 def variance_colour(variance: float | None, favourable: bool | None) -> str:
@@ -69,7 +70,7 @@ def scorecard_tiles(frame, headline, streaks, grain: str, divisor: float, unit_l
     performance = latest["performance_pct"]
     tiles[1].metric(
         "Performance",
-        "n/a" if performance is None else f"{performance:+.0%}",
+        "n/a" if performance is None else signed_percent(performance, 0),
         delta=SENSE_WORDS[latest["favourable"]],
         delta_color={True: "normal", False: "inverse", None: "off"}[latest["favourable"]],
         delta_arrow={True: "up", False: "down", None: "off"}[latest["favourable"]],

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pipelines.cli.options import data_dir_option
-from pipelines.words import counted
+from pipelines.words import counted, more_rows
 
 
 def _layout_for(path: Path, layout: Path | None) -> Path:
@@ -69,6 +69,8 @@ def import_(
     ):
         if rows and shown.rows.height:
             click.echo(shown.rows.head(rows))
+    if cut := more_rows(rows, shown.rows.height, f" (--rows {shown.rows.height} shows them all)"):
+        click.echo(cut)
     for line in shown.skipped:
         click.echo(f"skipped {line}")
     for r in shown.rejected.iter_rows(named=True):
@@ -117,8 +119,11 @@ def layout() -> None:
 def guess(path: Path, out: Path | None, force: bool) -> None:
     """Propose a layout for a spreadsheet (header rows, month columns, scenarios, side-by-side values) and write
     it for review; placeholders ('CHANGE ME') mark what the sheet cannot tell."""
+    import tomllib
+
     from pipelines.ingest.layouts.discovery import LAYOUT_SUFFIX
     from pipelines.ingest.layouts.guess import guess_layout
+    from pipelines.ingest.layouts.placeholders import PLACEHOLDER, unfilled
     from pipelines.ingest.readers import UnreadableFile
 
     out = out or path.with_name(path.name[: -len(path.suffix)] + LAYOUT_SUFFIX)
@@ -130,4 +135,6 @@ def guess(path: Path, out: Path | None, force: bool) -> None:
         raise click.ClickException(f"{path.name}: {exc}") from None
     out.write_text(text, encoding="utf-8")
     click.echo(text)
-    click.echo(f"# written to {out}; then: impact import {path} --preview")
+    todo = unfilled(tomllib.loads(text))
+    fill = f"; fill in each {PLACEHOLDER} ({', '.join(todo)}: nothing loads until you do)" if todo else ""
+    click.echo(f"# written to {out}{fill}; then: impact import {path} --preview")

@@ -1,8 +1,9 @@
 """Issue 23's done-when walk in headless Chromium: a new user's own data, end to end. Upload a wide .xlsx
 budget (quarterly, by region, EUR thousands, a total row, a custom region declared in DATA_DIR/reference/)
-and a German Excel `;` CSV with a title line in Windows-1252, accept the guessed layouts as they are, press
-"Build now" for each and read what it built, then open the Scorecard, Trends and Evidence for the new entity at
-1440 and 390 px and download every file those pages offer (each opened: every CSV parses and has rows).
+and a German Excel `;` CSV with a title line in Windows-1252, accept the guessed layouts (the CSV states no
+date: its source's date written in, as the preview asks), press "Build now" for each and read what it built,
+then open the Scorecard, Trends and Evidence for the new entity at 1440 and 390 px and download every file
+those pages offer (each opened: every CSV parses and has rows).
 A heatmap cell's click opens its figures on Evidence in the same tab with the entity kept.
 Screenshots: artifacts/screenshots/own-*.png; the downloads: artifacts/screenshots/own-downloads/."""
 
@@ -18,7 +19,7 @@ import pytest
 
 from .browser import MARKS, SHOTS, download_every_button, ms, start_dashboard, wait_until_settled
 from .test_scorecard_click_browser import CELL_CENTRE
-from .test_upload_browser import choose_file, wait_for_text
+from .test_upload_browser import choose_file, fill_layout, wait_for_text
 
 pytestmark = MARKS
 OWN = Path(__file__).resolve().parents[1] / "data" / "own-files"
@@ -49,11 +50,14 @@ def own_site(tmp_path_factory):
     proc.wait(timeout=20)
 
 
-def _upload_and_build(page, url: str, name: str, preview: str, built: str) -> str:
+def _upload_and_build(page, url: str, name: str, preview: str, built: str, date: str | None = None) -> str:
     page.goto(f"{url}/upload")
     wait_until_settled(page, 0)
     choose_file(page, 0, str(OWN / name))
-    wait_for_text(page, preview)  # the guessed layout, accepted as it is
+    if date:  # the sheet states no date: the guess leaves it to the user, and the preview says which key
+        wait_for_text(page, "source.published_on: the date the sheet was issued")
+        fill_layout(page, 'published_on = "CHANGE ME"', f'published_on = "{date}"')
+    wait_for_text(page, preview)  # the guessed layout, accepted as it is (its date written in)
     wait_until_settled(page, 0)
     stem = Path(name).stem
     page.screenshot(path=str(SHOTS / f"own-{stem}-preview.png"), full_page=True)
@@ -85,6 +89,7 @@ def test_own_spreadsheets_from_upload_to_scorecard(own_site, browser):
             "umsatzplanung-2026.csv",
             "21 rows read, 21 would load, 0 rejected",
             "21 rows loaded, 0 rejected",
+            date="2026-01-20",
         )
     finally:
         page.close()

@@ -44,6 +44,15 @@ def wait_for_text(page, text: str, timeout_ms: int = 90_000) -> None:
     page.wait_for_function(f"document.body.innerText.includes({text!r})", timeout=timeout_ms)
 
 
+def fill_layout(page, placeholder_line: str, filled_line: str) -> None:
+    """Write a value the guess left as 'CHANGE ME' in the layout text area, as a user does, and apply it."""
+    area = page.locator("textarea").first
+    text = area.input_value()
+    assert placeholder_line in text, text
+    area.fill(text.replace(placeholder_line, filled_line))
+    area.press("Control+Enter")
+
+
 def test_upload_preview_save_and_no_silent_overwrite(upload_site, browser):
     url, data_dir = upload_site
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
@@ -52,7 +61,9 @@ def test_upload_preview_save_and_no_silent_overwrite(upload_site, browser):
         wait_until_settled(page, 0)
         choose_file(page, 0, str(ACME / "acme-fpa-fy2025.xlsx"))
         # guessed layout (issue 23): the region, metric and kind columns told by their values, the entity
-        # and source as constants: every cell loads as guessed
+        # and source as constants; the sheet states no date, so the source's is refused until it is written
+        wait_for_text(page, "source.published_on: the date the sheet was issued")
+        fill_layout(page, 'published_on = "CHANGE ME"', 'published_on = "2025-04-30"')
         wait_for_text(page, "180 rows read, 180 would load, 0 rejected")
         wait_until_settled(page, 0)
         SHOTS.mkdir(parents=True, exist_ok=True)

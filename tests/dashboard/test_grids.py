@@ -67,3 +67,16 @@ def test_no_none_anywhere():
     assert shown["attainment (%)"].to_list() == [EMPTY, "97.0%"]
     assert shown["figure_ids"].to_list() == ["a, b", EMPTY]
     assert "actual (USD bn)" not in formats  # text now: no number format for it
+
+
+def test_a_share_that_rounds_to_zero_is_shown_without_a_sign():
+    raw = pl.DataFrame({"performance_pct": [-0.0, -0.000004, -0.05, None]})
+    shown, formats = grid_frame(raw)
+    assert formats == {}  # a null: the column is text
+    assert shown["performance_pct (%)"].to_list() == ["0.0%", "0.0%", "-5.0%", EMPTY]
+    shown, formats = grid_frame(raw.drop_nulls())
+    assert [formats["performance_pct (%)"] % v for v in shown["performance_pct (%)"]] == [
+        "0.0%",
+        "0.0%",
+        "-5.0%",
+    ]

@@ -158,3 +158,25 @@ def test_the_default_follows_the_currencies_in_view():
     assert mixed["unit"].to_list() == ["EUR", "USD"] and mixed["actual"].to_list() == [100.0, 110.0]
     assert mixed["performance_pct"].to_list() == [0.1, 0.1]
     assert money.in_currency(frame(["EUR"]), money.USD)["actual"].to_list() == [110.0]
+
+
+def test_regions_in_several_currencies_are_each_labelled_in_their_own(eur_warehouse):
+    """As reported with France's plan in GBP (a relabelled copy of the EUR sheet): each heatmap cell's hover
+    and text are in its row's currency, the title names both."""
+    import polars as pl
+
+    from dashboard.charts import scorecard as charts
+    from dashboard.sections import currency as money
+
+    frame = data.comparisons_at(db.identity(eur_warehouse), *SERIES, "quarter", True)
+    mixed = frame.with_columns(
+        native_currency=pl.when(pl.col("region_code") == "FR")
+        .then(pl.lit("GBP"))
+        .otherwise("native_currency")
+    )
+    assert money.currency_default(mixed) == money.USD  # several currencies: USD unless chosen
+    fig = charts.performance_heatmap(money.in_currency(mixed, money.AS_REPORTED), "Revenue")
+    hovers = [h for row in fig.data[0].customdata for h in row if h]
+    assert all(("GBP m" in h) == h.startswith("<b>France") for h in hovers) and len(hovers) == 12
+    assert all("EUR m" in h for h in hovers if not h.startswith("<b>France"))
+    assert "EUR m / GBP m" in fig.layout.title.text or "GBP m / EUR m" in fig.layout.title.text

@@ -275,3 +275,22 @@ def test_a_saved_layout_is_reused_for_next_months_file(tmp_path):
         reused,
     )
     assert saved.layout_file.name == "acme-fpa-2025-05.layout.toml"
+
+
+def test_cli_preview_counts_the_rows_it_does_not_print(tmp_path):
+    """'180 would load' above 10 printed rows: the other 170 are counted, so the count and the rows agree."""
+    for name in ("acme-fpa-fy2025.xlsx", "acme-fpa-fy2025.layout.toml", "entities.csv", "metrics.csv"):
+        (tmp_path / name).write_bytes((EXAMPLES / "acme-fpa" / name).read_bytes())
+    args = [
+        "import",
+        str(tmp_path / "acme-fpa-fy2025.xlsx"),
+        "--preview",
+        "--data-dir",
+        str(tmp_path / "none"),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "180 rows read, 180 would load, 0 rejected" in result.output
+    assert "and 170 more rows (--rows 180 shows them all)" in result.output
+    whole = CliRunner().invoke(main, [*args, "--rows", "180"])
+    assert "more row" not in whole.output and whole.output.count("'P&L'!") >= 180

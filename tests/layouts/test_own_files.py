@@ -39,6 +39,9 @@ def test_the_wide_budget_guess_loads_as_guessed(tmp_path):
     assert 'metric = { value = "revenue" }' in text
     assert 'kind = { column = "Scenario", map = { "Actual" = "actual", "Budget" = "budget" } }' in text
     assert 'unit = { value = "EUR" }' in text and 'scale = "thousands"' in text
+    assert (
+        'published_on = "2026-01-15"  # the date written in the title' in text
+    )  # 'Prepared ..., 15 January 2026'
     assert shown.rejected.height == 0, shown.rejected
     assert shown.rows_in == 35 and shown.rows.height == 35  # 5 regions x (4 budget + 3 actual quarters)
     assert set(shown.rows["metric"]) == {"revenue"}
@@ -61,6 +64,18 @@ def test_a_semicolon_csv_with_a_title_line_in_cp1252_loads_as_guessed(tmp_path):
     assert sniff_delimiter(decode_text(data)[0]) == ";"
     text, shown = _guessed_preview(_folder(tmp_path, CSV), CSV)
     assert "skip_rows = 1" in text and 'decimal = ","' in text
+    # the sheet states no date: the source's date is left to fill in, and refused until it is (never the
+    # day of the guess)
+    assert f'published_on = "{TODAY.isoformat()}"' not in text and 'published_on = "CHANGE ME"' in text
+    assert (
+        shown.rows.height == 0
+        and "source.published_on: the date the sheet was issued" in shown.rejected["reason"][0]
+    )
+    layout = tmp_path / "umsatzplanung-2026.layout.toml"
+    layout.write_text(
+        text.replace('published_on = "CHANGE ME"', 'published_on = "2026-01-20"'), encoding="utf-8"
+    )
+    shown = preview(tmp_path / CSV, layout, tmp_path / "no-data-dir", TODAY)
     assert shown.rejected.height == 0, shown.rejected
     assert shown.rows.height == 21
     de_q2 = shown.rows.filter((pl.col("region_code") == "DE") & (pl.col("period") == "2026-Q2"))

@@ -84,3 +84,14 @@ def test_direction_sense_and_midpoint(con) -> None:
     assert _one(con, "kpi_is_shortfall('above', false)") is True
     assert _one(con, "range_midpoint(12.0, 13.0)") == pytest.approx(12.5)
     assert _one(con, "range_midpoint(12.0, null)") == pytest.approx(12.0)
+
+
+def test_a_zero_performance_has_no_sign(con) -> None:
+    """On plan with a lower-is-better metric the sign flip made -0.0, which every printer showed as '-0.0'."""
+    import math
+
+    for args in ("100.0, 100.0, 'USD', false", "5.0, 5.0, '%', false", "5.0, 5.0, 'ratio', false"):
+        value = _one(con, f"kpi_performance_pct({args})")
+        assert value == 0 and math.copysign(1.0, value) == 1.0, args
+        assert str(value) == "0.0" and _one(con, f"kpi_performance_pct({args})::varchar") == "0.0"
+    assert _one(con, "kpi_performance_pct(90.0, 100.0, 'USD', false)") == pytest.approx(0.1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.words import counted
+from pipelines.words import counted, signed_percent
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,20 @@ from pipelines.words import counted
 )
 def test_counted(args, text):
     assert counted(*args) == text
+
+
+@pytest.mark.parametrize(
+    ("fraction", "decimals", "text"),
+    [
+        (0.0423, 1, "+4.2%"),
+        (-0.015, 1, "-1.5%"),
+        (0.0, 1, "0.0%"),
+        (-0.0, 1, "0.0%"),  # a lower-is-better metric on plan: -0.0 printed '-0.0%'
+        (-0.0004, 1, "0.0%"),  # rounds to zero: no sign
+        (0.0004, 1, "0.0%"),
+        (-0.004, 0, "0%"),
+        (0.26, 0, "+26%"),
+    ],
+)
+def test_signed_percent_rounds_then_signs(fraction, decimals, text):
+    assert signed_percent(fraction, decimals) == text

@@ -7,9 +7,13 @@ scenario words is the kind; a column whose values are regions (ISO countries, re
 regions declared in a `regions*.csv` beside the file or in DATA_DIR/reference/) is the region, never the
 metric; a metric named in the title ('Revenue budget ...', 'Umsatzplanung ...') is a constant. A total row
 becomes the region declared as made of exactly the sheet's regions (`made_of` in a regions file), or is
-skipped when none is. The entity (the file's name), the source (declared in the layout's [source], dated the
-day of the guess) are constants that load as they are and are marked for review; what cannot be told at all
-is left as a placeholder ('CHANGE ME') that validation rejects.
+skipped when none is. The kind is a scenario column ('Budget', 'Actual YTD'), else the one kind the title
+or headers name ('Revenue budget 2026'). A metric column is written with a map listing each label found in
+it (mapped to a metric id made of itself, for the user to edit). The entity (the file's name) and the source
+(declared in the layout's [source], dated by the date the title states: 'as of 2026-03-31') are constants
+that load as they are and are marked for review; what cannot be told at all (the source's date when the sheet
+states none, a region without a region column) is left as a placeholder ('CHANGE ME',
+pipelines/ingest/layouts/placeholders.py) that a run refuses, naming the layout file and key.
 """
 
 from __future__ import annotations
@@ -22,10 +26,10 @@ import polars as pl
 
 from pipelines.ingest.layouts.grid import Sheet, read_sheets
 from pipelines.ingest.layouts.headers import cell_text, period_label
+from pipelines.ingest.layouts.placeholders import PLACEHOLDER
 from pipelines.ingest.problems import Problem
 from pipelines.ingest.vocabulary import KINDS
 
-PLACEHOLDER = "CHANGE ME"
 _ACTUAL = re.compile(r"(?i)\b(actual|reported|result)")
 _EXPECTED = re.compile(r"(?i)\b(estimate|consensus|expected|budget|forecast|target|plan|guidance|projection)")
 _KIND_OF = {
@@ -44,6 +48,27 @@ _KIND_OF = {
     "target": "target",
     "guidance": "guidance",
 }
+_WORD = re.compile(r"[a-zäöüßéè]+")
+
+
+def kind_named(text: str) -> str | None:
+    """The kind of figure a scenario label or a title names ('Budget', 'Actual YTD', 'Plan FY26', 'Ist' ->
+    budget, actual, budget, actual), from the product's kind words (pipelines/ingest/vocabulary.py KINDS and
+    the sheet words above); None when it names none, or several ('Budget vs. Actuals')."""
+    low = text.strip().lower()
+    if kind := KINDS.get(low) or _KIND_OF.get(low):
+        return kind
+    named = {KINDS.get(w) or _KIND_OF.get(w) for w in _WORD.findall(low)} - {None}
+    return named.pop() if len(named) == 1 else None
+
+
+def _kinds_in(text: str) -> list[str]:
+    """Every kind the words of `text` name, in order of appearance: 'Budget vs. Actuals FY2026' -> [budget,
+    actual]."""
+    found = (KINDS.get(w) or _KIND_OF.get(w) for w in _WORD.findall(text.lower()))
+    return list(dict.fromkeys(k for k in found if k))
+
+
 _SCALES = {
     "thousand": "thousands",
     "tsd": "thousands",
@@ -184,8 +209,10 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
         if c not in period_cols and (cell_text(sheet.cell(header, c)) or cell_text(sheet.cell(r, c)))
     }
     title = _title(sheet, r)
+    stated = stated_date(title)
     fields, ignore, total_region = _label_fields(sheet, header, labels, regions)
-    as_of = _as_of(fields.pop("_kinds", None), title, sheet, header, period_cols, today)
+    as_of = _as_of(fields.pop("_kinds", None), stated, sheet, header, period_cols, today, as_at_date(title))
+    metrics = fields.pop("_metrics", None)
     if as_of:
         fields["as_of"] = as_of
     stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
@@ -202,7 +229,7 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
             if metric
             else f'{{ value = "{PLACEHOLDER}" }}  # the metric: revenue, cost_of_sales, ... (docs/data-formats.md)'
         )
-    fields.setdefault("kind", f'{{ value = "{PLACEHOLDER}" }}  # actual, budget, target, projection ...')
+    fields.setdefault("kind", _kind_field(" ".join([title, *labels.values()])))
     fields.setdefault("region", f'{{ value = "{PLACEHOLDER}" }}  # a country or region code')
     lines = [
         f"# Proposed by 'impact layout guess' for {name}: review every line, then save it beside the file.",
@@ -217,14 +244,57 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
     if _decimal_comma(sheet, header, period_cols):
         lines += ["", "[numbers]  # the values are written 1.234,5", 'decimal = ","', 'thousands = "."']
     order = ("entity", "metric", "region", "kind", "unit", "source_id")
+    if metrics:  # written as its own table below, one line per label
+        del fields["metric"]
+        order = tuple(k for k in order if k != "metric")
     text = _finish(lines, {k: fields[k] for k in order} | {k: v for k, v in fields.items() if k not in order})
-    publisher = "Own spreadsheet"
-    return text + (
-        "\n[source]  # the source every figure cites; published_on: the day of the guess, put the sheet's own date\n"
+    return (
+        text + (_metric_table(*metrics) if metrics else "") + _source_table(source_id, title or name, stated)
+    )
+
+
+def _kind_field(words: str) -> str:
+    """fields.kind of a sheet without a scenario column: the one kind its title and headers name ('Revenue
+    budget 2026' -> budget), else the placeholder, naming the kinds found when they are several."""
+    kinds = _kinds_in(words)
+    if len(kinds) == 1:
+        return f'{{ value = "{kinds[0]}" }}  # named in the title or headers'
+    named = f"the title names {' and '.join(kinds)}: write the one these figures are" if kinds else "write"
+    return (
+        f'{{ value = "{PLACEHOLDER}" }}  # {named}: actual, budget, target, guidance, consensus, projection'
+    )
+
+
+def _metric_table(column: str, labels: list[str]) -> str:
+    """[fields.metric]: the metric column with a map listing each distinct label found in it, mapped to a
+    metric id made of itself ('Cost of sales' -> 'cost_of_sales'), for the user to edit."""
+    from pipelines.ingest.vocabulary import metric_id
+
+    pairs = "".join(f"{_toml_string(v)} = {_toml_string(metric_id(v))}\n" for v in labels)
+    return (
+        f"\n[fields.metric]  # each row's metric: its label in column {_toml_string(column)}\n"
+        f"column = {_toml_string(column)}\n"
+        "\n[fields.metric.map]  # EDIT: each label as found = the metric id it loads as (made of the label here);"
+        " write a reference metric's id where one is meant (revenue, ebitda, net_profit, ...:"
+        " pipelines/reference/metrics.csv) or declare yours in metrics.csv\n"
+        f"{pairs}"
+    )
+
+
+def _source_table(source_id: str, title: str, stated: date | None) -> str:
+    """[source]: published_on is the date the sheet states ('as of 2026-03-31'), else the placeholder a run
+    refuses until it is written (never the day of the guess)."""
+    when = (
+        f'"{stated.isoformat()}"  # the date written in the title'
+        if stated
+        else f'"{PLACEHOLDER}"  # the sheet states no date: write the day it was issued, YYYY-MM-DD'
+    )
+    return (
+        "\n[source]  # the source every figure cites\n"
         f'source_id = "{source_id}"\n'
-        f'publisher = "{publisher}"\n'
-        f"title = {_toml_string(title or name)}\n"
-        f'published_on = "{today.isoformat()}"\n'
+        'publisher = "Own spreadsheet"\n'
+        f"title = {_toml_string(title)}\n"
+        f"published_on = {when}\n"
     )
 
 
@@ -248,21 +318,51 @@ _DATE = re.compile(
 )
 
 
+def stated_date(title: str) -> date | None:
+    """The first date written in a sheet's title lines ('as of 2026-03-31', 'Prepared 15 January 2026',
+    'Stand 15.01.2026'), or None."""
+    from dateutil import parser
+
+    for match in _DATE.finditer(title):
+        try:
+            return parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
+        except (ValueError, OverflowError):
+            continue
+    return None
+
+
+_AS_AT = re.compile(r"(?i)\b(as of|as at|per|stand|stand:|status)\s*:?\s*$")
+
+
+def as_at_date(title: str) -> date | None:
+    """The date a title says its figures stand at ('as of 2026-03-31', 'Stand 15.01.2026'), or None: a
+    date after other words ('Prepared 15 January 2026') dates the plan, not the actuals."""
+    from dateutil import parser
+
+    for match in _DATE.finditer(title):
+        if _AS_AT.search(title[: match.start()]):
+            try:
+                return parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
+            except (ValueError, OverflowError):
+                continue
+    return None
+
+
 def _as_of(
     kinds: tuple[str, dict[str, str | None]] | None,
-    title: str,
+    written: date | None,
     sheet: Sheet,
     header: int,
     period_cols: list[int],
     today: date,
+    as_at: date | None = None,
 ) -> str | None:
-    """When each scenario was known: actuals today (the source's date), expectations (budget, plan,
-    forecast ...) on the date written in the title lines ('Prepared 15 January 2026'), else the day before
-    their first year: a budget set after its quarters ended would never count as 'expected at the time'."""
+    """When each scenario was known: actuals on the title's 'as of' date (`as_at`), else `today` (the day of
+    the guess, said so in the comment), expectations (budget, plan, forecast ...) on the date written in the
+    title lines (`written`: 'Prepared 15 January 2026'), else the day before their first year: a budget set
+    after its quarters ended would never count as 'expected at the time'."""
     if kinds is None:
         return None
-    from dateutil import parser
-
     label, mapping = kinds
     years = [
         int(y)
@@ -270,22 +370,18 @@ def _as_of(
         for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", cell_text(sheet.cell(header, c)) or "")
     ]
     fallback = date(min(years) - 1, 12, 31) if years else None
-    written = None
-    for match in _DATE.finditer(title):
-        try:
-            written = parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
-            break
-        except (ValueError, OverflowError):
-            continue
     planned = written if written and (fallback is None or written.year <= fallback.year + 1) else fallback
     pairs = []
     for raw, kind in sorted(mapping.items()):
-        when = today if kind in ("actual", "estimate") else planned
+        when = (as_at or today) if kind in ("actual", "estimate") else planned
         if when is None:
             return None
         pairs.append(f'"{raw}" = "{when.isoformat()}"')
     why = "written in the title" if planned is written else "the day before the first year"
-    return f'{{ column = "{label}", map = {{ {", ".join(pairs)} }} }}  # actuals: today; plans: {why}'
+    actuals = (
+        "the title's 'as of' date" if as_at else "the day of the guess (write the day they were reported)"
+    )
+    return f'{{ column = "{label}", map = {{ {", ".join(pairs)} }} }}  # actuals: {actuals}; plans: {why}'
 
 
 def _toml_string(text: str) -> str:
@@ -336,7 +432,7 @@ def _label_fields(
             continue
         text_cols[c] = (label, values)
     for c, (label, values) in text_cols.items():
-        kinds = {v: KINDS.get(v.strip().lower()) or _KIND_OF.get(v.strip().lower()) for v in set(values)}
+        kinds = {v: kind_named(v) for v in set(values)}
         if values and all(kinds.values()):
             fields["kind"] = _mapped(label, kinds)
             fields["_kinds"] = (label, kinds)  # type: ignore[assignment]  # for as_of, removed below
@@ -369,7 +465,9 @@ def _label_fields(
     if metric_col is None and text_cols:
         metric_col = min(text_cols)
     if metric_col is not None:
-        fields["metric"] = f'{{ column = "{text_cols[metric_col][0]}" }}'
+        label, values = text_cols[metric_col]
+        fields["metric"] = f'{{ column = "{label}" }}'
+        fields["_metrics"] = (label, list(dict.fromkeys(v for v in values if not _TOTAL.match(v))))  # type: ignore[assignment]
     return fields, ignore, total_region
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string
 
 from pipelines.ingest.dataset_settings import COMBINE_RULES
+from pipelines.ingest.layouts.placeholders import refusal, unfilled
 from pipelines.ingest.limits import LimitExceeded, load_toml
 
 SHAPES = ("long", "wide", "side_by_side", "column_groups")
@@ -178,7 +179,11 @@ def load_layout(path: Path) -> Layout:
 
 
 def parse_layout(doc: dict, path: Path) -> Layout:
+    """The Layout of a parsed layout file `doc` (read from `path`). Raises LayoutError naming the file and key:
+    an unknown key, a wrong type or value, or a placeholder ('CHANGE ME') the guess left to fill in."""
     where = path.name
+    if keys := unfilled(doc):
+        raise LayoutError(refusal(where, keys))
     if unknown := sorted(set(doc) - _TOP_KEYS):
         raise LayoutError(
             f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_TOP_KEYS))}"

@@ -8,7 +8,8 @@
 -- Rates ('%' and 'ratio' base units: shares, growth rates, percentages) are compared in percentage points: a
 -- ratio of two percentages is not a share of plan, so variance_pct and attainment are null for them
 -- (ISO 80000-1 and common usage: "percentage points" for differences of percentages), and the colour value
--- performance_pct is the signed variance in points as a fraction (-0.2157 = 21.57 pp worse than expected).
+-- performance_pct is the signed variance in points as a fraction (-0.2157 = 21.57 pp worse than expected); a
+-- zero is 0.0, never -0.0 (the sign of a lower-is-better metric's flip is not kept on a zero).
 -- Returns: kpi_is_rate boolean; kpi_variance_pct double (fraction of |expectation|, null at 0 or for rates);
 -- kpi_attainment double (actual / expectation, null when the expectation is <= 0 or a rate: a ratio to a
 -- negative or zero plan is not a percentage of plan); kpi_direction 'below' | 'in_line' | 'above';
@@ -39,7 +40,7 @@ create or replace macro kpi_performance_pct(actual, expectation, base_unit, high
     case
         when kpi_is_rate(base_unit) then (actual - expectation) / (case base_unit when '%' then 100.0 else 1.0 end)
         else (actual - expectation) / nullif(abs(expectation), 0)
-    end * kpi_sense(higher_is_better);
+    end * kpi_sense(higher_is_better) + 0.0;  -- + 0.0: a zero is 0.0, never -0.0 (flipped for lower-is-better)
 
 create or replace macro kpi_variance_bps(actual, expectation, base_unit) as
     case base_unit when '%' then (actual - expectation) * 100 when 'ratio' then (actual - expectation) * 10000 end;
