@@ -5,6 +5,9 @@ download keeps the table's raw base-unit values (dashboard/tables.py); only the 
 - AMOUNTS (the warehouse's numeric columns in the figure's base unit, e.g. USD): divided by the chart's divisor
   (`style.value_scale` of the frame's one unit, or the `scale` given) and renamed 'actual (USD bn)'; left as
   they are when the frame mixes units;
+- NATIVE AMOUNTS (`actual_native`, ...: the same amounts in each row's `native_currency`, the Scorecard's
+  comparisons) likewise: divided by their own currency's divisor and renamed 'actual_native (EUR m)'; with
+  several currencies in the frame, by one divisor and renamed 'actual_native (m, in native_currency)';
 - SHARES (fractions: 0.5044): times 100, renamed 'spread_pct (%)', shown '50.4%';
 - an empty cell is an em dash (Streamlit's grid prints None for a null), a list is 'a, b'.
 """
@@ -39,6 +42,8 @@ AMOUNTS = frozenset(
         "variance",
     ]
 )
+# the comparisons' amounts in each row's own currency (`native_currency`; sql/views/serve/serve_comparisons.sql)
+NATIVE_AMOUNTS = frozenset(f"{name}_native" for name in AMOUNTS)
 SHARES = frozenset(
     [
         "attainment",
@@ -63,6 +68,22 @@ def frame_scale(frame: pl.DataFrame) -> tuple[float, str] | None:
         return None
     values = [v for c in frame.columns if c in AMOUNTS for v in frame[c].to_list()]
     return value_scale(frame["unit"][0], values)
+
+
+def native_scale(frame: pl.DataFrame) -> tuple[float, str] | None:
+    """(divisor, unit label) for the frame's `*_native` amounts (`NATIVE_AMOUNTS`): 'EUR m' when every row
+    with one has the same `native_currency`, 'm, in native_currency' when they differ; None without them."""
+    names = [c for c in frame.columns if c in NATIVE_AMOUNTS]
+    if not names or "native_currency" not in frame.columns:
+        return None
+    values = [v for c in names for v in frame[c].to_list()]
+    currencies = set(
+        frame.filter(pl.any_horizontal(pl.col(names).is_not_null()))["native_currency"].to_list()
+    )
+    if len(currencies) == 1:
+        return value_scale(currencies.pop(), values)
+    divisor, suffix = value_scale(None, values)
+    return divisor, f"{suffix}, in native_currency" if suffix else "in native_currency"
 
 
 def display_decimals(name: str, units: set[str]) -> int:
@@ -90,6 +111,7 @@ def grid_frame(
     `rounded=True` (with it) also rounds each float column to `display_decimals` (0.30000000000000004 is
     shown 0.3)."""
     scale = (scale or frame_scale(frame)) if units else None
+    native = native_scale(frame) if units else None
     unit_values = (
         set(frame["unit"].drop_nulls().cast(pl.String).to_list()) if "unit" in frame.columns else set()
     )
@@ -102,6 +124,9 @@ def grid_frame(
         elif name in AMOUNTS and dtype.is_numeric() and scale:
             label = f"{name} ({scale[1]})" if scale[1] else name
             column, formats[label] = (column / scale[0]).alias(label), AMOUNT_FORMAT
+        elif name in NATIVE_AMOUNTS and dtype.is_numeric() and native:
+            label = f"{name} ({native[1]})" if native[1] else name
+            column, formats[label] = (column / native[0]).alias(label), AMOUNT_FORMAT
         elif name in SHARES and dtype.is_numeric():
             label = f"{name} (%)"
             percent = column * 100  # a share that rounds to zero is shown 0.0%, never -0.0%

@@ -223,3 +223,34 @@ def test_heatmap_colour_bar_title_is_not_printed_over_the_bar(browser):
     assert title and bar, boxes
     apart = title["y"] + title["height"] <= bar["y"] + 0.5 or bar["y"] + bar["height"] <= title["y"] + 0.5
     assert apart, boxes
+
+
+# The Scorecard gives a chart 374 px at a phone's 390 (8 px padding each side), 1424 px at a laptop's 1440.
+@pytest.mark.parametrize("width", [374, 1424])
+def test_heatmap_colour_bar_title_fits_the_chart_width(browser, width):
+    """At 390 px the colour bar's title ran past the chart's right edge ('… within ±0.5% of e', issue 23): every
+    line of it lies inside the chart, below the bar (not on it), and inside the chart's height."""
+    from dashboard.charts import scorecard
+    from tests.dashboard.test_charts import comparison
+
+    regions = ["United States of America", "Mexico", "Brazil"]  # a long name: the names' column is wide
+    frame = pl.DataFrame(
+        [
+            comparison(r, f"WORLD/{r}", 1, str(y), 90.0 + 7 * i, 100.0)
+            for i, r in enumerate(regions)
+            for y in (2023, 2024, 2025)
+        ]
+    )
+    boxes = _boxes(
+        browser,
+        scorecard.performance_heatmap(frame),
+        [".colorbar .cbtitle text", ".colorbar .cbfill", ".main-svg"],
+        width=width,
+    )
+    title, bar, svg = boxes[".colorbar .cbtitle text"], boxes[".colorbar .cbfill"], boxes[".main-svg"]
+    assert title and bar and svg, boxes
+    assert title["x"] >= svg["x"] - 0.5 and title["x"] + title["width"] <= svg["x"] + svg["width"] + 0.5, (
+        boxes
+    )
+    assert title["y"] + title["height"] <= svg["y"] + svg["height"] + 0.5, boxes
+    assert title["y"] >= bar["y"] + bar["height"] - 0.5, boxes  # under the bar, not printed over it

@@ -69,6 +69,32 @@ def test_no_none_anywhere():
     assert "actual (USD bn)" not in formats  # text now: no number format for it
 
 
+def test_native_currency_amounts_are_scaled_and_labelled_like_the_usd_ones():
+    """With "Show tables" on, the Scorecard's comparisons showed 11800000.0 in the native columns (issue 23)."""
+    raw = pl.DataFrame(
+        {
+            "unit": ["USD", "USD"],
+            "actual": [12_800_000.0, 3_100_000.0],
+            "native_currency": ["EUR", "EUR"],
+            "actual_native": [11_800_000.0, 2_900_000.0],
+            "variance_native": [-200_000.0, None],
+        }
+    )
+    shown, formats = grid_frame(raw)
+    assert shown.columns == [
+        "unit",
+        "actual (USD m)",
+        "native_currency",
+        "actual_native (EUR m)",
+        "variance_native (EUR m)",
+    ]
+    assert [round(v, 6) for v in shown["actual_native (EUR m)"]] == [11.8, 2.9]
+    assert formats["actual_native (EUR m)"] == formats["actual (USD m)"] == "%,.2f"
+    assert shown["variance_native (EUR m)"].to_list() == ["-0.20", EMPTY]
+    mixed, _ = grid_frame(raw.with_columns(native_currency=pl.Series(["EUR", "GBP"])))
+    assert "actual_native (m, in native_currency)" in mixed.columns
+
+
 def test_a_share_that_rounds_to_zero_is_shown_without_a_sign():
     raw = pl.DataFrame({"performance_pct": [-0.0, -0.000004, -0.05, None]})
     shown, formats = grid_frame(raw)
