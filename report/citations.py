@@ -1,5 +1,7 @@
 """One numbered source list per report: every number's `[n]` marker points into it.
 
+A citation is a (dataset, source_id) key: ids are scoped to their dataset, so two datasets may each have a
+source 'report' from two publishers, and the list resolves each key in its own dataset (report.reads.sources).
 The narrative (`pipelines.effects.narrative`) numbers its own citations; `Citer.adopt` renumbers its markers
 into the report's list, so one source keeps one number through the whole document.
 """
@@ -8,37 +10,47 @@ from __future__ import annotations
 
 import re
 
+from pipelines.effects.reads import cited
+
 MARKER = re.compile(r"\[(\d+)\]")
 
 
 class Citer:
-    """cite('a', 'b,c') -> '[1][2][3]': markers for source ids (a rolled-up figure's source_id joins its
-    components' sources with commas), numbered in order of first citation."""
+    """cite(('alpha', 'a'), ('alpha', 'b,c')) -> '[1][2][3]': markers for (dataset, source ids) keys (a rolled-up
+    figure's source_id joins its components' ids with commas), numbered in order of first citation. A key
+    may be a list of such pairs; a bare id (or list of ids) has no dataset (None): `source_list` resolves it
+    in the report's own datasets."""
 
     def __init__(self) -> None:
-        self.order: dict[str, int] = {}
+        self.order: dict[tuple, int] = {}
 
-    def __call__(self, *source_ids: str | list | None) -> str:
-        ids: list[str] = []
-        for given in source_ids:
+    def __call__(self, *keys) -> str:
+        pairs: list[tuple] = []
+        for given in keys:
             if not given:
                 continue
-            parts = given if isinstance(given, list) else str(given).split(",")
-            ids += [p.strip() for p in parts if p and p.strip()]
+            if isinstance(given, tuple):
+                pairs += cited(given[0], given[1])
+            elif isinstance(given, list):
+                for item in given:
+                    pairs += cited(item[0], item[1]) if isinstance(item, tuple) else cited(None, item)
+            else:
+                pairs += cited(None, given)
         markers = []
-        for sid in dict.fromkeys(ids):
-            self.order.setdefault(sid, len(self.order) + 1)
-            markers.append(f"[{self.order[sid]}]")
+        for pair in dict.fromkeys(pairs):
+            self.order.setdefault(pair, len(self.order) + 1)
+            markers.append(f"[{self.order[pair]}]")
         return "".join(markers)
 
-    def adopt(self, text: str, markers: dict[int, str]) -> str:
-        """`text` with another numbering's markers (marker -> source id) replaced by this list's."""
+    def adopt(self, text: str, markers: dict[int, tuple]) -> str:
+        """`text` with another numbering's markers (marker -> (dataset, source_id)) replaced by this list's."""
         return MARKER.sub(lambda m: self(markers[int(m.group(1))]) or m.group(0), text)
 
-    def source_list(self, known: dict[str, dict]) -> list[dict]:
-        """[{marker, source_id, publisher, title, url, published_on, reliability, ...}] in marker order;
-        a source id the warehouse does not hold is listed as such (never dropped: its marker must resolve)."""
+    def source_list(self, known: dict[tuple, dict]) -> list[dict]:
+        """[{marker, dataset, source_id, publisher, title, url, published_on, reliability, ...}] in marker
+        order; a key the warehouse does not hold is listed as such (never dropped: its marker must resolve)."""
         return [
-            {"publisher": "source not in the warehouse", **known.get(sid, {}), "marker": n, "source_id": sid}
-            for sid, n in sorted(self.order.items(), key=lambda kv: kv[1])
-        ]
+            {"publisher": "source not in the warehouse", **known.get(key, {}), "marker": n, "source_id": key[1],
+             "dataset": known.get(key, {}).get("dataset", key[0])}
+            for key, n in sorted(self.order.items(), key=lambda kv: kv[1])
+        ]  # fmt: skip

@@ -18,7 +18,7 @@ from dashboard.charts.answers import bridge_waterfall
 from dashboard.charts.pacing import pacing_chart
 from dashboard.charts.scorecard import performance_heatmap
 from dashboard.charts.trends import trend_chart
-from pipelines.effects.narrative import amount
+from pipelines.effects.narrative import amount, event_cited
 from pipelines.settings import ReportSelection
 from pipelines.words import signed_percent
 from report import reads
@@ -89,7 +89,10 @@ def gather(con: duckdb.DuckDBPyConnection, selection: ReportSelection, now: dt.d
     _pacing(con, selection, s, report, cite)
     _narrative(con, selection, s, report, cite)
     _bridge(con, selection, s, report, cite)
-    report.sources = cite.source_list(reads.sources(con, list(cite.order)))
+    datasets = sorted(
+        {d for d in frame["actual_dataset"].to_list() + frame["expectation_dataset"].to_list() if d}
+    )
+    report.sources = cite.source_list(reads.sources(con, list(cite.order), datasets))
     return report
 
 
@@ -162,21 +165,25 @@ def _scope(selection, s, row) -> list[tuple[str, str]]:
     ]
 
 
-def _sources_of(rows: pl.DataFrame) -> list[str]:
-    return [*rows["actual_source_id"].to_list(), *rows["expectation_source_id"].to_list()]
+def _sources_of(rows: pl.DataFrame) -> list[tuple]:
+    """The (dataset, source_id) keys of comparison rows, both sides (a rollup's ids comma-joined)."""
+    return [*zip(rows["actual_dataset"].to_list(), rows["actual_source_id"].to_list(), strict=True),
+            *zip(rows["expectation_dataset"].to_list(), rows["expectation_source_id"].to_list(), strict=True)]  # fmt: skip
 
 
 def _tiles(frame, row, streaks, s, cite) -> list[dict]:
-    unit, both = row["unit"], cite(row["actual_source_id"], row["expectation_source_id"])
+    a_key = (row["actual_dataset"], row["actual_source_id"])
+    e_key = (row["expectation_dataset"], row["expectation_source_id"])
+    unit, both = row["unit"], cite(a_key, e_key)
     in_period = frame.filter(pl.col("period") == s["period"])
     worse = in_period.filter(pl.col("favourable").not_())
     pct = row["performance_pct"]
     sense = {True: "better than expected", False: "worse than expected"}.get(row["favourable"], "in line")
     tiles = [
-        {"label": "Actual", "value": amount(row["actual"], unit), "cite": cite(row["actual_source_id"]),
+        {"label": "Actual", "value": amount(row["actual"], unit), "cite": cite(a_key),
          "detail": f"{s['region_name']}, {s['period']}"},
         {"label": f"Expected ({s['kind']})", "value": amount(row["expectation"], unit),
-         "cite": cite(row["expectation_source_id"]), "detail": f"as of {row['expectation_as_of']}"},
+         "cite": cite(e_key), "detail": f"as of {row['expectation_as_of']}"},
         {"label": "Variance", "value": _signed(row["variance"], unit), "cite": both,
          "detail": "actual − expected"},
         {"label": "Performance", "value": "n/a" if pct is None else signed_percent(pct), "cite": both,
@@ -203,7 +210,7 @@ def _signed(value: float | None, unit: str | None) -> str:
     return ("−" if value < 0 else "+") + amount(abs(value), unit)
 
 
-def _streak_sources(frame: pl.DataFrame, streak: dict) -> list[str]:
+def _streak_sources(frame: pl.DataFrame, streak: dict) -> list[tuple]:
     inside = frame.filter(
         (pl.col("region_code") == streak["region_code"])
         & pl.col("period_start").is_between(streak["streak_start"], streak["streak_end"])
@@ -246,7 +253,7 @@ def _trend(con, selection, s, frame, report, cite) -> Chart:
         events = events.filter(pl.col("date").is_between(min(starts) - margin, max(ends) + margin))
     report.events = [
         {"date": str(e["date"]), "status": e["status"], "where": e["jurisdiction_name"] or e["jurisdiction"],
-         "title": e["title"], "cite": cite(*(e["source_ids"] or [e["source_id"]]))}
+         "title": e["title"], "cite": cite(*event_cited(e))}
         for e in events.iter_rows(named=True)
     ]  # fmt: skip
     return Chart(
@@ -294,7 +301,7 @@ def _narrative(con, selection, s, report, cite) -> None:
     from pipelines.effects.assess import explain_period  # the estimators load only when a report is made
 
     told = explain_period(con, selection.entity, selection.metric, s["region"], s["period"])
-    markers = {c.marker: c.source_id for c in told.citations}
+    markers = {c.marker: (c.dataset, c.source_id) for c in told.citations}
     report.narrative = [(heading, cite.adopt(text, markers)) for heading, text in told.parts]
 
 
@@ -308,14 +315,18 @@ def _bridge(con, selection, s, report, cite) -> None:
         )
         return
     unit = steps["unit"][0]
-    every = [sid for sid in steps["source_id"].to_list() if sid]
+    every = [
+        (d, sid)
+        for d, sid in zip(steps["dataset"].to_list(), steps["source_id"].to_list(), strict=True)
+        if sid
+    ]
     for b in steps.iter_rows(named=True):
         signed = b["step"] not in ("original", "actual")
         value = amount(b["step_value"], unit)
         report.bridge.append(
             {"step": b["step"], "label": b["label"],
              "value": _signed(b["step_value"], unit) if signed else value,
-             "total": amount(b["running_total"], unit), "cite": cite(b["source_id"] or every)}
+             "total": amount(b["running_total"], unit), "cite": cite((b["dataset"], b["source_id"]) if b["source_id"] else every)}
         )  # fmt: skip
     report.charts.append(
         Chart(
@@ -330,6 +341,6 @@ def _bridge(con, selection, s, report, cite) -> None:
 def _unmatched_rows(frame: pl.DataFrame, cite) -> list[dict]:
     return [
         {"region": u["region_name"], "period": u["period"], "kind": u["kind"], "reason": u["reason"],
-         "cite": cite(u["source_ids"] or [])}
+         "cite": cite([(c["dataset"], c["source_id"]) for c in u["cited"] or []])}
         for u in frame.iter_rows(named=True)
     ]  # fmt: skip

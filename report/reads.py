@@ -66,7 +66,7 @@ order by period_start, vintage
 # report's source.
 EVENTS = """
 select event_id, date, date_precision, date_end, status, jurisdiction, jurisdiction_name, jurisdiction_path,
-       category, title, entity, source_id, publisher, reported_as, source_ids, publishers
+       category, title, entity, source_id, publisher, reported_as, source_ids, publishers, dataset, cited
 from serve_events
 order by date, event_id
 """
@@ -98,21 +98,27 @@ UNMATCHED = """
 select u.region_code, coalesce(r.name, u.region_code) as region_name, u.period, u.period_start, u.kind,
        u.vintage,
        u.reason_kind, u.reason,
-       list(distinct f.source_id order by f.source_id) filter (where f.source_id is not null) as source_ids
+       list(distinct {'dataset': f.dataset, 'source_id': f.source_id}
+            order by {'dataset': f.dataset, 'source_id': f.source_id})
+           filter (where f.source_id is not null) as cited
 from unmatched_expectations as u
 left join regions as r using (region_code)
-left join figures as f on list_contains(u.expectation_figure_ids, f.figure_id)
+left join figures as f
+    on list_contains(u.expectation_figure_ids, f.figure_id) and f.entity = u.entity and f.metric = u.metric
 where u.entity = ? and u.metric = ?
 group by all
 order by u.period_start, u.region_code, u.kind
 """
 
+# A citation is resolved by (dataset, source_id) in cited_sources (its dataset's own source or a shared one),
+# never by source_id alone: two datasets may each have a source 'report'. The keys come bound as
+# dataset || chr(31) || source_id.
 SOURCES = """
-select source_id, min(publisher) as publisher, min(title) as title, min(url) as url,
-       min(published_on) as published_on, min(reliability) as reliability,
-       min(originally_reported_by) as originally_reported_by
-from sources where source_id in (select unnest(?::varchar[]))
-group by source_id
+select c.dataset, c.source_id, c.publisher, c.title, c.url, c.published_on, c.reliability,
+       s.originally_reported_by
+from cited_sources as c
+left join sources as s on s.dataset = c.defined_in and s.source_id = c.source_id
+where list_contains(?, c.dataset || chr(31) || c.source_id)
 """
 
 
@@ -178,7 +184,17 @@ def unmatched(con, entity: str, metric: str) -> pl.DataFrame:
     return con.sql(UNMATCHED, params=[entity, metric]).pl()
 
 
-def sources(con, source_ids: list[str]) -> dict[str, dict]:
-    """source_id -> publisher, title, url, published_on, reliability, originally_reported_by."""
-    frame = con.sql(SOURCES, params=[source_ids]).pl()
-    return {row["source_id"]: row for row in frame.iter_rows(named=True)}
+def sources(con, keys: list[tuple], datasets: list[str] = ()) -> dict[tuple, dict]:
+    """(dataset, source_id) -> dataset, source_id, publisher, title, url, published_on, reliability,
+    originally_reported_by. A key without its dataset (None, id) (pacing's running sources carry none) is
+    resolved in `datasets` (the report's series' own), the first that cites such an id."""
+    bare = {sid for d, sid in keys if d is None}
+    wanted = {f"{d}{chr(31)}{sid}" for d, sid in keys if d is not None}
+    wanted |= {f"{d}{chr(31)}{sid}" for d in datasets for sid in bare}
+    frame = con.sql(SOURCES, params=[sorted(wanted)]).pl()
+    found = {(row["dataset"], row["source_id"]): row for row in frame.iter_rows(named=True)}
+    for sid in bare:
+        hit = next((found[(d, sid)] for d in datasets if (d, sid) in found), None)
+        if hit is not None:
+            found[(None, sid)] = hit
+    return found

@@ -61,9 +61,10 @@ def candidate_controls(ident: Identity, entity: str, metric: str, grain: str, tr
     return read(ident, "impact/candidate_controls", entity, metric, grain, treated)
 
 
-def sources(ident: Identity, source_ids: list[str]) -> pl.DataFrame:
-    """source_id, publisher, title, url, published_on of these sources."""
-    return read(ident, "impact/sources", sorted({s for s in source_ids if s}))
+def sources(ident: Identity, keys: list[tuple[str | None, str]]) -> pl.DataFrame:
+    """dataset, source_id, publisher, title, url, published_on of the sources cited by these (dataset,
+    source_id) keys: an id is scoped to its dataset (two datasets may each have a source 'report')."""
+    return read(ident, "impact/sources", sorted({f"{d}{chr(31)}{s}" for d, s in keys if d and s}))
 
 
 # --- the estimates and the narrative (cached) ---------------------------------------------------------------
@@ -140,15 +141,24 @@ def narrative(
 
 @cached
 def staggered(
-    ident: Identity, event_ids: tuple[str, ...], metric: str, entity: str | None, grain: str | None
+    ident: Identity,
+    event_ids: tuple[str, ...],
+    metric: str,
+    entity: str | None,
+    grain: str | None,
+    pre: str | None = None,
+    post: str | None = None,
 ) -> Assessment:
     """The staggered estimate (`pipelines.effects.adoption.assess_staggered`: Sun & Abraham) of several events,
-    each in its own region, as `report` (a StaggeredReport), or `error`; cached per build like `assessment`."""
+    each in its own region, as `report` (a StaggeredReport), or `error`; cached per build like `assessment`.
+    pre, post: the page's window (period ranges read for the first event), kept by every cohort."""
     from pipelines.effects.adoption import assess_staggered
 
     with _connection(ident) as con:
         try:
-            report = assess_staggered(con, list(event_ids), metric, entity=entity, grain=grain)
+            report = assess_staggered(
+                con, list(event_ids), metric, entity=entity, grain=grain, pre=pre, post=post
+            )
         except LookupError as exc:
             return Assessment(error=str(exc))
     return Assessment(report=report)

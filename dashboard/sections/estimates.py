@@ -306,13 +306,15 @@ def narrative_section(ident: db.Identity, choice, event: dict, window: pl.DataFr
         return
     for heading, body in story.parts:  # the miss, the streak, the events, the estimate
         st.markdown(f"**{heading}.** " + page_words(body).replace("$", "\\$"))  # page advice, not CLI flags
-    cited = data.sources(ident, [c.source_id for c in story.citations])
-    urls = dict(zip(cited["source_id"].to_list(), cited["url"].to_list(), strict=True))
-    titles = dict(zip(cited["source_id"].to_list(), cited["title"].to_list(), strict=True))
+    cited = data.sources(ident, [(c.dataset, c.source_id) for c in story.citations])
+    keys = list(zip(cited["dataset"].to_list(), cited["source_id"].to_list(), strict=True))
+    urls = dict(zip(keys, cited["url"].to_list(), strict=True))  # by (dataset, source_id): ids are scoped
+    titles = dict(zip(keys, cited["title"].to_list(), strict=True))
     lines = []
     for c in story.citations:
-        name = f"{c.publisher}" + (f", *{titles[c.source_id]}*" if titles.get(c.source_id) else "")
-        name = f"[{name}]({urls[c.source_id]})" if urls.get(c.source_id) else name
+        key = (c.dataset, c.source_id)
+        name = f"{c.publisher}" + (f", *{titles[key]}*" if titles.get(key) else "")
+        name = f"[{name}]({urls[key]})" if urls.get(key) else name
         lines.append(f"{c.marker}. {name} · {c.published_on} · `{c.source_id}`")
     if lines:
         st.markdown("**Sources**  \n" + "  \n".join(lines))

@@ -1,6 +1,7 @@
 """The Impact page's staggered adoption: the chosen event with the same kind of event in other regions at other
 dates (a law state by state), estimated by Sun & Abraham (`pipelines.effects.staggered`, pyfixest), two-way
-fixed effects beside it. The other events are chosen in the page (`?staggered=L2&staggered=L3`)."""
+fixed effects beside it. The other events are chosen in the page (`?staggered=L2&staggered=L3`); the page's window
+(`?pre=..&post=..`, read for the page's event) is kept by every cohort around its own event."""
 
 from __future__ import annotations
 
@@ -71,8 +72,9 @@ def staggered_section(
         return
     with st.spinner("Estimating the staggered adoption (the first time loads pyfixest)…"):
         result = data.staggered(
-            ident, (event["event_id"], *chosen), choice.metric, choice.entity, choice.grain
-        )
+            ident, (event["event_id"], *chosen), choice.metric, choice.entity, choice.grain, choice.pre,
+            choice.post,
+        )  # fmt: skip
     if result.error:
         st.info(f"**No staggered estimate**: {md(page_words(result.error))}")
         return
@@ -95,6 +97,8 @@ def staggered_section(
         f"{twfe['estimate']:+,.4g}: it is biased when the effect differs by region or grows after the event. "
         f"Method: {est.method}; interval: t, errors clustered by region."
     )
+    if report.window:
+        st.caption(f"Window: {md(report.window.text)}")
     for note in est.notes:
         (st.warning if note.startswith("WARNING") else st.caption)(md(note))
     show_chart(event_time_chart(est.event_time, unit), key="staggered_event_time")

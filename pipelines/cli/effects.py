@@ -65,13 +65,15 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     "--pre",
     default=None,
     help="Pre-event window as a period range, e.g. 1970..1988 (default: every period back to the previous"
-    " event touching the series).",
+    " event touching the series). With several events: read for the first event, and every cohort keeps as"
+    " many periods before its own event.",
 )
 @click.option(
     "--post",
     default=None,
     help="Post-event window, e.g. 1989..2000; may start after the event (default: from the event's period"
-    " to the next event touching the series).",
+    " to the next event touching the series). With several events: read for the first event, and every cohort"
+    " keeps as many periods after its own event.",
 )
 @click.option("--grain", type=click.Choice(["day", "month", "quarter", "half", "year"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
@@ -97,11 +99,6 @@ def effect(
             if len(event_ids) > 1:
                 from pipelines.effects.adoption import assess_staggered
 
-                for option in ("pre", "post"):
-                    if options.pop(option):
-                        raise click.UsageError(
-                            f"--{option} is not used with several events (the panel is whole)"
-                        )
                 if regions:
                     raise click.UsageError(
                         "--region is not used with several events: each event's jurisdiction is treated"
@@ -215,6 +212,8 @@ def format_staggered(report) -> str:
         "Events: " + "; ".join(f"{e['event_id']} ({e['date']}, {e['jurisdiction']})" for e in report.events)
     ]
     lines.append(f"Series: {report.entity} {report.metric}, by {report.grain}")
+    if report.window:
+        lines.append(f"Window: {report.window.text}")
     pool = report.donor_pool
     lines.append(f"Controls: {len(pool.donors)} regions ({pool.rule}); {len(pool.left_out)} left out")
     lines.extend(f"  left out {r['region_code']}: {r['reason']}" for r in pool.left_out[:10])

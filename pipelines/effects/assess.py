@@ -16,7 +16,7 @@ from pipelines.effects.counterfactual import estimate_counterfactual
 from pipelines.effects.did import estimate_did
 from pipelines.effects.donors import DonorPool, donor_pool
 from pipelines.effects.entities import entity_family, entity_parents
-from pipelines.effects.narrative import Narrative, write_narrative
+from pipelines.effects.narrative import Narrative, event_cited, write_narrative
 from pipelines.effects.overlaps import overlap_refusal
 from pipelines.effects.periods import period_index, window_around
 from pipelines.effects.pooled import pool_synthetic_controls
@@ -29,7 +29,16 @@ from pipelines.effects.windows import Window, event_window
 from pipelines.warehouse.rules import lineage_pairs
 
 
-def assess_effect(
+def assess_effect(con: duckdb.DuckDBPyConnection, event_id: str, metric: str, region_code: str,
+                  **options) -> EffectReport:  # fmt: skip
+    """Every estimate (or refusal) of the event's effect on the region's series; LookupError for bad input.
+    options: those of `_assess` (entity, controls, grain, pre, post, include, exclude). The report's cited
+    figures carry their dataset and their sources' publishers (`reads.sources`, by (dataset, source_id))."""
+    report = _assess(con, event_id, metric, region_code, **options)
+    return replace(report, publishers=queries.sources(con, report.series_sources))
+
+
+def _assess(
     con: duckdb.DuckDBPyConnection,
     event_id: str,
     metric: str,
@@ -76,7 +85,7 @@ def assess_effect(
     # other events that could explain the same change: this event's other reports are not among them, nor
     # are events of another business (docs/event-impact.md)
     other = queries.related_events(con, region_code, exclude=event_id, entity=entity)
-    sources = sorted(set(series["source_id"]))
+    sources = queries.cited_in(series)
     if ev["status"] == "expected":
         return _not_yet(ev, entity, metric, region_code, grain, series.height, sources)
     window = event_window(ev, grain, series["period_start"].to_list(), other, pre, post)
@@ -100,7 +109,8 @@ def assess_effect(
         post_periods=window.post[1] - window.event_period + 1,
     )
     did = estimate_did(both, region_code, pool.donors, ev["date"], grain, other_events=other, window=window)
-    cited = sorted(set(series["source_id"]) | set(control_panel["source_id"]))
+    cited = queries.cited_in(pl.concat([series.select("dataset", "source_id"),
+                                         control_panel.select("dataset", "source_id")]))  # fmt: skip
     return EffectReport(ev, entity, metric, region_code, grain, series.height, counterfactual, did, cited,
                         synthetic, window, pool)  # fmt: skip
 
@@ -203,6 +213,8 @@ def explain_period(
     events_window: the dates whose events are listed (the Impact page passes its event's window,
     `periods.event_span`, so its flags and its narrative speak of one window); default: k periods around the
     period.
+    event_id: one event, or several comma-separated ('L1,L2,L3': the staggered estimate, `adoption`, its window
+    `pre`/`post` read for the first; the paragraph places the period in it for this region).
     The effect is estimated for `event_id` when given (LookupError if no such event), even when the event lies
     outside the period's window or in an unrelated jurisdiction (the paragraph then says so). Without it, for
     `default_event` among the window's events.
@@ -210,8 +222,10 @@ def explain_period(
     name = queries.region_name(con, region_code)
     if name is None:
         raise LookupError(f"unknown region '{region_code}'")
-    if event_id is not None and queries.event(con, event_id) is None:
-        raise LookupError(_unknown_event(con, event_id))
+    several = [e.strip() for e in event_id.split(",") if e.strip()] if event_id and "," in event_id else []
+    for one in several or ([event_id] if event_id is not None else []):
+        if queries.event(con, one) is None:
+            raise LookupError(_unknown_event(con, one))
     compared = queries.comparison(con, entity, metric, region_code, period)
     actual = compared or queries.actual(con, entity, metric, region_code, period)
     if actual is None:
@@ -224,10 +238,14 @@ def explain_period(
     if event_id is None:
         event_id = default_event(events, queries.regions(con), region_code, actual["period_end"])
     else:
-        event_id = queries.representative(con, event_id)  # BRE03 is told as EV07, the same event
+        event_id = queries.representative(con, several[0] if several else event_id)  # BRE03 is told as EV07
         related = event_id in queries.related_events(con, region_code)["event_id"]
     effect = None
-    if event_id is not None:
+    if several:  # one kind of event in several regions: the staggered estimate, its window the user's
+        from pipelines.effects.adoption import assess_staggered
+
+        effect = assess_staggered(con, several, metric, entity=entity, pre=pre, post=post)
+    elif event_id is not None:
         # the period's grain when the region has actuals at it (a rolled-up year may have none: then the
         # series' own grain); a default event that cannot be measured leaves the narrative without an estimate
         for grain in (actual["grain"], None):
@@ -239,15 +257,15 @@ def explain_period(
             except LookupError:
                 if asked and grain is None:
                     raise
+    row = compared or {}
     cited = (
-        [
-            actual.get("actual_source_id") or actual.get("source_id"),
-            (compared or {}).get("expectation_source_id"),
-        ]
+        queries.cited(row.get("actual_dataset") or actual.get("dataset"),
+                      actual.get("actual_source_id") or actual.get("source_id"))
+        + queries.cited(row.get("expectation_dataset"), row.get("expectation_source_id"))
         + streak_sources
-        + [s for ids in events["source_ids"].to_list() for s in ids]
-        + ([effect.event["source_id"]] + effect.series_sources if effect else [])
-    )
+        + [c for e in events.iter_rows(named=True) for c in event_cited(e)]
+        + ([(effect.event.get("dataset"), effect.event["source_id"])] + effect.series_sources if effect else [])
+    )  # fmt: skip
     return write_narrative(
         entity=entity,
         metric_name=queries.metric_name(con, metric),
@@ -263,7 +281,8 @@ def explain_period(
         window=(start, end),
         effect=effect,
         effect_event_related=related,
-        sources=queries.sources(con, [s for s in cited if s]),
+        sources=queries.sources(con, cited),
+        region_code=region_code,
     )
 
 

@@ -16,14 +16,21 @@ from datetime import date
 
 from pipelines.effects.periods import period_index, window_words
 from pipelines.effects.ranking import SHOWN_EVENTS
+from pipelines.effects.reads import cited as cited_keys
 
 
 @dataclass(frozen=True)
 class Citation:
+    """One numbered source: `source_id` of `dataset` (ids are scoped to their dataset: two datasets may each
+    have a source 'report'), resolved by both (`pipelines.effects.reads.sources`)."""
+
     marker: int
     source_id: str
     publisher: str
     published_on: str
+    dataset: str | None = None
+    title: str | None = None
+    url: str | None = None
 
     def __str__(self) -> str:
         return f"[{self.marker}] {self.source_id}: {self.publisher}, {self.published_on}"
@@ -53,31 +60,49 @@ class Narrative:
 
 
 class _Citer:
-    def __init__(self, sources: dict[str, dict]):
+    """cite(('alpha', 'a,b'), ...) -> '[1][2]': markers for (dataset, source ids) keys, numbered in order of first
+    citation; a rolled-up figure's source_id joins its components' ids with commas. A bare id (no dataset)
+    is a key of dataset None, which no source resolves."""
+
+    def __init__(self, sources: dict[tuple, dict]):
         self.sources, self.order = sources, {}
 
-    def __call__(self, *source_ids: str | None) -> str:
+    def __call__(self, *keys) -> str:
         markers = []
-        # a rolled-up figure's source_id joins its components' sources with commas
-        split = (part for s in source_ids if s for part in s.split(","))
-        for sid in dict.fromkeys(split):
-            self.order.setdefault(sid, len(self.order) + 1)
-            markers.append(f"[{self.order[sid]}]")
+        pairs = []
+        for key in keys:
+            if not key:
+                continue
+            dataset, ids = key if isinstance(key, tuple) else (None, key)
+            pairs += cited_keys(dataset, ids)
+        for pair in dict.fromkeys(pairs):
+            self.order.setdefault(pair, len(self.order) + 1)
+            markers.append(f"[{self.order[pair]}]")
         return "".join(markers)
 
     def citations(self) -> list[Citation]:
         out = []
-        for sid, marker in self.order.items():
-            src = self.sources.get(sid, {})
+        for (dataset, sid), marker in self.order.items():
+            src = self.sources.get((dataset, sid), {})
             out.append(
                 Citation(
                     marker,
                     sid,
                     src.get("publisher") or "unknown publisher",
                     src.get("published_on") or "undated",
+                    dataset,
+                    src.get("title"),
+                    src.get("url"),
                 )
             )
         return out
+
+
+def event_cited(event: dict) -> list[tuple]:
+    """The (dataset, source_id) keys an event cites: every report's of its group (`cited`), else its own."""
+    if event.get("cited"):
+        return [(c["dataset"], c["source_id"]) for c in event["cited"]]
+    return [(event.get("dataset"), event.get("source_id"))]
 
 
 def amount(value: float | None, unit: str | None) -> str:
@@ -109,10 +134,12 @@ def write_narrative(
     effect=None,
     effect_event_related: bool = True,
     sources: dict[str, dict],
+    region_code: str | None = None,
 ) -> Narrative:
     """events: the window's events, most relevant first (`ranking.rank_events`; each with `source_ids`, every
     report's source, and `place`); the first `SHOWN_EVENTS` are named, the rest counted.
-    effect: an EffectReport or None; effect_event_related: whether its event's jurisdiction is the region,
+    effect: an EffectReport, a StaggeredReport (several events: `region_code` places the period in its window)
+    or None; effect_event_related: whether its event's jurisdiction is the region,
     an ancestor or a descendant. An effect whose event is not among `events` (outside the window, or in an
     unrelated jurisdiction) names the event's jurisdiction and date and says why it is not listed."""
     cite = _Citer(sources)
@@ -124,7 +151,11 @@ def write_narrative(
     ]
     if effect is not None:
         placement = _placement(effect.event, events, window, effect_event_related, region_name, cite)
-        parts.append(("The estimate", _effect_sentence(effect, placement, cite, period, actual, unit)))
+        if hasattr(effect, "events"):  # several events: the staggered design
+            said = _staggered_sentence(effect, placement, cite, period, actual, region_code, region_name)
+        else:
+            said = _effect_sentence(effect, placement, cite, period, actual, unit)
+        parts.append(("The estimate", said))
     return Narrative(parts, cite.citations())
 
 
@@ -134,10 +165,12 @@ def _miss_sentence(entity, metric_name, region_name, period, actual, comparison,
     if comparison is None:
         value = actual.get("value")
         return (
-            f"{subject}: {amount(value, unit)} {cite(actual.get('source_id'))}; no expectation known by "
+            f"{subject}: {amount(value, unit)} {cite((actual.get('dataset'), actual.get('source_id')))}; no "
+            "expectation known by "
             "then to compare it with."
         )
-    a_src, e_src = comparison["actual_source_id"], comparison["expectation_source_id"]
+    a_src = (comparison.get("actual_dataset"), comparison["actual_source_id"])
+    e_src = (comparison.get("expectation_dataset"), comparison["expectation_source_id"])
     actual_text = f"{amount(comparison['actual'], unit)} {cite(a_src)}"
     expected_text = (
         f"the {comparison['expectation_kind']} of {amount(comparison['expectation'], unit)} {cite(e_src)}"
@@ -196,7 +229,7 @@ def _events_sentence(events, window, region_name, cite) -> str:
     shown, rest = events[:SHOWN_EVENTS], events[SHOWN_EVENTS:]
     listed = "; ".join(
         f"{e['title']} ({e['jurisdiction']}, {e['date']}{', expected' if e['status'] == 'expected' else ''}) "
-        f"{cite(*(e.get('source_ids') or [e['source_id']]))}"
+        f"{cite(*event_cited(e))}"
         for e in shown
     )
     ids = ", ".join(e["event_id"] for e in rest[:6]) + (", …" if len(rest) > 6 else "")
@@ -220,7 +253,7 @@ def _placement(event, events, window, related, region_name, cite) -> str:
     if not related:
         why.append(f"in a jurisdiction not related to {region_name}")
     return (
-        f" ({event['jurisdiction']}, {event['date']} {cite(event['source_id'])}; "
+        f" ({event['jurisdiction']}, {event['date']} {cite((event.get('dataset'), event['source_id']))}; "
         f"{' and '.join(why) or 'not among the events above'})"
     )
 
@@ -267,6 +300,40 @@ def _effect_sentence(effect, placement, cite, period, actual, unit) -> str:
     if gap is not None:
         text += f" In {period} the gap is {amount(gap, unit)} {series_cite}."
     return text
+
+
+def _staggered_sentence(report, placement, cite, period, actual, region_code, region_name) -> str:
+    """The staggered estimate (`pipelines.effects.adoption.StaggeredReport`) with its window; for a period
+    outside that window (or of a region the estimate neither treats nor controls), that it says nothing about
+    the period."""
+    others = len(report.events) - 1
+    title = (
+        report.event["title"]
+        + placement
+        + (f" and {others} events like it in other regions" if others else "")
+    )
+    series_cite = cite(*report.series_sources)
+    est = report.estimate
+    if not report.estimated:
+        return f"No staggered effect of {title} can be estimated: {est.reason} (figures: {series_cite})."
+    a = est.att
+    window = f", {report.window.text}" if report.window else ""
+    text = (
+        f"Estimated effect of {title} on this series (staggered difference-in-differences{window}): "
+        f"{a.estimate:+,.4g} per treated region and {report.grain} on average (95% interval {a.lower:+,.4g} to "
+        f"{a.upper:+,.4g}; two-way fixed effects, biased here, {est.twfe['estimate']:+,.4g}) {series_cite}."
+    )
+    side, where = report.place(region_code, actual["period_start"]) if region_code else ("post", "")
+    if side is None:
+        return text + (
+            f" {period} in {region_name} lies outside this window ({where}), so the estimate says nothing about "
+            f"{period} itself; choose a window that covers it (--pre, --post)."
+        )
+    if side == "pre":
+        return text + f" {period} is {where}, in the window's pre-period."
+    if side == "control":
+        return text + f" {region_name} is {where} of the estimate in {period}."
+    return text + f" {period} is {where}, inside the window."
 
 
 def _synthetic_sentence(estimate, unit) -> str:

@@ -54,7 +54,8 @@ def related_events(
     out. `entity`: only events that concern it (`pipelines.effects.entities`: none named, it or its family)."""
     frame = con.sql(
         f"select e.event_id, e.date, e.date_end, e.status, e.jurisdiction, e.category, e.title, e.entity,"
-        f" e.source_id, e.group_source_ids as source_ids, e.group_event_ids as reported_as"
+        f" e.source_id, e.group_source_ids as source_ids, e.group_event_ids as reported_as, e.dataset,"
+        f" e.group_cited as cited"
         f" from event_groups as e where e.is_representative and e.jurisdiction in ({RELATED_REGIONS_SQL})"
         " and (? is null or coalesce(e.date_end, e.date) >= ?) and (? is null or e.date <= ?)"
         " and (? is null or not list_contains(e.group_event_ids, ?))"
@@ -78,7 +79,7 @@ def series(
 ) -> pl.DataFrame:
     """The chosen actuals of one series (actual_figures), oldest first."""
     return con.sql(
-        "select period, period_start, period_end, value, unit, bound, source_id, as_of from actual_figures"
+        "select period, period_start, period_end, value, unit, bound, source_id, dataset, as_of from actual_figures"
         " where entity = ? and metric = ? and region_code = ? and grain = ? order by period_start",
         params=[entity, metric, region_code, grain],
     ).pl()
@@ -87,9 +88,9 @@ def series(
 def panel(
     con: duckdb.DuckDBPyConnection, entity: str, metric: str, region_codes: list[str], grain: str
 ) -> pl.DataFrame:
-    """Long frame (region_code, period_start, value, source_id) of several regions' series."""
+    """Long frame (region_code, period_start, value, source_id, dataset) of several regions' series."""
     return con.sql(
-        "select region_code, period_start, value, source_id from actual_figures"
+        "select region_code, period_start, value, source_id, dataset from actual_figures"
         " where entity = ? and metric = ? and grain = ? and list_contains(?, region_code)"
         " order by region_code, period_start",
         params=[entity, metric, grain, region_codes],
@@ -178,7 +179,7 @@ def streak_containing(
     con: duckdb.DuckDBPyConnection, comparison_row: dict, policy: str | None = None
 ) -> tuple[dict | None, list[str]]:
     """The shortfall streak the compared period belongs to (under `policy`, default the comparison's own),
-    and the source ids of every period in it."""
+    and the (dataset, source_id) citations of every period in it."""
     c = comparison_row
     policy = policy or c["policy"]
     rows = con.sql(
@@ -198,10 +199,13 @@ def streak_containing(
     if not rows.height:
         return None, []
     streak = rows.row(0, named=True)
-    cited = con.sql(
-        "select distinct unnest([actual_source_id, expectation_source_id]) from actual_vs_expectation"
+    rows = con.sql(
+        # a subquery: `select distinct unnest([...], recursive := true)` keeps one row only (DuckDB 2.0)
+        "select distinct c.dataset, c.source_id from (select unnest([{'dataset': actual_dataset,"
+        " 'source_id': actual_source_id}, {'dataset': expectation_dataset, 'source_id': expectation_source_id}])"
+        " as c from actual_vs_expectation"
         " where entity = ? and metric = ? and region_code = ? and grain = ? and expectation_kind = ?"
-        " and policy = ? and actual_vintage = 'latest' and period_start between ? and ? order by 1",
+        " and policy = ? and actual_vintage = 'latest' and period_start between ? and ?) order by 1, 2",
         params=[
             c["entity"],
             c["metric"],
@@ -213,7 +217,7 @@ def streak_containing(
             streak["streak_end"],
         ],
     ).fetchall()
-    return streak, [s for (s,) in cited]
+    return streak, sorted({c for d, s in rows for c in cited(d, s)}, key=lambda c: (c[0] or "", c[1]))
 
 
 def metric_name(con: duckdb.DuckDBPyConnection, metric: str) -> str:
@@ -221,12 +225,31 @@ def metric_name(con: duckdb.DuckDBPyConnection, metric: str) -> str:
     return rows[0][0] if rows else metric
 
 
-def sources(con: duckdb.DuckDBPyConnection, source_ids: list[str]) -> dict[str, dict]:
+Cited = tuple[str | None, str]  # (dataset, source_id): a source id is scoped to its dataset
+
+
+def cited(dataset: str | None, source_ids: str | list | None) -> list[Cited]:
+    """The (dataset, source_id) keys of one row's citation: a rolled-up figure's source_id joins its
+    components' ids with commas (all of its dataset); None or '' cites nothing."""
+    given = source_ids if isinstance(source_ids, list) else str(source_ids or "").split(",")
+    return [(dataset, s.strip()) for s in given if s and s.strip()]
+
+
+def cited_in(frame: pl.DataFrame, dataset: str = "dataset", source_id: str = "source_id") -> list[Cited]:
+    """Every distinct (dataset, source_id) a frame's rows cite, sorted."""
+    pairs = frame.select(dataset, source_id).unique().iter_rows()
+    return sorted({c for d, s in pairs for c in cited(d, s)}, key=lambda c: (c[0] or "", c[1]))
+
+
+def sources(con: duckdb.DuckDBPyConnection, keys: list[Cited]) -> dict[Cited, dict]:
+    """(dataset, source_id) -> dataset, source_id, publisher, published_on, title, url, resolved in the citing
+    dataset or reference/'s shared sources (sql/views/chosen/cited_sources.sql), never by source_id alone."""
     rows = con.sql(
-        "select source_id, publisher, published_on, title, url from sources where list_contains(?, source_id)",
-        params=[sorted(set(source_ids))],
+        "select dataset, source_id, publisher, published_on, title, url from cited_sources"
+        " where list_contains(?, dataset || chr(31) || source_id)",
+        params=[sorted({f"{d}{chr(31)}{s}" for d, s in keys if d is not None})],
     ).pl()
-    return {r["source_id"]: r for r in rows.iter_rows(named=True)}
+    return {(r["dataset"], r["source_id"]): r for r in rows.iter_rows(named=True)}
 
 
 def panel_periods(
@@ -241,9 +264,9 @@ def panel_periods(
 
 
 def unit_panel(con: duckdb.DuckDBPyConnection, entities: list[str], metric: str, grain: str) -> pl.DataFrame:
-    """Long frame (entity, region_code, period_start, value, source_id) of many entities' series: units."""
+    """Long frame (entity, region_code, period_start, value, source_id, dataset) of many entities' series."""
     return con.sql(
-        "select entity, region_code, period_start, value, source_id from actual_figures"
+        "select entity, region_code, period_start, value, source_id, dataset from actual_figures"
         " where list_contains(?, entity) and metric = ? and grain = ? and value is not null"
         " order by entity, period_start",
         params=[entities, metric, grain],

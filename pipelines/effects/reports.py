@@ -3,13 +3,13 @@ donor pool (`EffectReport`), or on several treated regions pooled (`PooledReport
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipelines.effects.counterfactual import CounterfactualEstimate
 from pipelines.effects.did import DidEstimate
 from pipelines.effects.donors import DonorPool
 from pipelines.effects.pooled import PooledEstimate
-from pipelines.effects.results import Refusal
+from pipelines.effects.results import Refusal, cited_list
 from pipelines.effects.synthetic_control import SyntheticControlEstimate
 from pipelines.effects.unit_did import UnitDidEstimate
 from pipelines.effects.windows import Window
@@ -29,11 +29,12 @@ class EffectReport:
     points: int
     counterfactual: CounterfactualEstimate | Refusal
     did: DidEstimate | UnitDidEstimate | Refusal
-    series_sources: list[str]
+    series_sources: list[tuple[str | None, str]]  # (dataset, source_id) of every figure the estimates use
     synthetic_control: SyntheticControlEstimate | Refusal | None = None
     window: Window | None = None
     donor_pool: DonorPool | None = None
     units: list[str] | None = None  # the entities used as units (stores), when the design is unit-level
+    publishers: dict = field(default_factory=dict)  # (dataset, source_id) -> the source (`reads.sources`)
 
     @property
     def estimates(self) -> dict[str, object]:
@@ -69,7 +70,7 @@ class EffectReport:
             "synthetic_control": self.synthetic_control.to_dict() if self.synthetic_control else None,
             "counterfactual": self.counterfactual.to_dict(),
             "difference_in_differences": self.did.to_dict(),
-            "series_sources": self.series_sources,
+            "series_sources": cited_list(self.series_sources, self.publishers),
         }
 
 

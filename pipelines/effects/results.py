@@ -26,3 +26,15 @@ class Interval:
 
     def covers(self, value: float) -> bool:
         return self.lower <= value <= self.upper
+
+
+def cited_list(keys: list[tuple[str | None, str]], publishers: dict) -> list[dict]:
+    """[{dataset, source_id, publisher, title, url, published_on}] for (dataset, source_id) keys: a source id
+    means nothing without the dataset it is scoped to (two datasets may each have a source 'report')."""
+    out = []
+    for dataset, source_id in keys:
+        known = publishers.get((dataset, source_id), {})
+        out.append({"dataset": dataset, "source_id": source_id, "publisher": known.get("publisher"),
+                    "title": known.get("title"), "url": known.get("url"),
+                    "published_on": known.get("published_on")})  # fmt: skip
+    return out

@@ -9,6 +9,17 @@ saturated event study (`pyfixest.event_study(..., estimator="saturated")`, regio
 errors clustered by region: CRV3, the jackknife, with t critical values on regions - 1 degrees of freedom;
 CRV1 excluded zero in 7 % of generated panels without an effect); this module only turns the warehouse's figures into its input and its output
 into the estimate. The twfe estimate stands beside it, labelled, to show how far it is off.
+
+A window (`event_times`, from the user's --pre/--post: `pipelines.effects.adoption`) keeps event times
+lo..hi of every cohort (hi = the last period after its event, lo = the first before it; -1, the reference, always
+kept) and *drops* every treated region-period outside them; calendar periods no kept cohort reaches go too. Dropped,
+not binned: a binned end point (Schmidheiny & Siegloch 2023, "On event studies and distributed-lags in two-way
+fixed effects models", J. Applied Econometrics 38(5)) assumes one effect over every period binned into it, which is
+the homogeneity Sun & Abraham (2021, J. Econometrics 225(2), section 3) show contaminates event-study coefficients
+when it fails; trimming assumes nothing. In the saturated regression every treated region-period has a cohort x
+event-time coefficient of its own, so dropping those outside the window leaves the coefficients inside it as they
+were (tests/effects/test_staggered_windows.py checks it against the untrimmed fit); the average effect and the
+cohorts' effects are then taken over event times `effect_from`..hi only (a post window that starts late).
 """
 
 from __future__ import annotations
@@ -93,12 +104,33 @@ def saturated_input(panel: pl.DataFrame, adoption: dict[str, int], controls: lis
     return frame.select(unit="region_code", t="t", g="g", y="value").sort("unit", "t").to_pandas(), first
 
 
+def trim_to_window(
+    panel: pl.DataFrame, adoption: dict[str, int], event_times: tuple[int, int]
+) -> pl.DataFrame:
+    """The panel less each treated region's periods outside event times lo..hi (`event_times`, lo <= -1 <= hi
+    after widening to keep the reference period and the first effect) and less every calendar period outside
+    min(adoption)+lo .. max(adoption)+hi. panel: region_code, period, value (and any other columns)."""
+    lo, hi = min(event_times[0], -1), max(event_times[1], 0)
+    rel = pl.col("period") - pl.col("region_code").replace_strict(
+        adoption, default=None, return_dtype=pl.Int64
+    )
+    first, last = min(adoption.values()) + lo, max(adoption.values()) + hi
+    return panel.filter((rel.is_null() | rel.is_between(lo, hi)) & pl.col("period").is_between(first, last))
+
+
 def estimate_staggered(
-    panel: pl.DataFrame, adoption: dict[str, int], controls: list[str], grain: str
+    panel: pl.DataFrame,
+    adoption: dict[str, int],
+    controls: list[str],
+    grain: str,
+    event_times: tuple[int, int] | None = None,
+    effect_from: int = 0,
 ) -> StaggeredEstimate | Refusal:
     """Sun & Abraham's estimate for the treated regions of `adoption` against the never-treated `controls`.
 
     panel: region_code, period (running index, `pipelines.effects.periods.period_index`), value, in one unit.
+    event_times: (lo, hi), the event times kept of every cohort (`trim_to_window`; None: the whole panel);
+    effect_from: the first event time the average effect counts (0: the event's first period).
     Refused (with the reason) without a control region, with fewer than two treated regions, or when a treated
     region has no figure in the period before its event or in its event's first affected period (the reference
     and the first effect)."""
@@ -114,11 +146,15 @@ def estimate_staggered(
         for need, what in ((first - 1, "the period before its event"), (first, "its event's first period")):
             if need not in have.get(region, set()):
                 return Refusal(name, f"{region} has no figure for {label(need, grain)} ({what})")
+    if event_times is not None:
+        panel = trim_to_window(panel, adoption, event_times)
     frame, first = saturated_input(panel, adoption, controls)
     fit, twfe = _fit(frame)
     _crv3(fit)
     coefs = fit.coef()
-    cells = _cells(fit, coefs)
+    cells = {k: n for k, n in _cells(fit, coefs).items() if k[1] >= effect_from}
+    if not cells:
+        return Refusal(name, f"no treated region-period at event time {effect_from} or later in the window")
     crit = _critical(frame.unit.nunique())
     event_time = [
         {"rel": int(rel), "estimate": float(r["Estimate"]), "se": float(r["Std. Error"]),
@@ -128,7 +164,7 @@ def estimate_staggered(
     event_time.append({"rel": -1, "estimate": 0.0, "se": 0.0, "lower": 0.0, "upper": 0.0, "reference": True})
     event_time.sort(key=lambda r: r["rel"])
     att, se = _att(fit, coefs, cells, crit)
-    treated_post = frame[(frame.g > 0) & (frame.t >= frame.g)]
+    treated_post = frame[(frame.g > 0) & (frame.t >= frame.g + effect_from)]
     base = float(treated_post.y.mean()) - att.estimate  # the treated regions' mean without the effect
     relative = Interval(att.estimate / base, att.lower / base, att.upper / base) if base > 0 else None
     pre_trend = _pre_trend(fit, coefs)
@@ -153,7 +189,7 @@ def estimate_staggered(
     cohorts = []
     for cohort in sorted({c for c, _ in cells}):
         regions = sorted(frame[frame.g == cohort].unit.unique())
-        post = {rel: n for (c, rel), n in cells.items() if c == cohort and rel >= 0}
+        post = {rel: n for (c, rel), n in cells.items() if c == cohort}
         mean = sum(float(coefs[_name(rel, cohort)]) * n for rel, n in post.items()) / sum(post.values())
         cohorts.append({"first_period": label(cohort + first - 1, grain), "regions": regions, "effect": mean})
     t_max = int(frame.t.max())

@@ -44,7 +44,7 @@ def assess_units(
     other = queries.related_events(con, region_code, exclude=ev["event_id"]).filter(concern)
     kind = unit_word(units)
     entity = f"{len(units)} {kind}s of {', '.join(chains)}"
-    sources = sorted(set(rows["source_id"]))
+    sources = queries.cited_in(rows)
     refusal = Refusal("synthetic control", f"the figures are of {len(units)} {kind}s in {region_code}, not one "
                       "series for the region: a synthetic control needs one series per region; see the "
                       "unit-level difference-in-differences")  # fmt: skip

@@ -169,7 +169,9 @@ def test_impact_effect_with_several_events_is_the_staggered_estimate(laws):
     assert est["treated"]["T060"] == "2005" and est["periods"] == {"first": "2000", "last": "2019"}
     assert est["att"]["lower"] <= truth(panel) <= est["att"]["upper"]
     assert est["twfe"]["upper"] < truth(panel)
-    assert doc["series_sources"] == ["stat"]
+    assert [(s["dataset"], s["source_id"], s["publisher"]) for s in doc["series_sources"]] == [
+        ("laws", "stat", "Statistics office")
+    ]
 
 
 def test_the_estimate_equals_pyfixest_called_directly(laws):

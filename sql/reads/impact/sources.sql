@@ -1,3 +1,7 @@
--- The sources with the given ids. Parameters: the source ids (a list).
--- Columns: source_id, publisher, title, url, published_on.
-select source_id, publisher, title, url, published_on from sources where list_contains(?, source_id)
+-- The sources cited by (dataset, source_id): ids are scoped to their dataset, so a citation is resolved in the
+-- citing dataset (or reference/'s shared sources: cited_sources), never by source_id alone.
+-- Parameters: the citations as dataset || chr(31) || source_id (a list).
+-- Columns: dataset (the citing dataset), source_id, publisher, title, url, published_on.
+select dataset, source_id, publisher, title, url, published_on
+from cited_sources
+where list_contains(?, dataset || chr(31) || source_id)

@@ -18,7 +18,8 @@
 -- BRE03), then the smallest event id. Grain: one row per (dataset, event_id) of `events`.
 -- Columns: the events' columns, group_id (the representative's event_id), is_representative, group_size,
 -- group_event_ids and group_source_ids (representative first, then by date and id), group_publishers (each
--- of group_source_ids' publisher, from the citing report's dataset or reference/; the id when unknown).
+-- of group_source_ids' publisher, from the citing report's dataset or reference/; the id when unknown),
+-- group_cited (each distinct {dataset, source_id} the group's reports cite, the key of a citation).
 create or replace view event_groups as
 
 with recursive stop_words as (
@@ -103,6 +104,7 @@ members as (
     select
         r.report_key,
         m.event_id,
+        m.dataset,
         m.source_id,
         m.source_publisher,
         m.date,
@@ -120,6 +122,7 @@ groups as (
         count(*)::integer as group_size,
         list(event_id order by rank_in_group) as group_event_ids,
         list(source_id order by rank_in_group) as group_source_ids_ordered,
+        list({'dataset': dataset, 'source_id': source_id} order by rank_in_group) as group_cited_ordered,
         list(coalesce(source_publisher, source_id) order by rank_in_group) as group_publishers_ordered
     from members
     group by report_key
@@ -136,6 +139,9 @@ final as (
         g.group_event_ids,
         list_filter(g.group_source_ids_ordered, lambda s, i: list_position(g.group_source_ids_ordered, s) = i)
             as group_source_ids,
+        -- each distinct (dataset, source_id) a report of the group cites, in the same order: the key a citation
+        -- is resolved by (cited_sources), as two datasets may use one source id for two sources
+        list_filter(g.group_cited_ordered, lambda c, i: list_position(g.group_cited_ordered, c) = i) as group_cited,
         -- each distinct source id's publisher (of the report's own dataset), in the same order
         list_filter(
             g.group_publishers_ordered,

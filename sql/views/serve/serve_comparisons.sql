@@ -6,7 +6,8 @@
 -- region_depth (0 for WORLD), region_path ('WORLD/APAC/SEA/VN'), period, grain, period_start, period_end,
 -- unit (the base unit: 'USD', 'count', '%'), the values actual, expectation, expectation_low, expectation_high,
 -- variance in that unit (actual_vs_expectation's x to_base), the ratios and flags as there, the publishers
--- actual_publisher / expectation_publisher (null for a rollup's comma-joined source ids), and
+-- actual_publisher / expectation_publisher (null for a rollup's comma-joined source ids), actual_dataset /
+-- expectation_dataset (the datasets the source ids are scoped to: a citation's key with the id), and
 -- actual_figure_ids / expectation_figure_ids for rolled-up rows only (null when basis = 'reported': the row's
 -- one figure is named by its source; the lists cost as much to read as every other column together).
 -- In the expectation's own currency (issue 23: a EUR sheet was shown only in USD): native_currency (ISO 4217 of
@@ -87,6 +88,7 @@ final as (
         c.actual_kind,
         c.actual_bound,
         c.actual_source_id,
+        c.actual_dataset,
         pa.publisher as actual_publisher,
         c.expectation * c.to_base as expectation,
         c.expectation_low * c.to_base as expectation_low,
@@ -94,6 +96,7 @@ final as (
         c.expectation_bound,
         c.expectation_as_of,
         c.expectation_source_id,
+        c.expectation_dataset,
         pe.publisher as expectation_publisher,
         c.vintages,
         c.variance * c.to_base as variance,

@@ -4,7 +4,8 @@
 -- Grain: one row per event group. Columns: event_id, date, date_precision, date_end, status, jurisdiction,
 -- jurisdiction_name, jurisdiction_path, category, title, entity, source_id, publisher, url, note,
 -- reported_as (the group's event ids), source_ids, publishers (each source id's publisher in the dataset of
--- the report citing it, else the id; event_groups.group_publishers). Stored sorted by (date, event_id).
+-- the report citing it, else the id; event_groups.group_publishers), dataset (the representative's), cited
+-- (each distinct {dataset, source_id} of the group: a citation's key). Stored sorted by (date, event_id).
 create or replace view serve_events as
 
 with events as (
@@ -39,7 +40,9 @@ final as (
         e.note,
         e.group_event_ids as reported_as,
         e.group_source_ids as source_ids,
-        e.group_publishers as publishers
+        e.group_publishers as publishers,
+        e.dataset,
+        e.group_cited as cited
     from events as e
     left join regions as r on r.region_code = e.jurisdiction
     left join sources as s on s.source_id = e.source_id and s.dataset in (e.dataset, '_reference')
