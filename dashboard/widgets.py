@@ -19,6 +19,7 @@ from dashboard.data import catalog
 from dashboard.data import connection as db
 from dashboard.text import md
 from pipelines.warehouse import rules
+from pipelines.warehouse.default_view import default_view
 
 POLICIES = {
     "at_period_end": "expected at the time (latest before the period ended)",
@@ -138,51 +139,6 @@ def _no_comparison(ident: db.Identity) -> None:
             "numeric actual and a numeric expectation. Qualitative claims and all figures are on the "
             "**Evidence** page."
         )
-
-
-def default_view(counts: pl.DataFrame) -> tuple[str | None, str | None]:
-    """The one rule for what every page opens on (issue 23, "defaults that show the story"), in two steps.
-
-    1. The expectation kind with the most comparisons in total over its grains (a comparison is one region x
-       period with both an actual and an expectation). Ties: the expectation preference (sql/views/base/
-       expectation_preference.sql: target before guidance, ...), then the kind's name.
-    2. That kind's grain: the quarter whenever it has quarter comparisons (reported, rolled up, or summed from
-       three months: `catalog.comparison_counts` counts them as the Scorecard shows them, from
-       serve_quarter_comparisons), else its grain with the most comparisons, ties to the finer grain
-       (GRAIN_ORDER).
-
-    Why: the product answers "where and how long does a business fall short, by region and quarter". Read
-    literally, "the grain with the most comparisons" opened monthly data per month, because months always
-    outnumber the quarters they sum into: the marketplace demo opened on 48 monthly columns whose cell text
-    hid below 700 px. Per quarter (16 columns) its Thai ban is one red band. Counting the kind over all its
-    grains keeps a kind reported at several grains ahead of a kind whose one grain has more. Data whose months
-    fill no quarter (one month of each) still open per month, and annual data per year.
-
-    counts: kind, grain, comparisons (`catalog.comparison_counts`; rows with 0 comparisons are ignored).
-    Returns (kind, grain), the same for the same counts whatever their row order; (None, None) when there is
-    no comparison. The marketplace demo: projection 1,008 months + 336 quarters, target 24 years, so it opens
-    on the quarterly projection; the case study (annual targets only) opens per year."""
-    rows = counts.filter(pl.col("comparisons") > 0)
-    if rows.is_empty():
-        return None, None
-    order = list(rules.EXPECTATION_PREFERENCE)
-    totals = rows.group_by("kind").agg(pl.col("comparisons").sum())
-
-    def kind_rank(row: tuple) -> tuple:
-        kind, n = row
-        return (-n, order.index(kind) if kind in order else len(order), kind)
-
-    kind, _ = min(totals.select("kind", "comparisons").iter_rows(), key=kind_rank)
-    grains = dict(rows.filter(pl.col("kind") == kind).select("grain", "comparisons").iter_rows())
-    if "quarter" in grains:
-        return kind, "quarter"
-
-    def grain_rank(item: tuple) -> tuple:
-        grain, n = item
-        return (-n, GRAIN_ORDER.index(grain) if grain in GRAIN_ORDER else len(GRAIN_ORDER), grain)
-
-    grain, _ = min(grains.items(), key=grain_rank)
-    return kind, grain
 
 
 def default_kind(kinds: list[str], counts: pl.DataFrame) -> str | None:

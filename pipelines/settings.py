@@ -101,7 +101,8 @@ class Settings:
 class ReportSelection:
     """What one report shows: a series (entity, metric), optionally one region, one period, one expectation
     policy and kind (None: the report's defaults: the top-level region with most periods, its latest compared
-    period, the kind with most comparisons and that kind's default policy)."""
+    period, the kind the Scorecard opens on (`pipelines.warehouse.default_view.default_view`) and that kind's
+    default policy)."""
 
     entity: str
     metric: str

@@ -20,6 +20,7 @@ from dashboard.charts.scorecard import performance_heatmap
 from dashboard.charts.trends import trend_chart
 from pipelines.effects.narrative import amount, event_cited
 from pipelines.settings import ReportSelection
+from pipelines.warehouse.default_view import comparison_counts, default_view
 from pipelines.words import signed_percent
 from report import reads
 from report.citations import Citer
@@ -110,7 +111,12 @@ def _resolve(con, selection: ReportSelection) -> dict:
         raise LookupError(
             f"no comparison of {selection.entity} · {selection.metric} against '{selection.kind}' (have: {have})"
         )
-    chosen = kinds.filter(pl.col("kind") == selection.kind) if selection.kind else kinds
+    # the kind and grain the Scorecard opens on: the pages' one rule (pipelines/warehouse/default_view.py)
+    counts = comparison_counts(con, selection.entity, selection.metric)
+    kind = selection.kind or default_view(counts)[0]
+    chosen = kinds.filter(pl.col("kind") == kind)
+    if chosen.is_empty():  # counted but not in the latest vintage's comparisons: the most compared kind
+        chosen = kinds
     kind, default_policy, _ = chosen.row(0)
     policy = selection.policy or default_policy or "at_period_end"
     frame = reads.comparisons(con, selection.entity, selection.metric, kind, policy)
@@ -123,7 +129,10 @@ def _resolve(con, selection: ReportSelection) -> dict:
         raise LookupError(
             f"no comparison of {selection.entity} · {selection.metric} in '{region}' (have: {have})"
         )
-    period = selection.period or in_region.sort("period_end")["period"][-1]
+    _, default_grain = default_view(counts.filter(pl.col("kind") == kind))
+    at_default = in_region.filter(pl.col("grain") == default_grain)
+    latest = in_region if selection.period or at_default.is_empty() else at_default
+    period = selection.period or latest.sort("period_end")["period"][-1]
     picked = in_region.filter(pl.col("period") == period)
     if picked.is_empty():
         have = ", ".join(in_region["period"].to_list())

@@ -17,7 +17,8 @@ select built_at, inputs_hash, schema_fingerprint, product_version, data_dir
 from build_info order by built_at desc limit 1
 """
 
-# The expectation kind with most comparisons (ties: the kind's name), and its default policy.
+# The series' expectation kinds with their default policy and comparisons (the latest actuals', under every
+# policy), most first. Which kind the report opens on is the pages' one rule (pipelines/warehouse/default_view.py).
 SERIES_KINDS = """
 select a.expectation_kind as kind, d.default_policy, count(*) as comparisons
 from actual_vs_expectation as a
@@ -135,7 +136,8 @@ def build(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def series_kinds(con: duckdb.DuckDBPyConnection, entity: str, metric: str) -> pl.DataFrame:
-    """kind, default_policy, comparisons: the series' expectation kinds with comparisons, most first."""
+    """kind, default_policy, comparisons: the series' expectation kinds with comparisons, most first (the
+    kinds a selection may name; the default kind is `pipelines.warehouse.default_view.default_view`'s)."""
     return con.sql(SERIES_KINDS, params=[entity, metric]).pl()
 
 

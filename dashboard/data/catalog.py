@@ -39,7 +39,8 @@ def comparable_pairs(ident: Identity) -> pl.DataFrame:
 def comparison_counts(ident: Identity, entity: str, metric: str) -> pl.DataFrame:
     """Comparisons (region x period) per expectation kind and grain of one series, quarters as the Scorecard
     shows them (reported, rolled up or summed from months): kind, grain, comparisons. The input of the pages'
-    one default rule, `dashboard.widgets.default_view`."""
+    one default rule, `pipelines.warehouse.default_view.default_view` (the report reads the same SQL file
+    through `pipelines.warehouse.default_view.comparison_counts`)."""
     return read(ident, "catalog/comparison_counts", entity, metric, entity, metric)
 
 

@@ -13,7 +13,8 @@ import polars as pl
 
 from dashboard.widgets import default_kind, default_view
 from pipelines.devtools.operator_demo import ENTITY
-from tests.sql.test_views import SHOP, fig, month, seeded
+from pipelines.warehouse.default_view import comparison_counts
+from tests.sql.test_views import SHOP, Y2024, fig, month, seeded
 
 COUNTS_SQL = Path(__file__).parents[2] / "sql" / "reads" / "catalog" / "comparison_counts.sql"
 
@@ -185,3 +186,51 @@ def test_a_trivial_miss_is_neutral_and_a_real_one_red():
         "actual, in line (within ±0.5% of expected)": (["A"], IN_LINE),
         "actual, worse than expected": (["B"], WORSE),
     }
+
+
+def _report_view(con, entity: str, metric: str) -> tuple[str, str]:
+    """(kind, grain) the PDF/HTML report opens on without a kind, region or period chosen."""
+    from pipelines.settings import ReportSelection
+    from report.content import _resolve
+
+    chosen = _resolve(con, ReportSelection(entity=entity, metric=metric))
+    return chosen["kind"], chosen["grain"]
+
+
+def test_the_report_breaks_a_tie_of_kinds_as_the_scorecard_does(tmp_path):
+    """The report had its own rule (most comparisons, ties by the kind's name: 'guidance' before 'target');
+    the Scorecard breaks a tie by the expectation preference (target first). One rule now: target."""
+    figures = [
+        row
+        for region in ("US", "ID")
+        for row in (
+            fig(f"a-{region}", "gmv", region, Y2024, "actual", 100.0, "2025-02-01", "s_filing"),
+            fig(f"t-{region}", "gmv", region, Y2024, "target", 110.0, "2023-12-01", "s_leak"),
+            fig(f"g-{region}", "gmv", region, Y2024, "guidance", 105.0, "2024-02-01", "s_leak"),
+        )
+    ]
+    con = seeded(tmp_path / "warehouse.duckdb", figures)
+    try:
+        found = comparison_counts(con, SHOP, "gmv")
+        assert sorted(found.iter_rows()) == [("guidance", "year", 2), ("target", "year", 2)]
+        assert default_view(found) == ("target", "year")
+        assert _report_view(con, SHOP, "gmv") == ("target", "year")  # was ('guidance', 'year')
+    finally:
+        con.close()
+
+
+def test_the_report_opens_on_the_kind_and_grain_the_scorecard_opens_on(demo_build, dashboard):
+    """On both demos as `make build` makes them: the report names the kind the Scorecard opens on, per the
+    grain its heatmap shows (the marketplace: its projection per quarter, not per month; the case study:
+    its annual target)."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_build["warehouse"]), read_only=True)
+    try:
+        for entity, grain in ((ENTITY, "quarter"), (SHOP, "year")):
+            at = dashboard(demo_build["warehouse"], None, entity=entity)
+            kind = at.sidebar.selectbox(key="kind").value
+            assert f"per {grain}" in " ".join(c.value for c in at.caption), entity
+            assert _report_view(con, entity, "gmv") == (kind, grain), entity
+    finally:
+        con.close()
