@@ -186,35 +186,41 @@ def assess_staggered(
     mine = panel.filter(pl.col("region_code").is_in(treated))
     if mine.is_empty():
         raise LookupError(f"no {grain}ly {metric} figures of {entity} in {', '.join(treated)}")
-    first, last = int(mine["period"].min()), int(mine["period"].max())
-    start = min(adoption.values())
-    window = Window(grain, start, (first, start - 1), (start, last))
-    anchor_periods = mine.filter(pl.col("region_code") == treated[0])["period_start"].to_list()
-    if not anchor_periods:
-        raise LookupError(f"no {grain}ly {metric} figures of {entity} in {treated[0]}")
-    chosen = staggered_window(events[0], anchor_periods, adoption, (first, last), grain, pre, post)
-    if chosen.trimmed:  # the controls need the periods the kept cohorts reach, not the whole panel
-        first = max(first, min(adoption.values()) + min(chosen.lo, -1))
-        last = min(last, max(adoption.values()) + max(chosen.hi, 0))
-        window = Window(grain, start, (first, start - 1), (start, last))
+    chosen, window = _windows(events[0], mine, treated[0], adoption, grain, pre, post)
+    first, last = window.pre[0], window.post[1]
     pool = _pool(con, events, entity, panel, treated, window, controls, include, exclude)
     expected = [e["event_id"] for e in events if e["status"] == "expected"]
     if expected:
         estimate = Refusal(
             "staggered difference-in-differences", f"{', '.join(expected)} has not happened yet"
         )
-    else:
-        used = panel.filter(pl.col("region_code").is_in(treated + pool.donors))
-        estimate = estimate_staggered(
-            used.filter(pl.col("period").is_between(first, last)), adoption, pool.donors, grain,
-            event_times=(chosen.lo, chosen.hi) if chosen.trimmed else None, effect_from=chosen.effect_from,
-        )  # fmt: skip
-    used_rows = panel.filter(
+    used = panel.filter(
         pl.col("region_code").is_in(treated + pool.donors) & pl.col("period").is_between(first, last)
     )
-    sources = queries.cited_in(used_rows)
+    if not expected:
+        estimate = estimate_staggered(
+            used, adoption, pool.donors, grain, event_times=(chosen.lo, chosen.hi) if chosen.trimmed else None,
+            effect_from=chosen.effect_from,
+        )  # fmt: skip
+    sources = queries.cited_in(used)
     return StaggeredReport(events, entity, metric, grain, estimate, pool, sources, chosen,
                            queries.sources(con, sources))  # fmt: skip
+
+
+def _windows(anchor_event, mine, anchor_region, adoption, grain, pre, post) -> tuple[StaggeredWindow, Window]:
+    """The estimate's window (`staggered_window`) and the calendar span the controls need: every period of the
+    treated regions (`mine`: region_code, period_start, period), or with a window only those the kept cohorts
+    reach (min(adoption) + lo .. max(adoption) + hi)."""
+    first, last = int(mine["period"].min()), int(mine["period"].max())
+    start = min(adoption.values())
+    anchor_periods = mine.filter(pl.col("region_code") == anchor_region)["period_start"].to_list()
+    if not anchor_periods:
+        raise LookupError(f"no {grain}ly figures of the series in {anchor_region}")
+    chosen = staggered_window(anchor_event, anchor_periods, adoption, (first, last), grain, pre, post)
+    if chosen.trimmed:
+        first = max(first, start + min(chosen.lo, -1))
+        last = min(last, max(adoption.values()) + max(chosen.hi, 0))
+    return chosen, Window(grain, start, (first, start - 1), (start, last))
 
 
 def _pool(con, events, entity, panel, treated, window, controls, include, exclude) -> DonorPool:

@@ -240,32 +240,10 @@ def explain_period(
     else:
         event_id = queries.representative(con, several[0] if several else event_id)  # BRE03 is told as EV07
         related = event_id in queries.related_events(con, region_code)["event_id"]
-    effect = None
-    if several:  # one kind of event in several regions: the staggered estimate, its window the user's
-        from pipelines.effects.adoption import assess_staggered
-
-        effect = assess_staggered(con, several, metric, entity=entity, pre=pre, post=post)
-    elif event_id is not None:
-        # the period's grain when the region has actuals at it (a rolled-up year may have none: then the
-        # series' own grain); a default event that cannot be measured leaves the narrative without an estimate
-        for grain in (actual["grain"], None):
-            try:
-                effect = assess_effect(
-                    con, event_id, metric, region_code, entity=entity, grain=grain, pre=pre, post=post
-                )
-                break
-            except LookupError:
-                if asked and grain is None:
-                    raise
-    row = compared or {}
-    cited = (
-        queries.cited(row.get("actual_dataset") or actual.get("dataset"),
-                      actual.get("actual_source_id") or actual.get("source_id"))
-        + queries.cited(row.get("expectation_dataset"), row.get("expectation_source_id"))
-        + streak_sources
-        + [c for e in events.iter_rows(named=True) for c in event_cited(e)]
-        + ([(effect.event.get("dataset"), effect.event["source_id"])] + effect.series_sources if effect else [])
-    )  # fmt: skip
+    effect = _period_effect(
+        con, several, event_id, asked, metric, region_code, entity, actual["grain"], pre, post
+    )
+    cited = _cited_keys(actual, compared, streak_sources, events, effect)
     return write_narrative(
         entity=entity,
         metric_name=queries.metric_name(con, metric),
@@ -284,6 +262,41 @@ def explain_period(
         sources=queries.sources(con, cited),
         region_code=region_code,
     )
+
+
+def _period_effect(con, several, event_id, asked, metric, region_code, entity, grain, pre, post):
+    """The narrative's estimate: the staggered one for several events (their window the user's), else the
+    event's at the period's grain when the region has actuals at it (a rolled-up year may have none: then the
+    series' own grain); a default event that cannot be measured leaves the narrative without one (None)."""
+    if several:
+        from pipelines.effects.adoption import assess_staggered
+
+        return assess_staggered(con, several, metric, entity=entity, pre=pre, post=post)
+    if event_id is None:
+        return None
+    for one in (grain, None):
+        try:
+            return assess_effect(
+                con, event_id, metric, region_code, entity=entity, grain=one, pre=pre, post=post
+            )
+        except LookupError:
+            if asked and one is None:
+                raise
+    return None
+
+
+def _cited_keys(actual, compared, streak_sources, events, effect) -> list[tuple]:
+    """Every (dataset, source_id) the paragraph may cite: the actual, the expectation, the streak, the events'
+    reports, the estimate's event and figures (each id in the dataset of the row that cites it)."""
+    row = compared or {}
+    return (
+        queries.cited(row.get("actual_dataset") or actual.get("dataset"),
+                      actual.get("actual_source_id") or actual.get("source_id"))
+        + queries.cited(row.get("expectation_dataset"), row.get("expectation_source_id"))
+        + streak_sources
+        + [c for e in events.iter_rows(named=True) for c in event_cited(e)]
+        + ([(effect.event.get("dataset"), effect.event["source_id"])] + effect.series_sources if effect else [])
+    )  # fmt: skip
 
 
 def default_event(events: pl.DataFrame, regions: pl.DataFrame, region_code: str, until: date) -> str | None:

@@ -161,14 +161,14 @@ def _drift_refusal(trend, positions, effect, scale, treated, grain, notes) -> Re
     if trend["p_value"] >= PRE_TREND_ALPHA:
         return None
     pre = [p for p in positions if p < 0]
-    drift = trend["slope"] * (np.mean([p for p in positions if p >= 0]) - np.mean(pre))
+    drift = carried_drift(trend, positions)
     said = (
         f"the pre-period gap between {treated} and its controls drifts ({trend['slope']:+.3g} "
         f"{'log points' if scale == 'log' else 'per period'} a {grain}, p = {trend['p_value']:.3f} over "
         f"{len(pre)} {grain}s), which carried into the post-period alone makes {drift:+.3g} of the "
         f"{effect.estimate:+.3g} estimate"
     )
-    if abs(drift) >= PRE_TREND_SHARE * abs(effect.estimate):
+    if drift_is_the_estimate(trend, drift, effect.estimate):
         return Refusal(
             "difference-in-differences",
             f"{said}: the parallel-trends assumption fails, so a difference-in-differences would read the drift "
@@ -179,6 +179,20 @@ def _drift_refusal(trend, positions, effect, scale, treated, grain, notes) -> Re
         f"WARNING: {said}; parallel trends are doubtful, the estimate is kept as the drift is small beside it",
     )
     return None
+
+
+def carried_drift(trend: dict, positions: list[int]) -> float:
+    """The pre-period gap's slope carried from the pre-period's centre to the post-period's: what the gap would
+    average after the event from the drift alone (in the gap's unit). Positions: periods relative to the event
+    (negative before)."""
+    pre = [p for p in positions if p < 0]
+    return float(trend["slope"] * (np.mean([p for p in positions if p >= 0]) - np.mean(pre)))
+
+
+def drift_is_the_estimate(trend: dict, drift: float, estimate: float) -> bool:
+    """The pre-trend test rejects (p below PRE_TREND_ALPHA) and the carried drift makes PRE_TREND_SHARE of the
+    estimate or more: the estimate cannot be told from the drift."""
+    return trend["p_value"] < PRE_TREND_ALPHA and abs(drift) >= PRE_TREND_SHARE * abs(estimate)
 
 
 def pre_trend(gap: np.ndarray, positions: list[int]) -> dict:

@@ -181,23 +181,33 @@ def estimate_staggered(
             f"{clusters} regions: with fewer than about 30 clusters the intervals use CRV3 (jackknife) errors "
             "and t critical values, which are conservative rather than optimistic"
         )
-    t_att = twfe.tidy().loc["is_treated"]
-    twfe_row = {"estimate": float(t_att["Estimate"]), "se": float(t_att["Std. Error"]),
-                "lower": float(t_att["2.5%"]), "upper": float(t_att["97.5%"]),
-                "method": "two-way fixed effects (one treated-after dummy): biased when effects differ by "
-                          "cohort or grow over time; shown for comparison"}  # fmt: skip
-    cohorts = []
-    for cohort in sorted({c for c, _ in cells}):
-        regions = sorted(frame[frame.g == cohort].unit.unique())
-        post = {rel: n for (c, rel), n in cells.items() if c == cohort}
-        mean = sum(float(coefs[_name(rel, cohort)]) * n for rel, n in post.items()) / sum(post.values())
-        cohorts.append({"first_period": label(cohort + first - 1, grain), "regions": regions, "effect": mean})
+    twfe_row, cohorts = _twfe_row(twfe), _cohorts(frame, coefs, cells, first, grain)
     t_max = int(frame.t.max())
     return StaggeredEstimate(
         METHOD, att, se, relative, event_time, cohorts, pre_trend, twfe_row,
         {r: label(p, grain) for r, p in sorted(adoption.items())}, sorted(set(controls) - set(adoption)),
         grain, (label(first, grain), label(t_max + first - 1, grain)), len(frame), notes,
     )  # fmt: skip
+
+
+def _twfe_row(twfe) -> dict:
+    """The two-way fixed effects estimate, labelled as the biased comparison it is."""
+    t_att = twfe.tidy().loc["is_treated"]
+    return {"estimate": float(t_att["Estimate"]), "se": float(t_att["Std. Error"]),
+            "lower": float(t_att["2.5%"]), "upper": float(t_att["97.5%"]),
+            "method": "two-way fixed effects (one treated-after dummy): biased when effects differ by "
+                      "cohort or grow over time; shown for comparison"}  # fmt: skip
+
+
+def _cohorts(frame, coefs, cells, first: int, grain: str) -> list[dict]:
+    """Each cohort's first period, regions and effect: its counted coefficients weighted by region-periods."""
+    cohorts = []
+    for cohort in sorted({c for c, _ in cells}):
+        regions = sorted(frame[frame.g == cohort].unit.unique())
+        post = {rel: n for (c, rel), n in cells.items() if c == cohort}
+        mean = sum(float(coefs[_name(rel, cohort)]) * n for rel, n in post.items()) / sum(post.values())
+        cohorts.append({"first_period": label(cohort + first - 1, grain), "regions": regions, "effect": mean})
+    return cohorts
 
 
 def _fit(frame):

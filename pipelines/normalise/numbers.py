@@ -21,6 +21,11 @@ Pure functions, no I/O. Two steps:
    ``$9,255.25``           unit USD                      9255.25 (a symbol that agrees with the unit)
    ``€5``                  unit USD                      refused: the symbol contradicts the unit
    ``(1200)``              any                           -1200 (then the metric's sign rule applies)
+   ``1,234.00-``           any                           -1234 (a sign after the number, as SAP writes)
+   ``1,234.00 CR``         any                           refused: a debit or credit's sign depends on
+                                                         the account
+   ``-`` (a dash alone)    any                           refused: zero in accounting formats, "not
+                                                         available" in statistical tables
    ``15%``                 unit ``%``                    15; refused for any other unit
    ``120000 Appx``         any                           120000, approximate (``~``, ``about``,
                                                          ``approx``, ``approx.``, ``appx``, ``c.``,
@@ -51,6 +56,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _SYMBOL = re.compile(r"^(?:[a-z]{1,2}\$|[$€£¥₹₺₴₽₩₫₱฿])|(?:[a-z]{1,2}\$|[$€£¥₹₺₴₽₩₫₱฿])$", re.IGNORECASE)
 _ISO = re.compile(r"^([A-Za-z]{3})\s+(?=[\d(+\-−.,])|(?<=[\d.)])\s*([A-Za-z]{3})$")
 _SCIENTIFIC = re.compile(r"\d*\.?\d+[eE][+-]?\d+")
+_DASHES = ("-", "\u2013", "\u2014")  # '-', en dash, em dash: how accounting formats print 0, tables 'n/a'
+_DEBIT_CREDIT = re.compile(r"^\d[\d.,' ]*\s*(?:cr|dr|db)\.?$", re.IGNORECASE)  # '1,234.00 CR' (a GL's side)
 _DIGITS = re.compile(r"^\d[\d.,' ]*$|^[.,]\d+$")
 
 
@@ -162,6 +169,11 @@ def _strip_approx(t: str) -> tuple[str, bool]:
 
 
 def _strip_sign(t: str) -> tuple[str, bool]:
+    trailing = len(t) > 1 and t[-1] == "-" and t[:-1].rstrip()[-1:].isdigit()
+    if trailing and (t[:1] in "+-(" or t[:-1].rstrip().endswith(")")):
+        raise NumberError(f"value {t!r} has two signs", "write one sign: -1,234.00 or 1,234.00-")
+    if trailing:  # SAP and other ERP reports write the sign after the number: 1,234.00- is -1234
+        return t[:-1].strip(), True
     if len(t) > 2 and t.startswith("(") and t.endswith(")"):
         return t[1:-1].strip(), True
     if t[:1] in "+-" and len(t) > 1:
@@ -189,6 +201,18 @@ def _strip_currency(t: str, written: str) -> tuple[str, str | tuple | None]:
 def _plain_number(t: str, written: str, convention: NumberConvention) -> float:
     if _SCIENTIFIC.fullmatch(t) and convention.decimal_mark != ",":
         return float(t)  # '1e308', '2.5E6': how programs write large numbers
+    if t in _DASHES:
+        raise NumberError(
+            f"value {written!r} is a dash: accounting formats show a zero so, statistical tables a figure that "
+            "is not available",
+            "write 0 if it is zero; leave the cell empty if there is no figure",
+        )
+    if _DEBIT_CREDIT.match(t):
+        raise NumberError(
+            f"value {written!r} marks a debit or a credit: its sign depends on the account (a credit raises "
+            "revenue and lowers an expense), so it is not read as either",
+            "write the signed amount the figure means (a sale positive), or negate lines with a layout's sign rule",
+        )
     if not _DIGITS.match(t):
         raise NumberError(
             f"value {written!r} is not a number",

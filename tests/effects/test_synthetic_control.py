@@ -89,10 +89,27 @@ def test_interval_is_the_inverted_placebo_test():
 def test_placebos_without_an_effect_rarely_exclude_zero():
     """60 generated panels where nothing happened: the share whose interval excludes zero is at most 5%."""
     results = [estimate_synthetic_control(*_split(factor_panel(seed))) for seed in range(60)]
-    assert all(isinstance(r, SyntheticControlEstimate) for r in results)
+    refused = [r for r in results if isinstance(r, Refusal)]
+    # a pre-period gap that drifts by chance is refused, never read as an effect: at most the test's 5 %
+    assert all("synthetic drifts" in r.reason for r in refused) and len(refused) <= 3
+    results = [r for r in results if isinstance(r, SyntheticControlEstimate)]
     excluding = [r for r in results if r.interval is not None and not r.interval.covers(0.0)]
     assert len(excluding) / len(results) <= 0.05, [round(r.average_gap, 2) for r in excluding]
     assert sum(r.p_value <= 0.05 for r in results) == len(excluding)  # the interval is the test, inverted
+
+
+def test_a_treated_series_trending_away_from_every_donor_is_refused_not_read_as_an_effect():
+    """Nothing happened, but T0 drifts up 0.5 a year from its factor model: the synthetic matches its level, not
+    its trend, and before this rule the gap after the event read the drift as an effect."""
+    frame, donors, window = factor_panel(3)
+    year = pl.col("period_start").dt.year() - FIRST_YEAR
+    frame = frame.with_columns(
+        pl.when(pl.col("region_code") == "T0").then(pl.col("value") + 0.5 * year).otherwise(pl.col("value"))
+    )
+    result = estimate_synthetic_control(frame, "T0", donors, window)
+    assert isinstance(result, Refusal)
+    assert "the pre-period gap between T0 and its synthetic drifts (+0.50" in result.reason
+    assert "read the drift as an effect" in result.reason
 
 
 def test_a_known_effect_is_recovered_within_its_interval():

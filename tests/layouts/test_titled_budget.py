@@ -19,7 +19,8 @@ from click.testing import CliRunner
 
 from pipelines.cli.main import main
 from pipelines.ingest.assemble import load_all
-from pipelines.ingest.layouts.guess import guess_layout, kind_named
+from pipelines.ingest.layouts.guess import guess_layout
+from pipelines.ingest.layouts.guess_words import kind_named
 from pipelines.ingest.layouts.placeholders import PLACEHOLDER
 from pipelines.ingest.layouts.preview import preview
 
@@ -176,3 +177,63 @@ def test_the_guess_command_names_what_is_left_to_fill_in(tmp_path):
         "fill in each CHANGE ME (fields.region, fields.unit, source.published_on: nothing loads until you do)"
         in (result.output)
     )
+
+
+QBO = Path(__file__).resolve().parents[1] / "data" / "cases" / "budget-vs-actuals-export" / "datasets" / "qbo"
+QBO_XLSX = "qbo-budget-vs-actuals-central-q1-2011.xlsx"
+
+
+def _fill(text: str, region: str, unit: str, published_on: str | None = None) -> str:
+    text = text.replace('region = { value = "CHANGE ME" }', f'region = {{ value = "{region}" }}')
+    text = text.replace('unit = { value = "CHANGE ME" }', f'unit = {{ value = "{unit}" }}')
+    return (
+        text.replace('published_on = "CHANGE ME"', f'published_on = "{published_on}"')
+        if published_on
+        else text
+    )
+
+
+def test_a_budget_vs_actuals_export_is_guessed_as_column_groups(tmp_path):
+    """Periods over groups of Actual / Budget / over Budget / % of Budget: guessed as one wide sheet before
+    (metric column 'Total', kind CHANGE ME, the export's numbers as metric names); now the export's own shape."""
+    for name in (QBO_XLSX, "regions.csv"):
+        (tmp_path / name).write_bytes((QBO / name).read_bytes())
+    text, doc = _guess(tmp_path / QBO_XLSX)
+    assert doc["shape"] == "column_groups" and doc["skip_rows"] == 4 and doc["header_rows"] == 2
+    assert doc["header_names"] == {"A": "Account"} and doc["ignore_groups"] == ["Total"]
+    assert doc["groups"] == {
+        "Actual": {"kind": "actual", "as_of": {"value": "2011-04-15"}},  # the footer's report date
+        "Budget": {"kind": "budget", "as_of": {"value": "2010-12-31"}},
+        "over Budget": {"reconcile": "variance"},
+        "% of Budget": {"reconcile": "attainment_pct"},
+    }
+    assert doc["source"]["published_on"] == "2011-04-15"
+    assert list(doc["fields"]["metric"]["map"])[:2] == ["4200 Trade Sales", "4500 Intercompany Sales"]
+    assert (
+        "Total Income" not in doc["fields"]["metric"]["map"]
+        and "Income" not in doc["fields"]["metric"]["map"]
+    )
+    layout = tmp_path / "qbo-budget-vs-actuals-central-q1-2011.layout.toml"
+    layout.write_text(_fill(text, "US_CENTRAL", "USD"), encoding="utf-8")
+    shown = preview(tmp_path / QBO_XLSX, layout, tmp_path / "none", GUESS_DAY)
+    assert shown.rejected.height == 0, shown.rejected
+    assert sorted(shown.rows.group_by("kind").len().rows()) == [("actual", 24), ("budget", 24)]
+
+
+def test_budget_and_actual_under_each_month_of_a_hand_made_sheet(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Budget vs. Actuals FY2026"])
+    ws.append(["", *[m for m in MONTHS[:3] for _ in (0, 1)]])  # each month over its two columns
+    ws.append(["Account", *["Budget", "Actual"] * 3])
+    for account in ("Revenue", "Cost of sales"):
+        ws.append([account, *[100.0 + i for i in range(6)]])
+    book.save(tmp_path / "bva.xlsx")
+    text, doc = _guess(tmp_path / "bva.xlsx")
+    assert doc["shape"] == "column_groups" and set(doc["groups"]) == {"Budget", "Actual"}
+    assert doc["fields"]["metric"]["map"] == {"Revenue": "revenue", "Cost of sales": "cost_of_sales"}
+    layout = tmp_path / "bva.layout.toml"
+    layout.write_text(_fill(text, "US", "USD k", "2026-01-10"), encoding="utf-8")
+    shown = preview(tmp_path / "bva.xlsx", layout, tmp_path / "none", GUESS_DAY)
+    assert shown.rejected.height == 0, shown.rejected
+    assert shown.rows.height == 12 and set(shown.rows["period"]) == {"2026-01", "2026-02", "2026-03"}

@@ -19,7 +19,8 @@ FORMULA_TEXTS = {
     "attainment": r"when\s+(q\.)?expectation\s*>\s*0\s+(and\s+[^)]*\)\s+)?then",
     "favourable": r"\(\s*direction\s*=\s*'above'\s*\)\s*=\s*higher_is_better",
     "is_shortfall": r"then\s+direction\s*=\s*'below'\s+else\s+direction\s*=\s*'above'",
-    "direction": r"when\s+\w*\.?actual\s*<\s*\w*\.?band_low\s+then\s+'below'",
+    "direction": r"when\s+kpi_difference\(\s*\w*\.?actual\s*,\s*\w*\.?band_low\s*\)\s*<\s*0\s+then\s+'below'",
+    "difference": r"<=\s*1e-12\s*\*\s*greatest",
     "range_midpoint": r"\(\s*value\s*\+\s*value_high\s*\)\s*/\s*2",
     "performance sign": r"when\s+higher_is_better\s+then\s+1\s+when\s+not\s+higher_is_better\s+then\s+-1",
 }
@@ -84,6 +85,22 @@ def test_direction_sense_and_midpoint(con) -> None:
     assert _one(con, "kpi_is_shortfall('above', false)") is True
     assert _one(con, "range_midpoint(12.0, 13.0)") == pytest.approx(12.5)
     assert _one(con, "range_midpoint(12.0, null)") == pytest.approx(12.0)
+
+
+def test_a_difference_within_rounding_is_in_line(con) -> None:
+    # 10 % growth on 105 implies 115.50000000000001 in doubles: a reported 115.5 meets it, it does not miss it
+    implied = 105e6 * 1.1
+    assert implied != 115.5e6
+    assert _one(con, f"kpi_difference(115.5e6, {implied!r})") == 0
+    assert _one(con, f"kpi_direction(115.5e6, {implied!r}, {implied!r})") == "in_line"
+    assert _one(con, f"kpi_is_shortfall(kpi_direction(115.5e6, {implied!r}, {implied!r}), true)") is False
+    assert _one(con, f"kpi_performance_pct(115.5e6, {implied!r}, 'USD', true)") == 0
+    assert _one(con, "kpi_direction(0.1 + 0.2, 0.3, 0.3)") == "in_line"  # a sum of parts against its whole
+    assert _one(con, "kpi_variance_bps(10.000000000000009, 10.0, '%')") == 0
+    # a cent on a billion is a real difference: 12 significant digits are kept
+    assert _one(con, "kpi_direction(1234567890.12, 1234567890.13, 1234567890.13)") == "below"
+    assert float(_one(con, "kpi_difference(1234567890.12, 1234567890.13)")) == pytest.approx(-0.01)
+    assert str(_one(con, "kpi_performance_pct(100.0, 100.0, 'USD', false)")) == "0.0"  # not -0.0 on a cost
 
 
 def test_a_zero_performance_has_no_sign(con) -> None:

@@ -42,6 +42,9 @@ DOT = NumberConvention(".", None, "declared")
         ("(1200)", UNKNOWN, -1200.0),
         ("(1,200.50)", DOT, -1200.5),
         ("+7", UNKNOWN, 7.0),
+        ("1,234.00-", DOT, -1234.0),  # SAP writes the sign after the number
+        ("1.234,00-", COMMA, -1234.0),
+        ("250-", UNKNOWN, -250.0),
     ],
 )
 def test_numbers_read_as_written(text, convention, value):
@@ -105,6 +108,11 @@ def test_approximations_are_marked(text, value):
         ("abc", UNKNOWN, "not a number"),
         ("12 bn", UNKNOWN, "not a number"),
         ("1e5", COMMA, "not a number"),
+        ("-1,234.00-", DOT, "two signs"),
+        ("1,234.00 CR", DOT, "debit or a credit"),  # a GL's side: its sign depends on the account
+        ("500 Dr", DOT, "debit or a credit"),
+        ("-", UNKNOWN, "a dash"),  # zero in an accounting format, 'not available' in a statistical table
+        ("\u2014", UNKNOWN, "a dash"),
     ],
 )
 def test_doubtful_values_are_refused(text, convention, words):

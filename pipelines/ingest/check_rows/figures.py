@@ -14,6 +14,7 @@ from pipelines.ingest.check_rows.context import (
     resolve_region,
     with_optional,
 )
+from pipelines.ingest.check_rows.day_labels import refuse_period_dates
 from pipelines.ingest.check_rows.figure_rows import duplicate_figures, figure_rows
 from pipelines.ingest.check_rows.figure_rules import convert_to_base, figure_rules, never_negative
 from pipelines.ingest.combine import combine_lines, refuse_negative_sums, refuse_partial_sums
@@ -88,6 +89,8 @@ def validate_figures(frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, p
         rows, negative = refuse_negative_sums(rows, never_negative(ctx))
         rows, partial = refuse_partial_sums(frame, rows, issues)
         lines = pl.concat([lines, negative, partial])
+    rows, dated = refuse_period_dates(rows, _additive(rows, ctx))
+    lines = pl.concat([lines, dated])
     issues = pl.concat([issues, lines]).sort(ROW, maintain_order=True)
     return rows, issues.join(about, on=ROW, how="left", maintain_order="left")
 
@@ -110,6 +113,14 @@ def _what_rows_are_about(frame: pl.DataFrame) -> pl.DataFrame:
         period("end").alias("period_end"),
         pl.col("kind").cast(pl.String),
     ).unique(ROW, keep="first", maintain_order=True)
+
+
+def _additive(rows: pl.DataFrame, ctx: Context) -> set[str]:
+    """The metrics of `rows` whose figures add up over time: metrics.additive where the metric is defined,
+    else a metric written in a currency (money adds up; a count may be a stock)."""
+    known = {m for m, p in ctx.metrics.items() if p.get("additive")}
+    money = rows.filter(pl.col("currency").is_not_null())["metric"].unique().to_list()
+    return known | {m for m in money if m not in ctx.metrics}
 
 
 def _growth_metrics(checks: RowChecks) -> None:

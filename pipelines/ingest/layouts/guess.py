@@ -25,50 +25,22 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.ingest.layouts.grid import Sheet, read_sheets
+from pipelines.ingest.layouts.guess_groups import footer_text, group_lines, is_grouped
+from pipelines.ingest.layouts.guess_words import (
+    KIND_OF,
+    as_at_date,
+    kind_field,
+    kind_named,
+    metric_table,
+    source_table,
+    stated_date,
+)
 from pipelines.ingest.layouts.headers import cell_text, period_label
 from pipelines.ingest.layouts.placeholders import PLACEHOLDER
 from pipelines.ingest.problems import Problem
-from pipelines.ingest.vocabulary import KINDS
 
 _ACTUAL = re.compile(r"(?i)\b(actual|reported|result)")
 _EXPECTED = re.compile(r"(?i)\b(estimate|consensus|expected|budget|forecast|target|plan|guidance|projection)")
-_KIND_OF = {
-    "ist": "actual",  # German Excel sheets: Ist / Soll / Plan / Prognose
-    "soll": "budget",
-    "prognose": "projection",
-    "réel": "actual",
-    "reel": "actual",
-    "estimate": "consensus",
-    "consensus": "consensus",
-    "expected": "consensus",
-    "budget": "budget",
-    "plan": "budget",
-    "forecast": "projection",
-    "projection": "projection",
-    "target": "target",
-    "guidance": "guidance",
-}
-_WORD = re.compile(r"[a-zäöüßéè]+")
-
-
-def kind_named(text: str) -> str | None:
-    """The kind of figure a scenario label or a title names ('Budget', 'Actual YTD', 'Plan FY26', 'Ist' ->
-    budget, actual, budget, actual), from the product's kind words (pipelines/ingest/vocabulary.py KINDS and
-    the sheet words above); None when it names none, or several ('Budget vs. Actuals')."""
-    low = text.strip().lower()
-    if kind := KINDS.get(low) or _KIND_OF.get(low):
-        return kind
-    named = {KINDS.get(w) or _KIND_OF.get(w) for w in _WORD.findall(low)} - {None}
-    return named.pop() if len(named) == 1 else None
-
-
-def _kinds_in(text: str) -> list[str]:
-    """Every kind the words of `text` name, in order of appearance: 'Budget vs. Actuals FY2026' -> [budget,
-    actual]."""
-    found = (KINDS.get(w) or _KIND_OF.get(w) for w in _WORD.findall(text.lower()))
-    return list(dict.fromkeys(k for k in found if k))
-
-
 _SCALES = {
     "thousand": "thousands",
     "tsd": "thousands",
@@ -104,6 +76,8 @@ def guess_layout(path: Path, data_dir: Path | None = None, today: date | None = 
     top = min(len(sheet.rows), 30)
     periods = [_period_columns(sheet, r) for r in range(top)]
     best = max(range(top), key=lambda r: len(periods[r]), default=0)
+    if top and is_grouped(sheet, best, periods[best]):
+        return _grouped(sheet, best, path.name, today or date.today())
     if top and len(periods[best]) >= 3:
         folders = [path.parent] + ([Path(data_dir) / "reference"] if data_dir is not None else [])
         return _wide(sheet, best, periods[best], path.name, _Regions(folders), today or date.today())
@@ -229,7 +203,7 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
             if metric
             else f'{{ value = "{PLACEHOLDER}" }}  # the metric: revenue, cost_of_sales, ... (docs/data-formats.md)'
         )
-    fields.setdefault("kind", _kind_field(" ".join([title, *labels.values()])))
+    fields.setdefault("kind", kind_field(" ".join([title, *labels.values()])))
     fields.setdefault("region", f'{{ value = "{PLACEHOLDER}" }}  # a country or region code')
     lines = [
         f"# Proposed by 'impact layout guess' for {name}: review every line, then save it beside the file.",
@@ -248,54 +222,32 @@ def _wide(sheet: Sheet, r: int, period_cols: list[int], name: str, regions: _Reg
         del fields["metric"]
         order = tuple(k for k in order if k != "metric")
     text = _finish(lines, {k: fields[k] for k in order} | {k: v for k, v in fields.items() if k not in order})
-    return (
-        text + (_metric_table(*metrics) if metrics else "") + _source_table(source_id, title or name, stated)
-    )
+    return text + (metric_table(*metrics) if metrics else "") + source_table(source_id, title or name, stated)
 
 
-def _kind_field(words: str) -> str:
-    """fields.kind of a sheet without a scenario column: the one kind its title and headers name ('Revenue
-    budget 2026' -> budget), else the placeholder, naming the kinds found when they are several."""
-    kinds = _kinds_in(words)
-    if len(kinds) == 1:
-        return f'{{ value = "{kinds[0]}" }}  # named in the title or headers'
-    named = f"the title names {' and '.join(kinds)}: write the one these figures are" if kinds else "write"
-    return (
-        f'{{ value = "{PLACEHOLDER}" }}  # {named}: actual, budget, target, guidance, consensus, projection'
-    )
-
-
-def _metric_table(column: str, labels: list[str]) -> str:
-    """[fields.metric]: the metric column with a map listing each distinct label found in it, mapped to a
-    metric id made of itself ('Cost of sales' -> 'cost_of_sales'), for the user to edit."""
-    from pipelines.ingest.vocabulary import metric_id
-
-    pairs = "".join(f"{_toml_string(v)} = {_toml_string(metric_id(v))}\n" for v in labels)
-    return (
-        f"\n[fields.metric]  # each row's metric: its label in column {_toml_string(column)}\n"
-        f"column = {_toml_string(column)}\n"
-        "\n[fields.metric.map]  # EDIT: each label as found = the metric id it loads as (made of the label here);"
-        " write a reference metric's id where one is meant (revenue, ebitda, net_profit, ...:"
-        " pipelines/reference/metrics.csv) or declare yours in metrics.csv\n"
-        f"{pairs}"
-    )
-
-
-def _source_table(source_id: str, title: str, stated: date | None) -> str:
-    """[source]: published_on is the date the sheet states ('as of 2026-03-31'), else the placeholder a run
-    refuses until it is written (never the day of the guess)."""
-    when = (
-        f'"{stated.isoformat()}"  # the date written in the title'
-        if stated
-        else f'"{PLACEHOLDER}"  # the sheet states no date: write the day it was issued, YYYY-MM-DD'
-    )
-    return (
-        "\n[source]  # the source every figure cites\n"
-        f'source_id = "{source_id}"\n'
-        'publisher = "Own spreadsheet"\n'
-        f"title = {_toml_string(title)}\n"
-        f"published_on = {when}\n"
-    )
+def _grouped(sheet: Sheet, r: int, name: str, today: date) -> str:
+    """A column_groups layout (pipelines/ingest/layouts/guess_groups.py): periods in row `r` over groups of
+    scenario columns in row `r + 1`. The source is dated by the title's date, else an export footer's report
+    date ('Friday, Apr 15, 2011 ... Accrual Basis'), else left to fill in."""
+    title, footer = _title(sheet, r), footer_text(sheet)
+    stated = stated_date(title)
+    lines, label, labels = group_lines(sheet, r, today, stated, as_at_date(title) or stated_date(footer))
+    if scale := next((s for k, s in _SCALES.items() if k in title.lower()), None):
+        lines.insert(4, f'scale = "{scale}"')
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
+    source_id = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "upload"
+    fields = {
+        "entity": f'{{ value = "{_entity_name(stem)}" }}  # whose figures these are: the file\'s name until you write yours',
+        "region": f'{{ value = "{PLACEHOLDER}" }}  # a country or region code',
+        "unit": f'{{ value = "{_currency(sheet, r) or PLACEHOLDER}" }}',
+        "source_id": f'{{ value = "{source_id}" }}',
+    }
+    head = [
+        f"# Proposed by 'impact layout guess' for {name}: review every line, then save it beside the file."
+    ]
+    text = _finish(head + lines, fields) + metric_table(label, labels)
+    dated = stated or stated_date(footer)
+    return text + source_table(source_id, title or name, dated, "in the title" if stated else "in the footer")
 
 
 _DECIMAL_COMMA = re.compile(r"^[(-]?\d{1,3}(\.\d{3})*,\d+\)?$|^[(-]?\d+,(\d{1,2}|\d{4,})\)?$")
@@ -311,41 +263,6 @@ def _decimal_comma(sheet: Sheet, header: int, period_cols: list[int]) -> bool:
         if isinstance(v := sheet.cell(r, c), str)
     ]
     return any(_DECIMAL_COMMA.match(t) for t in texts)
-
-
-_DATE = re.compile(
-    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}\.?\s+[A-Za-zäé]{3,}\.?\s+\d{4}|[A-Za-z]{3,}\.?\s+\d{1,2},\s+\d{4})\b"
-)
-
-
-def stated_date(title: str) -> date | None:
-    """The first date written in a sheet's title lines ('as of 2026-03-31', 'Prepared 15 January 2026',
-    'Stand 15.01.2026'), or None."""
-    from dateutil import parser
-
-    for match in _DATE.finditer(title):
-        try:
-            return parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
-        except (ValueError, OverflowError):
-            continue
-    return None
-
-
-_AS_AT = re.compile(r"(?i)\b(as of|as at|per|stand|stand:|status)\s*:?\s*$")
-
-
-def as_at_date(title: str) -> date | None:
-    """The date a title says its figures stand at ('as of 2026-03-31', 'Stand 15.01.2026'), or None: a
-    date after other words ('Prepared 15 January 2026') dates the plan, not the actuals."""
-    from dateutil import parser
-
-    for match in _DATE.finditer(title):
-        if _AS_AT.search(title[: match.start()]):
-            try:
-                return parser.parse(match.group(1), dayfirst="." in match.group(1)).date()
-            except (ValueError, OverflowError):
-                continue
-    return None
 
 
 def _as_of(
@@ -384,10 +301,6 @@ def _as_of(
     return f'{{ column = "{label}", map = {{ {", ".join(pairs)} }} }}  # actuals: {actuals}; plans: {why}'
 
 
-def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _title(sheet: Sheet, header: int) -> str:
     return " ".join(t for row in sheet.rows[:header] for v in row if (t := cell_text(v)))[:200]
 
@@ -409,6 +322,10 @@ def _metric_in(title: str) -> str | None:
 
 
 def _entity(regions: _Regions, stem: str) -> str:
+    return _entity_name(stem)
+
+
+def _entity_name(stem: str) -> str:
     words = re.sub(r"[_-]+", " ", stem).strip()
     return (words[:1].upper() + words[1:]).replace('"', "'") or "My company"
 
@@ -541,7 +458,7 @@ def _by_columns(sheet: Sheet, header: int, name: str) -> str:
         )
         text = _finish(lines, fields)
         for n in [*expected, *actual]:
-            kind = "actual" if n in actual else _KIND_OF[_EXPECTED.search(n).group(1).lower()]
+            kind = "actual" if n in actual else KIND_OF[_EXPECTED.search(n).group(1).lower()]
             text += f'\n[[values]]\ncolumn = "{n}"\nkind = "{kind}"\n'
             text += f'as_of = {{ column = "{date_col}" }}\n' if date_col else ""
         return text

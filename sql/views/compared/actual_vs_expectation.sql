@@ -368,7 +368,7 @@ paired as (
 measured as (
     select
         *,
-        actual - expectation as variance,
+        kpi_difference(actual, expectation) as variance,
         kpi_variance_pct(actual, expectation, base_unit) as variance_pct,
         kpi_attainment(actual, expectation, base_unit) as attainment,
         kpi_direction(actual, band_low, band_high) as direction,
