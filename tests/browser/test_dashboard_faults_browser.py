@@ -254,3 +254,22 @@ def test_heatmap_colour_bar_title_fits_the_chart_width(browser, width):
     )
     assert title["y"] + title["height"] <= svg["y"] + svg["height"] + 0.5, boxes
     assert title["y"] >= bar["y"] + bar["height"] - 0.5, boxes  # under the bar, not printed over it
+
+
+def test_bar_chart_keeps_300_px_of_a_phone_for_its_plot(browser):
+    """The Scorecard's bars of the marketplace at 390 px: the two-line axis title ('Gross merchandise value
+    (USD m)') and the currency's ticks ('$250') left the plot 292 px of the chart's 374 (the phone test asks
+    for 300)."""
+    from dashboard.charts import scorecard
+    from tests.dashboard.test_charts import comparison
+
+    regions = ["Global", "Australia", "Southeast Asia", "Malaysia", "Europe", "Brazil", "United States"]
+    frame = pl.DataFrame(
+        [
+            comparison(r, f"WORLD/{r}", 1, "2025", 250e6 / (i + 1), 250e6 / (i + 1) * 1.001)
+            for i, r in enumerate(regions)
+        ]
+    )
+    figure = scorecard.actual_vs_expectation_bars(frame, "Gross merchandise value")
+    boxes = _boxes(browser, figure, [".nsewdrag", ".main-svg"], width=374)
+    assert boxes[".main-svg"]["width"] == 374 and boxes[".nsewdrag"]["width"] >= 300, boxes
