@@ -99,9 +99,34 @@ def relative_name(path: Path, base: Path) -> str:
     return str(path)
 
 
+# what a table of figures is saved as: a file of one of these types whose name says no input kind is named
+# in the run (kind UNNAMED, read as unreadable with the fix), never skipped without a word: a budget.csv dropped
+# beside figures.csv would otherwise leave its plans compared with nothing, and the Scorecard reads "no misses"
+DATA_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",
+    ".ods",
+    ".parquet",
+    ".jsonl",
+    ".ndjson",
+)  # not .txt: notes
+UNNAMED = "unnamed"
+
+
 def input_file(path: Path, dataset: str, base: Path) -> InputFile | None:
-    """Describe one file, or None when its name says no input kind."""
+    """Describe one file, or None when it is no input: not a data file by its type, a link, a hidden file. A
+    data file whose name says no input kind is described with kind UNNAMED (in a dataset folder only)."""
     kind = "settings" if path.name.lower() == SETTINGS_FILE else kind_of(path)
+    if (
+        kind is None
+        and dataset != REFERENCE_DATASET
+        and path.suffix.lower() in DATA_SUFFIXES
+        and not path.name.startswith("~$")  # an Office lock file beside an open workbook
+    ):
+        kind = UNNAMED
     if kind is None or path.is_symlink() or not path.is_file() or path.name.startswith("."):
         return None
     name = relative_name(path, base)

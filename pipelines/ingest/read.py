@@ -11,11 +11,11 @@ import polars as pl
 
 from pipelines.ingest.check_rows.context import missing_columns
 from pipelines.ingest.dataset_settings import DatasetSettings, SettingsError, read_settings
-from pipelines.ingest.discover import discover
+from pipelines.ingest.discover import UNNAMED, discover
 from pipelines.ingest.files import FileLoad, InputFile
 from pipelines.ingest.layouts import discovery as layouts
 from pipelines.ingest.problems import ISSUE_SCHEMA
-from pipelines.ingest.readers import ROW, RawTable, UnreadableFile, read_table
+from pipelines.ingest.readers import ACCEPTED_SUFFIXES, ROW, RawTable, UnreadableFile, read_table
 
 
 def read_inputs(data_dir: Path, isolated: bool = False) -> list[FileLoad]:
@@ -51,6 +51,9 @@ def read_files(
         if f.kind == "settings":
             out.append(_read_settings(f, started))
             continue
+        if f.kind == UNNAMED:
+            out.append(_unnamed(f, started))
+            continue
         if (f.dataset, f.content_hash) in seen:
             status = "duplicate_file"
             error = f"identical to {seen[(f.dataset, f.content_hash)]}, which is loaded instead"
@@ -73,6 +76,27 @@ def read_files(
         )
         out.append(FileLoad(f, raw, status, error, issues, (time.perf_counter() - started) * 1000))
     return out
+
+
+def _unnamed(f: InputFile, started: float) -> FileLoad:
+    """A data file whose name says no input kind: not read, and said (the run's summary, loads, rejected_rows
+    row 0), with the two ways to have it read."""
+    stem, suffix = f.path.stem, f.path.suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:  # an .xls or .ods: neither its name nor its type is read
+        reason = (
+            f"not read: '{f.path.name}' names no input kind (figures*, sources*, ...) and '{suffix}' files are "
+            f"not read; save it as {stem}.xlsx (or CSV) and rename it figures-{stem}.xlsx, or put a layout beside "
+            f"it ({stem}.layout.toml)"
+        )
+        empty = pl.DataFrame(schema=ISSUE_SCHEMA)
+        return FileLoad(f, None, "unreadable", reason, empty, (time.perf_counter() - started) * 1000)
+    reason = (
+        f"not read: a file's name says what it holds (figures*, sources*, events*, regions*, entities*, "
+        f"metrics*, fx*) and '{f.path.name}' says none; rename it (figures-{stem}{suffix}) or "
+        f"put a layout beside it ({stem}.layout.toml: `impact layout guess {f.path.name}` writes one)"
+    )
+    empty = pl.DataFrame(schema=ISSUE_SCHEMA)
+    return FileLoad(f, None, "unreadable", reason, empty, (time.perf_counter() - started) * 1000)
 
 
 def _read_settings(f: InputFile, started: float) -> FileLoad:
