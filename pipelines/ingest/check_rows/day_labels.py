@@ -30,6 +30,7 @@ import polars as pl
 from pipelines.ingest.combine import explode_lines
 from pipelines.ingest.problems import ISSUE_SCHEMA
 from pipelines.ingest.readers import ROW
+from pipelines.normalise.dates import month_index
 
 SERIES = ("entity", "metric", "region_code", "kind", "source_id")
 _SHOWN = 4  # dates named in a reason
@@ -82,7 +83,7 @@ def _labels(dates: list[date]) -> str | None:
 
 def _months_step(dates: list[date]) -> int:
     """The months between consecutive dates' months, as their greatest common step (1, 3, 12; 0 for one)."""
-    months = [d.year * 12 + d.month for d in dates]
+    months = [month_index(d) for d in dates]
     step = 0
     for a, b in zip(months, months[1:], strict=False):
         step = gcd(step, b - a)
