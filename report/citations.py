@@ -36,11 +36,17 @@ class Citer:
                     pairs += cited(item[0], item[1]) if isinstance(item, tuple) else cited(None, item)
             else:
                 pairs += cited(None, given)
-        markers = []
-        for pair in dict.fromkeys(pairs):
-            self.order.setdefault(pair, len(self.order) + 1)
-            markers.append(f"[{self.order[pair]}]")
-        return "".join(markers)
+        return "".join(f"[{self._number(pair)}]" for pair in dict.fromkeys(pairs))
+
+    def _number(self, pair: tuple) -> int:
+        """The marker of (dataset, source_id): a bare id (dataset None) and a dataset's key of that id are one
+        source with one number (the tiles cite by dataset, a narrative may cite the bare id: the report
+        listed PYMNTS twice, as [2] and [17])."""
+        if pair not in self.order:
+            dataset, sid = pair
+            same = [n for (d, s), n in self.order.items() if s == sid and (dataset is None or d is None)]
+            self.order[pair] = same[0] if same else len(set(self.order.values())) + 1
+        return self.order[pair]
 
     def adopt(self, text: str, markers: dict[int, tuple]) -> str:
         """`text` with another numbering's markers (marker -> (dataset, source_id)) replaced by this list's."""
@@ -49,8 +55,12 @@ class Citer:
     def source_list(self, known: dict[tuple, dict]) -> list[dict]:
         """[{marker, dataset, source_id, publisher, title, url, published_on, reliability, ...}] in marker
         order; a key the warehouse does not hold is listed as such (never dropped: its marker must resolve)."""
+        keys: dict[int, tuple] = {}
+        for key, n in sorted(self.order.items(), key=lambda kv: kv[1]):
+            if n not in keys or keys[n][0] is None:  # one entry per number: the dataset's key over a bare id
+                keys[n] = key
         return [
             {"publisher": "source not in the warehouse", **known.get(key, {}), "marker": n, "source_id": key[1],
              "dataset": known.get(key, {}).get("dataset", key[0])}
-            for key, n in sorted(self.order.items(), key=lambda kv: kv[1])
+            for n, key in sorted(keys.items())
         ]  # fmt: skip

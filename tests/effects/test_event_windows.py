@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import polars as pl
 import pytest
 
+from pipelines.effects.periods import period_index
+from pipelines.effects.windows import choose_window
 from tests.helpers import event_rows, seed
 
 
@@ -76,3 +79,29 @@ def test_missing_period_is_a_missing_row_not_a_zero(warehouse):
     assert "2024-09" not in w["period"].to_list()
     assert w["position"].to_list() == [-6, -5, -4, -3, -1, 0, 1]
     assert w["actual"].min() > 0
+
+
+def test_an_event_that_lasted_is_measured_while_it_lasted():
+    """A ban from 2000 lifted at the end of 2002: the default post window stops with it (three years), so the
+    average is the effect during the ban, not diluted by the eight years after it; --post reaches beyond."""
+    data = list(range(period_index(date(1990, 1, 1), "year"), period_index(date(2010, 1, 1), "year") + 1))
+    window = choose_window(date(2000, 1, 1), "year", data, event_end=date(2002, 12, 31))
+    assert (window.span("pre"), window.span("post")) == ("1990-1999", "2000-2002")
+    assert (
+        window.text
+        == "1990-1999 (10 years before), 2000-2002 (3 years after, while the event lasted, to 2002-12-31)"
+    )
+    assert window.to_dict()["lasted_until"] == "2002-12-31"
+    longer = choose_window(date(2000, 1, 1), "year", data, post="2000..2010", event_end=date(2002, 12, 31))
+    assert longer.span("post") == "2000-2010" and longer.lasted_until is None
+    # a ban of 14 hours on monthly data acts on its month only
+    months = list(range(period_index(date(2024, 1, 1), "month"), period_index(date(2025, 6, 1), "month") + 1))
+    short = choose_window(date(2025, 1, 18), "month", months, event_end=date(2025, 1, 19))
+    assert short.span("post") == "2025-01"
+
+
+def test_the_pre_window_starts_after_an_earlier_event_that_lasted():
+    data = list(range(period_index(date(1990, 1, 1), "year"), period_index(date(2010, 1, 1), "year") + 1))
+    earlier = pl.DataFrame({"date": [date(1992, 3, 1)], "date_end": [date(1994, 6, 30)]})
+    window = choose_window(date(2000, 1, 1), "year", data, earlier)
+    assert window.span("pre") == "1995-1999"  # 1994 was still touched by the earlier event

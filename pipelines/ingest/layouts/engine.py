@@ -11,6 +11,8 @@ Raises UnreadableFile when the file or a named sheet cannot be read.
 from __future__ import annotations
 
 import difflib
+import re
+from datetime import date
 from pathlib import Path
 
 from pipelines.ingest.layouts import groups
@@ -27,6 +29,8 @@ from pipelines.ingest.layouts.headers import Header, cell_text, period_label, re
 from pipelines.ingest.layouts.phasing import phase_rows
 from pipelines.ingest.layouts.spec import FieldRule, Layout
 from pipelines.ingest.problems import Problem
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")  # a date, at most a midnight time
 
 
 def read_with_layout(path: Path, layout: Layout, name: str | None = None) -> LayoutRead:
@@ -82,7 +86,7 @@ class _Table:
             if rule.sheet
             else self.text(r, rule.column)
         )
-        return rule.mapped(raw)
+        return rule.mapped(at_grain(raw, rule.grain) if rule.grain else raw)
 
 
 def _read_sheet(sheet: Sheet, layout: Layout, file_name: str, out: LayoutRead) -> None:
@@ -119,7 +123,25 @@ def _row_fields(table: _Table, r: int) -> dict[str, str | None]:
     return {name: table.field(rule, r) for name, rule in table.layout.fields.items()}
 
 
-def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_name: str) -> None:
+def at_grain(text: str | None, grain: str) -> str | None:
+    """A date ('2024-01-15', an Excel date cell as cell_text writes it, with or without a midnight time) as the
+    calendar month ('2024-01'), quarter ('2024-Q1') or year ('2024') it falls in, for `period = { column =
+    "Posting Date", grain = "month" }` (a ledger's lines by posting date, added per month under combine = "sum").
+    Anything else is returned as written: the period check refuses it with its reason (a '01/02/2024' is never
+    guessed as January or February)."""
+    if text is None or not _ISO_DAY.match(text.strip()):
+        return text
+    day = date.fromisoformat(text.strip()[:10])
+    if grain == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if grain == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def _emit(
+    table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_name: str, negate: bool = False
+) -> None:
     """Finish one canonical row: number conventions, sign flip, scale, a figure id from the origin.
 
     A metric label that a metric map does not cover is rejected (naming its cell), not passed through: the map
@@ -142,12 +164,12 @@ def _emit(table: _Table, out: LayoutRead, fields: dict, r: int, c: int, file_nam
         )
         return
     number, text = number_text(table.sheet.cell(r, c), layout.decimal, layout.thousands)
-    if (
-        number is not None
-        and layout.sign
-        and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
-    ):
-        number = -number
+    flipped = bool(layout.sign) and (table.text(r, layout.sign[0]) or "").casefold() in layout.sign[1]
+    if flipped != negate:  # the sign rule and a negated value column (a Debit beside a Credit) cancel out
+        if number is not None:
+            number = -number
+        elif text:
+            text = f"-{text}"  # read by validation: '-~45' is -45 approximately, '-(12)' is 12
     cell = table.sheet.cell(r, c)
     written = format_number(number) if number is not None else None
     if written is not None and isinstance(cell, str) and cell.strip(" ()").endswith("%"):
@@ -258,7 +280,7 @@ def _side_by_side(table: _Table, file_name: str, out: LayoutRead) -> None:
             fields = {**base, "kind": vc.kind}
             if vc.as_of is not None:
                 fields["as_of"] = table.field(vc.as_of, r)
-            _emit(table, out, fields, r, c, file_name)
+            _emit(table, out, fields, r, c, file_name, negate=vc.negate)
 
 
 def _column_groups(table: _Table, file_name: str, out: LayoutRead) -> None:

@@ -71,6 +71,9 @@ class LayoutError(ValueError):
     """A layout file that cannot be used; the message names the file and the key."""
 
 
+PERIOD_GRAINS = ("month", "quarter", "year")  # fields.period's grain: calendar periods a date falls in
+
+
 @dataclass(frozen=True)
 class FieldRule:
     """Where one canonical field comes from: a column, a constant or the sheet's name, then an optional map."""
@@ -79,6 +82,7 @@ class FieldRule:
     value: str | None = None
     sheet: bool = False
     map: dict[str, str] = field(default_factory=dict)
+    grain: str | None = None  # period only: a date read as its month, quarter or year (PERIOD_GRAINS)
 
     def mapped(self, raw: str | None) -> str | None:
         """`raw` through the map (keys compared trimmed and case-insensitively); unmapped values pass through."""
@@ -103,6 +107,7 @@ class ValueColumn:
     column: str
     kind: str
     as_of: FieldRule | None = None
+    negate: bool = False  # the column's amounts count negatively (a ledger's Debit beside its Credit)
 
 
 @dataclass(frozen=True)
@@ -324,7 +329,7 @@ def _groups(value: object, where: str) -> tuple[GroupColumn, ...]:
 def _field_rule(rule: object, where: str, key: str) -> FieldRule:
     if isinstance(rule, str):
         return FieldRule(column=rule)
-    if not isinstance(rule, dict) or not rule.keys() <= {"column", "value", "sheet", "map"}:
+    if not isinstance(rule, dict) or not rule.keys() <= {"column", "value", "sheet", "map", "grain"}:
         raise LayoutError(
             f"{where}: {key} must be a column name, {{ column = ... }}, {{ value = ... }} or {{ sheet = true }}, "
             "each with an optional map = { ... }"
@@ -335,19 +340,37 @@ def _field_rule(rule: object, where: str, key: str) -> FieldRule:
     mapping = rule.get("map", {})
     if not isinstance(mapping, dict):
         raise LayoutError(f"{where}: {key}.map must be a table of 'as written' = 'canonical'")
+    grain = rule.get("grain")
+    if grain is not None and (key != "fields.period" or grain not in PERIOD_GRAINS):
+        raise LayoutError(
+            f"{where}: {key}.grain {grain!r}: only fields.period takes a grain, one of {', '.join(PERIOD_GRAINS)} "
+            "(a date column read as the month, quarter or year it falls in)"
+        )
     return FieldRule(
         column=_text(rule["column"], where, key) if "column" in rule else None,
         value=str(rule["value"]) if "value" in rule else None,
         sheet=bool(rule.get("sheet", False)),
         map={str(k): str(v) for k, v in mapping.items()},
+        grain=grain,
     )
 
 
 def _value_column(doc: object, where: str, i: int) -> ValueColumn:
     if not isinstance(doc, dict) or "column" not in doc or "kind" not in doc:
         raise LayoutError(f"{where}: values[{i}] needs column and kind")
+    if unknown := sorted(set(doc) - {"column", "kind", "as_of", "negate"}):
+        raise LayoutError(
+            f"{where}: values[{i}] has unknown key(s) {', '.join(unknown)}; known: as_of, column, kind, negate"
+        )
+    if not isinstance(doc.get("negate", False), bool):
+        raise LayoutError(f"{where}: values[{i}].negate must be true or false")
     as_of = _field_rule(doc["as_of"], where, f"values[{i}].as_of") if "as_of" in doc else None
-    return ValueColumn(_text(doc["column"], where, f"values[{i}].column"), str(doc["kind"]), as_of)
+    return ValueColumn(
+        _text(doc["column"], where, f"values[{i}].column"),
+        str(doc["kind"]),
+        as_of,
+        bool(doc.get("negate", False)),
+    )
 
 
 def _sheets(value: object, where: str) -> tuple[str, ...] | None:

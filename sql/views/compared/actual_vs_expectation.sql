@@ -216,8 +216,12 @@ expectation_side as (
     -- kind and policy exists for the period
     select
         g.entity, g.base_metric as metric, g.region_code, g.period_start, g.period_end, g.unit, g.kind, g.policy,
-        g.implied_level as value, null::double as value_low, null::double as value_high,
-        case when g.prior_bound = 'exact' then 'exact' else 'approx' end as bound,
+        g.implied_level as value, g.implied_low as value_low, g.implied_high as value_high,
+        case  -- "at least 10 %" implies at least that level; an approximate prior makes the level approximate
+            when g.growth_bound in ('at_least', 'at_most') then g.growth_bound
+            when g.prior_bound = 'exact' and g.growth_bound = 'exact' then 'exact'
+            else 'approx'
+        end as bound,
         greatest(g.expectation_as_of, g.prior_as_of) as as_of,
         g.expectation_source_id || ',' || g.prior_source_id as source_id,
         null::varchar as figure_id, null::bigint as vintages, null::varchar as currency,

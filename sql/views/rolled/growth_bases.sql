@@ -13,7 +13,9 @@
 -- base metric's base unit), actual_growth = (actual / prior - 1) x 100 (null unless prior > 0), implied_level =
 -- prior x (1 + growth / 100), the level the target implies (null unless prior > 0: "grow 10 %" on a loss of 10
 -- does not mean a loss of 11, as a ratio to a negative or zero base is not a percentage; unmatched_expectations
--- lists such a target with its reason), prior_label;
+-- lists such a target with its reason), prior_label; growth_low, growth_high, growth_bound (a range's ends, null
+-- otherwise; the expectation's bound) and implied_low, implied_high (the levels a range implies: "grow 10-12 %"
+-- on 100 is 110-112, not 111);
 -- expectation_dataset, actual_dataset, prior_dataset (each figure's: its ids are scoped to it).
 create or replace view growth_bases as
 
@@ -146,6 +148,11 @@ final as (
         coalesce(actual_unit, prior_unit) as unit,
         case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
         case when prior_value > 0 then prior_value * (1 + value / 100) end as implied_level,
+        value_low as growth_low,
+        value_high as growth_high,
+        bound as growth_bound,
+        case when prior_value > 0 then prior_value * (1 + value_low / 100) end as implied_low,
+        case when prior_value > 0 then prior_value * (1 + value_high / 100) end as implied_high,
         dataset as expectation_dataset,
         actual_dataset,
         prior_dataset
