@@ -16,7 +16,9 @@ from pipelines.settings import ReportSelection
 @click.option("--metric", required=True, help="Metric id, e.g. gmv.")
 @click.option("--region", default=None, help="Region code (default: the top-level region with most periods).")
 @click.option(
-    "--period", default=None, help="Period label, e.g. 2024 (default: the region's latest compared)."
+    "--period",
+    default=None,
+    help="Period label, e.g. 2024 (default: the region's latest compared, at the grain the Scorecard opens on).",
 )
 @click.option(
     "--policy",
@@ -25,7 +27,9 @@ from pipelines.settings import ReportSelection
     help="Which expectation vintage (default: the expectation kind's own, view default_policies).",
 )
 @click.option(
-    "--kind", default=None, help="Expectation kind, e.g. target (default: the one with most comparisons)."
+    "--kind",
+    default=None,
+    help="Expectation kind, e.g. target (default: the one the Scorecard opens on: most comparisons).",
 )
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html", show_default=True)
 @click.option(
