@@ -219,7 +219,7 @@ def performance_heatmap(frame: pl.DataFrame, metric_label: str = "value") -> go.
     # phone's 358; region names wrap so the names' column stays narrow.
     fig.update_layout(
         template=TEMPLATE,
-        height=max(236, 146 + 28 * len(y_labels)),
+        height=max(264, 146 + 28 * len(y_labels)),  # 236 left a report's 3 rows no room: 'axis scaling'
         margin=dict(t=8, b=88),  # the colour bar, its ticks and its two-line title
         title=dict(
             text=f"Better (blue) / worse (red) than expected by region and period · cell text: variance in "
