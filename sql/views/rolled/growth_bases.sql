@@ -15,7 +15,9 @@
 -- does not mean a loss of 11, as a ratio to a negative or zero base is not a percentage; unmatched_expectations
 -- lists such a target with its reason), prior_label; growth_low, growth_high, growth_bound (a range's ends, null
 -- otherwise; the expectation's bound) and implied_low, implied_high (the levels a range implies: "grow 10-12 %"
--- on 100 is 110-112, not 111);
+-- on 100 is 110-112, not 111); prior_currency and implied_native (the implied level in the prior's own
+-- currency, compared in it by actual_vs_expectation's constant-currency rule: the dollar's moves are fx_effect).
+-- actual_growth is in the figures' own currency when the actual and the prior share one;
 -- expectation_dataset, actual_dataset, prior_dataset (each figure's: its ids are scoped to it).
 create or replace view growth_bases as
 
@@ -27,12 +29,13 @@ with expectations as (
 actuals as (
     select
         entity, metric, region_code, period, grain, period_start, period_end, value, unit, as_of, source_id,
-        figure_id, dataset, bound, [figure_id] as figure_ids, null::varchar as basis
+        figure_id, dataset, bound, [figure_id] as figure_ids, null::varchar as basis, currency, value_native
     from actual_figures
     union all
     select
         entity, metric, region_code, period, grain, period_start, period_end, value, unit, as_of, source_id,
-        null::varchar as figure_id, dataset, bound, component_figure_ids as figure_ids, basis
+        null::varchar as figure_id, dataset, bound, component_figure_ids as figure_ids, basis, currency,
+        value_native
     from rollup_tilings()
     where side = 'actual'
 ),
@@ -67,7 +70,9 @@ with_actuals as (
         a.dataset as actual_dataset,
         a.bound as actual_bound,
         a.figure_ids as actual_figure_ids,
-        a.basis as actual_basis
+        a.basis as actual_basis,
+        a.currency as actual_currency,
+        a.value_native as actual_native
     from known as g
     left join actuals as a
         on  a.entity = g.entity
@@ -89,7 +94,9 @@ with_priors as (
         p.dataset as prior_dataset,
         p.bound as prior_bound,
         p.figure_ids as prior_figure_ids,
-        p.basis as prior_basis
+        p.basis as prior_basis,
+        p.currency as prior_currency,
+        p.value_native as prior_native
     from with_actuals as g
     left join actuals as p
         on  p.entity = g.entity
@@ -146,8 +153,16 @@ final as (
         prior_figure_ids,
         prior_basis,
         coalesce(actual_unit, prior_unit) as unit,
-        case when prior_value > 0 then (actual_value / prior_value - 1) * 100 end as actual_growth,
+        -- in the figures' own currency when both periods share one: a pound business's growth is not moved by
+        -- the pound against the dollar (20.00 % on 3,500 -> 4,200 GBP read 19.32 % in USD at each period's rate)
+        case
+            when prior_value > 0 and actual_currency = prior_currency and prior_native > 0
+                then (actual_native / prior_native - 1) * 100
+            when prior_value > 0 then (actual_value / prior_value - 1) * 100
+        end as actual_growth,
         case when prior_value > 0 then prior_value * (1 + value / 100) end as implied_level,
+        prior_currency,
+        case when prior_value > 0 and prior_native > 0 then prior_native * (1 + value / 100) end as implied_native,
         value_low as growth_low,
         value_high as growth_high,
         bound as growth_bound,
