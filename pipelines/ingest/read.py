@@ -88,13 +88,12 @@ def _unnamed(f: InputFile, started: float) -> FileLoad:
             f"not read; save it as {stem}.xlsx (or CSV) and rename it figures-{stem}.xlsx, or put a layout beside "
             f"it ({stem}.layout.toml)"
         )
-        empty = pl.DataFrame(schema=ISSUE_SCHEMA)
-        return FileLoad(f, None, "unreadable", reason, empty, (time.perf_counter() - started) * 1000)
-    reason = (
-        f"not read: a file's name says what it holds (figures*, sources*, events*, regions*, entities*, "
-        f"metrics*, fx*) and '{f.path.name}' says none; rename it (figures-{stem}{suffix}) or "
-        f"put a layout beside it ({stem}.layout.toml: `impact layout guess {f.path.name}` writes one)"
-    )
+    else:
+        reason = (
+            f"not read: a file's name says what it holds (figures*, sources*, events*, regions*, entities*, "
+            f"metrics*, fx*) and '{f.path.name}' says none; rename it (figures-{stem}{suffix}) or "
+            f"put a layout beside it ({stem}.layout.toml: `impact layout guess {f.path.name}` writes one)"
+        )
     empty = pl.DataFrame(schema=ISSUE_SCHEMA)
     return FileLoad(f, None, "unreadable", reason, empty, (time.perf_counter() - started) * 1000)
 
